@@ -1,0 +1,40 @@
+package statusfs
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// ensureFIFO creates the FIFO p with mode 0600 if it is missing. An existing FIFO is
+// kept (a legacy supervise may have made it) but must pass the same ownership checks as
+// the directory; anything else at p is an error.
+func ensureFIFO(p string) error {
+	err := unix.Mkfifo(p, 0o600)
+	if err == nil {
+		return nil
+	}
+	if err != unix.EEXIST {
+		return &os.PathError{Op: "mkfifo", Path: p, Err: err}
+	}
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Type() != fs.ModeNamedPipe {
+		return fmt.Errorf("%s exists but is not a FIFO (%v): remove it so that a FIFO can be made there", p, fi.Mode().Type())
+	}
+	return checkOwned(p, "FIFO", "chmod 0600")
+}
+
+// ReadControl reads command bytes from the control FIFO into p. Each byte is one
+// command; unknown bytes (such as the newline of `echo d > control`) are for the
+// caller to ignore. It blocks by parking the goroutine in the runtime poller (no OS
+// thread is held) until at least one byte arrives. After Close, and also when Close
+// happens while it is blocked, it returns promptly with an error wrapping os.ErrClosed.
+// It never returns io.EOF: the Dir holds the FIFO open for writing too.
+func (d *Dir) ReadControl(p []byte) (int, error) {
+	return d.control.Read(p)
+}

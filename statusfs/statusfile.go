@@ -1,0 +1,52 @@
+package statusfs
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// ReadStatus reads and decodes dir/status. It needs no supervisor and no lock: the
+// supervisor replaces the file by rename, so a read sees one whole version.
+func ReadStatus(dir string) (Status, error) {
+	p := filepath.Join(dir, statusName)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return Status{}, err
+	}
+	s, err := Decode(b)
+	if err != nil {
+		return Status{}, fmt.Errorf("%s: %w", p, err)
+	}
+	return s, nil
+}
+
+// WriteStatus writes s to status.new (mode 0644), fsyncs it and renames it over
+// status, so that a reader never sees a short or mixed file, even after a crash. It
+// fails with an error wrapping os.ErrClosed after Close: the directory may belong to
+// another supervisor by then.
+func (d *Dir) WriteStatus(s Status) error {
+	d.statusMu.Lock()
+	defer d.statusMu.Unlock()
+	if d.isClosed() {
+		return fmt.Errorf("write status in %s: %w", d.path, os.ErrClosed)
+	}
+	b := s.Encode()
+	tmp := filepath.Join(d.path, statusNewName)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b[:])
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	return os.Rename(tmp, filepath.Join(d.path, statusName))
+}
