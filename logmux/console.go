@@ -1,0 +1,224 @@
+package logmux
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Stream tells which output of a module a line came from.
+type Stream int
+
+const (
+	Stdout Stream = iota // the child's stdout: separator '|'
+	Stderr               // the child's stderr: separator '!'
+	System               // an event reported by svman itself: separator '|'
+)
+
+// String returns "stdout", "stderr" or "system".
+func (s Stream) String() string {
+	switch s {
+	case Stdout:
+		return "stdout"
+	case Stderr:
+		return "stderr"
+	case System:
+		return "system"
+	}
+	return fmt.Sprintf("Stream(%d)", int(s))
+}
+
+// SystemName is the module name under which svman's own lines (Systemf) appear.
+const SystemName = "svman"
+
+// contMarker ends a line that Pump had to cut at MaxLine, so a reader sees the line goes on.
+const contMarker = " …"
+
+// keepBuf bounds the line buffer a Console keeps between lines: a MaxLine piece plus its
+// prefix fits, so the largest lines Pump produces reuse it, but a huge Systemf does not pin memory.
+const keepBuf = MaxLine + 1024
+
+// Options configures a Console.
+type Options struct {
+	Color      bool             // ANSI colors (the CLI decides: terminal, NO_COLOR, --color)
+	Timestamps bool             // the leading "15:04:05 "
+	Now        func() time.Time // nil means time.Now; tests pass a fixed clock
+}
+
+// Console writes whole prefixed lines to one io.Writer:
+//
+//	15:04:05 web    | text        (stdout)
+//	15:04:05 worker ! text        (stderr)
+//	15:04:05 svman  | text        (svman's own events)
+//
+// The module name is padded to the longest name registered so far (at least "svman"),
+// and only the prefix (time, name, separator) is colored; the text is written as is.
+//
+// A Console is safe for concurrent use: every line is written with exactly one Write call
+// while holding a mutex, so lines never interleave. Write errors are ignored: there is
+// nowhere better to report that the console itself is broken.
+type Console struct {
+	mu    sync.Mutex
+	w     io.Writer
+	color bool
+	stamp bool
+	now   func() time.Time
+
+	width int                // runes of the longest name, the padding target
+	mods  map[string]*module // by name; includes SystemName
+	n     int                // modules registered, i.e. the next palette index
+	buf   []byte             // the line being built, reused between lines
+
+	// The formatted "15:04:05" of second tsSec: formatting once per second, not per line.
+	tsSec int64
+	ts    []byte
+}
+
+// module is a registered name with its pre-rendered color.
+type module struct {
+	name  string
+	runes int
+	style style
+}
+
+// NewConsole returns a Console writing to w. The name "svman" is registered from the start.
+func NewConsole(w io.Writer, o Options) *Console {
+	c := &Console{
+		w:     w,
+		color: o.Color,
+		stamp: o.Timestamps,
+		now:   o.Now,
+		mods:  make(map[string]*module),
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	c.register(SystemName, systemStyle(c.color))
+	return c
+}
+
+// Add registers a module name. The padding widens to the longest name seen; each new name
+// gets the next palette color (wrapping around after ten); re-adding a name keeps its color.
+// Adding SystemName is a no-op: it is always registered, bold with no hue.
+// Lines for names that were never added are accepted too: Line registers them on first use.
+func (c *Console) Add(name string) {
+	c.mu.Lock()
+	c.lookup(name)
+	c.mu.Unlock()
+}
+
+// Line writes one line from module name. line is the text without its newline; a trailing
+// "\r" is dropped (CRLF output). The slice is not retained.
+func (c *Console) Line(name string, s Stream, line []byte) {
+	c.LineCont(name, s, line, false)
+}
+
+// LineCont is Line for a piece of a longer line: with cont=true the piece is marked with a
+// trailing " …" to show the line continues on the next one. Its signature matches Pump's emit,
+// so a pump for module "web" is Pump(r, idle, func(l []byte, cont bool) { c.LineCont("web", Stdout, l, cont) }).
+func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
+	// A trailing "\r" is a Windows-style line end, or on a cut piece a carriage return that
+	// would send the cursor back over the prefix before the marker; drop it in both cases.
+	line = bytes.TrimSuffix(line, []byte{'\r'})
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := c.appendLine(c.buf[:0], c.lookup(name), s, line)
+	if cont {
+		b = append(b[:len(b)-1], contMarker+"\n"...)
+	}
+	c.flush(b)
+}
+
+// Systemf writes a line from svman itself under SystemName. A message containing newlines
+// becomes several lines, written with one Write call so nothing interleaves with them.
+func (c *Console) Systemf(format string, args ...any) {
+	msg := strings.TrimSuffix(fmt.Sprintf(format, args...), "\n")
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := c.mods[SystemName]
+	b := c.buf[:0]
+	for {
+		line, rest, more := strings.Cut(msg, "\n")
+		b = c.appendLine(b, m, System, []byte(line))
+		if !more {
+			break
+		}
+		msg = rest
+	}
+	c.flush(b)
+}
+
+// flush writes b, the finished line(s), and keeps the buffer for the next line unless it
+// grew beyond keepBuf. The caller holds c.mu.
+func (c *Console) flush(b []byte) {
+	_, _ = c.w.Write(b)
+	if cap(b) > keepBuf {
+		b = nil
+	}
+	c.buf = b
+}
+
+// lookup returns the module for name, registering it first if it is new. The caller holds c.mu.
+func (c *Console) lookup(name string) *module {
+	if m, ok := c.mods[name]; ok {
+		return m
+	}
+	m := c.register(name, moduleStyle(c.n, c.color))
+	c.n++
+	return m
+}
+
+// register adds name with style st and widens the padding. The caller holds c.mu (or owns c).
+func (c *Console) register(name string, st style) *module {
+	m := &module{name: name, runes: utf8.RuneCountInString(name), style: st}
+	c.mods[name] = m
+	c.width = max(c.width, m.runes)
+	return m
+}
+
+// spaces is a run of padding appended in chunks, so padding costs no allocation.
+const spaces = "                                "
+
+// appendLine appends one complete line for m, newline included, to b. The caller holds c.mu.
+func (c *Console) appendLine(b []byte, m *module, s Stream, line []byte) []byte {
+	b = append(b, m.style.on...)
+	if c.stamp {
+		b = append(b, c.timestamp()...)
+		b = append(b, ' ')
+	}
+	b = append(b, m.name...)
+	for pad := c.width - m.runes; pad > 0; {
+		k := min(pad, len(spaces))
+		b = append(b, spaces[:k]...)
+		pad -= k
+	}
+	sep := byte('|')
+	if s == Stderr {
+		sep = '!'
+	}
+	b = append(b, ' ', sep)
+	b = append(b, m.style.off...)
+	// No space after the separator on an empty line: no trailing whitespace in the log.
+	if len(line) > 0 {
+		b = append(b, ' ')
+		b = append(b, line...)
+	}
+	return append(b, '\n')
+}
+
+// timestamp returns "15:04:05" for the current time. The caller holds c.mu, which also makes
+// the timestamps of consecutive lines non-decreasing in output order.
+func (c *Console) timestamp() []byte {
+	t := c.now()
+	if sec := t.Unix(); sec != c.tsSec || c.ts == nil {
+		c.tsSec = sec
+		c.ts = t.AppendFormat(c.ts[:0], "15:04:05")
+	}
+	return c.ts
+}

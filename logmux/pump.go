@@ -1,0 +1,172 @@
+package logmux
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"time"
+)
+
+// MaxLine is the longest piece Pump emits; longer lines are cut into MaxLine pieces.
+const MaxLine = 64 << 10
+
+const (
+	// readSize is the fixed read buffer of every pump. Pumps are two per module and mostly
+	// idle, so what a pump holds while blocked in Read is what svman pays per module.
+	readSize = 4 << 10
+	// keepPending is the largest partial-line buffer kept after its line is emitted: enough
+	// for the ordinary case of a read ending mid-line, while the buffer of a long line
+	// (up to MaxLine) is released instead of being held by an idle pump.
+	keepPending = readSize
+)
+
+// Pump copies r, the read end of a child's stdout or stderr pipe, into whole lines for emit,
+// until EOF or a read error. It returns nil at EOF and the read error otherwise; in both cases
+// a pending partial line is emitted first, so nothing read is ever dropped.
+//
+// A line is emitted, without its "\n", when its newline arrives. A partial line (no newline
+// yet) is emitted when idle passes with no more bytes, and at EOF or error; idle <= 0 disables
+// the idle flush. The idle flush uses r's read deadline, set only while a partial line is
+// pending, so an idle pump wakes up for nothing; if r does not support deadlines (not a pipe
+// or not pollable) partial lines simply wait for their newline. Pump owns r's read deadline.
+//
+// A line longer than MaxLine is emitted in MaxLine pieces: every piece but the last with
+// cont=true, and the concatenation of the pieces equals the line. A piece is only cut when a
+// further byte of the same line is known, so a line of exactly MaxLine bytes is one piece.
+// Bytes are passed through untouched: "\r", NUL and invalid UTF-8 included.
+//
+// emit is called from Pump's goroutine only, and must not retain line after it returns: the
+// slice aliases Pump's buffers.
+func Pump(r *os.File, idle time.Duration, emit func(line []byte, cont bool)) error {
+	p := pump{r: r, idle: idle, emit: emit, deadlines: idle > 0}
+	return p.run()
+}
+
+// pump is the state of one Pump call.
+type pump struct {
+	r    *os.File
+	idle time.Duration
+	emit func([]byte, bool)
+
+	pend      []byte // the partial line: bytes read after the last newline
+	deadlines bool   // idle flush is on and r accepts deadlines
+	armed     bool   // a read deadline is set on r
+}
+
+func (p *pump) run() error {
+	buf := make([]byte, readSize)
+	for {
+		n, err := p.r.Read(buf)
+		if n > 0 {
+			p.feed(buf[:n])
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			// idle passed with a partial line pending: show what we have. The pump is
+			// idle by definition now, so it gives back its partial-line buffer too.
+			p.flushPending()
+			p.pend = nil
+		case err == io.EOF:
+			p.flushPending()
+			p.disarm()
+			return nil
+		default:
+			p.flushPending()
+			p.disarm()
+			return err
+		}
+		p.rearm()
+	}
+}
+
+// feed splits data into lines. Complete lines that lie wholly in data are emitted straight
+// from the read buffer; only the bytes of an unfinished line are copied into p.pend.
+func (p *pump) feed(data []byte) {
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			p.appendPending(data)
+			return
+		}
+		if len(p.pend) == 0 {
+			p.emit(data[:i], false)
+		} else {
+			p.appendPending(data[:i])
+			p.flushPending()
+		}
+		data = data[i+1:]
+	}
+}
+
+// appendPending adds b, which contains no newline, to the partial line. A full MaxLine piece
+// is emitted with cont=true only once a byte after it is at hand: had the line ended right at
+// the piece, the next byte would have been its newline and the piece would be the whole line.
+func (p *pump) appendPending(b []byte) {
+	for len(b) > 0 {
+		if len(p.pend) == MaxLine {
+			p.emit(p.pend, true)
+			p.pend = p.pend[:0]
+		}
+		k := min(MaxLine-len(p.pend), len(b))
+		p.grow(k)
+		p.pend = append(p.pend, b[:k]...)
+		b = b[k:]
+	}
+}
+
+// grow makes room for k more pending bytes, doubling but never beyond MaxLine, so a long
+// line costs at most a MaxLine buffer (append's growth would overshoot it).
+func (p *pump) grow(k int) {
+	need := len(p.pend) + k
+	if need <= cap(p.pend) {
+		return
+	}
+	nc := min(max(2*cap(p.pend), need, 256), MaxLine)
+	nb := make([]byte, len(p.pend), nc)
+	copy(nb, p.pend)
+	p.pend = nb
+}
+
+// flushPending emits the partial line, if any, as a final piece and empties it, releasing
+// a buffer that a long line made large.
+func (p *pump) flushPending() {
+	if len(p.pend) == 0 {
+		return
+	}
+	p.emit(p.pend, false)
+	if cap(p.pend) > keepPending {
+		p.pend = nil
+	} else {
+		p.pend = p.pend[:0]
+	}
+}
+
+// rearm sets the read deadline to idle from now while a partial line is pending (every read
+// pushes it back: the flush waits for idle with no bytes), and clears it once nothing is
+// pending, so a pump blocked on a quiet pipe has no timer at all.
+func (p *pump) rearm() {
+	if !p.deadlines {
+		return
+	}
+	if len(p.pend) == 0 {
+		p.disarm()
+		return
+	}
+	if err := p.r.SetReadDeadline(time.Now().Add(p.idle)); err != nil {
+		// Not pollable (os.ErrNoDeadline) or closed: no idle flush for this file.
+		// A closed file reports itself on the next Read.
+		p.deadlines = false
+		return
+	}
+	p.armed = true
+}
+
+// disarm clears the read deadline if one is set.
+func (p *pump) disarm() {
+	if p.armed {
+		_ = p.r.SetReadDeadline(time.Time{})
+		p.armed = false
+	}
+}
