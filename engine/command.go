@@ -1,0 +1,88 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"svman/manifest"
+)
+
+// childEnv is svman's own environment with the module's variables on top, as a
+// sorted KEY=VALUE list with one entry per key.
+func childEnv(base []string, set map[string]string) []string {
+	env := make(map[string]string, len(base)+len(set))
+	for _, kv := range base {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	for k, v := range set {
+		env[k] = v
+	}
+	out := make([]string, 0, len(env))
+	for k, v := range env {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// resolveCommand finds the program a module runs, as execvp would but with the
+// child's own PATH and relative to the child's own directory, so that the error
+// can say exactly what is missing before anything is forked.
+func resolveCommand(m manifest.Module, env []string) (string, error) {
+	name := m.Command[0]
+	if strings.Contains(name, "/") {
+		path := name
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(m.Dir, path)
+		}
+		return path, checkExecutable(path)
+	}
+	pathVar := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			pathVar = v
+		}
+	}
+	var firstErr error
+	for _, d := range filepath.SplitList(pathVar) {
+		if d == "" {
+			d = "."
+		}
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(m.Dir, d)
+		}
+		path := filepath.Join(d, name)
+		err := checkExecutable(path)
+		if err == nil {
+			return path, nil
+		}
+		if firstErr == nil && !errors.Is(err, fs.ErrNotExist) {
+			firstErr = err
+		}
+	}
+	if firstErr != nil {
+		return "", firstErr
+	}
+	return "", fmt.Errorf("%s: command not found in PATH", name)
+}
+
+func checkExecutable(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("%s: is a directory", path)
+	}
+	if fi.Mode().Perm()&0o111 == 0 {
+		return fmt.Errorf("%s: permission denied (not executable)", path)
+	}
+	return nil
+}

@@ -1,0 +1,103 @@
+package engine
+
+import (
+	"syscall"
+
+	"svman/statusfs"
+)
+
+// handleCommand applies one byte from the control FIFO, with the legacy meanings
+// (see the statusfs package and the reference of the legacy supervise).
+func (s *supervisor) handleCommand(b byte) {
+	switch b {
+	case '\n', '\r', ' ', '\t', 0:
+		return // `echo d > control` sends a newline too
+	}
+	if !isCommand(b) {
+		s.record(Event{Kind: BadCommand, Command: b})
+		return
+	}
+	s.record(Event{Kind: Command, Command: b})
+	switch b {
+	case 'u', 'o':
+		s.want = statusfs.WantUp
+		if b == 'o' {
+			s.want = statusfs.WantOnce
+		}
+		s.writeStatus()
+		if s.state == stDown || s.state == stBackoff {
+			s.start()
+		}
+	case 'd':
+		s.want = statusfs.WantDown
+		s.writeStatus()
+		switch s.state {
+		case stUp:
+			s.stop()
+		case stBackoff:
+			s.disarm()
+			s.state = stDown
+			s.record(Event{Kind: Stopped})
+		}
+	case 'x':
+		s.exitWhenDown = true
+		if s.state == stDown || s.state == stBackoff {
+			s.disarm()
+			s.finished = true
+		}
+	case 'k', 't', 'i', 'h', 'a':
+		s.signalChild(commandSignals[b])
+	case 'p':
+		if s.pid != 0 && !s.paused {
+			s.signalGroup(syscall.SIGSTOP)
+			s.paused = true
+			s.writeStatus()
+			s.record(Event{Kind: Paused, PID: s.pgid})
+		}
+	case 'c':
+		if s.pid != 0 && s.paused {
+			s.signalGroup(syscall.SIGCONT)
+			s.paused = false
+			s.writeStatus()
+			s.record(Event{Kind: Continued, PID: s.pgid})
+		}
+	case 's', 'n':
+		s.alarms = b == 'n'
+		s.writeStatus()
+	case 'r':
+		s.record(Event{Kind: Reload})
+	}
+}
+
+// commandSignals are the commands that send one signal to the child itself, as the
+// legacy tool does (a stop, by contrast, goes to the whole group).
+var commandSignals = map[byte]syscall.Signal{
+	'k': syscall.SIGKILL,
+	't': syscall.SIGTERM,
+	'i': syscall.SIGINT,
+	'h': syscall.SIGHUP,
+	'a': syscall.SIGALRM,
+}
+
+// Commands lists every control byte svman understands, in the legacy order.
+const Commands = "udoktihapcxsnr"
+
+func isCommand(b byte) bool {
+	for i := 0; i < len(Commands); i++ {
+		if Commands[i] == b {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *supervisor) signalChild(sig syscall.Signal) {
+	if s.pid == 0 {
+		return
+	}
+	if err := syscall.Kill(s.pid, sig); err != nil {
+		s.record(Event{Kind: Warning, Err: err})
+		return
+	}
+	s.record(Event{Kind: Signaled, PID: s.pid, Signal: sig})
+}

@@ -1,0 +1,64 @@
+package engine
+
+import (
+	"reflect"
+	"syscall"
+	"testing"
+	"time"
+
+	"svman/manifest"
+)
+
+func mod(name string, edit ...func(*manifest.Module)) manifest.Module {
+	m := manifest.Module{
+		Name:        name,
+		Command:     []string{"/bin/sleep", "1000"},
+		Dir:         "/srv",
+		Env:         map[string]string{"A": "1"},
+		Autostart:   true,
+		StopSignal:  syscall.SIGTERM,
+		StopTimeout: 10 * time.Second,
+		Restart:     manifest.Restart{Policy: manifest.RestartAlways, Delay: time.Second},
+		Alarm:       manifest.Alarm{Interval: time.Minute},
+	}
+	for _, e := range edit {
+		e(&m)
+	}
+	return m
+}
+
+func TestDiff(t *testing.T) {
+	tests := []struct {
+		name             string
+		running, desired []manifest.Module
+		want             Plan
+	}{
+		{"first apply adds all", nil, []manifest.Module{mod("a"), mod("b")}, Plan{Add: []string{"a", "b"}}},
+		{"nothing changed", []manifest.Module{mod("a")}, []manifest.Module{mod("a")}, Plan{Keep: []string{"a"}}},
+		{"removed", []manifest.Module{mod("a"), mod("b")}, []manifest.Module{mod("b")}, Plan{Remove: []string{"a"}, Keep: []string{"b"}}},
+		{"rename is remove plus add", []manifest.Module{mod("a")}, []manifest.Module{mod("z")}, Plan{Add: []string{"z"}, Remove: []string{"a"}}},
+		{"env restarts", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.Env = map[string]string{"A": "2"} })}, Plan{Restart: []string{"a"}}},
+		{"command restarts", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.Command = []string{"/bin/true"} })}, Plan{Restart: []string{"a"}}},
+		{"dir restarts", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.Dir = "/tmp" })}, Plan{Restart: []string{"a"}}},
+		{"stop signal restarts", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.StopSignal = syscall.SIGINT })}, Plan{Restart: []string{"a"}}},
+		{"autostart restarts", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.Autostart = false })}, Plan{Restart: []string{"a"}}},
+		{"restart delay in place", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.Restart.Delay = 5 * time.Second })}, Plan{Update: []string{"a"}}},
+		{"alarm in place", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.Alarm.MaxTries = 3 })}, Plan{Update: []string{"a"}}},
+		{"stop timeout in place", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.StopTimeout = time.Second })}, Plan{Update: []string{"a"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Diff(tt.running, tt.desired); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Diff = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPlanString(t *testing.T) {
+	p := Plan{Add: []string{"api", "db"}, Remove: []string{"old"}, Restart: []string{"web"}, Update: []string{"cron"}, Keep: []string{"x", "y"}}
+	want := "+2 -1 ~2 (2 unchanged): +api +db -old ~web ~cron (in place)"
+	if got := p.String(); got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,245 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"svman/manifest"
+	"svman/statusfs"
+)
+
+// Config is what an Engine needs from its owner.
+type Config struct {
+	// Reaper forks and reaps every child; one per process.
+	Reaper *Reaper
+	// Output receives every line the children write.
+	Output Output
+	// Events, if set, receives every event as it happens, from the module's
+	// supervisor goroutine. It must not block.
+	Events func(Event)
+}
+
+// Engine makes the running set of modules match the manifest it is given. Run owns
+// all its state; Apply and Kill are requests to Run, safe from any goroutine.
+type Engine struct {
+	cfg     Config
+	reqs    chan func()
+	stopped chan struct{} // closed when Run has returned
+
+	// ---- owned by Run ----
+	current  *manifest.Manifest
+	sups     map[string]*supervisor // the supervised modules, by name
+	draining map[string]*supervisor // removed, still stopping
+	closing  bool
+}
+
+// New returns an Engine that does nothing until Run runs.
+func New(cfg Config) *Engine {
+	return &Engine{
+		cfg:      cfg,
+		reqs:     make(chan func()),
+		stopped:  make(chan struct{}),
+		sups:     make(map[string]*supervisor),
+		draining: make(map[string]*supervisor),
+	}
+}
+
+// ErrStopped is returned by requests made after Run has begun shutting down.
+var ErrStopped = errors.New("engine is shutting down")
+
+// Run serves requests until ctx is done, then stops every module in parallel and
+// returns once all of them are down and their status directories released.
+func (e *Engine) Run(ctx context.Context) {
+	defer close(e.stopped)
+	for {
+		select {
+		case f := <-e.reqs:
+			f()
+		case <-ctx.Done():
+			e.shutdown()
+			return
+		}
+	}
+}
+
+func (e *Engine) shutdown() {
+	e.closing = true
+	all := make([]*supervisor, 0, len(e.sups)+len(e.draining))
+	for _, s := range e.sups {
+		s.send(supMsg{kind: msgRelease})
+		all = append(all, s)
+	}
+	for _, s := range e.draining {
+		all = append(all, s)
+	}
+	allDone := make(chan struct{})
+	go func() {
+		for _, s := range all {
+			<-s.done
+		}
+		close(allDone)
+	}()
+	for {
+		select {
+		case f := <-e.reqs:
+			f() // Kill still works while stopping
+		case <-allDone:
+			return
+		}
+	}
+}
+
+// do runs f on the Run goroutine and waits for it.
+func (e *Engine) do(f func()) error {
+	done := make(chan struct{})
+	select {
+	case e.reqs <- func() { f(); close(done) }:
+	case <-e.stopped:
+		return ErrStopped
+	}
+	<-done
+	return nil
+}
+
+// Kill sends SIGKILL to every module's process group at once: the answer to a
+// second interrupt while a graceful stop is under way.
+func (e *Engine) Kill() {
+	_ = e.do(func() {
+		for _, s := range e.sups {
+			s.send(supMsg{kind: msgKill})
+		}
+		for _, s := range e.draining {
+			s.send(supMsg{kind: msgKill})
+		}
+	})
+}
+
+// Apply makes m the desired state and returns what it changed. On the first Apply
+// every status directory is locked before any module starts, and if one cannot be,
+// nothing starts and the error says which and why. Later Applies change only what
+// the plan names; a module whose directory cannot be taken is reported in the error
+// and the rest is applied.
+func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) {
+	var plan Plan
+	var err error
+	if rerr := e.do(func() { plan, err = e.apply(m) }); rerr != nil {
+		return Plan{}, rerr
+	}
+	return plan, err
+}
+
+func (e *Engine) apply(m *manifest.Manifest) (Plan, error) {
+	if e.closing {
+		return Plan{}, ErrStopped
+	}
+	if e.current != nil && e.current.StatusDir != m.StatusDir {
+		return Plan{}, fmt.Errorf("status_dir changed from %s to %s: svman must be restarted to move its status directories; keeping the running configuration", e.current.StatusDir, m.StatusDir)
+	}
+	e.prune()
+	plan := Diff(e.modules(), m.Modules)
+	byName := make(map[string]manifest.Module, len(m.Modules))
+	for _, mod := range m.Modules {
+		byName[mod.Name] = mod
+	}
+
+	dirs, err := e.openDirs(m.StatusDir, plan.Add, e.current == nil)
+	if err != nil && e.current == nil {
+		return Plan{}, err
+	}
+	e.current = m
+	for _, name := range plan.Remove {
+		s := e.sups[name]
+		delete(e.sups, name)
+		e.draining[name] = s
+		s.send(supMsg{kind: msgRelease})
+	}
+	for _, name := range plan.Restart {
+		e.sups[name].send(supMsg{kind: msgReplace, mod: byName[name]})
+	}
+	for _, name := range plan.Update {
+		e.sups[name].send(supMsg{kind: msgUpdate, mod: byName[name]})
+	}
+	for _, name := range plan.Add {
+		dir, ok := dirs[name]
+		if !ok {
+			continue
+		}
+		if e.cfg.Output != nil {
+			e.cfg.Output.Add(name)
+		}
+		s := newSupervisor(byName[name], dir, e.cfg.Reaper, e.cfg.Output, e.cfg.Events)
+		e.sups[name] = s
+		go s.run()
+	}
+	return plan, err
+}
+
+// openDirs locks the status directory of every module to add. With all true, one
+// failure closes every directory opened so far.
+func (e *Engine) openDirs(statusDir string, names []string, all bool) (map[string]*statusfs.Dir, error) {
+	dirs := make(map[string]*statusfs.Dir, len(names))
+	var errs []error
+	for _, name := range names {
+		if s, ok := e.draining[name]; ok {
+			// The same name was removed a moment ago: its supervisor must let go
+			// of the lock before a new one can take it.
+			<-s.done
+			delete(e.draining, name)
+		}
+		dir, err := statusfs.Open(filepath.Join(statusDir, name))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("module %s: %w", name, err))
+			if all {
+				break
+			}
+			continue
+		}
+		dirs[name] = dir
+	}
+	if len(errs) > 0 && all {
+		for _, d := range dirs {
+			d.Close()
+		}
+		return nil, errors.Join(errs...)
+	}
+	return dirs, errors.Join(errs...)
+}
+
+// prune forgets supervisors that ended on their own (`x`) or finished draining.
+func (e *Engine) prune() {
+	for name, s := range e.sups {
+		if isClosed(s.done) {
+			delete(e.sups, name)
+		}
+	}
+	for name, s := range e.draining {
+		if isClosed(s.done) {
+			delete(e.draining, name)
+		}
+	}
+}
+
+// modules returns the desired module of every live supervisor, in manifest order.
+func (e *Engine) modules() []manifest.Module {
+	var out []manifest.Module
+	if e.current == nil {
+		return nil
+	}
+	for _, m := range e.current.Modules {
+		if _, ok := e.sups[m.Name]; ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}

@@ -1,0 +1,275 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"svman/logmux"
+	"svman/manifest"
+	"svman/statusfs"
+)
+
+// The test binary is also the children the engine supervises (os/exec's own
+// pattern): SVMAN_ENGINE_HELPER selects the role.
+const helperEnv = "SVMAN_ENGINE_HELPER"
+
+// testReaper is the one reaper of this test process: wait4(-1) is process-wide.
+var testReaper *Reaper
+
+func TestMain(m *testing.M) {
+	switch os.Getenv(helperEnv) {
+	case "":
+		testReaper = NewReaper()
+		code := m.Run()
+		testReaper.Close()
+		os.Exit(code)
+	case "sleep":
+		fmt.Printf("%s=%s\n", "VALUE", os.Getenv("VALUE"))
+		select {}
+	case "exit0":
+		os.Exit(0)
+	}
+	os.Exit(2)
+}
+
+const waitLimit = 15 * time.Second
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	end := time.Now().Add(waitLimit)
+	for !cond() {
+		if time.Now().After(end) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// lines is an Output that keeps every line.
+type lines struct {
+	mu  sync.Mutex
+	all []string
+}
+
+func (l *lines) Add(string) {}
+func (l *lines) LineCont(name string, _ logmux.Stream, line []byte, _ bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all = append(l.all, name+": "+string(line))
+}
+func (l *lines) has(s string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, x := range l.all {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// events records every event for assertions.
+type events struct {
+	mu  sync.Mutex
+	all []Event
+}
+
+func (e *events) add(ev Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.all = append(e.all, ev)
+}
+
+func (e *events) count(module string, k Kind) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, ev := range e.all {
+		if ev.Module == module && ev.Kind == k {
+			n++
+		}
+	}
+	return n
+}
+
+type harness struct {
+	t      *testing.T
+	e      *Engine
+	out    *lines
+	ev     *events
+	status string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newHarness(t *testing.T) *harness {
+	h := &harness{t: t, out: &lines{}, ev: &events{}, status: t.TempDir(), done: make(chan struct{})}
+	h.e = New(Config{Reaper: testReaper, Output: h.out, Events: h.ev.add})
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() {
+		h.e.Run(ctx)
+		close(h.done)
+	}()
+	t.Cleanup(h.shutdown)
+	return h
+}
+
+func (h *harness) shutdown() {
+	h.cancel()
+	select {
+	case <-h.done:
+	case <-time.After(waitLimit):
+		h.t.Fatal("engine did not stop")
+	}
+}
+
+func (h *harness) module(name, role string, env map[string]string) manifest.Module {
+	exe, _ := os.Executable()
+	e := map[string]string{helperEnv: role}
+	for k, v := range env {
+		e[k] = v
+	}
+	return manifest.Module{
+		Name: name, Command: []string{exe}, Dir: h.status, Env: e, Autostart: true,
+		StopSignal: syscall.SIGTERM, StopTimeout: 5 * time.Second,
+		Restart: manifest.Restart{Policy: manifest.RestartAlways, Delay: 0},
+	}
+}
+
+func (h *harness) apply(mods ...manifest.Module) Plan {
+	h.t.Helper()
+	plan, err := h.e.Apply(&manifest.Manifest{StatusDir: h.status, Modules: mods})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return plan
+}
+
+func (h *harness) pid(name string) int {
+	st, err := statusfs.ReadStatus(filepath.Join(h.status, name))
+	if err != nil {
+		return 0
+	}
+	return st.PID
+}
+
+func (h *harness) waitUp(name string) int {
+	h.t.Helper()
+	waitFor(h.t, name+" up", func() bool { return h.pid(name) != 0 })
+	return h.pid(name)
+}
+
+func alive(pid int) bool { return syscall.Kill(pid, 0) == nil }
+
+// Applying a changed manifest restarts only the changed module; the others keep
+// their pids; a removed module is stopped and its directory released.
+func TestApplyTouchesOnlyWhatChanged(t *testing.T) {
+	h := newHarness(t)
+	a, b, c := h.module("a", "sleep", nil), h.module("b", "sleep", map[string]string{"VALUE": "one"}), h.module("c", "sleep", nil)
+	h.apply(a, b, c)
+	pa, pb, pc := h.waitUp("a"), h.waitUp("b"), h.waitUp("c")
+	waitFor(t, "b's first env", func() bool { return h.out.has("b: VALUE=one") })
+
+	b2 := h.module("b", "sleep", map[string]string{"VALUE": "two"})
+	a2 := a
+	a2.Restart.Delay = time.Minute
+	plan := h.apply(a2, b2)
+	if got := plan.String(); got != "+0 -1 ~2 (0 unchanged): -c ~b ~a (in place)" {
+		t.Errorf("plan = %q", got)
+	}
+	waitFor(t, "b restarted with the new env", func() bool { return h.out.has("b: VALUE=two") })
+	if h.pid("b") == pb {
+		t.Error("b kept its pid")
+	}
+	if h.pid("a") != pa {
+		t.Error("a restarted on a policy-only change")
+	}
+	waitFor(t, "c's child gone and its directory released", func() bool {
+		return !alive(pc) && !statusfs.Supervised(filepath.Join(h.status, "c"))
+	})
+	if st, _ := statusfs.ReadStatus(filepath.Join(h.status, "c")); st.PID != 0 || st.Want != statusfs.WantDown {
+		t.Errorf("c's status after removal = %+v, want pid 0, want d", st)
+	}
+}
+
+// The first Apply locks every directory before starting anything: one that is held
+// elsewhere means nothing starts.
+func TestFirstApplyIsAllOrNothing(t *testing.T) {
+	h := newHarness(t)
+	held, err := statusfs.Open(filepath.Join(h.status, "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	_, err = h.e.Apply(&manifest.Manifest{StatusDir: h.status, Modules: []manifest.Module{h.module("a", "sleep", nil), h.module("b", "sleep", nil)}})
+	if err == nil || !strings.Contains(err.Error(), "module b") {
+		t.Fatalf("Apply = %v, want an error naming module b", err)
+	}
+	if statusfs.Supervised(filepath.Join(h.status, "a")) || h.ev.count("a", Started) != 0 {
+		t.Error("module a was started although b could not be locked")
+	}
+}
+
+// Shutdown stops every child, releases every directory and leaves no goroutine behind.
+func TestShutdownLeavesNothing(t *testing.T) {
+	before := runtime.NumGoroutine()
+	h := newHarness(t)
+	var mods []manifest.Module
+	for i := range 10 {
+		mods = append(mods, h.module(fmt.Sprintf("m%d", i), "sleep", nil))
+	}
+	h.apply(mods...)
+	var pids []int
+	for _, m := range mods {
+		pids = append(pids, h.waitUp(m.Name))
+	}
+	h.shutdown()
+	for i, pid := range pids {
+		if alive(pid) {
+			t.Errorf("%s's child %d is still alive", mods[i].Name, pid)
+		}
+		if statusfs.Supervised(filepath.Join(h.status, mods[i].Name)) {
+			t.Errorf("%s is still supervised", mods[i].Name)
+		}
+	}
+	waitFor(t, "goroutines back to where they started", func() bool { return runtime.NumGoroutine() <= before })
+}
+
+// `x` ends supervision of one module once it is down; the others carry on.
+func TestExitCommandReleasesOneModule(t *testing.T) {
+	h := newHarness(t)
+	h.apply(h.module("a", "sleep", nil), h.module("b", "sleep", nil))
+	pa, pb := h.waitUp("a"), h.waitUp("b")
+	if err := statusfs.SendControl(filepath.Join(h.status, "a"), []byte("dx")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, "a")) })
+	if alive(pa) {
+		t.Error("a's child survived dx")
+	}
+	if !alive(pb) || h.pid("b") != pb {
+		t.Error("b was disturbed")
+	}
+}
+
+// A module that cannot start backs off like a crash and says why.
+func TestMissingCommandIsReported(t *testing.T) {
+	h := newHarness(t)
+	m := h.module("ghost", "sleep", nil)
+	m.Command = []string{"/nonexistent/program"}
+	h.apply(m)
+	waitFor(t, "a start failure event", func() bool { return h.ev.count("ghost", StartFailed) > 0 })
+	log, _ := os.ReadFile(filepath.Join(h.status, "ghost", "supervise.log.wf"))
+	if !strings.Contains(string(log), "could not start") || !strings.Contains(string(log), "/nonexistent/program") {
+		t.Errorf("supervise.log.wf = %q, want the failed start with the path", log)
+	}
+}

@@ -1,0 +1,111 @@
+package engine
+
+import (
+	"fmt"
+	"syscall"
+	"time"
+
+	"svman/manifest"
+)
+
+// Kind says what happened to a module.
+type Kind int
+
+const (
+	Started     Kind = iota // a child was forked and exec'd: PID
+	StartFailed             // the child could not be started: Err
+	Exited                  // the child ended: PID, Exit, Uptime
+	Restarting              // a start is scheduled: Delay
+	Stopping                // a stop began: Signal sent to the group
+	Escalated               // the group outlived stop_timeout: SIGKILL sent
+	Stopped                 // the module is down and will stay down
+	Signaled                // a control command sent Signal to the child
+	Paused                  // the group was stopped with SIGSTOP
+	Continued               // the group was continued with SIGCONT
+	Command                 // a control byte was received: Command
+	BadCommand              // an unknown control byte was received and ignored: Command
+	Reload                  // `r` asked for the manifest to be read again
+	Released                // supervision ended; the status directory is unlocked
+	Warning                 // something went wrong that supervision survives: Err
+)
+
+// Event is one thing that happened to one module. The engine hands every event to
+// Config.Events as it happens, and records it in the module's supervise.log.
+type Event struct {
+	Time    time.Time
+	Module  string
+	Kind    Kind
+	PID     int
+	Exit    ExitStatus
+	Uptime  time.Duration
+	Delay   time.Duration
+	Signal  syscall.Signal
+	Command byte
+	Err     error
+}
+
+// Warn reports whether the event belongs in supervise.log.wf rather than supervise.log.
+func (e Event) Warn() bool {
+	switch e.Kind {
+	case StartFailed, BadCommand, Escalated, Warning:
+		return true
+	case Exited:
+		return !e.Exit.Success()
+	}
+	return false
+}
+
+// String is the event as one line of the console and the supervise logs, without
+// time or level: "web started, pid 1234".
+func (e Event) String() string {
+	n := e.Module
+	switch e.Kind {
+	case Started:
+		return fmt.Sprintf("%s started, pid %d", n, e.PID)
+	case StartFailed:
+		return fmt.Sprintf("%s could not start: %v", n, e.Err)
+	case Exited:
+		return fmt.Sprintf("%s (pid %d) %s after %s", n, e.PID, e.Exit, roundDuration(e.Uptime))
+	case Restarting:
+		if e.Delay <= 0 {
+			return fmt.Sprintf("%s restarting now", n)
+		}
+		return fmt.Sprintf("%s restarting in %s", n, roundDuration(e.Delay))
+	case Stopping:
+		return fmt.Sprintf("%s stopping: %s sent to process group %d", n, manifest.SignalName(e.Signal), e.PID)
+	case Escalated:
+		return fmt.Sprintf("%s did not stop within stop_timeout: SIGKILL sent to process group %d", n, e.PID)
+	case Stopped:
+		return fmt.Sprintf("%s is down", n)
+	case Signaled:
+		return fmt.Sprintf("%s: %s sent to pid %d", n, manifest.SignalName(e.Signal), e.PID)
+	case Paused:
+		return fmt.Sprintf("%s paused (SIGSTOP to process group %d)", n, e.PID)
+	case Continued:
+		return fmt.Sprintf("%s continued (SIGCONT to process group %d)", n, e.PID)
+	case Command:
+		return fmt.Sprintf("%s: control command %q received", n, e.Command)
+	case BadCommand:
+		return fmt.Sprintf("%s: unknown control command %q ignored", n, e.Command)
+	case Reload:
+		return fmt.Sprintf("%s: reload of the manifest requested", n)
+	case Released:
+		return fmt.Sprintf("%s is no longer supervised", n)
+	case Warning:
+		return fmt.Sprintf("%s: %v", n, e.Err)
+	}
+	return fmt.Sprintf("%s: event %d", n, e.Kind)
+}
+
+// roundDuration keeps durations readable: "1.2s", "3m4s", "15ms".
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d >= time.Minute:
+		return d.Round(time.Second)
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond)
+	case d >= time.Millisecond:
+		return d.Round(time.Millisecond)
+	}
+	return d
+}

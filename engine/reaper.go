@@ -1,0 +1,178 @@
+package engine
+
+import (
+	"errors"
+	"os"
+	"os/signal"
+	"runtime"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Reaper is the only code in the process that waits for children. It forks every
+// child on one locked OS thread (so PR_SET_PDEATHSIG, which fires when the forking
+// thread exits, fires only when svman itself dies), and it collects every exit with
+// wait4(-1, WNOHANG) when SIGCHLD arrives, handing each to the channel registered for
+// that pid. Exits of pids nobody registered (orphans re-parented to a subreaper svman)
+// are reaped and dropped, so no zombie accumulates.
+//
+// There must be at most one Reaper per process, and nothing else in the process may
+// wait for children (os/exec's Wait included): wait4(-1) would take their exits.
+type Reaper struct {
+	spawns chan spawnRequest
+	quit   chan struct{}
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex                // guards waiting
+	waiting map[int]chan<- ExitStatus // pid -> owner's channel, registered at fork
+	orphans int                       // exits of unregistered pids reaped so far
+}
+
+// SpawnSpec is a fully resolved child: path, argv, environment, directory and the
+// three standard files.
+type SpawnSpec struct {
+	Path  string
+	Argv  []string
+	Env   []string
+	Dir   string
+	Files [3]*os.File // stdin, stdout, stderr
+}
+
+type spawnRequest struct {
+	spec  SpawnSpec
+	reply chan spawnReply
+}
+
+type spawnReply struct {
+	pid    int
+	exited <-chan ExitStatus
+	err    error
+}
+
+// NewReaper starts the reaper's two goroutines: the spawner, locked to its thread,
+// and the SIGCHLD loop. Close stops both.
+func NewReaper() *Reaper {
+	r := &Reaper{
+		spawns:  make(chan spawnRequest),
+		quit:    make(chan struct{}),
+		waiting: make(map[int]chan<- ExitStatus),
+	}
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, syscall.SIGCHLD)
+	r.wg.Add(2)
+	go r.spawnLoop()
+	go r.reapLoop(sigc)
+	return r
+}
+
+// Close stops the reaper. Children still running keep running but are no longer
+// reaped; callers stop their children first.
+func (r *Reaper) Close() {
+	close(r.quit)
+	r.wg.Wait()
+}
+
+// ErrReaperClosed is returned by Spawn after Close.
+var ErrReaperClosed = errors.New("reaper closed")
+
+// Spawn forks and execs spec in a new process group. The returned channel receives
+// the child's exit exactly once.
+func (r *Reaper) Spawn(spec SpawnSpec) (pid int, exited <-chan ExitStatus, err error) {
+	req := spawnRequest{spec: spec, reply: make(chan spawnReply, 1)}
+	select {
+	case r.spawns <- req:
+	case <-r.quit:
+		return 0, nil, ErrReaperClosed
+	}
+	rep := <-req.reply
+	return rep.pid, rep.exited, rep.err
+}
+
+// Orphans is how many exits of children nobody registered were reaped.
+func (r *Reaper) Orphans() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.orphans
+}
+
+// spawnLoop owns the locked thread that is the parent of every child. It never
+// unlocks: if this goroutine returns, the thread exits, and the kernel delivers each
+// child's death signal, which is what must happen only when svman is gone.
+func (r *Reaper) spawnLoop() {
+	runtime.LockOSThread()
+	defer r.wg.Done()
+	for {
+		select {
+		case req := <-r.spawns:
+			req.reply <- r.fork(req.spec)
+		case <-r.quit:
+			return
+		}
+	}
+}
+
+func (r *Reaper) fork(spec SpawnSpec) spawnReply {
+	attr := &syscall.ProcAttr{
+		Dir:   spec.Dir,
+		Env:   spec.Env,
+		Files: []uintptr{spec.Files[0].Fd(), spec.Files[1].Fd(), spec.Files[2].Fd()},
+		Sys: &syscall.SysProcAttr{
+			Setpgid:   true,
+			Pdeathsig: syscall.SIGKILL,
+		},
+	}
+	ch := make(chan ExitStatus, 1)
+	// Hold mu across fork and registration: the reap loop takes mu before it looks a
+	// pid up, so an exit that races the registration still finds its owner.
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	pid, err := syscall.ForkExec(spec.Path, spec.Argv, attr)
+	if err != nil {
+		return spawnReply{err: err}
+	}
+	r.waiting[pid] = ch
+	return spawnReply{pid: pid, exited: ch}
+}
+
+func (r *Reaper) reapLoop(sigc chan os.Signal) {
+	defer r.wg.Done()
+	defer signal.Stop(sigc)
+	for {
+		r.reapAll()
+		select {
+		case <-sigc:
+		case <-r.quit:
+			return
+		}
+	}
+}
+
+// reapAll collects every exited child. SIGCHLD is not queued, so one signal may
+// stand for many exits: loop until wait4 has nothing more.
+func (r *Reaper) reapAll() {
+	for {
+		var ws syscall.WaitStatus
+		pid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || pid <= 0 {
+			return
+		}
+		if !ws.Exited() && !ws.Signaled() {
+			continue // stopped or continued: not an exit
+		}
+		st := exitStatusFrom(pid, ws, time.Now())
+		r.mu.Lock()
+		ch, ok := r.waiting[pid]
+		delete(r.waiting, pid)
+		if !ok {
+			r.orphans++
+		}
+		r.mu.Unlock()
+		if ok {
+			ch <- st // buffered 1 and used once: never blocks
+		}
+	}
+}

@@ -1,0 +1,264 @@
+package engine
+
+import (
+	"sync"
+	"syscall"
+	"time"
+
+	"svman/logmux"
+	"svman/manifest"
+	"svman/statusfs"
+)
+
+// state is where a supervisor's module stands.
+type state int
+
+const (
+	stDown     state = iota // no child and none scheduled
+	stUp                    // the child runs
+	stBackoff               // no child; a start is scheduled at startAt
+	stStopping              // the child or its process group is being stopped
+)
+
+// supervisor owns one module: its child, its timer, its status directory. Only its
+// run goroutine touches the fields below the line; everyone else sends messages
+// (engine) or control bytes (the control FIFO reader).
+type supervisor struct {
+	name string
+	dir  *statusfs.Dir
+	r    *Reaper
+	out  Output
+	emit func(Event)
+	msgs chan supMsg   // from the engine
+	cmds chan byte     // from the control reader
+	done chan struct{} // closed when run has returned and the directory is released
+
+	// ---- owned by run ----
+	mod     manifest.Module
+	next    *manifest.Module // replaces mod once the running child is down
+	state   state
+	want    statusfs.Want
+	paused  bool
+	alarms  bool // false once silenced with `s`
+	pid     int  // the child, which leads its own process group; 0 when none
+	pgid    int  // the child's process group, kept until it is empty
+	exited  <-chan ExitStatus
+	started time.Time // the last start
+	changed time.Time // the last pid change, for the status stamp
+
+	timer    *time.Timer
+	timerC   <-chan time.Time // nil while the timer is unarmed
+	startAt  time.Time        // stBackoff: when the start is due
+	killAt   time.Time        // stStopping: when SIGKILL is due
+	killed   bool             // stStopping: SIGKILL was sent
+	poll     time.Duration    // stStopping: the next interval between group checks
+	lastExit *ExitStatus      // the exit that ended the child being stopped
+
+	exitWhenDown bool // `x` or removal: end supervision once the child is down
+	release      bool // removal or shutdown: also record want down
+	finished     bool
+
+	pumps []*pumpSet
+}
+
+// supMsg is what the engine asks of a supervisor.
+type supMsg struct {
+	kind msgKind
+	mod  manifest.Module
+}
+
+type msgKind int
+
+const (
+	msgUpdate  msgKind = iota // new policy, same process: applied in place
+	msgReplace                // new process settings: stop, then start with mod
+	msgRelease                // stop the child and end supervision
+	msgKill                   // SIGKILL the group now (second interrupt)
+)
+
+// Output receives the lines the children write. *logmux.Console is one.
+type Output interface {
+	Add(name string)
+	LineCont(name string, s logmux.Stream, line []byte, cont bool)
+}
+
+func newSupervisor(mod manifest.Module, dir *statusfs.Dir, r *Reaper, out Output, emit func(Event)) *supervisor {
+	return &supervisor{
+		name:   mod.Name,
+		dir:    dir,
+		r:      r,
+		out:    out,
+		emit:   emit,
+		msgs:   make(chan supMsg, 4),
+		cmds:   make(chan byte, 64),
+		done:   make(chan struct{}),
+		mod:    mod,
+		alarms: true,
+		timer:  stoppedTimer(),
+	}
+}
+
+func stoppedTimer() *time.Timer {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return t
+}
+
+// send hands m to the supervisor unless it has already finished.
+func (s *supervisor) send(m supMsg) {
+	select {
+	case s.msgs <- m:
+	case <-s.done:
+	}
+}
+
+// run supervises until the module is released or `x` ends it. It starts and owns
+// the control reader, and returns only after every goroutine it started is gone.
+func (s *supervisor) run() {
+	var readerDone sync.WaitGroup
+	quit := make(chan struct{})
+	readerDone.Add(1)
+	go s.readControl(quit, &readerDone)
+	defer func() {
+		close(quit)
+		s.drainPumps()
+		s.record(Event{Kind: Released})
+		if err := s.dir.Close(); err != nil {
+			s.record(Event{Kind: Warning, Err: err})
+		}
+		readerDone.Wait()
+		close(s.done)
+	}()
+
+	s.changed = time.Now()
+	s.want = statusfs.WantDown
+	if s.mod.Autostart {
+		s.want = statusfs.WantUp
+	}
+	s.writeStatus()
+	if s.want == statusfs.WantUp {
+		s.start()
+	}
+	for !s.finished {
+		select {
+		case m := <-s.msgs:
+			s.handleMsg(m)
+		case b := <-s.cmds:
+			s.handleCommand(b)
+		case st := <-s.exited:
+			s.handleExit(st)
+		case <-s.timerC:
+			s.timerC = nil
+			s.handleTimer()
+		}
+	}
+}
+
+// readControl feeds control bytes to run until quit is closed; the directory's
+// Close makes a blocked read return.
+func (s *supervisor) readControl(quit chan struct{}, wg *sync.WaitGroup) {
+	defer wg.Done()
+	buf := make([]byte, 64)
+	for {
+		n, err := s.dir.ReadControl(buf)
+		for _, b := range buf[:n] {
+			select {
+			case s.cmds <- b:
+			case <-quit:
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (s *supervisor) handleMsg(m supMsg) {
+	switch m.kind {
+	case msgUpdate:
+		s.mod = m.mod
+	case msgReplace:
+		s.next = &m.mod
+		if s.pid == 0 && s.state != stStopping {
+			s.adoptNext()
+			s.afterDown(nil)
+			return
+		}
+		s.stop()
+	case msgRelease:
+		s.exitWhenDown, s.release = true, true
+		s.want = statusfs.WantDown
+		if s.state == stUp {
+			s.stop()
+		} else if s.state != stStopping {
+			s.afterDown(nil)
+		}
+	case msgKill:
+		if s.state == stUp || s.state == stStopping {
+			s.state, s.poll = stStopping, pollFirst
+			s.escalate()
+		}
+	}
+}
+
+// adoptNext makes a pending replacement module current; its block changed, so
+// its autostart decides the want again, over any earlier `d`.
+func (s *supervisor) adoptNext() {
+	if s.next == nil {
+		return
+	}
+	s.mod, s.next = *s.next, nil
+	s.want = statusfs.WantDown
+	if s.mod.Autostart {
+		s.want = statusfs.WantUp
+	}
+	s.startAt = time.Time{}
+	s.started = time.Time{} // a new configuration owes nothing to the old one's delay
+	s.writeStatus()
+}
+
+// record writes ev to the module's supervise log and hands it to the engine's hook.
+func (s *supervisor) record(ev Event) {
+	ev.Module = s.name
+	if ev.Time.IsZero() {
+		ev.Time = time.Now()
+	}
+	if ev.Warn() {
+		s.dir.Warning("%s", ev)
+	} else {
+		s.dir.Notice("%s", ev)
+	}
+	if s.emit != nil {
+		s.emit(ev)
+	}
+}
+
+func (s *supervisor) writeStatus() {
+	err := s.dir.WriteStatus(statusfs.Status{
+		Changed:  s.changed,
+		Paused:   s.paused,
+		Want:     s.want,
+		AlarmsOn: s.alarms,
+		PID:      s.pid,
+	})
+	if err != nil {
+		s.record(Event{Kind: Warning, Err: err})
+	}
+}
+
+func (s *supervisor) arm(at time.Time) {
+	s.timer.Reset(time.Until(at))
+	s.timerC = s.timer.C
+}
+
+func (s *supervisor) disarm() {
+	s.timer.Stop()
+	s.timerC = nil
+}
+
+func (s *supervisor) signalGroup(sig syscall.Signal) {
+	if s.pgid != 0 {
+		_ = syscall.Kill(-s.pgid, sig)
+	}
+}
