@@ -1,0 +1,145 @@
+package manifest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+// maxFileSize caps both the manifest and what file() may read, so that a mistaken
+// path such as /dev/zero fails cleanly instead of eating all memory.
+const maxFileSize = 8 << 20
+
+// evalContext returns the context manifest expressions are evaluated in: no
+// variables, and the functions listed in doc.go. baseDir is the manifest's
+// absolute directory, which file() resolves relative paths against. A new context
+// is built for every Load because file() depends on baseDir.
+func evalContext(baseDir string) *hcl.EvalContext {
+	return &hcl.EvalContext{Functions: map[string]function.Function{
+		"env":  envFunc(),
+		"file": fileFunc(baseDir),
+
+		"abs":        stdlib.AbsoluteFunc,
+		"chomp":      stdlib.ChompFunc,
+		"coalesce":   stdlib.CoalesceFunc,
+		"concat":     stdlib.ConcatFunc,
+		"contains":   stdlib.ContainsFunc,
+		"distinct":   stdlib.DistinctFunc,
+		"flatten":    stdlib.FlattenFunc,
+		"format":     stdlib.FormatFunc,
+		"formatlist": stdlib.FormatListFunc,
+		"indent":     stdlib.IndentFunc,
+		"join":       stdlib.JoinFunc,
+		"jsondecode": stdlib.JSONDecodeFunc,
+		"jsonencode": stdlib.JSONEncodeFunc,
+		"keys":       stdlib.KeysFunc,
+		"length":     stdlib.LengthFunc,
+		"lower":      stdlib.LowerFunc,
+		"max":        stdlib.MaxFunc,
+		"merge":      stdlib.MergeFunc,
+		"min":        stdlib.MinFunc,
+		"range":      stdlib.RangeFunc,
+		"replace":    stdlib.ReplaceFunc,
+		// reverse reverses a list, as in Terraform; strrev reverses a string.
+		"reverse":   stdlib.ReverseListFunc,
+		"strrev":    stdlib.ReverseFunc,
+		"sort":      stdlib.SortFunc,
+		"split":     stdlib.SplitFunc,
+		"substr":    stdlib.SubstrFunc,
+		"title":     stdlib.TitleFunc,
+		"trimspace": stdlib.TrimSpaceFunc,
+		"upper":     stdlib.UpperFunc,
+		"values":    stdlib.ValuesFunc,
+	}}
+}
+
+// envFunc is env(name) or env(name, default): the value of an environment
+// variable of svman's own process, read at load time. Unset gives "" (or default);
+// so does a variable set to "" when a default is given, because an empty value is
+// almost always as good as unset for configuration.
+func envFunc() function.Function {
+	return function.New(&function.Spec{
+		Description: "Returns the value of an environment variable of svman, or a default.",
+		Params:      []function.Parameter{{Name: "name", Type: cty.String}},
+		VarParam:    &function.Parameter{Name: "default", Type: cty.String},
+		Type:        function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if len(args) > 2 {
+				return cty.NilVal, function.NewArgErrorf(2, "env takes a name and at most one default, such as env(%q, %q)", "PORT", "8080")
+			}
+			val := os.Getenv(args[0].AsString())
+			if val == "" && len(args) == 2 {
+				return args[1], nil
+			}
+			return cty.StringVal(val), nil
+		},
+	})
+}
+
+// fileFunc is file(path): the contents of a UTF-8 text file, with a relative path
+// taken from baseDir (the manifest's directory, not svman's working directory, so
+// that a manifest means the same thing wherever svman is started).
+func fileFunc(baseDir string) function.Function {
+	return function.New(&function.Spec{
+		Description: "Returns the contents of a text file; relative paths start at the manifest's directory.",
+		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:        function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			name := args[0].AsString()
+			path := name
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(baseDir, path)
+			}
+			data, err := readLimited(path, maxFileSize)
+			if err != nil {
+				// The error names the path as written, not the absolute one: that is
+				// what the user typed and it keeps messages the same on every machine.
+				return cty.NilVal, function.NewArgErrorf(0, "cannot read %q (relative paths start at the manifest's directory): %s", name, errorText(err))
+			}
+			if !utf8.Valid(data) {
+				return cty.NilVal, function.NewArgErrorf(0, "%q is not UTF-8 text; file() only reads text files", name)
+			}
+			return cty.StringVal(string(data)), nil
+		},
+	})
+}
+
+// errTooLarge is returned by readLimited for a file over its limit.
+var errTooLarge = errors.New("file too large")
+
+// readLimited reads the whole file at path, failing with errTooLarge rather than
+// reading more than limit bytes (files such as /dev/zero never end).
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: more than %d MiB", errTooLarge, limit>>20)
+	}
+	return data, nil
+}
+
+// errorText is err without the path an *fs.PathError repeats, since every caller
+// names the path itself.
+func errorText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

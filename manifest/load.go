@@ -1,0 +1,147 @@
+package manifest
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclparse"
+)
+
+// Load reads, checks and normalises the manifest at path.
+//
+// On success every default is applied and every path is absolute and clean:
+// relative paths in the manifest (status_dir, dir, file()) start at the
+// manifest's own directory, not at the working directory, so a manifest means the
+// same thing wherever svman is started.
+//
+// On failure the error is always a *DiagError holding every problem found, each
+// pointing at file:line:col where it can; the file names in it are path as
+// given. That covers an unreadable, missing or oversized file as well as syntax
+// and validation errors. Syntax errors alone are reported without going on to
+// validation, since a half-parsed file would only add misleading errors.
+func Load(path string) (*Manifest, error) {
+	src, diag := readManifest(path)
+	if diag != nil {
+		return nil, &DiagError{Diags: hcl.Diagnostics{diag}}
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil { // only when the working directory is gone
+		return nil, &DiagError{Diags: hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot locate manifest",
+			Detail:   fmt.Sprintf("Cannot work out the absolute path of %q: %s. Give an absolute path.", path, err),
+		}}}
+	}
+	baseDir := filepath.Dir(abs)
+
+	parser := hclparse.NewParser()
+	file, diags := parser.ParseHCL(src, path)
+	if diags.HasErrors() {
+		return nil, newDiagError(diags, parser.Files())
+	}
+	ev := &evaluator{ctx: evalContext(baseDir), diags: diags}
+	var raw rawFile
+	ev.diags = append(ev.diags, gohcl.DecodeBody(file.Body, ev.ctx, &raw)...)
+	// Go on after decoding errors: whatever did decode is checked too, so that one
+	// run reports every problem.
+	m := ev.manifest(&raw, abs, baseDir)
+	if ev.diags.HasErrors() {
+		return nil, newDiagError(ev.diags, parser.Files())
+	}
+	return m, nil
+}
+
+// manifest checks and normalises the decoded file.
+func (ev *evaluator) manifest(raw *rawFile, abs, baseDir string) *Manifest {
+	m := &Manifest{
+		Path:      abs,
+		StatusDir: valueOr(ev.path("status_dir", raw.StatusDir, baseDir), filepath.Join(baseDir, "status")),
+		Modules:   []Module{},
+	}
+	var defaults settings
+	if d := onlyOne(ev, "defaults", raw.Defaults, func(d *rawDefaults) hcl.Range { return d.DefRange }); d != nil {
+		defaults = ev.defaults(&d.Body, baseDir)
+	}
+	seen := make(map[string]hcl.Range, len(raw.Modules))
+	for _, rm := range raw.Modules {
+		if prev, dup := seen[rm.Name]; dup {
+			ev.errorf(rm.NameRange, "Duplicate module name",
+				"A module named %q is already defined at %s. Module names must be unique: rename or remove one of them.", rm.Name, lineOf(prev))
+		} else if ev.checkModuleName(rm.Name, rm.NameRange) {
+			seen[rm.Name] = rm.DefRange
+		}
+		if mod, ok := ev.module(rm, defaults, baseDir); ok {
+			m.Modules = append(m.Modules, mod)
+		}
+	}
+	return m
+}
+
+// defaults evaluates the defaults block, which takes every module setting but
+// the two that only make sense per module.
+func (ev *evaluator) defaults(body *rawSettings, baseDir string) settings {
+	if r := body.CommandRange; r.Filename != "" {
+		ev.errorf(r, "Misplaced command", "Each module must give its own command, so command cannot be set in defaults. Move it into the module blocks.")
+	}
+	if r := body.InheritDefaultsRange; r.Filename != "" {
+		ev.errorf(r, "Misplaced inherit_defaults", "inherit_defaults only means something in a module block. Remove it here, and write inherit_defaults = false in the modules that should ignore the defaults.")
+	}
+	return ev.settings(body, baseDir)
+}
+
+// module evaluates one module block and merges in the defaults (unless it
+// opts out). ok is false when the module has no usable command.
+func (ev *evaluator) module(rm *rawModule, defaults settings, baseDir string) (Module, bool) {
+	missing := rm.DefRange
+	if rm.Body.CommandRange.Filename != "" {
+		missing = rm.Body.CommandRange // command = null
+	}
+	argv, shell, ok := ev.moduleCommand(rm.Body.Command, missing)
+	s := ev.settings(&rm.Body, baseDir)
+	if valueOr(ev.boolean("inherit_defaults", rm.Body.InheritDefaults), true) {
+		s = merge(defaults, s)
+	}
+	return s.module(rm.Name, argv, shell, baseDir), ok
+}
+
+// readManifest reads the manifest file, or returns the diagnostic explaining why
+// it cannot. These diagnostics have no Subject: there is no source to point at.
+func readManifest(path string) ([]byte, *hcl.Diagnostic) {
+	fail := func(summary, format string, args ...any) ([]byte, *hcl.Diagnostic) {
+		return nil, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: fmt.Sprintf(format, args...)}
+	}
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fail("Manifest not found", "There is no file %q. Check the path, or create the manifest there.", path)
+	case err != nil:
+		return fail("Cannot read manifest", "Cannot read %q: %s. Check the path and its directories' permissions.", path, errorText(err))
+	case info.IsDir():
+		return fail("Manifest is a directory", "%q is a directory, not a manifest file. Give the path of the file in it, such as %q.", path, filepath.Join(path, "supervise.hcl"))
+	case info.Mode().IsRegular() && info.Size() > maxFileSize:
+		return fail("Manifest too large", "%q is %d bytes; a manifest may be at most %d MiB. Check that this is the right file.", path, info.Size(), maxFileSize>>20)
+	}
+	// Size is checked again while reading: the file may not be a regular one (a
+	// pipe such as /dev/stdin) or may grow in the meantime.
+	src, err := readLimited(path, maxFileSize)
+	switch {
+	case errors.Is(err, errTooLarge):
+		return fail("Manifest too large", "%q is larger than %d MiB, the most a manifest may be. Check that this is the right file.", path, maxFileSize>>20)
+	case errors.Is(err, fs.ErrPermission):
+		return fail("Cannot read manifest", "Cannot read %q: permission denied. Make the file readable by the user svman runs as (for example chmod a+r %q).", path, path)
+	case err != nil:
+		return fail("Cannot read manifest", "Cannot read %q: %s.", path, errorText(err))
+	}
+	return src, nil
+}
+
+// newDiagError sorts diags and wraps them with the files they refer to.
+func newDiagError(diags hcl.Diagnostics, files map[string]*hcl.File) *DiagError {
+	sortDiags(diags)
+	return &DiagError{Diags: diags, Files: files}
+}

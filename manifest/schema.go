@@ -1,0 +1,75 @@
+package manifest
+
+import "github.com/hashicorp/hcl/v2"
+
+// The raw* structs are the manifest's shape as gohcl sees it. Every attribute is an
+// hcl.Expression rather than a Go type so that decode.go can evaluate it itself:
+// that keeps the source range of each value (diagnostics point at the value, not at
+// the block) and lets us word type errors for people instead of gohcl's generic
+// "Unsuitable value type". gohcl still does the structural work: unknown arguments
+// and blocks (with its "Did you mean ...?" hints), labels and block nesting.
+//
+// A missing attribute decodes as a synthetic null expression, and an explicit null
+// means the same thing: "not set here".
+
+// rawFile is the whole manifest file.
+type rawFile struct {
+	StatusDir hcl.Expression `hcl:"status_dir,optional"`
+	// Defaults is a slice, not a pointer, so that a duplicate block is reported by
+	// us (naming the first one) while the first is still checked; gohcl would drop
+	// both.
+	Defaults []*rawDefaults `hcl:"defaults,block"`
+	Modules  []*rawModule   `hcl:"module,block"`
+}
+
+// rawDefaults is a defaults block. Its body has the same schema as a module's so
+// that command or inherit_defaults written there get a specific explanation
+// rather than "not expected here".
+type rawDefaults struct {
+	DefRange hcl.Range   `hcl:",def_range"`
+	Body     rawSettings `hcl:",remain"`
+}
+
+// rawModule is one module "NAME" block.
+type rawModule struct {
+	Name      string      `hcl:"name,label"`
+	NameRange hcl.Range   `hcl:"name,label_range"`
+	DefRange  hcl.Range   `hcl:",def_range"`
+	Body      rawSettings `hcl:",remain"`
+}
+
+// rawSettings is the body shared by module and defaults blocks.
+type rawSettings struct {
+	// Command is required in modules, which we check ourselves (see
+	// moduleCommand) to word the message; the ranges tell whether the two
+	// module-only attributes were written at all.
+	Command              hcl.Expression `hcl:"command,optional"`
+	CommandRange         hcl.Range      `hcl:"command,attr_range"`
+	InheritDefaults      hcl.Expression `hcl:"inherit_defaults,optional"`
+	InheritDefaultsRange hcl.Range      `hcl:"inherit_defaults,attr_range"`
+	Dir                  hcl.Expression `hcl:"dir,optional"`
+	Env                  hcl.Expression `hcl:"env,optional"`
+	Autostart            hcl.Expression `hcl:"autostart,optional"`
+	StopSignal           hcl.Expression `hcl:"stop_signal,optional"`
+	StopTimeout          hcl.Expression `hcl:"stop_timeout,optional"`
+	Restart              []*rawRestart  `hcl:"restart,block"`
+	Alarm                []*rawAlarm    `hcl:"alarm,block"`
+}
+
+// rawRestart is a restart block.
+type rawRestart struct {
+	DefRange hcl.Range      `hcl:",def_range"`
+	Policy   hcl.Expression `hcl:"policy,optional"`
+	Delay    hcl.Expression `hcl:"delay,optional"`
+}
+
+// rawAlarm is an alarm block.
+type rawAlarm struct {
+	DefRange             hcl.Range      `hcl:",def_range"`
+	Interval             hcl.Expression `hcl:"interval,optional"`
+	MaxTries             hcl.Expression `hcl:"max_tries,optional"`
+	MaxTriesIfCoredumped hcl.Expression `hcl:"max_tries_if_coredumped,optional"`
+	Mail                 hcl.Expression `hcl:"mail,optional"`
+	Exec                 hcl.Expression `hcl:"exec,optional"`
+	Webhook              hcl.Expression `hcl:"webhook,optional"`
+}

@@ -1,0 +1,221 @@
+package manifest
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// This file holds the checks on single values that go beyond their type: names,
+// commands, signals, policies, paths and alarm targets. Each records its
+// diagnostic at the offending value and returns ok=false (or nil).
+
+// checkModuleName reports whether name can be a module name. Names become
+// directory names under status_dir, hence the restricted alphabet and the ban
+// on "." and "..".
+func (ev *evaluator) checkModuleName(name string, rng hcl.Range) bool {
+	if validName(name) {
+		return true
+	}
+	detail := fmt.Sprintf("Module names become directory names under status_dir, so they may use only letters, digits, \"_\", \".\" and \"-\", and cannot be \".\" or \"..\"; %q does not qualify.", name)
+	if fixed := strings.Map(nameChar, name); validName(fixed) {
+		detail += fmt.Sprintf(" Try %q.", fixed)
+	}
+	ev.errorf(rng, "Invalid module name", "%s", detail)
+	return false
+}
+
+// validName is the rule ^[A-Za-z0-9_.-]+$, minus "." and "..".
+func validName(name string) bool {
+	return name != "" && name != "." && name != ".." && strings.Map(nameChar, name) == name
+}
+
+// nameChar maps a character to itself when module names allow it, else to "-".
+func nameChar(r rune) rune {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '.', r == '-':
+		return r
+	}
+	return '-'
+}
+
+const howToWriteCommand = `Write the program and its arguments as a list, such as ["./server", "--port", "8080"] (run directly), or as a string, such as "exec ./server 2>&1" (run by /bin/sh -c).`
+
+// moduleCommand evaluates a module's command: a list is the argv as is, a string
+// is a shell command line. missing is where to report an absent command.
+func (ev *evaluator) moduleCommand(expr hcl.Expression, missing hcl.Range) (argv []string, shell bool, ok bool) {
+	before := len(ev.diags)
+	v, ok := ev.eval(expr)
+	if !ok {
+		if len(ev.diags) == before { // unset or null, not an error in the value
+			ev.errorf(missing, "Missing command", "Every module needs a command. %s", howToWriteCommand)
+		}
+		return nil, false, false
+	}
+	if v.Type() == cty.String {
+		s := v.AsString()
+		if strings.TrimSpace(s) == "" {
+			ev.errorf(expr.Range(), "Empty command", "command is blank, so there is nothing to run. %s", howToWriteCommand)
+			return nil, false, false
+		}
+		if _, ok := ev.toString(v, expr.Range(), "command"); !ok {
+			return nil, false, false
+		}
+		return []string{"/bin/sh", "-c", s}, true, true
+	}
+	t := v.Type()
+	if !t.IsListType() && !t.IsTupleType() {
+		ev.errorf(expr.Range(), "Invalid command", "command must be a list of strings or a string, not %s. %s", describe(v), howToWriteCommand)
+		return nil, false, false
+	}
+	argv, ok = ev.argv("command", expr, v, howToWriteCommand)
+	return argv, false, ok
+}
+
+// argv checks an evaluated list meant to be executed: a non-empty list of strings
+// whose first element, the program, is not blank.
+func (ev *evaluator) argv(name string, expr hcl.Expression, v cty.Value, how string) ([]string, bool) {
+	l, ok := ev.listOfStrings(v, expr, name)
+	if !ok {
+		return nil, false
+	}
+	if len(l) == 0 {
+		ev.errorf(expr.Range(), "Empty "+name, "%s = [] runs nothing. %s", name, how)
+		return nil, false
+	}
+	if strings.TrimSpace(l[0]) == "" {
+		ev.errorf(elemRange(expr, 0), "Empty "+name, "The first element of %s is the program to run and cannot be blank. %s", name, how)
+		return nil, false
+	}
+	return l, true
+}
+
+// signal evaluates a signal name such as "TERM". Numbers are refused: they
+// differ between architectures (SIGUSR1 is 10 on x86 but 16 on MIPS).
+func (ev *evaluator) signal(name string, expr hcl.Expression) *syscall.Signal {
+	v, ok := ev.eval(expr)
+	if !ok {
+		return nil
+	}
+	if v.Type() == cty.Number {
+		ev.errorf(expr.Range(), "Invalid "+name, "%s must be a signal name such as \"TERM\" or \"SIGINT\", not a number: signal numbers differ between architectures.", name)
+		return nil
+	}
+	s, ok := ev.toString(v, expr.Range(), name)
+	if !ok {
+		return nil
+	}
+	sig, err := ParseSignal(s)
+	if err != nil {
+		short := strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(s)), "SIG")
+		ev.errorf(expr.Range(), "Unknown signal", "%s = %q is not a signal svman knows; %s", name, s, signalHint(short))
+		return nil
+	}
+	return &sig
+}
+
+// policy evaluates a restart policy.
+func (ev *evaluator) policy(expr hcl.Expression) *RestartPolicy {
+	s := ev.str("policy", expr)
+	if s == nil {
+		return nil
+	}
+	known := []string{string(RestartAlways), string(RestartOnFailure), string(RestartNever)}
+	for _, k := range known {
+		if *s == k {
+			p := RestartPolicy(k)
+			return &p
+		}
+	}
+	hint := `use "always", "on-failure" or "never".`
+	if m := suggest(*s, known); m != "" {
+		hint = fmt.Sprintf("did you mean %q?", m)
+	}
+	ev.errorf(expr.Range(), "Unknown restart policy", "%q is not a restart policy; %s", *s, hint)
+	return nil
+}
+
+// path evaluates a directory attribute, resolving a relative path against
+// baseDir (the manifest's directory) and cleaning it.
+func (ev *evaluator) path(name string, expr hcl.Expression, baseDir string) *string {
+	s := ev.str(name, expr)
+	if s == nil {
+		return nil
+	}
+	if *s == "" {
+		ev.errorf(expr.Range(), "Empty "+name, "%s cannot be empty. Leave it out to use the default, or give a path; relative paths start at the manifest's directory.", name)
+		return nil
+	}
+	p := *s
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(baseDir, p)
+	}
+	p = filepath.Clean(p)
+	return &p
+}
+
+// mailList evaluates alarm mail: a list of addresses, each either bare
+// ("ops@example.com") or with a name ("Ops <ops@example.com>").
+func (ev *evaluator) mailList(expr hcl.Expression) *[]string {
+	l := ev.strList("mail", expr)
+	if l == nil {
+		return nil
+	}
+	good := true
+	for i, a := range *l {
+		if _, err := mail.ParseAddress(a); err != nil {
+			ev.errorf(elemRange(expr, i), "Invalid mail address", "%q is not an email address (%s). Write it as \"ops@example.com\" or \"Ops <ops@example.com>\".", a, strings.ReplaceAll(err.Error(), "mail: ", ""))
+			good = false
+		}
+	}
+	if !good {
+		return nil
+	}
+	return l
+}
+
+const howToWriteExec = `Write the program and its arguments as a list, such as ["./notify", "--channel", "ops"].`
+
+// execList evaluates alarm exec: a command run directly, like a list command.
+func (ev *evaluator) execList(expr hcl.Expression) *[]string {
+	v, ok := ev.eval(expr)
+	if !ok {
+		return nil
+	}
+	l, ok := ev.argv("exec", expr, v, howToWriteExec)
+	if !ok {
+		return nil
+	}
+	return &l
+}
+
+// webhook evaluates alarm webhook: an absolute http or https URL.
+func (ev *evaluator) webhook(expr hcl.Expression) *string {
+	s := ev.str("webhook", expr)
+	if s == nil {
+		return nil
+	}
+	u, err := url.Parse(*s)
+	switch {
+	case err != nil:
+		var ue *url.Error
+		if errors.As(err, &ue) { // its message repeats the URL
+			err = ue.Err
+		}
+		ev.errorf(expr.Range(), "Invalid webhook", "%q is not a URL (%s). Write an http or https URL such as \"https://hooks.example.com/svman\".", *s, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		ev.errorf(expr.Range(), "Invalid webhook", "%q is not an http or https URL. Write one such as \"https://hooks.example.com/svman\".", *s)
+	case u.Host == "":
+		ev.errorf(expr.Range(), "Invalid webhook", "%q has no host. Write a URL such as \"https://hooks.example.com/svman\".", *s)
+	default:
+		return s
+	}
+	return nil
+}
