@@ -1,0 +1,45 @@
+# svman: `make run` supervises the default manifest, `make test` runs every test.
+GO          ?= go
+GOBIN       := $(shell $(GO) env GOPATH)/bin
+STATICCHECK := $(GOBIN)/staticcheck
+VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS     := -X main.version=$(VERSION)
+EXAMPLES    := ticker crasher webserver
+
+.PHONY: all build examples run test lint vet fmt-check bench test-soak clean install
+
+all: build
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/svman ./cmd/svman
+
+examples:
+	@mkdir -p bin
+	@for e in $(EXAMPLES); do $(GO) build -o bin/$$e ./examples/$$e || exit 1; done
+
+# Run svman in the foreground on the root supervise.hcl; Ctrl-C stops everything.
+run: build examples
+	./bin/svman up -f supervise.hcl
+
+# Everything CI checks: formatting, vet, staticcheck, and every test under -race.
+test: fmt-check vet lint
+	$(GO) test -race -count=1 -timeout 9m ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+$(STATICCHECK):
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+lint: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+install: build
+	install -m 0755 bin/svman $(DESTDIR)/usr/local/bin/svman
+
+clean:
+	rm -rf bin status

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+var checkCommand = &command{
+	name:    "check",
+	usage:   "check [-f FILE] [--color WHEN]",
+	summary: "validate a manifest without running anything",
+	help: `Loads the manifest as 'svman up' would and reports every problem at once, each with
+file:line:col, the source line and how to fix it. Exits 0 with a one-line summary when
+the manifest is valid, 1 when it is not.`,
+}
+
+func init() { checkCommand.run = runCheck }
+
+func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(checkCommand, stderr)
+	file := manifestFlag(fs)
+	color := addColorFlag(fs)
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "svman check: unexpected argument %q (use -f FILE)\n", fs.Arg(0))
+		return exitUsage
+	}
+	m, ok := loadManifest(*file, stderr, color.enabled(stderr))
+	if !ok {
+		return exitFailure
+	}
+	const listed = 8 // name a few modules; a long list hides the summary
+	var names []string
+	for i, mod := range m.Modules {
+		if i == listed {
+			names = append(names, fmt.Sprintf("and %d more", len(m.Modules)-listed))
+			break
+		}
+		names = append(names, mod.Name)
+	}
+	fmt.Fprintf(stdout, "%s: ok, %d %s (%s), status_dir %s\n", *file, len(m.Modules),
+		plural(len(m.Modules), "module", "modules"), strings.Join(names, ", "), m.StatusDir)
+	return exitOK
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

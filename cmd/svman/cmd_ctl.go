@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"svman/engine"
+	"svman/statusfs"
+)
+
+var ctlCommand = &command{
+	name:    "ctl",
+	usage:   "ctl [-f FILE | --status-dir DIR] MODULE... COMMAND",
+	summary: "send a control command to modules (up, down, kill, ...)",
+	help: `Writes COMMAND to each module's control FIFO, exactly like the legacy
+'echo d > status/NAME/control'. COMMAND is a word or its letter:
+
+  up u       want up: start it, restart it whenever it exits
+  down d     want down: stop it (stop_signal to its group, SIGKILL after stop_timeout)
+  once o     start it if down; do not restart it
+  kill k     send SIGKILL (it is restarted per its policy: a hard restart)
+  term t     send SIGTERM         int i    send SIGINT
+  hup h      send SIGHUP          alrm a   send SIGALRM
+  pause p    SIGSTOP its group    cont c   SIGCONT its group
+  exit x     stop supervising it once it is down ('down exit' or 'dx' to stop first)
+  silence s  alarms off           notify n alarms on
+  reload r   read the manifest again and apply what changed
+
+Letters can be combined ("dx"). Fails at once, without waiting, when no svman
+supervises a module.`,
+}
+
+func init() { ctlCommand.run = runCtl }
+
+// controlWords maps each command word to its control byte.
+var controlWords = map[string]byte{
+	"up": 'u', "down": 'd', "once": 'o', "kill": 'k', "term": 't', "int": 'i',
+	"hup": 'h', "alrm": 'a', "alarm": 'a', "pause": 'p', "cont": 'c', "continue": 'c',
+	"exit": 'x', "silence": 's', "notify": 'n', "reload": 'r',
+}
+
+// parseControl turns a word or a run of letters into control bytes.
+func parseControl(s string) ([]byte, error) {
+	if b, ok := controlWords[strings.ToLower(s)]; ok {
+		return []byte{b}, nil
+	}
+	letters := engine.Commands
+	for i := 0; i < len(s); i++ {
+		if !strings.ContainsRune(letters, rune(s[i])) {
+			return nil, fmt.Errorf("unknown control command %q: use a word (up, down, once, kill, term, int, hup, alrm, pause, cont, exit, silence, notify, reload) or letters from %q", s, letters)
+		}
+	}
+	if s == "" {
+		return nil, errors.New("empty control command")
+	}
+	return []byte(s), nil
+}
+
+func runCtl(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(ctlCommand, stderr)
+	tf := addTargetFlags(fs)
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() < 2 {
+		fmt.Fprintf(stderr, "Usage: svman %s\n", ctlCommand.usage)
+		return exitUsage
+	}
+	rest := fs.Args()
+	cmds, err := parseControl(rest[len(rest)-1])
+	if err != nil {
+		fmt.Fprintf(stderr, "svman ctl: %v\n", err)
+		return exitUsage
+	}
+	targets, ok := tf.resolve(rest[:len(rest)-1], stderr)
+	if !ok {
+		return exitFailure
+	}
+	code := exitOK
+	for _, t := range targets {
+		if err := statusfs.SendControl(t.dir, cmds); err != nil {
+			if errors.Is(err, statusfs.ErrNotSupervised) {
+				fmt.Fprintf(stderr, "svman ctl: %s is not supervised: no svman holds %s (start it with 'svman up')\n", t.name, t.dir)
+			} else {
+				fmt.Fprintf(stderr, "svman ctl: %s: %v\n", t.name, err)
+			}
+			code = exitFailure
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: sent %s\n", t.name, cmds)
+	}
+	return code
+}

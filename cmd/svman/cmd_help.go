@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+var helpCommand = &command{
+	name:    "help",
+	usage:   "help [COMMAND]",
+	summary: "show the commands, or one command's usage and flags",
+	help:    "With no argument, lists the commands. With one, prints that command's usage and flags.",
+}
+
+var versionCommand = &command{
+	name:    "version",
+	usage:   "version",
+	summary: "print svman's version",
+	help:    "Prints svman's version (the same as svman --version).",
+	run: func(_ context.Context, _ []string, stdout, _ io.Writer) int {
+		fmt.Fprintf(stdout, "svman %s\n", version)
+		return exitOK
+	},
+}
+
+func init() {
+	// help lists the command table, which includes help itself: set its run here
+	// to break the initialisation cycle.
+	helpCommand.run = runHelp
+}
+
+func runHelp(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	switch len(args) {
+	case 0:
+		printUsage(stdout)
+		return exitOK
+	case 1:
+		c := findCommand(args[0])
+		if c == nil {
+			fmt.Fprintf(stderr, "svman help: unknown command %q\n", args[0])
+			return exitUsage
+		}
+		fs := newFlags(c, stdout)
+		if c.name != "help" && c.name != "version" {
+			c.run(context.Background(), []string{"-h"}, stdout, stdout)
+			return exitOK
+		}
+		fs.Usage()
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "Usage: svman help [COMMAND]")
+	return exitUsage
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"svman/statusfs"
+)
+
+var statusCommand = &command{
+	name:    "status",
+	usage:   "status [-f FILE | --status-dir DIR] [--json] [MODULE...]",
+	summary: "show every module's state, read from the status directories",
+	help: `Reads each module's status directory (no connection to a running svman is needed) and
+prints its state (up, paused, down, or not supervised when no svman holds its lock),
+what it wants (up, down, once), its pid, how long it has been in that state, and whether
+its alarms are on. With --json, prints one JSON array of the same facts.`,
+}
+
+func init() { statusCommand.run = runStatus }
+
+// moduleStatus is one row of `svman status`, and one object of --json.
+type moduleStatus struct {
+	Module        string    `json:"module"`
+	Supervised    bool      `json:"supervised"`
+	State         string    `json:"state"` // up, paused, down, not supervised
+	Want          string    `json:"want,omitempty"`
+	PID           int       `json:"pid"`
+	Since         time.Time `json:"since,omitzero"`
+	Seconds       float64   `json:"seconds"` // how long in this state
+	Alarms        string    `json:"alarms,omitempty"`
+	SupervisorPID int       `json:"supervisor_pid,omitempty"`
+	Error         string    `json:"error,omitempty"`
+}
+
+func runStatus(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(statusCommand, stderr)
+	tf := addTargetFlags(fs)
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	targets, ok := tf.resolve(fs.Args(), stderr)
+	if !ok {
+		return exitFailure
+	}
+	now := time.Now()
+	rows := make([]moduleStatus, len(targets))
+	for i, t := range targets {
+		rows[i] = readModuleStatus(t, now)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rows); err != nil {
+			fmt.Fprintf(stderr, "svman status: %v\n", err)
+			return exitFailure
+		}
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODULE\tSTATE\tWANT\tPID\tFOR\tALARMS")
+	for _, r := range rows {
+		pid, since, want, alarms := "-", "-", "-", "-"
+		if r.PID != 0 {
+			pid = fmt.Sprint(r.PID)
+		}
+		if !r.Since.IsZero() {
+			since = humanDuration(now.Sub(r.Since))
+		}
+		if r.Want != "" {
+			want = r.Want
+		}
+		if r.Alarms != "" {
+			alarms = r.Alarms
+		}
+		state := r.State
+		if r.Error != "" {
+			state += " (" + r.Error + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Module, state, want, pid, since, alarms)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func readModuleStatus(t target, now time.Time) moduleStatus {
+	r := moduleStatus{Module: t.name, State: "not supervised"}
+	r.Supervised = statusfs.Supervised(t.dir)
+	if pid, ok := statusfs.LockHolder(t.dir); ok {
+		r.SupervisorPID = pid
+	}
+	st, err := statusfs.ReadStatus(t.dir)
+	if err != nil {
+		if r.Supervised {
+			r.Error = err.Error()
+		}
+		return r
+	}
+	if !r.Supervised {
+		return r // the file is what the last supervisor left: not the truth now
+	}
+	r.Since = st.Changed
+	r.Seconds = now.Sub(st.Changed).Seconds()
+	switch st.Want {
+	case statusfs.WantUp:
+		r.Want = "up"
+	case statusfs.WantDown:
+		r.Want = "down"
+	case statusfs.WantOnce:
+		r.Want = "once"
+	}
+	r.Alarms = "on"
+	if !st.AlarmsOn {
+		r.Alarms = "off"
+	}
+	r.PID = st.PID
+	switch {
+	case st.PID != 0 && st.Paused:
+		r.State = "paused"
+	case st.PID != 0:
+		r.State = "up"
+	default:
+		r.State = "down"
+	}
+	return r
+}
+
+// humanDuration is a compact age: 45s, 12m3s, 5h2m, 3d4h.
+func humanDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int64(d / time.Second)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%ds", s)
+	case s < 3600:
+		return fmt.Sprintf("%dm%ds", s/60, s%60)
+	case s < 86400:
+		return fmt.Sprintf("%dh%dm", s/3600, s%3600/60)
+	}
+	return fmt.Sprintf("%dd%dh", s/86400, s%86400/3600)
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"svman/engine"
+	"svman/logmux"
+	"svman/manifest"
+)
+
+var upCommand = &command{
+	name:    "up",
+	usage:   "up [-f FILE] [--color WHEN] [--no-timestamps]",
+	summary: "run and supervise every module of the manifest, in the foreground",
+	help: `Starts every module of the manifest, restarts what dies per its restart policy, and
+shows all their output as one stream: "15:04:05 web    | line" (stderr lines use '!').
+Each module is controlled through its status directory (status_dir/NAME/), from any
+terminal: 'svman ctl', 'svman status', or the legacy 'echo d > control'.
+
+Signals: INT or TERM stops every module (stop_signal, then SIGKILL after stop_timeout)
+and exits 0; a second INT kills them all at once. HUP, or 'r' written to any control
+FIFO, reads the manifest again and applies what changed.`,
+}
+
+func init() { upCommand.run = runUp }
+
+func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(upCommand, stderr)
+	file := manifestFlag(fs)
+	color := addColorFlag(fs)
+	noTimestamps := fs.Bool("no-timestamps", false, "do not prefix lines with the time")
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "svman up: unexpected argument %q (use -f FILE)\n", fs.Arg(0))
+		return exitUsage
+	}
+	useColor := color.enabled(stdout)
+	m, ok := loadManifest(*file, stderr, useColor)
+	if !ok {
+		return exitFailure
+	}
+
+	console := logmux.NewConsole(stdout, logmux.Options{Color: useColor, Timestamps: !*noTimestamps})
+	// Orphans of modules (daemons that detach) are re-parented to svman, so they are
+	// reaped and no zombie is left behind.
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		console.Systemf("cannot become a child subreaper (%v): detached grandchildren will be reaped by init", err)
+	}
+	reaper := engine.NewReaper()
+	defer reaper.Close()
+
+	reloads := make(chan struct{}, 1)
+	e := engine.New(engine.Config{
+		Reaper: reaper,
+		Output: console,
+		Events: func(ev engine.Event) {
+			console.Systemf("%s", ev)
+			if ev.Kind == engine.Reload {
+				select {
+				case reloads <- struct{}{}:
+				default: // one is pending already
+				}
+			}
+		},
+	})
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	stopped := make(chan struct{})
+	go func() {
+		e.Run(runCtx)
+		close(stopped)
+	}()
+
+	if _, err := e.Apply(m); err != nil {
+		fmt.Fprintf(stderr, "svman up: %v\n", err)
+		stop()
+		<-stopped
+		return exitFailure
+	}
+	console.Systemf("supervising %d %s from %s (status in %s)", len(m.Modules), plural(len(m.Modules), "module", "modules"), m.Path, m.StatusDir)
+
+	interrupted := false
+	for {
+		select {
+		case sig := <-sigs:
+			switch {
+			case sig == syscall.SIGHUP:
+				m = reload(e, m, console)
+			case !interrupted:
+				interrupted = true
+				console.Systemf("%s: stopping every module (interrupt again to kill them at once)", signalName(sig))
+				stop()
+			default:
+				console.Systemf("%s again: killing every module", signalName(sig))
+				e.Kill()
+			}
+		case <-reloads:
+			m = reload(e, m, console)
+		case <-ctx.Done():
+			stop()
+		case <-stopped:
+			console.Systemf("every module is down; bye")
+			return exitOK
+		}
+	}
+}
+
+// reload reads the manifest again and applies it; an invalid manifest changes
+// nothing. It returns the manifest now in force.
+func reload(e *engine.Engine, cur *manifest.Manifest, console *logmux.Console) *manifest.Manifest {
+	next, err := manifest.Load(cur.Path)
+	if err != nil {
+		var buf bytes.Buffer
+		printLoadError(&buf, err, false)
+		console.Systemf("reload: %s is not valid; keeping the running configuration", cur.Path)
+		for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
+			console.Systemf("%s", line)
+		}
+		return cur
+	}
+	plan, err := e.Apply(next)
+	if err != nil && !plan.Changes() {
+		console.Systemf("reload: %v", err)
+		return cur
+	}
+	console.Systemf("reload: %s", plan)
+	if err != nil {
+		console.Systemf("reload: %v", err)
+	}
+	return next
+}
+
+func signalName(sig os.Signal) string {
+	if s, ok := sig.(syscall.Signal); ok {
+		return manifest.SignalName(s)
+	}
+	return sig.String()
+}

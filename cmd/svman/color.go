@@ -1,0 +1,53 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// colorFlag is --color=auto|always|never.
+type colorFlag string
+
+func (c *colorFlag) String() string { return string(*c) }
+
+func (c *colorFlag) Set(s string) error {
+	switch s {
+	case "auto", "always", "never":
+		*c = colorFlag(s)
+		return nil
+	}
+	return fmt.Errorf("want auto, always or never")
+}
+
+func addColorFlag(fs *flag.FlagSet) *colorFlag {
+	c := colorFlag("auto")
+	fs.Var(&c, "color", "color the output: `auto` (on a terminal, unless NO_COLOR is set), always or never")
+	return &c
+}
+
+// enabled decides for output going to f: always and never are final; auto means
+// a terminal and no NO_COLOR (https://no-color.org).
+func (c colorFlag) enabled(f any) bool {
+	switch c {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	return isTerminal(f)
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}

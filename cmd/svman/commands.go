@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes of every command.
+const (
+	exitOK      = 0 // done
+	exitFailure = 1 // the command ran and failed (bad manifest, module not supervised, ...)
+	exitUsage   = 2 // the command line was wrong
+)
+
+// version is set by the Makefile from git describe.
+var version = "dev"
+
+// command is one verb of the CLI: its usage, a one-line summary, a longer help, and
+// what it does.
+type command struct {
+	name    string
+	usage   string
+	summary string
+	help    string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+func commands() []*command {
+	return []*command{upCommand, statusCommand, ctlCommand, checkCommand, versionCommand, helpCommand}
+}
+
+func findCommand(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// run is svman as a function of its arguments, so tests can call it in-process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		printUsage(stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		printUsage(stdout)
+		return exitOK
+	case "-v", "-version", "--version":
+		fmt.Fprintf(stdout, "svman %s\n", version)
+		return exitOK
+	}
+	c := findCommand(args[0])
+	if c == nil {
+		fmt.Fprintf(stderr, "svman: unknown command %q\n", args[0])
+		printUsage(stderr)
+		return exitUsage
+	}
+	return c.run(ctx, args[1:], stdout, stderr)
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "svman: a declarative process manager; one supervise.hcl declares every module.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: svman COMMAND [ARGS]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'svman help COMMAND' for a command's flags. Exit codes: 0 ok, 1 failure, 2 usage.")
+}
+
+// newFlags returns a FlagSet for c that reports errors as usage errors on stderr.
+func newFlags(c *command, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("svman "+c.name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: svman %s\n\n%s\n", c.usage, strings.TrimSpace(c.help))
+		if hasFlags(fs) {
+			fmt.Fprintln(stderr, "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
+func hasFlags(fs *flag.FlagSet) bool {
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	return n > 0
+}
+
+// parseFlags parses args and turns a flag error into the usage exit code; -h asks
+// for help and exits 0.
+func parseFlags(fs *flag.FlagSet, args []string) (ok bool, code int) {
+	switch err := fs.Parse(args); {
+	case err == flag.ErrHelp:
+		return false, exitOK
+	case err != nil:
+		return false, exitUsage
+	}
+	return true, exitOK
+}

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"svman/statusfs"
+)
+
+// deadline bounds every wait in these tests; a healthy run takes milliseconds.
+const deadline = 15 * time.Second
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	end := time.Now().Add(deadline)
+	for !cond() {
+		if time.Now().After(end) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// syncBuffer collects a process's output for tests to wait on.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// project is a temporary directory with a manifest in it.
+type project struct {
+	t   *testing.T
+	dir string
+}
+
+func newProject(t *testing.T, manifest string) *project {
+	t.Helper()
+	p := &project{t: t, dir: t.TempDir()}
+	p.write(manifest)
+	return p
+}
+
+func (p *project) manifestPath() string { return filepath.Join(p.dir, "supervise.hcl") }
+
+func (p *project) write(manifest string) {
+	p.t.Helper()
+	if err := os.WriteFile(p.manifestPath(), []byte(manifest), 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func (p *project) statusDir(module string) string {
+	return filepath.Join(p.dir, "status", module)
+}
+
+// helperModule is a manifest block running the test binary as helper role.
+func helperModule(name, role string, extra ...string) string {
+	exe, _ := os.Executable()
+	return fmt.Sprintf("module %q {\n  command = [%q]\n  env = { %s = %q }\n  %s\n}\n",
+		name, exe, roleEnv, role, strings.Join(extra, "\n  "))
+}
+
+// svman is a running `svman up` (the test binary in the svman role).
+type svman struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	out  *syncBuffer
+	done chan struct{}
+	err  error
+}
+
+// start runs svman with args in the project directory.
+func (p *project) start(args ...string) *svman {
+	p.t.Helper()
+	s := &svman{t: p.t, out: &syncBuffer{}, done: make(chan struct{})}
+	s.cmd = exec.Command(os.Args[0], args...)
+	s.cmd.Dir = p.dir
+	s.cmd.Env = append(os.Environ(), roleEnv+"=svman", "NO_COLOR=1")
+	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
+	if err := s.cmd.Start(); err != nil {
+		p.t.Fatal(err)
+	}
+	go func() {
+		s.err = s.cmd.Wait()
+		close(s.done)
+	}()
+	p.t.Cleanup(func() {
+		if !s.exited() {
+			s.cmd.Process.Kill()
+			<-s.done
+		}
+	})
+	return s
+}
+
+// up starts `svman up` and waits until it says it is supervising.
+func (p *project) up() *svman {
+	p.t.Helper()
+	s := p.start("up", "-f", p.manifestPath())
+	s.waitOutput(`supervising \d+ module`)
+	return s
+}
+
+func (s *svman) exited() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// waitOutput waits until svman's output matches re, and returns the first match's groups.
+func (s *svman) waitOutput(re string) []string {
+	s.t.Helper()
+	rx := regexp.MustCompile(re)
+	var m []string
+	waitFor(s.t, fmt.Sprintf("output matching %q; output so far:\n%s", re, s.out), func() bool {
+		m = rx.FindStringSubmatch(s.out.String())
+		return m != nil || s.exited()
+	})
+	if m == nil {
+		s.t.Fatalf("svman exited (%v) before printing %q; output:\n%s", s.err, re, s.out)
+	}
+	return m
+}
+
+// stop sends SIGTERM and waits for svman to exit, returning its exit code.
+func (s *svman) stop() int {
+	s.t.Helper()
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	return s.wait()
+}
+
+func (s *svman) wait() int {
+	s.t.Helper()
+	select {
+	case <-s.done:
+	case <-time.After(deadline):
+		s.t.Fatalf("svman did not exit; output:\n%s", s.out)
+	}
+	return s.cmd.ProcessState.ExitCode()
+}
+
+// status reads a module's status file.
+func (p *project) status(module string) statusfs.Status {
+	p.t.Helper()
+	st, err := statusfs.ReadStatus(p.statusDir(module))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return st
+}
+
+// waitPID waits until the module's status shows a live pid other than not, and returns it.
+func (p *project) waitPID(module string, not int) int {
+	p.t.Helper()
+	var pid int
+	waitFor(p.t, module+" to have a live pid other than "+fmt.Sprint(not), func() bool {
+		st, err := statusfs.ReadStatus(p.statusDir(module))
+		pid = st.PID
+		return err == nil && pid != 0 && pid != not && pidAlive(pid)
+	})
+	return pid
+}
+
+// sh runs a shell command line in the project directory, as a legacy script would.
+func (p *project) sh(script string) string {
+	p.t.Helper()
+	cmd := exec.Command("/bin/sh", "-c", script)
+	cmd.Dir = p.dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		p.t.Fatalf("%s: %v\n%s", script, err, out)
+	}
+	return string(out)
+}
+
+// svmanCmd runs a one-shot svman command (status, ctl, check) in-process on the
+// project's manifest and returns its exit code and output.
+func (p *project) svmanCmd(verb string, args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	args = append([]string{verb, "-f", p.manifestPath()}, args...)
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"testing"
+)
+
+// roleEnv selects what the test binary is when it runs as a child: svman itself
+// ("svman"), or one of the helper programs the test manifests supervise. Helpers are
+// the test binary, as in os/exec's own tests: real processes, no shell scripts.
+const roleEnv = "SVMAN_TEST_ROLE"
+
+func TestMain(m *testing.M) {
+	role := os.Getenv(roleEnv)
+	if role == "" {
+		os.Exit(m.Run())
+	}
+	if role == "svman" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	h, ok := helpers[role]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "unknown helper role %q\n", role)
+		os.Exit(2)
+	}
+	h()
+	os.Exit(0)
+}
+
+// helpers are the programs test manifests run, by role name.
+var helpers = map[string]func(){
+	// sleep says it is ready, then waits to be killed.
+	"sleep": func() {
+		fmt.Printf("ready pid=%d\n", os.Getpid())
+		select {}
+	},
+	// stubborn ignores SIGTERM and starts a grandchild in the same process group
+	// that ignores it too: only SIGKILL to the group ends them.
+	"stubborn": func() {
+		signal.Ignore(syscall.SIGTERM)
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), roleEnv+"=stubborn-grandchild")
+		cmd.Stdout = os.Stdout
+		if err := cmd.Start(); err != nil {
+			fmt.Println("grandchild failed:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("ready pid=%d grandchild=%d\n", os.Getpid(), cmd.Process.Pid)
+		select {}
+	},
+	"stubborn-grandchild": func() {
+		signal.Ignore(syscall.SIGTERM)
+		select {}
+	},
+	// env prints the variables named in SVMAN_TEST_PRINT, then waits.
+	"env": func() {
+		for _, k := range splitComma(os.Getenv("SVMAN_TEST_PRINT")) {
+			fmt.Printf("%s=%s\n", k, os.Getenv(k))
+		}
+		select {}
+	},
+	// crash fails at once.
+	"crash": func() {
+		fmt.Fprintln(os.Stderr, "crashing")
+		os.Exit(3)
+	},
+	// partial writes a line in pieces and a last line without newline, then exits.
+	"partial": func() {
+		for _, s := range []string{"hel", "lo wor", "ld\nsecond line\nno newline at the end"} {
+			os.Stdout.WriteString(s)
+		}
+		os.Exit(0)
+	},
+}
+
+func splitComma(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && s[i] != ',' {
+			i++
+		}
+		out = append(out, s[:i])
+		if i == len(s) {
+			break
+		}
+		s = s[i+1:]
+	}
+	return out
+}
+
+// pidAlive reports whether pid exists and is not a zombie.
+func pidAlive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	st := procState(b)
+	return st != 'Z' && st != 'X'
+}
+
+// procState is the state letter of /proc/PID/stat (R, S, T, Z, ...).
+func procState(stat []byte) byte {
+	for i := len(stat) - 1; i >= 0; i-- {
+		if stat[i] == ')' && i+2 < len(stat) {
+			return stat[i+2]
+		}
+	}
+	return 0
+}

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"svman/manifest"
+)
+
+// defaultManifest is the manifest every command reads unless -f names another.
+const defaultManifest = "supervise.hcl"
+
+func manifestFlag(fs *flag.FlagSet) *string {
+	return fs.String("f", defaultManifest, "read the manifest from `FILE`")
+}
+
+// loadManifest loads path, printing its diagnostics (file:line:col, the source line
+// and what to do) to w when it is not valid.
+func loadManifest(path string, w io.Writer, color bool) (*manifest.Manifest, bool) {
+	m, err := manifest.Load(path)
+	if err != nil {
+		printLoadError(w, err, color)
+		return nil, false
+	}
+	return m, true
+}
+
+func printLoadError(w io.Writer, err error, color bool) {
+	var de *manifest.DiagError
+	if errors.As(err, &de) {
+		_ = de.WriteText(w, color)
+		return
+	}
+	fmt.Fprintf(w, "svman: %v\n", err)
+}

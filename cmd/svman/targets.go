@@ -1,0 +1,87 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// target is one module's status directory, as status and ctl address it.
+type target struct {
+	name string
+	dir  string
+}
+
+// targetFlags are the two ways to find status directories: through the manifest
+// (-f, the default) or directly (--status-dir, for a broken manifest or for
+// directories the legacy supervise made).
+type targetFlags struct {
+	file      *string
+	statusDir *string
+}
+
+func addTargetFlags(fs *flag.FlagSet) targetFlags {
+	return targetFlags{
+		file:      manifestFlag(fs),
+		statusDir: fs.String("status-dir", "", "read the status directories under `DIR` instead of the manifest's status_dir (every subdirectory is a module)"),
+	}
+}
+
+// resolve returns the targets named by names, or every module when names is empty.
+// An unknown name is an error that lists the known ones.
+func (tf targetFlags) resolve(names []string, stderr io.Writer) ([]target, bool) {
+	all, ok := tf.all(stderr)
+	if !ok {
+		return nil, false
+	}
+	if len(names) == 0 {
+		return all, true
+	}
+	byName := make(map[string]target, len(all))
+	known := make([]string, len(all))
+	for i, t := range all {
+		byName[t.name] = t
+		known[i] = t.name
+	}
+	out := make([]target, 0, len(names))
+	for _, n := range names {
+		t, ok := byName[n]
+		if !ok {
+			fmt.Fprintf(stderr, "svman: no module named %q (modules: %s)\n", n, strings.Join(known, ", "))
+			return nil, false
+		}
+		out = append(out, t)
+	}
+	return out, true
+}
+
+func (tf targetFlags) all(stderr io.Writer) ([]target, bool) {
+	if *tf.statusDir != "" {
+		entries, err := os.ReadDir(*tf.statusDir)
+		if err != nil {
+			fmt.Fprintf(stderr, "svman: %v\n", err)
+			return nil, false
+		}
+		var out []target
+		for _, e := range entries {
+			if e.IsDir() {
+				out = append(out, target{e.Name(), filepath.Join(*tf.statusDir, e.Name())})
+			}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+		return out, true
+	}
+	m, ok := loadManifest(*tf.file, stderr, false)
+	if !ok {
+		return nil, false
+	}
+	out := make([]target, len(m.Modules))
+	for i, mod := range m.Modules {
+		out[i] = target{mod.Name, filepath.Join(m.StatusDir, mod.Name)}
+	}
+	return out, true
+}
