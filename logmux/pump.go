@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"os"
+	"sync"
+	"syscall"
 	"time"
 )
 
@@ -55,12 +57,9 @@ type pump struct {
 }
 
 func (p *pump) run() error {
-	buf := make([]byte, readSize)
+	read := p.pooledReader()
 	for {
-		n, err := p.r.Read(buf)
-		if n > 0 {
-			p.feed(buf[:n])
-		}
+		err := read()
 		switch {
 		case err == nil:
 		case errors.Is(err, os.ErrDeadlineExceeded):
@@ -78,6 +77,67 @@ func (p *pump) run() error {
 			return err
 		}
 		p.rearm()
+	}
+}
+
+// readBufs are the read buffers of all pumps. A pump takes one only once its pipe
+// is readable and gives it back before it waits again, so a thousand idle pumps hold
+// no read buffer at all: what svman pays per idle module is a goroutine stack.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, readSize); return &b }}
+
+// pooledReader returns the function that waits for p.r to be readable, reads once
+// into a pooled buffer and feeds what it read. It returns io.EOF at end of file,
+// and the error of the wait (a deadline, a closed file) or of the read.
+func (p *pump) pooledReader() func() error {
+	rc, err := p.r.SyscallConn()
+	if err != nil {
+		// Not a pollable file: fall back to a plain read with a buffer of its own.
+		buf := make([]byte, readSize)
+		return func() error {
+			n, err := p.r.Read(buf)
+			if n > 0 {
+				p.feed(buf[:n])
+			}
+			return err
+		}
+	}
+	return func() error {
+		var n int
+		var rerr error
+		var bp *[]byte
+		werr := rc.Read(func(fd uintptr) bool {
+			bp = readBufs.Get().(*[]byte)
+			for {
+				n, rerr = syscall.Read(int(fd), *bp)
+				if rerr != syscall.EINTR {
+					break
+				}
+			}
+			if rerr == syscall.EAGAIN {
+				readBufs.Put(bp) // nothing to read: wait in the netpoller without it
+				bp = nil
+				return false
+			}
+			return true
+		})
+		if bp != nil {
+			if n > 0 {
+				p.feed((*bp)[:n])
+			}
+			readBufs.Put(bp)
+		}
+		switch {
+		case errors.Is(werr, os.ErrDeadlineExceeded):
+			return werr
+		case werr != nil:
+			// The only other way a wait ends is the file being closed.
+			return &os.PathError{Op: "read", Path: p.r.Name(), Err: os.ErrClosed}
+		case rerr != nil:
+			return &os.PathError{Op: "read", Path: p.r.Name(), Err: rerr}
+		case n == 0:
+			return io.EOF
+		}
+		return nil
 	}
 }
 
