@@ -25,6 +25,7 @@ func (s *supervisor) start() {
 	s.started = time.Now()
 	pid, exited, err := s.spawn()
 	if err != nil {
+		s.writeStatus()
 		s.record(Event{Kind: StartFailed, Err: err})
 		s.state = stDown
 		s.afterDown(nil)

@@ -121,21 +121,32 @@ func (e *Engine) Kill() {
 // nothing starts and the error says which and why. Later Applies change only what
 // the plan names; a module whose directory cannot be taken is reported in the error
 // and the rest is applied.
+//
+// Apply returns once every added module's first start has been attempted, so that
+// when it returns, what it started is running (or has reported why it is not).
 func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) {
 	var plan Plan
 	var err error
-	if rerr := e.do(func() { plan, err = e.apply(m) }); rerr != nil {
+	var added []*supervisor
+	if rerr := e.do(func() { plan, added, err = e.apply(m) }); rerr != nil {
 		return Plan{}, rerr
+	}
+	// Wait here, not on the Run goroutine: Run must stay free for other requests.
+	for _, s := range added {
+		select {
+		case <-s.ready:
+		case <-s.done:
+		}
 	}
 	return plan, err
 }
 
-func (e *Engine) apply(m *manifest.Manifest) (Plan, error) {
+func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 	if e.closing {
-		return Plan{}, ErrStopped
+		return Plan{}, nil, ErrStopped
 	}
 	if e.current != nil && e.current.StatusDir != m.StatusDir {
-		return Plan{}, fmt.Errorf("status_dir changed from %s to %s: svman must be restarted to move its status directories; keeping the running configuration", e.current.StatusDir, m.StatusDir)
+		return Plan{}, nil, fmt.Errorf("status_dir changed from %s to %s: svman must be restarted to move its status directories; keeping the running configuration", e.current.StatusDir, m.StatusDir)
 	}
 	e.prune()
 	plan := Diff(e.modules(), m.Modules)
@@ -146,7 +157,7 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, error) {
 
 	dirs, err := e.openDirs(m.StatusDir, plan.Add, e.current == nil)
 	if err != nil && e.current == nil {
-		return Plan{}, err
+		return Plan{}, nil, err
 	}
 	e.current = m
 	for _, name := range plan.Remove {
@@ -161,6 +172,7 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, error) {
 	for _, name := range plan.Update {
 		e.sups[name].send(supMsg{kind: msgUpdate, mod: byName[name]})
 	}
+	var added []*supervisor
 	for _, name := range plan.Add {
 		dir, ok := dirs[name]
 		if !ok {
@@ -171,9 +183,10 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, error) {
 		}
 		s := newSupervisor(byName[name], dir, e.cfg.Reaper, e.cfg.Output, e.cfg.Events)
 		e.sups[name] = s
+		added = append(added, s)
 		go s.run()
 	}
-	return plan, err
+	return plan, added, err
 }
 
 // openDirs locks the status directory of every module to add. With all true, one

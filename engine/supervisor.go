@@ -32,6 +32,10 @@ type supervisor struct {
 	msgs chan supMsg   // from the engine
 	cmds chan byte     // from the control reader
 	done chan struct{} // closed when run has returned and the directory is released
+	// ready is closed once the module's first start has been attempted (or, with
+	// autostart false, its status written), so Apply can return when what it added
+	// is running.
+	ready chan struct{}
 
 	// ---- owned by run ----
 	mod     manifest.Module
@@ -89,9 +93,10 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, r *Reaper, out Output
 		r:      r,
 		out:    out,
 		emit:   emit,
-		msgs:   make(chan supMsg, 4),
+		msgs:   make(chan supMsg),
 		cmds:   make(chan byte, 64),
 		done:   make(chan struct{}),
+		ready:  make(chan struct{}),
 		mod:    mod,
 		alarms: true,
 		timer:  stoppedTimer(),
@@ -135,10 +140,12 @@ func (s *supervisor) run() {
 	if s.mod.Autostart {
 		s.want = statusfs.WantUp
 	}
-	s.writeStatus()
 	if s.want == statusfs.WantUp {
-		s.start()
+		s.start() // writes the status, whatever happens
+	} else {
+		s.writeStatus()
 	}
+	close(s.ready)
 	for !s.finished {
 		select {
 		case m := <-s.msgs:

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -92,6 +93,9 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		<-stopped
 		return exitFailure
 	}
+	// Start-up garbage (the parsed manifest, the first forks' stacks) is the largest
+	// the heap will be; give it back now rather than keep it for the life of svman.
+	debug.FreeOSMemory()
 	console.Systemf("supervising %d %s from %s (status in %s)", len(m.Modules), plural(len(m.Modules), "module", "modules"), m.Path, m.StatusDir)
 
 	interrupted := false
