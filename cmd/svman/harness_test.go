@@ -199,6 +199,13 @@ func (p *project) sh(script string) string {
 	return string(out)
 }
 
+// runArgs runs svman in-process with exactly args.
+func (p *project) runArgs(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
 // svmanCmd runs a one-shot svman command (status, ctl, check) in-process on the
 // project's manifest and returns its exit code and output.
 func (p *project) svmanCmd(verb string, args ...string) (int, string, string) {

@@ -140,3 +140,58 @@ func TestOutputIsPrefixedWholeLines(t *testing.T) {
 	sv.waitOutput(`crash \(pid \d+\) exited with code 3`)
 	sv.stop()
 }
+
+// A second interrupt kills at once what a graceful stop is still waiting for.
+func TestSecondInterruptKills(t *testing.T) {
+	p := newProject(t, helperModule("app", "stubborn", `stop_timeout = "10m"`))
+	sv := p.up()
+	m := sv.waitOutput(`ready pid=(\d+) grandchild=(\d+)`)
+	sv.cmd.Process.Signal(syscall.SIGINT)
+	sv.waitOutput(`SIGINT: stopping every module`)
+	sv.cmd.Process.Signal(syscall.SIGINT)
+	if code := sv.wait(); code != 0 {
+		t.Fatalf("svman exited %d; output:\n%s", code, sv.out)
+	}
+	sv.waitOutput(`SIGINT again: killing every module`)
+	for _, s := range m[1:] {
+		pid, _ := strconv.Atoi(s)
+		if pidAlive(pid) {
+			t.Errorf("pid %d survived the second interrupt", pid)
+		}
+	}
+}
+
+// --color=always colors the prefixes even into a pipe; the default does not.
+func TestColorFlag(t *testing.T) {
+	p := newProject(t, helperModule("app", "sleep"))
+	sv := p.start("up", "-f", p.manifestPath(), "--color=always")
+	sv.waitOutput(`\x1b\[[0-9;]*m[0-9:]+ app\s*\|\x1b\[0m ready`)
+	sv.stop()
+	plain := p.up()
+	plain.waitOutput(`app +\| ready`)
+	plain.stop()
+	if strings.Contains(plain.out.String(), "\x1b[") {
+		t.Errorf("colors in a pipe without --color=always:\n%q", plain.out)
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	p := newProject(t, "")
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		if code, out, _ := p.runArgs(args...); code != 0 || !strings.HasPrefix(out, "svman ") {
+			t.Errorf("svman %v = %d %q", args, code, out)
+		}
+	}
+	if code, out, _ := p.runArgs("help", "up"); code != 0 || !strings.Contains(out, "Usage: svman up") || !strings.Contains(out, "-no-timestamps") {
+		t.Errorf("svman help up = %d\n%s", code, out)
+	}
+	if code, _, errOut := p.runArgs("frobnicate"); code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Errorf("svman frobnicate = %d %q", code, errOut)
+	}
+	if code, _, _ := p.runArgs(); code != 2 {
+		t.Errorf("svman with no command exited %d, want 2", code)
+	}
+	if code, _, _ := p.runArgs("up", "--color=sometimes"); code != 2 {
+		t.Errorf("a bad flag value exited %d, want 2", code)
+	}
+}
