@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -53,6 +54,7 @@ func Load(path string) (*Manifest, error) {
 	if ev.diags.HasErrors() {
 		return nil, newDiagError(ev.diags, parser.Files())
 	}
+	m.Digest = sha256.Sum256(src)
 	return m, nil
 }
 

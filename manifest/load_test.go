@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -274,6 +275,7 @@ module "..." { command = ["x"] }
 			}
 			want := tt.want(dir)
 			want.Path = filepath.Join(dir, "supervise.hcl")
+			want.Digest = sha256.Sum256([]byte(tt.src))
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("Load mismatch\n got: %+v\nwant: %+v", got, want)
 			}

@@ -17,8 +17,12 @@ const (
 	okName        = "ok"
 	statusName    = "status"
 	statusNewName = "status.new"
-	logName       = "supervise.log"
-	logWFName     = "supervise.log.wf"
+	// appliedName holds the settings in force, for `svman diff`: not part of the
+	// legacy contract, which ignores files it does not know.
+	appliedName    = "module.json"
+	appliedNewName = "module.json.new"
+	logName        = "supervise.log"
+	logWFName      = "supervise.log.wf"
 )
 
 // Dir is a status directory held by one supervisor for as long as it supervises the

@@ -26,18 +26,35 @@ func ReadStatus(dir string) (Status, error) {
 // fails with an error wrapping os.ErrClosed after Close: the directory may belong to
 // another supervisor by then.
 func (d *Dir) WriteStatus(s Status) error {
+	b := s.Encode()
+	return d.replaceFile(statusName, statusNewName, b[:])
+}
+
+// WriteApplied records the module settings the supervisor applies now (svman
+// writes them as JSON), the same way as the status file. `svman diff` compares
+// them with the manifest on disk without asking the running svman anything.
+func (d *Dir) WriteApplied(b []byte) error {
+	return d.replaceFile(appliedName, appliedNewName, b)
+}
+
+// ReadApplied returns what WriteApplied last wrote in dir.
+func ReadApplied(dir string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(dir, appliedName))
+}
+
+// replaceFile writes b to tmpName, fsyncs it and renames it over name.
+func (d *Dir) replaceFile(name, tmpName string, b []byte) error {
 	d.statusMu.Lock()
 	defer d.statusMu.Unlock()
 	if d.isClosed() {
-		return fmt.Errorf("write status in %s: %w", d.path, os.ErrClosed)
+		return fmt.Errorf("write %s in %s: %w", name, d.path, os.ErrClosed)
 	}
-	b := s.Encode()
-	tmp := filepath.Join(d.path, statusNewName)
+	tmp := filepath.Join(d.path, tmpName)
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(b[:])
+	_, err = f.Write(b)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -48,5 +65,5 @@ func (d *Dir) WriteStatus(s Status) error {
 		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", tmp, err)
 	}
-	return os.Rename(tmp, filepath.Join(d.path, statusName))
+	return os.Rename(tmp, filepath.Join(d.path, name))
 }

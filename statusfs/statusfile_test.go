@@ -93,3 +93,23 @@ func TestWriteStatusConcurrentWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestWriteApplied(t *testing.T) {
+	d := openTemp(t)
+	for _, v := range []string{`{"Name":"a"}`, `{"Name":"b"}`} {
+		if err := d.WriteApplied([]byte(v)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadApplied(d.Path())
+		if err != nil || string(got) != v {
+			t.Errorf("ReadApplied = %q, %v; want %q", got, err, v)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(d.Path(), "module.json.new")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("module.json.new left behind: %v", err)
+	}
+	d.Close()
+	if err := d.WriteApplied([]byte("{}")); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("WriteApplied after Close = %v, want os.ErrClosed", err)
+	}
+}
