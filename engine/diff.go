@@ -2,7 +2,9 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	"svman/manifest"
@@ -15,6 +17,8 @@ type Plan struct {
 	Restart []string // changed in what the process is: stop, then start anew
 	Update  []string // changed only in policy: applied in place, no restart
 	Keep    []string // unchanged: untouched
+	// Changed names, for every restarted or updated module, the settings that differ.
+	Changed map[string][]string
 }
 
 // Diff compares the running modules with the desired ones. It is pure: the same
@@ -30,16 +34,24 @@ func Diff(running, desired []manifest.Module) Plan {
 	for _, m := range desired {
 		seen[m.Name] = true
 		o, ok := old[m.Name]
-		switch {
-		case !ok:
+		if !ok {
 			p.Add = append(p.Add, m.Name)
-		case !sameProcess(o, m):
-			p.Restart = append(p.Restart, m.Name)
-		case !reflect.DeepEqual(o, m):
-			p.Update = append(p.Update, m.Name)
-		default:
-			p.Keep = append(p.Keep, m.Name)
+			continue
 		}
+		changed := Changes(o, m)
+		switch {
+		case len(changed) == 0:
+			p.Keep = append(p.Keep, m.Name)
+			continue
+		case restartNeeded(changed):
+			p.Restart = append(p.Restart, m.Name)
+		default:
+			p.Update = append(p.Update, m.Name)
+		}
+		if p.Changed == nil {
+			p.Changed = make(map[string][]string)
+		}
+		p.Changed[m.Name] = changed
 	}
 	for _, m := range running {
 		if !seen[m.Name] {
@@ -49,14 +61,41 @@ func Diff(running, desired []manifest.Module) Plan {
 	return p
 }
 
-// sameProcess reports whether two versions of a module would run the same process
-// the same way: everything but the restart and alarm policy and the stop timeout,
-// which a running supervisor can adopt without a restart.
-func sameProcess(a, b manifest.Module) bool {
-	a.Restart, b.Restart = manifest.Restart{}, manifest.Restart{}
-	a.Alarm, b.Alarm = manifest.Alarm{}, manifest.Alarm{}
-	a.StopTimeout, b.StopTimeout = 0, 0
-	return reflect.DeepEqual(a, b)
+// inPlace are the settings a running supervisor adopts without a restart: they
+// say what to do at the next exit or stop, not how the process runs.
+var inPlace = map[string]bool{"restart": true, "alarm": true, "stop_timeout": true}
+
+func restartNeeded(changed []string) bool {
+	for _, c := range changed {
+		if !inPlace[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// Changes lists, by manifest name, the settings in which two versions of a module
+// differ, in manifest order.
+func Changes(a, b manifest.Module) []string {
+	var out []string
+	add := func(name string, same bool) {
+		if !same {
+			out = append(out, name)
+		}
+	}
+	add("command", a.Shell == b.Shell && slices.Equal(a.Command, b.Command))
+	add("dir", a.Dir == b.Dir)
+	add("env", maps.Equal(a.Env, b.Env))
+	add("autostart", a.Autostart == b.Autostart)
+	add("stop_signal", a.StopSignal == b.StopSignal)
+	add("stop_timeout", a.StopTimeout == b.StopTimeout)
+	add("restart", a.Restart == b.Restart)
+	add("alarm", reflect.DeepEqual(a.Alarm, b.Alarm))
+	// A field added to Module but not above must not go unnoticed: it restarts.
+	if out == nil && !reflect.DeepEqual(a, b) {
+		out = append(out, "settings")
+	}
+	return out
 }
 
 // Changes reports whether the plan does anything at all.
@@ -64,20 +103,24 @@ func (p Plan) Changes() bool {
 	return len(p.Add)+len(p.Remove)+len(p.Restart)+len(p.Update) > 0
 }
 
-// String is the plan on one line: "+2 -1 ~1 (3 unchanged): +api +db -old ~web".
+// String is the plan on one line, each changed module with what changed in it:
+// "+2 -1 ~2 (2 unchanged): +api +db -old ~web (env) ~cron (in place: restart)".
 func (p Plan) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "+%d -%d ~%d (%d unchanged)", len(p.Add), len(p.Remove), len(p.Restart)+len(p.Update), len(p.Keep))
 	sep := ": "
-	list := func(prefix string, names []string, suffix string) {
+	list := func(prefix string, names []string, why string) {
 		for _, n := range names {
-			b.WriteString(sep + prefix + n + suffix)
+			b.WriteString(sep + prefix + n)
 			sep = " "
+			if ch := p.Changed[n]; len(ch) > 0 {
+				b.WriteString(" (" + why + strings.Join(ch, ", ") + ")")
+			}
 		}
 	}
 	list("+", p.Add, "")
 	list("-", p.Remove, "")
 	list("~", p.Restart, "")
-	list("~", p.Update, " (in place)")
+	list("~", p.Update, "in place: ")
 	return b.String()
 }

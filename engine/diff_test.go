@@ -48,7 +48,9 @@ func TestDiff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Diff(tt.running, tt.desired); !reflect.DeepEqual(got, tt.want) {
+			got := Diff(tt.running, tt.desired)
+			got.Changed = nil // checked in TestDiffNamesWhatChanged
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Diff = %+v, want %+v", got, tt.want)
 			}
 		})
@@ -56,9 +58,26 @@ func TestDiff(t *testing.T) {
 }
 
 func TestPlanString(t *testing.T) {
-	p := Plan{Add: []string{"api", "db"}, Remove: []string{"old"}, Restart: []string{"web"}, Update: []string{"cron"}, Keep: []string{"x", "y"}}
-	want := "+2 -1 ~2 (2 unchanged): +api +db -old ~web ~cron (in place)"
+	p := Plan{Add: []string{"api", "db"}, Remove: []string{"old"}, Restart: []string{"web"}, Update: []string{"cron"}, Keep: []string{"x", "y"},
+		Changed: map[string][]string{"web": {"env", "dir"}, "cron": {"restart"}}}
+	want := "+2 -1 ~2 (2 unchanged): +api +db -old ~web (env, dir) ~cron (in place: restart)"
 	if got := p.String(); got != want {
 		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+func TestDiffNamesWhatChanged(t *testing.T) {
+	old := []manifest.Module{mod("a"), mod("b")}
+	desired := []manifest.Module{
+		mod("a", func(m *manifest.Module) { m.Env = map[string]string{"A": "2"}; m.Restart.Delay = 0 }),
+		mod("b", func(m *manifest.Module) { m.StopTimeout = time.Second; m.Alarm.Mail = []string{"x@example.com"} }),
+	}
+	p := Diff(old, desired)
+	want := map[string][]string{"a": {"env", "restart"}, "b": {"stop_timeout", "alarm"}}
+	if !reflect.DeepEqual(p.Changed, want) {
+		t.Errorf("Changed = %v, want %v", p.Changed, want)
+	}
+	if !reflect.DeepEqual(p.Restart, []string{"a"}) || !reflect.DeepEqual(p.Update, []string{"b"}) {
+		t.Errorf("plan = %+v", p)
 	}
 }

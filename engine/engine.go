@@ -32,6 +32,9 @@ type Engine struct {
 	current  *manifest.Manifest
 	sups     map[string]*supervisor // the supervised modules, by name
 	draining map[string]*supervisor // removed, still stopping
+	// released are modules whose supervision the operator ended with `x`, as they
+	// were then: a reload leaves them alone unless their block changes.
+	released map[string]manifest.Module
 	closing  bool
 }
 
@@ -43,6 +46,7 @@ func New(cfg Config) *Engine {
 		stopped:  make(chan struct{}),
 		sups:     make(map[string]*supervisor),
 		draining: make(map[string]*supervisor),
+		released: make(map[string]manifest.Module),
 	}
 }
 
@@ -149,7 +153,8 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		return Plan{}, nil, fmt.Errorf("status_dir changed from %s to %s: svman must be restarted to move its status directories; keeping the running configuration", e.current.StatusDir, m.StatusDir)
 	}
 	e.prune()
-	plan := Diff(e.modules(), m.Modules)
+	desired := e.skipReleased(m.Modules)
+	plan := Diff(e.modules(), desired)
 	byName := make(map[string]manifest.Module, len(m.Modules))
 	for _, mod := range m.Modules {
 		byName[mod.Name] = mod
@@ -225,6 +230,9 @@ func (e *Engine) prune() {
 	for name, s := range e.sups {
 		if isClosed(s.done) {
 			delete(e.sups, name)
+			if mod, ok := e.desired(name); ok {
+				e.released[name] = mod
+			}
 		}
 	}
 	for name, s := range e.draining {
@@ -232,6 +240,43 @@ func (e *Engine) prune() {
 			delete(e.draining, name)
 		}
 	}
+}
+
+// skipReleased leaves out the modules the operator released with `x` whose block
+// is unchanged since; a changed block is supervised again.
+func (e *Engine) skipReleased(mods []manifest.Module) []manifest.Module {
+	if len(e.released) == 0 {
+		return mods
+	}
+	out := make([]manifest.Module, 0, len(mods))
+	present := make(map[string]bool, len(mods))
+	for _, m := range mods {
+		present[m.Name] = true
+		if rel, ok := e.released[m.Name]; ok {
+			if len(Changes(rel, m)) == 0 {
+				continue
+			}
+			delete(e.released, m.Name)
+		}
+		out = append(out, m)
+	}
+	for name := range e.released {
+		if !present[name] {
+			delete(e.released, name)
+		}
+	}
+	return out
+}
+
+func (e *Engine) desired(name string) (manifest.Module, bool) {
+	if e.current != nil {
+		for _, m := range e.current.Modules {
+			if m.Name == name {
+				return m, true
+			}
+		}
+	}
+	return manifest.Module{}, false
 }
 
 // modules returns the desired module of every live supervisor, in manifest order.

@@ -183,7 +183,7 @@ func TestApplyTouchesOnlyWhatChanged(t *testing.T) {
 	a2 := a
 	a2.Restart.Delay = time.Minute
 	plan := h.apply(a2, b2)
-	if got := plan.String(); got != "+0 -1 ~2 (0 unchanged): -c ~b ~a (in place)" {
+	if got := plan.String(); got != "+0 -1 ~2 (0 unchanged): -c ~b (env) ~a (in place: restart)" {
 		t.Errorf("plan = %q", got)
 	}
 	waitFor(t, "b restarted with the new env", func() bool { return h.out.has("b: VALUE=two") })
@@ -259,6 +259,21 @@ func TestExitCommandReleasesOneModule(t *testing.T) {
 	if !alive(pb) || h.pid("b") != pb {
 		t.Error("b was disturbed")
 	}
+
+	// A reload leaves what the operator released alone while its block is unchanged...
+	a, b := h.module("a", "sleep", nil), h.module("b", "sleep", nil)
+	if plan := h.apply(a, b); plan.Changes() {
+		t.Errorf("reload after x = %s, want no changes", plan)
+	}
+	if statusfs.Supervised(filepath.Join(h.status, "a")) {
+		t.Error("a reload took a released module back")
+	}
+	// ...and supervises it again once its block changes.
+	a.Env["VALUE"] = "new"
+	if plan := h.apply(a, b); plan.String() != "+1 -0 ~0 (1 unchanged): +a" {
+		t.Errorf("reload with a changed block = %s", plan)
+	}
+	h.waitUp("a")
 }
 
 // A module that cannot start backs off like a crash and says why.

@@ -140,6 +140,7 @@ func (s *supervisor) run() {
 	if s.mod.Autostart {
 		s.want = statusfs.WantUp
 	}
+	s.writeApplied()
 	if s.want == statusfs.WantUp {
 		s.start() // writes the status, whatever happens
 	} else {
@@ -185,6 +186,7 @@ func (s *supervisor) handleMsg(m supMsg) {
 	switch m.kind {
 	case msgUpdate:
 		s.mod = m.mod
+		s.writeApplied()
 	case msgReplace:
 		s.next = &m.mod
 		if s.pid == 0 && s.state != stStopping {
@@ -216,6 +218,7 @@ func (s *supervisor) adoptNext() {
 		return
 	}
 	s.mod, s.next = *s.next, nil
+	s.writeApplied()
 	s.want = statusfs.WantDown
 	if s.mod.Autostart {
 		s.want = statusfs.WantUp

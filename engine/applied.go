@@ -1,0 +1,35 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"svman/manifest"
+	"svman/statusfs"
+)
+
+// writeApplied records the module settings now in force in the status directory,
+// so `svman diff` can compare them with the manifest on disk from any terminal.
+func (s *supervisor) writeApplied() {
+	b, err := json.Marshal(s.mod)
+	if err == nil {
+		err = s.dir.WriteApplied(b)
+	}
+	if err != nil {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot record the applied settings: %w", err)})
+	}
+}
+
+// ReadApplied returns the settings a supervisor last applied in the status
+// directory dir.
+func ReadApplied(dir string) (manifest.Module, error) {
+	var m manifest.Module
+	b, err := statusfs.ReadApplied(dir)
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("%s/module.json: %w", dir, err)
+	}
+	return m, nil
+}

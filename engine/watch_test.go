@@ -1,0 +1,81 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// A burst of touches fires once, quiet after the last one.
+func TestDebouncerCoalescesABurst(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newDebouncer(50 * time.Millisecond)
+		start := time.Now()
+		for range 20 {
+			d.touch()
+			time.Sleep(5 * time.Millisecond) // fake time inside the bubble
+		}
+		lastTouch := time.Now()
+		<-d.C()
+		d.fired()
+		if got := time.Since(lastTouch); got != 45*time.Millisecond {
+			t.Errorf("fired %v after the last touch's sleep ended, want 45ms (50ms after the touch)", got)
+		}
+		if time.Since(start) != 145*time.Millisecond {
+			t.Errorf("fired at %v, want 145ms", time.Since(start))
+		}
+		if d.C() != nil {
+			t.Error("still armed after firing")
+		}
+	})
+}
+
+// Every way editors save a file is reported once the burst is over.
+func TestWatcherSeesEverySaveStyle(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "supervise.hcl")
+	write := func(p, s string) {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(path, "# v0\n")
+	w, err := WatchManifest(path, 20*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+
+	styles := map[string]func(){
+		"in place": func() {
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.WriteString("# v1\n")
+			f.Close()
+		},
+		"truncate and write": func() { write(path, "# v2\n") },
+		"rename over": func() {
+			tmp := filepath.Join(dir, ".supervise.hcl.tmp")
+			write(tmp, "# v3\n")
+			if err := os.Rename(tmp, path); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"delete and create": func() {
+			os.Remove(path)
+			write(path, "# v4\n")
+		},
+	}
+	for _, name := range []string{"in place", "truncate and write", "rename over", "delete and create"} {
+		styles[name]()
+		select {
+		case <-w.C:
+		case <-time.After(waitLimit):
+			t.Fatalf("%s: no report", name)
+		}
+	}
+}
