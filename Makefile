@@ -38,6 +38,11 @@ $(STATICCHECK):
 lint: $(STATICCHECK)
 	$(STATICCHECK) ./...
 
+# Speed and memory, measured by benchmarks (never by timed tests).
+bench:
+	$(GO) test -run '^$$' -bench ReloadLatency -benchtime 50x ./cmd/svman
+	$(GO) test -run '^$$' -bench . ./logmux
+
 install: build
 	install -m 0755 bin/svman $(DESTDIR)/usr/local/bin/svman
 

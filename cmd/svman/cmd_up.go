@@ -3,13 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -27,9 +30,13 @@ shows all their output as one stream: "15:04:05 web    | line" (stderr lines use
 Each module is controlled through its status directory (status_dir/NAME/), from any
 terminal: 'svman ctl', 'svman status', or the legacy 'echo d > control'.
 
+Hot reload: saving the manifest (in any editor) applies it: added modules start,
+removed ones stop, changed ones restart, policy-only changes apply in place, and
+every other module keeps running untouched. An invalid manifest changes nothing.
+HUP, 'svman reload', or 'r' written to any control FIFO reload it too.
+
 Signals: INT or TERM stops every module (stop_signal, then SIGKILL after stop_timeout)
-and exits 0; a second INT kills them all at once. HUP, or 'r' written to any control
-FIFO, reads the manifest again and applies what changed.`,
+and exits 0; a second INT kills them all at once.`,
 }
 
 func init() { upCommand.run = runUp }
@@ -79,6 +86,16 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 
+	// Watch before the first Apply, so an edit saved while svman starts is not lost:
+	// it is applied as soon as the start is done.
+	var edits <-chan struct{}
+	if w, err := engine.WatchManifest(m.Path, reloadQuiet); err != nil {
+		console.Systemf("cannot watch %s for changes (%v): reload with 'svman reload' or SIGHUP", m.Path, err)
+	} else {
+		defer w.Close()
+		edits = w.C
+	}
+
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	stopped := make(chan struct{})
@@ -101,10 +118,14 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	interrupted := false
 	for {
 		select {
+		case <-edits:
+			if !interrupted {
+				m = reload(e, m, console, false)
+			}
 		case sig := <-sigs:
 			switch {
 			case sig == syscall.SIGHUP:
-				m = reload(e, m, console)
+				m = reload(e, m, console, true)
 			case !interrupted:
 				interrupted = true
 				console.Systemf("%s: stopping every module (interrupt again to kill them at once)", signalName(sig))
@@ -114,7 +135,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				e.Kill()
 			}
 		case <-reloads:
-			m = reload(e, m, console)
+			m = reload(e, m, console, true)
 		case <-ctx.Done():
 			stop()
 		case <-stopped:
@@ -124,17 +145,35 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// reloadQuiet is how long the manifest's directory must be still after an edit
+// before it is read: an editor's save is a burst of events, and reading it in the
+// middle would see half a file.
+const reloadQuiet = 30 * time.Millisecond
+
 // reload reads the manifest again and applies it; an invalid manifest changes
-// nothing. It returns the manifest now in force.
-func reload(e *engine.Engine, cur *manifest.Manifest, console *logmux.Console) *manifest.Manifest {
+// nothing. It returns the manifest now in force. A reload the operator asked for
+// (HUP, `r`, svman reload) always runs and reports; one that an edit triggered
+// is skipped when the file is unchanged, empty or missing: those are moments
+// inside a save, not the end of one.
+func reload(e *engine.Engine, cur *manifest.Manifest, console *logmux.Console, asked bool) *manifest.Manifest {
+	if !asked {
+		fi, err := os.Stat(cur.Path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return cur // deleted, to be created again (or for good: then nothing changes)
+		case err == nil && fi.Size() == 0:
+			return cur
+		}
+	}
 	next, err := manifest.Load(cur.Path)
 	if err != nil {
 		var buf bytes.Buffer
 		printLoadError(&buf, err, false)
 		console.Systemf("reload: %s is not valid; keeping the running configuration", cur.Path)
-		for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
-			console.Systemf("%s", line)
-		}
+		console.Systemf("%s", strings.TrimRight(buf.String(), "\n"))
+		return cur
+	}
+	if !asked && next.Digest == cur.Digest {
 		return cur
 	}
 	plan, err := e.Apply(next)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -78,9 +80,18 @@ func (p *project) statusDir(module string) string {
 
 // helperModule is a manifest block running the test binary as helper role.
 func helperModule(name, role string, extra ...string) string {
+	return helperModuleEnv(name, role, nil, extra...)
+}
+
+// helperModuleEnv is helperModule with more environment variables.
+func helperModuleEnv(name, role string, env map[string]string, extra ...string) string {
 	exe, _ := os.Executable()
-	return fmt.Sprintf("module %q {\n  command = [%q]\n  env = { %s = %q }\n  %s\n}\n",
-		name, exe, roleEnv, role, strings.Join(extra, "\n  "))
+	vars := fmt.Sprintf("%s = %q", roleEnv, role)
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		vars += fmt.Sprintf(", %s = %q", k, env[k])
+	}
+	return fmt.Sprintf("module %q {\n  command = [%q]\n  env = { %s }\n  %s\n}\n",
+		name, exe, vars, strings.Join(extra, "\n  "))
 }
 
 // svman is a running `svman up` (the test binary in the svman role).
@@ -96,9 +107,7 @@ type svman struct {
 func (p *project) start(args ...string) *svman {
 	p.t.Helper()
 	s := &svman{t: p.t, out: &syncBuffer{}, done: make(chan struct{})}
-	s.cmd = exec.Command(os.Args[0], args...)
-	s.cmd.Dir = p.dir
-	s.cmd.Env = append(os.Environ(), roleEnv+"=svman", "NO_COLOR=1")
+	s.cmd = newSvmanCmd(p.dir, args...)
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
 	if err := s.cmd.Start(); err != nil {
 		p.t.Fatal(err)
@@ -114,6 +123,14 @@ func (p *project) start(args ...string) *svman {
 		}
 	})
 	return s
+}
+
+// newSvmanCmd is the test binary as svman, run in dir.
+func newSvmanCmd(dir string, args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), roleEnv+"=svman", "NO_COLOR=1")
+	return cmd
 }
 
 // up starts `svman up` and waits until it says it is supervising.

@@ -85,3 +85,16 @@ func (tf targetFlags) all(stderr io.Writer) ([]target, bool) {
 	}
 	return out, true
 }
+
+// root is the directory that holds the status directories: --status-dir, or the
+// manifest's status_dir.
+func (tf targetFlags) root(stderr io.Writer) (string, bool) {
+	if *tf.statusDir != "" {
+		return *tf.statusDir, true
+	}
+	m, ok := loadManifest(*tf.file, stderr, false)
+	if !ok {
+		return "", false
+	}
+	return m.StatusDir, true
+}

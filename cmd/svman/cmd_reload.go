@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"syscall"
+
+	"svman/statusfs"
+)
+
+var reloadCommand = &command{
+	name:    "reload",
+	usage:   "reload [-f FILE | --status-dir DIR]",
+	summary: "make the running svman read its manifest again",
+	help: `Sends SIGHUP to the svman that supervises the status directories of the manifest
+(found from the holders of their lock files, never from a pid file that can be stale).
+That svman reads its manifest again and prints the plan it applies in its output.
+Saving the manifest does the same by itself; reload is for scripts and for changes
+svman cannot see, such as a file() a module reads.`,
+}
+
+func init() { reloadCommand.run = runReload }
+
+func runReload(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(reloadCommand, stderr)
+	tf := addTargetFlags(fs)
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "svman reload: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	root, ok := tf.root(stderr)
+	if !ok {
+		return exitFailure
+	}
+	pids := supervisorPIDs(root)
+	switch len(pids) {
+	case 0:
+		fmt.Fprintf(stderr, "svman reload: no svman supervises the modules in %s (start one with 'svman up')\n", root)
+		return exitFailure
+	case 1:
+	default:
+		fmt.Fprintf(stderr, "svman reload: the modules in %s are held by several processes (pids %v): reload the one you mean with 'kill -HUP PID'\n", root, pids)
+		return exitFailure
+	}
+	if err := syscall.Kill(pids[0], syscall.SIGHUP); err != nil {
+		fmt.Fprintf(stderr, "svman reload: cannot signal svman (pid %d): %v\n", pids[0], err)
+		return exitFailure
+	}
+	fmt.Fprintf(stdout, "sent SIGHUP to svman (pid %d): it prints the plan it applies\n", pids[0])
+	return exitOK
+}
+
+// supervisorPIDs are the distinct holders of the lock files under root, sorted.
+func supervisorPIDs(root string) []int {
+	entries, _ := os.ReadDir(root)
+	seen := map[int]bool{}
+	var pids []int
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if pid, ok := statusfs.LockHolder(filepath.Join(root, e.Name())); ok && !seen[pid] {
+			seen[pid] = true
+			pids = append(pids, pid)
+		}
+	}
+	sort.Ints(pids)
+	return pids
+}

@@ -1,0 +1,279 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"svman/statusfs"
+)
+
+// sleepModules are n modules of /bin/sleep: cheap, real processes.
+func sleepModules(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "module \"s%02d\" {\n  command = [\"sleep\", \"100000\"]\n}\n", i)
+	}
+	return b.String()
+}
+
+// Save styles, as editors and tools save a file.
+var saveStyles = map[string]func(path string, content []byte) error{
+	"in place": func(path string, content []byte) error { // vim with backupcopy=yes
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := f.Write(content); err != nil {
+			return err
+		}
+		return f.Truncate(int64(len(content)))
+	},
+	"truncate and write": func(path string, content []byte) error { // cp, shell redirection
+		return os.WriteFile(path, content, 0o644)
+	},
+	"rename over": func(path string, content []byte) error { // VS Code, sed -i, mv
+		tmp := filepath.Join(filepath.Dir(path), ".supervise.hcl.swp")
+		if err := os.WriteFile(tmp, content, 0o644); err != nil {
+			return err
+		}
+		return os.Rename(tmp, path)
+	},
+	"delete and create": func(path string, content []byte) error {
+		if err := os.Remove(path); err != nil {
+			return err
+		}
+		return os.WriteFile(path, content, 0o644)
+	},
+}
+
+func (p *project) save(style, manifest string) {
+	p.t.Helper()
+	if err := saveStyles[style](p.manifestPath(), []byte(manifest)); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func (p *project) pids(names ...string) map[string]int {
+	out := make(map[string]int, len(names))
+	for _, n := range names {
+		out[n] = p.status(n).PID
+	}
+	return out
+}
+
+func names(n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, fmt.Sprintf("s%02d", i))
+	}
+	return out
+}
+
+var reloadReport = regexp.MustCompile(`svman +\| reload: `)
+
+// reloads counts the reload reports in svman's output.
+func (s *svman) reloads() int {
+	return len(reloadReport.FindAllStringIndex(s.out.String(), -1))
+}
+
+// barrier asks for a reload with SIGHUP and waits for its report: every reload an
+// earlier save triggered has been reported by then.
+func (s *svman) barrier() {
+	s.t.Helper()
+	before := s.reloads()
+	s.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(s.t, "the SIGHUP reload", func() bool { return s.reloads() > before })
+}
+
+// With 50 modules running, each save style adds a module and triggers exactly one
+// reload; the 50 keep their pids.
+func TestSaveAddsOnlyTheNewModule(t *testing.T) {
+	base := sleepModules(50)
+	p := newProject(t, base)
+	sv := p.up()
+	all := names(50)
+	for _, n := range all {
+		p.waitPID(n, 0)
+	}
+	before := p.pids(all...)
+	manifest := base
+	for i, style := range []string{"in place", "truncate and write", "rename over", "delete and create"} {
+		name := fmt.Sprintf("added%d", i)
+		manifest += fmt.Sprintf("module %q {\n  command = [\"sleep\", \"100000\"]\n}\n", name)
+		p.save(style, manifest)
+		sv.waitOutput(`reload: \+1 -0 ~0 \(\d+ unchanged\): \+` + name + `\n`)
+		p.waitPID(name, 0)
+		sv.barrier()
+		if n := strings.Count(sv.out.String(), "+"+name+"\n"); n != 1 {
+			t.Errorf("%s: %d reloads added %s, want exactly 1", style, n, name)
+		}
+	}
+	if after := p.pids(all...); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("unchanged modules changed pids:\nbefore %v\nafter  %v", before, after)
+	}
+	sv.stop()
+}
+
+// Changing one module's env restarts only it, and the new child sees the new env;
+// a policy-only change applies in place and governs the next exit.
+func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
+	envModule := func(v string) string {
+		return helperModuleEnv("app", "env", map[string]string{"SVMAN_TEST_PRINT": "GREETING", "GREETING": v})
+	}
+	policyModule := func(delay string) string {
+		return fmt.Sprintf("module \"steady\" {\n  command = [\"sleep\", \"100000\"]\n  restart {\n    delay = %q\n  }\n}\n", delay)
+	}
+	p := newProject(t, envModule("hello")+policyModule("0s")+sleepModules(3))
+	sv := p.up()
+	sv.waitOutput(`app +\| GREETING=hello\n`)
+	app := p.waitPID("app", 0)
+	steady := p.waitPID("steady", 0)
+	others := p.pids(names(3)...)
+
+	p.save("rename over", envModule("bonjour")+policyModule("1h")+sleepModules(3))
+	sv.waitOutput(`reload: \+0 -0 ~2 \(3 unchanged\): ~app \(env\) ~steady \(in place: restart\)`)
+	sv.waitOutput(`app +\| GREETING=bonjour\n`)
+	if p.waitPID("app", app) == app {
+		t.Error("app kept its pid after its env changed")
+	}
+	if st := p.status("steady"); st.PID != steady {
+		t.Errorf("steady restarted on a policy-only change: pid %d -> %d", steady, st.PID)
+	}
+	if fmt.Sprint(p.pids(names(3)...)) != fmt.Sprint(others) {
+		t.Error("unchanged modules restarted")
+	}
+	// The new delay applies to steady's next exit.
+	syscall.Kill(steady, syscall.SIGKILL)
+	sv.waitOutput(`steady restarting in 59m59s|steady restarting in 1h0m0s`)
+	sv.stop()
+}
+
+// Removing a block stops its whole process group, releases its lock and leaves its
+// status with pid 0 and want down.
+func TestSaveRemovesAModule(t *testing.T) {
+	p := newProject(t, helperModule("gone", "stubborn", `stop_timeout = "200ms"`)+sleepModules(2))
+	sv := p.up()
+	m := sv.waitOutput(`ready pid=(\d+) grandchild=(\d+)`)
+	p.save("truncate and write", sleepModules(2))
+	sv.waitOutput(`reload: \+0 -1 ~0 \(2 unchanged\): -gone`)
+	dir := p.statusDir("gone")
+	waitFor(t, "gone released", func() bool { return !statusfs.Supervised(dir) })
+	for _, s := range m[1:] {
+		pid, _ := strconv.Atoi(s)
+		if pidAlive(pid) {
+			t.Errorf("pid %d of the removed module survived", pid)
+		}
+	}
+	if st := p.status("gone"); st.PID != 0 || st.Want != statusfs.WantDown {
+		t.Errorf("status after removal: %+v", st)
+	}
+	if _, ok := statusfs.LockHolder(dir); ok {
+		t.Error("the lock is still held")
+	}
+	sv.stop()
+}
+
+// A broken save changes nothing and says why, with file:line:col; fixing it applies.
+func TestBrokenSaveKeepsRunning(t *testing.T) {
+	p := newProject(t, sleepModules(2))
+	sv := p.up()
+	before := p.pids(names(2)...)
+	p.save("rename over", sleepModules(2)+"module \"bad\" {\n  command = []\n}\n")
+	sv.waitOutput(`reload: .*supervise.hcl is not valid; keeping the running configuration`)
+	sv.waitOutput(regexp.QuoteMeta(p.manifestPath()) + `:\d+:13: error: Empty command`)
+	if fmt.Sprint(p.pids(names(2)...)) != fmt.Sprint(before) {
+		t.Error("a broken manifest restarted modules")
+	}
+	p.save("rename over", sleepModules(2)+"module \"bad\" {\n  command = [\"sleep\", \"100000\"]\n}\n")
+	sv.waitOutput(`reload: \+1 -0 ~0 \(2 unchanged\): \+bad`)
+	p.waitPID("bad", 0)
+	sv.stop()
+}
+
+// Twenty saves in a burst end in the state of the last one.
+func TestSaveBurstEndsInLastState(t *testing.T) {
+	module := func(i int) string {
+		return helperModuleEnv("app", "env", map[string]string{"SVMAN_TEST_PRINT": "N", "N": strconv.Itoa(i)})
+	}
+	p := newProject(t, module(0))
+	sv := p.up()
+	sv.waitOutput(`app +\| N=0\n`)
+	for i := 1; i <= 20; i++ {
+		p.save("truncate and write", module(i))
+	}
+	sv.waitOutput(`app +\| N=20\n`)
+	sv.barrier()
+	t.Logf("20 saves gave %d reloads", sv.reloads()-1)
+	st := p.status("app")
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", st.PID)); err != nil || !strings.Contains(string(b), "\x00N=20\x00") {
+		t.Errorf("the running child does not have N=20 (%v)", err)
+	}
+	sv.stop()
+}
+
+// SIGHUP, `r` on a control FIFO and `svman reload` each trigger a reload.
+func TestReloadTriggers(t *testing.T) {
+	p := newProject(t, sleepModules(2))
+	sv := p.up()
+	count := func() int { return strings.Count(sv.out.String(), "reload: +0 -0 ~0 (2 unchanged)") }
+
+	sv.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the SIGHUP reload", func() bool { return count() == 1 })
+
+	p.sh("echo r > status/s00/control")
+	waitFor(t, "the control FIFO reload", func() bool { return count() == 2 })
+
+	code, out, errOut := p.svmanCmd("reload")
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("sent SIGHUP to svman (pid %d)", sv.cmd.Process.Pid)) {
+		t.Fatalf("svman reload = %d %q %q", code, out, errOut)
+	}
+	waitFor(t, "the svman reload", func() bool { return count() == 3 })
+	sv.stop()
+
+	if code, _, errOut := p.svmanCmd("reload"); code != 1 || !strings.Contains(errOut, "no svman supervises") {
+		t.Errorf("svman reload with nothing running = %d %q", code, errOut)
+	}
+}
+
+// svman diff shows what a reload would do, and does nothing.
+func TestDiffShowsThePlan(t *testing.T) {
+	keep := "module \"keep\" {\n  command = [\"sleep\", \"100000\"]\n}\n"
+	p := newProject(t, keep+
+		"module \"web\" {\n  command = [\"sleep\", \"100000\"]\n}\n"+
+		"module \"old\" {\n  command = [\"sleep\", \"100000\"]\n}\n")
+	code, out, _ := p.svmanCmd("diff")
+	if code != 0 || !strings.Contains(out, "'svman up' would start all 3") {
+		t.Errorf("diff with nothing running = %d %q", code, out)
+	}
+	sv := p.up()
+	web := p.waitPID("web", 0)
+	if code, out, _ := p.svmanCmd("diff"); code != 0 || out != "no changes: 3 modules run as the manifest says\n" {
+		t.Errorf("diff of an unchanged manifest = %d %q", code, out)
+	}
+	// Write the new manifest where the watcher does not look, and diff that file.
+	next := filepath.Join(p.dir, "next.hcl")
+	os.WriteFile(next, []byte(keep+`module "web" {
+  command = ["sleep", "100000"]
+  env = { A = "1" }
+}
+module "new" {
+  command = ["sleep", "100000"]
+}
+`), 0o644)
+	code, out, errOut := p.runArgs("diff", "-f", next)
+	want := "+ new  start: a new module\n- old  stop: no longer in the manifest\n~ web  restart: env\n1 unchanged\n"
+	if code != 0 || out != want {
+		t.Errorf("diff = %d\n%s\nwant\n%s\n%s", code, out, want, errOut)
+	}
+	if p.status("web").PID != web {
+		t.Error("diff changed something")
+	}
+	sv.stop()
+}
