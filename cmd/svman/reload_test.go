@@ -277,3 +277,43 @@ module "new" {
 	}
 	sv.stop()
 }
+
+// What the operator did by hand survives a reload: a module taken down with `d`
+// stays down while its block is unchanged, and comes back when it changes.
+func TestReloadKeepsOperatorDown(t *testing.T) {
+	mod := func(name, arg string) string {
+		return fmt.Sprintf("module %q {\n  command = [\"sleep\", %q]\n}\n", name, arg)
+	}
+	p := newProject(t, mod("held", "100000")+mod("other", "100000"))
+	sv := p.up()
+	p.waitPID("held", 0)
+	p.sh("echo d > status/held/control")
+	waitFor(t, "held down", func() bool { return p.status("held").PID == 0 })
+
+	p.save("rename over", mod("held", "100000")+mod("other", "100001"))
+	sv.waitOutput(`reload: \+0 -0 ~1 \(1 unchanged\): ~other \(command\)`)
+	sv.barrier()
+	if st := p.status("held"); st.PID != 0 || st.Want != statusfs.WantDown {
+		t.Errorf("a reload undid the operator's d: %+v", st)
+	}
+	p.save("rename over", mod("held", "100002")+mod("other", "100001"))
+	sv.waitOutput(`~held \(command\)`)
+	p.waitPID("held", 0)
+	sv.stop()
+}
+
+// Moving status_dir needs a restart: a reload that tries is refused, and nothing changes.
+func TestReloadRefusesStatusDirChange(t *testing.T) {
+	p := newProject(t, sleepModules(1))
+	sv := p.up()
+	pid := p.waitPID("s00", 0)
+	p.save("rename over", "status_dir = \"./elsewhere\"\n"+sleepModules(2))
+	sv.waitOutput(`reload: status_dir changed from .*/status to .*/elsewhere: svman must be restarted`)
+	if p.status("s00").PID != pid {
+		t.Error("s00 was restarted")
+	}
+	if _, err := os.Stat(filepath.Join(p.dir, "elsewhere")); err == nil {
+		t.Error("the new status_dir was created")
+	}
+	sv.stop()
+}
