@@ -6,11 +6,24 @@
 //
 //	status_dir = "./status"   # default "./status"; module NAME keeps its state in status_dir/NAME/
 //
+//	smtp {                    # at most one, at the top level only: how alarm mail is sent
+//	  host     = "smtp.example.com"     # default "127.0.0.1"
+//	  port     = 587                    # default 25
+//	  from     = "svman@example.com"    # default "svman@" + the host's name
+//	  username = "svman"                # optional; username and password go together
+//	  password = env("SMTP_PASSWORD")
+//	  starttls = true                   # default false
+//	}
+//
 //	defaults {                # at most one; applies to every module without inherit_defaults = false
 //	  stop_timeout = "10s"
+//	  on_exit      = ["./bin/cleanup"]  # run after every exit of a module, before the restart
 //	  restart {
 //	    policy = "always"
 //	    delay  = "1s"
+//	  }
+//	  limits {
+//	    nofile = 65536
 //	  }
 //	}
 //
@@ -26,7 +39,16 @@
 //	  stop_signal  = "INT"                 # default "TERM"; "SIGINT" and "int" work too
 //	  stop_timeout = "30s"                 # default "10s"
 //	  restart {
-//	    policy = "on-failure"             # always (default) | on-failure | never
+//	    policy       = "on-failure"       # always (default) | on-failure | never
+//	    exit_codes   = [0, 3]             # default [0]: the exit codes that mean success
+//	    max_delay    = "5m"               # default "1m", or delay if longer
+//	    stable_after = "1m"               # default "30s"
+//	  }
+//	  limits {                            # each limit left out keeps svman's own
+//	    core    = "unlimited"
+//	    nofile  = 4096
+//	    nproc   = "unlimited"
+//	    memlock = "64MiB"
 //	  }
 //	  alarm {
 //	    interval                = "60s"   # default "60s"
@@ -43,13 +65,40 @@
 //
 // The defaults block takes every module setting except command and
 // inherit_defaults. A module's setting wins over the defaults'; env maps merge
-// key by key and restart and alarm blocks field by field, so a module's
+// key by key and restart, alarm and limits blocks field by field, so a module's
 // restart { policy = "never" } keeps the defaults' delay. Unset and null mean the
 // same: "use the defaults, or the built-in default".
 //
 // Durations are strings in Go's syntax ("500ms", "10s", "1m30s"), at least zero.
 // Relative paths (status_dir, dir, file()) start at the manifest's directory, not
-// at svman's working directory.
+// at svman's working directory. So does the program of on_exit and of alarm exec
+// when it holds a "/" ("./notify", "bin/notify"); a bare name ("logger") is looked
+// up in PATH. The command's program is left as written, for the module's dir.
+//
+// # Restarts
+//
+// A module starts at most once per delay. Each run shorter than stable_after
+// doubles that wait, up to max_delay, which must be at least delay; a run that
+// lasts stable_after resets it. Under on-failure, an exit with one of exit_codes
+// (whole numbers 0 to 255) is a success and is not restarted; a death by a signal
+// never is. on_exit (an argv, run directly) runs after every exit, before any
+// restart.
+//
+// # Limits
+//
+// limits sets the child's resource limits before it execs: core
+// and memlock are sizes in bytes, nofile (open files, at least 1) and nproc
+// (processes) are counts. Each is "unlimited", a whole number, or, for the two
+// sizes, a string with a unit: "64k", "512M", "1G", "2T" and "512KiB", "64MiB",
+// "1GiB", "2TiB" count in 1024s (as ulimit does), "512KB", "64MB", "1GB", "2TB"
+// in 1000s; "B" is bytes, and units are case-insensitive.
+//
+// # Mail
+//
+// Alarm mail goes through the smtp block's server, which takes the built-in
+// defaults when it is left out. username and password go together; an empty one
+// counts as missing, so that password = env("SMTP_PASSWORD") with the variable
+// unset is caught at load time rather than at the first alarm.
 //
 // # Functions
 //

@@ -3,6 +3,7 @@ package manifest
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,6 +24,7 @@ func TestDocExample(t *testing.T) {
 			src.WriteString(rest + "\n")
 		}
 	}
+	t.Setenv("SMTP_PASSWORD", "s3cret")
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"supervise.hcl": src.String()})
 	m, err := Load(filepath.Join(dir, "supervise.hcl"))
@@ -33,8 +35,16 @@ func TestDocExample(t *testing.T) {
 		t.Fatalf("got %d modules, want 2", len(m.Modules))
 	}
 	w := m.Modules[1]
+	restart := Restart{Policy: RestartOnFailure, Delay: time.Second, MaxDelay: 5 * time.Minute, StableAfter: time.Minute, ExitCodes: []int{0, 3}}
 	if !w.Shell || w.Autostart || w.StopSignal != syscall.SIGINT || w.StopTimeout != 30*time.Second ||
-		w.Restart != (Restart{Policy: RestartOnFailure, Delay: time.Second}) || w.Alarm.MaxTries != 10 {
+		!reflect.DeepEqual(w.Restart, restart) || w.Alarm.MaxTries != 10 ||
+		w.Limits.NoFile == nil || *w.Limits.NoFile != 4096 || w.Limits.Core == nil || *w.Limits.Core != Unlimited ||
+		w.Limits.MemLock == nil || *w.Limits.MemLock != 64<<20 ||
+		!reflect.DeepEqual(w.OnExit, []string{filepath.Join(dir, "bin", "cleanup")}) {
 		t.Errorf("worker = %+v", w)
+	}
+	want := SMTP{Host: "smtp.example.com", Port: 587, From: "svman@example.com", Username: "svman", Password: "s3cret", StartTLS: true}
+	if m.SMTP != want {
+		t.Errorf("smtp = %+v, want %+v", m.SMTP, want)
 	}
 }

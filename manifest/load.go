@@ -68,6 +68,7 @@ func (ev *evaluator) manifest(raw *rawFile, abs, baseDir string) *Manifest {
 	var defaults settings
 	if d := onlyOne(ev, "defaults", raw.Defaults, func(d *rawDefaults) hcl.Range { return d.DefRange }); d != nil {
 		defaults = ev.defaults(&d.Body, baseDir)
+		ev.checkBackoff(defaults.restart)
 	}
 	seen := make(map[string]hcl.Range, len(raw.Modules))
 	for _, rm := range raw.Modules {
@@ -81,6 +82,7 @@ func (ev *evaluator) manifest(raw *rawFile, abs, baseDir string) *Manifest {
 			m.Modules = append(m.Modules, mod)
 		}
 	}
+	m.SMTP = ev.smtp(raw.SMTP)
 	return m
 }
 
@@ -108,6 +110,7 @@ func (ev *evaluator) module(rm *rawModule, defaults settings, baseDir string) (M
 	if valueOr(ev.boolean("inherit_defaults", rm.Body.InheritDefaults), true) {
 		s = merge(defaults, s)
 	}
+	ev.checkBackoff(s.restart)
 	return s.module(rm.Name, argv, shell, baseDir), ok
 }
 

@@ -1,10 +1,8 @@
 package manifest
 
 import (
-	"crypto/sha256"
 	"os"
 	"path/filepath"
-	"reflect"
 	"syscall"
 	"testing"
 	"time"
@@ -20,7 +18,7 @@ func builtin(dir, name string, argv ...string) Module {
 		Autostart:   true,
 		StopSignal:  syscall.SIGTERM,
 		StopTimeout: 10 * time.Second,
-		Restart:     Restart{Policy: RestartAlways, Delay: time.Second},
+		Restart:     Restart{Policy: RestartAlways, Delay: time.Second, MaxDelay: time.Minute, StableAfter: 30 * time.Second, ExitCodes: []int{0}},
 		Alarm:       Alarm{Interval: time.Minute},
 	}
 }
@@ -31,21 +29,14 @@ func with(m Module, edit func(*Module)) Module {
 	return m
 }
 
-// TestLoadValid loads good manifests. Each is written to ROOT/m/supervise.hcl and
-// loaded as "m/supervise.hcl" from ROOT, so relative paths in it resolve wrongly
-// if Load ever used the working directory instead of the manifest's directory.
+// TestLoadValid loads good manifests (see runValid).
 func TestLoadValid(t *testing.T) {
 	t.Setenv("SVMAN_TEST_SET", "from-env")
 	t.Setenv("SVMAN_TEST_EMPTY", "")
 	t.Setenv("SVMAN_TEST_UNSET", "") // so that the cleanup restores it ...
 	os.Unsetenv("SVMAN_TEST_UNSET")  // ... after the test sees it unset
 
-	tests := []struct {
-		name  string
-		src   string
-		files map[string]string // extra files beside the manifest
-		want  func(dir string) *Manifest
-	}{{
+	runValid(t, []validCase{{
 		name: "empty manifest",
 		src:  "",
 		want: func(dir string) *Manifest {
@@ -126,7 +117,8 @@ module "alone" {
 					m.StopSignal = syscall.SIGINT
 					m.StopTimeout = 3 * time.Second
 					m.Env = map[string]string{"A": "1", "B": "2"}
-					m.Restart = Restart{Policy: RestartOnFailure, Delay: 5 * time.Second}
+					m.Restart.Policy = RestartOnFailure
+					m.Restart.Delay = 5 * time.Second
 					m.Alarm = Alarm{Interval: 2 * time.Minute, MaxTries: 3, Mail: []string{"ops@example.com"}, Webhook: "https://hooks.example.com/x"}
 				})
 			}
@@ -139,7 +131,7 @@ module "alone" {
 					m.Restart.Policy = RestartNever // the defaults' delay stays
 					m.Alarm.MaxTries = 0
 					m.Alarm.Mail = nil
-					m.Alarm.Exec = []string{"./notify", "override"}
+					m.Alarm.Exec = []string{filepath.Join(dir, "notify"), "override"}
 				}),
 				fromDefaults("null-is-unset", "n"),
 				builtin(dir, "alone", "a"),
@@ -259,40 +251,5 @@ module "..." { command = ["x"] }
 				builtin(dir, "a.b_c-D9", "x"), builtin(dir, "...", "x"),
 			}}
 		},
-	}}
-
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			root := t.TempDir()
-			dir := filepath.Join(root, "m")
-			writeFiles(t, dir, tt.files)
-			writeFiles(t, dir, map[string]string{"supervise.hcl": tt.src})
-			t.Chdir(root)
-
-			got, err := Load("m/supervise.hcl")
-			if err != nil {
-				t.Fatalf("Load: %v", err)
-			}
-			want := tt.want(dir)
-			want.Path = filepath.Join(dir, "supervise.hcl")
-			want.Digest = sha256.Sum256([]byte(tt.src))
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("Load mismatch\n got: %+v\nwant: %+v", got, want)
-			}
-		})
-	}
-}
-
-// writeFiles creates each file (name relative to dir) with its contents.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	}})
 }

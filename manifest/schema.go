@@ -20,6 +20,7 @@ type rawFile struct {
 	// both.
 	Defaults []*rawDefaults `hcl:"defaults,block"`
 	Modules  []*rawModule   `hcl:"module,block"`
+	SMTP     []*rawSMTP     `hcl:"smtp,block"`
 }
 
 // rawDefaults is a defaults block. Its body has the same schema as a module's so
@@ -52,15 +53,23 @@ type rawSettings struct {
 	Autostart            hcl.Expression `hcl:"autostart,optional"`
 	StopSignal           hcl.Expression `hcl:"stop_signal,optional"`
 	StopTimeout          hcl.Expression `hcl:"stop_timeout,optional"`
+	OnExit               hcl.Expression `hcl:"on_exit,optional"`
 	Restart              []*rawRestart  `hcl:"restart,block"`
 	Alarm                []*rawAlarm    `hcl:"alarm,block"`
+	Limits               []*rawLimits   `hcl:"limits,block"`
+	// SMTP is only here to explain that it belongs at the top level; its
+	// body is not looked at.
+	SMTP []*rawMisplaced `hcl:"smtp,block"`
 }
 
 // rawRestart is a restart block.
 type rawRestart struct {
-	DefRange hcl.Range      `hcl:",def_range"`
-	Policy   hcl.Expression `hcl:"policy,optional"`
-	Delay    hcl.Expression `hcl:"delay,optional"`
+	DefRange    hcl.Range      `hcl:",def_range"`
+	Policy      hcl.Expression `hcl:"policy,optional"`
+	Delay       hcl.Expression `hcl:"delay,optional"`
+	MaxDelay    hcl.Expression `hcl:"max_delay,optional"`
+	StableAfter hcl.Expression `hcl:"stable_after,optional"`
+	ExitCodes   hcl.Expression `hcl:"exit_codes,optional"`
 }
 
 // rawAlarm is an alarm block.
@@ -72,4 +81,31 @@ type rawAlarm struct {
 	Mail                 hcl.Expression `hcl:"mail,optional"`
 	Exec                 hcl.Expression `hcl:"exec,optional"`
 	Webhook              hcl.Expression `hcl:"webhook,optional"`
+}
+
+// rawLimits is a limits block.
+type rawLimits struct {
+	DefRange hcl.Range      `hcl:",def_range"`
+	Core     hcl.Expression `hcl:"core,optional"`
+	NoFile   hcl.Expression `hcl:"nofile,optional"`
+	NProc    hcl.Expression `hcl:"nproc,optional"`
+	MemLock  hcl.Expression `hcl:"memlock,optional"`
+}
+
+// rawSMTP is the top-level smtp block.
+type rawSMTP struct {
+	DefRange hcl.Range      `hcl:",def_range"`
+	Host     hcl.Expression `hcl:"host,optional"`
+	Port     hcl.Expression `hcl:"port,optional"`
+	From     hcl.Expression `hcl:"from,optional"`
+	Username hcl.Expression `hcl:"username,optional"`
+	Password hcl.Expression `hcl:"password,optional"`
+	StartTLS hcl.Expression `hcl:"starttls,optional"`
+}
+
+// rawMisplaced is a block that is reported as being in the wrong place; its
+// body is left alone.
+type rawMisplaced struct {
+	DefRange hcl.Range `hcl:",def_range"`
+	Body     hcl.Body  `hcl:",remain"`
 }

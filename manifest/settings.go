@@ -3,6 +3,7 @@ package manifest
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -16,8 +17,14 @@ const (
 	defaultStopTimeout   = 10 * time.Second
 	defaultRestartPolicy = RestartAlways
 	defaultRestartDelay  = time.Second
+	defaultMaxDelay      = time.Minute // or the delay, if longer
+	defaultStableAfter   = 30 * time.Second
 	defaultAlarmInterval = 60 * time.Second
 )
+
+// defaultExitCodes is a function rather than a variable so that every Module
+// gets a slice of its own.
+func defaultExitCodes() []int { return []int{0} }
 
 // settings is what one module or defaults block sets, after evaluation and
 // checks. A nil field is "not set here", which is what lets a module's
@@ -28,20 +35,29 @@ type settings struct {
 	autostart   *bool
 	stopSignal  *syscall.Signal
 	stopTimeout *time.Duration
+	onExit      *[]string // program path resolved
 	restart     restartSettings
 	alarm       alarmSettings
+	limits      Limits // a nil field is unset, as in the Module
 }
 
 type restartSettings struct {
-	policy *RestartPolicy
-	delay  *time.Duration
+	policy      *RestartPolicy
+	delay       *time.Duration
+	maxDelay    *time.Duration
+	stableAfter *time.Duration
+	exitCodes   *[]int // sorted, without duplicates, never empty
+	delayBad    bool   // delay is written but invalid: do not check max_delay against it
+	// Where delay and max_delay were written: the two are checked against each
+	// other after merging (see checkBackoff), and may come from different blocks.
+	delayAt, maxDelayAt hcl.Range
 }
 
 type alarmSettings struct {
 	interval             *time.Duration
 	maxTries             *int
 	maxTriesIfCoredumped *int
-	mail, exec           *[]string
+	mail, exec           *[]string // exec's program path resolved
 	webhook              *string
 }
 
@@ -54,9 +70,10 @@ func (ev *evaluator) settings(raw *rawSettings, baseDir string) settings {
 		autostart:   ev.boolean("autostart", raw.Autostart),
 		stopSignal:  ev.signal("stop_signal", raw.StopSignal),
 		stopTimeout: ev.duration("stop_timeout", raw.StopTimeout),
+		onExit:      ev.program("on_exit", raw.OnExit, baseDir, howToWriteOnExit),
 	}
 	if r := onlyOne(ev, "restart", raw.Restart, func(r *rawRestart) hcl.Range { return r.DefRange }); r != nil {
-		s.restart = restartSettings{policy: ev.policy(r.Policy), delay: ev.duration("delay", r.Delay)}
+		s.restart = ev.restart(r)
 	}
 	if a := onlyOne(ev, "alarm", raw.Alarm, func(a *rawAlarm) hcl.Range { return a.DefRange }); a != nil {
 		s.alarm = alarmSettings{
@@ -64,9 +81,16 @@ func (ev *evaluator) settings(raw *rawSettings, baseDir string) settings {
 			maxTries:             ev.count("max_tries", a.MaxTries),
 			maxTriesIfCoredumped: ev.count("max_tries_if_coredumped", a.MaxTriesIfCoredumped),
 			mail:                 ev.mailList(a.Mail),
-			exec:                 ev.execList(a.Exec),
+			exec:                 ev.program("exec", a.Exec, baseDir, howToWriteExec),
 			webhook:              ev.webhook(a.Webhook),
 		}
+	}
+	if l := onlyOne(ev, "limits", raw.Limits, func(l *rawLimits) hcl.Range { return l.DefRange }); l != nil {
+		s.limits = ev.limits(l)
+	}
+	for _, b := range raw.SMTP {
+		ev.errorf(b.DefRange, "Misplaced smtp block",
+			"There is one mail server for the whole manifest, so the smtp block goes at the top level, outside defaults and module blocks. Move it there.")
 	}
 	return s
 }
@@ -111,7 +135,7 @@ func lineOf(r hcl.Range) string {
 
 // merge returns the settings of a module (mod) on top of the defaults block
 // (def): each field set in mod wins, env maps are merged key by key, and the
-// restart and alarm blocks merge field by field.
+// restart, alarm and limits blocks merge field by field.
 func merge(def, mod settings) settings {
 	env := maps.Clone(def.env)
 	if env == nil {
@@ -125,10 +149,8 @@ func merge(def, mod settings) settings {
 		autostart:   pick(mod.autostart, def.autostart),
 		stopSignal:  pick(mod.stopSignal, def.stopSignal),
 		stopTimeout: pick(mod.stopTimeout, def.stopTimeout),
-		restart: restartSettings{
-			policy: pick(mod.restart.policy, def.restart.policy),
-			delay:  pick(mod.restart.delay, def.restart.delay),
-		},
+		onExit:      pick(mod.onExit, def.onExit),
+		restart:     mergeRestart(def.restart, mod.restart),
 		alarm: alarmSettings{
 			interval:             pick(mod.alarm.interval, def.alarm.interval),
 			maxTries:             pick(mod.alarm.maxTries, def.alarm.maxTries),
@@ -136,6 +158,12 @@ func merge(def, mod settings) settings {
 			mail:                 pick(mod.alarm.mail, def.alarm.mail),
 			exec:                 pick(mod.alarm.exec, def.alarm.exec),
 			webhook:              pick(mod.alarm.webhook, def.alarm.webhook),
+		},
+		limits: Limits{
+			Core:    pick(mod.limits.Core, def.limits.Core),
+			NoFile:  pick(mod.limits.NoFile, def.limits.NoFile),
+			NProc:   pick(mod.limits.NProc, def.limits.NProc),
+			MemLock: pick(mod.limits.MemLock, def.limits.MemLock),
 		},
 	}
 }
@@ -169,18 +197,17 @@ func (s settings) module(name string, argv []string, shell bool, manifestDir str
 		Autostart:   valueOr(s.autostart, true),
 		StopSignal:  valueOr(s.stopSignal, defaultStopSignal),
 		StopTimeout: valueOr(s.stopTimeout, defaultStopTimeout),
-		Restart: Restart{
-			Policy: valueOr(s.restart.policy, defaultRestartPolicy),
-			Delay:  valueOr(s.restart.delay, defaultRestartDelay),
-		},
+		Restart:     s.restart.value(),
 		Alarm: Alarm{
 			Interval:             valueOr(s.alarm.interval, defaultAlarmInterval),
 			MaxTries:             valueOr(s.alarm.maxTries, 0),
 			MaxTriesIfCoredumped: valueOr(s.alarm.maxTriesIfCoredumped, 0),
-			Mail:                 nilIfEmpty(valueOr(s.alarm.mail, nil)),
-			Exec:                 nilIfEmpty(valueOr(s.alarm.exec, nil)),
+			Mail:                 nilIfEmpty(slices.Clone(valueOr(s.alarm.mail, nil))),
+			Exec:                 nilIfEmpty(slices.Clone(valueOr(s.alarm.exec, nil))),
 			Webhook:              valueOr(s.alarm.webhook, ""),
 		},
+		OnExit: slices.Clone(valueOr(s.onExit, nil)),
+		Limits: s.limits.clone(),
 	}
 }
 

@@ -18,6 +18,9 @@ type Manifest struct {
 	// Modules in the order they appear in the file.
 	// It is empty (not nil) for a manifest without modules.
 	Modules []Module
+	// SMTP is how alarm mail is sent. It is always filled in, with the built-in
+	// defaults where the manifest has no smtp block or leaves a field out.
+	SMTP SMTP
 }
 
 // Module is everything svman needs to supervise one program. It is a plain value:
@@ -43,6 +46,12 @@ type Module struct {
 	StopTimeout time.Duration
 	Restart     Restart
 	Alarm       Alarm
+	// OnExit is an argv run directly (not through a shell) after every exit of the
+	// module, before it is restarted; nil when unset. A program path with a "/" is
+	// absolute (relative ones start at the manifest's directory); a bare name is
+	// looked up in PATH.
+	OnExit []string
+	Limits Limits
 }
 
 // RestartPolicy says when an exited module is started again.
@@ -54,11 +63,23 @@ const (
 	RestartNever     RestartPolicy = "never"
 )
 
-// Restart is a module's restart policy.
+// Restart is a module's restart policy. Runs shorter than StableAfter double the
+// least time between two starts, from Delay up to MaxDelay; a stable run resets it.
+//
+// Restart holds a slice, so compare two of them with reflect.DeepEqual, not ==.
 type Restart struct {
 	Policy RestartPolicy // default always
 	// Delay is the least time between two starts of the module (default 1s).
 	Delay time.Duration
+	// MaxDelay caps the exponential backoff (default 1m, or Delay if longer);
+	// it is never less than Delay.
+	MaxDelay time.Duration
+	// StableAfter is the uptime after which a run counts as stable (default 30s).
+	StableAfter time.Duration
+	// ExitCodes are the exit codes that count as success for on-failure (and that
+	// raise no alarm under on-failure and never): sorted, without duplicates,
+	// never empty. Default [0].
+	ExitCodes []int
 }
 
 // Alarm is a module's alarm policy. It is parsed and validated; the engine acts on it
@@ -68,6 +89,25 @@ type Alarm struct {
 	MaxTries             int           // 0: no limit
 	MaxTriesIfCoredumped int           // 0: no limit
 	Mail                 []string      // addresses as written; nil when empty
-	Exec                 []string      // argv run directly, not through a shell; nil when unset
+	Exec                 []string      // argv run directly, not through a shell; nil when unset; program path resolved like OnExit's
 	Webhook              string        // http or https URL; "" when unset
+}
+
+// Limits are resource limits applied to the child before it execs; a nil field inherits svman's own.
+// Core and MemLock are in bytes, NoFile and NProc are counts; Unlimited means no limit.
+//
+// Limits holds pointers: compare two of them with reflect.DeepEqual, not ==.
+type Limits struct{ Core, NoFile, NProc, MemLock *uint64 }
+
+// Unlimited is the value of "unlimited" (RLIM_INFINITY).
+const Unlimited = ^uint64(0) // the value of "unlimited"
+
+// SMTP is how alarm mail is sent.
+type SMTP struct {
+	Host     string // default "127.0.0.1"
+	Port     int    // default 25; 1..65535
+	From     string // default "svman@" + os.Hostname(); a valid address (net/mail)
+	Username string // optional; set exactly when Password is
+	Password string
+	StartTLS bool // default false
 }

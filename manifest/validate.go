@@ -181,17 +181,26 @@ func (ev *evaluator) mailList(expr hcl.Expression) *[]string {
 	return l
 }
 
-const howToWriteExec = `Write the program and its arguments as a list, such as ["./notify", "--channel", "ops"].`
+const (
+	howToWriteExec   = `Write the program and its arguments as a list, such as ["./notify", "--channel", "ops"].`
+	howToWriteOnExit = `Write the program and its arguments as a list, such as ["./cleanup", "--all"].`
+)
 
-// execList evaluates alarm exec: a command run directly, like a list command.
-func (ev *evaluator) execList(expr hcl.Expression) *[]string {
+// program evaluates a command run directly, not through a shell: alarm exec
+// and on_exit. A relative program path (one holding a "/", such as "./notify")
+// is made absolute against baseDir, the manifest's directory, as dir is; a bare
+// name such as "logger" is left for a PATH lookup when it runs.
+func (ev *evaluator) program(name string, expr hcl.Expression, baseDir, how string) *[]string {
 	v, ok := ev.eval(expr)
 	if !ok {
 		return nil
 	}
-	l, ok := ev.argv("exec", expr, v, howToWriteExec)
+	l, ok := ev.argv(name, expr, v, how)
 	if !ok {
 		return nil
+	}
+	if p := l[0]; strings.Contains(p, "/") && !filepath.IsAbs(p) {
+		l[0] = filepath.Join(baseDir, p)
 	}
 	return &l
 }
