@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"svman/internal/smtptest"
 )
 
 // decodeMail parses the message and returns its headers and decoded body.
@@ -31,25 +33,25 @@ func decodeMail(t *testing.T, data []byte) (mail.Header, string) {
 }
 
 func TestMail(t *testing.T) {
-	srv := startSMTP(t, "127.0.0.1", "", "", nil)
+	srv := smtptest.Start(t, "127.0.0.1", "", "", nil)
 	fail, failed := failures()
 	s := NewSender(Config{SMTP: SMTP{Host: "192.0.2.1"}, Failed: fail})
-	s.SetSMTP(srv.conf) // later alarms use the new settings
+	s.SetSMTP(serverConf(srv)) // later alarms use the new settings
 	f := testFacts()
 	f.Module = "wéb" // not ASCII, to exercise the header and body encodings
 	s.Send(Channels{Mail: []string{"ops@example.com", "Night Shift <pager@example.com>"}}, f)
 
-	m := srv.wait(t)
+	m := srv.Wait(t)
 	closeWithin(t, s)
 	noFailure(t, failed)
 
-	if m.from != "svman@box1" {
-		t.Errorf("MAIL FROM %q", m.from)
+	if m.From != "svman@box1" {
+		t.Errorf("MAIL FROM %q", m.From)
 	}
-	if want := []string{"ops@example.com", "pager@example.com"}; !slices.Equal(m.to, want) {
-		t.Errorf("RCPT TO %q, want %q", m.to, want)
+	if want := []string{"ops@example.com", "pager@example.com"}; !slices.Equal(m.To, want) {
+		t.Errorf("RCPT TO %q, want %q", m.To, want)
 	}
-	h, body := decodeMail(t, m.data)
+	h, body := decodeMail(t, m.Data)
 	var dec mime.WordDecoder
 	subject, err := dec.DecodeHeader(h.Get("Subject"))
 	if err != nil {
@@ -82,38 +84,38 @@ func TestMail(t *testing.T) {
 
 // A module name cannot hold CR or LF, but if one did it must not add headers.
 func TestMailHeaderInjection(t *testing.T) {
-	srv := startSMTP(t, "127.0.0.1", "", "", nil)
-	s := NewSender(Config{SMTP: srv.conf})
+	srv := smtptest.Start(t, "127.0.0.1", "", "", nil)
+	s := NewSender(Config{SMTP: serverConf(srv)})
 	f := testFacts()
 	f.Module = "web\r\nBcc: victim@example.com\r\n\r\nforged body"
 	s.Send(Channels{Mail: []string{"ops@example.com"}}, f)
-	m := srv.wait(t)
+	m := srv.Wait(t)
 	closeWithin(t, s)
-	h, _ := decodeMail(t, m.data)
+	h, _ := decodeMail(t, m.Data)
 	if h.Get("Bcc") != "" || strings.ContainsAny(h.Get("Subject"), "\r\n") {
-		t.Errorf("header injected:\n%s", m.data)
+		t.Errorf("header injected:\n%s", m.Data)
 	}
-	if !slices.Equal(m.to, []string{"ops@example.com"}) {
-		t.Errorf("RCPT TO %q", m.to)
+	if !slices.Equal(m.To, []string{"ops@example.com"}) {
+		t.Errorf("RCPT TO %q", m.To)
 	}
 }
 
 // net/smtp sends a password without TLS to 127.0.0.1, and so do we.
 func TestMailAuth(t *testing.T) {
-	srv := startSMTP(t, "127.0.0.1", "alarm", "s3cret", nil)
-	conf := srv.conf
+	srv := smtptest.Start(t, "127.0.0.1", "alarm", "s3cret", nil)
+	conf := serverConf(srv)
 	conf.Username, conf.Password = "alarm", "s3cret"
 	fail, failed := failures()
 	s := NewSender(Config{SMTP: conf, Failed: fail})
 	s.Send(Channels{Mail: []string{"ops@example.com"}}, testFacts())
-	srv.wait(t)
+	srv.Wait(t)
 	closeWithin(t, s)
 	noFailure(t, failed)
 }
 
 func TestMailWrongPassword(t *testing.T) {
-	srv := startSMTP(t, "127.0.0.1", "alarm", "s3cret", nil)
-	conf := srv.conf
+	srv := smtptest.Start(t, "127.0.0.1", "alarm", "s3cret", nil)
+	conf := serverConf(srv)
 	conf.Username, conf.Password = "alarm", "guess"
 	fail, failed := failures()
 	s := NewSender(Config{SMTP: conf, Failed: fail})
@@ -124,7 +126,7 @@ func TestMailWrongPassword(t *testing.T) {
 		t.Errorf("failure %+v", got)
 	}
 	t.Log(got.err)
-	if len(srv.msgs) != 0 {
+	if len(srv.Pending()) != 0 {
 		t.Error("mail delivered with a wrong password")
 	}
 }
@@ -132,8 +134,8 @@ func TestMailWrongPassword(t *testing.T) {
 // Any host but the local one never sees the password in clear text. 127.0.0.2 is
 // loopback too, but not a name net/smtp trusts.
 func TestMailAuthNeedsTLS(t *testing.T) {
-	srv := startSMTP(t, "127.0.0.2", "alarm", "s3cret", nil)
-	conf := srv.conf
+	srv := smtptest.Start(t, "127.0.0.2", "alarm", "s3cret", nil)
+	conf := serverConf(srv)
 	conf.Username, conf.Password = "alarm", "s3cret"
 	fail, failed := failures()
 	s := NewSender(Config{SMTP: conf, Failed: fail})
@@ -143,7 +145,7 @@ func TestMailAuthNeedsTLS(t *testing.T) {
 	if !strings.Contains(got.err.Error(), "without TLS") {
 		t.Errorf("failure %v", got.err)
 	}
-	if n := srv.authTries.Load(); n != 0 {
+	if n := srv.AuthTries.Load(); n != 0 {
 		t.Errorf("%d AUTH attempts reached the server", n)
 	}
 }
@@ -153,17 +155,17 @@ func TestMailStartTLS(t *testing.T) {
 	// upgrade must fail on verification, proving the certificate is checked.
 	ts := httptest.NewTLSServer(http.NotFoundHandler())
 	ts.Close()
-	withTLS := startSMTP(t, "127.0.0.1", "", "", &tls.Config{Certificates: ts.TLS.Certificates})
-	plain := startSMTP(t, "127.0.0.1", "", "", nil)
+	withTLS := smtptest.Start(t, "127.0.0.1", "", "", &tls.Config{Certificates: ts.TLS.Certificates})
+	plain := smtptest.Start(t, "127.0.0.1", "", "", nil)
 
 	for _, c := range []struct {
-		srv  *smtpServer
+		srv  *smtptest.Server
 		want string
 	}{
 		{withTLS, "certificate"},
 		{plain, "does not offer STARTTLS"},
 	} {
-		conf := c.srv.conf
+		conf := serverConf(c.srv)
 		conf.StartTLS = true
 		fail, failed := failures()
 		s := NewSender(Config{SMTP: conf, Failed: fail})
@@ -173,8 +175,13 @@ func TestMailStartTLS(t *testing.T) {
 		if !strings.Contains(got.err.Error(), c.want) {
 			t.Errorf("failure %v, want %q", got.err, c.want)
 		}
-		if len(c.srv.msgs) != 0 {
+		if len(c.srv.Pending()) != 0 {
 			t.Error("mail delivered without TLS")
 		}
 	}
+}
+
+// serverConf is how the sender reaches the test server.
+func serverConf(srv *smtptest.Server) SMTP {
+	return SMTP{Host: srv.Host, Port: srv.Port, From: "svman@box1"}
 }

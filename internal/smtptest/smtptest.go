@@ -1,4 +1,6 @@
-package alarm
+// Package smtptest runs a real SMTP server on loopback for tests, as
+// net/http/httptest does for HTTP: it records every message it receives.
+package smtptest
 
 import (
 	"crypto/tls"
@@ -14,30 +16,35 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// received is one message as the test SMTP server got it.
-type received struct {
-	from string
-	to   []string
-	data []byte
+// waitLimit bounds every wait of a test on this server.
+const waitLimit = 10 * time.Second
+
+// Message is one message as the server got it.
+type Message struct {
+	From string
+	To   []string
+	Data []byte
 }
 
-// smtpServer is a real SMTP server on loopback that records what it receives.
-type smtpServer struct {
-	conf      SMTP // how to reach it
-	msgs      chan received
+// Server is a real SMTP server on loopback that records what it receives.
+type Server struct {
+	Host      string
+	Port      int
+	msgs      chan Message
 	user      string // when set, AUTH PLAIN with user and pass is required
 	pass      string
-	authTries atomic.Int32
+	AuthTries atomic.Int32
 }
 
-// startSMTP serves on ip:0 until the test ends. tlsConf, when set, offers STARTTLS.
-func startSMTP(t *testing.T, ip, user, pass string, tlsConf *tls.Config) *smtpServer {
+// Start serves on ip:0 until the test ends. With user set, AUTH PLAIN with user
+// and pass is required; tlsConf, when set, offers STARTTLS.
+func Start(t testing.TB, ip, user, pass string, tlsConf *tls.Config) *Server {
 	t.Helper()
 	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &smtpServer{msgs: make(chan received, 4), user: user, pass: pass}
+	s := &Server{msgs: make(chan Message, 16), user: user, pass: pass}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
 		return &session{srv: s}, nil
 	}))
@@ -49,15 +56,14 @@ func startSMTP(t *testing.T, ip, user, pass string, tlsConf *tls.Config) *smtpSe
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
-	addr := l.Addr().(*net.TCPAddr)
-	s.conf = SMTP{Host: ip, Port: addr.Port, From: "svman@box1"}
+	s.Host, s.Port = ip, l.Addr().(*net.TCPAddr).Port
 	return s
 }
 
 type session struct {
-	srv    *smtpServer
+	srv    *Server
 	authed bool
-	msg    received
+	msg    Message
 }
 
 func (s *session) AuthMechanisms() []string {
@@ -68,7 +74,7 @@ func (s *session) AuthMechanisms() []string {
 }
 
 func (s *session) Auth(string) (sasl.Server, error) {
-	s.srv.authTries.Add(1)
+	s.srv.AuthTries.Add(1)
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != s.srv.user || pass != s.srv.pass {
 			return errors.New("invalid credentials")
@@ -82,12 +88,12 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if s.srv.user != "" && !s.authed {
 		return smtp.ErrAuthRequired
 	}
-	s.msg.from = from
+	s.msg.From = from
 	return nil
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.msg.to = append(s.msg.to, to)
+	s.msg.To = append(s.msg.To, to)
 	return nil
 }
 
@@ -96,21 +102,35 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	s.msg.data = b
+	s.msg.Data = b
 	s.srv.msgs <- s.msg
 	return nil
 }
 
-func (s *session) Reset()        { s.msg = received{} }
+func (s *session) Reset()        { s.msg = Message{} }
 func (s *session) Logout() error { return nil }
 
-func (s *smtpServer) wait(t *testing.T) received {
+// Wait returns the next message, failing the test if none arrives in time.
+func (s *Server) Wait(t testing.TB) Message {
 	t.Helper()
 	select {
 	case m := <-s.msgs:
 		return m
 	case <-time.After(waitLimit):
 		t.Fatal("no mail arrived")
-		return received{}
+		return Message{}
+	}
+}
+
+// Pending returns the messages received and not yet taken, without waiting.
+func (s *Server) Pending() []Message {
+	var out []Message
+	for {
+		select {
+		case m := <-s.msgs:
+			out = append(out, m)
+		default:
+			return out
+		}
 	}
 }
