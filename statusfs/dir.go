@@ -21,8 +21,11 @@ const (
 	// legacy contract, which ignores files it does not know.
 	appliedName    = "module.json"
 	appliedNewName = "module.json.new"
-	logName        = "supervise.log"
-	logWFName      = "supervise.log.wf"
+	// stateName holds what the status file cannot say (backoff, failed).
+	stateName    = "state.json"
+	stateNewName = "state.json.new"
+	logName      = "supervise.log"
+	logWFName    = "supervise.log.wf"
 )
 
 // Dir is a status directory held by one supervisor for as long as it supervises the

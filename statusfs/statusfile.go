@@ -42,8 +42,25 @@ func ReadApplied(dir string) ([]byte, error) {
 	return os.ReadFile(filepath.Join(dir, appliedName))
 }
 
+// WriteState records what svman alone knows of the module (backoff, failed), for
+// `svman status`. It is advisory, rewritten on every change of state, and not
+// fsync'd: after a crash of the machine nobody supervises the module anyway.
+func (d *Dir) WriteState(b []byte) error {
+	return d.replaceFileSync(stateName, stateNewName, b, false)
+}
+
+// ReadState returns what WriteState last wrote in dir.
+func ReadState(dir string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(dir, stateName))
+}
+
 // replaceFile writes b to tmpName, fsyncs it and renames it over name.
 func (d *Dir) replaceFile(name, tmpName string, b []byte) error {
+	return d.replaceFileSync(name, tmpName, b, true)
+}
+
+// replaceFileSync writes b to tmpName, fsyncs it if sync, and renames it over name.
+func (d *Dir) replaceFileSync(name, tmpName string, b []byte, sync bool) error {
 	d.statusMu.Lock()
 	defer d.statusMu.Unlock()
 	if d.isClosed() {
@@ -55,7 +72,7 @@ func (d *Dir) replaceFile(name, tmpName string, b []byte) error {
 		return err
 	}
 	_, err = f.Write(b)
-	if err == nil {
+	if err == nil && sync {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
