@@ -28,16 +28,19 @@ func (s *supervisor) start() {
 		s.writeStatus()
 		s.record(Event{Kind: StartFailed, Err: err})
 		s.state = stDown
-		s.afterDown(nil)
+		s.afterExit(nil)
 		return
 	}
 	s.pid, s.pgid, s.exited = pid, pid, exited
 	s.changed, s.paused, s.state = s.started, false, stUp
 	s.writeStatus()
+	if s.written.State != "up" {
+		s.writeState()
+	}
 	s.record(Event{Kind: Started, PID: pid, Time: s.started})
 }
 
-// spawn resolves the command, wires the child's output to two pumps and forks.
+// spawn resolves the module's command and forks it with its output pumped.
 func (s *supervisor) spawn() (int, <-chan ExitStatus, error) {
 	m := s.mod
 	if fi, err := os.Stat(m.Dir); err != nil {
@@ -46,10 +49,20 @@ func (s *supervisor) spawn() (int, <-chan ExitStatus, error) {
 		return 0, nil, fmt.Errorf("working directory %s is not a directory", m.Dir)
 	}
 	env := childEnv(os.Environ(), m.Env)
-	path, err := resolveCommand(m, env)
+	path, err := resolveCommand(m.Dir, m.Command[0], env)
 	if err != nil {
 		return 0, nil, err
 	}
+	path, argv, err := wrap(m.Limits, path, m.Command)
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.spawnWithPumps(path, argv, env)
+}
+
+// spawnWithPumps forks path in the module's directory, its stdin /dev/null and
+// its output shown as the module's.
+func (s *supervisor) spawnWithPumps(path string, argv, env []string) (int, <-chan ExitStatus, error) {
 	stdin, err := os.Open(os.DevNull)
 	if err != nil {
 		return 0, nil, err
@@ -61,9 +74,9 @@ func (s *supervisor) spawn() (int, <-chan ExitStatus, error) {
 	}
 	pid, exited, err := s.r.Spawn(SpawnSpec{
 		Path:  path,
-		Argv:  m.Command,
+		Argv:  argv,
 		Env:   env,
-		Dir:   m.Dir,
+		Dir:   s.mod.Dir,
 		Files: [3]*os.File{stdin, ps.w[0], ps.w[1]},
 	})
 	ps.closeWriteEnds()
@@ -111,6 +124,7 @@ func (s *supervisor) handleExit(st ExitStatus) {
 	s.pid, s.paused, s.changed = 0, false, st.At
 	s.lastExit = &st
 	s.writeStatus()
+	s.unexpected = s.state == stUp
 	if s.exitWhenDown && s.state == stUp {
 		s.want = statusfs.WantDown
 	}
@@ -132,6 +146,8 @@ func (s *supervisor) handleTimer() {
 	switch s.state {
 	case stBackoff:
 		s.start()
+	case stHook:
+		s.hookTimedOut()
 	case stStopping:
 		if !s.killed && !time.Now().Before(s.killAt) {
 			s.escalate()
@@ -167,51 +183,19 @@ func (s *supervisor) checkStopped() {
 	s.arm(next)
 }
 
-// groupGone is reached when no process of the child's group is left.
+// groupGone is reached when no process of the child's group is left: what follows
+// depends on whether the child died on its own or was stopped.
 func (s *supervisor) groupGone() {
 	s.disarm()
 	s.pgid = 0
 	s.state = stDown
-	exit := s.lastExit
-	s.lastExit = nil
-	s.adoptNext()
-	s.afterDown(exit)
-}
-
-// afterDown decides what follows a child that is gone (exit nil: none ran, or it
-// could not start): a restart now or later, staying down, or the end of supervision.
-func (s *supervisor) afterDown(exit *ExitStatus) {
-	if s.exitWhenDown {
-		if s.release {
-			s.want = statusfs.WantDown
-			s.writeStatus()
-		}
-		s.finished = true
+	exit, unexpected := s.lastExit, s.unexpected
+	s.lastExit, s.unexpected = nil, false
+	if unexpected {
+		s.afterExit(exit)
 		return
 	}
-	now := time.Now()
-	restart, at := nextStart(s.mod.Restart, s.want, exit, s.started, now)
-	if exit == nil && s.want == statusfs.WantUp && s.started.IsZero() {
-		restart, at = true, now // nothing ran yet: a plain start
-	}
-	switch {
-	case restart && !at.After(now):
-		s.record(Event{Kind: Restarting})
-		s.start()
-	case restart:
-		s.state, s.startAt = stBackoff, at
-		s.record(Event{Kind: Restarting, Delay: at.Sub(now)})
-		s.arm(at)
-	default:
-		s.state = stDown
-		if s.want == statusfs.WantUp || s.want == statusfs.WantOnce {
-			s.want = statusfs.WantDown // the policy says it stays down: say so in status
-			s.writeStatus()
-		}
-		if exit != nil {
-			s.record(Event{Kind: Stopped})
-		}
-	}
+	s.afterStop()
 }
 
 // groupAlive reports whether any process is left in process group pgid.

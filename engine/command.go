@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"svman/manifest"
 )
 
 // childEnv is svman's own environment with the module's variables on top, as a
@@ -35,12 +33,11 @@ func childEnv(base []string, set map[string]string) []string {
 // resolveCommand finds the program a module runs, as execvp would but with the
 // child's own PATH and relative to the child's own directory, so that the error
 // can say exactly what is missing before anything is forked.
-func resolveCommand(m manifest.Module, env []string) (string, error) {
-	name := m.Command[0]
+func resolveCommand(dir, name string, env []string) (string, error) {
 	if strings.Contains(name, "/") {
 		path := name
 		if !filepath.IsAbs(path) {
-			path = filepath.Join(m.Dir, path)
+			path = filepath.Join(dir, path)
 		}
 		return path, checkExecutable(path)
 	}
@@ -56,7 +53,7 @@ func resolveCommand(m manifest.Module, env []string) (string, error) {
 			d = "."
 		}
 		if !filepath.IsAbs(d) {
-			d = filepath.Join(m.Dir, d)
+			d = filepath.Join(dir, d)
 		}
 		path := filepath.Join(d, name)
 		err := checkExecutable(path)

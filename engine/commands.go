@@ -25,7 +25,11 @@ func (s *supervisor) handleCommand(b byte) {
 			s.want = statusfs.WantOnce
 		}
 		s.writeStatus()
-		if s.state == stDown || s.state == stBackoff {
+		switch s.state {
+		case stFailed:
+			s.history = History{} // `u` re-arms a module svman gave up on
+			s.start()
+		case stDown, stBackoff:
 			s.start()
 		}
 	case 'd':
@@ -36,14 +40,12 @@ func (s *supervisor) handleCommand(b byte) {
 			s.stop()
 		case stBackoff:
 			s.disarm()
-			s.state = stDown
-			s.record(Event{Kind: Stopped})
+			s.goDown()
 		}
 	case 'x':
 		s.exitWhenDown = true
-		if s.state == stDown || s.state == stBackoff {
-			s.disarm()
-			s.finished = true
+		if s.state == stDown || s.state == stBackoff || s.state == stFailed {
+			s.finish()
 		}
 	case 'k', 't', 'i', 'h', 'a':
 		s.signalChild(commandSignals[b])

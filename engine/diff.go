@@ -63,7 +63,7 @@ func Diff(running, desired []manifest.Module) Plan {
 
 // inPlace are the settings a running supervisor adopts without a restart: they
 // say what to do at the next exit or stop, not how the process runs.
-var inPlace = map[string]bool{"restart": true, "alarm": true, "stop_timeout": true}
+var inPlace = map[string]bool{"restart": true, "alarm": true, "stop_timeout": true, "on_exit": true}
 
 func restartNeeded(changed []string) bool {
 	for _, c := range changed {
@@ -89,8 +89,10 @@ func Changes(a, b manifest.Module) []string {
 	add("autostart", a.Autostart == b.Autostart)
 	add("stop_signal", a.StopSignal == b.StopSignal)
 	add("stop_timeout", a.StopTimeout == b.StopTimeout)
-	add("restart", a.Restart == b.Restart)
+	add("restart", reflect.DeepEqual(a.Restart, b.Restart))
 	add("alarm", reflect.DeepEqual(a.Alarm, b.Alarm))
+	add("on_exit", slices.Equal(a.OnExit, b.OnExit))
+	add("limits", reflect.DeepEqual(a.Limits, b.Limits))
 	// A field added to Module but not above must not go unnoticed: it restarts.
 	if out == nil && !reflect.DeepEqual(a, b) {
 		out = append(out, "settings")

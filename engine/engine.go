@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"time"
 
 	"svman/manifest"
 	"svman/statusfs"
@@ -19,6 +21,10 @@ type Config struct {
 	// Events, if set, receives every event as it happens, from the module's
 	// supervisor goroutine. It must not block.
 	Events func(Event)
+	// Alarms, if set, delivers the alarms modules raise.
+	Alarms Alarmer
+	// Hostname names this machine in alarms; empty means os.Hostname.
+	Hostname string
 }
 
 // Engine makes the running set of modules match the manifest it is given. Run owns
@@ -40,6 +46,9 @@ type Engine struct {
 
 // New returns an Engine that does nothing until Run runs.
 func New(cfg Config) *Engine {
+	if cfg.Hostname == "" {
+		cfg.Hostname, _ = os.Hostname()
+	}
 	return &Engine{
 		cfg:      cfg,
 		reqs:     make(chan func()),
@@ -120,6 +129,25 @@ func (e *Engine) Kill() {
 	})
 }
 
+// ReportAlarmFailure records that an alarm of module could not be delivered
+// through channel, in its supervise.log.wf and as a Warning event. It is the
+// alarm sender's Failed callback, called from a delivery goroutine.
+func (e *Engine) ReportAlarmFailure(module, channel string, err error) {
+	_ = e.do(func() {
+		s := e.sups[module]
+		if s == nil {
+			s = e.draining[module]
+		}
+		ev := Event{Time: time.Now(), Module: module, Kind: Warning, Err: fmt.Errorf("alarm by %s not delivered: %w", channel, err)}
+		if s != nil {
+			s.dir.Warning("%s", ev)
+		}
+		if e.cfg.Events != nil {
+			e.cfg.Events(ev)
+		}
+	})
+}
+
 // Apply makes m the desired state and returns what it changed. On the first Apply
 // every status directory is locked before any module starts, and if one cannot be,
 // nothing starts and the error says which and why. Later Applies change only what
@@ -186,7 +214,7 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		if e.cfg.Output != nil {
 			e.cfg.Output.Add(name)
 		}
-		s := newSupervisor(byName[name], dir, e.cfg.Reaper, e.cfg.Output, e.cfg.Events)
+		s := newSupervisor(byName[name], dir, &e.cfg)
 		e.sups[name] = s
 		added = append(added, s)
 		go s.run()

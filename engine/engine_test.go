@@ -25,6 +25,9 @@ const helperEnv = "SVMAN_ENGINE_HELPER"
 var testReaper *Reaper
 
 func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == WrapperArg {
+		os.Exit(WrapperMain(os.Args[2:])) // the exec wrapper, as svman's main does
+	}
 	switch os.Getenv(helperEnv) {
 	case "":
 		testReaper = NewReaper()
@@ -100,8 +103,21 @@ func (e *events) count(module string, k Kind) int {
 	return n
 }
 
+func (e *events) find(module string, k Kind) []Event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []Event
+	for _, ev := range e.all {
+		if ev.Module == module && ev.Kind == k {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
 type harness struct {
 	t      *testing.T
+	cfg    Config
 	e      *Engine
 	out    *lines
 	ev     *events
@@ -110,9 +126,13 @@ type harness struct {
 	done   chan struct{}
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 	h := &harness{t: t, out: &lines{}, ev: &events{}, status: t.TempDir(), done: make(chan struct{})}
-	h.e = New(Config{Reaper: testReaper, Output: h.out, Events: h.ev.add})
+	h.cfg = Config{Reaper: testReaper, Output: h.out, Events: h.ev.add}
+	for _, e := range edit {
+		e(&h.cfg)
+	}
+	h.e = New(h.cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go func() {
@@ -141,8 +161,16 @@ func (h *harness) module(name, role string, env map[string]string) manifest.Modu
 	return manifest.Module{
 		Name: name, Command: []string{exe}, Dir: h.status, Env: e, Autostart: true,
 		StopSignal: syscall.SIGTERM, StopTimeout: 5 * time.Second,
-		Restart: manifest.Restart{Policy: manifest.RestartAlways, Delay: 0},
+		Restart: manifest.Restart{Policy: manifest.RestartAlways, ExitCodes: []int{0}, StableAfter: time.Minute},
 	}
+}
+
+// shModule runs a shell script, for children whose whole life is one line.
+func (h *harness) shModule(name, script string) manifest.Module {
+	m := h.module(name, "", nil)
+	m.Command = []string{"/bin/sh", "-c", script}
+	m.Env = nil
+	return m
 }
 
 func (h *harness) apply(mods ...manifest.Module) Plan {

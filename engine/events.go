@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 	"syscall"
 	"time"
 
@@ -12,42 +13,48 @@ import (
 type Kind int
 
 const (
-	Started     Kind = iota // a child was forked and exec'd: PID
-	StartFailed             // the child could not be started: Err
-	Exited                  // the child ended: PID, Exit, Uptime
-	Restarting              // a start is scheduled: Delay
-	Stopping                // a stop began: Signal sent to the group
-	Escalated               // the group outlived stop_timeout: SIGKILL sent
-	Stopped                 // the module is down and will stay down
-	Signaled                // a control command sent Signal to the child
-	Paused                  // the group was stopped with SIGSTOP
-	Continued               // the group was continued with SIGCONT
-	Command                 // a control byte was received: Command
-	BadCommand              // an unknown control byte was received and ignored: Command
-	Reload                  // `r` asked for the manifest to be read again
-	Released                // supervision ended; the status directory is unlocked
-	Warning                 // something went wrong that supervision survives: Err
+	Started       Kind = iota // a child was forked and exec'd: PID
+	StartFailed               // the child could not be started: Err
+	Exited                    // the child ended: PID, Exit, Uptime
+	Restarting                // a start is scheduled: Delay
+	Stopping                  // a stop began: Signal sent to the group
+	Escalated                 // the group outlived stop_timeout: SIGKILL sent
+	Stopped                   // the module is down and will stay down
+	Signaled                  // a control command sent Signal to the child
+	Paused                    // the group was stopped with SIGSTOP
+	Continued                 // the group was continued with SIGCONT
+	Command                   // a control byte was received: Command
+	BadCommand                // an unknown control byte was received and ignored: Command
+	Reload                    // `r` asked for the manifest to be read again
+	Released                  // supervision ended; the status directory is unlocked
+	Warning                   // something went wrong that supervision survives: Err
+	GaveUp                    // too many exits in one alarm window: Tries, Delay (the window)
+	Alarm                     // an alarm was raised: Text, Channels
+	AlarmSilenced             // an alarm was not sent: the operator silenced them (`s`)
 )
 
 // Event is one thing that happened to one module. The engine hands every event to
 // Config.Events as it happens, and records it in the module's supervise.log.
 type Event struct {
-	Time    time.Time
-	Module  string
-	Kind    Kind
-	PID     int
-	Exit    ExitStatus
-	Uptime  time.Duration
-	Delay   time.Duration
-	Signal  syscall.Signal
-	Command byte
-	Err     error
+	Time     time.Time
+	Module   string
+	Kind     Kind
+	PID      int
+	Exit     ExitStatus
+	Uptime   time.Duration
+	Delay    time.Duration
+	Signal   syscall.Signal
+	Command  byte
+	Err      error
+	Tries    int      // GaveUp: exits in the window
+	Text     string   // Alarm, AlarmSilenced: the alarm message
+	Channels []string // Alarm: where it goes
 }
 
 // Warn reports whether the event belongs in supervise.log.wf rather than supervise.log.
 func (e Event) Warn() bool {
 	switch e.Kind {
-	case StartFailed, BadCommand, Escalated, Warning:
+	case StartFailed, BadCommand, Escalated, Warning, GaveUp, Alarm:
 		return true
 	case Exited:
 		return !e.Exit.Success()
@@ -93,6 +100,15 @@ func (e Event) String() string {
 		return fmt.Sprintf("%s is no longer supervised", n)
 	case Warning:
 		return fmt.Sprintf("%s: %v", n, e.Err)
+	case GaveUp:
+		return fmt.Sprintf("supervise refused to restart %s any more: %d exits within %s (u starts it again)", n, e.Tries, e.Delay)
+	case Alarm:
+		if len(e.Channels) == 0 {
+			return fmt.Sprintf("%s: alarm: %s (no alarm channel configured)", n, e.Text)
+		}
+		return fmt.Sprintf("%s: alarm: %s (%s)", n, e.Text, strings.Join(e.Channels, "; "))
+	case AlarmSilenced:
+		return fmt.Sprintf("%s: alarm not sent, silenced: %s", n, e.Text)
 	}
 	return fmt.Sprintf("%s: event %d", n, e.Kind)
 }

@@ -9,43 +9,176 @@ import (
 	"svman/statusfs"
 )
 
-func TestNextStart(t *testing.T) {
-	t0 := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+var t0 = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+func policyModule(edit ...func(*manifest.Module)) manifest.Module {
+	m := manifest.Module{
+		Name: "m",
+		Restart: manifest.Restart{Policy: manifest.RestartAlways, ExitCodes: []int{0},
+			Delay: time.Second, MaxDelay: time.Minute, StableAfter: 30 * time.Second},
+		Alarm: manifest.Alarm{Interval: time.Minute},
+	}
+	for _, e := range edit {
+		e(&m)
+	}
+	return m
+}
+
+func TestDecideRestart(t *testing.T) {
 	ok := &ExitStatus{Code: 0}
 	fail := &ExitStatus{Code: 3}
+	two := &ExitStatus{Code: 2}
 	killed := &ExitStatus{Code: -1, Signal: syscall.SIGKILL}
-	always := manifest.Restart{Policy: manifest.RestartAlways, Delay: time.Second}
-	onFailure := manifest.Restart{Policy: manifest.RestartOnFailure, Delay: time.Second}
-	never := manifest.Restart{Policy: manifest.RestartNever, Delay: time.Second}
+	onFailure := func(m *manifest.Module) { m.Restart.Policy = manifest.RestartOnFailure }
 	tests := []struct {
-		name      string
-		r         manifest.Restart
-		want      statusfs.Want
-		exit      *ExitStatus
-		lastStart time.Time
-		now       time.Time
-		restart   bool
-		at        time.Time
+		name    string
+		m       manifest.Module
+		want    statusfs.Want
+		exit    *ExitStatus
+		up      time.Duration // how long the run lasted
+		restart bool
+		after   time.Duration // restart this long after the exit
 	}{
-		{"crash right after start waits out the delay", always, statusfs.WantUp, fail, t0, t0.Add(100 * time.Millisecond), true, t0.Add(time.Second)},
-		{"exit after a long run restarts at once", always, statusfs.WantUp, ok, t0, t0.Add(time.Hour), true, t0.Add(time.Hour)},
-		{"exactly at the delay restarts now", always, statusfs.WantUp, ok, t0, t0.Add(time.Second), true, t0.Add(time.Second)},
-		{"want down never restarts", always, statusfs.WantDown, fail, t0, t0.Add(time.Hour), false, time.Time{}},
-		{"run once never restarts", always, statusfs.WantOnce, fail, t0, t0.Add(time.Hour), false, time.Time{}},
-		{"on-failure: success stays down", onFailure, statusfs.WantUp, ok, t0, t0.Add(time.Hour), false, time.Time{}},
-		{"on-failure: exit code restarts", onFailure, statusfs.WantUp, fail, t0, t0.Add(time.Hour), true, t0.Add(time.Hour)},
-		{"on-failure: signal restarts", onFailure, statusfs.WantUp, killed, t0, t0.Add(time.Hour), true, t0.Add(time.Hour)},
-		{"on-failure: failed start retries", onFailure, statusfs.WantUp, nil, t0, t0, true, t0.Add(time.Second)},
-		{"failed start with zero delay still waits a second", manifest.Restart{Policy: manifest.RestartAlways}, statusfs.WantUp, nil, t0, t0, true, t0.Add(time.Second)},
-		{"never", never, statusfs.WantUp, fail, t0, t0.Add(time.Hour), false, time.Time{}},
-		{"zero delay", manifest.Restart{Policy: manifest.RestartAlways}, statusfs.WantUp, fail, t0, t0, true, t0},
+		{"crash right after start waits out the delay", policyModule(), statusfs.WantUp, fail, 100 * time.Millisecond, true, 900 * time.Millisecond},
+		{"exit after a long run restarts at once", policyModule(), statusfs.WantUp, ok, time.Hour, true, 0},
+		{"exactly at the delay restarts now", policyModule(), statusfs.WantUp, ok, time.Second, true, 0},
+		{"want down never restarts", policyModule(), statusfs.WantDown, fail, time.Hour, false, 0},
+		{"run once never restarts", policyModule(), statusfs.WantOnce, fail, time.Hour, false, 0},
+		{"on-failure: success stays down", policyModule(onFailure), statusfs.WantUp, ok, time.Hour, false, 0},
+		{"on-failure: exit code restarts", policyModule(onFailure), statusfs.WantUp, fail, time.Hour, true, 0},
+		{"on-failure: signal restarts", policyModule(onFailure), statusfs.WantUp, killed, time.Hour, true, 0},
+		{"on-failure: a listed exit code is success", policyModule(onFailure, func(m *manifest.Module) { m.Restart.ExitCodes = []int{0, 2} }), statusfs.WantUp, two, time.Hour, false, 0},
+		{"on-failure: failed start retries", policyModule(onFailure), statusfs.WantUp, nil, 0, true, time.Second},
+		{"never", policyModule(func(m *manifest.Module) { m.Restart.Policy = manifest.RestartNever }), statusfs.WantUp, fail, time.Hour, false, 0},
+		{"zero delay restarts at once", policyModule(func(m *manifest.Module) { m.Restart.Delay = 0 }), statusfs.WantUp, fail, 0, true, 0},
+		{"failed start with zero delay still waits a second", policyModule(func(m *manifest.Module) { m.Restart.Delay = 0 }), statusfs.WantUp, nil, 0, true, time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			restart, at := nextStart(tt.r, tt.want, tt.exit, tt.lastStart, tt.now)
-			if restart != tt.restart || !at.Equal(tt.at) {
-				t.Errorf("nextStart = (%v, %v), want (%v, %v)", restart, at, tt.restart, tt.at)
+			now := t0.Add(tt.up)
+			d := Decide(tt.m, tt.want, History{}, tt.exit, t0, now, 0.5)
+			if d.Restart != tt.restart || (d.Restart && d.At.Sub(now) != tt.after) {
+				t.Errorf("Decide = restart %v at +%v, want %v at +%v", d.Restart, d.At.Sub(now), tt.restart, tt.after)
 			}
 		})
+	}
+}
+
+// A module that keeps crashing waits delay, 2×delay, 4×... up to max_delay; one
+// that stayed up stable_after starts again from delay.
+func TestDecideBackoffAndReset(t *testing.T) {
+	m := policyModule(func(m *manifest.Module) { m.Alarm.Interval = 0 })
+	var h History
+	now := t0
+	var gaps []time.Duration
+	for range 9 {
+		start := now
+		now = start.Add(10 * time.Millisecond) // crashes at once
+		d := Decide(m, statusfs.WantUp, h, &ExitStatus{Code: 1}, start, now, 0.5)
+		gaps = append(gaps, d.At.Sub(start))
+		h, now = d.History, d.At
+	}
+	want := []time.Duration{1, 2, 4, 8, 16, 32, 60, 60, 60}
+	for i := range want {
+		if gaps[i] != want[i]*time.Second {
+			t.Errorf("start %d came %v after the previous, want %v (all: %v)", i+2, gaps[i], want[i]*time.Second, gaps)
+		}
+	}
+	// A stable run resets the backoff.
+	start := now
+	d := Decide(m, statusfs.WantUp, h, &ExitStatus{Code: 1}, start, start.Add(31*time.Second), 0.5)
+	if d.History.Fails != 1 || !d.At.Equal(start.Add(31*time.Second)) {
+		t.Errorf("after a stable run: fails %d, restart at +%v; want 1 and at once", d.History.Fails, d.At.Sub(start))
+	}
+}
+
+func TestBackoffJitterStaysSmall(t *testing.T) {
+	r := manifest.Restart{Delay: time.Second, MaxDelay: time.Minute}
+	for _, j := range []float64{0, 0.25, 0.999} {
+		if d := backoffDelay(r, 1, j); d != time.Second {
+			t.Errorf("first delay with jitter %v = %v, want exactly 1s", j, d)
+		}
+		d := backoffDelay(r, 3, j)
+		if d < 3600*time.Millisecond || d > 4400*time.Millisecond {
+			t.Errorf("third delay with jitter %v = %v, want 4s ±10%%", j, d)
+		}
+		if d := backoffDelay(r, 30, j); d > time.Minute {
+			t.Errorf("delay %v exceeds max_delay", d)
+		}
+	}
+}
+
+// Only the first exit of a window raises an alarm; more than max_tries exits in a
+// window give up; the counters start again in the next window.
+func TestDecideAlarmWindow(t *testing.T) {
+	m := policyModule(func(m *manifest.Module) { m.Alarm.MaxTries = 3 })
+	var h History
+	var alarms, gaveUp []int
+	for i := range 5 {
+		now := t0.Add(time.Duration(i) * 10 * time.Second)
+		d := Decide(m, statusfs.WantUp, h, &ExitStatus{Code: 1}, now.Add(-time.Hour), now, 0.5)
+		if d.Alarm {
+			alarms = append(alarms, i)
+		}
+		if d.GiveUp {
+			gaveUp = append(gaveUp, i)
+			if d.Restart {
+				t.Errorf("exit %d gave up but restarts", i)
+			}
+		}
+		h = d.History
+	}
+	if len(alarms) != 1 || alarms[0] != 0 {
+		t.Errorf("alarms at exits %v, want only the first", alarms)
+	}
+	if len(gaveUp) == 0 || gaveUp[0] != 3 {
+		t.Errorf("gave up at exits %v, want from the 4th (more than 3 in the window)", gaveUp)
+	}
+	// The window is over a minute after it opened: a new one, a new alarm, no give-up.
+	d := Decide(m, statusfs.WantUp, History{WindowStart: t0, Exits: 3}, &ExitStatus{Code: 1}, t0, t0.Add(61*time.Second), 0.5)
+	if !d.Alarm || d.GiveUp || d.History.Exits != 1 {
+		t.Errorf("next window: %+v", d)
+	}
+}
+
+func TestDecideCoreBudget(t *testing.T) {
+	m := policyModule(func(m *manifest.Module) { m.Alarm.MaxTriesIfCoredumped = 1 })
+	core := &ExitStatus{Code: -1, Signal: syscall.SIGABRT, CoreDumped: true}
+	d := Decide(m, statusfs.WantUp, History{}, core, t0.Add(-time.Hour), t0, 0.5)
+	if d.GiveUp {
+		t.Fatal("gave up after one core dump with a budget of 1")
+	}
+	d = Decide(m, statusfs.WantUp, d.History, &ExitStatus{Code: 1}, t0, t0.Add(time.Second), 0.5)
+	if d.GiveUp {
+		t.Fatal("a plain exit spent the core budget")
+	}
+	d = Decide(m, statusfs.WantUp, d.History, core, t0, t0.Add(2*time.Second), 0.5)
+	if !d.GiveUp || d.History.Cores != 2 {
+		t.Errorf("second core dump: %+v, want give up", d)
+	}
+}
+
+func TestDecideExpectedExitsAreNotCounted(t *testing.T) {
+	m := policyModule(func(m *manifest.Module) {
+		m.Restart.Policy = manifest.RestartOnFailure
+		m.Alarm.MaxTries = 1
+	})
+	var h History
+	for range 3 {
+		d := Decide(m, statusfs.WantUp, h, &ExitStatus{Code: 0}, t0, t0.Add(time.Second), 0.5)
+		if d.Alarm || d.GiveUp {
+			t.Fatalf("a successful exit under on-failure alarmed or gave up: %+v", d)
+		}
+		h = d.History
+	}
+	// interval 0: no alarms, no limits.
+	off := policyModule(func(m *manifest.Module) { m.Alarm = manifest.Alarm{Interval: 0, MaxTries: 1} })
+	h = History{}
+	for range 3 {
+		d := Decide(off, statusfs.WantUp, h, &ExitStatus{Code: 1}, t0, t0.Add(time.Second), 0.5)
+		if d.Alarm || d.GiveUp || !d.Restart {
+			t.Fatalf("interval 0: %+v", d)
+		}
+		h = d.History
 	}
 }

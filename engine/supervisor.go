@@ -18,20 +18,24 @@ const (
 	stUp                    // the child runs
 	stBackoff               // no child; a start is scheduled at startAt
 	stStopping              // the child or its process group is being stopped
+	stHook                  // the child is gone; its on_exit hook runs before what follows
+	stFailed                // gave up after too many exits; down until `u`
 )
 
 // supervisor owns one module: its child, its timer, its status directory. Only its
 // run goroutine touches the fields below the line; everyone else sends messages
 // (engine) or control bytes (the control FIFO reader).
 type supervisor struct {
-	name string
-	dir  *statusfs.Dir
-	r    *Reaper
-	out  Output
-	emit func(Event)
-	msgs chan supMsg   // from the engine
-	cmds chan byte     // from the control reader
-	done chan struct{} // closed when run has returned and the directory is released
+	name     string
+	dir      *statusfs.Dir
+	r        *Reaper
+	out      Output
+	emit     func(Event)
+	alarmer  Alarmer
+	hostname string
+	msgs     chan supMsg   // from the engine
+	cmds     chan byte     // from the control reader
+	done     chan struct{} // closed when run has returned and the directory is released
 	// ready is closed once the module's first start has been attempted (or, with
 	// autostart false, its status written), so Apply can return when what it added
 	// is running.
@@ -50,13 +54,20 @@ type supervisor struct {
 	started time.Time // the last start
 	changed time.Time // the last pid change, for the status stamp
 
-	timer    *time.Timer
-	timerC   <-chan time.Time // nil while the timer is unarmed
-	startAt  time.Time        // stBackoff: when the start is due
-	killAt   time.Time        // stStopping: when SIGKILL is due
-	killed   bool             // stStopping: SIGKILL was sent
-	poll     time.Duration    // stStopping: the next interval between group checks
-	lastExit *ExitStatus      // the exit that ended the child being stopped
+	timer      *time.Timer
+	timerC     <-chan time.Time // nil while the timer is unarmed
+	startAt    time.Time        // stBackoff: when the start is due
+	killAt     time.Time        // stStopping: when SIGKILL is due
+	killed     bool             // stStopping: SIGKILL was sent
+	poll       time.Duration    // stStopping: the next interval between group checks
+	lastExit   *ExitStatus      // the exit that ended the child being stopped
+	unexpected bool             // that exit came while the child was up, not stopping
+
+	history History  // what the restart and alarm policy remember
+	pending Decision // stHook: what to do once the hook is done
+	hookPID int      // stHook: the hook, which leads its own process group
+	hookC   <-chan ExitStatus
+	written State // the state last written to state.json
 
 	exitWhenDown bool // `x` or removal: end supervision once the child is down
 	release      bool // removal or shutdown: also record want down
@@ -86,20 +97,22 @@ type Output interface {
 	LineCont(name string, s logmux.Stream, line []byte, cont bool)
 }
 
-func newSupervisor(mod manifest.Module, dir *statusfs.Dir, r *Reaper, out Output, emit func(Event)) *supervisor {
+func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config) *supervisor {
 	return &supervisor{
-		name:   mod.Name,
-		dir:    dir,
-		r:      r,
-		out:    out,
-		emit:   emit,
-		msgs:   make(chan supMsg),
-		cmds:   make(chan byte, 64),
-		done:   make(chan struct{}),
-		ready:  make(chan struct{}),
-		mod:    mod,
-		alarms: true,
-		timer:  stoppedTimer(),
+		name:     mod.Name,
+		dir:      dir,
+		r:        cfg.Reaper,
+		out:      cfg.Output,
+		emit:     cfg.Events,
+		alarmer:  cfg.Alarms,
+		hostname: cfg.Hostname,
+		msgs:     make(chan supMsg),
+		cmds:     make(chan byte, 64),
+		done:     make(chan struct{}),
+		ready:    make(chan struct{}),
+		mod:      mod,
+		alarms:   true,
+		timer:    stoppedTimer(),
 	}
 }
 
@@ -155,6 +168,8 @@ func (s *supervisor) run() {
 			s.handleCommand(b)
 		case st := <-s.exited:
 			s.handleExit(st)
+		case st := <-s.hookC:
+			s.hookDone(st)
 		case <-s.timerC:
 			s.timerC = nil
 			s.handleTimer()
@@ -189,19 +204,23 @@ func (s *supervisor) handleMsg(m supMsg) {
 		s.writeApplied()
 	case msgReplace:
 		s.next = &m.mod
-		if s.pid == 0 && s.state != stStopping {
-			s.adoptNext()
-			s.afterDown(nil)
-			return
-		}
-		s.stop()
+		switch s.state {
+		case stUp:
+			s.stop()
+		case stDown, stBackoff, stFailed:
+			s.disarm()
+			s.state = stDown
+			s.afterStop()
+		} // stStopping and stHook adopt it when they are done
 	case msgRelease:
 		s.exitWhenDown, s.release = true, true
 		s.want = statusfs.WantDown
-		if s.state == stUp {
+		switch s.state {
+		case stUp:
 			s.stop()
-		} else if s.state != stStopping {
-			s.afterDown(nil)
+		case stDown, stBackoff, stFailed:
+			s.disarm()
+			s.afterStop()
 		}
 	case msgKill:
 		if s.state == stUp || s.state == stStopping {

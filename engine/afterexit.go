@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"svman/statusfs"
+)
+
+// afterStop follows a stop that was asked for (d, a reload, a release): nothing is
+// counted and no alarm is raised; the module starts again only if wanted.
+func (s *supervisor) afterStop() {
+	s.adoptNext()
+	if s.exitWhenDown {
+		s.finish()
+		return
+	}
+	if s.want != statusfs.WantDown {
+		s.start()
+		return
+	}
+	s.goDown()
+}
+
+// afterExit follows a child that died on its own (exit nil: it could not be
+// started): the policy decides, an alarm may go out, the on_exit hook runs, then
+// the decision is carried out.
+func (s *supervisor) afterExit(exit *ExitStatus) {
+	d := Decide(s.mod, s.want, s.history, exit, s.started, time.Now(), rand.Float64())
+	s.history = d.History
+	if d.Alarm {
+		event := "exited"
+		if exit == nil {
+			event = "start_failed"
+		}
+		s.raise(event, exit)
+	}
+	if exit != nil && len(s.mod.OnExit) > 0 && s.runHook(exit) {
+		s.pending, s.state = d, stHook
+		return
+	}
+	s.follow(d)
+}
+
+// follow carries out a decision of the policy, unless something the operator or
+// the engine asked for in the meantime (a replacement, a release, `x`) comes first.
+func (s *supervisor) follow(d Decision) {
+	s.state = stDown
+	if s.next != nil || s.exitWhenDown {
+		s.afterStop()
+		return
+	}
+	now := time.Now()
+	switch {
+	case d.GiveUp:
+		s.giveUp()
+	case d.Restart && s.want == statusfs.WantUp && !d.At.After(now):
+		s.record(Event{Kind: Restarting})
+		s.start()
+	case d.Restart && s.want == statusfs.WantUp:
+		s.state, s.startAt = stBackoff, d.At
+		s.record(Event{Kind: Restarting, Delay: d.At.Sub(now)})
+		s.writeState()
+		s.arm(d.At)
+	default:
+		if s.want != statusfs.WantDown {
+			s.want = statusfs.WantDown // the policy keeps it down: say so in status
+			s.writeStatus()
+		}
+		s.goDown()
+	}
+}
+
+// giveUp stops trying after too many exits in one alarm window: the module is
+// failed, wants down, and only `u` (or a changed block) starts it again.
+func (s *supervisor) giveUp() {
+	s.state = stFailed
+	s.want = statusfs.WantDown
+	s.writeStatus()
+	s.writeState()
+	s.record(Event{Kind: GaveUp, Tries: s.history.Exits, Delay: s.mod.Alarm.Interval})
+	s.raise("gave_up", nil)
+}
+
+// goDown settles in stDown and says so.
+func (s *supervisor) goDown() {
+	s.state = stDown
+	s.writeState()
+	s.record(Event{Kind: Stopped})
+}
+
+// finish ends supervision once the child is down.
+func (s *supervisor) finish() {
+	s.disarm()
+	if s.release {
+		s.want = statusfs.WantDown
+		s.writeStatus()
+	}
+	s.finished = true
+}

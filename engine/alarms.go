@@ -1,0 +1,62 @@
+package engine
+
+import (
+	"strings"
+	"time"
+
+	"svman/alarm"
+	"svman/manifest"
+)
+
+// Alarmer delivers alarms without blocking; *alarm.Sender is one.
+type Alarmer interface {
+	Send(ch alarm.Channels, f alarm.Facts)
+}
+
+// facts describes an alarm or hook event of this module.
+func (s *supervisor) facts(event string, exit *ExitStatus) alarm.Facts {
+	f := alarm.Facts{
+		Module:   s.name,
+		Event:    event,
+		ExitCode: -1,
+		Tries:    s.history.Exits,
+		Hostname: s.hostname,
+		Time:     time.Now(),
+	}
+	if exit != nil {
+		f.ExitCode = exit.Code
+		f.CoreDumped = exit.CoreDumped
+		if exit.Signal != 0 {
+			f.Signal = manifest.SignalName(exit.Signal)
+		}
+	}
+	f.Message = alarm.Message(f)
+	return f
+}
+
+// raise records an alarm in the module's logs and, unless the operator silenced
+// the module's alarms with `s`, hands it to the alarmer, which delivers it in the
+// background: an alarm never delays supervision.
+func (s *supervisor) raise(event string, exit *ExitStatus) {
+	f := s.facts(event, exit)
+	a := s.mod.Alarm
+	ch := alarm.Channels{Mail: a.Mail, Webhook: a.Webhook, Exec: a.Exec, Dir: s.mod.Dir}
+	var to []string
+	if len(ch.Mail) > 0 {
+		to = append(to, "mail to "+strings.Join(ch.Mail, ", "))
+	}
+	if ch.Webhook != "" {
+		to = append(to, "webhook")
+	}
+	if len(ch.Exec) > 0 {
+		to = append(to, "exec "+ch.Exec[0])
+	}
+	if !s.alarms {
+		s.record(Event{Kind: AlarmSilenced, Text: f.Message})
+		return
+	}
+	s.record(Event{Kind: Alarm, Text: f.Message, Channels: to})
+	if s.alarmer != nil && len(to) > 0 {
+		s.alarmer.Send(ch, f)
+	}
+}

@@ -1,0 +1,53 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+
+	"svman/alarm"
+)
+
+// hookTimeout bounds an on_exit hook: the restart it delays must come.
+const hookTimeout = 30 * time.Second
+
+// runHook starts the module's on_exit command (the legacy -r RESTART_SH) with the
+// number of exits in the current window as its last argument and the facts in its
+// environment; its output joins the module's. It reports whether it started.
+func (s *supervisor) runHook(exit *ExitStatus) bool {
+	m := s.mod
+	facts := s.facts("exited", exit)
+	argv := append(append([]string{}, m.OnExit...), strconv.Itoa(s.history.Exits))
+	env := childEnv(append(os.Environ(), alarm.Env(facts)...), m.Env)
+	path, err := resolveCommand(m.Dir, argv[0], env)
+	if err != nil {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit: %w", err)})
+		return false
+	}
+	pid, exited, err := s.spawnWithPumps(path, argv, env)
+	if err != nil {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit: %w", err)})
+		return false
+	}
+	s.hookPID, s.hookC = pid, exited
+	s.arm(time.Now().Add(hookTimeout))
+	return true
+}
+
+// hookDone takes the hook's exit and carries out the decision it delayed.
+func (s *supervisor) hookDone(st ExitStatus) {
+	s.disarm()
+	s.hookPID, s.hookC = 0, nil
+	if !st.Success() {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit hook %s", st)})
+	}
+	s.follow(s.pending)
+}
+
+// hookTimedOut kills a hook that ran too long; its exit then arrives as usual.
+func (s *supervisor) hookTimedOut() {
+	s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit hook did not finish within %s: killed", hookTimeout)})
+	_ = syscall.Kill(-s.hookPID, syscall.SIGKILL)
+}

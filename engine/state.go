@@ -1,0 +1,59 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"svman/statusfs"
+)
+
+// State is what svman knows of a module beyond the legacy status file: whether it
+// waits out a backoff or has been given up on. It is written to state.json in the
+// status directory whenever it changes, and read by `svman status`.
+type State struct {
+	State     string    `json:"state"`               // "up", "down", "backoff", "failed"
+	NextStart time.Time `json:"next_start,omitzero"` // backoff: when the next start is due
+	Fails     int       `json:"fails,omitempty"`     // consecutive short runs
+	Exits     int       `json:"exits,omitempty"`     // exits in the current alarm window
+	Window    string    `json:"window,omitempty"`    // failed: the alarm window
+}
+
+var stateNames = map[state]string{
+	stDown: "down", stUp: "up", stBackoff: "backoff", stStopping: "stopping", stHook: "hook", stFailed: "failed",
+}
+
+// writeState records the supervisor's state when it is one `svman status` shows
+// and differs from the last one written: a restart that comes at once writes
+// nothing, so the restart path stays short.
+func (s *supervisor) writeState() {
+	st := State{State: stateNames[s.state], Fails: s.history.Fails, Exits: s.history.Exits}
+	switch s.state {
+	case stBackoff:
+		st.NextStart = s.startAt
+	case stFailed:
+		st.Window = s.mod.Alarm.Interval.String()
+	}
+	if st == s.written {
+		return
+	}
+	b, err := json.Marshal(st)
+	if err == nil {
+		err = s.dir.WriteState(b)
+	}
+	if err != nil {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot record the state: %w", err)})
+		return
+	}
+	s.written = st
+}
+
+// ReadState returns the state a supervisor last recorded in the status directory dir.
+func ReadState(dir string) (State, error) {
+	var st State
+	b, err := statusfs.ReadState(dir)
+	if err != nil {
+		return st, err
+	}
+	return st, json.Unmarshal(b, &st)
+}
