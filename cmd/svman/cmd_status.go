@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"svman/engine"
 	"svman/statusfs"
 )
 
@@ -33,6 +34,7 @@ type moduleStatus struct {
 	Since         time.Time `json:"since,omitzero"`
 	Seconds       float64   `json:"seconds"` // how long in this state
 	Alarms        string    `json:"alarms,omitempty"`
+	NextStart     time.Time `json:"next_start,omitzero"` // backoff: when it starts again
 	SupervisorPID int       `json:"supervisor_pid,omitempty"`
 	Error         string    `json:"error,omitempty"`
 }
@@ -79,6 +81,12 @@ func runStatus(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			alarms = r.Alarms
 		}
 		state := r.State
+		switch {
+		case r.State == "backoff" && !r.NextStart.IsZero():
+			state += ", next start in " + humanDuration(r.NextStart.Sub(now)+time.Second/2)
+		case r.State == "failed":
+			state += " (gave up; 'svman ctl " + r.Module + " up' starts it)"
+		}
 		if r.Error != "" {
 			state += " (" + r.Error + ")"
 		}
@@ -126,6 +134,11 @@ func readModuleStatus(t target, now time.Time) moduleStatus {
 		r.State = "up"
 	default:
 		r.State = "down"
+		// The status file cannot say why a module is down: state.json can.
+		if es, err := engine.ReadState(t.dir); err == nil && (es.State == "backoff" || es.State == "failed") {
+			r.State = es.State
+			r.NextStart = es.NextStart
+		}
 	}
 	return r
 }

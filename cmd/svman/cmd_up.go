@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"svman/alarm"
 	"svman/engine"
 	"svman/logmux"
 	"svman/manifest"
@@ -68,10 +69,20 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	reaper := engine.NewReaper()
 	defer reaper.Close()
 
+	// The engine is created below; deliveries that fail report to it.
+	var e *engine.Engine
+	alarms := alarm.NewSender(alarm.Config{
+		SMTP:   alarmSMTP(m.SMTP),
+		Run:    reaper.Run,
+		Failed: func(module, channel string, err error) { e.ReportAlarmFailure(module, channel, err) },
+	})
+	defer alarms.Close() // before the reaper's Close: hooks run through the reaper
+
 	reloads := make(chan struct{}, 1)
-	e := engine.New(engine.Config{
+	e = engine.New(engine.Config{
 		Reaper: reaper,
 		Output: console,
+		Alarms: alarms,
 		Events: func(ev engine.Event) {
 			console.Systemf("%s", ev)
 			if ev.Kind == engine.Reload {
@@ -120,12 +131,12 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		select {
 		case <-edits:
 			if !interrupted {
-				m = reload(e, m, console, false)
+				m = reload(e, m, console, alarms, false)
 			}
 		case sig := <-sigs:
 			switch {
 			case sig == syscall.SIGHUP:
-				m = reload(e, m, console, true)
+				m = reload(e, m, console, alarms, true)
 			case !interrupted:
 				interrupted = true
 				console.Systemf("%s: stopping every module (interrupt again to kill them at once)", signalName(sig))
@@ -135,7 +146,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				e.Kill()
 			}
 		case <-reloads:
-			m = reload(e, m, console, true)
+			m = reload(e, m, console, alarms, true)
 		case <-ctx.Done():
 			stop()
 		case <-stopped:
@@ -155,7 +166,7 @@ const reloadQuiet = 30 * time.Millisecond
 // (HUP, `r`, svman reload) always runs and reports; one that an edit triggered
 // is skipped when the file is unchanged, empty or missing: those are moments
 // inside a save, not the end of one.
-func reload(e *engine.Engine, cur *manifest.Manifest, console *logmux.Console, asked bool) *manifest.Manifest {
+func reload(e *engine.Engine, cur *manifest.Manifest, console *logmux.Console, alarms *alarm.Sender, asked bool) *manifest.Manifest {
 	if !asked {
 		fi, err := os.Stat(cur.Path)
 		switch {
@@ -185,7 +196,13 @@ func reload(e *engine.Engine, cur *manifest.Manifest, console *logmux.Console, a
 	if err != nil {
 		console.Systemf("reload: %v", err)
 	}
+	alarms.SetSMTP(alarmSMTP(next.SMTP))
 	return next
+}
+
+// alarmSMTP is the manifest's smtp block as the alarm sender takes it.
+func alarmSMTP(c manifest.SMTP) alarm.SMTP {
+	return alarm.SMTP{Host: c.Host, Port: c.Port, From: c.From, Username: c.Username, Password: c.Password, StartTLS: c.StartTLS}
 }
 
 func signalName(sig os.Signal) string {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
+
+	"svman/engine"
 )
 
 // roleEnv selects what the test binary is when it runs as a child: svman itself
@@ -17,6 +19,9 @@ import (
 const roleEnv = "SVMAN_TEST_ROLE"
 
 func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == engine.WrapperArg {
+		os.Exit(engine.WrapperMain(os.Args[2:])) // svman's exec wrapper, as main does
+	}
 	role := os.Getenv(roleEnv)
 	if role == "" {
 		os.Exit(m.Run())
