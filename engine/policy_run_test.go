@@ -201,3 +201,26 @@ func TestCoreDumpIsRecognised(t *testing.T) {
 		t.Errorf("event reads %q", ev)
 	}
 }
+
+// A delivery that fails is logged to the module's supervise.log.wf with the reason.
+func TestFailedDeliveryIsLogged(t *testing.T) {
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "no", http.StatusInternalServerError)
+	}))
+	defer refusing.Close()
+	var h *harness
+	h = newHarness(t, func(c *Config) {
+		c.Alarms = alarm.NewSender(alarm.Config{Timeout: 5 * time.Second, Failed: func(m, ch string, err error) {
+			h.e.ReportAlarmFailure(m, ch, err)
+		}})
+	})
+	m := h.shModule("once", "exit 1")
+	m.Restart.Policy = manifest.RestartNever
+	m.Alarm = manifest.Alarm{Interval: time.Hour, Webhook: refusing.URL}
+	h.apply(m)
+	wf := filepath.Join(h.status, "once", "supervise.log.wf")
+	waitFor(t, "the failed delivery in supervise.log.wf", func() bool {
+		b, _ := os.ReadFile(wf)
+		return strings.Contains(string(b), "alarm by webhook not delivered") && strings.Contains(string(b), "500")
+	})
+}
