@@ -22,12 +22,8 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(checkCommand, stderr)
 	file := manifestFlag(fs)
 	color := addColorFlag(fs)
-	if ok, code := parseFlags(fs, args); !ok {
+	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "svman check: unexpected argument %q (use -f FILE)\n", fs.Arg(0))
-		return exitUsage
 	}
 	m, ok := loadManifest(*file, stderr, color.enabled(stderr))
 	if !ok {

@@ -35,12 +35,8 @@ func init() { diffCommand.run = runDiff }
 func runDiff(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(diffCommand, stderr)
 	file := manifestFlag(fs)
-	if ok, code := parseFlags(fs, args); !ok {
+	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "svman diff: unexpected argument %q (use -f FILE)\n", fs.Arg(0))
-		return exitUsage
 	}
 	m, ok := loadManifest(*file, stderr, false)
 	if !ok {

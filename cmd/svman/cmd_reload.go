@@ -28,12 +28,8 @@ func init() { reloadCommand.run = runReload }
 func runReload(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(reloadCommand, stderr)
 	tf := addTargetFlags(fs)
-	if ok, code := parseFlags(fs, args); !ok {
+	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "svman reload: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
 	}
 	root, ok := tf.root(stderr)
 	if !ok {

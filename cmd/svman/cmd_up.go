@@ -47,12 +47,8 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	file := manifestFlag(fs)
 	color := addColorFlag(fs)
 	noTimestamps := fs.Bool("no-timestamps", false, "do not prefix lines with the time")
-	if ok, code := parseFlags(fs, args); !ok {
+	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "svman up: unexpected argument %q (use -f FILE)\n", fs.Arg(0))
-		return exitUsage
 	}
 	useColor := color.enabled(stdout)
 	m, ok := loadManifest(*file, stderr, useColor)

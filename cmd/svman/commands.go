@@ -108,3 +108,15 @@ func parseFlags(fs *flag.FlagSet, args []string) (ok bool, code int) {
 	}
 	return true, exitOK
 }
+
+// parseNoArgs is parseFlags for commands that take no positional argument.
+func parseNoArgs(fs *flag.FlagSet, args []string) (ok bool, code int) {
+	if ok, code := parseFlags(fs, args); !ok {
+		return ok, code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q (the manifest is given with -f FILE)\n", fs.Name(), fs.Arg(0))
+		return false, exitUsage
+	}
+	return true, exitOK
+}
