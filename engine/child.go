@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"syscall"
 	"time"
 
@@ -48,7 +49,7 @@ func (s *supervisor) spawn() (int, <-chan ExitStatus, error) {
 	} else if !fi.IsDir() {
 		return 0, nil, fmt.Errorf("working directory %s is not a directory", m.Dir)
 	}
-	env := childEnv(os.Environ(), m.Env)
+	env := s.env(nil)
 	path, err := resolveCommand(m.Dir, m.Command[0], env)
 	if err != nil {
 		return 0, nil, err
@@ -100,6 +101,7 @@ func (s *supervisor) stop() {
 	s.killed = false
 	s.poll = pollFirst
 	s.killAt = time.Now().Add(s.mod.StopTimeout)
+	s.escaped = s.r.escapees(s.dir.Path())
 	s.record(Event{Kind: Stopping, PID: s.pgid, Signal: s.mod.StopSignal})
 	s.signalGroup(s.mod.StopSignal)
 	s.signalGroup(syscall.SIGCONT)
@@ -128,7 +130,7 @@ func (s *supervisor) handleExit(st ExitStatus) {
 	if s.exitWhenDown && s.state == stUp {
 		s.want = statusfs.WantDown
 	}
-	if s.state == stUp && groupAlive(s.pgid) {
+	if s.state == stUp && (groupAlive(s.pgid) || len(s.r.escapees(s.dir.Path())) > 0) {
 		// The leader is gone but something it started is still in its group: stop
 		// that too before anything new starts, so two instances never overlap.
 		s.stop()
@@ -169,7 +171,20 @@ func (s *supervisor) checkStopped() {
 		}
 		return
 	}
-	if !groupAlive(s.pgid) {
+	// Killing the group may orphan more of the module's detached processes: they
+	// come to svman, the subreaper, and are stopped with the rest.
+	for _, pid := range s.r.escapees(s.dir.Path()) {
+		if !slices.Contains(s.escaped, pid) {
+			s.escaped = append(s.escaped, pid)
+			sig := s.mod.StopSignal
+			if s.killed {
+				sig = syscall.SIGKILL
+			}
+			_ = syscall.Kill(pid, sig)
+		}
+	}
+	if !groupAlive(s.pgid) && !anyAlive(s.escaped) {
+		s.escaped = nil
 		s.groupGone()
 		return
 	}
@@ -205,4 +220,16 @@ func groupAlive(pgid int) bool {
 	}
 	err := syscall.Kill(-pgid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// env is the environment of a child of this module: svman's own without its
+// secrets, then extra, then the module's env, then the variables that mark the
+// child as this module's.
+func (s *supervisor) env(extra map[string]string) []string {
+	var secrets []string
+	if p := s.secrets.Load(); p != nil {
+		secrets = *p
+	}
+	mark := map[string]string{EnvModule: s.name, EnvStatusDir: s.dir.Path()}
+	return childEnv(os.Environ(), secrets, extra, s.mod.Env, mark)
 }

@@ -6,21 +6,26 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
 
-// childEnv is svman's own environment with the module's variables on top, as a
-// sorted KEY=VALUE list with one entry per key.
-func childEnv(base []string, set map[string]string) []string {
-	env := make(map[string]string, len(base)+len(set))
+// childEnv is base with the variables of each set on top, later sets winning, as
+// a sorted KEY=VALUE list with one entry per key. A variable of base whose value is
+// one of secrets (svman's SMTP password, say) is left out: svman never hands its
+// own secrets to a child, whatever variable carried them.
+func childEnv(base []string, secrets []string, sets ...map[string]string) []string {
+	env := make(map[string]string, len(base))
 	for _, kv := range base {
-		if k, v, ok := strings.Cut(kv, "="); ok {
+		if k, v, ok := strings.Cut(kv, "="); ok && !(v != "" && slices.Contains(secrets, v)) {
 			env[k] = v
 		}
 	}
-	for k, v := range set {
-		env[k] = v
+	for _, set := range sets {
+		for k, v := range set {
+			env[k] = v
+		}
 	}
 	out := make([]string, 0, len(env))
 	for k, v := range env {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"svman/manifest"
@@ -31,6 +32,7 @@ type Config struct {
 // all its state; Apply and Kill are requests to Run, safe from any goroutine.
 type Engine struct {
 	cfg     Config
+	secrets atomic.Pointer[[]string] // the manifest's secrets, kept out of children
 	reqs    chan func()
 	stopped chan struct{} // closed when Run has returned
 
@@ -193,6 +195,11 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		return Plan{}, nil, err
 	}
 	e.current = m
+	var secrets []string
+	if m.SMTP.Password != "" {
+		secrets = append(secrets, m.SMTP.Password)
+	}
+	e.secrets.Store(&secrets)
 	for _, name := range plan.Remove {
 		s := e.sups[name]
 		delete(e.sups, name)
@@ -205,6 +212,15 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 	for _, name := range plan.Update {
 		e.sups[name].send(supMsg{kind: msgUpdate, mod: byName[name]})
 	}
+	// One scan of every process for what a killed svman left of the added modules.
+	var marked map[string][]int
+	if len(dirs) > 0 {
+		paths := make(map[string]bool, len(dirs))
+		for _, d := range dirs {
+			paths[d.Path()] = true
+		}
+		marked = markedProcesses(paths)
+	}
 	var added []*supervisor
 	for _, name := range plan.Add {
 		dir, ok := dirs[name]
@@ -214,7 +230,8 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		if e.cfg.Output != nil {
 			e.cfg.Output.Add(name)
 		}
-		s := newSupervisor(byName[name], dir, &e.cfg)
+		s := newSupervisor(byName[name], dir, &e.cfg, &e.secrets)
+		s.leftover = marked[dir.Path()]
 		e.sups[name] = s
 		added = append(added, s)
 		go s.run()

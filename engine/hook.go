@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"syscall"
 	"time"
@@ -20,7 +19,7 @@ func (s *supervisor) runHook(exit *ExitStatus) bool {
 	m := s.mod
 	facts := s.facts("exited", exit)
 	argv := append(append([]string{}, m.OnExit...), strconv.Itoa(s.history.Exits))
-	env := childEnv(append(os.Environ(), alarm.Env(facts)...), m.Env)
+	env := s.env(envMap(alarm.Env(facts)))
 	path, err := resolveCommand(m.Dir, argv[0], env)
 	if err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit: %w", err)})

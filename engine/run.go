@@ -15,7 +15,7 @@ func (r *Reaper) Run(ctx context.Context, argv, env []string, dir string) error 
 	if len(argv) == 0 {
 		return fmt.Errorf("empty command")
 	}
-	full := childEnv(os.Environ(), envMap(env))
+	full := childEnv(os.Environ(), nil, envMap(env))
 	path, err := resolveCommand(dir, argv[0], full)
 	if err != nil {
 		return err

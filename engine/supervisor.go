@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -33,9 +34,10 @@ type supervisor struct {
 	emit     func(Event)
 	alarmer  Alarmer
 	hostname string
-	msgs     chan supMsg   // from the engine
-	cmds     chan byte     // from the control reader
-	done     chan struct{} // closed when run has returned and the directory is released
+	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
+	msgs     chan supMsg               // from the engine
+	cmds     chan byte                 // from the control reader
+	done     chan struct{}             // closed when run has returned and the directory is released
 	// ready is closed once the module's first start has been attempted (or, with
 	// autostart false, its status written), so Apply can return when what it added
 	// is running.
@@ -69,6 +71,9 @@ type supervisor struct {
 	hookC   <-chan ExitStatus
 	written State // the state last written to state.json
 
+	leftover []int // processes a killed svman left of this module, stopped before the first start
+	escaped  []int // stStopping: processes of the module that left its group, stopped with it
+
 	exitWhenDown bool // `x` or removal: end supervision once the child is down
 	release      bool // removal or shutdown: also record want down
 	finished     bool
@@ -97,8 +102,9 @@ type Output interface {
 	LineCont(name string, s logmux.Stream, line []byte, cont bool)
 }
 
-func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config) *supervisor {
+func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets *atomic.Pointer[[]string]) *supervisor {
 	return &supervisor{
+		secrets:  secrets,
 		name:     mod.Name,
 		dir:      dir,
 		r:        cfg.Reaper,
@@ -153,6 +159,10 @@ func (s *supervisor) run() {
 	if s.mod.Autostart {
 		s.want = statusfs.WantUp
 	}
+	if old, err := statusfs.ReadStatus(s.dir.Path()); err == nil || len(s.leftover) > 0 {
+		s.stopLeftovers(old, s.leftover)
+	}
+	s.leftover = nil
 	s.writeApplied()
 	if s.want == statusfs.WantUp {
 		s.start() // writes the status, whatever happens
@@ -286,8 +296,22 @@ func (s *supervisor) disarm() {
 	s.timerC = nil
 }
 
+// signalGroup signals the child's process group, and the module's processes that
+// left it (setsid) while a stop is under way.
 func (s *supervisor) signalGroup(sig syscall.Signal) {
 	if s.pgid != 0 {
 		_ = syscall.Kill(-s.pgid, sig)
 	}
+	for _, pid := range s.escaped {
+		_ = syscall.Kill(pid, sig)
+	}
+}
+
+func anyAlive(pids []int) bool {
+	for _, pid := range pids {
+		if processAlive(pid) {
+			return true
+		}
+	}
+	return false
 }

@@ -63,6 +63,30 @@ var helpers = map[string]func(){
 		signal.Ignore(syscall.SIGTERM)
 		select {}
 	},
+	// daemon double-forks a daemon that detaches into its own session, as
+	// classic daemons do, then stays up itself.
+	"daemon": func() {
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), roleEnv+"=daemon-middle")
+		cmd.Stdout = os.Stdout
+		if err := cmd.Run(); err != nil {
+			fmt.Println("middle failed:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("ready pid=%d\n", os.Getpid())
+		select {}
+	},
+	"daemon-middle": func() {
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), roleEnv+"=sleep")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err := cmd.Start(); err != nil {
+			fmt.Println("daemon failed:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("daemon pid=%d\n", cmd.Process.Pid)
+		os.Exit(0) // the daemon is orphaned: svman, the subreaper, inherits it
+	},
 	// env prints the variables named in SVMAN_TEST_PRINT, then waits.
 	"env": func() {
 		for _, k := range splitComma(os.Getenv("SVMAN_TEST_PRINT")) {
