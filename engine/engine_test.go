@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"syscall"
@@ -148,6 +149,7 @@ func (h *harness) shutdown() {
 	select {
 	case <-h.done:
 	case <-time.After(waitLimit):
+		pprof.Lookup("goroutine").WriteTo(os.Stderr, 1)
 		h.t.Fatal("engine did not stop")
 	}
 }

@@ -112,7 +112,7 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		emit:     cfg.Events,
 		alarmer:  cfg.Alarms,
 		hostname: cfg.Hostname,
-		msgs:     make(chan supMsg),
+		msgs:     make(chan supMsg, 2),
 		cmds:     make(chan byte, 64),
 		done:     make(chan struct{}),
 		ready:    make(chan struct{}),

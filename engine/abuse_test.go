@@ -1,0 +1,121 @@
+package engine
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"svman/statusfs"
+)
+
+// 10,000 commands from 8 concurrent writers, mixed with random bytes, are all
+// applied, the random bytes logged and ignored, while a writer that opened the
+// FIFO and never writes blocks nothing. (Per writer, order is the FIFO's: each
+// write is atomic and the reader takes the bytes as they come.)
+func TestControlFIFOAbuse(t *testing.T) {
+	h := newHarness(t)
+	h.apply(h.module("target", "sleep", nil)) // a Go child: SIGALRM ('a') is caught and ignored
+	pid := h.waitUp("target")
+	// Until the child's runtime has set up its signal handlers, SIGALRM kills it.
+	waitFor(t, "the child to be ready", func() bool { return h.out.has("target: VALUE=") })
+	dir := filepath.Join(h.status, "target")
+
+	idle, err := os.OpenFile(filepath.Join(dir, "control"), os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close() // opened, never written
+
+	const writers, perWriter = 8, 1250
+	var wg sync.WaitGroup
+	var garbage sync.Map
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f, err := os.OpenFile(filepath.Join(dir, "control"), os.O_WRONLY, 0)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer f.Close()
+			rng := rand.New(rand.NewPCG(uint64(w), 1))
+			bad := 0
+			for range perWriter {
+				b := []byte{'a'}
+				if rng.IntN(10) == 0 { // a random byte that is no command
+					junk := byte(rng.IntN(256))
+					if !isCommand(junk) && !strings.ContainsRune("\n\r\t \x00", rune(junk)) {
+						b = append(b, junk)
+						bad++
+					}
+				}
+				if _, err := f.Write(b); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+			garbage.Store(w, bad)
+		}()
+	}
+	wg.Wait()
+	bad := 0
+	garbage.Range(func(_, v any) bool { bad += v.(int); return true })
+	waitFor(t, fmt.Sprintf("%d commands and %d bad bytes handled", writers*perWriter, bad), func() bool {
+		return h.ev.count("target", Signaled) == writers*perWriter && h.ev.count("target", BadCommand) == bad
+	})
+	if h.pid("target") != pid {
+		t.Error("the child changed")
+	}
+	// The FIFO still answers at once.
+	statusfs.SendControl(dir, []byte("d"))
+	waitFor(t, "target down", func() bool { return h.pid("target") == 0 })
+}
+
+// A full disk: status writes fail, svman says so and keeps supervising; once there
+// is room again the status file is right.
+func TestFullDiskKeepsSupervising(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to mount a small tmpfs to fill up")
+	}
+	mnt := t.TempDir()
+	if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=256k"); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(mnt, syscall.MNT_DETACH) })
+
+	h := newHarness(t)
+	h.status = mnt
+	h.apply(h.module("app", "sleep", nil))
+	pid := h.waitUp("app")
+	filler := filepath.Join(mnt, "filler")
+	f, _ := os.Create(filler)
+	for {
+		if _, err := f.Write(make([]byte, 4096)); err != nil {
+			break // ENOSPC: the disk is full
+		}
+	}
+	f.Close()
+
+	syscall.Kill(pid, syscall.SIGKILL)
+	waitFor(t, "a warning about the failed status write", func() bool {
+		for _, ev := range h.ev.find("app", Warning) {
+			if strings.Contains(ev.Err.Error(), "no space left") {
+				return true
+			}
+		}
+		return false
+	})
+	waitFor(t, "app restarted despite the full disk", func() bool { return h.ev.count("app", Started) == 2 })
+	os.Remove(filler)
+	statusfs.SendControl(filepath.Join(mnt, "app"), []byte("k"))
+	waitFor(t, "the status file right again", func() bool {
+		st, err := statusfs.ReadStatus(filepath.Join(mnt, "app"))
+		return err == nil && st.PID != 0 && st.PID != pid && alive(st.PID) && h.ev.count("app", Started) == 3
+	})
+}
