@@ -45,7 +45,7 @@ func (s *supervisor) start() {
 func (s *supervisor) spawn() (int, <-chan ExitStatus, error) {
 	m := s.mod
 	if fi, err := os.Stat(m.Dir); err != nil {
-		return 0, nil, fmt.Errorf("working directory: %w", err)
+		return 0, nil, fmt.Errorf("working directory %s: %w", m.Dir, errors.Unwrap(err))
 	} else if !fi.IsDir() {
 		return 0, nil, fmt.Errorf("working directory %s is not a directory", m.Dir)
 	}

@@ -78,7 +78,7 @@ func resolveCommand(dir, name string, env []string) (string, error) {
 func checkExecutable(path string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, errors.Unwrap(err)) // "stat" says nothing to the user
 	}
 	if fi.IsDir() {
 		return fmt.Errorf("%s: is a directory", path)

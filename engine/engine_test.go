@@ -306,15 +306,32 @@ func TestExitCommandReleasesOneModule(t *testing.T) {
 	h.waitUp("a")
 }
 
-// A module that cannot start backs off like a crash and says why.
-func TestMissingCommandIsReported(t *testing.T) {
+// A module that cannot start backs off like a crash and says why, in the stream
+// and in supervise.log.wf; the other modules carry on.
+func TestUnstartableModulesAreReported(t *testing.T) {
 	h := newHarness(t)
-	m := h.module("ghost", "sleep", nil)
-	m.Command = []string{"/nonexistent/program"}
-	h.apply(m)
-	waitFor(t, "a start failure event", func() bool { return h.ev.count("ghost", StartFailed) > 0 })
-	log, _ := os.ReadFile(filepath.Join(h.status, "ghost", "supervise.log.wf"))
-	if !strings.Contains(string(log), "could not start") || !strings.Contains(string(log), "/nonexistent/program") {
-		t.Errorf("supervise.log.wf = %q, want the failed start with the path", log)
+	notExec := filepath.Join(h.status, "not-executable")
+	os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o644)
+	missing := h.module("missing", "sleep", nil)
+	missing.Command = []string{"/nonexistent/program"}
+	noexec := h.module("noexec", "sleep", nil)
+	noexec.Command = []string{notExec}
+	nodir := h.module("nodir", "sleep", nil)
+	nodir.Dir = filepath.Join(h.status, "no-such-dir")
+	notfound := h.module("notfound", "sleep", nil)
+	notfound.Command = []string{"no-such-program-anywhere"}
+	h.apply(missing, noexec, nodir, notfound, h.module("fine", "sleep", nil))
+	for name, want := range map[string]string{
+		"missing":  "/nonexistent/program: no such file or directory",
+		"noexec":   notExec + ": permission denied (not executable)",
+		"nodir":    "working directory " + nodir.Dir + ": no such file or directory",
+		"notfound": "no-such-program-anywhere: command not found in PATH",
+	} {
+		waitFor(t, name+"'s start failure", func() bool { return h.ev.count(name, StartFailed) > 0 })
+		log, _ := os.ReadFile(filepath.Join(h.status, name, "supervise.log.wf"))
+		if !strings.Contains(string(log), name+" could not start: "+want) {
+			t.Errorf("%s: supervise.log.wf = %q, want %q", name, log, want)
+		}
 	}
+	h.waitUp("fine")
 }
