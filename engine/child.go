@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"svman/manifest"
 	"svman/statusfs"
 )
 
@@ -54,7 +55,7 @@ func (s *supervisor) spawn() (int, <-chan ExitStatus, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	path, argv, err := wrap(m.Limits, path, m.Command)
+	path, argv, err := wrap(m.Limits, m.Umask, path, m.Command)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -73,12 +74,19 @@ func (s *supervisor) spawnWithPumps(path string, argv, env []string) (int, <-cha
 	if err != nil {
 		return 0, nil, err
 	}
+	cred, err := credential(s.mod)
+	if err != nil {
+		ps.closeReadEnds()
+		ps.closeWriteEnds()
+		return 0, nil, err
+	}
 	pid, exited, err := s.r.Spawn(SpawnSpec{
-		Path:  path,
-		Argv:  argv,
-		Env:   env,
-		Dir:   s.mod.Dir,
-		Files: [3]*os.File{stdin, ps.w[0], ps.w[1]},
+		Path:       path,
+		Argv:       argv,
+		Env:        env,
+		Dir:        s.mod.Dir,
+		Files:      [3]*os.File{stdin, ps.w[0], ps.w[1]},
+		Credential: cred,
 	})
 	ps.closeWriteEnds()
 	if err != nil {
@@ -223,13 +231,22 @@ func groupAlive(pgid int) bool {
 }
 
 // env is the environment of a child of this module: svman's own without its
-// secrets, then extra, then the module's env, then the variables that mark the
-// child as this module's.
+// secrets (or nothing but a PATH, with env_clear), the user's HOME, USER and
+// LOGNAME when it runs as another user, then extra, then the module's env, then
+// the variables that mark the child as this module's.
 func (s *supervisor) env(extra map[string]string) []string {
 	var secrets []string
 	if p := s.secrets.Load(); p != nil {
 		secrets = *p
 	}
+	base := os.Environ()
+	if s.mod.EnvClear {
+		base = []string{"PATH=" + manifest.DefaultPath}
+	}
+	var user map[string]string
+	if u := s.mod.User; u != nil {
+		user = map[string]string{"HOME": u.Home, "USER": u.Name, "LOGNAME": u.Name}
+	}
 	mark := map[string]string{EnvModule: s.name, EnvStatusDir: s.dir.Path()}
-	return childEnv(os.Environ(), secrets, extra, s.mod.Env, mark)
+	return childEnv(base, secrets, user, extra, s.mod.Env, mark)
 }

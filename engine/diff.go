@@ -85,7 +85,10 @@ func Changes(a, b manifest.Module) []string {
 	}
 	add("command", a.Shell == b.Shell && slices.Equal(a.Command, b.Command))
 	add("dir", a.Dir == b.Dir)
-	add("env", maps.Equal(a.Env, b.Env))
+	add("user", reflect.DeepEqual(a.User, b.User))
+	add("group", reflect.DeepEqual(a.Group, b.Group))
+	add("umask", reflect.DeepEqual(a.Umask, b.Umask))
+	add("env", maps.Equal(a.Env, b.Env) && a.EnvClear == b.EnvClear)
 	add("autostart", a.Autostart == b.Autostart)
 	add("stop_signal", a.StopSignal == b.StopSignal)
 	add("stop_timeout", a.StopTimeout == b.StopTimeout)

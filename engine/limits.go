@@ -13,7 +13,7 @@ import (
 )
 
 // WrapperArg, as svman's first argument, makes it the exec wrapper that applies a
-// module's resource limits and then becomes the module's program (as daemontools'
+// module's resource limits and umask and then becomes the module's program (as daemontools'
 // softlimit and runit's chpst do). Go cannot run code in a child between fork and
 // exec, so limits that must hold from the program's first instruction are applied
 // by this wrapper: svman forks itself, the wrapper sets them and execs the program
@@ -33,12 +33,15 @@ var limitResources = []struct {
 
 // wrap returns the path and argv that run path/argv under the exec wrapper with
 // the module's limits, or path and argv unchanged when it sets none.
-func wrap(l manifest.Limits, path string, argv []string) (string, []string, error) {
+func wrap(l manifest.Limits, umask *uint32, path string, argv []string) (string, []string, error) {
 	var args []string
 	for _, r := range limitResources {
 		if v := r.get(l); v != nil {
 			args = append(args, r.name+"="+strconv.FormatUint(*v, 10))
 		}
+	}
+	if umask != nil {
+		args = append(args, "umask="+strconv.FormatUint(uint64(*umask), 10))
 	}
 	if len(args) == 0 {
 		return path, argv, nil
@@ -74,6 +77,10 @@ func WrapperMain(args []string) int {
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "svman: exec wrapper: bad limit %q\n", kv)
 			return 127
+		}
+		if name == "umask" {
+			syscall.Umask(int(v))
+			continue
 		}
 		for _, r := range limitResources {
 			if r.name == name {

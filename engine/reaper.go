@@ -37,6 +37,8 @@ type SpawnSpec struct {
 	Env   []string
 	Dir   string
 	Files [3]*os.File // stdin, stdout, stderr
+	// Credential, if set, is the user and groups the child runs as.
+	Credential *syscall.Credential
 }
 
 type spawnRequest struct {
@@ -118,8 +120,9 @@ func (r *Reaper) fork(spec SpawnSpec) spawnReply {
 		Env:   spec.Env,
 		Files: []uintptr{spec.Files[0].Fd(), spec.Files[1].Fd(), spec.Files[2].Fd()},
 		Sys: &syscall.SysProcAttr{
-			Setpgid:   true,
-			Pdeathsig: syscall.SIGKILL,
+			Setpgid:    true,
+			Pdeathsig:  syscall.SIGKILL,
+			Credential: spec.Credential,
 		},
 	}
 	ch := make(chan ExitStatus, 1)
