@@ -34,15 +34,16 @@ const (
 type Dir struct {
 	path string
 
+	// closeMu guards closed and the three descriptors, which Repair may replace after
+	// Open; it is held only for short, non-blocking work, never across a read.
+	closeMu sync.Mutex
+	closed  bool
 	lock    *os.File // flock'ed LOCK_EX while the Dir is open
 	control *os.File // O_RDWR|O_NONBLOCK, in the runtime poller; never call Fd() on it
 	ok      *os.File // O_RDONLY|O_NONBLOCK, only held so that clients can open it for writing
 
 	statusMu sync.Mutex // serializes WriteStatus: they share status.new
 	logMu    sync.Mutex // serializes the size check and write of log lines
-
-	closeMu sync.Mutex
-	closed  bool
 }
 
 // LockedError is returned by Open when another process holds the lock of the directory.
@@ -88,15 +89,8 @@ func Open(path string) (_ *Dir, err error) {
 	}()
 
 	// The lock comes first: only its holder may touch the FIFOs and status.
-	if d.lock, err = os.OpenFile(filepath.Join(path, lockName), os.O_RDWR|os.O_CREATE, 0o644); err != nil {
+	if d.lock, err = takeLock(path); err != nil {
 		return nil, err
-	}
-	if err = flock(d.lock, unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		if errors.Is(err, unix.EWOULDBLOCK) {
-			pid, _ := LockHolder(path)
-			return nil, &LockedError{Dir: path, PID: pid}
-		}
-		return nil, fmt.Errorf("lock %s: %w", d.lock.Name(), err)
 	}
 
 	if err = ensureFIFO(filepath.Join(path, controlName)); err != nil {
@@ -115,6 +109,24 @@ func Open(path string) (_ *Dir, err error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// takeLock creates dir/lock (0644) if missing, opens it and flocks it LOCK_EX|LOCK_NB.
+// It returns a *LockedError if another process (or another open of the file) holds it.
+func takeLock(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := flock(f, unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			pid, _ := LockHolder(dir)
+			return nil, &LockedError{Dir: dir, PID: pid}
+		}
+		return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+	}
+	return f, nil
 }
 
 // Path returns the directory path given to Open.

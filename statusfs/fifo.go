@@ -1,6 +1,7 @@
 package statusfs
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -35,6 +36,26 @@ func ensureFIFO(p string) error {
 // thread is held) until at least one byte arrives. After Close, and also when Close
 // happens while it is blocked, it returns promptly with an error wrapping os.ErrClosed.
 // It never returns io.EOF: the Dir holds the FIFO open for writing too.
+//
+// When [Dir.Repair] replaces the control FIFO, a ReadControl blocked on the old one
+// carries on, transparently, on the new one; only Close makes it return os.ErrClosed.
 func (d *Dir) ReadControl(p []byte) (int, error) {
-	return d.control.Read(p)
+	d.closeMu.Lock()
+	f := d.control
+	d.closeMu.Unlock()
+	for {
+		n, err := f.Read(p)
+		if n > 0 || !errors.Is(err, os.ErrClosed) {
+			return n, err
+		}
+		// f was closed, by Close or by Repair: Repair installs the new FIFO before it
+		// closes the old one, under closeMu, so the lock orders this check after both.
+		d.closeMu.Lock()
+		cur, closed := d.control, d.closed
+		d.closeMu.Unlock()
+		if closed || cur == f {
+			return n, err
+		}
+		f = cur
+	}
 }
