@@ -37,6 +37,7 @@ type Engine struct {
 	stopped chan struct{} // closed when Run has returned
 
 	// ---- owned by Run ----
+	watch    *dirWatch // nil when inotify is not available
 	current  *manifest.Manifest
 	sups     map[string]*supervisor // the supervised modules, by name
 	draining map[string]*supervisor // removed, still stopping
@@ -68,6 +69,10 @@ var ErrStopped = errors.New("engine is shutting down")
 // returns once all of them are down and their status directories released.
 func (e *Engine) Run(ctx context.Context) {
 	defer close(e.stopped)
+	if w, err := newDirWatch(); err == nil {
+		e.watch = w
+		defer w.close()
+	}
 	for {
 		select {
 		case f := <-e.reqs:
@@ -232,6 +237,7 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		}
 		s := newSupervisor(byName[name], dir, &e.cfg, &e.secrets)
 		s.leftover = marked[dir.Path()]
+		s.watch = e.watch
 		e.sups[name] = s
 		added = append(added, s)
 		go s.run()

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -37,6 +38,8 @@ type supervisor struct {
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
 	msgs     chan supMsg               // from the engine
 	cmds     chan byte                 // from the control reader
+	repair   chan struct{}             // from the directory watcher: something was deleted
+	watch    *dirWatch                 // the engine's, or nil
 	done     chan struct{}             // closed when run has returned and the directory is released
 	// ready is closed once the module's first start has been attempted (or, with
 	// autostart false, its status written), so Apply can return when what it added
@@ -114,6 +117,7 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		hostname: cfg.Hostname,
 		msgs:     make(chan supMsg, 2),
 		cmds:     make(chan byte, 64),
+		repair:   make(chan struct{}, 1),
 		done:     make(chan struct{}),
 		ready:    make(chan struct{}),
 		mod:      mod,
@@ -143,7 +147,15 @@ func (s *supervisor) run() {
 	quit := make(chan struct{})
 	readerDone.Add(1)
 	go s.readControl(quit, &readerDone)
+	if s.watch != nil {
+		if err := s.watch.add(s.dir.Path(), s); err != nil {
+			s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the status directory (%w): a deleted FIFO or lock will not be recreated", err)})
+		}
+	}
 	defer func() {
+		if s.watch != nil {
+			s.watch.remove(s.dir.Path())
+		}
 		close(quit)
 		s.drainPumps()
 		s.record(Event{Kind: Released})
@@ -180,6 +192,8 @@ func (s *supervisor) run() {
 			s.handleExit(st)
 		case st := <-s.hookC:
 			s.hookDone(st)
+		case <-s.repair:
+			s.repairDir()
 		case <-s.timerC:
 			s.timerC = nil
 			s.handleTimer()

@@ -1,0 +1,38 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// requestRepair asks the supervisor to check its status directory; requests that
+// come while one is pending are the same request.
+func (s *supervisor) requestRepair() {
+	select {
+	case s.repair <- struct{}{}:
+	default:
+	}
+}
+
+// repairDir recreates what was deleted of the status directory and writes again
+// what svman knows, so the directory says the truth again.
+func (s *supervisor) repairDir() {
+	recreated, err := s.dir.Repair()
+	if err != nil {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot repair the status directory: %w", err)})
+	}
+	if len(recreated) == 0 && err == nil {
+		// Nothing of the directory was missing; the status file may have been.
+		s.writeStatus()
+		return
+	}
+	s.record(Event{Kind: Warning, Err: fmt.Errorf("status directory damaged from outside: recreated %s", strings.Join(recreated, ", "))})
+	if slices.Contains(recreated, "directory") && s.watch != nil {
+		_ = s.watch.add(s.dir.Path(), s) // the old watch went with the old directory
+	}
+	s.writeStatus()
+	s.writeApplied()
+	s.written = State{} // force: state.json went with the directory
+	s.writeState()
+}

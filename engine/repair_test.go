@@ -1,0 +1,48 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"svman/statusfs"
+)
+
+// The control FIFO, or the whole status directory, deleted under a running svman
+// is recreated at once, and the module's status is right again.
+func TestDeletedStatusDirectoryIsRecreated(t *testing.T) {
+	h := newHarness(t)
+	h.apply(h.module("app", "sleep", nil))
+	pid := h.waitUp("app")
+	dir := filepath.Join(h.status, "app")
+	isFIFO := func(name string) bool {
+		fi, err := os.Lstat(filepath.Join(dir, name))
+		return err == nil && fi.Mode()&os.ModeNamedPipe != 0
+	}
+
+	os.Remove(filepath.Join(dir, "control"))
+	waitFor(t, "control recreated as a FIFO", func() bool { return isFIFO("control") })
+	if err := statusfs.SendControl(dir, []byte("p")); err != nil {
+		t.Fatalf("the recreated control FIFO does not reach svman: %v", err)
+	}
+	waitFor(t, "the child paused through the new FIFO", func() bool {
+		st, _ := statusfs.ReadStatus(dir)
+		return st.Paused
+	})
+	statusfs.SendControl(dir, []byte("c"))
+
+	os.RemoveAll(dir)
+	waitFor(t, "the directory recreated with its FIFOs, lock and status", func() bool {
+		st, err := statusfs.ReadStatus(dir)
+		return err == nil && st.PID == pid && isFIFO("control") && isFIFO("ok") && statusfs.Supervised(dir)
+	})
+	if holder, ok := statusfs.LockHolder(dir); !ok || holder != os.Getpid() {
+		t.Errorf("lock holder = %d, %v; want this process", holder, ok)
+	}
+	// And once more: the new directory is watched too.
+	os.Remove(filepath.Join(dir, "ok"))
+	waitFor(t, "ok recreated in the new directory", func() bool { return isFIFO("ok") && statusfs.Supervised(dir) })
+	if h.pid("app") != pid {
+		t.Error("the module was restarted")
+	}
+}
