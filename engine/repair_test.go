@@ -21,10 +21,10 @@ func TestDeletedStatusDirectoryIsRecreated(t *testing.T) {
 	}
 
 	os.Remove(filepath.Join(dir, "control"))
-	waitFor(t, "control recreated as a FIFO", func() bool { return isFIFO("control") })
-	if err := statusfs.SendControl(dir, []byte("p")); err != nil {
-		t.Fatalf("the recreated control FIFO does not reach svman: %v", err)
-	}
+	// Recreated, and held by svman again: only then does a write to it succeed.
+	waitFor(t, "control recreated and reaching svman", func() bool {
+		return isFIFO("control") && statusfs.SendControl(dir, []byte("p")) == nil
+	})
 	waitFor(t, "the child paused through the new FIFO", func() bool {
 		st, _ := statusfs.ReadStatus(dir)
 		return st.Paused

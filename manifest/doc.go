@@ -28,9 +28,10 @@
 //	}
 //
 //	module "web" {            # name: [A-Za-z0-9_.-]+, not "." or ".."
-//	  command = ["python3", "-m", "http.server", "8080"]  # a list is exec'd directly
-//	  dir     = "./site"                                  # default: the manifest's directory
-//	  env     = { PORT = "8080", HOME = env("HOME") }
+//	  command   = ["python3", "-m", "http.server", "8080"]  # a list is exec'd directly
+//	  dir       = "./site"                                  # default: the manifest's directory
+//	  env       = { PORT = "8080", HOME = env("HOME") }
+//	  env_clear = true                                      # default false: env adds to svman's environment
 //	}
 //
 //	module "worker" {
@@ -38,6 +39,9 @@
 //	  autostart    = false                 # default true
 //	  stop_signal  = "INT"                 # default "TERM"; "SIGINT" and "int" work too
 //	  stop_timeout = "30s"                 # default "10s"
+//	  user         = "1000"                # a name ("www-data") or an id; default: svman's own
+//	  group        = "1000"                # default: the user's primary group
+//	  umask        = "027"                 # octal digits in quotes; default: svman's
 //	  restart {
 //	    policy       = "on-failure"       # always (default) | on-failure | never
 //	    exit_codes   = [0, 3]             # default [0]: the exit codes that mean success
@@ -74,6 +78,23 @@
 // at svman's working directory. So does the program of on_exit and of alarm exec
 // when it holds a "/" ("./notify", "bin/notify"); a bare name ("logger") is looked
 // up in PATH. The command's program is left as written, for the module's dir.
+//
+// # Users and environment
+//
+// user and group take a name or a numeric id and are looked up when the manifest
+// is loaded: an unknown name is an error, an unknown id is used as it is (a user
+// without a passwd entry then has the same number as its group, no supplementary
+// groups and "/" as its home). Without group, the child has the user's primary
+// group; with user, it also has the user's supplementary groups. Only svman
+// running as root can switch users or groups; that is checked when the module
+// starts, not at load time, so svman check may run as anyone.
+//
+// umask is a string of 1 to 4 octal digits up to "0777", such as "022" or
+// "0027". A number is refused because HCL reads 022 as twenty-two.
+//
+// env adds to svman's own environment, unless env_clear = true: then the child
+// starts from an empty environment plus env, and PATH=/usr/local/bin:/usr/bin:/bin
+// when env sets no PATH.
 //
 // # Restarts
 //

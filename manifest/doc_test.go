@@ -40,8 +40,12 @@ func TestDocExample(t *testing.T) {
 		!reflect.DeepEqual(w.Restart, restart) || w.Alarm.MaxTries != 10 ||
 		w.Limits.NoFile == nil || *w.Limits.NoFile != 4096 || w.Limits.Core == nil || *w.Limits.Core != Unlimited ||
 		w.Limits.MemLock == nil || *w.Limits.MemLock != 64<<20 ||
-		!reflect.DeepEqual(w.OnExit, []string{filepath.Join(dir, "bin", "cleanup")}) {
+		!reflect.DeepEqual(w.OnExit, []string{filepath.Join(dir, "bin", "cleanup")}) ||
+		w.User == nil || w.User.ID != 1000 || w.Group == nil || w.Group.ID != 1000 || w.Umask == nil || *w.Umask != 0o27 || w.EnvClear {
 		t.Errorf("worker = %+v", w)
+	}
+	if !m.Modules[0].EnvClear {
+		t.Errorf("web = %+v, want EnvClear", m.Modules[0])
 	}
 	want := SMTP{Host: "smtp.example.com", Port: 587, From: "svman@example.com", Username: "svman", Password: "s3cret", StartTLS: true}
 	if m.SMTP != want {

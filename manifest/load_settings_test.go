@@ -232,6 +232,8 @@ func TestLoadNoSharing(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"supervise.hcl": `
 defaults {
   on_exit = ["x"]
+  user    = "0"
+  umask   = "022"
   restart {
     exit_codes = [0, 1]
   }
@@ -252,7 +254,8 @@ module "b" { command = ["x"] }
 	}
 	a, b := m.Modules[0], m.Modules[1]
 	if &a.OnExit[0] == &b.OnExit[0] || &a.Restart.ExitCodes[0] == &b.Restart.ExitCodes[0] ||
-		a.Limits.NoFile == b.Limits.NoFile || &a.Alarm.Exec[0] == &b.Alarm.Exec[0] || &a.Alarm.Mail[0] == &b.Alarm.Mail[0] {
+		a.Limits.NoFile == b.Limits.NoFile || &a.Alarm.Exec[0] == &b.Alarm.Exec[0] || &a.Alarm.Mail[0] == &b.Alarm.Mail[0] ||
+		a.User == b.User || a.Umask == b.Umask {
 		t.Error("modules share memory")
 	}
 }

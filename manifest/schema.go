@@ -50,6 +50,10 @@ type rawSettings struct {
 	InheritDefaultsRange hcl.Range      `hcl:"inherit_defaults,attr_range"`
 	Dir                  hcl.Expression `hcl:"dir,optional"`
 	Env                  hcl.Expression `hcl:"env,optional"`
+	EnvClear             hcl.Expression `hcl:"env_clear,optional"`
+	User                 hcl.Expression `hcl:"user,optional"`
+	Group                hcl.Expression `hcl:"group,optional"`
+	Umask                hcl.Expression `hcl:"umask,optional"`
 	Autostart            hcl.Expression `hcl:"autostart,optional"`
 	StopSignal           hcl.Expression `hcl:"stop_signal,optional"`
 	StopTimeout          hcl.Expression `hcl:"stop_timeout,optional"`

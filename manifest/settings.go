@@ -32,6 +32,9 @@ func defaultExitCodes() []int { return []int{0} }
 type settings struct {
 	dir         *string // absolute and clean
 	env         map[string]string
+	envClear    *bool
+	user, group *Credential
+	umask       *uint32
 	autostart   *bool
 	stopSignal  *syscall.Signal
 	stopTimeout *time.Duration
@@ -67,6 +70,10 @@ func (ev *evaluator) settings(raw *rawSettings, baseDir string) settings {
 	s := settings{
 		dir:         ev.path("dir", raw.Dir, baseDir),
 		env:         ev.env(raw.Env),
+		envClear:    ev.boolean("env_clear", raw.EnvClear),
+		user:        ev.user(raw.User),
+		group:       ev.group(raw.Group),
+		umask:       ev.umask(raw.Umask),
 		autostart:   ev.boolean("autostart", raw.Autostart),
 		stopSignal:  ev.signal("stop_signal", raw.StopSignal),
 		stopTimeout: ev.duration("stop_timeout", raw.StopTimeout),
@@ -146,6 +153,10 @@ func merge(def, mod settings) settings {
 	return settings{
 		dir:         pick(mod.dir, def.dir),
 		env:         env,
+		envClear:    pick(mod.envClear, def.envClear),
+		user:        pick(mod.user, def.user),
+		group:       pick(mod.group, def.group),
+		umask:       pick(mod.umask, def.umask),
 		autostart:   pick(mod.autostart, def.autostart),
 		stopSignal:  pick(mod.stopSignal, def.stopSignal),
 		stopTimeout: pick(mod.stopTimeout, def.stopTimeout),
@@ -176,6 +187,16 @@ func pick[T any](first, second *T) *T {
 	return second
 }
 
+// clonePtr copies *p into a new pointer (nil stays nil), so that modules given
+// the same setting by the defaults share no memory.
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
 // valueOr dereferences p, or returns def when p is unset.
 func valueOr[T any](p *T, def T) T {
 	if p != nil {
@@ -193,7 +214,11 @@ func (s settings) module(name string, argv []string, shell bool, manifestDir str
 		Command:     argv,
 		Shell:       shell,
 		Dir:         valueOr(s.dir, manifestDir),
+		User:        s.user.clone(),
+		Group:       s.group.clone(),
+		Umask:       clonePtr(s.umask),
 		Env:         nilIfEmpty(s.env),
+		EnvClear:    valueOr(s.envClear, false),
 		Autostart:   valueOr(s.autostart, true),
 		StopSignal:  valueOr(s.stopSignal, defaultStopSignal),
 		StopTimeout: valueOr(s.stopTimeout, defaultStopTimeout),

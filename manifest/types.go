@@ -34,10 +34,24 @@ type Module struct {
 	Shell   bool
 	// Dir is the absolute working directory of the child (default: the manifest's directory).
 	Dir string
-	// Env holds the variables set on top of svman's own environment
-	// (the defaults' env merged with the module's, the module winning).
+	// User is the user to run the child as (user = "www-data" or "1000"); nil runs
+	// it as svman's own user. Switching needs svman to run as root, which is the
+	// engine's to check when the module starts, not Load's.
+	User *Credential
+	// Group is the child's primary group (group = "www-data" or "1000"); nil means
+	// the user's primary group when User is set, else svman's.
+	Group *Credential
+	// Umask is the child's file mode creation mask (umask = "022", 0 to 0777);
+	// nil keeps svman's.
+	Umask *uint32
+	// Env holds the variables set on top of svman's own environment, or of an
+	// empty one with EnvClear (the defaults' env merged with the module's, the
+	// module winning).
 	// It is nil when empty, never an empty map, so that DeepEqual means "same".
 	Env map[string]string
+	// EnvClear true means the child starts from an empty environment plus Env,
+	// and PATH=DefaultPath if Env sets no PATH, instead of svman's environment.
+	EnvClear bool
 	// Autostart false means the module starts with want down, until `u`.
 	Autostart bool
 	// StopSignal is sent to the process group to stop the module (default SIGTERM).
@@ -52,6 +66,23 @@ type Module struct {
 	// looked up in PATH.
 	OnExit []string
 	Limits Limits
+}
+
+// DefaultPath is the PATH a module with EnvClear gets when its Env sets none.
+const DefaultPath = "/usr/local/bin:/usr/bin:/bin"
+
+// Credential is a user or group, resolved when the manifest is loaded. A
+// numeric id without a passwd (or group) entry is accepted: Name is then the
+// digits, and a user's GID is the same number, with no Groups and Home "/".
+//
+// Credential holds a slice: compare two of them with reflect.DeepEqual, not ==.
+type Credential struct {
+	Name string // as written ("www-data", or "1000")
+	ID   uint32 // the numeric id
+	// For users only:
+	GID    uint32   // the user's primary group
+	Groups []uint32 // the user's supplementary groups, sorted, without GID; nil when none
+	Home   string   // the user's home directory
 }
 
 // RestartPolicy says when an exited module is started again.
