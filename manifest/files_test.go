@@ -104,3 +104,27 @@ func TestLoadNonRegular(t *testing.T) {
 		t.Errorf("summary = %q", s)
 	}
 }
+
+// A symlinked manifest loads like its target, but relative paths start at the
+// link's directory (where the operator put it); a dangling link is "not found".
+func TestLoadSymlink(t *testing.T) {
+	real := filepath.Join(t.TempDir(), "real.hcl")
+	os.WriteFile(real, []byte("module \"web\" {\n  command = [\"x\"]\n}\n"), 0o644)
+	linkDir := t.TempDir()
+	link := filepath.Join(linkDir, "supervise.hcl")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.StatusDir != filepath.Join(linkDir, "status") || len(m.Modules) != 1 {
+		t.Errorf("loaded %+v", m)
+	}
+	dangling := filepath.Join(linkDir, "dangling.hcl")
+	os.Symlink(filepath.Join(linkDir, "gone.hcl"), dangling)
+	if s, _ := loadDiag(t, dangling); s != "Manifest not found" {
+		t.Errorf("dangling link: %q", s)
+	}
+}

@@ -81,3 +81,20 @@ module "slow" {
 	waitFor(t, "the start that u asked for", func() bool { return strings.Count(sv.out.String(), "slow started") > starts })
 	sv.stop()
 }
+
+// svman's SMTP password never reaches a module, whatever variable carried it.
+func TestSecretsStayOutOfChildren(t *testing.T) {
+	t.Setenv("SVMAN_TEST_SECRET", "hunter2-"+t.Name())
+	p := newProject(t, `
+smtp {
+  username = "svman"
+  password = env("SVMAN_TEST_SECRET")
+}
+`+helperModuleEnv("app", "env", map[string]string{"SVMAN_TEST_PRINT": "SVMAN_TEST_SECRET,SVMAN_MODULE"}))
+	sv := p.up()
+	sv.waitOutput(`app +\| SVMAN_MODULE=app\n`)
+	if !regexp.MustCompile(`app +\| SVMAN_TEST_SECRET=\n`).MatchString(sv.out.String()) {
+		t.Errorf("the child saw the secret:\n%s", sv.out)
+	}
+	sv.stop()
+}
