@@ -127,11 +127,20 @@ func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	b := c.appendLine(c.buf[:0], c.lookup(name), s, line)
+	b := c.appendLine(c.buf[:0], c.lookup(name), s, line, c.now())
 	if cont {
 		b = append(b[:len(b)-1], contMarker+"\n"...)
 	}
 	c.flush(b)
+}
+
+// LineAt is Line for a line written at t rather than now: `svman logs` prints the
+// lines of the log files, with their own times, exactly as `svman up` showed them.
+func (c *Console) LineAt(t time.Time, name string, s Stream, line []byte) {
+	line = bytes.TrimSuffix(line, []byte{'\r'})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.flush(c.appendLine(c.buf[:0], c.lookup(name), s, line, t))
 }
 
 // Systemf writes a line from svman itself under SystemName. A message containing newlines
@@ -145,7 +154,7 @@ func (c *Console) Systemf(format string, args ...any) {
 	b := c.buf[:0]
 	for {
 		line, rest, more := strings.Cut(msg, "\n")
-		b = c.appendLine(b, m, System, []byte(line))
+		b = c.appendLine(b, m, System, []byte(line), c.now())
 		if !more {
 			break
 		}
@@ -186,10 +195,10 @@ func (c *Console) register(name string, st style) *module {
 const spaces = "                                "
 
 // appendLine appends one complete line for m, newline included, to b. The caller holds c.mu.
-func (c *Console) appendLine(b []byte, m *module, s Stream, line []byte) []byte {
+func (c *Console) appendLine(b []byte, m *module, s Stream, line []byte, t time.Time) []byte {
 	b = append(b, m.style.on...)
 	if c.stamp {
-		b = append(b, c.timestamp()...)
+		b = append(b, c.timestamp(t)...)
 		b = append(b, ' ')
 	}
 	b = append(b, m.name...)
@@ -212,10 +221,9 @@ func (c *Console) appendLine(b []byte, m *module, s Stream, line []byte) []byte 
 	return append(b, '\n')
 }
 
-// timestamp returns "15:04:05" for the current time. The caller holds c.mu, which also makes
-// the timestamps of consecutive lines non-decreasing in output order.
-func (c *Console) timestamp() []byte {
-	t := c.now()
+// timestamp returns "15:04:05" for t. The caller holds c.mu, which also makes the
+// timestamps of consecutive live lines non-decreasing in output order.
+func (c *Console) timestamp(t time.Time) []byte {
 	if sec := t.Unix(); sec != c.tsSec || c.ts == nil {
 		c.tsSec = sec
 		c.ts = t.AppendFormat(c.ts[:0], "15:04:05")
