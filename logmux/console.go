@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -47,6 +48,22 @@ type Options struct {
 	Color      bool             // ANSI colors (the CLI decides: terminal, NO_COLOR, --color)
 	Timestamps bool             // the leading "15:04:05 "
 	Now        func() time.Time // nil means time.Now; tests pass a fixed clock
+
+	// Buffer > 0 makes the Console asynchronous: a writer goroutine writes the lines,
+	// and each module may have at most Buffer lines waiting for it. A module whose
+	// lines come faster than the terminal takes them loses the excess on the console
+	// (never in its log files), and one notice says how many. A slow console then
+	// never slows a module down. Close stops the writer after what is queued.
+	Buffer int
+	// Show, if set, says which modules' lines are shown; svman's own always are.
+	Show func(name string) bool
+	// StripANSI removes the escape sequences of a child's colors from its lines:
+	// for a console that is not a terminal.
+	StripANSI bool
+	// Raw writes the modules' lines without any prefix; svman's own lines then go,
+	// prefixed, to System.
+	Raw    bool
+	System io.Writer
 }
 
 // Console writes whole prefixed lines to one io.Writer:
@@ -67,6 +84,12 @@ type Console struct {
 	color bool
 	stamp bool
 	now   func() time.Time
+	show  func(string) bool
+	strip bool
+	raw   bool
+	sys   *Console // Raw: where svman's own lines go
+
+	async *writer // nil: lines are written by the caller
 
 	width int                // runes of the longest name, the padding target
 	mods  map[string]*module // by name; includes SystemName
@@ -83,6 +106,9 @@ type module struct {
 	name  string
 	runes int
 	style style
+
+	queued  atomic.Int32 // Buffer: lines waiting for the writer
+	dropped atomic.Int64 // Buffer: lines not shown since the last notice
 }
 
 // NewConsole returns a Console writing to w. The name "svman" is registered from the start.
@@ -97,8 +123,23 @@ func NewConsole(w io.Writer, o Options) *Console {
 	if c.now == nil {
 		c.now = time.Now
 	}
+	c.show, c.strip, c.raw = o.Show, o.StripANSI, o.Raw
+	if o.Raw && o.System != nil {
+		c.sys = NewConsole(o.System, Options{Color: o.Color, Timestamps: o.Timestamps, Now: o.Now})
+	}
 	c.register(SystemName, systemStyle(c.color))
+	if o.Buffer > 0 {
+		c.async = newWriter(c, o.Buffer)
+	}
 	return c
+}
+
+// Close writes what is queued and stops the writer goroutine of an asynchronous
+// Console; lines that come later are dropped. It is a no-op for a synchronous one.
+func (c *Console) Close() {
+	if c.async != nil {
+		c.async.close()
+	}
 }
 
 // Add registers a module name. The padding widens to the longest name seen; each new name
@@ -124,14 +165,32 @@ func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 	// A trailing "\r" is a Windows-style line end, or on a cut piece a carriage return that
 	// would send the cursor back over the prefix before the marker; drop it in both cases.
 	line = bytes.TrimSuffix(line, []byte{'\r'})
+	if c.show != nil && !c.show(name) {
+		return
+	}
 
 	c.mu.Lock()
+	m := c.lookup(name)
+	if c.async != nil {
+		c.mu.Unlock()
+		c.async.enqueue(m, s, line, cont, c.now())
+		return
+	}
 	defer c.mu.Unlock()
-	b := c.appendLine(c.buf[:0], c.lookup(name), s, line, c.now())
+	c.flush(c.appendEntry(c.buf[:0], m, s, line, cont, c.now()))
+}
+
+// appendEntry appends a module's line, its color codes stripped if asked, and the
+// continuation marker for a cut piece. The caller holds c.mu.
+func (c *Console) appendEntry(b []byte, m *module, s Stream, line []byte, cont bool, t time.Time) []byte {
+	if c.strip && bytes.IndexByte(line, 0x1b) >= 0 {
+		line = stripANSI(nil, line)
+	}
+	b = c.appendLine(b, m, s, line, t)
 	if cont {
 		b = append(b[:len(b)-1], contMarker+"\n"...)
 	}
-	c.flush(b)
+	return b
 }
 
 // LineAt is Line for a line written at t rather than now: `svman logs` prints the
@@ -147,6 +206,19 @@ func (c *Console) LineAt(t time.Time, name string, s Stream, line []byte) {
 // becomes several lines, written with one Write call so nothing interleaves with them.
 func (c *Console) Systemf(format string, args ...any) {
 	msg := strings.TrimSuffix(fmt.Sprintf(format, args...), "\n")
+	if c.sys != nil {
+		c.sys.Systemf("%s", msg)
+		return
+	}
+	if c.async != nil {
+		c.mu.Lock()
+		m := c.mods[SystemName]
+		c.mu.Unlock()
+		for _, line := range strings.Split(msg, "\n") {
+			c.async.enqueue(m, System, []byte(line), false, c.now())
+		}
+		return
+	}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -196,6 +268,10 @@ const spaces = "                                "
 
 // appendLine appends one complete line for m, newline included, to b. The caller holds c.mu.
 func (c *Console) appendLine(b []byte, m *module, s Stream, line []byte, t time.Time) []byte {
+	if c.raw && s != System {
+		b = append(b, line...)
+		return append(b, '\n')
+	}
 	b = append(b, m.style.on...)
 	if c.stamp {
 		b = append(b, c.timestamp(t)...)

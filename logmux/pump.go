@@ -41,15 +41,24 @@ const (
 // emit is called from Pump's goroutine only, and must not retain line after it returns: the
 // slice aliases Pump's buffers.
 func Pump(r *os.File, idle time.Duration, emit func(line []byte, cont bool)) error {
-	p := pump{r: r, idle: idle, emit: emit, deadlines: idle > 0}
+	return PumpFlush(r, idle, emit, nil)
+}
+
+// PumpFlush is Pump with flush called after the lines of each read have been
+// emitted, before the pump waits for more: a sink that buffers (a log file) flushes
+// then, so it is never behind by more than one read, and writes in large pieces
+// when the child writes fast.
+func PumpFlush(r *os.File, idle time.Duration, emit func(line []byte, cont bool), flush func()) error {
+	p := pump{r: r, idle: idle, emit: emit, flush: flush, deadlines: idle > 0}
 	return p.run()
 }
 
 // pump is the state of one Pump call.
 type pump struct {
-	r    *os.File
-	idle time.Duration
-	emit func([]byte, bool)
+	r     *os.File
+	idle  time.Duration
+	emit  func([]byte, bool)
+	flush func() // after each read's lines; may be nil
 
 	pend      []byte // the partial line: bytes read after the last newline
 	deadlines bool   // idle flush is on and r accepts deadlines
@@ -66,13 +75,16 @@ func (p *pump) run() error {
 			// idle passed with a partial line pending: show what we have. The pump is
 			// idle by definition now, so it gives back its partial-line buffer too.
 			p.flushPending()
+			p.flushed()
 			p.pend = nil
 		case err == io.EOF:
 			p.flushPending()
+			p.flushed()
 			p.disarm()
 			return nil
 		default:
 			p.flushPending()
+			p.flushed()
 			p.disarm()
 			return err
 		}
@@ -97,6 +109,7 @@ func (p *pump) pooledReader() func() error {
 			n, err := p.r.Read(buf)
 			if n > 0 {
 				p.feed(buf[:n])
+				p.flushed()
 			}
 			return err
 		}
@@ -123,6 +136,7 @@ func (p *pump) pooledReader() func() error {
 		if bp != nil {
 			if n > 0 {
 				p.feed((*bp)[:n])
+				p.flushed()
 			}
 			readBufs.Put(bp)
 		}
@@ -228,5 +242,12 @@ func (p *pump) disarm() {
 	if p.armed {
 		_ = p.r.SetReadDeadline(time.Time{})
 		p.armed = false
+	}
+}
+
+// flushed tells the sink that the lines of one read have all been emitted.
+func (p *pump) flushed() {
+	if p.flush != nil {
+		p.flush()
 	}
 }
