@@ -46,7 +46,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(upCommand, stderr)
 	file := manifestFlag(fs)
 	color := addColorFlag(fs)
-	noTimestamps := fs.Bool("no-timestamps", false, "do not prefix lines with the time")
+	view := addViewFlags(fs)
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
 	}
@@ -55,8 +55,13 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitFailure
 	}
-
-	console := logmux.NewConsole(stdout, logmux.Options{Color: useColor, Timestamps: !*noTimestamps})
+	opts, err := view.options(m, useColor, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "svman up: %v\n", err)
+		return exitUsage
+	}
+	console := logmux.NewConsole(stdout, opts)
+	defer console.Close() // last: everything else may still print
 	// Orphans of modules (daemons that detach) are re-parented to svman, so they are
 	// reaped and no zombie is left behind.
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {

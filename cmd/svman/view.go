@@ -1,0 +1,84 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"svman/logmux"
+	"svman/manifest"
+)
+
+// consoleBuffer is how many lines of one module may wait for a slow console
+// before the excess is dropped from it (never from the log files).
+const consoleBuffer = 4096
+
+// viewFlags are how `svman up` shows the stream: which modules, with or without
+// prefixes and times.
+type viewFlags struct {
+	timestamps, noTimestamps *bool
+	only, except             *string
+	raw                      *bool
+}
+
+func addViewFlags(fs *flag.FlagSet) viewFlags {
+	return viewFlags{
+		timestamps:   fs.Bool("timestamps", true, "prefix lines with the time (the default)"),
+		noTimestamps: fs.Bool("no-timestamps", false, "do not prefix lines with the time"),
+		only:         fs.String("only", "", "show only these modules' output, `NAMES` separated by commas (the log files get everything)"),
+		except:       fs.String("except", "", "do not show these modules' output, `NAMES` separated by commas"),
+		raw:          fs.Bool("raw", false, "print one module's output as is, without prefixes (use with --only NAME); svman's own lines go to stderr"),
+	}
+}
+
+// options checks the flags against the manifest and returns the console's options.
+func (v viewFlags) options(m *manifest.Manifest, color bool, stderr io.Writer) (logmux.Options, error) {
+	names := make([]string, len(m.Modules))
+	for i, mod := range m.Modules {
+		names[i] = mod.Name
+	}
+	only, err := moduleList(*v.only, names)
+	if err != nil {
+		return logmux.Options{}, fmt.Errorf("--only: %w", err)
+	}
+	except, err := moduleList(*v.except, names)
+	if err != nil {
+		return logmux.Options{}, fmt.Errorf("--except: %w", err)
+	}
+	if *v.raw && len(only) != 1 {
+		return logmux.Options{}, fmt.Errorf("--raw shows one module's output as is: name it with --only NAME")
+	}
+	o := logmux.Options{
+		Color:      color,
+		Timestamps: *v.timestamps && !*v.noTimestamps,
+		Buffer:     consoleBuffer,
+		StripANSI:  !color, // a child's colors are for a terminal
+		Raw:        *v.raw,
+		System:     stderr,
+	}
+	if len(only) > 0 || len(except) > 0 {
+		o.Show = func(name string) bool {
+			return (len(only) == 0 || slices.Contains(only, name)) && !slices.Contains(except, name)
+		}
+	}
+	return o, nil
+}
+
+// moduleList splits a comma-separated list of module names, each of which must
+// be in the manifest.
+func moduleList(s string, known []string) ([]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, n := range strings.Split(s, ",") {
+		n = strings.TrimSpace(n)
+		if !slices.Contains(known, n) {
+			return nil, fmt.Errorf("no module named %q (modules: %s)", n, strings.Join(known, ", "))
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestConsoleFilters(t *testing.T) {
+	p := newProject(t, helperModuleEnv("a", "env", map[string]string{"SVMAN_TEST_PRINT": "SVMAN_MODULE"})+
+		helperModuleEnv("b", "env", map[string]string{"SVMAN_TEST_PRINT": "SVMAN_MODULE"}))
+
+	only := p.start("up", "-f", p.manifestPath(), "--only", "a")
+	only.waitOutput(`a +\| SVMAN_MODULE=a\n`)
+	only.waitOutput(`b started`) // svman's own lines are always shown
+	only.stop()
+	if strings.Contains(only.out.String(), "SVMAN_MODULE=b") {
+		t.Errorf("--only a showed b's output:\n%s", only.out)
+	}
+
+	except := p.start("up", "-f", p.manifestPath(), "--except", "a", "--no-timestamps")
+	except.waitOutput(`(?m)^b +\| SVMAN_MODULE=b\n`)
+	except.stop()
+	if strings.Contains(except.out.String(), "SVMAN_MODULE=a") {
+		t.Errorf("--except a showed a's output:\n%s", except.out)
+	}
+
+	raw := p.start("up", "-f", p.manifestPath(), "--only", "b", "--raw")
+	raw.waitOutput(`(?m)^SVMAN_MODULE=b\n`)
+	raw.stop()
+
+	if code, _, errOut := p.runArgs("up", "-f", p.manifestPath(), "--raw"); code != 2 || !strings.Contains(errOut, "--raw shows one module") {
+		t.Errorf("--raw without --only = %d %q", code, errOut)
+	}
+	if code, _, errOut := p.runArgs("up", "-f", p.manifestPath(), "--only", "nope"); code != 2 || !strings.Contains(errOut, `no module named "nope" (modules: a, b)`) {
+		t.Errorf("--only nope = %d %q", code, errOut)
+	}
+}
