@@ -25,6 +25,9 @@
 //	  limits {
 //	    nofile = 65536
 //	  }
+//	  log {                   # the modules' __stdout and __stderr
+//	    max_size = "100MB"
+//	  }
 //	}
 //
 //	module "web" {            # name: [A-Za-z0-9_.-]+, not "." or ".."
@@ -62,6 +65,11 @@
 //	    exec    = ["./notify", "worker"]
 //	    webhook = "http://127.0.0.1:9000/hook"
 //	  }
+//	  log {
+//	    timestamps = false                # default true
+//	    max_size   = "10MiB"              # default "50MB"
+//	    keep       = 3                    # default 10
+//	  }
 //	}
 //
 // HCL allows only one argument in a block written on a single line, so
@@ -69,7 +77,7 @@
 //
 // The defaults block takes every module setting except command and
 // inherit_defaults. A module's setting wins over the defaults'; env maps merge
-// key by key and restart, alarm and limits blocks field by field, so a module's
+// key by key and restart, alarm, limits and log blocks field by field, so a module's
 // restart { policy = "never" } keeps the defaults' delay. Unset and null mean the
 // same: "use the defaults, or the built-in default".
 //
@@ -113,6 +121,16 @@
 // sizes, a string with a unit: "64k", "512M", "1G", "2T" and "512KiB", "64MiB",
 // "1GiB", "2TiB" count in 1024s (as ulimit does), "512KB", "64MB", "1GB", "2TB"
 // in 1000s; "B" is bytes, and units are case-insensitive.
+//
+// # Logs
+//
+// Every line a module writes goes to __stdout or __stderr in its status directory
+// (status_dir/NAME/), appended, each line starting with its time
+// ("2006-01-02T15:04:05.000+08:00 ", local time) unless timestamps = false.
+// Before a line would take a file past max_size (at least 1 KB; a size written as
+// for limits, but not "unlimited"), the file is renamed to __stdout.TIME (such as
+// __stdout.2026-11-23T15-04-05.000) and a new one is started; of the renamed
+// files, the newest keep are kept and older ones deleted (keep = 0 keeps none).
 //
 // # Mail
 //

@@ -41,11 +41,12 @@ func TestDocExample(t *testing.T) {
 		w.Limits.NoFile == nil || *w.Limits.NoFile != 4096 || w.Limits.Core == nil || *w.Limits.Core != Unlimited ||
 		w.Limits.MemLock == nil || *w.Limits.MemLock != 64<<20 ||
 		!reflect.DeepEqual(w.OnExit, []string{filepath.Join(dir, "bin", "cleanup")}) ||
-		w.User == nil || w.User.ID != 1000 || w.Group == nil || w.Group.ID != 1000 || w.Umask == nil || *w.Umask != 0o27 || w.EnvClear {
+		w.User == nil || w.User.ID != 1000 || w.Group == nil || w.Group.ID != 1000 || w.Umask == nil || *w.Umask != 0o27 || w.EnvClear ||
+		w.Log != (Log{Timestamps: false, MaxSize: 10 << 20, Keep: 3}) {
 		t.Errorf("worker = %+v", w)
 	}
-	if !m.Modules[0].EnvClear {
-		t.Errorf("web = %+v, want EnvClear", m.Modules[0])
+	if web := m.Modules[0]; !web.EnvClear || web.Log != (Log{Timestamps: true, MaxSize: 100e6, Keep: 10}) {
+		t.Errorf("web = %+v, want EnvClear and the defaults' log", web)
 	}
 	want := SMTP{Host: "smtp.example.com", Port: 587, From: "svman@example.com", Username: "svman", Password: "s3cret", StartTLS: true}
 	if m.SMTP != want {

@@ -9,8 +9,8 @@ import (
 // ptr returns a pointer to v, for expected Limits.
 func ptr(v uint64) *uint64 { return &v }
 
-// TestLoadSettings loads good manifests using restart backoff, on_exit, limits
-// and smtp (see runValid).
+// TestLoadSettings loads good manifests using restart backoff, on_exit, limits,
+// log and smtp (see runValid).
 func TestLoadSettings(t *testing.T) {
 	t.Setenv("SVMAN_TEST_PASSWORD", "pw")
 	runValid(t, []validCase{{
@@ -178,6 +178,52 @@ module "b" {
 					m.OnExit = []string{"/usr/bin/logger", "x"}
 					m.Alarm.Exec = []string{"mail"}
 				}),
+			}}
+		},
+	}, {
+		name: "log settings merge with defaults",
+		src: `
+defaults {
+  log {
+    max_size = "1MiB"
+    keep     = 3
+  }
+}
+module "inherits" {
+  command = ["x"]
+  log {
+    timestamps = false
+  }
+}
+module "overrides" {
+  command = ["x"]
+  log {
+    max_size = 1000
+    keep     = 0
+  }
+}
+module "units" {
+  command = ["x"]
+  log {
+    max_size   = "50 mb"
+    keep       = "2"
+    timestamps = null
+  }
+}
+module "alone" {
+  command          = ["x"]
+  inherit_defaults = false
+  log {
+    max_size = "2GB"
+  }
+}
+`,
+		want: func(dir string) *Manifest {
+			return &Manifest{StatusDir: filepath.Join(dir, "status"), Modules: []Module{
+				with(builtin(dir, "inherits", "x"), func(m *Module) { m.Log = Log{Timestamps: false, MaxSize: 1 << 20, Keep: 3} }),
+				with(builtin(dir, "overrides", "x"), func(m *Module) { m.Log = Log{Timestamps: true, MaxSize: 1000, Keep: 0} }),
+				with(builtin(dir, "units", "x"), func(m *Module) { m.Log = Log{Timestamps: true, MaxSize: 50e6, Keep: 2} }),
+				with(builtin(dir, "alone", "x"), func(m *Module) { m.Log.MaxSize = 2e9 }),
 			}}
 		},
 	}, {

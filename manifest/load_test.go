@@ -20,6 +20,7 @@ func builtin(dir, name string, argv ...string) Module {
 		StopTimeout: 10 * time.Second,
 		Restart:     Restart{Policy: RestartAlways, Delay: time.Second, MaxDelay: time.Minute, StableAfter: 30 * time.Second, ExitCodes: []int{0}},
 		Alarm:       Alarm{Interval: time.Minute},
+		Log:         Log{Timestamps: true, MaxSize: 50e6, Keep: 10},
 	}
 }
 

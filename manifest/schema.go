@@ -61,6 +61,7 @@ type rawSettings struct {
 	Restart              []*rawRestart  `hcl:"restart,block"`
 	Alarm                []*rawAlarm    `hcl:"alarm,block"`
 	Limits               []*rawLimits   `hcl:"limits,block"`
+	Log                  []*rawLog      `hcl:"log,block"`
 	// SMTP is only here to explain that it belongs at the top level; its
 	// body is not looked at.
 	SMTP []*rawMisplaced `hcl:"smtp,block"`
@@ -94,6 +95,14 @@ type rawLimits struct {
 	NoFile   hcl.Expression `hcl:"nofile,optional"`
 	NProc    hcl.Expression `hcl:"nproc,optional"`
 	MemLock  hcl.Expression `hcl:"memlock,optional"`
+}
+
+// rawLog is a log block.
+type rawLog struct {
+	DefRange   hcl.Range      `hcl:",def_range"`
+	Timestamps hcl.Expression `hcl:"timestamps,optional"`
+	MaxSize    hcl.Expression `hcl:"max_size,optional"`
+	Keep       hcl.Expression `hcl:"keep,optional"`
 }
 
 // rawSMTP is the top-level smtp block.

@@ -20,6 +20,8 @@ const (
 	defaultMaxDelay      = time.Minute // or the delay, if longer
 	defaultStableAfter   = 30 * time.Second
 	defaultAlarmInterval = 60 * time.Second
+	defaultLogMaxSize    = 50_000_000 // "50MB"
+	defaultLogKeep       = 10
 )
 
 // defaultExitCodes is a function rather than a variable so that every Module
@@ -42,6 +44,7 @@ type settings struct {
 	restart     restartSettings
 	alarm       alarmSettings
 	limits      Limits // a nil field is unset, as in the Module
+	log         logSettings
 }
 
 type restartSettings struct {
@@ -54,6 +57,12 @@ type restartSettings struct {
 	// Where delay and max_delay were written: the two are checked against each
 	// other after merging (see checkBackoff), and may come from different blocks.
 	delayAt, maxDelayAt hcl.Range
+}
+
+type logSettings struct {
+	timestamps *bool
+	maxSize    *int64 // at least minLogSize
+	keep       *int   // at least 0
 }
 
 type alarmSettings struct {
@@ -94,6 +103,9 @@ func (ev *evaluator) settings(raw *rawSettings, baseDir string) settings {
 	}
 	if l := onlyOne(ev, "limits", raw.Limits, func(l *rawLimits) hcl.Range { return l.DefRange }); l != nil {
 		s.limits = ev.limits(l)
+	}
+	if l := onlyOne(ev, "log", raw.Log, func(l *rawLog) hcl.Range { return l.DefRange }); l != nil {
+		s.log = ev.log(l)
 	}
 	for _, b := range raw.SMTP {
 		ev.errorf(b.DefRange, "Misplaced smtp block",
@@ -142,7 +154,7 @@ func lineOf(r hcl.Range) string {
 
 // merge returns the settings of a module (mod) on top of the defaults block
 // (def): each field set in mod wins, env maps are merged key by key, and the
-// restart, alarm and limits blocks merge field by field.
+// restart, alarm, limits and log blocks merge field by field.
 func merge(def, mod settings) settings {
 	env := maps.Clone(def.env)
 	if env == nil {
@@ -175,6 +187,11 @@ func merge(def, mod settings) settings {
 			NoFile:  pick(mod.limits.NoFile, def.limits.NoFile),
 			NProc:   pick(mod.limits.NProc, def.limits.NProc),
 			MemLock: pick(mod.limits.MemLock, def.limits.MemLock),
+		},
+		log: logSettings{
+			timestamps: pick(mod.log.timestamps, def.log.timestamps),
+			maxSize:    pick(mod.log.maxSize, def.log.maxSize),
+			keep:       pick(mod.log.keep, def.log.keep),
 		},
 	}
 }
@@ -233,6 +250,11 @@ func (s settings) module(name string, argv []string, shell bool, manifestDir str
 		},
 		OnExit: slices.Clone(valueOr(s.onExit, nil)),
 		Limits: s.limits.clone(),
+		Log: Log{
+			Timestamps: valueOr(s.log.timestamps, true),
+			MaxSize:    valueOr(s.log.maxSize, defaultLogMaxSize),
+			Keep:       valueOr(s.log.keep, defaultLogKeep),
+		},
 	}
 }
 

@@ -66,6 +66,7 @@ type Module struct {
 	// looked up in PATH.
 	OnExit []string
 	Limits Limits
+	Log    Log
 }
 
 // DefaultPath is the PATH a module with EnvClear gets when its Env sets none.
@@ -132,6 +133,13 @@ type Limits struct{ Core, NoFile, NProc, MemLock *uint64 }
 
 // Unlimited is the value of "unlimited" (RLIM_INFINITY).
 const Unlimited = ^uint64(0) // the value of "unlimited"
+
+// Log is where a module's output is kept: __stdout and __stderr in its status directory.
+type Log struct {
+	Timestamps bool  // default true
+	MaxSize    int64 // bytes; default 50 MB ("50MB" = 50,000,000); at least 1 KB
+	Keep       int   // rotated files kept; default 10; >= 0
+}
 
 // SMTP is how alarm mail is sent.
 type SMTP struct {

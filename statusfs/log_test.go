@@ -1,6 +1,7 @@
 package statusfs
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -90,6 +91,7 @@ func TestLogRotationAndNoHeldFD(t *testing.T) {
 	}
 }
 
+// A log that a line would take past maxLogSize is rotated, not deleted.
 func TestLogSizeLimit(t *testing.T) {
 	d := openTemp(t)
 	p := filepath.Join(d.Path(), "supervise.log.wf")
@@ -97,12 +99,106 @@ func TestLogSizeLimit(t *testing.T) {
 	if err := os.WriteFile(p, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Truncate(p, maxLogSize+1); err != nil {
+	if err := os.Truncate(p, maxLogSize-10); err != nil {
 		t.Skipf("cannot make a sparse file: %v", err)
 	}
+	before := time.Now()
 	d.Warning("fresh")
 	if l := readLines(t, p); len(l) != 1 || !strings.HasSuffix(l[0], " fresh") {
 		t.Errorf("log past the limit was not started afresh: %d lines", len(l))
+	}
+	rotated, err := rotatedLogs(p)
+	if err != nil || len(rotated) != 1 {
+		t.Fatalf("rotated logs %q, %v; want one", rotated, err)
+	}
+	if fi, err := os.Stat(rotated[0]); err != nil || fi.Size() != maxLogSize-10 {
+		t.Errorf("rotated log: %v, %v", fi, err)
+	}
+	stamp := strings.TrimPrefix(rotated[0], p+".")
+	if at, err := time.ParseInLocation("2006-01-02T15-04-05.000", stamp, time.Local); err != nil || at.Before(before.Truncate(time.Millisecond)) || at.After(time.Now()) {
+		t.Errorf("rotated log name %q: time %v, %v", rotated[0], at, err)
+	}
+	if _, err := os.Stat(filepath.Join(d.Path(), "supervise.log")); err == nil {
+		t.Error("supervise.log was created by a rotation of supervise.log.wf")
+	}
+}
+
+// Rotation keeps the newest keepLogs rotated logs of each log, whole lines only, and the
+// rotations of supervise.log leave supervise.log.wf and its rotated logs alone.
+func TestLogRotation(t *testing.T) {
+	defer func(n int64) { logRotateSize = n }(logRotateSize)
+	logRotateSize = 300
+	d := openTemp(t)
+	wf := filepath.Join(d.Path(), "supervise.log.wf")
+	d.Warning("keep me")
+	if err := rotateLog(wf, time.Now(), keepLogs); err != nil {
+		t.Fatal(err)
+	}
+	d.Warning("and me")
+
+	var written []string
+	for i := range 200 {
+		msg := fmt.Sprintf("line %d %s", i, strings.Repeat("n", i%50))
+		d.Notice("%s", msg)
+		written = append(written, msg)
+	}
+
+	p := filepath.Join(d.Path(), "supervise.log")
+	rotated, err := rotatedLogs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rotated) != keepLogs {
+		t.Fatalf("%d rotated logs, want %d: %q", len(rotated), keepLogs, rotated)
+	}
+	var got []string
+	for _, n := range append(rotated, p) {
+		if fi, err := os.Stat(n); err != nil || fi.Size() > logRotateSize {
+			t.Errorf("%s: %v, %v; want at most %d bytes", n, fi.Size(), err, logRotateSize)
+		}
+		for _, l := range readLines(t, n) {
+			m := logLineRE.FindStringSubmatch(l)
+			if m == nil || m[1] != "NOTICE" {
+				t.Fatalf("%s: bad line %q", n, l)
+			}
+			got = append(got, m[3])
+		}
+	}
+	if tail := written[len(written)-len(got):]; strings.Join(got, "\n") != strings.Join(tail, "\n") {
+		t.Errorf("kept logs hold %q, want the last lines written %q", got, tail)
+	}
+	if wfRotated, _ := rotatedLogs(wf); len(wfRotated) != 1 {
+		t.Errorf("rotated logs of supervise.log.wf: %q, want the one made", wfRotated)
+	} else if l := readLines(t, wfRotated[0]); len(l) != 1 || !strings.HasSuffix(l[0], " keep me") {
+		t.Errorf("rotated supervise.log.wf: %q", l)
+	}
+	if l := readLines(t, wf); len(l) != 1 || !strings.HasSuffix(l[0], " and me") {
+		t.Errorf("supervise.log.wf: %q", l)
+	}
+}
+
+func TestRotatedLogNames(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "supervise.log")
+	at := time.Date(2026, 11, 23, 15, 4, 5, 7_000_000, time.Local)
+	var made []string
+	for range 11 {
+		n := rotatedName(p, at)
+		if err := os.WriteFile(n, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, n)
+	}
+	if made[0] != p+".2026-11-23T15-04-05.007" || made[10] != made[0]+"-10" {
+		t.Errorf("names %q", made)
+	}
+	for _, n := range []string{p + ".wf", p + ".wf.2026-11-23T15-04-05.007", p + ".2026-11-23T15-04-05.007-01", p + ".old"} {
+		if err := os.WriteFile(n, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := rotatedLogs(p); err != nil || strings.Join(got, " ") != strings.Join(made, " ") {
+		t.Errorf("rotatedLogs = %q, %v; want %q (-10 after -9)", got, err, made)
 	}
 }
 
