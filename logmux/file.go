@@ -1,0 +1,434 @@
+package logmux
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// TimestampLayout is the time at the start of every line of a module's log file, followed by one space.
+const TimestampLayout = "2006-01-02T15:04:05.000Z07:00" // RFC 3339, milliseconds, local time with offset
+
+// rotatedLayout is the time in the name of a rotated file: TimestampLayout without the
+// colons (awkward in file names) and without the offset, so that names sort by time.
+const rotatedLayout = "2006-01-02T15-04-05.000"
+
+const (
+	// fileBufSize is the write buffer of a File: a pump's read chunk of lines fits many
+	// times over, so a busy module costs one write per Flush, not one per line.
+	fileBufSize = 64 << 10
+	// rotateRetry is how long a File waits after a failed rotation before it tries again,
+	// so that a broken directory costs a few syscalls a second, not a few per line.
+	rotateRetry = time.Second
+)
+
+// FileOptions configures a module's log file.
+type FileOptions struct {
+	Timestamps bool             // prefix each line with TimestampLayout + " " (default in the manifest: true)
+	MaxSize    int64            // rotate when the file would pass this many bytes; 0: never
+	Keep       int              // rotated files to keep (older ones deleted); 0: keep none
+	Now        func() time.Time // nil: time.Now (tests pass a clock)
+}
+
+// File is one module stream's log file (e.g. status/web/__stdout), appended to, rotated when it
+// passes MaxSize. Safe for concurrent use (after a restart, the old child's pump may still be
+// writing while the new child's pump starts).
+//
+// Every line is written as TimestampLayout + " " + line + "\n" (or line + "\n" without
+// timestamps). The bytes of a line are written as they came: "\r", NUL and invalid UTF-8
+// included. Lines are whole as long as cont sequences (the pieces of a line longer than
+// MaxLine) come from one writer at a time: File cannot tell writers apart, so a line from
+// another writer arriving between two pieces of a long line lands inside it.
+//
+// When writing a line would make the file pass MaxSize, and the file is not empty, and no
+// line is half written, the file is renamed to [RotatedName] and a new one is started: no
+// byte is lost or written twice. Rotated files beyond Keep, oldest first, are then deleted
+// in the background (Close waits for that).
+//
+// Write and rotation errors never stop or block the writer: the bytes that could not be
+// written are dropped and the error is kept for [File.Err].
+type File struct {
+	mu   sync.Mutex
+	path string
+	opts FileOptions // opts.Now is never nil
+
+	f        *os.File
+	buf      []byte  // bytes not yet written to f; cap fileBufSize; nil between reads
+	bufp     *[]byte // where buf came from in fileBufs
+	size     int64   // size of the file with buf written out
+	midLine  bool    // the last piece had cont=true: the line goes on
+	detached bool    // f was renamed away but no new file could be opened yet
+	retryAt  time.Time
+	closed   bool
+	err      error // the last error since Err
+
+	// The formatted TimestampLayout of millisecond tsMilli: formatted once per
+	// millisecond, not once per line.
+	tsMilli int64
+	ts      []byte
+
+	// Pruning of old rotated files runs in one goroutine at a time, off the writer's path.
+	pruning    bool // a pruner goroutine runs
+	pruneAgain bool // a rotation happened since the pruner listed the directory
+	pruneWG    sync.WaitGroup
+}
+
+// OpenFile opens path for appending (O_APPEND|O_CREATE|O_WRONLY, mode 0644) and picks up the
+// existing file's size. If the existing file ends in the middle of a line (a writer died
+// half way through a long line), a newline is added first, so the next line starts a line.
+func OpenFile(path string, o FileOptions) (*File, error) {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	lf := &File{
+		path: path,
+		f:    f,
+		size: fi.Size(),
+		ts:   make([]byte, 0, 64),
+	}
+	lf.setOptions(o)
+	if lf.size > 0 && !endsInNewline(path, lf.size) {
+		lf.takeBuf()
+		lf.buf = append(lf.buf, '\n')
+		lf.size++
+	}
+	return lf, nil
+}
+
+// endsInNewline reports whether the file at path, of the given size, ends in "\n". It answers
+// true when that cannot be read: adding a newline is only worth it when known to be needed.
+func endsInNewline(path string, size int64) bool {
+	r, err := os.Open(path)
+	if err != nil {
+		return true
+	}
+	defer r.Close()
+	var b [1]byte
+	if n, _ := r.ReadAt(b[:], size-1); n != 1 {
+		return true
+	}
+	return b[0] == '\n'
+}
+
+// SetOptions changes the options (a manifest reload may change them); they apply from the next
+// line. A smaller Keep takes effect at the next rotation.
+func (f *File) SetOptions(o FileOptions) {
+	f.mu.Lock()
+	f.setOptions(o)
+	f.mu.Unlock()
+}
+
+func (f *File) setOptions(o FileOptions) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	f.opts = o
+}
+
+// Line writes one line, or with cont=true one piece of a longer line (Pump cuts lines at
+// MaxLine): a piece is written without a newline so that the pieces join back into the
+// original line, and only the first piece of a line gets the timestamp. The write is buffered;
+// errors are kept for Err. The slice is not retained. Its signature matches Pump's emit.
+func (f *File) Line(line []byte, cont bool) {
+	f.mu.Lock()
+	if f.closed {
+		f.err = fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
+		f.mu.Unlock()
+		return
+	}
+	if f.buf == nil {
+		f.takeBuf()
+	}
+	if !f.midLine {
+		n := int64(len(line))
+		if !cont {
+			n++ // the newline
+		}
+		var t time.Time
+		if f.opts.Timestamps {
+			t = f.opts.Now()
+			f.stamp(t)
+			n += int64(len(f.ts))
+		}
+		if f.opts.MaxSize > 0 && f.size > 0 && f.size+n > f.opts.MaxSize {
+			if t.IsZero() {
+				t = f.opts.Now()
+			}
+			f.rotate(t)
+		}
+		if f.opts.Timestamps {
+			f.put(f.ts)
+		}
+	}
+	f.put(line)
+	if !cont {
+		if len(f.buf) == cap(f.buf) {
+			f.flushLocked()
+		}
+		f.buf = append(f.buf, '\n')
+		f.size++
+	}
+	f.midLine = cont
+	f.mu.Unlock()
+}
+
+// stamp sets f.ts to t formatted with TimestampLayout, plus the space that follows it.
+func (f *File) stamp(t time.Time) {
+	if ms := t.UnixMilli(); ms != f.tsMilli || len(f.ts) == 0 {
+		f.tsMilli = ms
+		f.ts = append(t.AppendFormat(f.ts[:0], TimestampLayout), ' ')
+	}
+}
+
+// put buffers p, writing the buffer out first when p does not fit; a p as large as the
+// buffer is written straight to the file. The caller holds f.mu.
+func (f *File) put(p []byte) {
+	f.size += int64(len(p))
+	if len(f.buf)+len(p) <= cap(f.buf) {
+		f.buf = append(f.buf, p...)
+		return
+	}
+	f.flushLocked()
+	if len(p) < cap(f.buf) {
+		f.buf = append(f.buf, p...)
+		return
+	}
+	f.write(p)
+}
+
+// Flush writes the buffer out. The error is also kept for Err.
+//
+// Flush also gives the buffer back to a pool shared by all files: a module that
+// is quiet between two reads holds no buffer, so a thousand idle modules cost no
+// 64 KiB each.
+func (f *File) Flush() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
+	}
+	err := f.flushLocked()
+	if f.bufp != nil && len(f.buf) == 0 {
+		*f.bufp = f.buf
+		fileBufs.Put(f.bufp)
+		f.buf, f.bufp = nil, nil
+	}
+	return err
+}
+
+// fileBufs are the write buffers of all Files, taken for the lines of one read.
+var fileBufs = sync.Pool{New: func() any { b := make([]byte, 0, fileBufSize); return &b }}
+
+// takeBuf gives f a write buffer from the pool. The caller holds f.mu (or owns f).
+func (f *File) takeBuf() {
+	f.bufp = fileBufs.Get().(*[]byte)
+	f.buf = (*f.bufp)[:0]
+}
+
+// flushLocked writes the buffer out and empties it, even when the write fails: the bytes
+// that could not be written are dropped rather than kept growing. The caller holds f.mu.
+func (f *File) flushLocked() error {
+	if len(f.buf) == 0 {
+		return nil
+	}
+	err := f.write(f.buf)
+	f.buf = f.buf[:0]
+	return err
+}
+
+// write writes p to the file, keeping a failure for Err and taking what was not
+// written off the size. The caller holds f.mu.
+func (f *File) write(p []byte) error {
+	n, err := f.f.Write(p)
+	if err != nil {
+		f.size -= int64(len(p) - n)
+		f.err = err
+	}
+	return err
+}
+
+// rotate renames the file to RotatedName(path, t), opens a new one and starts the pruning of
+// old rotated files. On failure the writer goes on with the file it has, and tries again no
+// sooner than rotateRetry later. The caller holds f.mu and is at a line boundary.
+func (f *File) rotate(t time.Time) {
+	if t.Before(f.retryAt) {
+		return
+	}
+	f.flushLocked()
+	if !f.detached {
+		if err := os.Rename(f.path, RotatedName(f.path, t)); err != nil {
+			f.rotateFailed(t, err)
+			return
+		}
+		f.detached = true
+	}
+	nf, err := os.OpenFile(f.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		// Go on writing to the renamed file: it is kept like any rotated one.
+		f.rotateFailed(t, err)
+		return
+	}
+	if err := f.f.Close(); err != nil {
+		f.err = err
+	}
+	f.f, f.size, f.detached = nf, 0, false
+	f.retryAt = time.Time{}
+	if f.pruning {
+		f.pruneAgain = true
+		return
+	}
+	f.pruning = true
+	f.pruneWG.Add(1)
+	go f.prune()
+}
+
+func (f *File) rotateFailed(t time.Time, err error) {
+	f.err = fmt.Errorf("rotate log file: %w", err)
+	f.retryAt = t.Add(rotateRetry)
+}
+
+// prune deletes the rotated files beyond Keep, again as long as rotations happen meanwhile.
+func (f *File) prune() {
+	defer f.pruneWG.Done()
+	f.mu.Lock()
+	for {
+		keep := f.opts.Keep
+		f.pruneAgain = false
+		f.mu.Unlock()
+		err := pruneRotated(f.path, keep)
+		f.mu.Lock()
+		if err != nil {
+			f.err = err
+		}
+		if !f.pruneAgain {
+			f.pruning = false
+			f.mu.Unlock()
+			return
+		}
+	}
+}
+
+// Err returns the last write or rotation error since the previous call, and clears it.
+func (f *File) Err() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	err := f.err
+	f.err = nil
+	return err
+}
+
+// Close flushes and closes the file, after waiting for the pruning of rotated files.
+// Lines written after Close are dropped (Err reports it). Closing twice returns an error
+// wrapping os.ErrClosed.
+func (f *File) Close() error {
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
+	}
+	f.closed = true
+	err := f.flushLocked()
+	err = errors.Join(err, f.f.Close())
+	f.buf = nil
+	f.mu.Unlock()
+	f.pruneWG.Wait()
+	return err
+}
+
+// RotatedName is the name a file gets when it is rotated at t: path + "." + t.Format("2006-01-02T15-04-05.000"), with "-1", "-2"... appended if that name exists.
+func RotatedName(path string, t time.Time) string {
+	name := path + "." + t.Format(rotatedLayout)
+	for i := 0; ; i++ {
+		try := name
+		if i > 0 {
+			try += "-" + strconv.Itoa(i)
+		}
+		// Any error but "exists" ends the search: the rename reports what is wrong.
+		if _, err := os.Lstat(try); err != nil {
+			return try
+		}
+	}
+}
+
+// RotatedFiles returns the rotated files of path (as named by RotatedName), oldest first:
+// by the time in their names, then by their "-N" suffix (so "-10" comes after "-9").
+// Together with path itself, last, they hold the whole log in order.
+func RotatedFiles(path string) ([]string, error) {
+	ents, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	type rotated struct {
+		name  string
+		stamp string
+		seq   int
+	}
+	prefix := filepath.Base(path) + "."
+	var found []rotated
+	for _, e := range ents {
+		if stamp, seq, ok := parseRotated(e.Name(), prefix); ok {
+			found = append(found, rotated{e.Name(), stamp, seq})
+		}
+	}
+	slices.SortFunc(found, func(a, b rotated) int {
+		return cmp.Or(strings.Compare(a.stamp, b.stamp), cmp.Compare(a.seq, b.seq))
+	})
+	names := make([]string, len(found))
+	for i, r := range found {
+		names[i] = filepath.Join(filepath.Dir(path), r.name)
+	}
+	return names, nil
+}
+
+// parseRotated tells whether name is prefix + a rotatedLayout time + an optional "-N"
+// (N >= 1, without leading zeros), and returns the time text and N (0 when absent).
+func parseRotated(name, prefix string) (stamp string, seq int, ok bool) {
+	rest, ok := strings.CutPrefix(name, prefix)
+	if !ok || len(rest) < len(rotatedLayout) {
+		return "", 0, false
+	}
+	stamp, suffix := rest[:len(rotatedLayout)], rest[len(rotatedLayout):]
+	if _, err := time.Parse(rotatedLayout, stamp); err != nil {
+		return "", 0, false
+	}
+	if suffix == "" {
+		return stamp, 0, true
+	}
+	digits, ok := strings.CutPrefix(suffix, "-")
+	if !ok || digits == "" || digits[0] == '0' {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil || n < 1 || strconv.Itoa(n) != digits {
+		return "", 0, false
+	}
+	return stamp, n, true
+}
+
+// pruneRotated deletes the rotated files of path beyond the newest keep.
+func pruneRotated(path string, keep int) error {
+	names, err := RotatedFiles(path)
+	if err != nil {
+		return fmt.Errorf("prune rotated log files: %w", err)
+	}
+	var errs []error
+	for _, n := range names[:max(len(names)-keep, 0)] {
+		if err := os.Remove(n); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
