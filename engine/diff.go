@@ -63,7 +63,7 @@ func Diff(running, desired []manifest.Module) Plan {
 
 // inPlace are the settings a running supervisor adopts without a restart: they
 // say what to do at the next exit or stop, not how the process runs.
-var inPlace = map[string]bool{"restart": true, "alarm": true, "stop_timeout": true, "on_exit": true}
+var inPlace = map[string]bool{"restart": true, "alarm": true, "stop_timeout": true, "on_exit": true, "log": true}
 
 func restartNeeded(changed []string) bool {
 	for _, c := range changed {
@@ -96,6 +96,7 @@ func Changes(a, b manifest.Module) []string {
 	add("alarm", reflect.DeepEqual(a.Alarm, b.Alarm))
 	add("on_exit", slices.Equal(a.OnExit, b.OnExit))
 	add("limits", reflect.DeepEqual(a.Limits, b.Limits))
+	add("log", a.Log == b.Log)
 	// A field added to Module but not above must not go unnoticed: it restarts.
 	if out == nil && !reflect.DeepEqual(a, b) {
 		out = append(out, "settings")

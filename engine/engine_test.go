@@ -1,12 +1,14 @@
 package engine
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -39,6 +41,16 @@ func TestMain(m *testing.M) {
 		fmt.Printf("%s=%s\n", "VALUE", os.Getenv("VALUE"))
 		select {}
 	case "exit0":
+		os.Exit(0)
+	case "lines":
+		// LINES lines "0".."LINES-1", as fast as possible, then exit.
+		n, _ := strconv.Atoi(os.Getenv("LINES"))
+		w := bufio.NewWriterSize(os.Stdout, 64<<10)
+		for i := range n {
+			w.WriteString(strconv.Itoa(i))
+			w.WriteByte('\n')
+		}
+		w.Flush()
 		os.Exit(0)
 	}
 	os.Exit(2)

@@ -77,8 +77,16 @@ func (s *supervisor) startPumps(ps *pumpSet) {
 				}
 			}()
 			defer ps.r[i].Close()
-			_ = logmux.Pump(ps.r[i], partialLineIdle, func(line []byte, cont bool) {
+			file := s.files[i] // opened for the life of the supervision; nil if it could not be
+			_ = logmux.PumpFlush(ps.r[i], partialLineIdle, func(line []byte, cont bool) {
+				if file != nil {
+					file.Line(line, cont) // the file first: it gets every line
+				}
 				s.out.LineCont(s.name, stream, line, cont)
+			}, func() {
+				if file != nil {
+					s.fileFlushed(file, file.Flush())
+				}
 			})
 		}()
 	}

@@ -82,6 +82,8 @@ type supervisor struct {
 	finished     bool
 
 	pumps []*pumpSet
+	files [2]*logmux.File // __stdout, __stderr: written by the pumps
+	logWarnState
 }
 
 // supMsg is what the engine asks of a supervisor.
@@ -158,6 +160,7 @@ func (s *supervisor) run() {
 		}
 		close(quit)
 		s.drainPumps()
+		s.closeLogs()
 		s.record(Event{Kind: Released})
 		if err := s.dir.Close(); err != nil {
 			s.record(Event{Kind: Warning, Err: err})
@@ -175,6 +178,7 @@ func (s *supervisor) run() {
 		s.stopLeftovers(old, s.leftover)
 	}
 	s.leftover = nil
+	s.openLogs()
 	s.writeApplied()
 	if s.want == statusfs.WantUp {
 		s.start() // writes the status, whatever happens
@@ -225,6 +229,7 @@ func (s *supervisor) handleMsg(m supMsg) {
 	switch m.kind {
 	case msgUpdate:
 		s.mod = m.mod
+		s.setLogOptions()
 		s.writeApplied()
 	case msgReplace:
 		s.next = &m.mod
@@ -261,6 +266,7 @@ func (s *supervisor) adoptNext() {
 		return
 	}
 	s.mod, s.next = *s.next, nil
+	s.setLogOptions()
 	s.writeApplied()
 	s.want = statusfs.WantDown
 	if s.mod.Autostart {

@@ -1,0 +1,80 @@
+package engine
+
+import (
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"svman/logmux"
+	"svman/manifest"
+)
+
+// The module's output files in its status directory: the names the legacy tool's
+// variants use.
+var logNames = [2]string{"__stdout", "__stderr"}
+
+// logWarnEvery bounds how often a failing log file (a full disk) is reported.
+const logWarnEvery = time.Minute
+
+func fileOptions(l manifest.Log) logmux.FileOptions {
+	return logmux.FileOptions{Timestamps: l.Timestamps, MaxSize: l.MaxSize, Keep: l.Keep}
+}
+
+// openLogs opens the module's two log files for the life of its supervision.
+func (s *supervisor) openLogs() {
+	for i, name := range logNames {
+		f, err := logmux.OpenFile(filepath.Join(s.dir.Path(), name), fileOptions(s.mod.Log))
+		if err != nil {
+			s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot open the log file: %w: the output is shown but not kept", err)})
+			continue
+		}
+		s.files[i] = f
+	}
+}
+
+// closeLogs closes the log files once no pump writes to them any more.
+func (s *supervisor) closeLogs() {
+	for i, f := range s.files {
+		if f != nil {
+			s.fileFlushed(f, f.Close())
+			s.files[i] = nil
+		}
+	}
+}
+
+// setLogOptions applies a reloaded log block from the next line on.
+func (s *supervisor) setLogOptions() {
+	for _, f := range s.files {
+		if f != nil {
+			f.SetOptions(fileOptions(s.mod.Log))
+		}
+	}
+}
+
+// fileFlushed reports a log file's failure (a full disk, say), at most once a
+// minute: supervision goes on, and the console still shows the lines. Pumps call
+// it from their own goroutines.
+func (s *supervisor) fileFlushed(f *logmux.File, err error) {
+	if err == nil {
+		err = f.Err()
+	}
+	if err == nil {
+		return
+	}
+	s.logWarn.Lock()
+	due := time.Since(s.logWarnedAt) >= logWarnEvery
+	if due {
+		s.logWarnedAt = time.Now()
+	}
+	s.logWarn.Unlock()
+	if due {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("log file: %w (reported once a minute)", err)})
+	}
+}
+
+// logWarnState is the rate limit of fileFlushed, shared by the module's pumps.
+type logWarnState struct {
+	logWarn     sync.Mutex
+	logWarnedAt time.Time
+}

@@ -1,0 +1,119 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"svman/logmux"
+	"svman/manifest"
+)
+
+const linesPerModule = 250000
+
+// lineWriters are 4 modules that each write linesPerModule numbered lines as fast
+// as they can, into log files with timestamps.
+func lineWriters(h *harness) []manifest.Module {
+	var mods []manifest.Module
+	for i := range 4 {
+		m := h.module(fmt.Sprintf("w%d", i), "lines", map[string]string{"LINES": strconv.Itoa(linesPerModule)})
+		m.Restart.Policy = manifest.RestartNever
+		m.Log = manifest.Log{Timestamps: true, MaxSize: 50_000_000, Keep: 10}
+		mods = append(mods, m)
+	}
+	return mods
+}
+
+// checkLogFile reads a module's __stdout and checks that it holds every line once,
+// in order, each with its timestamp.
+func checkLogFile(t *testing.T, dir string) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "__stdout"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	want := 0
+	for sc.Scan() {
+		stamp, text, _ := bytes.Cut(sc.Bytes(), []byte(" ")) // "Z" or "+01:00": the length varies
+		if _, err := time.Parse(logmux.TimestampLayout, string(stamp)); err != nil {
+			t.Fatalf("%s: line without a timestamp: %q", dir, sc.Bytes())
+		}
+		if got := string(text); got != strconv.Itoa(want) {
+			t.Fatalf("%s: line %d is %q", dir, want, got)
+		}
+		want++
+	}
+	if want != linesPerModule {
+		t.Fatalf("%s: %d lines in the file, want %d", dir, want, linesPerModule)
+	}
+}
+
+var consoleLine = regexp.MustCompile(`^(w\d) +\| (\d+|\[svman: \d+ lines not shown, see svman logs w\d\])$|^svman +\| `)
+
+// Every line of 4 fast writers reaches the files exactly once and in order; the
+// console, drained as it goes, shows whole lines only.
+func TestLogFilesGetEveryLine(t *testing.T) {
+	pr, pw := io.Pipe()
+	console := logmux.NewConsole(pw, logmux.Options{Buffer: 4096})
+	consoleDone := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if !consoleLine.Match(sc.Bytes()) {
+				consoleDone <- fmt.Errorf("console line not whole: %q", sc.Text())
+				io.Copy(io.Discard, pr)
+				return
+			}
+		}
+		consoleDone <- nil
+	}()
+	h := newHarness(t, func(c *Config) { c.Output = console })
+	mods := lineWriters(h)
+	h.apply(mods...)
+	for _, m := range mods {
+		waitFor(t, m.Name+" done", func() bool { return h.ev.count(m.Name, Exited) == 1 })
+	}
+	h.shutdown()
+	console.Close()
+	pw.Close()
+	if err := <-consoleDone; err != nil {
+		t.Error(err)
+	}
+	for _, m := range mods {
+		checkLogFile(t, filepath.Join(h.status, m.Name))
+	}
+}
+
+// A console nobody reads slows no module: the writers finish, the files have every
+// line, and when the console drains it says how many lines it did not show.
+func TestBlockedConsoleSlowsNoModule(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	console := logmux.NewConsole(w, logmux.Options{Buffer: 1024})
+	h := newHarness(t, func(c *Config) { c.Output = console })
+	mods := lineWriters(h)
+	h.apply(mods...)
+	for _, m := range mods {
+		waitFor(t, m.Name+" done while the console is blocked", func() bool { return h.ev.count(m.Name, Exited) == 1 })
+	}
+	h.shutdown()
+	go func() { console.Close(); w.Close() }()
+	out, _ := io.ReadAll(r)
+	if !bytes.Contains(out, []byte("lines not shown, see svman logs w")) {
+		t.Errorf("no drop notice on the console")
+	}
+	for _, m := range mods {
+		checkLogFile(t, filepath.Join(h.status, m.Name))
+	}
+}
