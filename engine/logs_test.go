@@ -117,3 +117,36 @@ func TestBlockedConsoleSlowsNoModule(t *testing.T) {
 		checkLogFile(t, filepath.Join(h.status, m.Name))
 	}
 }
+
+// Rotation under load: the rotated files and the current one together hold every
+// line exactly once, in order; keep is honoured.
+func TestRotationUnderLoad(t *testing.T) {
+	h := newHarness(t)
+	mods := lineWriters(h)[:2]
+	mods[0].Log.MaxSize, mods[0].Log.Keep = 100_000, 1000 // keeps them all
+	mods[1].Log.MaxSize, mods[1].Log.Keep = 100_000, 2
+	h.apply(mods...)
+	for _, m := range mods {
+		waitFor(t, m.Name+" done", func() bool { return h.ev.count(m.Name, Exited) == 1 })
+	}
+	h.shutdown()
+
+	dir := filepath.Join(h.status, mods[0].Name)
+	rotated, err := logmux.RotatedFiles(filepath.Join(dir, "__stdout"))
+	if err != nil || len(rotated) < 10 {
+		t.Fatalf("%d rotated files (%v), want many", len(rotated), err)
+	}
+	var all bytes.Buffer
+	for _, f := range append(rotated, filepath.Join(dir, "__stdout")) {
+		b, _ := os.ReadFile(f)
+		all.Write(b)
+	}
+	joined := filepath.Join(t.TempDir(), "__stdout")
+	os.WriteFile(joined, all.Bytes(), 0o644)
+	checkLogFile(t, filepath.Dir(joined))
+
+	kept, _ := logmux.RotatedFiles(filepath.Join(h.status, mods[1].Name, "__stdout"))
+	if len(kept) != 2 {
+		t.Errorf("%d rotated files kept, want 2: %v", len(kept), kept)
+	}
+}
