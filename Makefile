@@ -46,6 +46,7 @@ test-soak:
 # Speed and memory, measured by benchmarks (never by timed tests).
 bench:
 	$(GO) test -run '^$$' -bench ReloadLatency -benchtime 50x ./cmd/svman
+	$(GO) test -run '^$$' -bench LogThroughput -benchtime 5x ./engine
 	$(GO) test -run '^$$' -bench . ./logmux
 
 install: build
