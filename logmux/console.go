@@ -199,7 +199,7 @@ func (c *Console) LineAt(t time.Time, name string, s Stream, line []byte) {
 	line = bytes.TrimSuffix(line, []byte{'\r'})
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.flush(c.appendLine(c.buf[:0], c.lookup(name), s, line, t))
+	c.flush(c.appendEntry(c.buf[:0], c.lookup(name), s, line, false, t))
 }
 
 // Systemf writes a line from svman itself under SystemName. A message containing newlines
