@@ -1,0 +1,80 @@
+// Package logfiles reads the log files svman writes for each module, the way
+// `svman logs` shows them: merged in time order, the last lines, those since a
+// time, and then, while following, the new lines as they come.
+//
+// A module's status directory holds one file per stream, __stdout and __stderr.
+// Every line is
+//
+//	2026-11-24T15:04:05.123+01:00 text
+//
+// (TimestampLayout, one space, then the text: arbitrary bytes, of any length), or
+// just the text when the module has timestamps switched off. A line without a
+// timestamp gets the time of the previous line of its file, or the file's mtime
+// for the first one.
+//
+// When a file passes its maximum size it is renamed to
+// __stdout.2006-01-02T15-04-05.000 (with "-1", "-2"... if that name existed) and a
+// new __stdout is started; the oldest rotated files are deleted. The rotated files,
+// oldest first, and then the current one hold a stream's log in order.
+//
+// Nothing here loads a whole file: a stream is read line by line, the last N lines
+// are found by reading the files backwards, and only one line per stream is held
+// while merging.
+package logfiles
+
+import (
+	"time"
+
+	"svman/logmux"
+)
+
+// TimestampLayout is the time at the start of a line, followed by one space. In
+// UTC it ends in "Z" rather than "+00:00"; both are understood.
+const TimestampLayout = logmux.TimestampLayout
+
+// rotatedLayout is the time in a rotated file's name: local time, no offset.
+const rotatedLayout = "2006-01-02T15-04-05.000"
+
+// The names of a module's current log files in its status directory.
+const (
+	StdoutFile = "__stdout"
+	StderrFile = "__stderr"
+)
+
+// Source is one module whose logs are read: its name and its status directory.
+type Source struct {
+	Module string
+	Dir    string
+}
+
+// Line is one line of a module's log.
+type Line struct {
+	Time   time.Time
+	Module string
+	Stream logmux.Stream // logmux.Stdout or logmux.Stderr
+	// Text is the line without timestamp and newline, exactly as written. It is only
+	// valid during the call that receives it.
+	Text []byte
+}
+
+// Options says which lines Read gives.
+type Options struct {
+	// Since skips the lines older than this time; zero: no limit.
+	Since time.Time
+	// Tail > 0 gives only the last Tail lines (of the merged output) of what the
+	// files hold when Read starts; Tail < 0 gives none of them (with Follow: only
+	// the new lines); 0 gives them all.
+	Tail int
+	// Follow, after what exists, waits for new lines and gives them as they come,
+	// until the context is done: through rotations, restarts, and status
+	// directories or files that do not exist yet.
+	Follow bool
+}
+
+// fileName returns the name of a stream's current file.
+func fileName(s logmux.Stream) string {
+	if s == logmux.Stderr {
+		return StderrFile
+	}
+	return StdoutFile
+}
