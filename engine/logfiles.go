@@ -6,13 +6,14 @@ import (
 	"sync"
 	"time"
 
+	"svman/logfiles"
 	"svman/logmux"
 	"svman/manifest"
 )
 
 // The module's output files in its status directory: the names the legacy tool's
-// variants use.
-var logNames = [2]string{"__stdout", "__stderr"}
+// variants use, which `svman logs` reads.
+var logNames = [2]string{logfiles.StdoutFile, logfiles.StderrFile}
 
 // logWarnEvery bounds how often a failing log file (a full disk) is reported.
 const logWarnEvery = time.Minute
