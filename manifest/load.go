@@ -25,7 +25,13 @@ import (
 // given. That covers an unreadable, missing or oversized file as well as syntax
 // and validation errors. Syntax errors alone are reported without going on to
 // validation, since a half-parsed file would only add misleading errors.
+//
+// A Procfile (IsProcfile) is loaded as one, with the .env beside it, so that every
+// command that reads a manifest, reloads included, takes a Procfile as well.
 func Load(path string) (*Manifest, error) {
+	if IsProcfile(path) {
+		return LoadProcfile(path)
+	}
 	src, diag := readManifest(path)
 	if diag != nil {
 		return nil, &DiagError{Diags: hcl.Diagnostics{diag}}
