@@ -17,7 +17,8 @@ func manifestFlag(fs *flag.FlagSet) *string {
 }
 
 // loadManifest loads path, printing its diagnostics (file:line:col, the source line
-// and what to do) to w when it is not valid.
+// and what to do) to w when it is not valid. A Procfile ("Procfile" or
+// "Procfile.*") is read as one, with the .env beside it.
 func loadManifest(path string, w io.Writer, color bool) (*manifest.Manifest, bool) {
 	m, err := manifest.Load(path)
 	if err != nil {

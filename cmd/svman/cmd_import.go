@@ -1,0 +1,334 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
+
+	"svman/legacy"
+	"svman/manifest"
+)
+
+var importCommand = &command{
+	name:    "import",
+	usage:   "import [--module NAME=COMMAND]... [-o FILE] SOURCE",
+	summary: "turn a legacy supervise.conf or a Procfile into a supervise.hcl",
+	help: `Prints (or writes to -o FILE) a supervise.hcl equivalent to SOURCE.
+
+SOURCE is a legacy supervise.conf, or a Procfile (named "Procfile" or "Procfile.*").
+
+supervise.conf: [global] becomes the defaults block's alarm settings, with a restart
+block that keeps the legacy pace (at most one start a second, no backoff). The conf
+holds no commands: give each module's with --module NAME=COMMAND, the command of
+its start script (supervise -f "COMMAND"); it is split on blanks, without a shell,
+as supervise -f does. A module whose section stands before [global] gets
+inherit_defaults = false and only its own settings, as the legacy tool reads it.
+Sections without a --module are reported and written as commented-out blocks.
+alarm_gsm numbers become an alarm exec placeholder, ./notify-sms NUMBER...: point
+it at a script that sends the SMS.
+
+Procfile: each "name: command" line becomes a module whose command runs through
+/bin/sh -c, as foreman runs it; a .env file beside it becomes each module's env.
+
+Lines that cannot be read are reported on stderr with their line numbers; the
+rest is converted. Exits 0 when the manifest was written, 1 when SOURCE cannot be
+read, 2 on a usage error.`,
+}
+
+func init() { importCommand.run = runImport }
+
+// moduleArg is one --module NAME=COMMAND.
+type moduleArg struct {
+	name string
+	argv []string
+}
+
+type moduleFlags []moduleArg
+
+func (m *moduleFlags) String() string { return "" }
+
+func (m *moduleFlags) Set(v string) error {
+	name, command, ok := strings.Cut(v, "=")
+	name = strings.TrimSpace(name)
+	argv := strings.Fields(command)
+	switch {
+	case !ok:
+		return fmt.Errorf("want NAME=COMMAND, such as appui=\"./bin/appui -c conf\"")
+	case !validModuleName(name):
+		return fmt.Errorf("%q is not a module name: use letters, digits, \"_\", \".\" and \"-\"", name)
+	case len(argv) == 0:
+		return fmt.Errorf("module %q has an empty command", name)
+	case slices.ContainsFunc(*m, func(a moduleArg) bool { return a.name == name }):
+		return fmt.Errorf("module %q is given twice", name)
+	}
+	*m = append(*m, moduleArg{name: name, argv: argv})
+	return nil
+}
+
+// validModuleName is the manifest's rule for module names: [A-Za-z0-9_.-]+, not . or ..
+func validModuleName(s string) bool {
+	if s == "" || s == "." || s == ".." {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(importCommand, stderr)
+	var mods moduleFlags
+	fs.Var(&mods, "module", "a module of the conf and its command, `NAME=COMMAND` (repeatable)")
+	out := fs.String("o", "", "write the manifest to `FILE` instead of standard output")
+	// Flags may come after SOURCE too.
+	var sources []string
+	for rest := args; ; {
+		if ok, code := parseFlags(fs, rest); !ok {
+			return code
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			break
+		}
+		if n := len(rest) - len(left); n > 0 && rest[n-1] == "--" {
+			sources = append(sources, left...)
+			break
+		}
+		sources, rest = append(sources, left[0]), left[1:]
+	}
+	if len(sources) != 1 {
+		fmt.Fprintf(stderr, "svman import: want one SOURCE (a supervise.conf or a Procfile), got %d\nUsage: svman %s\n", len(sources), importCommand.usage)
+		return exitUsage
+	}
+	source := sources[0]
+
+	var text []byte
+	if manifest.IsProcfile(source) {
+		if len(mods) > 0 {
+			fmt.Fprintf(stderr, "svman import: --module is for a supervise.conf; a Procfile names its commands itself\n")
+			return exitUsage
+		}
+		pf, err := manifest.ReadProcfile(source)
+		if err != nil {
+			printLoadError(stderr, err, false)
+		}
+		if pf == nil {
+			return exitFailure
+		}
+		text = procfileManifest(pf)
+	} else {
+		conf, problems, err := legacy.LoadConf(source)
+		if err != nil {
+			fmt.Fprintf(stderr, "svman import: %v\n", err)
+			return exitFailure
+		}
+		for _, p := range problems {
+			fmt.Fprintf(stderr, "%s:%d: %s\n", source, p.Line, p.Reason)
+		}
+		text = confManifest(conf, source, mods, stderr)
+	}
+	if err := checkGenerated(text); err != nil {
+		fmt.Fprintf(stderr, "svman import: the manifest made from %s does not load, which is a bug in svman import:\n", source)
+		printLoadError(stderr, err, false)
+		return exitFailure
+	}
+	if *out == "" {
+		if _, err := stdout.Write(text); err != nil {
+			return exitFailure
+		}
+		return exitOK
+	}
+	if err := os.WriteFile(*out, text, 0o644); err != nil {
+		fmt.Fprintf(stderr, "svman import: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// checkGenerated loads text as svman check would, from a scratch directory.
+func checkGenerated(text []byte) error {
+	dir, err := os.MkdirTemp("", "svman-import-")
+	if err != nil {
+		return nil // no scratch space: skip the check rather than fail the import
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "supervise.hcl")
+	if err := os.WriteFile(path, text, 0o600); err != nil {
+		return nil
+	}
+	_, err = manifest.Load(path)
+	return err
+}
+
+func procfileManifest(pf *manifest.Procfile) []byte {
+	f := hclwrite.NewEmptyFile()
+	body := f.Body()
+	from := pf.Path
+	if pf.EnvPath != "" {
+		from += " and " + pf.EnvPath
+	}
+	appendComment(body, "Made by svman import from "+from+".",
+		"Each command runs through /bin/sh -c, as foreman runs it.")
+	body.AppendNewline()
+	pf.AppendModules(body)
+	return hclwrite.Format(f.Bytes())
+}
+
+// smsProgram is the placeholder alarm exec that stands for the legacy SMS gateway.
+const smsProgram = "./notify-sms"
+
+// confManifest converts conf; it reports on w the sections it cannot convert.
+func confManifest(conf *legacy.Conf, source string, mods []moduleArg, w io.Writer) []byte {
+	f := hclwrite.NewEmptyFile()
+	body := f.Body()
+	appendComment(body,
+		"Made by svman import from "+source+".",
+		"The legacy supervise starts a module at most once a second, with no backoff:",
+		"the restart blocks keep that pace.")
+	body.AppendNewline()
+
+	// base is what a module without a section gets: [global] on the defaults.
+	// "" cannot be a section name.
+	base := conf.Policy("")
+	cv := &confConverter{w: w, reported: map[string]bool{}}
+	defaults := body.AppendNewBlock("defaults", nil).Body()
+	appendLegacyRestart(defaults)
+	cv.appendAlarm(defaults, base, nil)
+
+	given := map[string]bool{}
+	for _, m := range mods {
+		given[m.name] = true
+		body.AppendNewline()
+		cv.appendModule(body, conf, base, m.name, m.argv)
+	}
+	for _, name := range conf.Sections() {
+		if name == legacy.GlobalSection || given[name] {
+			continue
+		}
+		fmt.Fprintf(w, "%s:%d: section [%s] has no --module %s=COMMAND (the conf holds no commands): written commented out\n",
+			source, conf.SectionLine(name), name, name)
+		scratch := hclwrite.NewEmptyFile()
+		cv.appendModule(scratch.Body(), conf, base, name, []string{"./" + name})
+		body.AppendNewline()
+		lines := []string{"Section [" + name + "] of " + source + ": uncomment and set its command."}
+		for _, l := range strings.Split(strings.TrimRight(string(hclwrite.Format(scratch.Bytes())), "\n"), "\n") {
+			lines = append(lines, strings.TrimRight(l, " "))
+		}
+		appendComment(body, lines...)
+	}
+	return hclwrite.Format(f.Bytes())
+}
+
+type confConverter struct {
+	w        io.Writer
+	reported map[string]bool // invalid addresses already reported
+}
+
+func (cv *confConverter) appendModule(body *hclwrite.Body, conf *legacy.Conf, base legacy.Policy, name string, argv []string) {
+	b := body.AppendNewBlock("module", []string{name}).Body()
+	b.SetAttributeValue("command", stringList(argv))
+	p := conf.Policy(name)
+	if conf.BeforeGlobal(name) {
+		appendComment(b, "["+name+"] stands before [global] in the conf: it reads only its own settings.")
+		b.SetAttributeValue("inherit_defaults", cty.False)
+		appendLegacyRestart(b)
+		cv.appendAlarm(b, p, nil)
+		return
+	}
+	cv.appendAlarm(b, p, &base)
+}
+
+func appendLegacyRestart(body *hclwrite.Body) {
+	r := body.AppendNewBlock("restart", nil).Body()
+	r.SetAttributeValue("policy", cty.StringVal("always"))
+	r.SetAttributeValue("delay", cty.StringVal("1s"))
+	r.SetAttributeValue("max_delay", cty.StringVal("1s"))
+}
+
+// appendAlarm writes p as an alarm block: every field, or with base only those
+// that differ from it (and no block at all when none does).
+func (cv *confConverter) appendAlarm(body *hclwrite.Body, p legacy.Policy, base *legacy.Policy) {
+	mailList, dropped := cv.mailable(p.Mail)
+	var baseMail, baseGSM []string
+	if base != nil {
+		baseMail, _ = cv.mailable(base.Mail)
+		baseGSM = base.GSM
+	}
+	differs := func(same bool) bool { return base == nil || !same }
+	var a *hclwrite.Body
+	block := func() *hclwrite.Body {
+		if a == nil {
+			a = body.AppendNewBlock("alarm", nil).Body()
+		}
+		return a
+	}
+	if differs(base != nil && p.AlarmInterval == base.AlarmInterval) {
+		block().SetAttributeValue("interval", cty.StringVal(fmt.Sprintf("%ds", p.AlarmInterval/time.Second)))
+	}
+	if differs(base != nil && p.MaxTries == base.MaxTries) {
+		block().SetAttributeValue("max_tries", cty.NumberIntVal(int64(p.MaxTries)))
+	}
+	if differs(base != nil && p.MaxTriesIfCoredumped == base.MaxTriesIfCoredumped) {
+		block().SetAttributeValue("max_tries_if_coredumped", cty.NumberIntVal(int64(p.MaxTriesIfCoredumped)))
+	}
+	if len(mailList) > 0 && differs(slices.Equal(mailList, baseMail)) {
+		block().SetAttributeValue("mail", stringList(mailList))
+	}
+	if len(dropped) > 0 && differs(base != nil && slices.Equal(p.Mail, base.Mail)) {
+		appendComment(block(), "Left out of mail, not addresses svman can send to: "+strings.Join(dropped, " "))
+	}
+	if len(p.GSM) > 0 && differs(slices.Equal(p.GSM, baseGSM)) {
+		appendComment(block(),
+			"alarm_gsm: point exec at the script that sends an SMS through your gateway to",
+			"each number given; it finds the alarm in SVMAN_MESSAGE (and SVMAN_MODULE, ...).")
+		block().SetAttributeValue("exec", stringList(append([]string{smsProgram}, p.GSM...)))
+	}
+}
+
+// mailable splits addresses into those svman can mail and the others, which it
+// reports once each.
+func (cv *confConverter) mailable(addrs []string) (ok, dropped []string) {
+	for _, a := range addrs {
+		if _, err := mail.ParseAddress(a); err == nil {
+			ok = append(ok, a)
+			continue
+		}
+		dropped = append(dropped, a)
+		if !cv.reported[a] {
+			cv.reported[a] = true
+			fmt.Fprintf(cv.w, "svman import: alarm_mail %q is not an address svman can send to: left out\n", a)
+		}
+	}
+	return ok, dropped
+}
+
+func stringList(l []string) cty.Value {
+	vals := make([]cty.Value, len(l))
+	for i, s := range l {
+		vals[i] = cty.StringVal(s)
+	}
+	return cty.ListVal(vals)
+}
+
+// appendComment writes lines as "# " comments into body.
+func appendComment(body *hclwrite.Body, lines ...string) {
+	var b bytes.Buffer
+	for _, l := range lines {
+		b.WriteString(strings.TrimRight("# "+l, " ") + "\n")
+	}
+	body.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: b.Bytes()}})
+}
