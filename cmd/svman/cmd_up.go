@@ -62,38 +62,6 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	console := logmux.NewConsole(stdout, opts)
 	defer console.Close() // last: everything else may still print
-	// Orphans of modules (daemons that detach) are re-parented to svman, so they are
-	// reaped and no zombie is left behind.
-	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-		console.Systemf("cannot become a child subreaper (%v): detached grandchildren will be reaped by init", err)
-	}
-	reaper := engine.NewReaper()
-	defer reaper.Close()
-
-	// The engine is created below; deliveries that fail report to it.
-	var e *engine.Engine
-	alarms := alarm.NewSender(alarm.Config{
-		SMTP:   alarmSMTP(m.SMTP),
-		Run:    reaper.Run,
-		Failed: func(module, channel string, err error) { e.ReportAlarmFailure(module, channel, err) },
-	})
-	defer alarms.Close() // before the reaper's Close: hooks run through the reaper
-
-	reloads := make(chan struct{}, 1)
-	e = engine.New(engine.Config{
-		Reaper: reaper,
-		Output: console,
-		Alarms: alarms,
-		Events: func(ev engine.Event) {
-			console.Systemf("%s", ev)
-			if ev.Kind == engine.Reload {
-				select {
-				case reloads <- struct{}{}:
-				default: // one is pending already
-				}
-			}
-		},
-	})
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
@@ -108,18 +76,11 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		edits = w.C
 	}
 
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	stopped := make(chan struct{})
-	go func() {
-		e.Run(runCtx)
-		close(stopped)
-	}()
-
+	sv := startSupervision(ctx, m, console, nil)
+	defer sv.close()
+	e, alarms := sv.engine, sv.alarms
 	if _, err := e.Apply(m); err != nil {
 		fmt.Fprintf(stderr, "svman up: %v\n", err)
-		stop()
-		<-stopped
 		return exitFailure
 	}
 	// Start-up garbage (the parsed manifest, the first forks' stacks) is the largest
@@ -141,20 +102,86 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			case !interrupted:
 				interrupted = true
 				console.Systemf("%s: stopping every module (interrupt again to kill them at once)", signalName(sig))
-				stop()
+				sv.stop()
 			default:
 				console.Systemf("%s again: killing every module", signalName(sig))
 				e.Kill()
 			}
-		case <-reloads:
+		case <-sv.reloads:
 			m = reload(e, m, console, alarms, true)
 		case <-ctx.Done():
-			stop()
-		case <-stopped:
+			sv.stop()
+		case <-sv.stopped:
 			console.Systemf("every module is down; bye")
 			return exitOK
 		}
 	}
+}
+
+// supervision is the machinery `svman up` and `svman supervise` share: the
+// reaper, the alarm sender and the engine, running and reporting to a console.
+type supervision struct {
+	engine  *engine.Engine
+	reaper  *engine.Reaper
+	alarms  *alarm.Sender
+	reloads chan struct{} // an `r` was written to a control FIFO
+	stopped chan struct{} // closed once the engine's Run has returned
+	stop    context.CancelFunc
+}
+
+// startSupervision makes svman a child subreaper and starts an engine for m's
+// modules; nothing runs until the caller's first Apply. Every event is printed on
+// the console, then handed to also (if set), which must not block. Close it once
+// done (after the console's last use but before console.Close).
+func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux.Console, also func(engine.Event)) *supervision {
+	// Orphans of modules (daemons that detach) are re-parented to svman, so they are
+	// reaped and no zombie is left behind.
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		console.Systemf("cannot become a child subreaper (%v): detached grandchildren will be reaped by init", err)
+	}
+	sv := &supervision{reaper: engine.NewReaper(), reloads: make(chan struct{}, 1), stopped: make(chan struct{})}
+	// The engine is created below; deliveries that fail report to it.
+	var e *engine.Engine
+	sv.alarms = alarm.NewSender(alarm.Config{
+		SMTP:   alarmSMTP(m.SMTP),
+		Run:    sv.reaper.Run,
+		Failed: func(module, channel string, err error) { e.ReportAlarmFailure(module, channel, err) },
+	})
+	e = engine.New(engine.Config{
+		Reaper: sv.reaper,
+		Output: console,
+		Alarms: sv.alarms,
+		Events: func(ev engine.Event) {
+			console.Systemf("%s", ev)
+			if ev.Kind == engine.Reload {
+				select {
+				case sv.reloads <- struct{}{}:
+				default: // one is pending already
+				}
+			}
+			if also != nil {
+				also(ev)
+			}
+		},
+	})
+	sv.engine = e
+	runCtx, stop := context.WithCancel(ctx)
+	sv.stop = stop
+	go func() {
+		e.Run(runCtx)
+		close(sv.stopped)
+	}()
+	return sv
+}
+
+// close stops the engine (every module it still supervises), waits for it, and
+// then closes the alarm sender and the reaper, in that order: hooks run through
+// the reaper.
+func (sv *supervision) close() {
+	sv.stop()
+	<-sv.stopped
+	sv.alarms.Close()
+	sv.reaper.Close()
 }
 
 // reloadQuiet is how long the manifest's directory must be still after an edit

@@ -29,7 +29,7 @@ type command struct {
 }
 
 func commands() []*command {
-	return []*command{upCommand, statusCommand, logsCommand, ctlCommand, reloadCommand, diffCommand, checkCommand, versionCommand, helpCommand}
+	return []*command{upCommand, statusCommand, logsCommand, ctlCommand, reloadCommand, diffCommand, checkCommand, importCommand, superviseCommand, versionCommand, helpCommand}
 }
 
 func findCommand(name string) *command {

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
 
 	"svman/engine"
 )
@@ -12,6 +13,9 @@ import (
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == engine.WrapperArg {
 		os.Exit(engine.WrapperMain(os.Args[2:])) // becomes a module's program
+	}
+	if filepath.Base(os.Args[0]) == superviseName { // ln -s svman supervise
+		os.Exit(runSupervise(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"testing"
@@ -25,6 +26,9 @@ func TestMain(m *testing.M) {
 	role := os.Getenv(roleEnv)
 	if role == "" {
 		os.Exit(m.Run())
+	}
+	if role == "svman" && filepath.Base(os.Args[0]) == superviseName { // as main does
+		os.Exit(runSupervise(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
 	if role == "svman" {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))

@@ -1,0 +1,402 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"svman/engine"
+	"svman/statusfs"
+)
+
+// legacyWorld is a temporary directory with the test binary installed as
+// ./supervise (a symlink, as `ln -s svman supervise` does) and on PATH, where the
+// legacy scripts run as written. Every supervisor started in it is stopped, and
+// its module with it, when the test ends.
+type legacyWorld struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+func newLegacyWorld(t *testing.T) *legacyWorld {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &legacyWorld{t: t, dir: t.TempDir()}
+	if err := os.Symlink(exe, filepath.Join(w.dir, superviseName)); err != nil {
+		t.Fatal(err)
+	}
+	w.env = append(os.Environ(), roleEnv+"=svman", "NO_COLOR=1", "PATH="+w.dir+":"+os.Getenv("PATH"))
+	t.Cleanup(w.stopAll)
+	return w
+}
+
+// sh runs script with /bin/sh in the world's directory and returns its exit
+// code, stdout and stderr.
+func (w *legacyWorld) sh(script string) (int, string, string) {
+	w.t.Helper()
+	cmd := exec.Command("/bin/sh", "-c", script)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// WaitDelay: a detached supervisor holding our pipes would hang Wait; it must not.
+	cmd.WaitDelay = deadline
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		w.t.Fatalf("%s: %v", script, err)
+	}
+	return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
+}
+
+// mustSh runs script and fails the test unless it exits 0; it returns stdout.
+func (w *legacyWorld) mustSh(script string) string {
+	w.t.Helper()
+	code, out, errOut := w.sh(script)
+	if code != 0 {
+		w.t.Fatalf("%s: exit %d\nstdout: %s\nstderr: %s", script, code, out, errOut)
+	}
+	return out
+}
+
+// shPID runs a script that prints a pid, and waits until it prints a live one
+// other than not.
+func (w *legacyWorld) shPID(script string, not int) int {
+	w.t.Helper()
+	var pid int
+	waitFor(w.t, fmt.Sprintf("%q to give a live pid other than %d", script, not), func() bool {
+		_, out, _ := w.sh(script)
+		pid, _ = strconv.Atoi(strings.TrimSpace(out))
+		return pid > 0 && pid != not && pidAlive(pid)
+	})
+	return pid
+}
+
+// supervisor returns the pid of the process holding the status directory's lock.
+func (w *legacyWorld) supervisor(rel string) (int, bool) {
+	return statusfs.LockHolder(filepath.Join(w.dir, rel))
+}
+
+// waitGone waits until pid has exited.
+func (w *legacyWorld) waitGone(what string, pid int) {
+	w.t.Helper()
+	waitFor(w.t, what+" (pid "+strconv.Itoa(pid)+") to exit", func() bool { return !pidAlive(pid) })
+}
+
+// stopAll ends every supervisor that still holds a status directory of the
+// world (TERM stops its module too), and kills any module left behind.
+func (w *legacyWorld) stopAll() {
+	dirs, _ := filepath.Glob(filepath.Join(w.dir, "*", "*"))
+	for _, d := range dirs {
+		if pid, ok := statusfs.LockHolder(d); ok {
+			syscall.Kill(pid, syscall.SIGTERM)
+			end := time.Now().Add(deadline)
+			for pidAlive(pid) && time.Now().Before(end) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if pidAlive(pid) {
+				w.t.Errorf("supervisor %d of %s did not exit on SIGTERM: killed", pid, d)
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+		if st, err := statusfs.ReadStatus(d); err == nil && st.PID > 0 && pidAlive(st.PID) {
+			w.t.Errorf("module pid %d of %s outlived its supervisor: killed", st.PID, d)
+			syscall.Kill(st.PID, syscall.SIGKILL)
+		}
+	}
+}
+
+// cmdline is /proc/PID/cmdline as words.
+func cmdline(t *testing.T, pid int) []string {
+	t.Helper()
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
+}
+
+// The usage examples of the legacy notes, run as written: start detached, read the
+// pid from status with od, find the supervisor as its parent, restart with k, stop
+// with d, end with x. A second supervise on the same directory fails with 111.
+func TestSuperviseLegacyExamples(t *testing.T) {
+	w := newLegacyWorld(t)
+	const start = `CMD="sleep 100000"; mkdir -p ./status/app; ./supervise -p ./status/app -f "$CMD"`
+	w.mustSh(start) // returns at once: the supervisor detached
+
+	const readPID = `od -d --skip-bytes=16 ./status/app/status | awk '{print $2}'`
+	pid := w.shPID(readPID, 0)
+	svPID, _ := strconv.Atoi(strings.TrimSpace(w.mustSh(`pid=$(` + readPID + `); grep PPid /proc/$pid/status | awk '{print $2}'`)))
+	if holder, ok := w.supervisor("status/app"); !ok || holder != svPID {
+		t.Fatalf("lock held by %d (%v), want the module's parent %d", holder, ok, svPID)
+	}
+	exe, _ := os.Executable()
+	if got, err := os.Readlink("/proc/" + strconv.Itoa(svPID) + "/exe"); err != nil || got != exe {
+		t.Fatalf("supervisor %d runs %q (%v), want %s", svPID, got, err, exe)
+	}
+	if got, want := cmdline(t, svPID), []string{"./supervise", "-p", "./status/app", "-f", "sleep 100000"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ps shows the supervisor as %q, want the command line as typed %q", got, want)
+	}
+	if got, want := cmdline(t, pid), []string{"sleep", "100000"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("module runs %q, want %q", got, want)
+	}
+	if sid, _ := unix.Getsid(svPID); sid != svPID {
+		t.Errorf("supervisor %d is in session %d, want its own (daemon(1,0))", svPID, sid)
+	}
+
+	code, out, errOut := w.runIn("status", "--status-dir", filepath.Join(w.dir, "status"))
+	if code != 0 || !regexp.MustCompile(`(?m)^app\s+up\s+up\s+`+strconv.Itoa(pid)+`\s`).MatchString(out) {
+		t.Errorf("svman status = %d, want app up with pid %d:\n%s%s", code, pid, out, errOut)
+	}
+
+	// A second supervisor is refused where the caller sees it; the first goes on.
+	code, _, errOut = w.sh(start)
+	if code != exitLegacyLocked || !strings.Contains(errOut, "Unable to acquier ./status/app/lock") {
+		t.Errorf("second supervise = %d %q, want 111 and the legacy message", code, errOut)
+	}
+	if !pidAlive(svPID) || !pidAlive(pid) {
+		t.Fatalf("the second supervise disturbed the first (supervisor alive %v, module alive %v)", pidAlive(svPID), pidAlive(pid))
+	}
+
+	w.mustSh(`echo k > ./status/app/control`)
+	pid2 := w.shPID(readPID, pid)
+	if ppid := w.shPID(`grep PPid /proc/`+strconv.Itoa(pid2)+`/status | awk '{print $2}'`, 0); ppid != svPID {
+		t.Errorf("the restarted module's parent is %d, want the supervisor %d", ppid, svPID)
+	}
+
+	w.mustSh(`echo d > ./status/app/control`)
+	w.waitGone("the module after d", pid2)
+	waitFor(t, "status to say down", func() bool {
+		_, out, _ := w.sh(readPID)
+		return strings.TrimSpace(out) == "0"
+	})
+	w.mustSh(`echo x > ./status/app/control`)
+	w.waitGone("the supervisor after x", svPID)
+	if statusfs.Supervised(filepath.Join(w.dir, "status/app")) {
+		t.Error("ok still answers after the supervisor exited")
+	}
+	if holder, ok := w.supervisor("status/app"); ok {
+		t.Errorf("lock still held by %d after x", holder)
+	}
+}
+
+// runIn runs svman in-process with args, from any directory (status and ctl take
+// absolute paths here).
+func (w *legacyWorld) runIn(args ...string) (int, string, string) {
+	p := &project{t: w.t, dir: w.dir}
+	return p.runArgs(args...)
+}
+
+// -u takes the command unsplit; svman ctl and status work on the directory.
+func TestSuperviseDashU(t *testing.T) {
+	w := newLegacyWorld(t)
+	w.mustSh(`mkdir -p ./status/app && ./supervise -u ./status/app sleep 100000`)
+	pid := w.shPID(`od -An -j16 -N4 -tu4 ./status/app/status`, 0)
+	if got, want := cmdline(t, pid), []string{"sleep", "100000"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("module runs %q, want %q", got, want)
+	}
+	svPID, _ := w.supervisor("status/app")
+	if got, want := cmdline(t, svPID), []string{"./supervise", "-u", "./status/app", "sleep", "100000"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("supervisor runs as %q, want %q", got, want)
+	}
+	statusDir := filepath.Join(w.dir, "status")
+	if code, out, errOut := w.runIn("ctl", "--status-dir", statusDir, "app", "d"); code != 0 {
+		t.Fatalf("svman ctl d = %d %s%s", code, out, errOut)
+	}
+	w.waitGone("the module after svman ctl d", pid)
+	waitFor(t, "svman status to show app down", func() bool {
+		_, out, _ := w.runIn("status", "--status-dir", statusDir)
+		return regexp.MustCompile(`(?m)^app\s+down\s+down\s`).MatchString(out)
+	})
+	if code, out, errOut := w.runIn("ctl", "--status-dir", statusDir, "app", "x"); code != 0 {
+		t.Fatalf("svman ctl x = %d %s%s", code, out, errOut)
+	}
+	w.waitGone("the supervisor after x", svPID)
+}
+
+// Bad status directories and command lines exit 100 before anything starts.
+func TestSuperviseBadArguments(t *testing.T) {
+	w := newLegacyWorld(t)
+	for _, tc := range []struct{ script, want string }{
+		{`./supervise -p ./run/app -f "sleep 100000"`, `bad status_dir: sub-string "status/module_name" is required`},
+		{`./supervise -p ./status/ -f "sleep 100000"`, `bad status_dir: sub-string "status/module_name" is required`},
+		{`./supervise -p "./status/my app" -f "sleep 100000"`, `bad status_dir`},
+		{`./supervise -p ./status/app`, "bad arg: no command"},
+		{`./supervise -f "sleep 100000"`, "bad arg: no status directory"},
+		{`./supervise -x -p ./status/app -f "sleep 100000"`, "invalid option -- 'x'"},
+		{`./supervise -p ./status/app -f`, "option requires an argument -- 'f'"},
+		{`./supervise -t soon -r true -p ./status/app -f "sleep 100000"`, "TIME_LIMIT"},
+	} {
+		code, _, errOut := w.sh(tc.script)
+		if code != exitLegacyUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s = %d %q, want 100 and %q", tc.script, code, errOut, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(w.dir, "status", "app")); err == nil {
+		t.Error("a refused command line created the status directory")
+	}
+	code, out, _ := w.sh(`./supervise -h`)
+	if code != 0 || !strings.Contains(out, "Usage: ./supervise -p STATUS_DIR -f COMMAND_STR") {
+		t.Errorf("-h = %d %q", code, out)
+	}
+	code, out, _ = w.sh(`./supervise -v`)
+	if code != 0 || !strings.Contains(out, legacyVersion) {
+		t.Errorf("-v = %d %q", code, out)
+	}
+	if code, out, _ := w.runIn("supervise", "-v"); code != 0 || !strings.Contains(out, legacyVersion) {
+		t.Errorf("svman supervise -v = %d %q", code, out)
+	}
+}
+
+func TestParseSuperviseArgs(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		name    string
+		section string
+		command []string
+	}{
+		{[]string{"-p", "./status/app", "-f", " sleep\t 100 "}, "app", "app", []string{"sleep", "100"}},
+		{[]string{"-p./status/app//", "-fsleep 1"}, "app", "app", []string{"sleep", "1"}},
+		{[]string{"-F", "x.conf", "-u", "status/app", "sh", "-c", "echo a  b", "-p"}, "app", "app", []string{"sh", "-c", "echo a  b", "-p"}},
+		{[]string{"-p", "status/app", "sleep", "1"}, "app", "app", []string{"sleep", "1"}},
+		// The seeds' layout: the legacy tool finds "status/" anywhere (strstr).
+		{[]string{"-p", "infra/supervise_status/centauri", "-f", "bin/centauri"}, "centauri", "centauri", []string{"bin/centauri"}},
+		{[]string{"-p", "status/product/app", "-f", "a"}, "app", "product/app", []string{"a"}},
+		{[]string{"--foreground", "-u", "status/app", "--foreground"}, "app", "app", []string{"--foreground"}},
+	} {
+		a, err := parseSuperviseArgs(tc.args)
+		if err != nil || a.target.name != tc.name || a.target.section != tc.section || !reflect.DeepEqual(a.command, tc.command) {
+			t.Errorf("parseSuperviseArgs(%q) = %+v, %v; want name %q section %q command %q", tc.args, a, err, tc.name, tc.section, tc.command)
+		}
+	}
+}
+
+// -r runs the hook with the count of exits; -t N keeps counting for N seconds,
+// while without -t the count is always 1, as with the legacy tool.
+func TestSuperviseRestartHook(t *testing.T) {
+	w := newLegacyWorld(t)
+	if err := os.WriteFile(filepath.Join(w.dir, "hook.sh"), []byte("#!/bin/sh\necho \"$2\" >> \"$0.$1\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w.mustSh(`mkdir -p status/counted status/plain &&
+		./supervise -r "./hook.sh counted" -t 3600 -p ./status/counted -f "sleep 100000" &&
+		./supervise -r "./hook.sh plain" -p ./status/plain -f "sleep 100000"`)
+	for _, name := range []string{"counted", "plain"} {
+		readPID := `od -An -j16 -N4 -tu4 ./status/` + name + `/status`
+		pid := w.shPID(readPID, 0)
+		for range 2 {
+			w.mustSh(`echo k > ./status/` + name + `/control`)
+			pid = w.shPID(readPID, pid)
+		}
+	}
+	for name, want := range map[string]string{"counted": "1\n2\n", "plain": "1\n1\n"} {
+		b, _ := os.ReadFile(filepath.Join(w.dir, "hook.sh."+name))
+		if string(b) != want {
+			t.Errorf("hook of %s got %q, want %q", name, b, want)
+		}
+	}
+}
+
+// --foreground stays attached and prints the module's output; SIGHUP is ignored,
+// `r` re-reads supervise.conf and applies its alarm policy in place, and TERM stops
+// the module and exits 0.
+func TestSuperviseForegroundAndConf(t *testing.T) {
+	w := newLegacyWorld(t)
+	conf := filepath.Join(w.dir, "my.conf")
+	write := func(s string) {
+		if err := os.WriteFile(conf, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("[global]\nalarm_interval : 120\nmax_tries : 7\nalarm_gsm : 13900000000\n[app]\nalarm_mail : ops@example.com\n")
+	sv := &svman{t: t, out: &syncBuffer{}, done: make(chan struct{})}
+	sv.cmd = exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-F", "my.conf", "-u", "status/app", "sh", "-c", "echo hello; exec sleep 100000")
+	sv.cmd.Dir, sv.cmd.Env = w.dir, w.env
+	sv.cmd.Stdout, sv.cmd.Stderr = sv.out, sv.out
+	if err := sv.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { sv.err = sv.cmd.Wait(); close(sv.done) }()
+	t.Cleanup(func() {
+		if !sv.exited() {
+			sv.cmd.Process.Kill()
+			<-sv.done
+		}
+	})
+	sv.waitOutput(`app\s+\| hello`)
+	dir := filepath.Join(w.dir, "status", "app")
+	pid := w.shPID(`od -An -j16 -N4 -tu4 status/app/status`, 0)
+	applied, err := engine.ReadApplied(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := applied.Alarm; a.Interval != 120*time.Second || a.MaxTries != 7 || a.MaxTriesIfCoredumped != 5 || !reflect.DeepEqual(a.Mail, []string{"ops@example.com"}) {
+		t.Errorf("alarm policy %+v, want [global] with [app]'s mail", a)
+	}
+	if wf, _ := os.ReadFile(filepath.Join(dir, "supervise.log.wf")); !strings.Contains(string(wf), "alarm_gsm 13900000000: not sent") {
+		t.Errorf("supervise.log.wf does not warn about the gsm numbers:\n%s", wf)
+	}
+
+	sv.cmd.Process.Signal(syscall.SIGHUP)
+	sv.waitOutput(`SIGHUP ignored`)
+
+	write("[global]\nalarm_interval : 300\n")
+	w.mustSh(`echo r > status/app/control`)
+	waitFor(t, "the new alarm policy to be applied", func() bool {
+		m, err := engine.ReadApplied(dir)
+		return err == nil && m.Alarm.Interval == 300*time.Second && m.Alarm.MaxTries == 20 && m.Alarm.Mail == nil
+	})
+	if st, _ := statusfs.ReadStatus(dir); st.PID != pid || !pidAlive(pid) {
+		t.Errorf("the reload restarted the module: pid %d, was %d", st.PID, pid)
+	}
+
+	if code := sv.stop(); code != 0 {
+		t.Errorf("supervise exited %d on SIGTERM, want 0; output:\n%s", code, sv.out)
+	}
+	w.waitGone("the module after SIGTERM", pid)
+}
+
+// Too many exits in one alarm window: the supervisor gives up and exits, as the
+// legacy tool does.
+func TestSuperviseGivesUp(t *testing.T) {
+	w := newLegacyWorld(t)
+	if err := os.WriteFile(filepath.Join(w.dir, "supervise.conf"), []byte("[global]\nalarm_interval : 60\nmax_tries : 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-p", "status/app", "-f", "false")
+	cmd.Dir, cmd.Env = w.dir, w.env
+	cmd.WaitDelay = deadline
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("supervise exited with %v, want 0", err)
+		}
+	case <-time.After(deadline):
+		cmd.Process.Kill()
+		t.Fatal("supervise did not give up")
+	}
+	log, _ := os.ReadFile(filepath.Join(w.dir, "status", "app", "supervise.log"))
+	if !strings.Contains(string(log), "supervise refused to restart app any more and exited itself!") {
+		t.Errorf("supervise.log does not say it gave up:\n%s", log)
+	}
+}
