@@ -6,7 +6,7 @@ VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -X main.version=$(VERSION)
 EXAMPLES    := ticker crasher webserver
 
-.PHONY: all build examples run test lint vet fmt-check bench test-soak clean install
+.PHONY: all build examples run test lint vet fmt-check bench test-soak clean install install-supervise
 
 all: build
 
@@ -51,6 +51,10 @@ bench:
 
 install: build
 	install -m 0755 bin/svman $(DESTDIR)/usr/local/bin/svman
+
+# svman under the legacy name: start scripts that call supervise keep working.
+install-supervise: install
+	ln -sf svman $(DESTDIR)/usr/local/bin/supervise
 
 clean:
 	rm -rf bin status
