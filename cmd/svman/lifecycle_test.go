@@ -128,7 +128,7 @@ func TestDetachedDaemonIsReapedAndStopped(t *testing.T) {
 
 	// Stopped: taking its module down ends it too.
 	p.sh("echo d > status/d2/control")
-	waitFor(t, "d2 down", func() bool { return p.status("d2").PID == 0 })
+	sv.waitOutput(`d2 is down`) // reported once everything the module started is gone
 	if pidAlive(daemon2) {
 		t.Errorf("the detached daemon %d survived its module's stop", daemon2)
 	}
