@@ -1,24 +1,17 @@
 package logmux
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"svman/internal/rotation"
 )
 
 // TimestampLayout is the time at the start of every line of a module's log file, followed by one space.
 const TimestampLayout = "2006-01-02T15:04:05.000Z07:00" // RFC 3339, milliseconds, local time with offset
-
-// rotatedLayout is the time in the name of a rotated file: TimestampLayout without the
-// colons (awkward in file names) and without the offset, so that names sort by time.
-const rotatedLayout = "2006-01-02T15-04-05.000"
 
 const (
 	// fileBufSize is the write buffer of a File: a pump's read chunk of lines fits many
@@ -348,87 +341,13 @@ func (f *File) Close() error {
 	return err
 }
 
-// RotatedName is the name a file gets when it is rotated at t: path + "." + t.Format("2006-01-02T15-04-05.000"), with "-1", "-2"... appended if that name exists.
-func RotatedName(path string, t time.Time) string {
-	name := path + "." + t.Format(rotatedLayout)
-	for i := 0; ; i++ {
-		try := name
-		if i > 0 {
-			try += "-" + strconv.Itoa(i)
-		}
-		// Any error but "exists" ends the search: the rename reports what is wrong.
-		if _, err := os.Lstat(try); err != nil {
-			return try
-		}
-	}
-}
+// RotatedName is the name a file gets when it is rotated at t:
+// path + ".2006-01-02T15-04-05.000", with "-1", "-2"... if that name exists.
+func RotatedName(path string, t time.Time) string { return rotation.Name(path, t) }
 
-// RotatedFiles returns the rotated files of path (as named by RotatedName), oldest first:
-// by the time in their names, then by their "-N" suffix (so "-10" comes after "-9").
-// Together with path itself, last, they hold the whole log in order.
-func RotatedFiles(path string) ([]string, error) {
-	ents, err := os.ReadDir(filepath.Dir(path))
-	if err != nil {
-		return nil, err
-	}
-	type rotated struct {
-		name  string
-		stamp string
-		seq   int
-	}
-	prefix := filepath.Base(path) + "."
-	var found []rotated
-	for _, e := range ents {
-		if stamp, seq, ok := parseRotated(e.Name(), prefix); ok {
-			found = append(found, rotated{e.Name(), stamp, seq})
-		}
-	}
-	slices.SortFunc(found, func(a, b rotated) int {
-		return cmp.Or(strings.Compare(a.stamp, b.stamp), cmp.Compare(a.seq, b.seq))
-	})
-	names := make([]string, len(found))
-	for i, r := range found {
-		names[i] = filepath.Join(filepath.Dir(path), r.name)
-	}
-	return names, nil
-}
-
-// parseRotated tells whether name is prefix + a rotatedLayout time + an optional "-N"
-// (N >= 1, without leading zeros), and returns the time text and N (0 when absent).
-func parseRotated(name, prefix string) (stamp string, seq int, ok bool) {
-	rest, ok := strings.CutPrefix(name, prefix)
-	if !ok || len(rest) < len(rotatedLayout) {
-		return "", 0, false
-	}
-	stamp, suffix := rest[:len(rotatedLayout)], rest[len(rotatedLayout):]
-	if _, err := time.Parse(rotatedLayout, stamp); err != nil {
-		return "", 0, false
-	}
-	if suffix == "" {
-		return stamp, 0, true
-	}
-	digits, ok := strings.CutPrefix(suffix, "-")
-	if !ok || digits == "" || digits[0] == '0' {
-		return "", 0, false
-	}
-	n, err := strconv.Atoi(digits)
-	if err != nil || n < 1 || strconv.Itoa(n) != digits {
-		return "", 0, false
-	}
-	return stamp, n, true
-}
+// RotatedFiles returns the rotated files of path, oldest first; together with path
+// itself, last, they hold the whole log in order.
+func RotatedFiles(path string) ([]string, error) { return rotation.Files(path) }
 
 // pruneRotated deletes the rotated files of path beyond the newest keep.
-func pruneRotated(path string, keep int) error {
-	names, err := RotatedFiles(path)
-	if err != nil {
-		return fmt.Errorf("prune rotated log files: %w", err)
-	}
-	var errs []error
-	for _, n := range names[:max(len(names)-keep, 0)] {
-		if err := os.Remove(n); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
+func pruneRotated(path string, keep int) error { return rotation.Prune(path, keep) }

@@ -1,0 +1,106 @@
+// Package rotation names, lists and prunes rotated log files, for the module logs
+// (logmux) and svman's own supervise.log (statusfs) alike: one naming, so that
+// `svman logs` reads both the same way.
+package rotation
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Layout is the time in a rotated file's name: __stdout.2026-11-23T15-04-05.000.
+const Layout = "2006-01-02T15-04-05.000"
+
+// Name is the name a file gets when it is rotated at t: path + "." + t in Layout,
+// with "-1", "-2"... appended if that name exists.
+func Name(path string, t time.Time) string {
+	name := path + "." + t.Format(Layout)
+	for i := 0; ; i++ {
+		try := name
+		if i > 0 {
+			try += "-" + strconv.Itoa(i)
+		}
+		// Any error but "exists" ends the search: the rename reports what is wrong.
+		if _, err := os.Lstat(try); err != nil {
+			return try
+		}
+	}
+}
+
+// Files returns the rotated files of path (as Name names them), oldest first: by
+// the time in their names, then by their "-N" suffix (so "-10" comes after "-9").
+// Together with path itself, last, they hold the whole log in order. Other files
+// that merely start with the same name (supervise.log.wf for supervise.log) are not
+// among them.
+func Files(path string) ([]string, error) {
+	ents, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	type rotated struct {
+		name, stamp string
+		seq         int
+	}
+	prefix := filepath.Base(path) + "."
+	var found []rotated
+	for _, e := range ents {
+		if stamp, seq, ok := parse(e.Name(), prefix); ok {
+			found = append(found, rotated{e.Name(), stamp, seq})
+		}
+	}
+	slices.SortFunc(found, func(a, b rotated) int {
+		return cmp.Or(strings.Compare(a.stamp, b.stamp), cmp.Compare(a.seq, b.seq))
+	})
+	names := make([]string, len(found))
+	for i, r := range found {
+		names[i] = filepath.Join(filepath.Dir(path), r.name)
+	}
+	return names, nil
+}
+
+// parse tells whether name is prefix + a Layout time + an optional "-N" (N >= 1,
+// without leading zeros), and returns the time text and N (0 when absent).
+func parse(name, prefix string) (stamp string, seq int, ok bool) {
+	rest, ok := strings.CutPrefix(name, prefix)
+	if !ok || len(rest) < len(Layout) {
+		return "", 0, false
+	}
+	stamp, suffix := rest[:len(Layout)], rest[len(Layout):]
+	if _, err := time.Parse(Layout, stamp); err != nil {
+		return "", 0, false
+	}
+	if suffix == "" {
+		return stamp, 0, true
+	}
+	digits, ok := strings.CutPrefix(suffix, "-")
+	if !ok || digits == "" || digits[0] == '0' {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil || n < 1 || strconv.Itoa(n) != digits {
+		return "", 0, false
+	}
+	return stamp, n, true
+}
+
+// Prune deletes the rotated files of path beyond the newest keep.
+func Prune(path string, keep int) error {
+	names, err := Files(path)
+	if err != nil {
+		return fmt.Errorf("prune rotated log files: %w", err)
+	}
+	var errs []error
+	for _, n := range names[:max(len(names)-keep, 0)] {
+		if err := os.Remove(n); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
