@@ -139,6 +139,11 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		console.Systemf("cannot become a child subreaper (%v): detached grandchildren will be reaped by init", err)
 	}
+	// A console that goes away (`svman up | head`) must not take supervision with
+	// it: with SIGPIPE notified, a write to a closed stdout fails with EPIPE instead
+	// of killing svman, and the log files still get every line. (Notify, not Ignore:
+	// an ignored signal would stay ignored in every child.)
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	sv := &supervision{reaper: engine.NewReaper(), reloads: make(chan struct{}, 1), stopped: make(chan struct{})}
 	// The engine is created below; deliveries that fail report to it.
 	var e *engine.Engine

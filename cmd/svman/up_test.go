@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -194,4 +195,41 @@ func TestVersionAndHelp(t *testing.T) {
 	if code, _, _ := p.runArgs("up", "--color=sometimes"); code != 2 {
 		t.Errorf("a bad flag value exited %d, want 2", code)
 	}
+}
+
+// svman keeps supervising when its console goes away (`svman up | head`): the write
+// fails, svman does not die, and the module's output still reaches its log file.
+func TestClosedConsoleKeepsSupervising(t *testing.T) {
+	p := newProject(t, helperModule("app", "sleep", `restart { delay = "0s" }`))
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := newSvmanCmd(p.dir, "up", "-f", p.manifestPath())
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() { cmd.Process.Kill(); <-done })
+	pid := p.waitPID("app", 0)
+	logged := func(n int) func() bool {
+		return func() bool {
+			b, _ := os.ReadFile(filepath.Join(p.statusDir("app"), "__stdout"))
+			return strings.Count(string(b), "ready pid=") >= n
+		}
+	}
+	waitFor(t, "the first child's output in its log file", logged(1))
+	r.Close() // the reader goes away, as head does
+
+	syscall.Kill(pid, syscall.SIGKILL) // events to print, into a closed pipe
+	p.waitPID("app", pid)
+	select {
+	case err := <-done:
+		t.Fatalf("svman died when its console went away: %v", err)
+	default:
+	}
+	waitFor(t, "the new child's output in its log file", logged(2))
 }
