@@ -129,9 +129,9 @@ func parseProcfile(src []byte, filename string) ([]ProcfileEntry, hcl.Diagnostic
 		switch {
 		case !ok:
 			fail("Invalid Procfile line", `A Procfile line is "name: command", such as "web: ./bin/web -p 8080"; this one has no ":". Comment lines start with "#".`)
-		case !validName(name):
+		case !ValidName(name):
 			detail := fmt.Sprintf("Process names become module and directory names, so they may use only letters, digits, \"_\", \".\" and \"-\", and cannot be \".\" or \"..\"; %q does not qualify.", name)
-			if fixed := strings.Map(nameChar, name); validName(fixed) {
+			if fixed := strings.Map(nameChar, name); ValidName(fixed) {
 				detail += fmt.Sprintf(" Try %q.", fixed)
 			}
 			fail("Invalid process name", "%s", detail)

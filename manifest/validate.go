@@ -21,19 +21,20 @@ import (
 // directory names under status_dir, hence the restricted alphabet and the ban
 // on "." and "..".
 func (ev *evaluator) checkModuleName(name string, rng hcl.Range) bool {
-	if validName(name) {
+	if ValidName(name) {
 		return true
 	}
 	detail := fmt.Sprintf("Module names become directory names under status_dir, so they may use only letters, digits, \"_\", \".\" and \"-\", and cannot be \".\" or \"..\"; %q does not qualify.", name)
-	if fixed := strings.Map(nameChar, name); validName(fixed) {
+	if fixed := strings.Map(nameChar, name); ValidName(fixed) {
 		detail += fmt.Sprintf(" Try %q.", fixed)
 	}
 	ev.errorf(rng, "Invalid module name", "%s", detail)
 	return false
 }
 
-// validName is the rule ^[A-Za-z0-9_.-]+$, minus "." and "..".
-func validName(name string) bool {
+// ValidName reports whether name may name a module: ^[A-Za-z0-9_.-]+$, minus "."
+// and "..", since it becomes a directory name under status_dir.
+func ValidName(name string) bool {
 	return name != "" && name != "." && name != ".." && strings.Map(nameChar, name) == name
 }
 

@@ -65,7 +65,7 @@ func (m *moduleFlags) Set(v string) error {
 	switch {
 	case !ok:
 		return fmt.Errorf("want NAME=COMMAND, such as appui=\"./bin/appui -c conf\"")
-	case !validModuleName(name):
+	case !manifest.ValidName(name):
 		return fmt.Errorf("%q is not a module name: use letters, digits, \"_\", \".\" and \"-\"", name)
 	case len(argv) == 0:
 		return fmt.Errorf("module %q has an empty command", name)
@@ -74,19 +74,6 @@ func (m *moduleFlags) Set(v string) error {
 	}
 	*m = append(*m, moduleArg{name: name, argv: argv})
 	return nil
-}
-
-// validModuleName is the manifest's rule for module names: [A-Za-z0-9_.-]+, not . or ..
-func validModuleName(s string) bool {
-	if s == "" || s == "." || s == ".." {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {

@@ -180,7 +180,7 @@ func parseSuperviseArgs(args []string) (superviseArgs, error) {
 // parseStatusDir applies the legacy rule: the path, trailing slashes and blanks
 // trimmed, must contain "status/" followed by a name (the first "status/", as
 // the legacy tool's strstr finds it). svman also needs the last component to be
-// a valid module name (validModuleName, shared with import), since the
+// a valid module name (manifest.ValidName), since the
 // status directory is StatusDir/NAME.
 func parseStatusDir(s string) (superviseTarget, error) {
 	dir := strings.TrimRight(s, "/ \t")
@@ -193,7 +193,7 @@ func parseStatusDir(s string) (superviseTarget, error) {
 		return superviseTarget{}, errBadStatusDir
 	}
 	name := filepath.Base(filepath.Clean(dir))
-	if !validModuleName(name) {
+	if !manifest.ValidName(name) {
 		return superviseTarget{}, fmt.Errorf("%w (svman also needs the directory's last component, %q, to be a module name: letters, digits, '_', '.' and '-')", errBadStatusDir, name)
 	}
 	return superviseTarget{dir: dir, section: section, name: name}, nil
