@@ -36,32 +36,50 @@ func Load(path string) (*Manifest, error) {
 	if diag != nil {
 		return nil, &DiagError{Diags: hcl.Diagnostics{diag}}
 	}
+	abs, derr := locate(path, "manifest")
+	if derr != nil {
+		return nil, derr
+	}
+	m, _, files, diags := decode(src, path, abs)
+	if diags.HasErrors() {
+		return nil, newDiagError(diags, files)
+	}
+	m.Digest = sha256.Sum256(src)
+	return m, nil
+}
+
+// locate returns the absolute path of the file at path (a manifest or a
+// Procfile, as what says), or a diagnostic when even that cannot be had.
+func locate(path, what string) (string, *DiagError) {
 	abs, err := filepath.Abs(path)
 	if err != nil { // only when the working directory is gone
-		return nil, &DiagError{Diags: hcl.Diagnostics{{
+		return "", &DiagError{Diags: hcl.Diagnostics{{
 			Severity: hcl.DiagError,
-			Summary:  "Cannot locate manifest",
+			Summary:  "Cannot locate " + what,
 			Detail:   fmt.Sprintf("Cannot work out the absolute path of %q: %s. Give an absolute path.", path, err),
 		}}}
 	}
-	baseDir := filepath.Dir(abs)
+	return abs, nil
+}
 
+// decode is the pipeline every manifest goes through, whatever it was written
+// as: parse src (named filename in diagnostics), decode it, check and normalise
+// it as the manifest at abs. It returns the parsed file and all parsed files for
+// diagnostics. Syntax errors stop it before decoding: a half-parsed file would
+// only add misleading errors; after decoding errors it goes on, so that one run
+// reports every problem.
+func decode(src []byte, filename, abs string) (*Manifest, *hcl.File, map[string]*hcl.File, hcl.Diagnostics) {
+	baseDir := filepath.Dir(abs)
 	parser := hclparse.NewParser()
-	file, diags := parser.ParseHCL(src, path)
+	file, diags := parser.ParseHCL(src, filename)
 	if diags.HasErrors() {
-		return nil, newDiagError(diags, parser.Files())
+		return nil, file, parser.Files(), diags
 	}
 	ev := &evaluator{ctx: evalContext(baseDir), diags: diags}
 	var raw rawFile
 	ev.diags = append(ev.diags, gohcl.DecodeBody(file.Body, ev.ctx, &raw)...)
-	// Go on after decoding errors: whatever did decode is checked too, so that one
-	// run reports every problem.
 	m := ev.manifest(&raw, abs, baseDir)
-	if ev.diags.HasErrors() {
-		return nil, newDiagError(ev.diags, parser.Files())
-	}
-	m.Digest = sha256.Sum256(src)
-	return m, nil
+	return m, file, parser.Files(), ev.diags
 }
 
 // manifest checks and normalises the decoded file.

@@ -11,8 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/gohcl"
-	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
@@ -270,33 +268,19 @@ func LoadProcfile(path string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, &DiagError{Diags: hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot locate Procfile",
-			Detail:   fmt.Sprintf("Cannot work out the absolute path of %q: %s. Give an absolute path.", path, err),
-		}}}
+	abs, derr := locate(path, "Procfile")
+	if derr != nil {
+		return nil, derr
 	}
-	baseDir := filepath.Dir(abs)
-
 	f := hclwrite.NewEmptyFile()
 	pf.AppendModules(f.Body())
 	src := f.Bytes()
 	generated := path + " (as HCL)"
-	parser := hclparse.NewParser()
-	file, diags := parser.ParseHCL(src, generated)
+	m, file, _, diags := decode(src, generated, abs)
 	if !diags.HasErrors() {
-		ev := &evaluator{ctx: evalContext(baseDir), diags: diags}
-		var raw rawFile
-		ev.diags = append(ev.diags, gohcl.DecodeBody(file.Body, ev.ctx, &raw)...)
-		m := ev.manifest(&raw, abs, baseDir)
-		if !ev.diags.HasErrors() {
-			// The digest covers the .env too: both make the manifest.
-			m.Digest = sha256.Sum256(src)
-			return m, nil
-		}
-		diags = ev.diags
+		// The digest covers the .env too: both make the manifest.
+		m.Digest = sha256.Sum256(src)
+		return m, nil
 	}
 	// Only what the Procfile parser does not check can get here; point each
 	// diagnostic at the line of the process it is about.
