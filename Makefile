@@ -6,7 +6,7 @@ VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -X main.version=$(VERSION)
 EXAMPLES    := ticker crasher webserver
 
-.PHONY: all build examples run test lint vet fmt-check bench test-soak clean install install-supervise
+.PHONY: all build examples run test lint vet fmt-check bench bench-peers bench-micro test-soak clean install install-supervise
 
 all: build
 
@@ -43,8 +43,20 @@ lint: $(STATICCHECK)
 test-soak:
 	SVMAN_SOAK=60s $(GO) test -race -count=1 -timeout 15m -run 'TestSoak' -v ./engine
 
-# Speed and memory, measured by benchmarks (never by timed tests).
-bench:
+# Speed and memory against the peers (daemontools, runit, s6, supervisord, goreman,
+# process-compose), measured side by side in one run and written as ratios to
+# bench/results.md. Needs root (the kernel's process events time every exec);
+# BENCHFLAGS passes options, e.g. BENCHFLAGS='-figures restart -kills 50'.
+bench: build bench-peers
+	$(GO) build -o bin/bench ./bench
+	./bin/bench $(BENCHFLAGS)
+
+# The peers, unpacked or built into bench/.peers; the machine itself is not touched.
+bench-peers:
+	sh bench/install-peers.sh bench/.peers
+
+# svman's own micro-benchmarks (Go benchmarks of its hot paths).
+bench-micro:
 	$(GO) test -run '^$$' -bench ReloadLatency -benchtime 50x ./cmd/svman
 	$(GO) test -run '^$$' -bench LogThroughput -benchtime 5x ./engine
 	$(GO) test -run '^$$' -bench . ./logmux

@@ -1,0 +1,256 @@
+// Command bench measures svman against the supervisors it replaces, side by side
+// in one run, and writes the figures as ratios to bench/results.md. `make bench`
+// installs the peers (bench/install-peers.sh) and runs it; it needs root for the
+// kernel's process events.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// peers is every tool the harness knows, svman first.
+func peers() []peer {
+	return []peer{
+		svmanPeer{}, svmanPeer{console: true},
+		daemontoolsPeer{}, runitPeer{}, s6Peer{}, supervisordPeer{}, goremanPeer{}, processComposePeer{},
+	}
+}
+
+// peerInfo is a peer and what its setup found.
+type peerInfo struct {
+	p       peer
+	version string
+	skip    error
+}
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "emit" {
+		if err := emitMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench emit:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := benchMain(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func benchMain() error {
+	var (
+		figures  = flag.String("figures", "restart,memory,idle,startstop,logs,reload,scale", "the figures to measure, separated by commas")
+		only     = flag.String("peers", "", "measure only these tools, separated by commas (svman is always measured)")
+		peerDir  = flag.String("peer-dir", "bench/.peers", "where install-peers.sh put the peers")
+		svman    = flag.String("svman", "bin/svman", "the svman binary to measure")
+		out      = flag.String("out", "bench/results.md", "where to write the results")
+		kills    = flag.Int("kills", 30, "restart figure: kills per tool")
+		idle     = flag.Duration("idle", 20*time.Second, "idle figure: how long to watch")
+		rounds   = flag.Int("rounds", 5, "cold start, shutdown, log and reload figures: rounds per tool")
+		logLines = flag.Int("log-lines", 250_000, "log figure: lines per module")
+		memSizes = flag.String("memory-sizes", "1,100,1000", "memory figure: module counts")
+		scaleN   = flag.String("scale-sizes", "1000,2000,5000,10000", "scale figure: module counts")
+	)
+	flag.Parse()
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("needs root: the harness times exec and exit through the kernel's process events connector (CAP_NET_ADMIN)")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp("", "svman-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	env := &benchEnv{peers: abs(*peerDir), svman: abs(*svman), self: self, work: work, versions: readVersions(filepath.Join(*peerDir, "versions"))}
+	raiseFileLimit()
+
+	want := map[string]bool{}
+	for _, f := range strings.Split(*figures, ",") {
+		want[strings.TrimSpace(f)] = true
+	}
+	var infos []peerInfo
+	for _, p := range peers() {
+		if *only != "" && !strings.HasPrefix(p.name(), "svman") && !contains(*only, p.name()) {
+			continue
+		}
+		v, err := p.setup(env)
+		infos = append(infos, peerInfo{p: p, version: v, skip: err})
+	}
+	memN, err := ints(*memSizes)
+	if err != nil {
+		return err
+	}
+	scale, err := ints(*scaleN)
+	if err != nil {
+		return err
+	}
+
+	var sections []*section
+	// Figures that need no console output leave svman (console) out: it is the
+	// same process as svman.
+	files := withoutConsole(infos)
+	if want["restart"] {
+		sections = append(sections, figRestart(env, files, *kills))
+	}
+	if want["memory"] {
+		sections = append(sections, figMemory(env, files, memN))
+	}
+	if want["idle"] {
+		sections = append(sections, figIdle(env, files, *idle))
+	}
+	if want["startstop"] {
+		start, stop := figStartStop(env, files, *rounds)
+		sections = append(sections, start, stop)
+	}
+	if want["logs"] {
+		sections = append(sections, figLogs(env, infos, 4, *logLines, min(*rounds, 3)))
+	}
+	if want["reload"] {
+		sections = append(sections, figReload(env, files, *rounds*2))
+	}
+	if want["scale"] {
+		sections = append(sections, figScale(env, infos[0], scale))
+	}
+
+	var b strings.Builder
+	b.WriteString("# svman against its peers\n\n")
+	fmt.Fprintf(&b, "Written by `make bench` on %s. Every tool was measured in this one run on this machine; compare the ratios, not the absolute times, with other runs.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	b.WriteString(machine(infos))
+	for _, s := range sections {
+		b.WriteString(s.markdown())
+	}
+	if err := os.WriteFile(*out, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Print(b.String())
+	fmt.Fprintf(os.Stderr, "bench: wrote %s\n", *out)
+	return nil
+}
+
+// machine describes where the figures were measured and with what.
+func machine(infos []peerInfo) string {
+	var b strings.Builder
+	b.WriteString("## Machine and tools\n\n")
+	fmt.Fprintf(&b, "- CPUs: %d (%s)\n", runtime.NumCPU(), cpuModel())
+	var u unix.Utsname
+	_ = unix.Uname(&u)
+	fmt.Fprintf(&b, "- kernel: %s %s\n", unix.ByteSliceToString(u.Sysname[:]), unix.ByteSliceToString(u.Release[:]))
+	fmt.Fprintf(&b, "- memory: %s\n", memTotal())
+	fmt.Fprintf(&b, "- harness built with %s\n", runtime.Version())
+	for _, pi := range infos {
+		if pi.skip != nil {
+			fmt.Fprintf(&b, "- %s: skipped: %v\n", pi.p.name(), pi.skip)
+		} else {
+			fmt.Fprintf(&b, "- %s: %s\n", pi.p.name(), pi.version)
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown model"
+}
+
+func memTotal() string {
+	b, _ := os.ReadFile("/proc/meminfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "MemTotal:") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "MemTotal:"))
+		}
+	}
+	return "unknown"
+}
+
+// readVersions reads install-peers.sh's "name version" lines.
+func readVersions(path string) map[string]string {
+	v := map[string]string{}
+	f, err := os.Open(path)
+	if err != nil {
+		return v
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if name, ver, ok := strings.Cut(sc.Text(), " "); ok {
+			v[name] = ver
+		}
+	}
+	return v
+}
+
+// raiseFileLimit lets the tools under test open as many files as the scale
+// figure needs (each module holds a few pipes and FIFOs open): root may raise
+// the hard limit up to fs.nr_open.
+func raiseFileLimit() {
+	limit := uint64(1 << 20)
+	if b, err := os.ReadFile("/proc/sys/fs/nr_open"); err == nil {
+		if n, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64); err == nil {
+			limit = n
+		}
+	}
+	_ = unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: limit, Max: limit})
+}
+
+func withoutConsole(infos []peerInfo) []peerInfo {
+	var out []peerInfo
+	for _, pi := range infos {
+		if pi.p.name() != "svman (console)" {
+			out = append(out, pi)
+		}
+	}
+	return out
+}
+
+func contains(list, name string) bool {
+	for _, n := range strings.Split(list, ",") {
+		if strings.TrimSpace(n) == name {
+			return true
+		}
+	}
+	return false
+}
+
+func ints(list string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a module count", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func abs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
+}
+
+// progress tells the operator what is being measured.
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}

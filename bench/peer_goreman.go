@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// goremanPeer is goreman, foreman's Go port: a Procfile, output on stdout. It does
+// not restart what dies.
+type goremanPeer struct{}
+
+func (goremanPeer) name() string { return "goreman" }
+
+func (goremanPeer) setup(env *benchEnv) (string, error) {
+	if _, err := os.Stat(env.bin("bin/goreman")); err != nil {
+		return "", fmt.Errorf("not installed (bin/goreman missing; `make bench` runs bench/install-peers.sh)")
+	}
+	return env.versions["goreman"], nil
+}
+
+func (goremanPeer) configure(env *benchEnv, dir string, mods []module) (*launch, error) {
+	var b strings.Builder
+	for _, m := range mods {
+		fmt.Fprintf(&b, "%s: %s\n", m.name, strings.Join(m.argv, " "))
+	}
+	procfile := filepath.Join(dir, "Procfile")
+	if err := writeFile(procfile, b.String(), 0o644); err != nil {
+		return nil, err
+	}
+	// No RPC server (it would listen on every interface) and no PORT variables.
+	cmd := exec.Command(env.bin("bin/goreman"), "-f", procfile, "-rpc-server=false", "-set-ports=false", "start")
+	return &launch{cmd: cmd, noRestart: true}, nil
+}

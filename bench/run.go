@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+	"time"
+)
+
+// runSeq makes every run's markers unique, so that no module of an earlier run
+// (or of another harness) is mistaken for one of this run's.
+var runSeq atomic.Int64
+
+// run is one peer running n modules, followed through the proc connector.
+type run struct {
+	*instance
+	ev   *procEvents
+	mods []module // all the run may use; the first n were started
+}
+
+// startRun starts p with the first n of total modules, argv(marker) each, and
+// waits until every one has exec'd.
+func startRun(env *benchEnv, p peer, n, total int, argv func(marker int) []string, stdout io.Writer) (*run, error) {
+	// Seven digits always: the log figure parses them at a fixed width.
+	base := 1_000_000 + (os.Getpid()%40)*200_000 + int(runSeq.Add(1)%4)*20_000
+	t := newTracker(base, total)
+	ev, err := listenProcEvents(t.handle)
+	if err != nil {
+		return nil, err
+	}
+	mods := make([]module, total)
+	for i := range mods {
+		mods[i] = module{name: fmt.Sprintf("m%05d", i), argv: argv(base + i)}
+	}
+	in, err := start(env, p, mods[:n], t, stdout)
+	if err != nil {
+		ev.close()
+		return nil, err
+	}
+	r := &run{instance: in, ev: ev, mods: mods}
+	if !t.wait(startTimeout(n), func() bool { return t.started >= n }) {
+		r.close()
+		return nil, fmt.Errorf("only %d of %d modules had started after %v", t.startedCount(), n, startTimeout(n))
+	}
+	return r, nil
+}
+
+// startTimeout is how long n modules may take to start before the run counts as
+// failed.
+func startTimeout(n int) time.Duration { return 30*time.Second + time.Duration(n)*20*time.Millisecond }
+
+// close kills whatever is left of the run and stops listening.
+func (r *run) close() {
+	r.cleanup()
+	r.ev.close()
+}
+
+// sleepArgv is the module every figure but the log one runs.
+func sleepArgv(marker int) []string { return []string{"sleep", itoa(marker)} }
+
+func (t *tracker) startedCount() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.started
+}

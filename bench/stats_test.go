@@ -1,0 +1,70 @@
+package main
+
+import "testing"
+
+func TestQuantile(t *testing.T) {
+	s := sample{5, 1, 4, 2, 3}
+	for _, c := range []struct {
+		q    float64
+		want float64
+	}{{0, 1}, {0.5, 3}, {0.99, 5}, {1, 5}} {
+		if got := s.quantile(c.q); got != c.want {
+			t.Errorf("quantile(%v) of %v = %v, want %v", c.q, s, got, c.want)
+		}
+	}
+}
+
+func TestRatio(t *testing.T) {
+	for _, c := range []struct {
+		svman, peer float64
+		want        string
+	}{{1, 3, "0.33×"}, {30, 1, "30×"}, {1, 0, "–"}, {1, 100, "0.010×"}} {
+		if got := ratio(c.svman, c.peer); got != c.want {
+			t.Errorf("ratio(%v, %v) = %q, want %q", c.svman, c.peer, got, c.want)
+		}
+	}
+}
+
+func TestParseMarker(t *testing.T) {
+	for _, c := range []struct {
+		cmdline string
+		want    int
+		ok      bool
+	}{
+		{"sleep\x00107\x00", 7, true},
+		{"/usr/bin/sleep\x00100\x00", 0, true},
+		{"sleep\x00110\x00", 0, false}, // past the last module
+		{"/bin/sh\x00-c\x00sleep 107\x00", 0, false},
+		{"/x/bench\x00emit\x00103\x0010\x00", 3, true},
+		{"sleep\x00", 0, false},
+	} {
+		got, ok := parseMarker([]byte(c.cmdline), 100, 10)
+		if got != c.want || ok != c.ok {
+			t.Errorf("parseMarker(%q) = %d, %v; want %d, %v", c.cmdline, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestLineCounter(t *testing.T) {
+	const base = 2_000_000
+	c := newLineCounter(base, 2, 3)
+	line := emitLine(nil, base+1, 2)
+	c.line(append([]byte("15:04:05 m00001 | "), line...))
+	c.line(append([]byte("2026-11-24T15:04:05.000Z "), line...)) // the same line again: not counted twice
+	c.line(line[:40])                                            // a piece
+	c.line(emitLine(nil, base+2, 0))                             // not a module of the run
+	c.line([]byte("svman: something else\n"))                    // not an emitted line at all
+	if whole, bad := c.result(); whole != 1 || bad != 2 {
+		t.Errorf("whole, bad = %d, %d; want 1, 2", whole, bad)
+	}
+	for m := range 2 {
+		for seq := range 3 {
+			c.line(emitLine(nil, base+m, seq))
+		}
+	}
+	select {
+	case <-c.done:
+	default:
+		t.Errorf("all %d lines arrived, but the counter is not done (whole = %d)", 6, c.whole.Load())
+	}
+}
