@@ -55,8 +55,5 @@ func emitMain(args []string) error {
 			return err
 		}
 	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	select {}
+	return w.Flush()
 }

@@ -25,8 +25,8 @@ var fileSink = map[string]bool{"svman": true, "supervisord": true}
 // stdout), and how many were lost or split.
 func figLogs(env *benchEnv, peers []peerInfo, mods, lines, rounds int) *section {
 	s := &section{
-		title: "6. Log throughput",
-		intro: fmt.Sprintf("%d modules write %d lines of %d bytes each, all at once, through 64 KiB buffered writes (so lines cross write boundaries); the time from the start signal until every line is in the sink, read back by the harness: the log files (svman: `__stdout` with timestamps; supervisord: raw files) or the tool's stdout (svman (console), goreman, process-compose). A line is lost if it never arrives whole, split if it arrives in pieces or garbled. %d rounds. Ratio: svman's median lines/s ÷ the tool's (above 1: svman is faster); svman (console) is compared with the console tools.", mods, lines, lineWidth, rounds),
+		title:  "6. Log throughput",
+		intro:  fmt.Sprintf("%d modules write %d lines of %d bytes each, all at once, through 64 KiB buffered writes (so lines cross write boundaries); the time from the start signal until every line is in the sink, read back by the harness: the log files (svman: `__stdout` with timestamps; supervisord: raw files) or the tool's stdout (svman (console), goreman, process-compose). A line is lost if it never arrives whole, split if it arrives in pieces or garbled. %d rounds. Ratio: svman's median lines/s ÷ the tool's (above 1: svman is faster); svman (console) is compared with the console tools.", mods, lines, lineWidth, rounds),
 		header: []string{"tool", "sink", "lines/s (median)", "min–max", "lost", "split", "svman ÷ tool"},
 	}
 	s.listFor(peers)

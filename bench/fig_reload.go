@@ -9,8 +9,8 @@ import (
 // time from the change until the new module has exec'd.
 func figReload(env *benchEnv, peers []peerInfo, rounds int) *section {
 	s := &section{
-		title: "7. Reload latency",
-		intro: fmt.Sprintf("100 modules run; the configuration gains one module; the time from the change until the new module has exec'd. svman: the manifest is saved (a new file renamed over it) and svman notices by itself; process-compose: `process-compose project update -f` (the time includes that client's run). %d rounds, one more module each. Ratio: svman's median ÷ the tool's.", rounds),
+		title:  "7. Reload latency",
+		intro:  fmt.Sprintf("100 modules run; the configuration gains one module; the time from the change until the new module has exec'd. svman: the manifest is saved (a new file renamed over it) and svman notices by itself; process-compose: `process-compose project update -f` (the time includes that client's run). %d rounds, one more module each. Ratio: svman's median ÷ the tool's.", rounds),
 		header: []string{"tool", "how", "median", "min–max", "svman ÷ tool"},
 	}
 	s.listFor(peers)

@@ -15,8 +15,8 @@ func figStartStop(env *benchEnv, peers []peerInfo, rounds int) (start, stop *sec
 	}
 	start.listFor(peers)
 	stop = &section{
-		title: "5. Shutdown",
-		intro: fmt.Sprintf("From asking the tool to stop (SIGTERM; for daemontools and runit their documented stop: `dx` to every supervise control and SIGTERM/SIGHUP to svscan/runsvdir) to the last of the 100 modules and supervising processes having exited. %d rounds. Ratio: svman's median ÷ the tool's.", rounds),
+		title:  "5. Shutdown",
+		intro:  fmt.Sprintf("From asking the tool to stop (SIGTERM; for daemontools and runit their documented stop: `dx` to every supervise control and SIGTERM/SIGHUP to svscan/runsvdir) to the last of the 100 modules and supervising processes having exited. %d rounds. Ratio: svman's median ÷ the tool's.", rounds),
 		header: []string{"tool", "median", "min–max", "svman ÷ tool"},
 	}
 	stop.listFor(peers)

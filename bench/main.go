@@ -39,7 +39,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, "bench emit:", err)
 			os.Exit(1)
 		}
-		return
+		select {} // stopped by the tool under test, never restarted by it
 	}
 	if err := benchMain(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

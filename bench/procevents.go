@@ -37,7 +37,7 @@ type procEvent struct {
 // procEvents listens to the proc connector and hands each exec and exit to a
 // callback. Its one goroutine is stopped by close.
 type procEvents struct {
-	fd   int
+	fd       int
 	done     chan struct{}
 	once     sync.Once
 	stopping atomic.Bool
