@@ -107,7 +107,7 @@ func measureLogs(env *benchEnv, p peer, n, lines int) (rate float64, lost, split
 	stop := make(chan struct{})
 	defer close(stop)
 	if r.logFiles == "" {
-		go snk.readConsole(pr)
+		go snk.readConsole(pr, n*lines*(lineWidth+80)) // room for each tool's prefix
 	} else {
 		go func() { _, _ = io.Copy(io.Discard, pr) }()
 		if err := snk.watchFiles(r.logFiles, stop); err != nil {
@@ -260,10 +260,12 @@ type sink struct {
 	done    chan struct{}
 }
 
-// readConsole reads a console stream to its end.
-func (s *sink) readConsole(r io.Reader) {
+// readConsole reads a console stream to its end, into a buffer of room bytes
+// allocated up front: growing it while the tool writes would stall the reader
+// (a copy, a collection) and make the tool look like a slow console.
+func (s *sink) readConsole(r io.Reader, room int) {
 	defer close(s.done)
-	buf := make([]byte, 0, 64<<20)
+	buf := make([]byte, 0, room)
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]

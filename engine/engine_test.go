@@ -76,10 +76,10 @@ type lines struct {
 }
 
 func (l *lines) Add(string) {}
-func (l *lines) LineCont(name string, _ logmux.Stream, line []byte, _ bool) {
+func (l *lines) WriteLines(name string, _ logmux.Stream, _ time.Time, batch *logmux.Lines) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.all = append(l.all, name+": "+string(line))
+	batch.Each(func(line []byte, _ bool) { l.all = append(l.all, name+": "+string(line)) })
 }
 func (l *lines) has(s string) bool {
 	l.mu.Lock()

@@ -78,15 +78,26 @@ func (s *supervisor) startPumps(ps *pumpSet) {
 			}()
 			defer ps.r[i].Close()
 			file := s.files[i] // opened for the life of the supervision; nil if it could not be
+			// The lines of one read share one time and go to the console as one
+			// batch: a module writing as fast as it can then costs a clock read and
+			// a console hand-off per read, not per line.
+			var now time.Time
+			var batch logmux.Lines
 			_ = logmux.PumpFlush(ps.r[i], partialLineIdle, func(line []byte, cont bool) {
-				if file != nil {
-					file.Line(line, cont) // the file first: it gets every line
+				if now.IsZero() {
+					now = time.Now()
 				}
-				s.out.LineCont(s.name, stream, line, cont)
+				if file != nil {
+					file.LineAt(now, line, cont) // the file first: it gets every line
+				}
+				batch.Add(line, cont)
 			}, func() {
 				if file != nil {
 					s.fileFlushed(file, file.Flush())
 				}
+				s.out.WriteLines(s.name, stream, now, &batch)
+				batch.Reset()
+				now = time.Time{}
 			})
 		}()
 	}

@@ -173,11 +173,61 @@ func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 	m := c.lookup(name)
 	if c.async != nil {
 		c.mu.Unlock()
-		c.async.enqueue(m, s, line, cont, c.now())
+		var one Lines
+		one.Add(line, cont)
+		c.enqueue(m, s, c.now(), &one)
 		return
 	}
 	defer c.mu.Unlock()
 	c.flush(c.appendEntry(c.buf[:0], m, s, line, cont, c.now()))
+}
+
+// WriteLines writes the lines of one read of module name's stream s, which
+// arrived at t. The batch is not retained.
+func (c *Console) WriteLines(name string, s Stream, t time.Time, lines *Lines) {
+	if lines.Len() == 0 || (c.show != nil && !c.show(name)) {
+		return
+	}
+	c.mu.Lock()
+	m := c.lookup(name)
+	if c.async != nil {
+		c.mu.Unlock()
+		c.enqueue(m, s, t, lines)
+		return
+	}
+	defer c.mu.Unlock()
+	c.flush(c.appendLines(c.buf[:0], c.appendPrefix(nil, m, s, t), c.raw && s != System, lines))
+}
+
+// enqueue formats a batch for the asynchronous writer and queues it. Only the
+// prefix, the same for every line of the batch, is made under c.mu: the lines
+// are formatted in the caller's goroutine, so modules writing at once format in
+// parallel and the writer only copies and writes.
+func (c *Console) enqueue(m *module, s Stream, t time.Time, lines *Lines) {
+	c.mu.Lock()
+	prefix := c.appendPrefix(c.async.prefix(), m, s, t)
+	c.mu.Unlock()
+	data := c.appendLines(c.async.takeBuf(), prefix, c.raw && s != System, lines)
+	c.async.enqueue(m, data, int32(lines.Len()), prefix)
+}
+
+// appendLines appends every line of a batch after the same prefix (none when
+// raw), with color codes stripped if asked.
+func (c *Console) appendLines(b, prefix []byte, raw bool, lines *Lines) []byte {
+	lines.Each(func(line []byte, cont bool) {
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if c.strip && bytes.IndexByte(line, 0x1b) >= 0 {
+			line = stripANSI(nil, line)
+		}
+		if !raw {
+			b = append(b, prefix...)
+		}
+		b = appendText(b, line, raw)
+		if cont {
+			b = append(b[:len(b)-1], contMarker+"\n"...)
+		}
+	})
+	return b
 }
 
 // appendEntry appends a module's line, its color codes stripped if asked, and the
@@ -214,9 +264,11 @@ func (c *Console) Systemf(format string, args ...any) {
 		c.mu.Lock()
 		m := c.mods[SystemName]
 		c.mu.Unlock()
+		var lines Lines
 		for _, line := range strings.Split(msg, "\n") {
-			c.async.enqueue(m, System, []byte(line), false, c.now())
+			lines.Add([]byte(line), false)
 		}
+		c.enqueue(m, System, c.now(), &lines)
 		return
 	}
 
@@ -268,10 +320,16 @@ const spaces = "                                "
 
 // appendLine appends one complete line for m, newline included, to b. The caller holds c.mu.
 func (c *Console) appendLine(b []byte, m *module, s Stream, line []byte, t time.Time) []byte {
-	if c.raw && s != System {
-		b = append(b, line...)
-		return append(b, '\n')
+	raw := c.raw && s != System
+	if !raw {
+		b = c.appendPrefix(b, m, s, t)
 	}
+	return appendText(b, line, raw)
+}
+
+// appendPrefix appends the colored "15:04:05 name   |" of m's lines from stream s
+// at t. The caller holds c.mu.
+func (c *Console) appendPrefix(b []byte, m *module, s Stream, t time.Time) []byte {
 	b = append(b, m.style.on...)
 	if c.stamp {
 		b = append(b, c.timestamp(t)...)
@@ -288,12 +346,16 @@ func (c *Console) appendLine(b []byte, m *module, s Stream, line []byte, t time.
 		sep = '!'
 	}
 	b = append(b, ' ', sep)
-	b = append(b, m.style.off...)
+	return append(b, m.style.off...)
+}
+
+// appendText appends a line's text and newline after its prefix (or as is, raw).
+func appendText(b, line []byte, raw bool) []byte {
 	// No space after the separator on an empty line: no trailing whitespace in the log.
-	if len(line) > 0 {
+	if len(line) > 0 && !raw {
 		b = append(b, ' ')
-		b = append(b, line...)
 	}
+	b = append(b, line...)
 	return append(b, '\n')
 }
 

@@ -136,6 +136,12 @@ func (f *File) setOptions(o FileOptions) {
 // original line, and only the first piece of a line gets the timestamp. The write is buffered;
 // errors are kept for Err. The slice is not retained. Its signature matches Pump's emit.
 func (f *File) Line(line []byte, cont bool) {
+	f.LineAt(time.Time{}, line, cont)
+}
+
+// LineAt is Line for a line that arrived at t: the lines of one read share one
+// time, read once. A zero t means now.
+func (f *File) LineAt(t time.Time, line []byte, cont bool) {
 	f.mu.Lock()
 	if f.closed {
 		f.err = fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
@@ -150,9 +156,10 @@ func (f *File) Line(line []byte, cont bool) {
 		if !cont {
 			n++ // the newline
 		}
-		var t time.Time
 		if f.opts.Timestamps {
-			t = f.opts.Now()
+			if t.IsZero() {
+				t = f.opts.Now()
+			}
 			f.stamp(t)
 			n += int64(len(f.ts))
 		}

@@ -14,13 +14,15 @@ import (
 const MaxLine = 64 << 10
 
 const (
-	// readSize is the fixed read buffer of every pump. Pumps are two per module and mostly
-	// idle, so what a pump holds while blocked in Read is what svman pays per module.
-	readSize = 4 << 10
+	// readSize is the read buffer of every pump: a whole pipe's worth (64 KiB on
+	// Linux), so a module writing as fast as it can costs one read and one file
+	// write per pipeful. Buffers come from a pool and are held only while a read
+	// feeds its lines (see readBufs), so an idle module pays nothing for their size.
+	readSize = 64 << 10
 	// keepPending is the largest partial-line buffer kept after its line is emitted: enough
 	// for the ordinary case of a read ending mid-line, while the buffer of a long line
 	// (up to MaxLine) is released instead of being held by an idle pump.
-	keepPending = readSize
+	keepPending = 4 << 10
 )
 
 // Pump copies r, the read end of a child's stdout or stderr pipe, into whole lines for emit,

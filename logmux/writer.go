@@ -3,7 +3,6 @@ package logmux
 import (
 	"fmt"
 	"sync"
-	"time"
 )
 
 // writer is the goroutine of an asynchronous Console: it alone writes to the
@@ -20,13 +19,28 @@ type writer struct {
 	buf []byte // owned by the goroutine
 }
 
-// entry is one line waiting to be written, with the time it arrived.
+// entry is a batch of lines waiting to be written, already formatted.
 type entry struct {
-	m    *module
-	s    Stream
-	line []byte
-	cont bool
-	t    time.Time
+	m      *module
+	data   []byte // the lines, prefixes and newlines included; from bufs
+	n      int32  // how many lines
+	prefix []byte // their prefix, for a notice of lines not shown before them; from bufs
+}
+
+// bufs hold formatted batches between a module's pump and the writer.
+var bufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// takeBuf is an empty buffer for a formatted batch.
+func (w *writer) takeBuf() []byte { return (*bufs.Get().(*[]byte))[:0] }
+
+// prefix is an empty buffer for a batch's prefix.
+func (w *writer) prefix() []byte { return w.takeBuf() }
+
+// giveBuf returns a buffer to bufs, unless one huge batch made it large.
+func giveBuf(b []byte) {
+	if cap(b) <= batchBytes {
+		bufs.Put(&b)
+	}
 }
 
 func newWriter(c *Console, perModule int) *writer {
@@ -35,21 +49,29 @@ func newWriter(c *Console, perModule int) *writer {
 	return w
 }
 
-// enqueue hands a line to the writer, or counts it as not shown when the module
-// has too many lines waiting or the queue is full. It never blocks.
-func (w *writer) enqueue(m *module, s Stream, line []byte, cont bool, t time.Time) {
+// enqueue hands a formatted batch of n lines to the writer, which takes
+// ownership of data and prefix, or counts the lines as not shown when the module
+// has too many lines waiting or the queue is full. It never blocks: a console
+// that cannot keep up never slows a module down (the log files have every line).
+func (w *writer) enqueue(m *module, data []byte, n int32, prefix []byte) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	if w.closed || m.queued.Add(1) > w.perModule {
-		m.queued.Add(-1)
-		m.dropped.Add(1)
+	// A batch larger than the limit is admitted into an empty queue.
+	q := m.queued.Add(n)
+	if w.closed || (q > w.perModule && q != n) {
+		m.queued.Add(-n)
+		m.dropped.Add(int64(n))
+		giveBuf(data)
+		giveBuf(prefix)
 		return
 	}
 	select {
-	case w.q <- entry{m: m, s: s, line: append([]byte(nil), line...), cont: cont, t: t}:
+	case w.q <- entry{m: m, data: data, n: n, prefix: prefix}:
 	default:
-		m.queued.Add(-1)
-		m.dropped.Add(1)
+		m.queued.Add(-n)
+		m.dropped.Add(int64(n))
+		giveBuf(data)
+		giveBuf(prefix)
 	}
 }
 
@@ -63,32 +85,58 @@ func (w *writer) close() {
 	<-w.done
 }
 
+// batchBytes bounds how much the writer gathers for one Write: enough that a
+// flood of short lines costs a few system calls, not one per line.
+const batchBytes = 256 << 10
+
 func (w *writer) run() {
 	defer close(w.done)
 	for e := range w.q {
-		e.m.queued.Add(-1)
 		c := w.c
-		c.mu.Lock()
-		b := w.buf[:0]
-		if n := e.m.dropped.Swap(0); n > 0 {
-			b = c.appendLine(b, e.m, e.s, dropNotice(e.m.name, n), e.t)
+		b := w.add(w.buf[:0], e)
+		// Gather what else is queued into the same Write.
+	gather:
+		for len(b) < batchBytes {
+			select {
+			case e, ok := <-w.q:
+				if !ok {
+					break gather
+				}
+				b = w.add(b, e)
+			default:
+				break gather
+			}
 		}
-		b = c.appendEntry(b, e.m, e.s, e.line, e.cont, e.t)
 		if len(w.q) == 0 {
 			// The queue is drained: say what modules that went quiet lost.
+			c.mu.Lock()
 			for _, m := range c.mods {
 				if n := m.dropped.Swap(0); n > 0 {
 					b = c.appendLine(b, m, System, dropNotice(m.name, n), c.now())
 				}
 			}
+			c.mu.Unlock()
 		}
-		c.mu.Unlock()
 		_, _ = c.w.Write(b) // outside the lock: a blocked terminal blocks no producer
-		if cap(b) > keepBuf {
+		if cap(b) > batchBytes+keepBuf {
 			b = nil
 		}
 		w.buf = b
 	}
+}
+
+// add appends one queued batch, after the notice of what its module lost before
+// it, if anything, and gives its buffers back.
+func (w *writer) add(b []byte, e entry) []byte {
+	e.m.queued.Add(-e.n)
+	if n := e.m.dropped.Swap(0); n > 0 {
+		b = append(b, e.prefix...)
+		b = appendText(b, dropNotice(e.m.name, n), false)
+	}
+	b = append(b, e.data...)
+	giveBuf(e.data)
+	giveBuf(e.prefix)
+	return b
 }
 
 func dropNotice(name string, n int64) []byte {

@@ -1,0 +1,75 @@
+package logmux
+
+import (
+	"bytes"
+	"testing"
+)
+
+// A batch of lines prints exactly as the same lines one by one: prefixes, the
+// empty line without a trailing space, the continued piece with its marker, the
+// CR of a CRLF line dropped, and color codes stripped when asked.
+func TestWriteLinesMatchesLineByLine(t *testing.T) {
+	lines := []struct {
+		text string
+		cont bool
+	}{
+		{"first", false},
+		{"", false},
+		{"crlf\r", false},
+		{"\x1b[31mred\x1b[0m", false},
+		{"cut here", true},
+		{"and the rest", false},
+	}
+	for _, async := range []bool{false, true} {
+		for _, o := range []Options{
+			{Timestamps: true, Now: fixedClock(), StripANSI: true},
+			{Raw: true, Now: fixedClock()},
+		} {
+			var one, batch bytes.Buffer
+			if async {
+				o.Buffer = 100
+			}
+			c1 := NewConsole(&one, o)
+			for _, l := range lines {
+				c1.LineCont("web", Stderr, []byte(l.text), l.cont)
+			}
+			c1.Close()
+			c2 := NewConsole(&batch, o)
+			var b Lines
+			for _, l := range lines {
+				b.Add([]byte(l.text), l.cont)
+			}
+			c2.WriteLines("web", Stderr, fixedClock()(), &b)
+			c2.Close()
+			if one.String() != batch.String() || one.Len() == 0 {
+				t.Errorf("async %v, raw %v: a batch printed\n%q\nline by line\n%q", async, o.Raw, batch.String(), one.String())
+			}
+		}
+	}
+}
+
+func TestLinesReset(t *testing.T) {
+	var b Lines
+	b.Add([]byte("a"), false)
+	b.Add([]byte("bc"), true)
+	var got []string
+	b.Each(func(line []byte, cont bool) {
+		s := string(line)
+		if cont {
+			s += "…"
+		}
+		got = append(got, s)
+	})
+	if len(got) != 2 || got[0] != "a" || got[1] != "bc…" {
+		t.Errorf("Each gave %q", got)
+	}
+	b.Reset()
+	if b.Len() != 0 {
+		t.Errorf("after Reset, Len = %d", b.Len())
+	}
+	b.Add(make([]byte, keepBuf+1), false)
+	b.Reset()
+	if cap(b.buf) != 0 {
+		t.Errorf("a batch grown past keepBuf kept %d bytes after Reset", cap(b.buf))
+	}
+}
