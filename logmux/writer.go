@@ -3,6 +3,7 @@ package logmux
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // writer is the goroutine of an asynchronous Console: it alone writes to the
@@ -13,11 +14,22 @@ type writer struct {
 	q         chan entry
 	done      chan struct{}
 
+	bytes atomic.Int64 // of the lines queued, at most MaxQueued
+
 	mu     sync.RWMutex // guards closed against sends on a closed q
 	closed bool
 
 	buf []byte // owned by the goroutine
 }
+
+// MaxQueued bounds the bytes of all the lines waiting for an asynchronous
+// Console, whatever the modules and their Buffer: a flood from many modules at
+// once costs at most this much memory, and the excess is dropped from the console.
+const MaxQueued = 32 << 20
+
+// queueEntries is the room in the writer's queue, in batches: a module writing
+// fast makes one batch per pipeful read, one writing slowly one per line.
+const queueEntries = 4096
 
 // entry is a batch of lines waiting to be written, already formatted.
 type entry struct {
@@ -44,7 +56,7 @@ func giveBuf(b []byte) {
 }
 
 func newWriter(c *Console, perModule int) *writer {
-	w := &writer{c: c, perModule: int32(perModule), q: make(chan entry, 4*perModule), done: make(chan struct{})}
+	w := &writer{c: c, perModule: int32(perModule), q: make(chan entry, queueEntries), done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -58,21 +70,25 @@ func (w *writer) enqueue(m *module, data []byte, n int32, prefix []byte) {
 	defer w.mu.RUnlock()
 	// A batch larger than the limit is admitted into an empty queue.
 	q := m.queued.Add(n)
-	if w.closed || (q > w.perModule && q != n) {
-		m.queued.Add(-n)
-		m.dropped.Add(int64(n))
-		giveBuf(data)
-		giveBuf(prefix)
+	size := w.bytes.Add(int64(len(data)))
+	if w.closed || (q > w.perModule && q != n) || (size > MaxQueued && size != int64(len(data))) {
+		w.drop(m, data, n, prefix)
 		return
 	}
 	select {
 	case w.q <- entry{m: m, data: data, n: n, prefix: prefix}:
 	default:
-		m.queued.Add(-n)
-		m.dropped.Add(int64(n))
-		giveBuf(data)
-		giveBuf(prefix)
+		w.drop(m, data, n, prefix)
 	}
+}
+
+// drop counts a batch as not shown and gives its buffers back.
+func (w *writer) drop(m *module, data []byte, n int32, prefix []byte) {
+	m.queued.Add(-n)
+	w.bytes.Add(-int64(len(data)))
+	m.dropped.Add(int64(n))
+	giveBuf(data)
+	giveBuf(prefix)
 }
 
 func (w *writer) close() {
@@ -129,6 +145,7 @@ func (w *writer) run() {
 // it, if anything, and gives its buffers back.
 func (w *writer) add(b []byte, e entry) []byte {
 	e.m.queued.Add(-e.n)
+	w.bytes.Add(-int64(len(e.data)))
 	if n := e.m.dropped.Swap(0); n > 0 {
 		b = append(b, e.prefix...)
 		b = appendText(b, dropNotice(e.m.name, n), false)

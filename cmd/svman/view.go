@@ -12,8 +12,11 @@ import (
 )
 
 // consoleBuffer is how many lines of one module may wait for a slow console
-// before the excess is dropped from it (never from the log files).
-const consoleBuffer = 4096
+// before the excess is dropped from it (never from the log files): enough to ride
+// out a module writing a burst of tens of megabytes as fast as it can while the
+// console takes them at pipe speed (make bench, log figure). The console's queue
+// as a whole is bounded in bytes too (logmux.MaxQueued).
+const consoleBuffer = 65536
 
 // viewFlags are how `svman up` shows the stream: which modules, with or without
 // prefixes and times.
