@@ -76,7 +76,7 @@ type lines struct {
 }
 
 func (l *lines) Add(string) {}
-func (l *lines) WriteLines(name string, _ logmux.Stream, _ time.Time, batch *logmux.Lines) {
+func (l *lines) WriteLines(name string, _ logmux.Stream, _ time.Time, batch *logmux.Batch) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	batch.Each(func(line []byte, _ bool) { l.all = append(l.all, name+": "+string(line)) })

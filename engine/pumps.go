@@ -82,7 +82,7 @@ func (s *supervisor) startPumps(ps *pumpSet) {
 			// batch: a module writing as fast as it can then costs a clock read and
 			// a console hand-off per read, not per line.
 			var now time.Time
-			var batch logmux.Lines
+			var batch logmux.Batch
 			_ = logmux.PumpFlush(ps.r[i], partialLineIdle, func(line []byte, cont bool) {
 				if now.IsZero() {
 					now = time.Now()

@@ -104,7 +104,7 @@ const (
 // Output receives the lines the children write. *logmux.Console is one.
 type Output interface {
 	Add(name string)
-	WriteLines(name string, s logmux.Stream, t time.Time, lines *logmux.Lines)
+	WriteLines(name string, s logmux.Stream, t time.Time, lines *logmux.Batch)
 }
 
 func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets *atomic.Pointer[[]string]) *supervisor {

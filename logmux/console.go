@@ -173,7 +173,7 @@ func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 	m := c.lookup(name)
 	if c.async != nil {
 		c.mu.Unlock()
-		var one Lines
+		var one Batch
 		one.Add(line, cont)
 		c.enqueue(m, s, c.now(), &one)
 		return
@@ -184,7 +184,7 @@ func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 
 // WriteLines writes the lines of one read of module name's stream s, which
 // arrived at t. The batch is not retained.
-func (c *Console) WriteLines(name string, s Stream, t time.Time, lines *Lines) {
+func (c *Console) WriteLines(name string, s Stream, t time.Time, lines *Batch) {
 	if lines.Len() == 0 || (c.show != nil && !c.show(name)) {
 		return
 	}
@@ -203,7 +203,7 @@ func (c *Console) WriteLines(name string, s Stream, t time.Time, lines *Lines) {
 // prefix, the same for every line of the batch, is made under c.mu: the lines
 // are formatted in the caller's goroutine, so modules writing at once format in
 // parallel and the writer only copies and writes.
-func (c *Console) enqueue(m *module, s Stream, t time.Time, lines *Lines) {
+func (c *Console) enqueue(m *module, s Stream, t time.Time, lines *Batch) {
 	c.mu.Lock()
 	prefix := c.appendPrefix(c.async.prefix(), m, s, t)
 	c.mu.Unlock()
@@ -213,7 +213,7 @@ func (c *Console) enqueue(m *module, s Stream, t time.Time, lines *Lines) {
 
 // appendLines appends every line of a batch after the same prefix (none when
 // raw), with color codes stripped if asked.
-func (c *Console) appendLines(b, prefix []byte, raw bool, lines *Lines) []byte {
+func (c *Console) appendLines(b, prefix []byte, raw bool, lines *Batch) []byte {
 	lines.Each(func(line []byte, cont bool) {
 		line = bytes.TrimSuffix(line, []byte{'\r'})
 		if c.strip && bytes.IndexByte(line, 0x1b) >= 0 {
@@ -264,7 +264,7 @@ func (c *Console) Systemf(format string, args ...any) {
 		c.mu.Lock()
 		m := c.mods[SystemName]
 		c.mu.Unlock()
-		var lines Lines
+		var lines Batch
 		for _, line := range strings.Split(msg, "\n") {
 			lines.Add([]byte(line), false)
 		}

@@ -35,7 +35,7 @@ func TestWriteLinesMatchesLineByLine(t *testing.T) {
 			}
 			c1.Close()
 			c2 := NewConsole(&batch, o)
-			var b Lines
+			var b Batch
 			for _, l := range lines {
 				b.Add([]byte(l.text), l.cont)
 			}
@@ -48,8 +48,8 @@ func TestWriteLinesMatchesLineByLine(t *testing.T) {
 	}
 }
 
-func TestLinesReset(t *testing.T) {
-	var b Lines
+func TestBatchReset(t *testing.T) {
+	var b Batch
 	b.Add([]byte("a"), false)
 	b.Add([]byte("bc"), true)
 	var got []string
