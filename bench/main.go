@@ -59,7 +59,8 @@ func benchMain() error {
 		rounds   = flag.Int("rounds", 5, "cold start, shutdown, log and reload figures: rounds per tool")
 		logLines = flag.Int("log-lines", 250_000, "log figure: lines per module")
 		memSizes = flag.String("memory-sizes", "1,100,1000", "memory figure: module counts")
-		scaleN   = flag.String("scale-sizes", "1000,2000,5000,10000", "scale figure: module counts")
+		scaleN   = flag.String("scale-sizes", "1000,3000,10000", "scale figure: module counts")
+		workDir  = flag.String("work", "", "where the tools' configurations, status directories and logs go (default: a new folder in $TMPDIR, on disk as the tools are used; a tmpfs such as /dev/shm takes the disk out of the figures)")
 	)
 	flag.Parse()
 	if os.Geteuid() != 0 {
@@ -69,7 +70,7 @@ func benchMain() error {
 	if err != nil {
 		return err
 	}
-	work, err := os.MkdirTemp("", "svman-bench-")
+	work, err := os.MkdirTemp(*workDir, "svman-bench-")
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ func benchMain() error {
 	var b strings.Builder
 	b.WriteString("# svman against its peers\n\n")
 	fmt.Fprintf(&b, "Written by `make bench` on %s. Every tool was measured in this one run on this machine; compare the ratios, not the absolute times, with other runs.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	b.WriteString(machine(infos))
+	b.WriteString(machine(infos, work))
 	for _, s := range sections {
 		b.WriteString(s.markdown())
 	}
@@ -141,7 +142,7 @@ func benchMain() error {
 }
 
 // machine describes where the figures were measured and with what.
-func machine(infos []peerInfo) string {
+func machine(infos []peerInfo, work string) string {
 	var b strings.Builder
 	b.WriteString("## Machine and tools\n\n")
 	fmt.Fprintf(&b, "- CPUs: %d (%s)\n", runtime.NumCPU(), cpuModel())
@@ -150,6 +151,7 @@ func machine(infos []peerInfo) string {
 	fmt.Fprintf(&b, "- kernel: %s %s\n", unix.ByteSliceToString(u.Sysname[:]), unix.ByteSliceToString(u.Release[:]))
 	fmt.Fprintf(&b, "- memory: %s\n", memTotal())
 	fmt.Fprintf(&b, "- harness built with %s\n", runtime.Version())
+	fmt.Fprintf(&b, "- work folder (configurations, status directories, log files): %s\n", fsOf(filepath.Dir(work)))
 	for _, pi := range infos {
 		if pi.skip != nil {
 			fmt.Fprintf(&b, "- %s: skipped: %v\n", pi.p.name(), pi.skip)
@@ -159,6 +161,19 @@ func machine(infos []peerInfo) string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// fsOf names the file system a folder is on, as /proc/mounts says.
+func fsOf(dir string) string {
+	b, _ := os.ReadFile("/proc/mounts")
+	best, kind := "", "unknown"
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && strings.HasPrefix(dir+"/", strings.TrimSuffix(f[1], "/")+"/") && len(f[1]) >= len(best) {
+			best, kind = f[1], f[2]
+		}
+	}
+	return fmt.Sprintf("%s (%s mounted at %s)", dir, kind, best)
 }
 
 func cpuModel() string {
