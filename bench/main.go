@@ -60,9 +60,11 @@ func benchMain() error {
 		logLines = flag.Int("log-lines", 250_000, "log figure: lines per module")
 		memSizes = flag.String("memory-sizes", "1,100,1000", "memory figure: module counts")
 		scaleN   = flag.String("scale-sizes", "1000,3000,10000", "scale figure: module counts")
+		verb     = flag.Bool("v", false, "print every measurement as it is made")
 		workDir  = flag.String("work", "", "where the tools' configurations, status directories and logs go (default: a new folder in $TMPDIR, on disk as the tools are used; a tmpfs such as /dev/shm takes the disk out of the figures)")
 	)
 	flag.Parse()
+	verbose = *verb
 	if os.Geteuid() != 0 {
 		return fmt.Errorf("needs root: the harness times exec and exit through the kernel's process events connector (CAP_NET_ADMIN)")
 	}
@@ -264,6 +266,9 @@ func abs(p string) string {
 	}
 	return a
 }
+
+// verbose: print every measurement (-v).
+var verbose bool
 
 // progress tells the operator what is being measured.
 func progress(format string, args ...any) {
