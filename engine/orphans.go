@@ -3,7 +3,6 @@ package engine
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -49,12 +48,14 @@ func (r *Reaper) escapees(dir string) []int {
 }
 
 // ownChildren lists svman's children, from each thread's children file (a child
-// belongs to the thread that forked it, or that inherited it).
+// belongs to the thread that forked it, or that inherited it). It runs on every
+// exit, before the restart: it reads the thread list once and each children file
+// directly (a glob would list every thread's directory too).
 func ownChildren() []int {
-	files, _ := filepath.Glob("/proc/self/task/*/children")
+	tasks, _ := os.ReadDir("/proc/self/task")
 	var out []int
-	for _, f := range files {
-		b, err := os.ReadFile(f)
+	for _, t := range tasks {
+		b, err := os.ReadFile("/proc/self/task/" + t.Name() + "/children")
 		if err != nil {
 			continue
 		}
