@@ -11,6 +11,10 @@ import (
 // writeApplied records the module settings now in force in the status directory,
 // so `svman diff` can compare them with the manifest on disk from any terminal.
 func (s *supervisor) writeApplied() {
+	if s.holding {
+		s.owed.applied = true
+		return
+	}
 	b, err := json.Marshal(s.mod)
 	if err == nil {
 		err = s.dir.WriteApplied(b)

@@ -70,7 +70,7 @@ func (s *supervisor) fileFlushed(f *logmux.File, err error) {
 	}
 	s.logWarn.Unlock()
 	if due {
-		s.record(Event{Kind: Warning, Err: fmt.Errorf("log file: %w (reported once a minute)", err)})
+		s.log(Event{Kind: Warning, Err: fmt.Errorf("log file: %w (reported once a minute)", err)})
 	}
 }
 

@@ -84,6 +84,10 @@ type supervisor struct {
 	pumps []*pumpSet
 	files [2]*logmux.File // __stdout, __stderr: written by the pumps
 	logWarnState
+
+	holding bool      // within a step: effects wait for flush (batch.go)
+	owed    owedFiles // files the step must write at flush
+	later   []func()  // the step's events and alarms, in order
 }
 
 // supMsg is what the engine asks of a supervisor.
@@ -179,29 +183,38 @@ func (s *supervisor) run() {
 	}
 	s.leftover = nil
 	s.openLogs()
+	s.hold()
 	s.writeApplied()
 	if s.want == statusfs.WantUp {
 		s.start() // writes the status, whatever happens
 	} else {
 		s.writeStatus()
 	}
+	s.flush()
 	close(s.ready)
 	for !s.finished {
 		select {
 		case m := <-s.msgs:
+			s.hold()
 			s.handleMsg(m)
 		case b := <-s.cmds:
+			s.hold()
 			s.handleCommand(b)
 		case st := <-s.exited:
+			s.hold()
 			s.handleExit(st)
 		case st := <-s.hookC:
+			s.hold()
 			s.hookDone(st)
 		case <-s.repair:
+			s.hold()
 			s.repairDir()
 		case <-s.timerC:
 			s.timerC = nil
+			s.hold()
 			s.handleTimer()
 		}
+		s.flush()
 	}
 }
 
@@ -277,8 +290,19 @@ func (s *supervisor) adoptNext() {
 	s.writeStatus()
 }
 
-// record writes ev to the module's supervise log and hands it to the engine's hook.
+// record writes ev to the module's supervise log and hands it to the engine's
+// hook, at the end of the step. Only the run goroutine records; others log.
 func (s *supervisor) record(ev Event) {
+	ev.Module = s.name
+	if ev.Time.IsZero() {
+		ev.Time = time.Now()
+	}
+	s.afterStep(func() { s.log(ev) })
+}
+
+// log writes ev to the module's supervise log and hands it to the engine's hook
+// now. Any goroutine may call it.
+func (s *supervisor) log(ev Event) {
 	ev.Module = s.name
 	if ev.Time.IsZero() {
 		ev.Time = time.Now()
@@ -293,7 +317,12 @@ func (s *supervisor) record(ev Event) {
 	}
 }
 
+// writeStatus writes the status file (at the end of the step: see batch.go).
 func (s *supervisor) writeStatus() {
+	if s.holding {
+		s.owed.status = true
+		return
+	}
 	err := s.dir.WriteStatus(statusfs.Status{
 		Changed:  s.changed,
 		Paused:   s.paused,
