@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"svman/internal/fdwatch"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -37,7 +38,8 @@ type Engine struct {
 	stopped chan struct{} // closed when Run has returned
 
 	// ---- owned by Run ----
-	watch    *dirWatch // nil when inotify is not available
+	watch    *dirWatch        // nil when inotify is not available
+	fds      *fdwatch.Watcher // nil when epoll is not available
 	current  *manifest.Manifest
 	sups     map[string]*supervisor // the supervised modules, by name
 	draining map[string]*supervisor // removed, still stopping
@@ -72,6 +74,10 @@ func (e *Engine) Run(ctx context.Context) {
 	if w, err := newDirWatch(); err == nil {
 		e.watch = w
 		defer w.close()
+	}
+	if w, err := fdwatch.New(); err == nil {
+		e.fds = w
+		defer w.Close() // last: every supervisor has unregistered by then
 	}
 	for {
 		select {
@@ -238,6 +244,7 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		s := newSupervisor(byName[name], dir, &e.cfg, &e.secrets)
 		s.leftover = marked[dir.Path()]
 		s.watch = e.watch
+		s.fds = e.fds
 		e.sups[name] = s
 		added = append(added, s)
 		go s.run()

@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"time"
 
+	"svman/internal/fdwatch"
 	"svman/logmux"
 	"svman/manifest"
 	"svman/statusfs"
@@ -37,7 +38,9 @@ type supervisor struct {
 	hostname string
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
 	msgs     chan supMsg               // from the engine
-	cmds     chan byte                 // from the control reader
+	cmds     chan byte                 // from the control reader, if it has one
+	fds      *fdwatch.Watcher          // the engine's, or nil: then each pipe and FIFO has a reader goroutine
+	ctlReady chan struct{}             // from fds: the control FIFO is readable
 	repair   chan struct{}             // from the directory watcher: something was deleted
 	watch    *dirWatch                 // the engine's, or nil
 	done     chan struct{}             // closed when run has returned and the directory is released
@@ -85,6 +88,8 @@ type supervisor struct {
 	files [2]*logmux.File // __stdout, __stderr: written by the pumps
 	logWarnState
 
+	ctl *fdwatch.Watch // the control FIFO's registration with fds, or nil
+
 	holding bool      // within a step: effects wait for flush (batch.go)
 	owed    owedFiles // files the step must write at flush
 	later   []func()  // the step's events and alarms, in order
@@ -122,7 +127,7 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		alarmer:  cfg.Alarms,
 		hostname: cfg.Hostname,
 		msgs:     make(chan supMsg, 2),
-		cmds:     make(chan byte, 64),
+		ctlReady: make(chan struct{}, 1),
 		repair:   make(chan struct{}, 1),
 		done:     make(chan struct{}),
 		ready:    make(chan struct{}),
@@ -146,13 +151,17 @@ func (s *supervisor) send(m supMsg) {
 	}
 }
 
-// run supervises until the module is released or `x` ends it. It starts and owns
-// the control reader, and returns only after every goroutine it started is gone.
+// run supervises until the module is released or `x` ends it. It reads the
+// control FIFO when the engine's fdwatch says it is readable, or else starts and
+// owns a control reader; it returns only after every goroutine it started is gone.
 func (s *supervisor) run() {
 	var readerDone sync.WaitGroup
 	quit := make(chan struct{})
-	readerDone.Add(1)
-	go s.readControl(quit, &readerDone)
+	if !s.watchControl() {
+		s.cmds = make(chan byte, 64)
+		readerDone.Add(1)
+		go s.readControl(quit, &readerDone)
+	}
 	if s.watch != nil {
 		if err := s.watch.add(s.dir.Path(), s); err != nil {
 			s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the status directory (%w): a deleted FIFO or lock will not be recreated", err)})
@@ -163,6 +172,7 @@ func (s *supervisor) run() {
 			s.watch.remove(s.dir.Path())
 		}
 		close(quit)
+		s.unwatchControl() // before the directory closes the FIFO
 		s.drainPumps()
 		s.closeLogs()
 		s.record(Event{Kind: Released})
@@ -200,6 +210,8 @@ func (s *supervisor) run() {
 		case b := <-s.cmds:
 			s.hold()
 			s.handleCommand(b)
+		case <-s.ctlReady:
+			s.readCommands()
 		case st := <-s.exited:
 			s.hold()
 			s.handleExit(st)

@@ -59,3 +59,57 @@ func (d *Dir) ReadControl(p []byte) (int, error) {
 		f = cur
 	}
 }
+
+// TryReadControl is ReadControl without the wait, for a caller that learns by
+// itself (through ControlFD) when the FIFO is readable: it returns 0 and no
+// error when no byte is waiting.
+func (d *Dir) TryReadControl(p []byte) (int, error) {
+	d.closeMu.Lock()
+	f, closed := d.control, d.closed
+	d.closeMu.Unlock()
+	if closed {
+		return 0, fmt.Errorf("read control of %s: %w", d.path, os.ErrClosed)
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	var rerr error
+	err = rc.Read(func(fd uintptr) bool {
+		for {
+			n, rerr = unix.Read(int(fd), p)
+			if rerr != unix.EINTR {
+				return true // one attempt: never wait in the poller
+			}
+		}
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case rerr == unix.EAGAIN:
+		return 0, nil
+	case rerr != nil:
+		return 0, &os.PathError{Op: "read", Path: f.Name(), Err: rerr}
+	}
+	return n, nil
+}
+
+// ControlFD is the descriptor of the control FIFO, for registering with a
+// poller. It is the Dir's: valid until Close, or until a Repair that recreates
+// the FIFO; never close it or make it blocking.
+func (d *Dir) ControlFD() (int, error) {
+	d.closeMu.Lock()
+	f, closed := d.control, d.closed
+	d.closeMu.Unlock()
+	if closed {
+		return 0, fmt.Errorf("control of %s: %w", d.path, os.ErrClosed)
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var fd int
+	err = rc.Control(func(u uintptr) { fd = int(u) })
+	return fd, err
+}
