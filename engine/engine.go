@@ -218,10 +218,10 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		s.send(supMsg{kind: msgRelease})
 	}
 	for _, name := range plan.Restart {
-		e.sups[name].send(supMsg{kind: msgReplace, mod: byName[name]})
+		e.sups[name].send(supMsg{kind: msgReplace, mod: new(byName[name])})
 	}
 	for _, name := range plan.Update {
-		e.sups[name].send(supMsg{kind: msgUpdate, mod: byName[name]})
+		e.sups[name].send(supMsg{kind: msgUpdate, mod: new(byName[name])})
 	}
 	// One scan of every process for what a killed svman left of the added modules.
 	var marked map[string][]int

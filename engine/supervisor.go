@@ -62,7 +62,7 @@ type supervisor struct {
 	started time.Time // the last start
 	changed time.Time // the last pid change, for the status stamp
 
-	timer      *time.Timer
+	timer      *time.Timer      // made at the first arm: most modules never need one
 	timerC     <-chan time.Time // nil while the timer is unarmed
 	startAt    time.Time        // stBackoff: when the start is due
 	killAt     time.Time        // stStopping: when SIGKILL is due
@@ -95,10 +95,12 @@ type supervisor struct {
 	later   []func()  // the step's events and alarms, in order
 }
 
-// supMsg is what the engine asks of a supervisor.
+// supMsg is what the engine asks of a supervisor. It stays small (the module by
+// pointer, owned by the supervisor once sent): the channel's buffer and the run
+// loop's frame hold it.
 type supMsg struct {
 	kind msgKind
-	mod  manifest.Module
+	mod  *manifest.Module // msgUpdate, msgReplace
 }
 
 type msgKind int
@@ -133,14 +135,7 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		ready:    make(chan struct{}),
 		mod:      mod,
 		alarms:   true,
-		timer:    stoppedTimer(),
 	}
-}
-
-func stoppedTimer() *time.Timer {
-	t := time.NewTimer(time.Hour)
-	t.Stop()
-	return t
 }
 
 // send hands m to the supervisor unless it has already finished.
@@ -154,35 +149,31 @@ func (s *supervisor) send(m supMsg) {
 // run supervises until the module is released or `x` ends it. It reads the
 // control FIFO when the engine's fdwatch says it is readable, or else starts and
 // owns a control reader; it returns only after every goroutine it started is gone.
+//
+// The goroutine spends its life parked in loop, so what sits on its stack then
+// (run's frame and loop's) is kept small: the setup and the teardown are
+// functions of their own, and the runtime can shrink an idle supervisor's stack.
 func (s *supervisor) run() {
 	var readerDone sync.WaitGroup
 	quit := make(chan struct{})
+	defer s.end(quit, &readerDone)
+	s.begin(quit, &readerDone)
+	s.loop()
+}
+
+// begin takes up the module: watches, leftovers of a previous svman, log files,
+// module.json and the first start (or the status of a module that starts down).
+func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
 	if !s.watchControl() {
 		s.cmds = make(chan byte, 64)
 		readerDone.Add(1)
-		go s.readControl(quit, &readerDone)
+		go s.readControl(quit, readerDone)
 	}
 	if s.watch != nil {
 		if err := s.watch.add(s.dir.Path(), s); err != nil {
 			s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the status directory (%w): a deleted FIFO or lock will not be recreated", err)})
 		}
 	}
-	defer func() {
-		if s.watch != nil {
-			s.watch.remove(s.dir.Path())
-		}
-		close(quit)
-		s.unwatchControl() // before the directory closes the FIFO
-		s.drainPumps()
-		s.closeLogs()
-		s.record(Event{Kind: Released})
-		if err := s.dir.Close(); err != nil {
-			s.record(Event{Kind: Warning, Err: err})
-		}
-		readerDone.Wait()
-		close(s.done)
-	}()
-
 	s.changed = time.Now()
 	s.want = statusfs.WantDown
 	if s.mod.Autostart {
@@ -202,6 +193,10 @@ func (s *supervisor) run() {
 	}
 	s.flush()
 	close(s.ready)
+}
+
+// loop serves the module's events, each one a step (batch.go), until it is done.
+func (s *supervisor) loop() {
 	for !s.finished {
 		select {
 		case m := <-s.msgs:
@@ -230,6 +225,24 @@ func (s *supervisor) run() {
 	}
 }
 
+// end releases the module: watches, pumps, log files, the status directory, and
+// the control reader if there is one.
+func (s *supervisor) end(quit chan struct{}, readerDone *sync.WaitGroup) {
+	if s.watch != nil {
+		s.watch.remove(s.dir.Path())
+	}
+	close(quit)
+	s.unwatchControl() // before the directory closes the FIFO
+	s.drainPumps()
+	s.closeLogs()
+	s.record(Event{Kind: Released})
+	if err := s.dir.Close(); err != nil {
+		s.record(Event{Kind: Warning, Err: err})
+	}
+	readerDone.Wait()
+	close(s.done)
+}
+
 // readControl feeds control bytes to run until quit is closed; the directory's
 // Close makes a blocked read return.
 func (s *supervisor) readControl(quit chan struct{}, wg *sync.WaitGroup) {
@@ -253,11 +266,11 @@ func (s *supervisor) readControl(quit chan struct{}, wg *sync.WaitGroup) {
 func (s *supervisor) handleMsg(m supMsg) {
 	switch m.kind {
 	case msgUpdate:
-		s.mod = m.mod
+		s.mod = *m.mod
 		s.setLogOptions()
 		s.writeApplied()
 	case msgReplace:
-		s.next = &m.mod
+		s.next = m.mod
 		switch s.state {
 		case stUp:
 			s.stop()
@@ -348,12 +361,18 @@ func (s *supervisor) writeStatus() {
 }
 
 func (s *supervisor) arm(at time.Time) {
-	s.timer.Reset(time.Until(at))
+	if s.timer == nil {
+		s.timer = time.NewTimer(time.Until(at))
+	} else {
+		s.timer.Reset(time.Until(at))
+	}
 	s.timerC = s.timer.C
 }
 
 func (s *supervisor) disarm() {
-	s.timer.Stop()
+	if s.timer != nil {
+		s.timer.Stop()
+	}
 	s.timerC = nil
 }
 
