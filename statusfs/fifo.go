@@ -30,6 +30,27 @@ func ensureFIFO(p string) error {
 	return checkOwned(p, "FIFO", "chmod 0600")
 }
 
+// openFIFO opens the FIFO p with flag (os.O_RDWR for control, os.O_RDONLY for
+// ok) and O_NONBLOCK, since opening a FIFO for reading would otherwise wait for
+// a writer. control stays non-blocking and joins the runtime poller (Linux epoll
+// handles FIFOs), so ReadControl parks the goroutine and Close wakes it. ok is
+// never read, only held open: it is made blocking again, which keeps it out of
+// the poller, whose registration would cost memory for every module.
+func openFIFO(p string, flag int) (*os.File, error) {
+	if flag == os.O_RDWR {
+		return os.OpenFile(p, flag|unix.O_NONBLOCK, 0)
+	}
+	fd, err := unix.Open(p, flag|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: p, Err: err}
+	}
+	if err := unix.SetNonblock(fd, false); err != nil {
+		unix.Close(fd)
+		return nil, &os.PathError{Op: "fcntl", Path: p, Err: err}
+	}
+	return os.NewFile(uintptr(fd), p), nil
+}
+
 // ReadControl reads command bytes from the control FIFO into p. Each byte is one
 // command; unknown bytes (such as the newline of `echo d > control`) are for the
 // caller to ignore. It blocks by parking the goroutine in the runtime poller (no OS
