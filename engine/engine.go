@@ -92,6 +92,9 @@ func (e *Engine) Run(ctx context.Context) {
 
 func (e *Engine) shutdown() {
 	e.closing = true
+	if e.watch != nil {
+		e.watch.stopAll()
+	}
 	all := make([]*supervisor, 0, len(e.sups)+len(e.draining))
 	for _, s := range e.sups {
 		s.send(supMsg{kind: msgRelease})
