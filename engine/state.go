@@ -52,6 +52,14 @@ func (s *supervisor) writeState() {
 	s.written = st
 }
 
+// readWritten takes what state.json says as the state last written, so that a
+// start that finds it already right (svman restarted) does not replace it.
+func (s *supervisor) readWritten() {
+	if st, err := ReadState(s.dir.Path()); err == nil {
+		s.written = st
+	}
+}
+
 // ReadState returns the state a supervisor last recorded in the status directory dir.
 func ReadState(dir string) (State, error) {
 	var st State

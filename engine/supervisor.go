@@ -184,8 +184,11 @@ func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
 	}
 	s.leftover = nil
 	s.openLogs()
+	s.readWritten()
 	s.hold()
-	s.writeApplied()
+	if !s.appliedOnDisk() {
+		s.writeApplied()
+	}
 	if s.want == statusfs.WantUp {
 		s.start() // writes the status, whatever happens
 	} else {
