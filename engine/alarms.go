@@ -57,6 +57,6 @@ func (s *supervisor) raise(event string, exit *ExitStatus) {
 	}
 	s.record(Event{Kind: Alarm, Text: f.Message, Channels: to})
 	if s.alarmer != nil && len(to) > 0 {
-		s.alarmer.Send(ch, f)
+		s.afterStep(func() { s.alarmer.Send(ch, f) })
 	}
 }

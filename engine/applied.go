@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -11,6 +12,10 @@ import (
 // writeApplied records the module settings now in force in the status directory,
 // so `svman diff` can compare them with the manifest on disk from any terminal.
 func (s *supervisor) writeApplied() {
+	if s.holding {
+		s.owed.applied = true
+		return
+	}
 	b, err := json.Marshal(s.mod)
 	if err == nil {
 		err = s.dir.WriteApplied(b)
@@ -18,6 +23,18 @@ func (s *supervisor) writeApplied() {
 	if err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot record the applied settings: %w", err)})
 	}
+}
+
+// appliedOnDisk reports whether module.json already holds the settings in force
+// (svman restarted with the same manifest): reading it is cheaper than replacing
+// it, and a start of many modules replaced a file per module for nothing.
+func (s *supervisor) appliedOnDisk() bool {
+	b, err := json.Marshal(s.mod)
+	if err != nil {
+		return false
+	}
+	old, err := statusfs.ReadApplied(s.dir.Path())
+	return err == nil && bytes.Equal(old, b)
 }
 
 // ReadApplied returns the settings a supervisor last applied in the status

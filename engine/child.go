@@ -109,10 +109,17 @@ func (s *supervisor) stop() {
 	s.killed = false
 	s.poll = pollFirst
 	s.killAt = time.Now().Add(s.mod.StopTimeout)
-	s.escaped = s.r.escapees(s.dir.Path())
 	s.record(Event{Kind: Stopping, PID: s.pgid, Signal: s.mod.StopSignal})
+	// The group first: the scan for the module's processes that left it reads
+	// /proc, and at shutdown every module scans at once.
+	s.escaped = nil
 	s.signalGroup(s.mod.StopSignal)
 	s.signalGroup(syscall.SIGCONT)
+	s.escaped = s.r.escapees(s.dir.Path())
+	for _, pid := range s.escaped {
+		_ = syscall.Kill(pid, s.mod.StopSignal)
+		_ = syscall.Kill(pid, syscall.SIGCONT)
+	}
 	s.paused = false
 	s.arm(s.killAt)
 }

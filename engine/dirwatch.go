@@ -16,8 +16,9 @@ type dirWatch struct {
 	fsw  *fsnotify.Watcher
 	done chan struct{}
 
-	mu     sync.Mutex             // guards owners
-	owners map[string]*supervisor // status directory -> its supervisor
+	mu       sync.Mutex             // guards owners and shutdown
+	owners   map[string]*supervisor // status directory -> its supervisor
+	shutdown bool                   // every directory is let go at once by close
 }
 
 // contract are the files of the legacy contract that a supervisor restores.
@@ -50,8 +51,22 @@ func (w *dirWatch) add(dir string, s *supervisor) error {
 func (w *dirWatch) remove(dir string) {
 	w.mu.Lock()
 	delete(w.owners, dir)
+	shutdown := w.shutdown
 	w.mu.Unlock()
+	if shutdown {
+		return // close drops every watch at once
+	}
 	_ = w.fsw.Remove(dir) // fails when the directory is gone already: nothing to undo
+}
+
+// stopAll is called when every module is about to be released: their removes
+// then only forget the owner, and close drops the kernel's watches all at once.
+// Each inotify_rm_watch waits for the kernel's SRCU grace period, so removing a
+// hundred one by one held up svman's exit by tens of milliseconds.
+func (w *dirWatch) stopAll() {
+	w.mu.Lock()
+	w.shutdown = true
+	w.mu.Unlock()
 }
 
 func (w *dirWatch) loop() {

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"svman/internal/fdwatch"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -37,7 +38,8 @@ type Engine struct {
 	stopped chan struct{} // closed when Run has returned
 
 	// ---- owned by Run ----
-	watch    *dirWatch // nil when inotify is not available
+	watch    *dirWatch        // nil when inotify is not available
+	fds      *fdwatch.Watcher // nil when epoll is not available
 	current  *manifest.Manifest
 	sups     map[string]*supervisor // the supervised modules, by name
 	draining map[string]*supervisor // removed, still stopping
@@ -73,6 +75,10 @@ func (e *Engine) Run(ctx context.Context) {
 		e.watch = w
 		defer w.close()
 	}
+	if w, err := fdwatch.New(); err == nil {
+		e.fds = w
+		defer w.Close() // last: every supervisor has unregistered by then
+	}
 	for {
 		select {
 		case f := <-e.reqs:
@@ -86,6 +92,9 @@ func (e *Engine) Run(ctx context.Context) {
 
 func (e *Engine) shutdown() {
 	e.closing = true
+	if e.watch != nil {
+		e.watch.stopAll()
+	}
 	all := make([]*supervisor, 0, len(e.sups)+len(e.draining))
 	for _, s := range e.sups {
 		s.send(supMsg{kind: msgRelease})
@@ -212,10 +221,10 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		s.send(supMsg{kind: msgRelease})
 	}
 	for _, name := range plan.Restart {
-		e.sups[name].send(supMsg{kind: msgReplace, mod: byName[name]})
+		e.sups[name].send(supMsg{kind: msgReplace, mod: new(byName[name])})
 	}
 	for _, name := range plan.Update {
-		e.sups[name].send(supMsg{kind: msgUpdate, mod: byName[name]})
+		e.sups[name].send(supMsg{kind: msgUpdate, mod: new(byName[name])})
 	}
 	// One scan of every process for what a killed svman left of the added modules.
 	var marked map[string][]int
@@ -238,6 +247,7 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		s := newSupervisor(byName[name], dir, &e.cfg, &e.secrets)
 		s.leftover = marked[dir.Path()]
 		s.watch = e.watch
+		s.fds = e.fds
 		e.sups[name] = s
 		added = append(added, s)
 		go s.run()

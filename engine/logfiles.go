@@ -22,15 +22,11 @@ func fileOptions(l manifest.Log) logmux.FileOptions {
 	return logmux.FileOptions{Timestamps: l.Timestamps, MaxSize: l.MaxSize, Keep: l.Keep}
 }
 
-// openLogs opens the module's two log files for the life of its supervision.
+// openLogs sets up the module's two log files for the life of its supervision;
+// each is opened at its first line.
 func (s *supervisor) openLogs() {
 	for i, name := range logNames {
-		f, err := logmux.OpenFile(filepath.Join(s.dir.Path(), name), fileOptions(s.mod.Log))
-		if err != nil {
-			s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot open the log file: %w: the output is shown but not kept", err)})
-			continue
-		}
-		s.files[i] = f
+		s.files[i] = logmux.NewFile(filepath.Join(s.dir.Path(), name), fileOptions(s.mod.Log))
 	}
 }
 
@@ -70,7 +66,7 @@ func (s *supervisor) fileFlushed(f *logmux.File, err error) {
 	}
 	s.logWarn.Unlock()
 	if due {
-		s.record(Event{Kind: Warning, Err: fmt.Errorf("log file: %w (reported once a minute)", err)})
+		s.log(Event{Kind: Warning, Err: fmt.Errorf("log file: %w (reported once a minute)", err)})
 	}
 }
 

@@ -3,9 +3,9 @@ package engine
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The variables every module's child gets, so that it knows its name and status
@@ -37,24 +37,86 @@ func markedWith(pid int, dir string) bool {
 // that belong to status directory dir.
 func (r *Reaper) escapees(dir string) []int {
 	var out []int
-	for _, pid := range ownChildren() {
-		r.mu.Lock()
-		_, known := r.waiting[pid]
-		r.mu.Unlock()
-		if !known && markedWith(pid, dir) {
+	for _, pid := range r.strangers.get(r.unknownChildren) {
+		if markedWith(pid, dir) {
 			out = append(out, pid)
 		}
 	}
 	return out
 }
 
+// unknownChildren lists svman's children that the reaper did not fork.
+func (r *Reaper) unknownChildren() []int {
+	children := ownChildren()
+	unknown := children[:0]
+	r.mu.Lock()
+	for _, pid := range children {
+		if _, known := r.waiting[pid]; !known {
+			unknown = append(unknown, pid)
+		}
+	}
+	r.mu.Unlock()
+	return unknown
+}
+
+// sharedScan lets concurrent callers share scans of /proc: each caller gets the
+// result of a scan that began after it asked (so nothing it must see is missed),
+// but callers who ask while a scan runs share the next one. At shutdown every
+// module scans at once, twice; one scan each made that O(modules²) in reads of
+// /proc.
+type sharedScan struct {
+	mu      sync.Mutex
+	running bool
+	next    *scanResult // for callers waiting for a scan that starts after they asked
+}
+
+type scanResult struct {
+	done chan struct{}
+	pids []int // read-only once done is closed
+}
+
+// get returns scan's result, from a scan that began after get was called.
+func (c *sharedScan) get(scan func() []int) []int {
+	c.mu.Lock()
+	if c.running {
+		res := c.next
+		if res == nil {
+			res = &scanResult{done: make(chan struct{})}
+			c.next = res
+		}
+		c.mu.Unlock()
+		<-res.done
+		return res.pids
+	}
+	c.running = true
+	c.mu.Unlock()
+	pids := scan()
+	// Callers who came during the scan need a newer one: this caller runs it for
+	// them, and so on until nobody waits.
+	for {
+		c.mu.Lock()
+		res := c.next
+		c.next = nil
+		if res == nil {
+			c.running = false
+			c.mu.Unlock()
+			return pids
+		}
+		c.mu.Unlock()
+		res.pids = scan()
+		close(res.done)
+	}
+}
+
 // ownChildren lists svman's children, from each thread's children file (a child
-// belongs to the thread that forked it, or that inherited it).
+// belongs to the thread that forked it, or that inherited it). It runs on every
+// exit, before the restart: it reads the thread list once and each children file
+// directly (a glob would list every thread's directory too).
 func ownChildren() []int {
-	files, _ := filepath.Glob("/proc/self/task/*/children")
+	tasks, _ := os.ReadDir("/proc/self/task")
 	var out []int
-	for _, f := range files {
-		b, err := os.ReadFile(f)
+	for _, t := range tasks {
+		b, err := os.ReadFile("/proc/self/task/" + t.Name() + "/children")
 		if err != nil {
 			continue
 		}

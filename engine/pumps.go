@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"svman/internal/fdwatch"
 	"svman/logmux"
 )
 
@@ -17,12 +18,21 @@ const partialLineIdle = 200 * time.Millisecond
 const pumpDrain = 2 * time.Second
 
 // pumpSet is the pair of pipes of one child: r[0] stdout, r[1] stderr. The child
-// gets the write ends; the two pump goroutines own the read ends and close them at
-// end of file; done is closed when both have returned.
+// gets the write ends; the pumps own the read ends and close them at end of file;
+// done is closed when both streams have ended.
+//
+// With the engine's fdwatch, a pipe has no goroutine of its own: the watcher says
+// when it is readable, and a goroutine that lives only as long as the read copies
+// what is there (a thousand idle modules cost no pump stacks). Without it, each
+// pipe has a goroutine blocked in Read.
 type pumpSet struct {
 	r, w    [2]*os.File
-	running atomic.Int32 // pumps still copying; the last one closes done
+	running atomic.Int32 // streams still copying; the last one closes done
 	done    chan struct{}
+
+	lines   [2]*logmux.Lines  // watched pipes only
+	watches [2]*fdwatch.Watch // watched pipes only; set and read by the supervisor
+	ended   [2]atomic.Bool    // watched pipes only: end ran
 }
 
 func newPumpSet() (*pumpSet, error) {
@@ -70,36 +80,92 @@ func (s *supervisor) startPumps(ps *pumpSet) {
 	s.pumps = append(live, ps)
 	ps.running.Store(2)
 	for i, stream := range [2]logmux.Stream{logmux.Stdout, logmux.Stderr} {
+		file := s.files[i] // opened for the life of the supervision; nil if it could not be
+		// The lines of one read share one time and go to the console as one
+		// batch: a module writing as fast as it can then costs a clock read and a
+		// console hand-off per read, not per line. Both pumps call emit and flush
+		// from one goroutine at a time, so now and batch need no lock.
+		var now time.Time
+		var batch logmux.Batch
+		emit := func(line []byte, cont bool) {
+			if now.IsZero() {
+				now = time.Now()
+			}
+			if file != nil {
+				file.LineAt(now, line, cont) // the file first: it gets every line
+			}
+			batch.Add(line, cont)
+		}
+		flush := func() {
+			if file != nil {
+				s.fileFlushed(file, file.Flush())
+			}
+			s.out.WriteLines(s.name, stream, now, &batch)
+			batch.Reset()
+			now = time.Time{}
+		}
+		if s.fds != nil && ps.watch(s.fds, i, emit, flush) {
+			continue
+		}
 		go func() {
-			defer func() {
-				if ps.running.Add(-1) == 0 {
-					close(ps.done)
-				}
-			}()
+			defer ps.streamEnded()
 			defer ps.r[i].Close()
-			file := s.files[i] // opened for the life of the supervision; nil if it could not be
-			// The lines of one read share one time and go to the console as one
-			// batch: a module writing as fast as it can then costs a clock read and
-			// a console hand-off per read, not per line.
-			var now time.Time
-			var batch logmux.Batch
-			_ = logmux.PumpFlush(ps.r[i], partialLineIdle, func(line []byte, cont bool) {
-				if now.IsZero() {
-					now = time.Now()
-				}
-				if file != nil {
-					file.LineAt(now, line, cont) // the file first: it gets every line
-				}
-				batch.Add(line, cont)
-			}, func() {
-				if file != nil {
-					s.fileFlushed(file, file.Flush())
-				}
-				s.out.WriteLines(s.name, stream, now, &batch)
-				batch.Reset()
-				now = time.Time{}
-			})
+			_ = logmux.PumpFlush(ps.r[i], partialLineIdle, emit, flush)
 		}()
+	}
+}
+
+// watch registers pipe i with the watcher; false if it cannot be.
+func (ps *pumpSet) watch(fds *fdwatch.Watcher, i int, emit func([]byte, bool), flush func()) bool {
+	l, err := logmux.NewLines(ps.r[i], partialLineIdle, emit, flush)
+	if err != nil {
+		return false
+	}
+	ps.lines[i] = l
+	x, err := fds.Add(l.FD(), func(x *fdwatch.Watch) { go ps.service(i, x) })
+	if err != nil {
+		ps.lines[i] = nil
+		return false
+	}
+	ps.watches[i] = x
+	return true
+}
+
+// service copies what pipe i holds now, then waits for the watcher again.
+func (ps *pumpSet) service(i int, x *fdwatch.Watch) {
+	if !ps.lines[i].Service() && x.Rearm() == nil {
+		return
+	}
+	// End of file, a read error, or drainPumps ended the stream meanwhile.
+	ps.end(i, x)
+}
+
+// end finishes watched pipe i once: no more callbacks, the partial line shown,
+// the read end closed.
+func (ps *pumpSet) end(i int, x *fdwatch.Watch) {
+	if !ps.ended[i].CompareAndSwap(false, true) {
+		return
+	}
+	x.Remove()
+	ps.lines[i].Finish()
+	ps.r[i].Close()
+	ps.streamEnded()
+}
+
+func (ps *pumpSet) streamEnded() {
+	if ps.running.Add(-1) == 0 {
+		close(ps.done)
+	}
+}
+
+// abort ends both streams now, whatever still holds the pipes open.
+func (ps *pumpSet) abort() {
+	for i := range ps.r {
+		if ps.lines[i] != nil {
+			ps.end(i, ps.watches[i])
+		} else {
+			ps.r[i].Close() // the pump's Read fails and it returns
+		}
 	}
 }
 
@@ -113,7 +179,7 @@ func (s *supervisor) drainPumps() {
 		case <-ps.done:
 		case <-deadline.C:
 			for _, ps := range s.pumps {
-				ps.closeReadEnds()
+				ps.abort()
 			}
 		}
 	}

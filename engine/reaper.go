@@ -27,6 +27,8 @@ type Reaper struct {
 	mu      sync.Mutex                // guards waiting
 	waiting map[int]chan<- ExitStatus // pid -> owner's channel, registered at fork
 	orphans int                       // exits of unregistered pids reaped so far
+
+	strangers sharedScan // scans for children the reaper did not fork (orphans.go)
 }
 
 // SpawnSpec is a fully resolved child: path, argv, environment, directory and the

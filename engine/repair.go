@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,6 +19,16 @@ func (s *supervisor) requestRepair() {
 // repairDir recreates what was deleted of the status directory and writes again
 // what svman knows, so the directory says the truth again.
 func (s *supervisor) repairDir() {
+	// A recreated control FIFO is a new descriptor: the watch of the old one goes
+	// before Repair closes it, and the current one is watched again after.
+	if s.ctl != nil {
+		s.unwatchControl()
+		defer func() {
+			if !s.watchControl() {
+				s.record(Event{Kind: Warning, Err: errors.New("cannot watch the control FIFO again: control commands are not read")})
+			}
+		}()
+	}
 	recreated, err := s.dir.Repair()
 	if err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot repair the status directory: %w", err)})

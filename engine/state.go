@@ -27,6 +27,10 @@ var stateNames = map[state]string{
 // and differs from the last one written: a restart that comes at once writes
 // nothing, so the restart path stays short.
 func (s *supervisor) writeState() {
+	if s.holding {
+		s.owed.state = true // written at the end of the step, from the state then
+		return
+	}
 	st := State{State: stateNames[s.state], Fails: s.history.Fails, Exits: s.history.Exits}
 	switch s.state {
 	case stBackoff:
@@ -46,6 +50,14 @@ func (s *supervisor) writeState() {
 		return
 	}
 	s.written = st
+}
+
+// readWritten takes what state.json says as the state last written, so that a
+// start that finds it already right (svman restarted) does not replace it.
+func (s *supervisor) readWritten() {
+	if st, err := ReadState(s.dir.Path()); err == nil {
+		s.written = st
+	}
 }
 
 // ReadState returns the state a supervisor last recorded in the status directory dir.

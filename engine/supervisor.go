@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"time"
 
+	"svman/internal/fdwatch"
 	"svman/logmux"
 	"svman/manifest"
 	"svman/statusfs"
@@ -37,7 +38,9 @@ type supervisor struct {
 	hostname string
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
 	msgs     chan supMsg               // from the engine
-	cmds     chan byte                 // from the control reader
+	cmds     chan byte                 // from the control reader, if it has one
+	fds      *fdwatch.Watcher          // the engine's, or nil: then each pipe and FIFO has a reader goroutine
+	ctlReady chan struct{}             // from fds: the control FIFO is readable
 	repair   chan struct{}             // from the directory watcher: something was deleted
 	watch    *dirWatch                 // the engine's, or nil
 	done     chan struct{}             // closed when run has returned and the directory is released
@@ -59,7 +62,7 @@ type supervisor struct {
 	started time.Time // the last start
 	changed time.Time // the last pid change, for the status stamp
 
-	timer      *time.Timer
+	timer      *time.Timer      // made at the first arm: most modules never need one
 	timerC     <-chan time.Time // nil while the timer is unarmed
 	startAt    time.Time        // stBackoff: when the start is due
 	killAt     time.Time        // stStopping: when SIGKILL is due
@@ -84,12 +87,20 @@ type supervisor struct {
 	pumps []*pumpSet
 	files [2]*logmux.File // __stdout, __stderr: written by the pumps
 	logWarnState
+
+	ctl *fdwatch.Watch // the control FIFO's registration with fds, or nil
+
+	holding bool      // within a step: effects wait for flush (batch.go)
+	owed    owedFiles // files the step must write at flush
+	later   []func()  // the step's events and alarms, in order
 }
 
-// supMsg is what the engine asks of a supervisor.
+// supMsg is what the engine asks of a supervisor. It stays small (the module by
+// pointer, owned by the supervisor once sent): the channel's buffer and the run
+// loop's frame hold it.
 type supMsg struct {
 	kind msgKind
-	mod  manifest.Module
+	mod  *manifest.Module // msgUpdate, msgReplace
 }
 
 type msgKind int
@@ -118,20 +129,13 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		alarmer:  cfg.Alarms,
 		hostname: cfg.Hostname,
 		msgs:     make(chan supMsg, 2),
-		cmds:     make(chan byte, 64),
+		ctlReady: make(chan struct{}, 1),
 		repair:   make(chan struct{}, 1),
 		done:     make(chan struct{}),
 		ready:    make(chan struct{}),
 		mod:      mod,
 		alarms:   true,
-		timer:    stoppedTimer(),
 	}
-}
-
-func stoppedTimer() *time.Timer {
-	t := time.NewTimer(time.Hour)
-	t.Stop()
-	return t
 }
 
 // send hands m to the supervisor unless it has already finished.
@@ -142,33 +146,34 @@ func (s *supervisor) send(m supMsg) {
 	}
 }
 
-// run supervises until the module is released or `x` ends it. It starts and owns
-// the control reader, and returns only after every goroutine it started is gone.
+// run supervises until the module is released or `x` ends it. It reads the
+// control FIFO when the engine's fdwatch says it is readable, or else starts and
+// owns a control reader; it returns only after every goroutine it started is gone.
+//
+// The goroutine spends its life parked in loop, so what sits on its stack then
+// (run's frame and loop's) is kept small: the setup and the teardown are
+// functions of their own, and the runtime can shrink an idle supervisor's stack.
 func (s *supervisor) run() {
 	var readerDone sync.WaitGroup
 	quit := make(chan struct{})
-	readerDone.Add(1)
-	go s.readControl(quit, &readerDone)
+	defer s.end(quit, &readerDone)
+	s.begin(quit, &readerDone)
+	s.loop()
+}
+
+// begin takes up the module: watches, leftovers of a previous svman, log files,
+// module.json and the first start (or the status of a module that starts down).
+func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
+	if !s.watchControl() {
+		s.cmds = make(chan byte, 64)
+		readerDone.Add(1)
+		go s.readControl(quit, readerDone)
+	}
 	if s.watch != nil {
 		if err := s.watch.add(s.dir.Path(), s); err != nil {
 			s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the status directory (%w): a deleted FIFO or lock will not be recreated", err)})
 		}
 	}
-	defer func() {
-		if s.watch != nil {
-			s.watch.remove(s.dir.Path())
-		}
-		close(quit)
-		s.drainPumps()
-		s.closeLogs()
-		s.record(Event{Kind: Released})
-		if err := s.dir.Close(); err != nil {
-			s.record(Event{Kind: Warning, Err: err})
-		}
-		readerDone.Wait()
-		close(s.done)
-	}()
-
 	s.changed = time.Now()
 	s.want = statusfs.WantDown
 	if s.mod.Autostart {
@@ -179,30 +184,66 @@ func (s *supervisor) run() {
 	}
 	s.leftover = nil
 	s.openLogs()
-	s.writeApplied()
+	s.readWritten()
+	s.hold()
+	if !s.appliedOnDisk() {
+		s.writeApplied()
+	}
 	if s.want == statusfs.WantUp {
 		s.start() // writes the status, whatever happens
 	} else {
 		s.writeStatus()
 	}
+	s.flush()
 	close(s.ready)
+}
+
+// loop serves the module's events, each one a step (batch.go), until it is done.
+func (s *supervisor) loop() {
 	for !s.finished {
 		select {
 		case m := <-s.msgs:
+			s.hold()
 			s.handleMsg(m)
 		case b := <-s.cmds:
+			s.hold()
 			s.handleCommand(b)
+		case <-s.ctlReady:
+			s.readCommands()
 		case st := <-s.exited:
+			s.hold()
 			s.handleExit(st)
 		case st := <-s.hookC:
+			s.hold()
 			s.hookDone(st)
 		case <-s.repair:
+			s.hold()
 			s.repairDir()
 		case <-s.timerC:
 			s.timerC = nil
+			s.hold()
 			s.handleTimer()
 		}
+		s.flush()
 	}
+}
+
+// end releases the module: watches, pumps, log files, the status directory, and
+// the control reader if there is one.
+func (s *supervisor) end(quit chan struct{}, readerDone *sync.WaitGroup) {
+	if s.watch != nil {
+		s.watch.remove(s.dir.Path())
+	}
+	close(quit)
+	s.unwatchControl() // before the directory closes the FIFO
+	s.drainPumps()
+	s.closeLogs()
+	s.record(Event{Kind: Released})
+	if err := s.dir.Close(); err != nil {
+		s.record(Event{Kind: Warning, Err: err})
+	}
+	readerDone.Wait()
+	close(s.done)
 }
 
 // readControl feeds control bytes to run until quit is closed; the directory's
@@ -228,11 +269,11 @@ func (s *supervisor) readControl(quit chan struct{}, wg *sync.WaitGroup) {
 func (s *supervisor) handleMsg(m supMsg) {
 	switch m.kind {
 	case msgUpdate:
-		s.mod = m.mod
+		s.mod = *m.mod
 		s.setLogOptions()
 		s.writeApplied()
 	case msgReplace:
-		s.next = &m.mod
+		s.next = m.mod
 		switch s.state {
 		case stUp:
 			s.stop()
@@ -277,8 +318,19 @@ func (s *supervisor) adoptNext() {
 	s.writeStatus()
 }
 
-// record writes ev to the module's supervise log and hands it to the engine's hook.
+// record writes ev to the module's supervise log and hands it to the engine's
+// hook, at the end of the step. Only the run goroutine records; others log.
 func (s *supervisor) record(ev Event) {
+	ev.Module = s.name
+	if ev.Time.IsZero() {
+		ev.Time = time.Now()
+	}
+	s.afterStep(func() { s.log(ev) })
+}
+
+// log writes ev to the module's supervise log and hands it to the engine's hook
+// now. Any goroutine may call it.
+func (s *supervisor) log(ev Event) {
 	ev.Module = s.name
 	if ev.Time.IsZero() {
 		ev.Time = time.Now()
@@ -293,7 +345,12 @@ func (s *supervisor) record(ev Event) {
 	}
 }
 
+// writeStatus writes the status file (at the end of the step: see batch.go).
 func (s *supervisor) writeStatus() {
+	if s.holding {
+		s.owed.status = true
+		return
+	}
 	err := s.dir.WriteStatus(statusfs.Status{
 		Changed:  s.changed,
 		Paused:   s.paused,
@@ -307,12 +364,18 @@ func (s *supervisor) writeStatus() {
 }
 
 func (s *supervisor) arm(at time.Time) {
-	s.timer.Reset(time.Until(at))
+	if s.timer == nil {
+		s.timer = time.NewTimer(time.Until(at))
+	} else {
+		s.timer.Reset(time.Until(at))
+	}
 	s.timerC = s.timer.C
 }
 
 func (s *supervisor) disarm() {
-	s.timer.Stop()
+	if s.timer != nil {
+		s.timer.Stop()
+	}
 	s.timerC = nil
 }
 

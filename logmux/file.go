@@ -77,28 +77,45 @@ type File struct {
 // existing file's size. If the existing file ends in the middle of a line (a writer died
 // half way through a long line), a newline is added first, so the next line starts a line.
 func OpenFile(path string, o FileOptions) (*File, error) {
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	lf := NewFile(path, o)
+	lf.mu.Lock()
+	err := lf.open()
+	lf.mu.Unlock()
 	if err != nil {
 		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	lf := &File{
-		path: path,
-		f:    f,
-		size: fi.Size(),
-		ts:   make([]byte, 0, 64),
-	}
-	lf.setOptions(o)
-	if lf.size > 0 && !endsInNewline(path, lf.size) {
-		lf.takeBuf()
-		lf.buf = append(lf.buf, '\n')
-		lf.size++
 	}
 	return lf, nil
+}
+
+// NewFile returns the File of path, opened as OpenFile opens it only when the first line
+// comes: a module that never writes costs no descriptor. svman holds a module's log files
+// for the life of its supervision, and every descriptor svman holds is one more that each
+// fork copies and each exec closes. A failed open is kept for Err, and tried again at the
+// next line; the line is dropped.
+func NewFile(path string, o FileOptions) *File {
+	lf := &File{path: path}
+	lf.setOptions(o)
+	return lf
+}
+
+// open opens the file. The caller holds f.mu.
+func (f *File) open() error {
+	fh, err := os.OpenFile(f.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	fi, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return err
+	}
+	f.f, f.size = fh, fi.Size()
+	if f.size > 0 && !endsInNewline(f.path, f.size) {
+		f.takeBuf()
+		f.buf = append(f.buf, '\n')
+		f.size++
+	}
+	return nil
 }
 
 // endsInNewline reports whether the file at path, of the given size, ends in "\n". It answers
@@ -147,6 +164,13 @@ func (f *File) LineAt(t time.Time, line []byte, cont bool) {
 		f.err = fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
 		f.mu.Unlock()
 		return
+	}
+	if f.f == nil {
+		if err := f.open(); err != nil {
+			f.err = fmt.Errorf("log file %s: %w", f.path, err)
+			f.mu.Unlock()
+			return
+		}
 	}
 	if f.buf == nil {
 		f.takeBuf()
@@ -341,7 +365,9 @@ func (f *File) Close() error {
 	}
 	f.closed = true
 	err := f.flushLocked()
-	err = errors.Join(err, f.f.Close())
+	if f.f != nil {
+		err = errors.Join(err, f.f.Close())
+	}
 	f.buf = nil
 	f.mu.Unlock()
 	f.pruneWG.Wait()

@@ -41,10 +41,13 @@ func startPump(t *testing.T, idle time.Duration) (*os.File, *os.File, <-chan pie
 	t.Cleanup(func() { r.Close(); w.Close() })
 	pieces := make(chan piece, 1<<14)
 	done := make(chan error, 1)
+	emit := func(line []byte, cont bool) { pieces <- piece{string(line), cont} }
+	if driveLines {
+		go func() { done <- runLines(r, idle, emit) }()
+		return w, r, pieces, done
+	}
 	go func() {
-		done <- Pump(r, idle, func(line []byte, cont bool) {
-			pieces <- piece{string(line), cont}
-		})
+		done <- Pump(r, idle, emit)
 	}()
 	return w, r, pieces, done
 }

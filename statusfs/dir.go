@@ -99,13 +99,10 @@ func Open(path string) (_ *Dir, err error) {
 	if err = ensureFIFO(filepath.Join(path, okName)); err != nil {
 		return nil, err
 	}
-	// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. Through
-	// os.OpenFile the descriptor joins the runtime poller (Linux epoll handles FIFOs),
-	// so ReadControl parks the goroutine and Close wakes it.
-	if d.ok, err = os.OpenFile(filepath.Join(path, okName), os.O_RDONLY|unix.O_NONBLOCK, 0); err != nil {
+	if d.ok, err = openFIFO(filepath.Join(path, okName), os.O_RDONLY); err != nil {
 		return nil, err
 	}
-	if d.control, err = os.OpenFile(filepath.Join(path, controlName), os.O_RDWR|unix.O_NONBLOCK, 0); err != nil {
+	if d.control, err = openFIFO(filepath.Join(path, controlName), os.O_RDWR); err != nil {
 		return nil, err
 	}
 	return d, nil

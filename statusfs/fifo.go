@@ -30,6 +30,27 @@ func ensureFIFO(p string) error {
 	return checkOwned(p, "FIFO", "chmod 0600")
 }
 
+// openFIFO opens the FIFO p with flag (os.O_RDWR for control, os.O_RDONLY for
+// ok) and O_NONBLOCK, since opening a FIFO for reading would otherwise wait for
+// a writer. control stays non-blocking and joins the runtime poller (Linux epoll
+// handles FIFOs), so ReadControl parks the goroutine and Close wakes it. ok is
+// never read, only held open: it is made blocking again, which keeps it out of
+// the poller, whose registration would cost memory for every module.
+func openFIFO(p string, flag int) (*os.File, error) {
+	if flag == os.O_RDWR {
+		return os.OpenFile(p, flag|unix.O_NONBLOCK, 0)
+	}
+	fd, err := unix.Open(p, flag|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: p, Err: err}
+	}
+	if err := unix.SetNonblock(fd, false); err != nil {
+		unix.Close(fd)
+		return nil, &os.PathError{Op: "fcntl", Path: p, Err: err}
+	}
+	return os.NewFile(uintptr(fd), p), nil
+}
+
 // ReadControl reads command bytes from the control FIFO into p. Each byte is one
 // command; unknown bytes (such as the newline of `echo d > control`) are for the
 // caller to ignore. It blocks by parking the goroutine in the runtime poller (no OS
@@ -58,4 +79,58 @@ func (d *Dir) ReadControl(p []byte) (int, error) {
 		}
 		f = cur
 	}
+}
+
+// TryReadControl is ReadControl without the wait, for a caller that learns by
+// itself (through ControlFD) when the FIFO is readable: it returns 0 and no
+// error when no byte is waiting.
+func (d *Dir) TryReadControl(p []byte) (int, error) {
+	d.closeMu.Lock()
+	f, closed := d.control, d.closed
+	d.closeMu.Unlock()
+	if closed {
+		return 0, fmt.Errorf("read control of %s: %w", d.path, os.ErrClosed)
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	var rerr error
+	err = rc.Read(func(fd uintptr) bool {
+		for {
+			n, rerr = unix.Read(int(fd), p)
+			if rerr != unix.EINTR {
+				return true // one attempt: never wait in the poller
+			}
+		}
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case rerr == unix.EAGAIN:
+		return 0, nil
+	case rerr != nil:
+		return 0, &os.PathError{Op: "read", Path: f.Name(), Err: rerr}
+	}
+	return n, nil
+}
+
+// ControlFD is the descriptor of the control FIFO, for registering with a
+// poller. It is the Dir's: valid until Close, or until a Repair that recreates
+// the FIFO; never close it or make it blocking.
+func (d *Dir) ControlFD() (int, error) {
+	d.closeMu.Lock()
+	f, closed := d.control, d.closed
+	d.closeMu.Unlock()
+	if closed {
+		return 0, fmt.Errorf("control of %s: %w", d.path, os.ErrClosed)
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var fd int
+	err = rc.Control(func(u uintptr) { fd = int(u) })
+	return fd, err
 }

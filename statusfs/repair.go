@@ -119,7 +119,7 @@ func (d *Dir) replaced(f *os.File, name string) bool {
 }
 
 // reopenFIFO makes dir/name a FIFO again, removing whatever non-FIFO stands there,
-// and opens it with flag|O_NONBLOCK, as Open does.
+// and opens it as Open does (openFIFO).
 func (d *Dir) reopenFIFO(name string, flag int) (*os.File, error) {
 	p := filepath.Join(d.path, name)
 	if fi, err := os.Lstat(p); err == nil && fi.Mode().Type() != fs.ModeNamedPipe {
@@ -130,7 +130,7 @@ func (d *Dir) reopenFIFO(name string, flag int) (*os.File, error) {
 	if err := ensureFIFO(p); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(p, flag|unix.O_NONBLOCK, 0)
+	f, err := openFIFO(p, flag)
 	if err != nil {
 		return nil, err
 	}
