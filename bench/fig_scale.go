@@ -18,15 +18,35 @@ func figScale(env *benchEnv, sv peerInfo, sizes []int) *section {
 		return s
 	}
 	largest := 0
-	for _, n := range sizes {
+	try := func(n int) bool {
 		progress("scale: svman, %d modules", n)
 		start, rss, pss, stop, err := measureScale(env, sv.p, n)
 		if err != nil {
 			s.add(itoa(n), "failed: "+err.Error(), "–", "–", "–", "–")
-			break
+			return false
 		}
 		largest = n
 		s.add(itoa(n), ms(float64(start)/1e6), mb(float64(rss)), mb(float64(pss)), kb(float64(pss)/float64(n)), ms(float64(stop)/1e6))
+		return true
+	}
+	for _, n := range sizes {
+		if try(n) {
+			continue
+		}
+		// Narrow down the largest N between the last success and this failure.
+		lo, hi := largest, n
+		for range 3 {
+			mid := (lo + hi) / 2 / 100 * 100
+			if mid <= lo {
+				break
+			}
+			if try(mid) {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		break
 	}
 	s.notes = append(s.notes, fmt.Sprintf("Largest N supervised: %d.", largest))
 	return s

@@ -153,6 +153,9 @@ func machine(infos []peerInfo, work string) string {
 	fmt.Fprintf(&b, "- kernel: %s %s\n", unix.ByteSliceToString(u.Sysname[:]), unix.ByteSliceToString(u.Release[:]))
 	fmt.Fprintf(&b, "- memory: %s\n", memTotal())
 	fmt.Fprintf(&b, "- harness built with %s\n", runtime.Version())
+	var lim unix.Rlimit
+	_ = unix.Getrlimit(unix.RLIMIT_NOFILE, &lim)
+	fmt.Fprintf(&b, "- open files limit (ulimit -n) of the tools: %d\n", lim.Cur)
 	fmt.Fprintf(&b, "- work folder (configurations, status directories, log files): %s\n", fsOf(filepath.Dir(work)))
 	for _, pi := range infos {
 		if pi.skip != nil {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -69,6 +70,31 @@ type instance struct {
 	t       *tracker
 	exited  chan struct{} // closed once the tool's process is reaped
 	started int64         // monotonic ns just before the tool was started
+	stderr  *tailBuffer   // the end of what the tool wrote to stderr
+}
+
+// tailBuffer keeps the last bytes written to it, for saying why a tool failed.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (b *tailBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	if len(b.buf) > 2048 {
+		b.buf = append(b.buf[:0:0], b.buf[len(b.buf)-1024:]...)
+	}
+	return len(p), nil
+}
+
+// last is the last line written, without its newline.
+func (b *tailBuffer) last() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	lines := strings.Split(strings.TrimSpace(string(b.buf)), "\n")
+	return lines[len(lines)-1]
 }
 
 // start configures p for mods in a fresh folder and starts it.
@@ -88,13 +114,17 @@ func start(env *benchEnv, p peer, mods []module, t *tracker, stdout io.Writer) (
 		stdout = io.Discard
 	}
 	l.cmd.Stdout = stdout
+	tail := &tailBuffer{}
 	if l.cmd.Stderr == nil {
-		l.cmd.Stderr = stdout
+		l.cmd.Stderr = tail
+		if stdout != io.Discard {
+			l.cmd.Stderr = io.MultiWriter(stdout, tail)
+		}
 	}
 	// The tool leads its own process group, so that the cleanup can reach all
 	// of it even when it has lost track of something.
 	l.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	in := &instance{launch: l, p: p, dir: dir, t: t, exited: make(chan struct{})}
+	in := &instance{launch: l, p: p, dir: dir, t: t, exited: make(chan struct{}), stderr: tail}
 	in.started = monotonicNow()
 	if err := l.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%s: %w", p.name(), err)
@@ -102,6 +132,7 @@ func start(env *benchEnv, p peer, mods []module, t *tracker, stdout io.Writer) (
 	go func() {
 		_ = l.cmd.Wait()
 		close(in.exited)
+		t.toolExited()
 	}()
 	return in, nil
 }

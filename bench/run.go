@@ -39,9 +39,16 @@ func startRun(env *benchEnv, p peer, n, total int, argv func(marker int) []strin
 		return nil, err
 	}
 	r := &run{instance: in, ev: ev, mods: mods}
-	if !t.wait(startTimeout(n), func() bool { return t.started >= n }) {
+	t.wait(startTimeout(n), func() bool { return t.started >= n || t.gone })
+	if got := t.startedCount(); got < n {
+		select {
+		case <-in.exited:
+			r.close()
+			return nil, fmt.Errorf("it exited (%s) after starting %d of %d modules: %s", in.cmd.ProcessState, got, n, in.stderr.last())
+		default:
+		}
 		r.close()
-		return nil, fmt.Errorf("only %d of %d modules had started after %v", t.startedCount(), n, startTimeout(n))
+		return nil, fmt.Errorf("only %d of %d modules had started after %v", got, n, startTimeout(n))
 	}
 	return r, nil
 }

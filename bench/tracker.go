@@ -23,6 +23,15 @@ type tracker struct {
 	started int           // modules that have exec'd at least once
 	module  map[int]int   // pid → module, for every module process seen
 	exitAt  map[int]int64 // pid → when it exited, for every exit seen
+	gone    bool          // the tool's own process has exited
+}
+
+// toolExited notes that the tool's process has exited.
+func (t *tracker) toolExited() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.gone = true
+	t.notify()
 }
 
 func newTracker(base, n int) *tracker {

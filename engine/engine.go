@@ -7,7 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"svman/internal/fdwatch"
 	"svman/manifest"
@@ -197,6 +200,12 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		return Plan{}, nil, fmt.Errorf("status_dir changed from %s to %s: svman must be restarted to move its status directories; keeping the running configuration", e.current.StatusDir, m.StatusDir)
 	}
 	e.prune()
+	if err := checkFileLimit(len(m.Modules)); err != nil {
+		if e.current != nil {
+			err = fmt.Errorf("%w; keeping the running configuration", err)
+		}
+		return Plan{}, nil, err
+	}
 	desired := e.skipReleased(m.Modules)
 	plan := Diff(e.modules(), desired)
 	byName := make(map[string]manifest.Module, len(m.Modules))
@@ -269,6 +278,9 @@ func (e *Engine) openDirs(statusDir string, names []string, all bool) (map[strin
 		}
 		dir, err := statusfs.Open(filepath.Join(statusDir, name))
 		if err != nil {
+			if errors.Is(err, syscall.EMFILE) {
+				err = fmt.Errorf("%w; %s", err, fileLimitHint(len(names)))
+			}
 			errs = append(errs, fmt.Errorf("module %s: %w", name, err))
 			if all {
 				break
@@ -284,6 +296,37 @@ func (e *Engine) openDirs(statusDir string, names []string, all bool) (map[strin
 		return nil, errors.Join(errs...)
 	}
 	return dirs, errors.Join(errs...)
+}
+
+// filesPerModule is how many files svman holds open for a module: its lock,
+// control and ok FIFOs and the two output pipes, and its two log files while the
+// module writes.
+const filesPerModule = 7
+
+// checkFileLimit refuses a manifest of n modules that the open-files limit
+// cannot hold: better none started, and a clear message, than some modules
+// failing at random to open their pipes.
+func checkFileLimit(n int) error {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur == unix.RLIM_INFINITY {
+		return nil
+	}
+	if uint64(n*filesPerModule+fileReserve) <= lim.Cur {
+		return nil
+	}
+	return fmt.Errorf("too many modules for the open-files limit: %s", fileLimitHint(n))
+}
+
+// fileReserve is what svman keeps for itself beside its modules' files: its
+// own log, the manifest watch, the reaper, the console.
+const fileReserve = 64
+
+// fileLimitHint says what the open-files limit must be for n modules.
+func fileLimitHint(n int) string {
+	var lim syscall.Rlimit
+	_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
+	return fmt.Sprintf("svman holds up to %d files open per module and may open %d (ulimit -n): for %d modules raise the limit to at least %d (ulimit -n as root, LimitNOFILE= in a systemd unit) or supervise fewer modules",
+		filesPerModule, lim.Cur, n, n*filesPerModule+fileReserve)
 }
 
 // prune forgets supervisors that ended on their own (`x`) or finished draining.

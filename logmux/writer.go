@@ -25,7 +25,7 @@ type writer struct {
 // MaxQueued bounds the bytes of all the lines waiting for an asynchronous
 // Console, whatever the modules and their Buffer: a flood from many modules at
 // once costs at most this much memory, and the excess is dropped from the console.
-const MaxQueued = 32 << 20
+const MaxQueued = 64 << 20
 
 // queueEntries is the room in the writer's queue, in batches: a module writing
 // fast makes one batch per pipeful read, one writing slowly one per line.
