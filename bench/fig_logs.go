@@ -159,22 +159,20 @@ func measureLogs(env *benchEnv, p peer, n, lines int) (rate float64, lost, split
 }
 
 // lineCounter checks every line that reaches a sink against what the emitters
-// wrote.
+// wrote, once the sink is complete.
 type lineCounter struct {
 	base, n, lines int
 	tail           []byte // what follows "seq=NNNNNNN" in every line, newline excluded
 
-	seen  [][]bool // owned by the feeding goroutine
-	whole atomic.Int64
-	bad   atomic.Int64
-	last  atomic.Int64 // when the newest whole line arrived
-	done  chan struct{}
+	seen  [][]bool
+	whole int // distinct lines that arrived whole
+	bad   int // lines that arrived split or garbled
 }
 
 func newLineCounter(base, n, lines int) *lineCounter {
 	sample := emitLine(nil, base, 0)
 	i := bytes.Index(sample, []byte(" seq=")) + len(" seq=0000000")
-	c := &lineCounter{base: base, n: n, lines: lines, tail: sample[i : len(sample)-1], done: make(chan struct{}), seen: make([][]bool, n)}
+	c := &lineCounter{base: base, n: n, lines: lines, tail: sample[i : len(sample)-1], seen: make([][]bool, n)}
 	for i := range c.seen {
 		c.seen[i] = make([]bool, lines)
 	}
@@ -226,14 +224,11 @@ func (c *lineCounter) line(b []byte) {
 	switch {
 	case !ok:
 		if bytes.Contains(b, []byte("seq=")) || bytes.Contains(b, []byte(emitFill[:12])) {
-			c.bad.Add(1)
+			c.bad++
 		}
 	case !c.seen[m][seq]:
 		c.seen[m][seq] = true
-		c.last.Store(monotonicNow())
-		if c.whole.Add(1) == int64(c.n*c.lines) {
-			close(c.done)
-		}
+		c.whole++
 	}
 }
 
@@ -336,5 +331,5 @@ func (s *sink) quiet(stall time.Duration) {
 }
 
 func (c *lineCounter) result() (whole, bad int) {
-	return int(c.whole.Load()), int(c.bad.Load())
+	return c.whole, c.bad
 }

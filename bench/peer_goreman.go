@@ -8,6 +8,15 @@ import (
 	"strings"
 )
 
+// goToolVersion checks that install-peers.sh built a Go tool and returns the
+// version it was built at.
+func goToolVersion(env *benchEnv, name string) (string, error) {
+	if _, err := os.Stat(env.bin("bin", name)); err != nil {
+		return "", fmt.Errorf("not installed (bin/%s missing; `make bench` runs bench/install-peers.sh)", name)
+	}
+	return env.versions[name], nil
+}
+
 // goremanPeer is goreman, foreman's Go port: a Procfile, output on stdout. It does
 // not restart what dies.
 type goremanPeer struct{}
@@ -15,10 +24,7 @@ type goremanPeer struct{}
 func (goremanPeer) name() string { return "goreman" }
 
 func (goremanPeer) setup(env *benchEnv) (string, error) {
-	if _, err := os.Stat(env.bin("bin/goreman")); err != nil {
-		return "", fmt.Errorf("not installed (bin/goreman missing; `make bench` runs bench/install-peers.sh)")
-	}
-	return env.versions["goreman"], nil
+	return goToolVersion(env, "goreman")
 }
 
 func (goremanPeer) configure(env *benchEnv, dir string, mods []module) (*launch, error) {

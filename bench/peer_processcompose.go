@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -15,10 +14,7 @@ type processComposePeer struct{}
 func (processComposePeer) name() string { return "process-compose" }
 
 func (processComposePeer) setup(env *benchEnv) (string, error) {
-	if _, err := os.Stat(env.bin("bin/process-compose")); err != nil {
-		return "", fmt.Errorf("not installed (bin/process-compose missing; `make bench` runs bench/install-peers.sh)")
-	}
-	return env.versions["process-compose"], nil
+	return goToolVersion(env, "process-compose")
 }
 
 func (processComposePeer) configure(env *benchEnv, dir string, mods []module) (*launch, error) {

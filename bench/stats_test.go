@@ -62,9 +62,7 @@ func TestLineCounter(t *testing.T) {
 			c.line(emitLine(nil, base+m, seq))
 		}
 	}
-	select {
-	case <-c.done:
-	default:
-		t.Errorf("all %d lines arrived, but the counter is not done (whole = %d)", 6, c.whole.Load())
+	if whole, bad := c.result(); whole != 6 || bad != 2 {
+		t.Errorf("after every line, whole, bad = %d, %d; want 6, 2", whole, bad)
 	}
 }
