@@ -44,6 +44,11 @@ type Sender struct {
 	// wg counts the deliveries under way. Add happens under mu while !closed, so
 	// Close (which sets closed under mu before it waits) never races an Add.
 	wg sync.WaitGroup
+	// lanes hold the deliveries waiting, per module and channel: a module's alarms
+	// reach each channel one at a time and in the order they were raised (an
+	// "exited" never arrives after the "gave_up" that followed it). A lane exists
+	// only while it has deliveries, each drained by one goroutine.
+	lanes map[string][]func()
 }
 
 // NewSender returns a Sender configured by c.
@@ -103,10 +108,11 @@ func (s *Sender) Send(ch Channels, f Facts) {
 	}
 }
 
-// start runs one delivery in its own goroutine with the timeout. s.mu must be held.
+// start queues one delivery, with the timeout, on its module's lane for the
+// channel, and starts the lane's goroutine if it has none. s.mu must be held.
 func (s *Sender) start(module, channel string, deliver func(context.Context) error) {
 	s.wg.Add(1)
-	go func() {
+	job := func() {
 		defer s.wg.Done()
 		deadline := time.Now().Add(s.timeout)
 		ctx, cancel := context.WithDeadline(context.Background(), deadline)
@@ -122,7 +128,33 @@ func (s *Sender) start(module, channel string, deliver func(context.Context) err
 			err = fmt.Errorf("no success within %v: %w", s.timeout, err)
 		}
 		s.failed(module, channel, err)
-	}()
+	}
+	if s.lanes == nil {
+		s.lanes = make(map[string][]func())
+	}
+	lane := module + "\x00" + channel
+	queued, busy := s.lanes[lane]
+	s.lanes[lane] = append(queued, job)
+	if !busy {
+		go s.drain(lane)
+	}
+}
+
+// drain runs the deliveries of one lane in order until it is empty.
+func (s *Sender) drain(lane string) {
+	for {
+		s.mu.Lock()
+		jobs := s.lanes[lane]
+		if len(jobs) == 0 {
+			delete(s.lanes, lane)
+			s.mu.Unlock()
+			return
+		}
+		job := jobs[0]
+		s.lanes[lane] = jobs[1:]
+		s.mu.Unlock()
+		job()
+	}
 }
 
 // Close waits for the deliveries under way, each bounded by the timeout, and makes
