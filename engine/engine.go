@@ -279,7 +279,9 @@ func (e *Engine) openDirs(statusDir string, names []string, all bool) (map[strin
 		dir, err := statusfs.Open(filepath.Join(statusDir, name))
 		if err != nil {
 			if errors.Is(err, syscall.EMFILE) {
-				err = fmt.Errorf("%w; %s", err, fileLimitHint(len(names)))
+				var lim syscall.Rlimit
+				_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
+				err = fmt.Errorf("%w; %s", err, fileLimitHint(len(names), lim.Cur))
 			}
 			errs = append(errs, fmt.Errorf("module %s: %w", name, err))
 			if all {
@@ -314,19 +316,17 @@ func checkFileLimit(n int) error {
 	if uint64(n*filesPerModule+fileReserve) <= lim.Cur {
 		return nil
 	}
-	return fmt.Errorf("too many modules for the open-files limit: %s", fileLimitHint(n))
+	return fmt.Errorf("too many modules for the open-files limit: %s", fileLimitHint(n, lim.Cur))
 }
 
 // fileReserve is what svman keeps for itself beside its modules' files: its
 // own log, the manifest watch, the reaper, the console.
 const fileReserve = 64
 
-// fileLimitHint says what the open-files limit must be for n modules.
-func fileLimitHint(n int) string {
-	var lim syscall.Rlimit
-	_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
+// fileLimitHint says what the open-files limit, now limit, must be for n modules.
+func fileLimitHint(n int, limit uint64) string {
 	return fmt.Sprintf("svman holds up to %d files open per module and may open %d (ulimit -n): for %d modules raise the limit to at least %d (ulimit -n as root, LimitNOFILE= in a systemd unit) or supervise fewer modules",
-		filesPerModule, lim.Cur, n, n*filesPerModule+fileReserve)
+		filesPerModule, limit, n, n*filesPerModule+fileReserve)
 }
 
 // prune forgets supervisors that ended on their own (`x`) or finished draining.

@@ -85,11 +85,9 @@ func (d *Dir) ReadControl(p []byte) (int, error) {
 // itself (through ControlFD) when the FIFO is readable: it returns 0 and no
 // error when no byte is waiting.
 func (d *Dir) TryReadControl(p []byte) (int, error) {
-	d.closeMu.Lock()
-	f, closed := d.control, d.closed
-	d.closeMu.Unlock()
-	if closed {
-		return 0, fmt.Errorf("read control of %s: %w", d.path, os.ErrClosed)
+	f, err := d.controlFile("read control")
+	if err != nil {
+		return 0, err
 	}
 	rc, err := f.SyscallConn()
 	if err != nil {
@@ -120,11 +118,9 @@ func (d *Dir) TryReadControl(p []byte) (int, error) {
 // poller. It is the Dir's: valid until Close, or until a Repair that recreates
 // the FIFO; never close it or make it blocking.
 func (d *Dir) ControlFD() (int, error) {
-	d.closeMu.Lock()
-	f, closed := d.control, d.closed
-	d.closeMu.Unlock()
-	if closed {
-		return 0, fmt.Errorf("control of %s: %w", d.path, os.ErrClosed)
+	f, err := d.controlFile("control")
+	if err != nil {
+		return 0, err
 	}
 	rc, err := f.SyscallConn()
 	if err != nil {
@@ -133,4 +129,16 @@ func (d *Dir) ControlFD() (int, error) {
 	var fd int
 	err = rc.Control(func(u uintptr) { fd = int(u) })
 	return fd, err
+}
+
+// controlFile is the open control FIFO, or an error naming op once the Dir is
+// closed.
+func (d *Dir) controlFile(op string) (*os.File, error) {
+	d.closeMu.Lock()
+	f, closed := d.control, d.closed
+	d.closeMu.Unlock()
+	if closed {
+		return nil, fmt.Errorf("%s of %s: %w", op, d.path, os.ErrClosed)
+	}
+	return f, nil
 }
