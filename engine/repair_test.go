@@ -42,6 +42,12 @@ func TestDeletedStatusDirectoryIsRecreated(t *testing.T) {
 	// And once more: the new directory is watched too.
 	os.Remove(filepath.Join(dir, "ok"))
 	waitFor(t, "ok recreated in the new directory", func() bool { return isFIFO("ok") && statusfs.Supervised(dir) })
+	// A file moved away is as gone as a deleted one.
+	os.Rename(filepath.Join(dir, "status"), filepath.Join(dir, "status.saved"))
+	waitFor(t, "status rewritten after it was moved away", func() bool {
+		st, err := statusfs.ReadStatus(dir)
+		return err == nil && st.PID == pid
+	})
 	if h.pid("app") != pid {
 		t.Error("the module was restarted")
 	}

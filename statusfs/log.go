@@ -2,10 +2,11 @@ package statusfs
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Rotation of supervise.log and supervise.log.wf, so that a crash loop cannot fill the disk.
@@ -42,29 +43,57 @@ func (d *Dir) Fatal(format string, args ...any) {
 	d.logLine(logWFName, "FATAL", format, args...)
 }
 
+// lineBreaks turns a message's line breaks into spaces: one event, one line, as
+// scripts grep and count these lines.
+var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
+
 // logLine formats one line and appends it to the named log in a single write, first
 // rotating the log if the line would take it past logRotateSize. The file is opened and
 // closed for every line, so that external rotation (rename, then a new file) takes effect
-// at once and no descriptor stays open.
+// at once and no descriptor stays open. The calls are made directly: a log file needs no
+// poller, and os.File's setup of one cost more than the write at shutdown, when every
+// module logs at once.
 func (d *Dir) logLine(name, level, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	msg = strings.TrimRight(msg, "\r\n")
-	// One event, one line: scripts grep and count these lines.
-	msg = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(msg)
+	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\r\n")
+	if strings.ContainsAny(msg, "\r\n") {
+		msg = lineBreaks.Replace(msg)
+	}
 	now := time.Now()
-	line := "[" + level + "] " + now.Format(logTimeLayout) + " " + msg + "\n"
+	line := make([]byte, 0, len(level)+len(logTimeLayout)+len(msg)+5)
+	line = append(line, '[')
+	line = append(line, level...)
+	line = append(line, "] "...)
+	line = now.AppendFormat(line, logTimeLayout)
+	line = append(line, ' ')
+	line = append(line, msg...)
+	line = append(line, '\n')
 
 	d.logMu.Lock()
 	defer d.logMu.Unlock()
 	p := filepath.Join(d.path, name)
-	if fi, err := os.Stat(p); err == nil && fi.Size() > 0 && fi.Size()+int64(len(line)) > logRotateSize {
-		// A failed rotation leaves the log as it is, and the next line tries again.
-		_ = rotateLog(p, now, keepLogs)
-	}
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	fd, err := openAppend(p)
 	if err != nil {
 		return
 	}
-	f.Write([]byte(line))
-	f.Close()
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) == nil && st.Size > 0 && st.Size+int64(len(line)) > logRotateSize {
+		// A failed rotation leaves the log as it is, and the next line tries again.
+		unix.Close(fd)
+		_ = rotateLog(p, now, keepLogs)
+		if fd, err = openAppend(p); err != nil {
+			return
+		}
+	}
+	_, _ = unix.Write(fd, line)
+	unix.Close(fd)
+}
+
+// openAppend opens the log at p for appending, creating it (0644) if need be.
+func openAppend(p string) (int, error) {
+	for {
+		fd, err := unix.Open(p, unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o644)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
 }

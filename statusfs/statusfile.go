@@ -2,8 +2,11 @@ package statusfs
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+
+	"golang.org/x/sys/unix"
 )
 
 // ReadStatus reads and decodes dir/status. It needs no supervisor and no lock: the
@@ -60,6 +63,7 @@ func (d *Dir) replaceFile(name, tmpName string, b []byte) error {
 }
 
 // replaceFileSync writes b to tmpName, fsyncs it if sync, and renames it over name.
+// The calls are made directly, as in logLine: a regular file needs no poller.
 func (d *Dir) replaceFileSync(name, tmpName string, b []byte, sync bool) error {
 	d.statusMu.Lock()
 	defer d.statusMu.Unlock()
@@ -67,15 +71,15 @@ func (d *Dir) replaceFileSync(name, tmpName string, b []byte, sync bool) error {
 		return fmt.Errorf("write %s in %s: %w", name, d.path, os.ErrClosed)
 	}
 	tmp := filepath.Join(d.path, tmpName)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	fd, err := unix.Open(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_CLOEXEC, 0o644)
 	if err != nil {
-		return err
+		return &os.PathError{Op: "open", Path: tmp, Err: err}
 	}
-	_, err = f.Write(b)
+	err = writeAll(fd, b)
 	if err == nil && sync {
-		err = f.Sync()
+		err = unix.Fsync(fd)
 	}
-	if cerr := f.Close(); err == nil {
+	if cerr := unix.Close(fd); err == nil {
 		err = cerr
 	}
 	if err != nil {
@@ -83,4 +87,22 @@ func (d *Dir) replaceFileSync(name, tmpName string, b []byte, sync bool) error {
 		return fmt.Errorf("write %s: %w", tmp, err)
 	}
 	return os.Rename(tmp, filepath.Join(d.path, name))
+}
+
+// writeAll writes all of b to fd: a short write (a full disk) is an error.
+func writeAll(fd int, b []byte) error {
+	for len(b) > 0 {
+		n, err := unix.Write(fd, b)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return io.ErrShortWrite
+		}
+		b = b[n:]
+	}
+	return nil
 }
