@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"os"
 	"os/signal"
@@ -48,11 +49,21 @@ func emitMain(args []string) error {
 	}
 	<-goSig
 	w := bufio.NewWriterSize(os.Stdout, 64<<10)
-	var line []byte
-	for seq := range lines {
-		line = emitLine(line[:0], marker, seq)
+	// The emitter shares the 2 cores with the tool it feeds: it formats one line
+	// and then only counts up the sequence number's digits in place, so that it
+	// takes as little of the machine as it can (formatting every line took about
+	// 0.4 CPU-seconds per million lines).
+	line := emitLine(nil, marker, 0)
+	digits := bytes.Index(line, []byte(" seq=")) + len(" seq=")
+	for range lines {
 		if _, err := w.Write(line); err != nil {
 			return err
+		}
+		for i := digits + 6; i >= digits; i-- {
+			if line[i]++; line[i] <= '9' {
+				break
+			}
+			line[i] = '0'
 		}
 	}
 	return w.Flush()

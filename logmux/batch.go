@@ -20,6 +20,9 @@ func (l *Batch) Add(line []byte, cont bool) {
 // Len is how many lines the batch holds.
 func (l *Batch) Len() int { return len(l.ends) }
 
+// Bytes is how many bytes its lines hold, newlines not counted.
+func (l *Batch) Bytes() int { return len(l.buf) }
+
 // Reset empties the batch, keeping its memory unless a long line made it large.
 func (l *Batch) Reset() {
 	if cap(l.buf) > keepBuf {

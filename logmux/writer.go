@@ -109,6 +109,11 @@ func (w *writer) run() {
 	defer close(w.done)
 	for e := range w.q {
 		c := w.c
+		if w.buf == nil {
+			// Room for batchBytes and the batch that passes it: the buffer is
+			// allocated once, not grown by appends at every write.
+			w.buf = make([]byte, 0, 2*batchBytes)
+		}
 		b := w.add(w.buf[:0], e)
 		// Gather what else is queued into the same Write.
 	gather:
@@ -134,8 +139,8 @@ func (w *writer) run() {
 			c.mu.Unlock()
 		}
 		_, _ = c.w.Write(b) // outside the lock: a blocked terminal blocks no producer
-		if cap(b) > batchBytes+keepBuf {
-			b = nil
+		if cap(b) > 2*batchBytes {
+			b = nil // one huge batch made it large
 		}
 		w.buf = b
 	}

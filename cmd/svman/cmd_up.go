@@ -60,6 +60,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "svman up: %v\n", err)
 		return exitUsage
 	}
+	growPipe(stdout)
 	console := logmux.NewConsole(stdout, opts)
 	defer console.Close() // last: everything else may still print
 	sigs := make(chan os.Signal, 4)
