@@ -207,13 +207,10 @@ func (c *Console) enqueue(m *module, s Stream, t time.Time, lines *Batch) {
 	c.mu.Lock()
 	prefix := c.appendPrefix(c.async.prefix(), m, s, t)
 	c.mu.Unlock()
-	data := c.async.takeBuf()
 	// Room for the whole batch at once: grown by appends from an empty buffer, a
 	// batch of one read cost a dozen allocations and copies, and most of svman's
 	// garbage when modules write as fast as they can.
-	if need := lines.Bytes() + lines.Len()*(len(prefix)+len(contMarker)+2); cap(data) < need {
-		data = make([]byte, 0, need)
-	}
+	data := c.async.takeBuf(lines.Bytes() + lines.Len()*(len(prefix)+len(contMarker)+2))
 	data = c.appendLines(data, prefix, c.raw && s != System, lines)
 	c.async.enqueue(m, data, int32(lines.Len()), prefix)
 }

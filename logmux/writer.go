@@ -34,25 +34,45 @@ const queueEntries = 4096
 // entry is a batch of lines waiting to be written, already formatted.
 type entry struct {
 	m      *module
-	data   []byte // the lines, prefixes and newlines included; from bufs
+	data   []byte // the lines, prefixes and newlines included; from freeBatches
 	n      int32  // how many lines
-	prefix []byte // their prefix, for a notice of lines not shown before them; from bufs
+	prefix []byte // their prefix, for a notice of lines not shown before them; from prefixes
 }
 
-// bufs hold formatted batches between a module's pump and the writer.
-var bufs = sync.Pool{New: func() any { return new([]byte) }}
+// freeBatches keeps the buffers of formatted batches for the next ones. A
+// sync.Pool is emptied by every collection, and modules writing as fast as they
+// can make collections frequent: each batch then cost a new buffer, zeroed, and
+// more garbage to collect. 64 buffers of about a pipeful each hold 5 MiB at most,
+// and only after a burst.
+var freeBatches = make(chan []byte, 64)
 
-// takeBuf is an empty buffer for a formatted batch.
-func (w *writer) takeBuf() []byte { return (*bufs.Get().(*[]byte))[:0] }
+// prefixes hold the prefixes of queued batches: small, and pooled as usual.
+var prefixes = sync.Pool{New: func() any { return new([]byte) }}
+
+// takeBuf is an empty buffer with room for need bytes, for a formatted batch.
+func (w *writer) takeBuf(need int) []byte {
+	select {
+	case b := <-freeBatches:
+		if cap(b) >= need {
+			return b[:0]
+		}
+	default:
+	}
+	return make([]byte, 0, need)
+}
 
 // prefix is an empty buffer for a batch's prefix.
-func (w *writer) prefix() []byte { return w.takeBuf() }
+func (w *writer) prefix() []byte { return (*prefixes.Get().(*[]byte))[:0] }
 
-// giveBuf returns a buffer to bufs, unless one huge batch made it large.
-func giveBuf(b []byte) {
-	if cap(b) <= batchBytes {
-		bufs.Put(&b)
+// giveBack returns a batch's buffers, unless one huge batch made its data large.
+func giveBack(data, prefix []byte) {
+	if cap(data) <= batchBytes {
+		select {
+		case freeBatches <- data:
+		default:
+		}
 	}
+	prefixes.Put(&prefix)
 }
 
 func newWriter(c *Console, perModule int) *writer {
@@ -87,8 +107,7 @@ func (w *writer) drop(m *module, data []byte, n int32, prefix []byte) {
 	m.queued.Add(-n)
 	w.bytes.Add(-int64(len(data)))
 	m.dropped.Add(int64(n))
-	giveBuf(data)
-	giveBuf(prefix)
+	giveBack(data, prefix)
 }
 
 func (w *writer) close() {
@@ -156,8 +175,7 @@ func (w *writer) add(b []byte, e entry) []byte {
 		b = appendText(b, dropNotice(e.m.name, n), false)
 	}
 	b = append(b, e.data...)
-	giveBuf(e.data)
-	giveBuf(e.prefix)
+	giveBack(e.data, e.prefix)
 	return b
 }
 
