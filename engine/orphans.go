@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"golang.org/x/sys/unix"
 )
 
 // The variables every module's child gets, so that it knows its name and status
@@ -19,7 +21,7 @@ const (
 
 // markedWith reports whether pid's initial environment names status directory dir.
 func markedWith(pid int, dir string) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	b, err := readProcFile("/proc/"+strconv.Itoa(pid)+"/environ", nil)
 	if err != nil {
 		return false
 	}
@@ -115,11 +117,13 @@ func (c *sharedScan) get(scan func() []int) []int {
 func ownChildren() []int {
 	tasks, _ := os.ReadDir("/proc/self/task")
 	var out []int
+	var buf []byte
 	for _, t := range tasks {
-		b, err := os.ReadFile("/proc/self/task/" + t.Name() + "/children")
+		b, err := readProcFile("/proc/self/task/"+t.Name()+"/children", buf[:0])
 		if err != nil {
 			continue
 		}
+		buf = b
 		for _, field := range strings.Fields(string(b)) {
 			if pid, err := strconv.Atoi(field); err == nil {
 				out = append(out, pid)
@@ -137,12 +141,14 @@ func markedProcesses(dirs map[string]bool) map[string][]int {
 	entries, _ := os.ReadDir("/proc")
 	self := os.Getpid()
 	prefix := []byte(EnvStatusDir + "=")
+	var buf []byte
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil || pid == self {
 			continue
 		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+		b, err := readProcFile("/proc/"+e.Name()+"/environ", buf[:0])
+		buf = b
 		if err != nil {
 			continue
 		}
@@ -154,4 +160,33 @@ func markedProcesses(dirs map[string]bool) map[string][]int {
 		}
 	}
 	return out
+}
+
+// readProcFile appends the contents of a file of /proc to buf. It makes the
+// calls directly: os.ReadFile registers each file with the poller first (five
+// more system calls), ownChildren reads one file per thread of svman on the way
+// from a module's exit to its restart, and markedProcesses one per process on
+// the machine at start.
+func readProcFile(path string, buf []byte) ([]byte, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return buf, err
+	}
+	defer unix.Close(fd)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := unix.Read(fd, buf[len(buf):cap(buf)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return buf, err
+		}
+		if n == 0 {
+			return buf, nil
+		}
+		buf = buf[:len(buf)+n]
+	}
 }
