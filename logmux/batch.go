@@ -1,17 +1,49 @@
 package logmux
 
+import "sync"
+
 // Batch is a batch of lines from one read of one stream of a module: Pump emits
 // the lines of a read one by one, and a sink that takes them together (the
 // asynchronous Console) pays its per-batch costs (a copy, a queue hand-off, a
 // clock read) once per read instead of once per line. The zero value is empty.
 type Batch struct {
+	mem   *batchMem // where buf, ends and conts came from; nil while empty
 	buf   []byte
 	ends  []int  // where each line ends in buf
 	conts []bool // whether each line is a piece of a longer one
 }
 
+// batchMem is the memory of a batch, taken at its first line and given back at
+// Reset: a batch lives only from a read to its flush, so a thousand quiet modules
+// hold none, and a module writing as fast as it can does not grow a new buffer,
+// append by append, for every pipeful.
+type batchMem struct {
+	buf   []byte
+	ends  []int
+	conts []bool
+}
+
+// batchRoom is the room a batch starts with: a whole pipeful read (64 KiB) of
+// lines, and the partial line carried over from the read before.
+const batchRoom = 64<<10 + MaxLine
+
+// batchLines is the room for line ends it starts with: a pipeful of 64-byte lines.
+const batchLines = 1024
+
+var batchPool = sync.Pool{New: func() any {
+	return &batchMem{
+		buf:   make([]byte, 0, batchRoom),
+		ends:  make([]int, 0, batchLines),
+		conts: make([]bool, 0, batchLines),
+	}
+}}
+
 // Add appends a copy of line (cont as Pump's emit says).
 func (l *Batch) Add(line []byte, cont bool) {
+	if l.mem == nil {
+		l.mem = batchPool.Get().(*batchMem)
+		l.buf, l.ends, l.conts = l.mem.buf[:0], l.mem.ends[:0], l.mem.conts[:0]
+	}
 	l.buf = append(l.buf, line...)
 	l.ends = append(l.ends, len(l.buf))
 	l.conts = append(l.conts, cont)
@@ -23,13 +55,14 @@ func (l *Batch) Len() int { return len(l.ends) }
 // Bytes is how many bytes its lines hold, newlines not counted.
 func (l *Batch) Bytes() int { return len(l.buf) }
 
-// Reset empties the batch, keeping its memory unless a long line made it large.
+// Reset empties the batch and gives its memory back, unless a read of very
+// short lines or a long line made it large.
 func (l *Batch) Reset() {
-	if cap(l.buf) > keepBuf {
-		*l = Batch{}
-		return
+	if m := l.mem; m != nil && cap(l.buf) <= batchRoom && cap(l.ends) <= 4*batchLines {
+		m.buf, m.ends, m.conts = l.buf[:0], l.ends[:0], l.conts[:0]
+		batchPool.Put(m)
 	}
-	l.buf, l.ends, l.conts = l.buf[:0], l.ends[:0], l.conts[:0]
+	*l = Batch{}
 }
 
 // Each calls f for every line in order. The slices are valid only during f.

@@ -67,9 +67,17 @@ func TestBatchReset(t *testing.T) {
 	if b.Len() != 0 {
 		t.Errorf("after Reset, Len = %d", b.Len())
 	}
-	b.Add(make([]byte, keepBuf+1), false)
+	// An empty batch holds no memory: a quiet module costs nothing between reads.
+	if b.mem != nil || cap(b.buf) != 0 {
+		t.Errorf("after Reset the batch still holds %d bytes", cap(b.buf))
+	}
+	// A batch grown past its room is not given back for the next one to keep.
+	b.Add(make([]byte, batchRoom+1), false)
+	big := b.mem
 	b.Reset()
-	if cap(b.buf) != 0 {
-		t.Errorf("a batch grown past keepBuf kept %d bytes after Reset", cap(b.buf))
+	for range 10 {
+		if m := batchPool.Get().(*batchMem); m == big || cap(m.buf) > batchRoom {
+			t.Fatalf("the pool gave back a batch of %d bytes", cap(m.buf))
+		}
 	}
 }
