@@ -7,16 +7,16 @@ import "sync"
 // asynchronous Console) pays its per-batch costs (a copy, a queue hand-off, a
 // clock read) once per read instead of once per line. The zero value is empty.
 type Batch struct {
-	mem   *batchMem // where buf, ends and conts came from; nil while empty
+	mem   *batchMem // where buf, ends and conts came from; nil while small
 	buf   []byte
 	ends  []int  // where each line ends in buf
 	conts []bool // whether each line is a piece of a longer one
 }
 
-// batchMem is the memory of a batch, taken at its first line and given back at
-// Reset: a batch lives only from a read to its flush, so a thousand quiet modules
-// hold none, and a module writing as fast as it can does not grow a new buffer,
-// append by append, for every pipeful.
+// batchMem is the memory of a large batch, taken when it passes smallBatch and
+// given back at Reset: a batch lives only from a read to its flush, so a thousand
+// quiet modules hold none of it, and a module writing as fast as it can does not
+// grow a new buffer, append by append, for every pipeful.
 type batchMem struct {
 	buf   []byte
 	ends  []int
@@ -38,11 +38,18 @@ var batchPool = sync.Pool{New: func() any {
 	}
 }}
 
+// smallBatch is how large a batch grows by appends before it moves into pooled
+// memory: a read of a line or two, the common case of a quiet module, takes
+// nothing from the pool and keeps its small buffer for the next read.
+const smallBatch = 4 << 10
+
 // Add appends a copy of line (cont as Pump's emit says).
 func (l *Batch) Add(line []byte, cont bool) {
-	if l.mem == nil {
+	if l.mem == nil && len(l.buf)+len(line) > smallBatch {
 		l.mem = batchPool.Get().(*batchMem)
-		l.buf, l.ends, l.conts = l.mem.buf[:0], l.mem.ends[:0], l.mem.conts[:0]
+		l.buf = append(l.mem.buf[:0], l.buf...)
+		l.ends = append(l.mem.ends[:0], l.ends...)
+		l.conts = append(l.mem.conts[:0], l.conts...)
 	}
 	l.buf = append(l.buf, line...)
 	l.ends = append(l.ends, len(l.buf))
@@ -55,9 +62,13 @@ func (l *Batch) Len() int { return len(l.ends) }
 // Bytes is how many bytes its lines hold, newlines not counted.
 func (l *Batch) Bytes() int { return len(l.buf) }
 
-// Reset empties the batch and gives its memory back, unless a read of very
-// short lines or a long line made it large.
+// Reset empties the batch. Pooled memory goes back to the pool, unless a read of
+// very short lines or a long line made it large; a small batch keeps its own.
 func (l *Batch) Reset() {
+	if l.mem == nil && cap(l.buf) <= smallBatch {
+		l.buf, l.ends, l.conts = l.buf[:0], l.ends[:0], l.conts[:0]
+		return
+	}
 	if m := l.mem; m != nil && cap(l.buf) <= batchRoom && cap(l.ends) <= 4*batchLines {
 		m.buf, m.ends, m.conts = l.buf[:0], l.ends[:0], l.conts[:0]
 		batchPool.Put(m)

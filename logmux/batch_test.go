@@ -2,6 +2,7 @@ package logmux
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -67,7 +68,12 @@ func TestBatchReset(t *testing.T) {
 	if b.Len() != 0 {
 		t.Errorf("after Reset, Len = %d", b.Len())
 	}
-	// An empty batch holds no memory: a quiet module costs nothing between reads.
+	// A large batch gives its memory back: a module costs nothing between bursts.
+	b.Add(make([]byte, 2*smallBatch), false)
+	if b.mem == nil {
+		t.Fatal("a batch past smallBatch did not move into pooled memory")
+	}
+	b.Reset()
 	if b.mem != nil || cap(b.buf) != 0 {
 		t.Errorf("after Reset the batch still holds %d bytes", cap(b.buf))
 	}
@@ -80,4 +86,26 @@ func TestBatchReset(t *testing.T) {
 			t.Fatalf("the pool gave back a batch of %d bytes", cap(m.buf))
 		}
 	}
+}
+
+// Lines added before and after a batch moves into pooled memory all come back.
+func TestBatchKeepsLinesAcrossItsMove(t *testing.T) {
+	var b Batch
+	for i := range 200 {
+		b.Add([]byte(strings.Repeat(string(rune('a'+i%26)), 100)), i%7 == 0)
+	}
+	if b.mem == nil {
+		t.Fatal("20 KB of lines did not move into pooled memory")
+	}
+	i := 0
+	b.Each(func(line []byte, cont bool) {
+		if want := strings.Repeat(string(rune('a'+i%26)), 100); string(line) != want || cont != (i%7 == 0) {
+			t.Errorf("line %d = %.10q… cont %v", i, line, cont)
+		}
+		i++
+	})
+	if i != 200 {
+		t.Errorf("Each gave %d lines, want 200", i)
+	}
+	b.Reset()
 }

@@ -176,6 +176,7 @@ func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 		var one Batch
 		one.Add(line, cont)
 		c.enqueue(m, s, c.now(), &one)
+		one.Reset()
 		return
 	}
 	defer c.mu.Unlock()
@@ -273,6 +274,7 @@ func (c *Console) Systemf(format string, args ...any) {
 			lines.Add([]byte(line), false)
 		}
 		c.enqueue(m, System, c.now(), &lines)
+		lines.Reset()
 		return
 	}
 
