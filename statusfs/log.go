@@ -50,9 +50,7 @@ var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 // logLine formats one line and appends it to the named log in a single write, first
 // rotating the log if the line would take it past logRotateSize. The file is opened and
 // closed for every line, so that external rotation (rename, then a new file) takes effect
-// at once and no descriptor stays open. The calls are made directly: a log file needs no
-// poller, and os.File's setup of one cost more than the write at shutdown, when every
-// module logs at once.
+// at once and no descriptor stays open. The calls are made directly (rawfile.go).
 func (d *Dir) logLine(name, level, format string, args ...any) {
 	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\r\n")
 	if strings.ContainsAny(msg, "\r\n") {
@@ -71,7 +69,8 @@ func (d *Dir) logLine(name, level, format string, args ...any) {
 	d.logMu.Lock()
 	defer d.logMu.Unlock()
 	p := filepath.Join(d.path, name)
-	fd, err := openAppend(p)
+	const appendFlags = unix.O_WRONLY | unix.O_APPEND | unix.O_CREAT
+	fd, err := openRegular(p, appendFlags)
 	if err != nil {
 		return
 	}
@@ -80,20 +79,10 @@ func (d *Dir) logLine(name, level, format string, args ...any) {
 		// A failed rotation leaves the log as it is, and the next line tries again.
 		unix.Close(fd)
 		_ = rotateLog(p, now, keepLogs)
-		if fd, err = openAppend(p); err != nil {
+		if fd, err = openRegular(p, appendFlags); err != nil {
 			return
 		}
 	}
-	_, _ = unix.Write(fd, line)
+	_ = writeAll(fd, line)
 	unix.Close(fd)
-}
-
-// openAppend opens the log at p for appending, creating it (0644) if need be.
-func openAppend(p string) (int, error) {
-	for {
-		fd, err := unix.Open(p, unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o644)
-		if err != unix.EINTR {
-			return fd, err
-		}
-	}
 }

@@ -2,7 +2,6 @@ package statusfs
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -63,7 +62,7 @@ func (d *Dir) replaceFile(name, tmpName string, b []byte) error {
 }
 
 // replaceFileSync writes b to tmpName, fsyncs it if sync, and renames it over name.
-// The calls are made directly, as in logLine: a regular file needs no poller.
+// The calls are made directly (rawfile.go).
 func (d *Dir) replaceFileSync(name, tmpName string, b []byte, sync bool) error {
 	d.statusMu.Lock()
 	defer d.statusMu.Unlock()
@@ -71,9 +70,9 @@ func (d *Dir) replaceFileSync(name, tmpName string, b []byte, sync bool) error {
 		return fmt.Errorf("write %s in %s: %w", name, d.path, os.ErrClosed)
 	}
 	tmp := filepath.Join(d.path, tmpName)
-	fd, err := unix.Open(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_CLOEXEC, 0o644)
+	fd, err := openRegular(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC)
 	if err != nil {
-		return &os.PathError{Op: "open", Path: tmp, Err: err}
+		return err
 	}
 	err = writeAll(fd, b)
 	if err == nil && sync {
@@ -87,22 +86,4 @@ func (d *Dir) replaceFileSync(name, tmpName string, b []byte, sync bool) error {
 		return fmt.Errorf("write %s: %w", tmp, err)
 	}
 	return os.Rename(tmp, filepath.Join(d.path, name))
-}
-
-// writeAll writes all of b to fd: a short write (a full disk) is an error.
-func writeAll(fd int, b []byte) error {
-	for len(b) > 0 {
-		n, err := unix.Write(fd, b)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return io.ErrShortWrite
-		}
-		b = b[n:]
-	}
-	return nil
 }
