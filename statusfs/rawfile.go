@@ -43,3 +43,21 @@ func writeAll(fd int, b []byte) error {
 	}
 	return nil
 }
+
+// pwriteAll writes all of b to fd at offset off, as writeAll does.
+func pwriteAll(fd int, b []byte, off int64) error {
+	for len(b) > 0 {
+		n, err := unix.Pwrite(fd, b, off)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return io.ErrShortWrite
+		}
+		b, off = b[n:], off+int64(n)
+	}
+	return nil
+}
