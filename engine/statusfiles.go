@@ -12,19 +12,26 @@ import (
 // them may then lie: statusfs rewrites the status file in place when status.new
 // cannot be written, and removes state.json or module.json rather than leave an
 // old version. The supervisor reports the first failure once, as a Warning, and
-// writes the failed files again every fileRetryEvery (status by way of repairDir,
-// which also clears what stands in its way), until every one of them is written
-// the normal way; a later failure is reported again.
+// writes the failed files again (status by way of repairDir, which also clears
+// what stands in its way), after fileRetryFirst, then twice as long each time up
+// to fileRetryMax, until every one of them is written the normal way; a later
+// failure is reported again. The first retry comes soon because some failures
+// are brief: a directory made where the status file was, while it was written.
 
-// fileRetryEvery is how often a supervisor tries again to write the files of
-// its status directory that failed; a variable so that tests wait less.
-var fileRetryEvery = 5 * time.Second
+// fileRetryFirst and fileRetryMax bound the wait before a supervisor writes
+// again the files of its status directory that failed; variables so that tests
+// wait less.
+var (
+	fileRetryFirst = 100 * time.Millisecond
+	fileRetryMax   = 5 * time.Second
+)
 
 // fileRetry is what a supervisor remembers of failed writes; owned by run.
 type fileRetry struct {
 	failed     owedFiles        // written again when retryC fires
 	retryTimer *time.Timer      // made at the first failure
 	retryC     <-chan time.Time // nil while no retry is armed
+	retryDelay time.Duration    // the wait before the next retry; 0 after a success
 	fileWarned bool             // this run of failures has been reported
 }
 
@@ -50,22 +57,24 @@ func (s *supervisor) fileWritten(failed *bool, err error) {
 	*failed = err != nil
 	if err == nil {
 		if s.failed == (owedFiles{}) {
-			s.fileWarned = false
+			s.fileWarned, s.retryDelay = false, 0
 		}
 		return
 	}
 	if !s.fileWarned {
 		s.fileWarned = true
-		s.record(Event{Kind: Warning, Err: fmt.Errorf("%w (svman writes it again every %s, and reports nothing more until its writes succeed)", err, fileRetryEvery)})
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("%w (svman writes it again, at least every %s, and reports nothing more until its writes succeed)", err, fileRetryMax)})
 	}
-	if s.retryC == nil {
-		if s.retryTimer == nil {
-			s.retryTimer = time.NewTimer(fileRetryEvery)
-		} else {
-			s.retryTimer.Reset(fileRetryEvery)
-		}
-		s.retryC = s.retryTimer.C
+	if s.retryC != nil {
+		return // armed already
 	}
+	s.retryDelay = min(max(2*s.retryDelay, fileRetryFirst), fileRetryMax)
+	if s.retryTimer == nil {
+		s.retryTimer = time.NewTimer(s.retryDelay)
+	} else {
+		s.retryTimer.Reset(s.retryDelay)
+	}
+	s.retryC = s.retryTimer.C
 }
 
 // retryFiles writes again, within a step, the files whose last write failed.
