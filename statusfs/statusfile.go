@@ -10,10 +10,12 @@ import (
 )
 
 // ReadStatus reads and decodes dir/status. It needs no supervisor and no lock: the
-// supervisor replaces the file by rename, so a read sees one whole version.
+// supervisor replaces the file by rename, so a read sees one whole version. Like
+// ReadState and ReadApplied it never blocks: anything but a regular file there
+// (a FIFO, a directory) is an error.
 func ReadStatus(dir string) (Status, error) {
 	p := filepath.Join(dir, statusName)
-	b, err := os.ReadFile(p)
+	b, err := readRegular(p)
 	if err != nil {
 		return Status{}, err
 	}
@@ -59,7 +61,7 @@ func (d *Dir) WriteApplied(b []byte) error {
 
 // ReadApplied returns what WriteApplied last wrote in dir.
 func ReadApplied(dir string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(dir, appliedName))
+	return readRegular(filepath.Join(dir, appliedName))
 }
 
 // WriteState records what svman alone knows of the module (backoff, failed), for
@@ -72,7 +74,7 @@ func (d *Dir) WriteState(b []byte) error {
 
 // ReadState returns what WriteState last wrote in dir.
 func ReadState(dir string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(dir, stateName))
+	return readRegular(filepath.Join(dir, stateName))
 }
 
 // replaceOrRemove writes b to tmpName, fsyncs it if sync, and renames it over
