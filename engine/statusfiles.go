@@ -80,6 +80,9 @@ func (s *supervisor) fileWritten(failed *bool, err error) {
 // retryFiles writes again, within a step, the files whose last write failed.
 func (s *supervisor) retryFiles() {
 	failed := s.failed
+	if failed == (owedFiles{}) {
+		return // written by a step since the timer was armed
+	}
 	s.repairDir() // writes the status file, after clearing what stands in its way
 	if failed.applied {
 		s.writeApplied()
