@@ -21,8 +21,9 @@ func (s *supervisor) writeApplied() {
 		err = s.dir.WriteApplied(b)
 	}
 	if err != nil {
-		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot record the applied settings: %w", err)})
+		err = fmt.Errorf("cannot record the applied settings: %w", err)
 	}
+	s.fileWritten(&s.failed.applied, err)
 }
 
 // appliedOnDisk reports whether module.json already holds the settings in force

@@ -52,3 +52,28 @@ func TestDeletedStatusDirectoryIsRecreated(t *testing.T) {
 		t.Error("the module was restarted")
 	}
 }
+
+// A directory made where the status file was is cleared and the file written
+// again, whether the directory comes before or after svman saw the file go.
+func TestStatusReplacedByDirectoryIsRepaired(t *testing.T) {
+	h := newHarness(t)
+	h.apply(h.module("app", "sleep", nil))
+	pid := h.waitUp("app")
+	dir := filepath.Join(h.status, "app")
+	statusRight := func() bool {
+		st, err := statusfs.ReadStatus(dir)
+		return err == nil && st.PID == pid
+	}
+	// svman may rewrite the file between the rm and the mkdir (then the repair
+	// came first, and the mkdir fails): try until the directory is made, so that
+	// either order can happen.
+	p := filepath.Join(dir, "status")
+	waitFor(t, "a directory made where the status file was", func() bool {
+		os.Remove(p)
+		return os.Mkdir(p, 0o755) == nil
+	})
+	waitFor(t, "the status file back", statusRight)
+	if h.pid("app") != pid {
+		t.Error("the module was restarted")
+	}
+}

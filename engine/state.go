@@ -46,10 +46,11 @@ func (s *supervisor) writeState() {
 		err = s.dir.WriteState(b)
 	}
 	if err != nil {
-		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot record the state: %w", err)})
-		return
+		err = fmt.Errorf("cannot record the state: %w", err)
+		st = State{} // state.json is gone or old: the next write must not be skipped
 	}
 	s.written = st
+	s.fileWritten(&s.failed.state, err)
 }
 
 // readWritten takes what state.json says as the state last written, so that a

@@ -87,6 +87,7 @@ type supervisor struct {
 	pumps []*pumpSet
 	files [2]*logmux.File // __stdout, __stderr: written by the pumps
 	logWarnState
+	fileRetry // files of the status directory whose last write failed (statusfiles.go)
 
 	ctl *fdwatch.Watch // the control FIFO's registration with fds, or nil
 
@@ -223,6 +224,10 @@ func (s *supervisor) loop() {
 			s.timerC = nil
 			s.hold()
 			s.handleTimer()
+		case <-s.retryC:
+			s.retryC = nil
+			s.hold()
+			s.retryFiles()
 		}
 		s.flush()
 	}
@@ -342,24 +347,6 @@ func (s *supervisor) log(ev Event) {
 	}
 	if s.emit != nil {
 		s.emit(ev)
-	}
-}
-
-// writeStatus writes the status file (at the end of the step: see batch.go).
-func (s *supervisor) writeStatus() {
-	if s.holding {
-		s.owed.status = true
-		return
-	}
-	err := s.dir.WriteStatus(statusfs.Status{
-		Changed:  s.changed,
-		Paused:   s.paused,
-		Want:     s.want,
-		AlarmsOn: s.alarms,
-		PID:      s.pid,
-	})
-	if err != nil {
-		s.record(Event{Kind: Warning, Err: err})
 	}
 }
 

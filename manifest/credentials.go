@@ -183,7 +183,7 @@ func parseID(what, s string) (uint32, error) {
 // os/user, which also knows NSS's users, so a file that cannot be read just
 // gives no hint.
 func namesIn(path string) []string {
-	data, err := readLimited(path, maxFileSize)
+	data, err := readRegular(path, maxFileSize)
 	if err != nil {
 		return nil
 	}

@@ -142,8 +142,10 @@
 // # Functions
 //
 // Expressions may call env(name) (the variable in svman's environment, "" if
-// unset), env(name, default) (default when unset or empty), file(path) (a UTF-8
-// text file's contents) and these from go-cty's stdlib: abs, chomp, coalesce,
+// unset), env(name, default) (default when unset or empty), file(path) (the
+// contents of a UTF-8 text file, which must be a regular file of at most 8 MiB: a
+// FIFO or a device is refused, never waited on) and these from go-cty's stdlib:
+// abs, chomp, coalesce,
 // concat, contains, distinct, flatten, format, formatlist, indent, join,
 // jsondecode, jsonencode, keys, length, lower, max, merge, min, range, replace,
 // reverse (of a list), sort, split, strrev (reverse a string), substr, title,

@@ -2,8 +2,6 @@ package manifest
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,10 +12,6 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
-
-// maxFileSize caps both the manifest and what file() may read, so that a mistaken
-// path such as /dev/zero fails cleanly instead of eating all memory.
-const maxFileSize = 8 << 20
 
 // evalContext returns the context manifest expressions are evaluated in: no
 // variables, and the functions listed in doc.go. baseDir is the manifest's
@@ -87,7 +81,9 @@ func envFunc() function.Function {
 
 // fileFunc is file(path): the contents of a UTF-8 text file, with a relative path
 // taken from baseDir (the manifest's directory, not svman's working directory, so
-// that a manifest means the same thing wherever svman is started).
+// that a manifest means the same thing wherever svman is started). It reads
+// regular files of at most maxFileSize bytes only, and returns at once for
+// anything else (readRegular): a FIFO must not hold up a load.
 func fileFunc(baseDir string) function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the contents of a text file; relative paths start at the manifest's directory.",
@@ -99,8 +95,14 @@ func fileFunc(baseDir string) function.Function {
 			if !filepath.IsAbs(path) {
 				path = filepath.Join(baseDir, path)
 			}
-			data, err := readLimited(path, maxFileSize)
-			if err != nil {
+			data, err := readRegular(path, maxFileSize)
+			var notRegular *notRegularError
+			switch {
+			case errors.As(err, &notRegular):
+				return cty.NilVal, function.NewArgErrorf(0, "cannot read %q: %s. file() reads only regular files, of at most %d MiB: a FIFO or a device could make svman wait, or read forever. Name a regular file (relative paths start at the manifest's directory)", name, errorText(err), maxFileSize>>20)
+			case errors.Is(err, errTooLarge):
+				return cty.NilVal, function.NewArgErrorf(0, "cannot read %q: %s; file() reads files of at most %d MiB. Name a smaller file", name, errorText(err), maxFileSize>>20)
+			case err != nil:
 				// The error names the path as written, not the absolute one: that is
 				// what the user typed and it keeps messages the same on every machine.
 				return cty.NilVal, function.NewArgErrorf(0, "cannot read %q (relative paths start at the manifest's directory): %s", name, errorText(err))
@@ -111,27 +113,6 @@ func fileFunc(baseDir string) function.Function {
 			return cty.StringVal(string(data)), nil
 		},
 	})
-}
-
-// errTooLarge is returned by readLimited for a file over its limit.
-var errTooLarge = errors.New("file too large")
-
-// readLimited reads the whole file at path, failing with errTooLarge rather than
-// reading more than limit bytes (files such as /dev/zero never end).
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: more than %d MiB", errTooLarge, limit>>20)
-	}
-	return data, nil
 }
 
 // errorText is err without the path an *fs.PathError repeats, since every caller

@@ -69,7 +69,7 @@ func ReadProcfile(path string) (*Procfile, error) {
 	pf.Entries, diags = parseProcfile(src, path)
 
 	envPath := filepath.Join(filepath.Dir(path), ".env")
-	envSrc, err := readLimited(envPath, maxFileSize)
+	envSrc, err := readRegular(envPath, maxFileSize)
 	switch {
 	case err == nil:
 		pf.EnvPath = envPath

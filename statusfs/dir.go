@@ -42,7 +42,7 @@ type Dir struct {
 	control *os.File // O_RDWR|O_NONBLOCK, in the runtime poller; never call Fd() on it
 	ok      *os.File // O_RDONLY|O_NONBLOCK, only held so that clients can open it for writing
 
-	statusMu sync.Mutex // serializes WriteStatus: they share status.new
+	statusMu sync.Mutex // serializes the replacement of status, module.json and state.json (shared temporary names)
 	logMu    sync.Mutex // serializes the size check and write of log lines
 }
 

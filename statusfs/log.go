@@ -75,14 +75,20 @@ func (d *Dir) logLine(name, level, format string, args ...any) {
 		return
 	}
 	var st unix.Stat_t
-	if unix.Fstat(fd, &st) == nil && st.Size > 0 && st.Size+int64(len(line)) > logRotateSize {
+	statErr := unix.Fstat(fd, &st)
+	if statErr == nil && st.Size > 0 && st.Size+int64(len(line)) > logRotateSize {
 		// A failed rotation leaves the log as it is, and the next line tries again.
 		unix.Close(fd)
 		_ = rotateLog(p, now, keepLogs)
 		if fd, err = openRegular(p, appendFlags); err != nil {
 			return
 		}
+		statErr = unix.Fstat(fd, &st)
 	}
-	_ = writeAll(fd, line)
+	if err := writeAll(fd, line); err != nil && statErr == nil {
+		// A full file system took part of the line: cut it off (which needs no
+		// space), so the next line does not start in the middle of this one.
+		_ = unix.Ftruncate(fd, st.Size)
+	}
 	unix.Close(fd)
 }

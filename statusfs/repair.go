@@ -1,10 +1,12 @@
 package statusfs
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -30,7 +32,11 @@ const maxCarried = 64 << 10
 //     else stands at the path (such as the regular file that `echo d > control` makes
 //     once the FIFO is gone) is removed, a FIFO made (an existing FIFO that passes
 //     Open's checks is kept), opened as Open does, and put in place of the old
-//     descriptor, which is then closed.
+//     descriptor, which is then closed;
+//   - the status file, when a directory stands in its place (`rm status; mkdir
+//     status`), which no rename can replace: an empty one is removed, one with files
+//     in it is renamed to status.aside.TIME (see clearStatus) so nothing is lost.
+//     Any other file type there is replaced by the caller's next WriteStatus.
 //
 // A ReadControl blocked on the old control FIFO carries on on the new one. Bytes
 // still unread in the old control FIFO when Repair runs are moved to the new one; but
@@ -39,7 +45,8 @@ const maxCarried = 64 << 10
 // a regular file that stood in place of the FIFO.
 //
 // Repair does not rewrite the status file: the caller does, with the state it knows.
-// It returns the names of what it recreated ("directory", "lock", "control", "ok"),
+// It returns the names of what it recreated ("directory", "lock", "control", "ok",
+// "status"),
 // for the log, or nil if nothing was missing, in which case it costs a few stat calls.
 // On error it returns what it recreated before the failure; whatever it did not get
 // to keeps the old descriptors, and a later Repair tries again. After Close it returns
@@ -60,7 +67,8 @@ func (d *Dir) Repair() (recreated []string, err error) {
 	lockGone := d.replaced(d.lock, lockName)
 	controlGone := d.replaced(d.control, controlName)
 	okGone := d.replaced(d.ok, okName)
-	if recreated == nil && !lockGone && !controlGone && !okGone {
+	statusBlocked := d.statusIsDirectory()
+	if recreated == nil && !lockGone && !controlGone && !okGone && !statusBlocked {
 		return nil, nil
 	}
 	if err := checkOwned(d.path, "status directory", "chmod go-w"); err != nil {
@@ -101,6 +109,12 @@ func (d *Dir) Repair() (recreated []string, err error) {
 		d.ok = f
 		old.Close()
 		recreated = append(recreated, okName)
+	}
+	if statusBlocked {
+		if err := d.clearStatus(); err != nil {
+			return recreated, err
+		}
+		recreated = append(recreated, statusName)
 	}
 	return recreated, nil
 }
@@ -179,4 +193,29 @@ func carryUnread(from, to *os.File) {
 			}
 		})
 	}
+}
+
+// statusIsDirectory reports whether a directory stands where the status file
+// should be.
+func (d *Dir) statusIsDirectory() bool {
+	fi, err := os.Lstat(filepath.Join(d.path, statusName))
+	return err == nil && fi.IsDir()
+}
+
+// clearStatus makes way for the status file where a directory stands: an empty
+// directory is removed; one with files in it is renamed to
+// status.aside.2006-01-02T15-04-05.000 in the same directory, for its owner to
+// look at. The next WriteStatus then puts the file back.
+func (d *Dir) clearStatus() error {
+	d.statusMu.Lock()
+	defer d.statusMu.Unlock()
+	p := filepath.Join(d.path, statusName)
+	if err := os.Remove(p); err == nil || errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	aside := rotatedName(p+".aside", time.Now())
+	if err := os.Rename(p, aside); err != nil {
+		return fmt.Errorf("a directory stands in place of %s and cannot be moved away: %w", p, err)
+	}
+	return nil
 }

@@ -238,3 +238,36 @@ func TestRepairAfterClose(t *testing.T) {
 		t.Errorf("Repair after Close = %v, want os.ErrClosed", err)
 	}
 }
+
+// A directory made where the status file was (`rm status; mkdir status`) is
+// cleared by Repair: an empty one removed, one with files in it moved aside with
+// its files; the next WriteStatus then puts the file back.
+func TestRepairStatusReplacedByDirectory(t *testing.T) {
+	for _, withFile := range []bool{false, true} {
+		d := openTemp(t)
+		s := Status{Changed: time.Now(), Want: WantUp, AlarmsOn: true, PID: 77}
+		if err := d.WriteStatus(s); err != nil {
+			t.Fatal(err)
+		}
+		script := "rm status && mkdir status"
+		if withFile {
+			script += " && echo keep > status/note"
+		}
+		shell(t, d.Path(), script)
+		if err := d.WriteStatus(s); err == nil {
+			t.Fatal("WriteStatus over a directory succeeded")
+		}
+		repair(t, d, "status")
+		if err := d.WriteStatus(s); err != nil {
+			t.Fatalf("WriteStatus after Repair: %v", err)
+		}
+		if got, err := ReadStatus(d.Path()); err != nil || got.PID != 77 {
+			t.Errorf("ReadStatus = %+v, %v; want pid 77", got, err)
+		}
+		aside, _ := filepath.Glob(filepath.Join(d.Path(), "status.aside.*", "note"))
+		if withFile != (len(aside) == 1) {
+			t.Errorf("with a file in it: %v; files moved aside: %q", withFile, aside)
+		}
+		repair(t, d) // nothing more to do
+	}
+}

@@ -1,6 +1,7 @@
 package statusfs
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,10 +10,12 @@ import (
 )
 
 // ReadStatus reads and decodes dir/status. It needs no supervisor and no lock: the
-// supervisor replaces the file by rename, so a read sees one whole version.
+// supervisor replaces the file by rename, so a read sees one whole version. Like
+// ReadState and ReadApplied it never blocks: anything but a regular file there
+// (a FIFO, a directory) is an error.
 func ReadStatus(dir string) (Status, error) {
 	p := filepath.Join(dir, statusName)
-	b, err := os.ReadFile(p)
+	b, err := readRegular(p)
 	if err != nil {
 		return Status{}, err
 	}
@@ -24,48 +27,77 @@ func ReadStatus(dir string) (Status, error) {
 }
 
 // WriteStatus writes s to status.new (mode 0644), fsyncs it and renames it over
-// status, so that a reader never sees a short or mixed file, even after a crash. It
-// fails with an error wrapping os.ErrClosed after Close: the directory may belong to
-// another supervisor by then.
+// status, so that a reader never sees a short or mixed file, even after a crash.
+//
+// When that fails (status.new cannot be written on a full file system), it rewrites
+// the existing status file in place (overwriteStatus), which needs no new block,
+// and returns an error wrapping ErrWrittenInPlace: the file is right, and the
+// caller writes it again later to get back to the atomic form. Any other error
+// means the status file may still hold an older version.
+//
+// It fails with an error wrapping os.ErrClosed after Close: the directory may
+// belong to another supervisor by then.
 func (d *Dir) WriteStatus(s Status) error {
 	b := s.Encode()
-	return d.replaceFile(statusName, statusNewName, b[:])
+	d.statusMu.Lock()
+	defer d.statusMu.Unlock()
+	err := d.replaceLocked(statusName, statusNewName, b[:], true)
+	if err == nil || errors.Is(err, os.ErrClosed) {
+		return err
+	}
+	if ierr := d.overwriteStatus(b[:]); ierr != nil {
+		return fmt.Errorf("%w; %w", err, ierr)
+	}
+	return fmt.Errorf("%w (%w)", err, ErrWrittenInPlace)
 }
 
 // WriteApplied records the module settings the supervisor applies now (svman
 // writes them as JSON), the same way as the status file. `svman diff` compares
-// them with the manifest on disk without asking the running svman anything.
+// them with the manifest on disk without asking the running svman anything. When
+// the new version cannot be written, the old one is removed (see replaceOrRemove).
 func (d *Dir) WriteApplied(b []byte) error {
-	return d.replaceFile(appliedName, appliedNewName, b)
+	return d.replaceOrRemove(appliedName, appliedNewName, b, true)
 }
 
 // ReadApplied returns what WriteApplied last wrote in dir.
 func ReadApplied(dir string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(dir, appliedName))
+	return readRegular(filepath.Join(dir, appliedName))
 }
 
 // WriteState records what svman alone knows of the module (backoff, failed), for
 // `svman status`. It is advisory, rewritten on every change of state, and not
-// fsync'd: after a crash of the machine nobody supervises the module anyway.
+// fsync'd: after a crash of the machine nobody supervises the module anyway. When
+// the new version cannot be written, the old one is removed (see replaceOrRemove).
 func (d *Dir) WriteState(b []byte) error {
-	return d.replaceFileSync(stateName, stateNewName, b, false)
+	return d.replaceOrRemove(stateName, stateNewName, b, false)
 }
 
 // ReadState returns what WriteState last wrote in dir.
 func ReadState(dir string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(dir, stateName))
+	return readRegular(filepath.Join(dir, stateName))
 }
 
-// replaceFile writes b to tmpName, fsyncs it and renames it over name.
-func (d *Dir) replaceFile(name, tmpName string, b []byte) error {
-	return d.replaceFileSync(name, tmpName, b, true)
-}
-
-// replaceFileSync writes b to tmpName, fsyncs it if sync, and renames it over name.
-// The calls are made directly (rawfile.go).
-func (d *Dir) replaceFileSync(name, tmpName string, b []byte, sync bool) error {
+// replaceOrRemove writes b to tmpName, fsyncs it if sync, and renames it over
+// name. When that fails, it removes name (an unlink needs no space), so that a
+// reader finds no file rather than an old version that is no longer true; the
+// error then says so.
+func (d *Dir) replaceOrRemove(name, tmpName string, b []byte, sync bool) error {
 	d.statusMu.Lock()
 	defer d.statusMu.Unlock()
+	err := d.replaceLocked(name, tmpName, b, sync)
+	if err == nil || errors.Is(err, os.ErrClosed) {
+		return err
+	}
+	if rerr := os.Remove(filepath.Join(d.path, name)); rerr == nil {
+		return fmt.Errorf("%w; the old %s was removed", err, name)
+	}
+	return err
+}
+
+// replaceLocked writes b to tmpName, fsyncs it if sync, and renames it over name,
+// with statusMu held (the temporary names are shared). On error no temporary file
+// is left behind. The calls are made directly (rawfile.go).
+func (d *Dir) replaceLocked(name, tmpName string, b []byte, sync bool) error {
 	if d.isClosed() {
 		return fmt.Errorf("write %s in %s: %w", name, d.path, os.ErrClosed)
 	}
@@ -85,5 +117,9 @@ func (d *Dir) replaceFileSync(name, tmpName string, b []byte, sync bool) error {
 		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", tmp, err)
 	}
-	return os.Rename(tmp, filepath.Join(d.path, name))
+	if err := os.Rename(tmp, filepath.Join(d.path, name)); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }

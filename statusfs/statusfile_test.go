@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -111,5 +112,36 @@ func TestWriteApplied(t *testing.T) {
 	d.Close()
 	if err := d.WriteApplied([]byte("{}")); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("WriteApplied after Close = %v, want os.ErrClosed", err)
+	}
+}
+
+// A FIFO or a directory where a file of the status directory should be is an
+// error at once for its readers, never a read that waits for a writer.
+func TestReadNonRegularReturnsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "status"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "state.json"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 2)
+	go func() {
+		_, err := ReadStatus(dir)
+		done <- err
+	}()
+	go func() {
+		_, err := ReadState(dir)
+		done <- err
+	}()
+	for range 2 {
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Error("a read of a FIFO or a directory succeeded")
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a read of a FIFO or a directory blocks")
+		}
 	}
 }

@@ -17,7 +17,8 @@ var statusCommand = &command{
 	usage:   "status [-f FILE | --status-dir DIR] [--json] [MODULE...]",
 	summary: "show every module's state, read from the status directories",
 	help: `Reads each module's status directory (no connection to a running svman is needed) and
-prints its state (up, paused, down, or not supervised when no svman holds its lock),
+prints its state (up, paused, down, or not supervised when no svman holds its lock;
+unknown, with the reason, while a running svman rewrites a broken status file),
 what it wants (up, down, once), its pid, how long it has been in that state, and whether
 its alarms are on. With --json, prints one JSON array of the same facts.`,
 }
@@ -105,7 +106,7 @@ func readModuleStatus(t target, now time.Time) moduleStatus {
 	st, err := statusfs.ReadStatus(t.dir)
 	if err != nil {
 		if r.Supervised {
-			r.Error = err.Error()
+			statusBroken(&r, t.dir, err)
 		}
 		return r
 	}
@@ -141,6 +142,17 @@ func readModuleStatus(t target, now time.Time) moduleStatus {
 		}
 	}
 	return r
+}
+
+// statusBroken fills r for a module whose svman runs but whose status file cannot
+// be read: deleted, or something else (a directory) put in its place. svman
+// writes it again as soon as it notices; until then state.json says what it can.
+func statusBroken(r *moduleStatus, dir string, err error) {
+	r.State = "unknown"
+	if es, serr := engine.ReadState(dir); serr == nil && es.State != "" {
+		r.State, r.NextStart = es.State, es.NextStart
+	}
+	r.Error = fmt.Sprintf("status file unreadable, svman is rewriting it: %v", err)
 }
 
 // humanDuration is a compact age: 45s, 12m3s, 5h2m, 3d4h.

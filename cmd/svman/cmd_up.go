@@ -3,10 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -89,17 +87,23 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	debug.FreeOSMemory()
 	console.Systemf("supervising %d %s from %s (status in %s)", len(m.Modules), plural(len(m.Modules), "module", "modules"), m.Path, m.StatusDir)
 
+	loads := newManifestLoader(m.Path, console.Systemf)
 	interrupted := false
 	for {
 		select {
 		case <-edits:
 			if !interrupted {
-				m = reload(e, m, console, alarms, false)
+				loads.request(false)
+			}
+		case r := <-loads.results:
+			loads.done()
+			if !interrupted {
+				m = reload(e, m, r, console, alarms)
 			}
 		case sig := <-sigs:
 			switch {
 			case sig == syscall.SIGHUP:
-				m = reload(e, m, console, alarms, true)
+				loads.request(true)
 			case !interrupted:
 				interrupted = true
 				console.Systemf("%s: stopping every module (interrupt again to kill them at once)", signalName(sig))
@@ -109,7 +113,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				e.Kill()
 			}
 		case <-sv.reloads:
-			m = reload(e, m, console, alarms, true)
+			loads.request(true)
 		case <-ctx.Done():
 			sv.stop()
 		case <-sv.stopped:
@@ -195,22 +199,16 @@ func (sv *supervision) close() {
 // middle would see half a file.
 const reloadQuiet = 30 * time.Millisecond
 
-// reload reads the manifest again and applies it; an invalid manifest changes
-// nothing. It returns the manifest now in force. A reload the operator asked for
-// (HUP, `r`, svman reload) always runs and reports; one that an edit triggered
-// is skipped when the file is unchanged, empty or missing: those are moments
-// inside a save, not the end of one.
-func reload(e *engine.Engine, cur *manifest.Manifest, console *logmux.Console, alarms *alarm.Sender, asked bool) *manifest.Manifest {
-	if !asked {
-		fi, err := os.Stat(cur.Path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return cur // deleted, to be created again (or for good: then nothing changes)
-		case err == nil && fi.Size() == 0:
-			return cur
-		}
+// reload applies a manifest the loader read again (loader.go); an invalid
+// manifest changes nothing. It returns the manifest now in force. A reload the
+// operator asked for (HUP, `r`, svman reload) always runs and reports; one that
+// an edit triggered is skipped when the file is unchanged, empty or missing:
+// those are moments inside a save, not the end of one.
+func reload(e *engine.Engine, cur *manifest.Manifest, r loaded, console *logmux.Console, alarms *alarm.Sender) *manifest.Manifest {
+	next, err, asked := r.m, r.err, r.asked
+	if next == nil && err == nil {
+		return cur // skipped by loadForReload
 	}
-	next, err := manifest.Load(cur.Path)
 	if err != nil {
 		var buf bytes.Buffer
 		printLoadError(&buf, err, false)

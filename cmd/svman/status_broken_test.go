@@ -1,0 +1,44 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"svman/statusfs"
+)
+
+// While a supervised module's status file is unreadable (a directory made in
+// its place, until svman clears it), status says so and shows what state.json
+// knows, rather than "not supervised".
+func TestStatusWithBrokenStatusFile(t *testing.T) {
+	p := newProject(t, helperModule("web", "sleep"))
+	// This test holds the directory as a supervisor does, without repairing it.
+	d, err := statusfs.Open(p.statusDir("web"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.WriteState([]byte(`{"state":"up"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(p.statusDir("web"), "status"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := p.svmanCmd("status")
+	if code != 0 || !regexp.MustCompile(`(?m)^web\s+up \(status file unreadable, svman is rewriting it: .*is a directory\)\s+-\s+-\s+-\s+-$`).MatchString(out) {
+		t.Errorf("status = %d %q\n%s", code, errOut, out)
+	}
+	_, out, _ = p.svmanCmd("status", "--json")
+	var rows []moduleStatus
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	if len(rows) != 1 || !rows[0].Supervised || rows[0].State != "up" || !strings.Contains(rows[0].Error, "is a directory") {
+		t.Errorf("status --json = %+v", rows)
+	}
+}

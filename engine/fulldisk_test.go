@@ -1,0 +1,108 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"svman/internal/fulldisk"
+	"svman/statusfs"
+)
+
+// With the status directory on a full file system, `d` stops the module and the
+// status file says so (want d, pid 0), with one warning; once there is space
+// again, the files (the status file and state.json) are written the normal way
+// again without anyone asking, and no reader ever sees a status file that is not
+// whole.
+func TestFullDiskStatusTellsTheTruth(t *testing.T) {
+	disk := fulldisk.Mount(t)
+	retryMax := fileRetryMax
+	fileRetryMax = 200 * time.Millisecond
+	t.Cleanup(func() { fileRetryMax = retryMax })
+
+	h := newHarness(t)
+	h.status = filepath.Join(disk.Dir, "status")
+	h.apply(h.module("app", "sleep", nil))
+	pid := h.waitUp("app")
+	dir := filepath.Join(h.status, "app")
+	waitFor(t, "state.json to say up", func() bool {
+		st, err := ReadState(dir)
+		return err == nil && st.State == "up"
+	})
+	ino := func() uint64 {
+		fi, err := os.Stat(filepath.Join(dir, "status"))
+		if err != nil {
+			return 0
+		}
+		return fi.Sys().(*syscall.Stat_t).Ino
+	}
+	before := ino()
+
+	stop := make(chan struct{})
+	var readErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := statusfs.ReadStatus(dir); err != nil {
+				readErr = err
+				return
+			}
+		}
+	}()
+
+	// state.json goes first, so that no removal can free a block on the full disk
+	// (statusfs's own test sees a failed write remove it): the status file can
+	// then be right only by being rewritten in place.
+	if err := os.Remove(filepath.Join(dir, "state.json")); err != nil {
+		t.Fatal(err)
+	}
+	disk.Fill(t)
+	if err := statusfs.SendControl(dir, []byte("d")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the module down and the status saying so", func() bool {
+		st, err := statusfs.ReadStatus(dir)
+		return err == nil && st.Want == statusfs.WantDown && st.PID == 0 && !alive(pid)
+	})
+	if ino() != before {
+		t.Error("the status file was replaced on a full disk, not rewritten in place")
+	}
+
+	disk.Free(t)
+	waitFor(t, "the files written the normal way again", func() bool {
+		st, err := ReadState(dir)
+		return ino() != before && err == nil && st.State == "down"
+	})
+	if err := statusfs.SendControl(dir, []byte("u")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the module up again", func() bool {
+		st, err := statusfs.ReadStatus(dir)
+		return err == nil && st.Want == statusfs.WantUp && st.PID != 0 && st.PID != pid
+	})
+	close(stop)
+	wg.Wait()
+	if readErr != nil {
+		t.Errorf("a reader saw a bad status file: %v", readErr)
+	}
+	var warnings []string
+	for _, ev := range h.ev.find("app", Warning) {
+		if !strings.HasPrefix(ev.Err.Error(), "log file:") { // the module's own output files
+			warnings = append(warnings, ev.Err.Error())
+		}
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "in place") {
+		t.Errorf("warnings about the status directory: %q; want one, saying the status was rewritten in place", warnings)
+	}
+}

@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+
+	"svman/statusfs"
+)
+
+// The files svman keeps in a status directory (status, state.json, module.json)
+// can fail to be written, most often because the file system is full. None of
+// them may then lie: statusfs rewrites the status file in place when status.new
+// cannot be written, and removes state.json or module.json rather than leave an
+// old version. The supervisor reports the first failure once, as a Warning, and
+// writes the failed files again (status by way of repairDir, which also clears
+// what stands in its way), after fileRetryFirst, then twice as long each time up
+// to fileRetryMax, until every one of them is written the normal way; a later
+// failure is reported again. The first retry comes soon because some failures
+// are brief: a directory made where the status file was, while it was written.
+
+// fileRetryFirst and fileRetryMax bound the wait before a supervisor writes
+// again the files of its status directory that failed; variables so that tests
+// wait less.
+var (
+	fileRetryFirst = 100 * time.Millisecond
+	fileRetryMax   = 5 * time.Second
+)
+
+// fileRetry is what a supervisor remembers of failed writes; owned by run.
+type fileRetry struct {
+	failed     owedFiles        // written again when retryC fires
+	retryTimer *time.Timer      // made at the first failure
+	retryC     <-chan time.Time // nil while no retry is armed
+	retryDelay time.Duration    // the wait before the next retry; 0 after a success
+	fileWarned bool             // this run of failures has been reported
+}
+
+// writeStatus writes the status file (at the end of the step: see batch.go).
+func (s *supervisor) writeStatus() {
+	if s.holding {
+		s.owed.status = true
+		return
+	}
+	err := s.dir.WriteStatus(statusfs.Status{
+		Changed:  s.changed,
+		Paused:   s.paused,
+		Want:     s.want,
+		AlarmsOn: s.alarms,
+		PID:      s.pid,
+	})
+	s.fileWritten(&s.failed.status, err)
+}
+
+// fileWritten records the outcome of a write of one of the files: a failure
+// arms the retry and is reported if it is the first of its run.
+func (s *supervisor) fileWritten(failed *bool, err error) {
+	*failed = err != nil
+	if err == nil {
+		if s.failed == (owedFiles{}) {
+			s.fileWarned, s.retryDelay = false, 0
+		}
+		return
+	}
+	if !s.fileWarned {
+		s.fileWarned = true
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("%w (svman writes it again, at least every %s, and reports nothing more until its writes succeed)", err, fileRetryMax)})
+	}
+	if s.retryC != nil {
+		return // armed already
+	}
+	s.retryDelay = min(max(2*s.retryDelay, fileRetryFirst), fileRetryMax)
+	if s.retryTimer == nil {
+		s.retryTimer = time.NewTimer(s.retryDelay)
+	} else {
+		s.retryTimer.Reset(s.retryDelay)
+	}
+	s.retryC = s.retryTimer.C
+}
+
+// retryFiles writes again, within a step, the files whose last write failed.
+func (s *supervisor) retryFiles() {
+	failed := s.failed
+	if failed == (owedFiles{}) {
+		return // written by a step since the timer was armed
+	}
+	s.repairDir() // writes the status file, after clearing what stands in its way
+	if failed.applied {
+		s.writeApplied()
+	}
+	if failed.state {
+		s.writeState()
+	}
+}
