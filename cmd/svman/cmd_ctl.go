@@ -30,7 +30,8 @@ var ctlCommand = &command{
   reload r   read the manifest again and apply what changed
 
 Letters can be combined ("dx"). Fails at once, without waiting, when no svman
-supervises a module.`,
+supervises a module. While the manifest is invalid, its diagnostics are printed
+as a warning and the modules are looked up under its status_dir.`,
 }
 
 func init() { ctlCommand.run = runCtl }

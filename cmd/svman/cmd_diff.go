@@ -27,7 +27,8 @@ reload would carry out:
   ~ web     restart: env, command
   ~ cron    in place: restart
 
-Exits 0 whether or not there are changes, 1 when the manifest is invalid.`,
+Exits 0 whether or not there are changes. An invalid manifest cannot be compared:
+diff prints its diagnostics and the modules running now, and exits 1.`,
 }
 
 func init() { diffCommand.run = runDiff }
@@ -38,8 +39,10 @@ func runDiff(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
 	}
-	m, ok := loadManifest(*file, stderr, false)
-	if !ok {
+	m, err := manifest.Load(*file)
+	if err != nil {
+		printLoadError(stderr, err, false)
+		printRunning(*file, stdout, stderr)
 		return exitFailure
 	}
 	running, warnings := runningModules(m.StatusDir)
@@ -52,6 +55,30 @@ func runDiff(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	printPlan(stdout, engine.Diff(running, m.Modules))
 	return exitOK
+}
+
+// printRunning says what runs while the manifest at path is invalid, so that
+// the operator sees what a fixed save would be compared with.
+func printRunning(path string, stdout, stderr io.Writer) {
+	root, ok := manifest.StatusDirOf(path)
+	if !ok {
+		fmt.Fprintf(stderr, "svman diff: %s is not valid, and its status_dir cannot be told from it\n", path)
+		return
+	}
+	running, warnings := runningModules(root)
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "svman diff: %s\n", w)
+	}
+	fmt.Fprintf(stderr, "svman diff: %s is not valid (see above): there is nothing to compare\n", path)
+	if len(running) == 0 {
+		fmt.Fprintf(stdout, "no svman supervises any module in %s\n", root)
+		return
+	}
+	names := make([]string, len(running))
+	for i, mod := range running {
+		names[i] = mod.Name
+	}
+	fmt.Fprintf(stdout, "running in %s: %s\n", root, strings.Join(names, ", "))
 }
 
 // runningModules reads the applied settings of every supervised module under root.

@@ -19,7 +19,10 @@ var statusCommand = &command{
 	help: `Reads each module's status directory (no connection to a running svman is needed) and
 prints its state (up, paused, down, or not supervised when no svman holds its lock),
 what it wants (up, down, once), its pid, how long it has been in that state, and whether
-its alarms are on. With --json, prints one JSON array of the same facts.`,
+its alarms are on. With --json, prints one JSON array of the same facts.
+
+While the manifest is invalid, its diagnostics are printed as a warning and every
+status directory under its status_dir is shown: the running set.`,
 }
 
 func init() { statusCommand.run = runStatus }
