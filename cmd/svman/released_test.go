@@ -50,6 +50,10 @@ func TestReleasedModuleComesBack(t *testing.T) {
 
 	// A reload leaves it released while its block is unchanged.
 	release()
+	want := "no changes: 1 module runs as the manifest says\n= b released: a reload leaves it so ('svman ctl b up' takes it back)\n"
+	if code, out, errOut := p.svmanCmd("diff"); code != 0 || out != want {
+		t.Errorf("diff with b released = %d %q %q, want %q", code, out, errOut, want)
+	}
 	sv.barrier()
 	if code, out, _ := p.svmanCmd("status"); code != 0 || !releasedRow.MatchString(out) {
 		t.Errorf("a reload took b back:\n%s", out)
