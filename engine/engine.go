@@ -48,9 +48,10 @@ type Engine struct {
 	draining map[string]*supervisor // removed, still stopping
 	// released are modules whose supervision the operator ended with `x`, as they
 	// were then: a reload leaves them alone unless their block changes.
-	released  map[string]manifest.Module
+	released map[string]manifest.Module
+	closing  bool
+
 	listeners map[string]*listener // on the control FIFOs of released modules (released.go)
-	closing   bool
 }
 
 // New returns an Engine that does nothing until Run runs.
@@ -59,13 +60,12 @@ func New(cfg Config) *Engine {
 		cfg.Hostname, _ = os.Hostname()
 	}
 	return &Engine{
-		cfg:       cfg,
-		reqs:      make(chan func()),
-		stopped:   make(chan struct{}),
-		sups:      make(map[string]*supervisor),
-		draining:  make(map[string]*supervisor),
-		released:  make(map[string]manifest.Module),
-		listeners: make(map[string]*listener),
+		cfg:      cfg,
+		reqs:     make(chan func()),
+		stopped:  make(chan struct{}),
+		sups:     make(map[string]*supervisor),
+		draining: make(map[string]*supervisor),
+		released: make(map[string]manifest.Module),
 	}
 }
 

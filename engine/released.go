@@ -92,6 +92,9 @@ func (e *Engine) listen(name string, rel *statusfs.Released) {
 		e.emit(Event{Module: name, Kind: Warning, Err: fmt.Errorf("released, and cannot listen for u or o: %w", err)})
 		return
 	}
+	if e.listeners == nil {
+		e.listeners = make(map[string]*listener)
+	}
 	e.listeners[name] = l
 }
 
