@@ -50,6 +50,8 @@ type Engine struct {
 	// were then: a reload leaves them alone unless their block changes.
 	released map[string]manifest.Module
 	closing  bool
+
+	listeners map[string]*listener // on the control FIFOs of released modules (released.go)
 }
 
 // New returns an Engine that does nothing until Run runs.
@@ -95,6 +97,9 @@ func (e *Engine) Run(ctx context.Context) {
 
 func (e *Engine) shutdown() {
 	e.closing = true
+	for name := range e.listeners {
+		e.stopListening(name)
+	}
 	if e.watch != nil {
 		e.watch.stopAll()
 	}
@@ -257,6 +262,7 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		s.leftover = marked[dir.Path()]
 		s.watch = e.watch
 		s.fds = e.fds
+		s.handOver = e.handOver
 		e.sups[name] = s
 		added = append(added, s)
 		go s.run()
@@ -344,32 +350,6 @@ func (e *Engine) prune() {
 			delete(e.draining, name)
 		}
 	}
-}
-
-// skipReleased leaves out the modules the operator released with `x` whose block
-// is unchanged since; a changed block is supervised again.
-func (e *Engine) skipReleased(mods []manifest.Module) []manifest.Module {
-	if len(e.released) == 0 {
-		return mods
-	}
-	out := make([]manifest.Module, 0, len(mods))
-	present := make(map[string]bool, len(mods))
-	for _, m := range mods {
-		present[m.Name] = true
-		if rel, ok := e.released[m.Name]; ok {
-			if len(Changes(rel, m)) == 0 {
-				continue
-			}
-			delete(e.released, m.Name)
-		}
-		out = append(out, m)
-	}
-	for name := range e.released {
-		if !present[name] {
-			delete(e.released, name)
-		}
-	}
-	return out
 }
 
 func (e *Engine) desired(name string) (manifest.Module, bool) {

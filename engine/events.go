@@ -31,6 +31,7 @@ const (
 	GaveUp                    // too many exits in one alarm window: Tries, Delay (the window)
 	Alarm                     // an alarm was raised: Text, Channels
 	AlarmSilenced             // an alarm was not sent: the operator silenced them (`s`)
+	Reclaimed                 // a module released with `x` is supervised again (`u` or `o`)
 )
 
 // Event is one thing that happened to one module. The engine hands every event to
@@ -109,6 +110,8 @@ func (e Event) String() string {
 		return fmt.Sprintf("%s: alarm: %s (%s)", n, e.Text, strings.Join(e.Channels, "; "))
 	case AlarmSilenced:
 		return fmt.Sprintf("%s: alarm not sent, silenced: %s", n, e.Text)
+	case Reclaimed:
+		return fmt.Sprintf("%s is supervised again", n)
 	}
 	return fmt.Sprintf("%s: event %d", n, e.Kind)
 }

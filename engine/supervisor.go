@@ -80,6 +80,9 @@ type supervisor struct {
 	leftover []int // processes a killed svman left of this module, stopped before the first start
 	escaped  []int // stStopping: processes of the module that left its group, stopped with it
 
+	initial  []byte                                // the control bytes that took a released module back (released.go)
+	handOver func(*supervisor, *statusfs.Released) // the engine's, for `x`; nil: close the directory
+
 	exitWhenDown bool // `x` or removal: end supervision once the child is down
 	release      bool // removal or shutdown: also record want down
 	finished     bool
@@ -177,7 +180,7 @@ func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
 	}
 	s.changed = time.Now()
 	s.want = statusfs.WantDown
-	if s.mod.Autostart {
+	if s.mod.Autostart && s.initial == nil { // taken back: what took it back decides
 		s.want = statusfs.WantUp
 	}
 	if old, err := statusfs.ReadStatus(s.dir.Path()); err == nil || len(s.leftover) > 0 {
@@ -195,6 +198,7 @@ func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
 	} else {
 		s.writeStatus()
 	}
+	s.applyTakeBack()
 	s.flush()
 	close(s.ready)
 }
@@ -244,30 +248,11 @@ func (s *supervisor) end(quit chan struct{}, readerDone *sync.WaitGroup) {
 	s.drainPumps()
 	s.closeLogs()
 	s.record(Event{Kind: Released})
-	if err := s.dir.Close(); err != nil {
-		s.record(Event{Kind: Warning, Err: err})
-	}
+	rel := s.letGo()
 	readerDone.Wait()
 	close(s.done)
-}
-
-// readControl feeds control bytes to run until quit is closed; the directory's
-// Close makes a blocked read return.
-func (s *supervisor) readControl(quit chan struct{}, wg *sync.WaitGroup) {
-	defer wg.Done()
-	buf := make([]byte, 64)
-	for {
-		n, err := s.dir.ReadControl(buf)
-		for _, b := range buf[:n] {
-			select {
-			case s.cmds <- b:
-			case <-quit:
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
+	if rel != nil {
+		s.handOver(s, rel)
 	}
 }
 

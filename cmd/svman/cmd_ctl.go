@@ -25,12 +25,14 @@ var ctlCommand = &command{
   term t     send SIGTERM         int i    send SIGINT
   hup h      send SIGHUP          alrm a   send SIGALRM
   pause p    SIGSTOP its group    cont c   SIGCONT its group
-  exit x     stop supervising it once it is down ('down exit' or 'dx' to stop first)
+  exit x     stop supervising it once it is down ('dx' to stop it first); it is
+             then released: 'up' or 'once' asks svman to take it back
   silence s  alarms off           notify n alarms on
   reload r   read the manifest again and apply what changed
 
 Letters can be combined ("dx"). Fails at once, without waiting, when no svman
-supervises a module.`,
+supervises a module. While the manifest is invalid, its diagnostics are printed
+as a warning and the modules are looked up under its status_dir.`,
 }
 
 func init() { ctlCommand.run = runCtl }
@@ -81,6 +83,11 @@ func runCtl(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	code := exitOK
 	for _, t := range targets {
+		if released(t.dir) && !engine.TakesBack(cmds) {
+			fmt.Fprintf(stderr, "svman ctl: %s is released (x): svman no longer supervises it; 'svman ctl %s up' (or once) takes it back\n", t.name, t.name)
+			code = exitFailure
+			continue
+		}
 		if err := statusfs.SendControl(t.dir, cmds); err != nil {
 			if errors.Is(err, statusfs.ErrNotSupervised) {
 				fmt.Fprintf(stderr, "svman ctl: %s is not supervised: no svman holds %s (start it with 'svman up')\n", t.name, t.dir)
@@ -93,4 +100,10 @@ func runCtl(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s: sent %s\n", t.name, cmds)
 	}
 	return code
+}
+
+// released reports whether a svman released the module at dir with `x` and
+// listens for the `u` or `o` that takes it back.
+func released(dir string) bool {
+	return !statusfs.Supervised(dir) && statusfs.Listening(dir)
 }

@@ -26,8 +26,10 @@ reload would carry out:
   - old     stop: no longer in the manifest
   ~ web     restart: env, command
   ~ cron    in place: restart
+  = batch   released: a reload leaves it so ('svman ctl batch up' takes it back)
 
-Exits 0 whether or not there are changes, 1 when the manifest is invalid.`,
+Exits 0 whether or not there are changes. An invalid manifest cannot be compared:
+diff prints its diagnostics and the modules running now, and exits 1.`,
 }
 
 func init() { diffCommand.run = runDiff }
@@ -38,40 +40,96 @@ func runDiff(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
 	}
-	m, ok := loadManifest(*file, stderr, false)
-	if !ok {
+	m, err := manifest.Load(*file)
+	if err != nil {
+		printLoadError(stderr, err, false)
+		printRunning(*file, stdout, stderr)
 		return exitFailure
 	}
-	running, warnings := runningModules(m.StatusDir)
+	running, releasedMods, warnings := runningModules(m.StatusDir)
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "svman diff: %s\n", w)
 	}
-	if len(running) == 0 {
+	if len(running) == 0 && len(releasedMods) == 0 {
 		fmt.Fprintf(stdout, "no svman supervises any module in %s: 'svman up' would start all %d\n", m.StatusDir, len(m.Modules))
 		return exitOK
 	}
-	printPlan(stdout, engine.Diff(running, m.Modules))
+	desired, left := leaveReleased(m.Modules, releasedMods)
+	printPlan(stdout, engine.Diff(running, desired))
+	for _, n := range left {
+		fmt.Fprintf(stdout, "= %s released: a reload leaves it so ('svman ctl %s up' takes it back)\n", n, n)
+	}
 	return exitOK
 }
 
-// runningModules reads the applied settings of every supervised module under root.
-func runningModules(root string) ([]manifest.Module, []string) {
+// leaveReleased leaves out of mods the released modules whose block has not
+// changed since, as a reload does, and returns their names.
+func leaveReleased(mods, released []manifest.Module) (desired []manifest.Module, left []string) {
+	applied := make(map[string]manifest.Module, len(released))
+	for _, r := range released {
+		applied[r.Name] = r
+	}
+	for _, m := range mods {
+		if r, ok := applied[m.Name]; ok && len(engine.Changes(r, m)) == 0 {
+			left = append(left, m.Name)
+			continue
+		}
+		desired = append(desired, m)
+	}
+	return desired, left
+}
+
+// printRunning says what runs while the manifest at path is invalid, so that
+// the operator sees what a fixed save would be compared with.
+func printRunning(path string, stdout, stderr io.Writer) {
+	root, ok := manifest.StatusDirOf(path)
+	if !ok {
+		fmt.Fprintf(stderr, "svman diff: %s is not valid, and its status_dir cannot be told from it\n", path)
+		return
+	}
+	running, releasedMods, warnings := runningModules(root)
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "svman diff: %s\n", w)
+	}
+	fmt.Fprintf(stderr, "svman diff: %s is not valid (see above): there is nothing to compare\n", path)
+	if len(running) == 0 && len(releasedMods) == 0 {
+		fmt.Fprintf(stdout, "no svman supervises any module in %s\n", root)
+		return
+	}
+	var names []string
+	for _, mod := range running {
+		names = append(names, mod.Name)
+	}
+	for _, mod := range releasedMods {
+		names = append(names, mod.Name+" (released)")
+	}
+	fmt.Fprintf(stdout, "running in %s: %s\n", root, strings.Join(names, ", "))
+}
+
+// runningModules reads the applied settings of every module under root that a
+// svman supervises, and of every one it released with x (see released).
+func runningModules(root string) (running, releasedMods []manifest.Module, warnings []string) {
 	entries, _ := os.ReadDir(root)
-	var mods []manifest.Module
-	var warnings []string
 	for _, e := range entries {
 		dir := filepath.Join(root, e.Name())
-		if !e.IsDir() || !statusfs.Supervised(dir) {
+		if !e.IsDir() {
+			continue
+		}
+		isReleased := released(dir)
+		if !isReleased && !statusfs.Supervised(dir) {
 			continue
 		}
 		mod, err := engine.ReadApplied(dir)
-		if err != nil {
+		switch {
+		case err != nil:
 			warnings = append(warnings, fmt.Sprintf("%s is supervised but its settings cannot be read (%v); it is left out", e.Name(), err))
-			continue
+		case isReleased:
+			releasedMods = append(releasedMods, mod)
+		default:
+			running = append(running, mod)
 		}
-		mods = append(mods, mod)
 	}
-	return mods, warnings
+	return running, releasedMods, warnings
 }
 
 func printPlan(w io.Writer, p engine.Plan) {

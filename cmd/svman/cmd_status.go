@@ -17,10 +17,14 @@ var statusCommand = &command{
 	usage:   "status [-f FILE | --status-dir DIR] [--json] [MODULE...]",
 	summary: "show every module's state, read from the status directories",
 	help: `Reads each module's status directory (no connection to a running svman is needed) and
-prints its state (up, paused, down, or not supervised when no svman holds its lock;
-unknown, with the reason, while a running svman rewrites a broken status file),
+prints its state (up, paused, down, backoff, failed; released after 'x', until
+'svman ctl NAME up' takes it back; unknown, with the reason, while a running svman
+rewrites a broken status file; or not supervised when no svman holds its lock),
 what it wants (up, down, once), its pid, how long it has been in that state, and whether
-its alarms are on. With --json, prints one JSON array of the same facts.`,
+its alarms are on. With --json, prints one JSON array of the same facts.
+
+While the manifest is invalid, its diagnostics are printed as a warning and every
+status directory under its status_dir is shown: the running set.`,
 }
 
 func init() { statusCommand.run = runStatus }
@@ -29,7 +33,7 @@ func init() { statusCommand.run = runStatus }
 type moduleStatus struct {
 	Module        string    `json:"module"`
 	Supervised    bool      `json:"supervised"`
-	State         string    `json:"state"` // up, paused, down, not supervised
+	State         string    `json:"state"` // up, paused, down, backoff, failed, released, not supervised
 	Want          string    `json:"want,omitempty"`
 	PID           int       `json:"pid"`
 	Since         time.Time `json:"since,omitzero"`
@@ -87,6 +91,8 @@ func runStatus(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			state += ", next start in " + humanDuration(r.NextStart.Sub(now)+time.Second/2)
 		case r.State == "failed":
 			state += " (gave up; 'svman ctl " + r.Module + " up' starts it)"
+		case r.State == "released":
+			state += " ('svman ctl " + r.Module + " up' takes it back)"
 		}
 		if r.Error != "" {
 			state += " (" + r.Error + ")"
@@ -100,6 +106,9 @@ func runStatus(_ context.Context, args []string, stdout, stderr io.Writer) int {
 func readModuleStatus(t target, now time.Time) moduleStatus {
 	r := moduleStatus{Module: t.name, State: "not supervised"}
 	r.Supervised = statusfs.Supervised(t.dir)
+	if !r.Supervised && statusfs.Listening(t.dir) {
+		r.State = "released" // by `x`: the svman that let go of it takes it back on u or o
+	}
 	if pid, ok := statusfs.LockHolder(t.dir); ok {
 		r.SupervisorPID = pid
 	}

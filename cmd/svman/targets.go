@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"svman/manifest"
 )
 
 // target is one module's status directory, as status and ctl address it.
@@ -61,28 +63,37 @@ func (tf targetFlags) resolve(names []string, stderr io.Writer) ([]target, bool)
 
 func (tf targetFlags) all(stderr io.Writer) ([]target, bool) {
 	if *tf.statusDir != "" {
-		entries, err := os.ReadDir(*tf.statusDir)
-		if err != nil {
-			fmt.Fprintf(stderr, "svman: %v\n", err)
+		return dirTargets(*tf.statusDir, stderr)
+	}
+	m, err := manifest.Load(*tf.file)
+	if err != nil {
+		root, ok := runningRoot(*tf.file, err, stderr)
+		if !ok {
 			return nil, false
 		}
-		var out []target
-		for _, e := range entries {
-			if e.IsDir() {
-				out = append(out, target{e.Name(), filepath.Join(*tf.statusDir, e.Name())})
-			}
-		}
-		sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-		return out, true
-	}
-	m, ok := loadManifest(*tf.file, stderr, false)
-	if !ok {
-		return nil, false
+		return dirTargets(root, stderr)
 	}
 	out := make([]target, len(m.Modules))
 	for i, mod := range m.Modules {
 		out[i] = target{mod.Name, filepath.Join(m.StatusDir, mod.Name)}
 	}
+	return out, true
+}
+
+// dirTargets are the subdirectories of root, by name: each is a module.
+func dirTargets(root string, stderr io.Writer) ([]target, bool) {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		fmt.Fprintf(stderr, "svman: %v\n", err)
+		return nil, false
+	}
+	var out []target
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, target{e.Name(), filepath.Join(root, e.Name())})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, true
 }
 
@@ -92,9 +103,26 @@ func (tf targetFlags) root(stderr io.Writer) (string, bool) {
 	if *tf.statusDir != "" {
 		return *tf.statusDir, true
 	}
-	m, ok := loadManifest(*tf.file, stderr, false)
-	if !ok {
-		return "", false
+	m, err := manifest.Load(*tf.file)
+	if err != nil {
+		return runningRoot(*tf.file, err, stderr)
 	}
 	return m.StatusDir, true
+}
+
+// runningRoot is the status_dir to act on when the manifest at path cannot be
+// loaded (err): the running set must stay in reach while a save is broken, and
+// svman refuses to move status_dir while it runs, so the broken file's own
+// status_dir is the running one, when manifest.StatusDirOf can be sure of it.
+// The diagnostics are printed either way: as a warning when the command can go
+// on, with what it acts on; as the error otherwise.
+func runningRoot(path string, err error, stderr io.Writer) (string, bool) {
+	printLoadError(stderr, err, false)
+	root, ok := manifest.StatusDirOf(path)
+	if !ok {
+		fmt.Fprintf(stderr, "svman: %s is not valid, and its status_dir cannot be told from it: name the status directories with --status-dir DIR\n", path)
+		return "", false
+	}
+	fmt.Fprintf(stderr, "svman: warning: %s is not valid (see above); acting on the running set: the status directories under %s\n", path, root)
+	return root, true
 }

@@ -1,0 +1,186 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"svman/internal/fdwatch"
+	"svman/manifest"
+	"svman/statusfs"
+)
+
+// A module the operator released with `x` is no longer supervised: its lock and
+// ok are let go, so another supervisor may take its status directory. The engine
+// keeps only its control FIFO open (statusfs.Released) and listens on it: a `u`
+// or `o` written there (`svman ctl NAME up`) takes the module back, with the
+// settings the running manifest gives it, and the other bytes are ignored (TakesBack). A
+// reload leaves a released module released unless its block changed; a changed
+// or removed block ends the listening. Once another supervisor holds the
+// directory, svman stops listening without reading a byte.
+
+// listener is the engine's watch on the control FIFO of a released module.
+type listener struct {
+	rel   *statusfs.Released
+	watch *fdwatch.Watch
+}
+
+// TakesBack reports whether control bytes ask for a released module to be
+// supervised again: they hold a `u` or an `o`.
+func TakesBack(cmds []byte) bool {
+	return bytes.IndexByte(cmds, 'u') >= 0 || bytes.IndexByte(cmds, 'o') >= 0
+}
+
+// letGo ends the supervisor's hold on its status directory. For a module the
+// operator released with `x` (not removed, not shut down), it returns the
+// control FIFO for the engine to listen on; otherwise the directory is closed
+// and it returns nil.
+func (s *supervisor) letGo() *statusfs.Released {
+	if s.handOver != nil && !s.release {
+		rel, err := s.dir.Release()
+		if err == nil {
+			return rel
+		}
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot keep listening for u or o: %w", err)})
+		return nil
+	}
+	if err := s.dir.Close(); err != nil {
+		s.record(Event{Kind: Warning, Err: err})
+	}
+	return nil
+}
+
+// applyTakeBack applies, in the first step of a supervisor that takes a released
+// module back, the control bytes that asked for it.
+func (s *supervisor) applyTakeBack() {
+	if s.initial == nil {
+		return
+	}
+	s.record(Event{Kind: Reclaimed})
+	for _, b := range s.initial {
+		s.handleCommand(b)
+	}
+	s.initial = nil
+}
+
+// handOver is called by the goroutine of a supervisor that `x` ended, after its
+// done is closed, with its control FIFO; the engine listens on it while the module
+// stays released. It waits for Run, which never waits for that goroutine then.
+func (e *Engine) handOver(s *supervisor, rel *statusfs.Released) {
+	if err := e.do(func() { e.listen(s.name, rel) }); err != nil {
+		rel.Close()
+	}
+}
+
+// listen watches rel, the control FIFO of the released module name, if the
+// module is still released (it may have been removed or changed meanwhile).
+func (e *Engine) listen(name string, rel *statusfs.Released) {
+	e.prune() // records the module as released if no Apply has yet
+	if _, ok := e.released[name]; !ok || e.closing || e.fds == nil || e.listeners[name] != nil {
+		rel.Close()
+		return
+	}
+	fd, err := rel.ControlFD()
+	l := &listener{rel: rel}
+	if err == nil {
+		l.watch, err = e.fds.Add(fd, func(*fdwatch.Watch) {
+			go func() { _ = e.do(func() { e.reclaim(name, l) }) }() // fn must not block
+		})
+	}
+	if err != nil {
+		rel.Close()
+		e.emit(Event{Module: name, Kind: Warning, Err: fmt.Errorf("released, and cannot listen for u or o: %w", err)})
+		return
+	}
+	if e.listeners == nil {
+		e.listeners = make(map[string]*listener)
+	}
+	e.listeners[name] = l
+}
+
+// reclaim reads what was written to a released module's control FIFO, and
+// takes the module back if it asks for it (takesBack).
+func (e *Engine) reclaim(name string, l *listener) {
+	if e.listeners[name] != l {
+		return // closed since, or another listener's now
+	}
+	mod, ok := e.desired(name)
+	if _, released := e.released[name]; !ok || !released {
+		e.stopListening(name)
+		return
+	}
+	var buf [64]byte
+	dir, n, err := l.rel.Reclaim(buf[:], TakesBack)
+	switch {
+	case err != nil:
+		e.stopListening(name)
+		e.emit(Event{Module: name, Kind: Warning, Err: fmt.Errorf("released, and no longer listening for u or o: %w", err)})
+		return
+	case dir == nil:
+		if n > 0 {
+			e.emit(Event{Module: name, Kind: Warning, Err: fmt.Errorf("released: %q ignored ('svman ctl %s up' takes it back)", buf[:n], name)})
+		}
+		_ = l.watch.Rearm()
+		return
+	}
+	l.watch.Remove() // before the supervisor registers the same descriptor
+	delete(e.listeners, name)
+	delete(e.released, name)
+	s := newSupervisor(mod, dir, &e.cfg, &e.secrets)
+	s.watch, s.fds, s.handOver = e.watch, e.fds, e.handOver
+	s.initial = append([]byte{}, buf[:n]...)
+	e.sups[name] = s
+	go s.run()
+}
+
+// stopListening closes the control FIFO of a released module, if svman listens on it.
+func (e *Engine) stopListening(name string) {
+	l := e.listeners[name]
+	if l == nil {
+		return
+	}
+	if l.watch != nil {
+		l.watch.Remove()
+	}
+	l.rel.Close()
+	delete(e.listeners, name)
+}
+
+// emit hands an event of the engine's own (not of a supervisor) to the hook.
+func (e *Engine) emit(ev Event) {
+	if ev.Time.IsZero() {
+		ev.Time = time.Now()
+	}
+	if e.cfg.Events != nil {
+		e.cfg.Events(ev)
+	}
+}
+
+// skipReleased leaves out the modules the operator released with `x` whose block
+// is unchanged since; a changed block is supervised again, and svman stops
+// listening on the control FIFO of a changed or removed one.
+func (e *Engine) skipReleased(mods []manifest.Module) []manifest.Module {
+	if len(e.released) == 0 {
+		return mods
+	}
+	out := make([]manifest.Module, 0, len(mods))
+	present := make(map[string]bool, len(mods))
+	for _, m := range mods {
+		present[m.Name] = true
+		if rel, ok := e.released[m.Name]; ok {
+			if len(Changes(rel, m)) == 0 {
+				continue
+			}
+			delete(e.released, m.Name)
+			e.stopListening(m.Name)
+		}
+		out = append(out, m)
+	}
+	for name := range e.released {
+		if !present[name] {
+			delete(e.released, name)
+			e.stopListening(name)
+		}
+	}
+	return out
+}

@@ -1,0 +1,129 @@
+package statusfs
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// Released is a status directory whose supervisor let go of it (the legacy `x`)
+// and keeps only its control FIFO open for reading, so that a later command can
+// ask for the module to be supervised again. It holds neither the lock (another
+// supervisor may take the directory) nor ok ([Supervised] answers false), and it
+// reads the FIFO only once it holds the lock again ([Released.Reclaim]): a byte
+// meant for another supervisor of the directory is never consumed.
+//
+// A Released is owned by one goroutine at a time.
+type Released struct {
+	path    string
+	control *os.File // O_RDWR|O_NONBLOCK, a duplicate of the Dir's; nil once reclaimed
+}
+
+// Release ends the hold on the directory as Close does (control, ok, then the
+// lock) but first duplicates the control FIFO's descriptor, which it returns as
+// a Released: writers never find the FIFO without a reader, and
+// [Listening] tells that a released module can still be taken back. A ReadControl
+// blocked on the Dir returns as after Close.
+func (d *Dir) Release() (*Released, error) {
+	d.closeMu.Lock()
+	defer d.closeMu.Unlock()
+	if d.closed {
+		return nil, fmt.Errorf("release status directory %s: %w", d.path, os.ErrClosed)
+	}
+	rc, err := d.control.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	dup, derr := -1, error(nil)
+	if err := rc.Control(func(fd uintptr) { dup, derr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0) }); err != nil {
+		return nil, err
+	}
+	if derr != nil {
+		return nil, &os.PathError{Op: "dup", Path: d.control.Name(), Err: derr}
+	}
+	r := &Released{path: d.path, control: os.NewFile(uintptr(dup), d.control.Name())}
+	d.closed = true
+	return r, d.release()
+}
+
+// Path returns the status directory's path.
+func (r *Released) Path() string { return r.path }
+
+// ControlFD is the descriptor of the control FIFO, for registering with a
+// poller; valid until Close or a Reclaim that returns a Dir.
+func (r *Released) ControlFD() (int, error) {
+	if r.control == nil {
+		return 0, fmt.Errorf("control of %s: %w", r.path, os.ErrClosed)
+	}
+	rc, err := r.control.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var fd int
+	err = rc.Control(func(u uintptr) { fd = int(u) })
+	return fd, err
+}
+
+// Reclaim takes the lock of the directory again (a *LockedError when another
+// supervisor holds it now) and then reads the command bytes waiting in the
+// control FIFO into p. When wanted(p[:n]) is true, it opens ok again and returns
+// the directory held as [Open] returns it, with this control FIFO (the
+// Released is then used up), and repairs what was deleted or replaced in the
+// meantime, as [Dir.Repair] does. Otherwise it lets go of the lock, returns a
+// nil Dir, and the Released stays as it was. The bytes read are the caller's
+// in both cases.
+func (r *Released) Reclaim(p []byte, wanted func([]byte) bool) (*Dir, int, error) {
+	if r.control == nil {
+		return nil, 0, fmt.Errorf("reclaim %s: %w", r.path, os.ErrClosed)
+	}
+	lock, err := takeLock(r.path)
+	if err != nil {
+		return nil, 0, err
+	}
+	d := &Dir{path: r.path, lock: lock, control: r.control}
+	n, err := d.TryReadControl(p)
+	if err != nil || !wanted(p[:n]) {
+		_ = flock(lock, unix.LOCK_UN)
+		lock.Close()
+		return nil, n, err
+	}
+	okPath := filepath.Join(r.path, okName)
+	if err = ensureFIFO(okPath); err == nil {
+		d.ok, err = openFIFO(okPath, os.O_RDONLY)
+	}
+	if err != nil {
+		_ = flock(lock, unix.LOCK_UN)
+		lock.Close()
+		return nil, n, err
+	}
+	r.control = nil
+	if _, err := d.Repair(); err != nil {
+		d.Close()
+		return nil, n, err
+	}
+	return d, n, nil
+}
+
+// Close closes the control FIFO: the module can no longer be taken back.
+func (r *Released) Close() error {
+	if r.control == nil {
+		return nil
+	}
+	err := r.control.Close()
+	r.control = nil
+	return err
+}
+
+// Listening reports whether some process holds dir/control open for reading.
+// Without [Supervised], that is a svman that released the module and can take it
+// back: writing `u` or `o` to control asks it to.
+func Listening(dir string) bool {
+	fd, err := openFIFOWrite(filepath.Join(dir, controlName))
+	if err != nil {
+		return false
+	}
+	unix.Close(fd)
+	return true
+}
