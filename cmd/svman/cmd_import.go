@@ -66,7 +66,7 @@ func (m *moduleFlags) Set(v string) error {
 	case !ok:
 		return fmt.Errorf("want NAME=COMMAND, such as appui=\"./bin/appui -c conf\"")
 	case !manifest.ValidName(name):
-		return fmt.Errorf("%q is not a module name: use letters, digits, \"_\", \".\" and \"-\"", name)
+		return fmt.Errorf("not a module name: %s", manifest.NameProblem(name))
 	case len(argv) == 0:
 		return fmt.Errorf("module %q has an empty command", name)
 	case slices.ContainsFunc(*m, func(a moduleArg) bool { return a.name == name }):

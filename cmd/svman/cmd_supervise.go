@@ -194,7 +194,7 @@ func parseStatusDir(s string) (superviseTarget, error) {
 	}
 	name := filepath.Base(filepath.Clean(dir))
 	if !manifest.ValidName(name) {
-		return superviseTarget{}, fmt.Errorf("%w (svman also needs the directory's last component, %q, to be a module name: letters, digits, '_', '.' and '-')", errBadStatusDir, name)
+		return superviseTarget{}, fmt.Errorf("%w (svman also needs the directory's last component to be a module name: %s)", errBadStatusDir, manifest.NameProblem(name))
 	}
 	return superviseTarget{dir: dir, section: section, name: name}, nil
 }
