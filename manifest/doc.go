@@ -58,7 +58,7 @@
 //	    memlock = "64MiB"
 //	  }
 //	  alarm {
-//	    interval                = "60s"   # default "60s"
+//	    interval                = "60s"   # default "60s"; "0s" (off) or at least "1s"
 //	    max_tries               = 10      # 0 (default): no limit
 //	    max_tries_if_coredumped = 5
 //	    mail    = ["ops@example.com"]

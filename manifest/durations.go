@@ -35,3 +35,21 @@ func (ev *evaluator) duration(name string, expr hcl.Expression) *time.Duration {
 	}
 	return &d
 }
+
+// MinAlarmInterval is the shortest alarm window. The window counts exits towards
+// max_tries and lets only its first exit raise an alarm; one shorter than a
+// second would count next to nothing and alarm on every exit. The legacy
+// supervise's was 60 s (it counted 1 to 59 s as 60); svman honours 1 s to 59 s
+// as written, and svman import applies the legacy rule to a supervise.conf.
+const MinAlarmInterval = time.Second
+
+// alarmInterval evaluates alarm interval: a duration that is 0 (alarms and try
+// limits off) or at least MinAlarmInterval.
+func (ev *evaluator) alarmInterval(expr hcl.Expression) *time.Duration {
+	d := ev.duration("interval", expr)
+	if d != nil && *d > 0 && *d < MinAlarmInterval {
+		ev.errorf(expr.Range(), "Invalid interval", "The alarm window cannot be shorter than %s: within a window of %s no two exits could count towards max_tries, and every exit would raise an alarm. Write \"%s\" or more (the default is \"%ds\"), or \"0s\" to switch alarms and try limits off.", MinAlarmInterval, *d, MinAlarmInterval, defaultAlarmInterval/time.Second)
+		return nil
+	}
+	return d
+}

@@ -77,3 +77,16 @@ func TestCheckAndUpAgreeOnNames(t *testing.T) {
 		t.Errorf("up made status directories for a manifest it refused")
 	}
 }
+
+// check says what the shortest alarm window is, and up refuses a shorter one.
+func TestCheckAlarmIntervalFloor(t *testing.T) {
+	p := newProject(t, helperModule("web", "sleep", `alarm { interval = "500ms" }`))
+	code, out, errOut := p.svmanCmd("check")
+	if code != 1 || out != "" || !strings.Contains(errOut, `error: Invalid interval`) || !strings.Contains(errOut, `The alarm window cannot be shorter than 1s`) {
+		t.Errorf("check with interval 500ms = %d %q:\n%s", code, out, errOut)
+	}
+	p.write(helperModule("web", "sleep", `alarm { interval = "1s" }`))
+	if code, out, errOut := p.svmanCmd("check"); code != 0 || !strings.Contains(out, "ok, 1 module") {
+		t.Errorf("check with interval 1s = %d %q %q", code, out, errOut)
+	}
+}
