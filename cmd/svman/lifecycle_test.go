@@ -89,6 +89,12 @@ func TestKilledSvmanLeavesNoDuplicates(t *testing.T) {
 			t.Errorf("%s: processes %v do not include the supervised leader %d", name, got, leader)
 		}
 	}
+	// What is left is named in words: a group that exists, processes that exist.
+	second.waitOutput(`tree0: a previous svman left process group \d+ and process(es)? [\d, and]+ of this module: stopping them before starting`)
+	second.waitOutput(`daemon0: a previous svman left (process group \d+ and )?process \d+ of this module: stopping (it|them) before starting`)
+	if out := second.out.String(); strings.Contains(out, "process group 0") || strings.Contains(out, "[]") {
+		t.Errorf("the second svman names what does not exist:\n%s", out)
+	}
 	second.stop()
 	for name := range modules {
 		if left := markedPIDs(p.statusDir(name)); len(left) > 0 {
