@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"math"
+	"regexp"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -9,6 +11,10 @@ import (
 
 // howToWriteDuration ends every duration diagnostic: it says how to fix it.
 const howToWriteDuration = `Write a duration such as "10s", "1m30s" or "500ms" (units: ns, us, ms, s, m, h).`
+
+// durationSyntax is time.ParseDuration's syntax: a string that matches it but
+// does not parse is too large.
+var durationSyntax = regexp.MustCompile(`^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$`)
 
 // duration evaluates a duration attribute: a string in time.ParseDuration's
 // syntax, at least zero. A bare number is refused rather than guessed at, since
@@ -25,6 +31,10 @@ func (ev *evaluator) duration(name string, expr hcl.Expression) *time.Duration {
 	}
 	s := v.AsString()
 	d, err := time.ParseDuration(s)
+	if err != nil && durationSyntax.MatchString(s) {
+		ev.errorf(rng, "Invalid "+name, "%q is too large: a duration can be at most %s (about 292 years).", s, time.Duration(math.MaxInt64))
+		return nil
+	}
 	if err != nil {
 		ev.errorf(rng, "Invalid "+name, "%q is not a duration. %s", s, howToWriteDuration)
 		return nil

@@ -90,3 +90,12 @@ func TestCheckAlarmIntervalFloor(t *testing.T) {
 		t.Errorf("check with interval 1s = %d %q %q", code, out, errOut)
 	}
 }
+
+// A duration too large for svman is called that, with the maximum, not "not a duration".
+func TestCheckTooLargeDuration(t *testing.T) {
+	p := newProject(t, helperModule("web", "sleep", `stop_timeout = "3000000h"`))
+	code, _, errOut := p.svmanCmd("check")
+	if code != 1 || !strings.Contains(errOut, `"3000000h" is too large: a duration can be at most 2562047h47m16.854775807s (about 292 years).`) || strings.Contains(errOut, "not a duration") {
+		t.Errorf("check with stop_timeout 3000000h = %d:\n%s", code, errOut)
+	}
+}
