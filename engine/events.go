@@ -74,7 +74,7 @@ func (e Event) String() string {
 	case Exited:
 		return fmt.Sprintf("%s (pid %d) %s after %s", n, e.PID, e.Exit, roundDuration(e.Uptime))
 	case Restarting:
-		if e.Delay <= 0 {
+		if e.Delay < restartNowBelow {
 			return fmt.Sprintf("%s restarting now", n)
 		}
 		return fmt.Sprintf("%s restarting in %s", n, roundDuration(e.Delay))
@@ -112,6 +112,11 @@ func (e Event) String() string {
 	}
 	return fmt.Sprintf("%s: event %d", n, e.Kind)
 }
+
+// restartNowBelow is the shortest delay a Restarting event states: a start due
+// sooner than this follows before a reader could act on "in 9ms", so the event
+// says "now".
+const restartNowBelow = 100 * time.Millisecond
 
 // roundDuration keeps durations readable: "1.2s", "3m4s", "15ms".
 func roundDuration(d time.Duration) time.Duration {
