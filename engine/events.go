@@ -31,6 +31,7 @@ const (
 	GaveUp                    // too many exits in one alarm window: Tries, Delay (the window)
 	Alarm                     // an alarm was raised: Text, Channels
 	AlarmSilenced             // an alarm was not sent: the operator silenced them (`s`)
+	Killed                    // a second stop request (svman interrupted twice): SIGKILL sent to the group at once
 )
 
 // Event is one thing that happened to one module. The engine hands every event to
@@ -49,15 +50,23 @@ type Event struct {
 	Tries    int      // GaveUp: exits in the window
 	Text     string   // Alarm, AlarmSilenced: the alarm message
 	Channels []string // Alarm: where it goes
+	// Stopping (Exited): the exit ended a stop svman made (`d`, a reload, a
+	// removal, its shutdown), not an exit nobody asked for.
+	Stopping bool
 }
 
-// Warn reports whether the event belongs in supervise.log.wf rather than supervise.log.
+// Warn reports whether the event belongs in supervise.log.wf rather than
+// supervise.log: what went wrong, not what anyone asked for. An exit during a
+// stop svman made (killed by its stop_signal, or by SIGKILL) is the stop
+// working, and a kill on a second stop request is the operator's; but a module
+// that outlived stop_timeout ignored its stop_signal (Escalated), which is worth
+// a look whoever asked for the stop.
 func (e Event) Warn() bool {
 	switch e.Kind {
 	case StartFailed, BadCommand, Escalated, Warning, GaveUp, Alarm:
 		return true
 	case Exited:
-		return !e.Exit.Success()
+		return !e.Exit.Success() && !e.Stopping
 	}
 	return false
 }
@@ -109,6 +118,8 @@ func (e Event) String() string {
 		return fmt.Sprintf("%s: alarm: %s (%s)", n, e.Text, strings.Join(e.Channels, "; "))
 	case AlarmSilenced:
 		return fmt.Sprintf("%s: alarm not sent, silenced: %s", n, e.Text)
+	case Killed:
+		return fmt.Sprintf("%s: SIGKILL sent to process group %d: svman was asked twice to stop", n, e.PID)
 	}
 	return fmt.Sprintf("%s: event %d", n, e.Kind)
 }
