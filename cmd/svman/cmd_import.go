@@ -22,7 +22,7 @@ import (
 
 var importCommand = &command{
 	name:    "import",
-	usage:   "import [--module NAME=COMMAND]... [-o FILE] SOURCE",
+	args:    "SOURCE",
 	summary: "turn a legacy supervise.conf or a Procfile into a supervise.hcl",
 	help: `Prints (or writes to -o FILE) a supervise.hcl equivalent to SOURCE.
 
@@ -60,6 +60,9 @@ type moduleArg struct {
 type moduleFlags []moduleArg
 
 func (m *moduleFlags) String() string { return "" }
+
+// repeatable makes --module a repeatableFlag: each one adds a module.
+func (m *moduleFlags) repeatable() {}
 
 func (m *moduleFlags) Set(v string) error {
 	name, command, ok := strings.Cut(v, "=")
@@ -101,7 +104,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		sources, rest = append(sources, left[0]), left[1:]
 	}
 	if len(sources) != 1 {
-		fmt.Fprintf(stderr, "svman import: want one SOURCE (a supervise.conf or a Procfile), got %d\nUsage: svman %s\n", len(sources), importCommand.usage)
+		fmt.Fprintf(stderr, "svman import: want one SOURCE (a supervise.conf or a Procfile), got %d\nUsage: %s\n", len(sources), usageLine(importCommand, fs))
 		return exitUsage
 	}
 	source := sources[0]

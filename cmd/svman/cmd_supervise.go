@@ -41,7 +41,6 @@ const defaultConf = "supervise.conf"
 
 var superviseCommand = &command{
 	name:    "supervise",
-	usage:   `supervise -p STATUS_DIR -f "COMMAND" [-F CONF] [-r RESTART_SH] [-t TIME_LIMIT] [--foreground] [-v] [-h]` + "\n       svman supervise [-F CONF] [-r RESTART_SH] [-t TIME_LIMIT] [--foreground] -u STATUS_DIR COMMAND ARG...",
 	summary: "drop-in for the legacy supervise: supervise one command in the background",
 	help: `Runs COMMAND under the svman engine exactly where the legacy Baidu-style supervise
 would: STATUS_DIR (which must contain "status/NAME") gets the same lock, control, ok,
