@@ -134,10 +134,20 @@ func (s *supervisor) escalate() {
 	s.arm(time.Now().Add(s.poll))
 }
 
+// killNow kills the whole group at once, on a second stop request: recorded as
+// asked for (Killed), not as Escalated, since no stop_timeout ran out.
+func (s *supervisor) killNow() {
+	if !s.killed {
+		s.killed = true
+		s.record(Event{Kind: Killed, PID: s.pgid})
+	}
+	s.escalate()
+}
+
 // handleExit takes the child's exit from the reaper.
 func (s *supervisor) handleExit(st ExitStatus) {
 	s.exited = nil
-	s.record(Event{Kind: Exited, PID: st.PID, Exit: st, Uptime: st.At.Sub(s.started), Time: st.At})
+	s.record(Event{Kind: Exited, PID: st.PID, Exit: st, Uptime: st.At.Sub(s.started), Time: st.At, Stopping: s.state == stStopping})
 	s.pid, s.paused, s.changed = 0, false, st.At
 	s.lastExit = &st
 	s.writeStatus()

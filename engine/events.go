@@ -32,6 +32,7 @@ const (
 	Alarm                     // an alarm was raised: Text, Channels
 	AlarmSilenced             // an alarm was not sent: the operator silenced them (`s`)
 	Reclaimed                 // a module released with `x` is supervised again (`u` or `o`)
+	Killed                    // a second stop request (svman interrupted twice): SIGKILL sent to the group at once
 )
 
 // Event is one thing that happened to one module. The engine hands every event to
@@ -50,15 +51,23 @@ type Event struct {
 	Tries    int      // GaveUp: exits in the window
 	Text     string   // Alarm, AlarmSilenced: the alarm message
 	Channels []string // Alarm: where it goes
+	// Stopping (Exited): the exit ended a stop svman made (`d`, a reload, a
+	// removal, its shutdown), not an exit nobody asked for.
+	Stopping bool
 }
 
-// Warn reports whether the event belongs in supervise.log.wf rather than supervise.log.
+// Warn reports whether the event belongs in supervise.log.wf rather than
+// supervise.log: what went wrong, not what anyone asked for. An exit during a
+// stop svman made (killed by its stop_signal, or by SIGKILL) is the stop
+// working, and a kill on a second stop request is the operator's; but a module
+// that outlived stop_timeout ignored its stop_signal (Escalated), which is worth
+// a look whoever asked for the stop.
 func (e Event) Warn() bool {
 	switch e.Kind {
 	case StartFailed, BadCommand, Escalated, Warning, GaveUp, Alarm:
 		return true
 	case Exited:
-		return !e.Exit.Success()
+		return !e.Exit.Success() && !e.Stopping
 	}
 	return false
 }
@@ -75,7 +84,7 @@ func (e Event) String() string {
 	case Exited:
 		return fmt.Sprintf("%s (pid %d) %s after %s", n, e.PID, e.Exit, roundDuration(e.Uptime))
 	case Restarting:
-		if e.Delay <= 0 {
+		if e.Delay < restartNowBelow {
 			return fmt.Sprintf("%s restarting now", n)
 		}
 		return fmt.Sprintf("%s restarting in %s", n, roundDuration(e.Delay))
@@ -112,9 +121,16 @@ func (e Event) String() string {
 		return fmt.Sprintf("%s: alarm not sent, silenced: %s", n, e.Text)
 	case Reclaimed:
 		return fmt.Sprintf("%s is supervised again", n)
+	case Killed:
+		return fmt.Sprintf("%s: SIGKILL sent to process group %d: svman was asked twice to stop", n, e.PID)
 	}
 	return fmt.Sprintf("%s: event %d", n, e.Kind)
 }
+
+// restartNowBelow is the shortest delay a Restarting event states: a start due
+// sooner than this follows before a reader could act on "in 9ms", so the event
+// says "now".
+const restartNowBelow = 100 * time.Millisecond
 
 // roundDuration keeps durations readable: "1.2s", "3m4s", "15ms".
 func roundDuration(d time.Duration) time.Duration {

@@ -107,7 +107,7 @@ func (s *supervisor) stopLeftovers(old statusfs.Status, marked []int) {
 		}
 		return false
 	}
-	s.record(Event{Kind: Warning, Err: fmt.Errorf("a previous run left process group %d and processes %v: stopping them before starting", pgid, marked)})
+	s.record(Event{Kind: Warning, Err: errors.New(leftoverText(pgid, marked))})
 	signal(s.mod.StopSignal)
 	signal(syscall.SIGCONT)
 	if waitUntil(time.Now().Add(s.mod.StopTimeout), func() bool { return !alive() }) {
@@ -117,6 +117,32 @@ func (s *supervisor) stopLeftovers(old statusfs.Status, marked []int) {
 	if !waitUntil(time.Now().Add(5*time.Second), func() bool { return !alive() }) {
 		s.record(Event{Kind: Warning, Err: errors.New("processes of a previous run survive SIGKILL (uninterruptible sleep?)")})
 	}
+}
+
+// leftoverText says what a previous svman left of a module, naming only what
+// exists: its process group (pgid, 0 when none is left) and the processes marked
+// as the module's (some of which may be in that group).
+func leftoverText(pgid int, marked []int) string {
+	var parts []string
+	if pgid != 0 {
+		parts = append(parts, fmt.Sprintf("process group %d", pgid))
+	}
+	switch n := len(marked); n {
+	case 0:
+	case 1:
+		parts = append(parts, fmt.Sprintf("process %d", marked[0]))
+	default:
+		pids := make([]string, n)
+		for i, pid := range marked {
+			pids[i] = strconv.Itoa(pid)
+		}
+		parts = append(parts, "processes "+strings.Join(pids[:n-1], ", ")+" and "+pids[n-1])
+	}
+	them := "them"
+	if len(parts) == 1 && len(marked) <= 1 {
+		them = "it"
+	}
+	return fmt.Sprintf("a previous svman left %s of this module: stopping %s before starting", strings.Join(parts, " and "), them)
 }
 
 // processAlive reports whether pid exists and has not exited (a zombie has).

@@ -285,7 +285,7 @@ func (s *supervisor) handleMsg(m supMsg) {
 	case msgKill:
 		if s.state == stUp || s.state == stStopping {
 			s.state, s.poll = stStopping, pollFirst
-			s.escalate()
+			s.killNow()
 		}
 	}
 }

@@ -30,7 +30,7 @@
 //	  }
 //	}
 //
-//	module "web" {            # name: [A-Za-z0-9_.-]+, not "." or ".."
+//	module "web" {            # name: [A-Za-z0-9_][A-Za-z0-9_.-]*, at most 255 bytes
 //	  command   = ["python3", "-m", "http.server", "8080"]  # a list is exec'd directly
 //	  dir       = "./site"                                  # default: the manifest's directory
 //	  env       = { PORT = "8080", HOME = env("HOME") }
@@ -58,7 +58,7 @@
 //	    memlock = "64MiB"
 //	  }
 //	  alarm {
-//	    interval                = "60s"   # default "60s"
+//	    interval                = "60s"   # default "60s"; "0s" (off) or at least "1s"
 //	    max_tries               = 10      # 0 (default): no limit
 //	    max_tries_if_coredumped = 5
 //	    mail    = ["ops@example.com"]

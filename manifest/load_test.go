@@ -3,6 +3,7 @@ package manifest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -245,11 +246,12 @@ module "z" {
 		name: "names at the edge of the rule",
 		src: `
 module "a.b_c-D9" { command = ["x"] }
-module "..." { command = ["x"] }
+module "_..-" { command = ["x"] }
+module "` + strings.Repeat("n", MaxNameLen) + `" { command = ["x"] }
 `,
 		want: func(dir string) *Manifest {
 			return &Manifest{StatusDir: filepath.Join(dir, "status"), Modules: []Module{
-				builtin(dir, "a.b_c-D9", "x"), builtin(dir, "...", "x"),
+				builtin(dir, "a.b_c-D9", "x"), builtin(dir, "_..-", "x"), builtin(dir, strings.Repeat("n", MaxNameLen), "x"),
 			}}
 		},
 	}})

@@ -128,11 +128,7 @@ func parseProcfile(src []byte, filename string) ([]ProcfileEntry, hcl.Diagnostic
 		case !ok:
 			fail("Invalid Procfile line", `A Procfile line is "name: command", such as "web: ./bin/web -p 8080"; this one has no ":". Comment lines start with "#".`)
 		case !ValidName(name):
-			detail := fmt.Sprintf("Process names become module and directory names, so they may use only letters, digits, \"_\", \".\" and \"-\", and cannot be \".\" or \"..\"; %q does not qualify.", name)
-			if fixed := strings.Map(nameChar, name); ValidName(fixed) {
-				detail += fmt.Sprintf(" Try %q.", fixed)
-			}
-			fail("Invalid process name", "%s", detail)
+			fail("Invalid process name", "A process name becomes a module name, and %s", NameProblem(name))
 		case command == "":
 			fail("Empty command", "Process %q has no command after the \":\", so there is nothing to run.", name)
 		case strings.ContainsRune(command, 0):

@@ -116,6 +116,8 @@ func TestLoadProcfileErrors(t *testing.T) {
 	}{
 		{"no colon", "web: ./web\nworker ./worker\n", "", []string{"Procfile:2:1: error: Invalid Procfile line", " 2 | worker ./worker"}},
 		{"bad name", "web: ./web\n\nmy app: ./app\n", "", []string{"Procfile:3:1: error: Invalid process name", `Try "my-app"`}},
+		{"name read as a flag", "-web: ./web\n", "", []string{"Procfile:1:1: error: Invalid process name", `"-web" starts with "-"`, `Try "_web"`}},
+		{"name too long", strings.Repeat("n", 256) + ": ./x\n", "", []string{"Procfile:1:1: error: Invalid process name", "is 256 bytes long; a name may have at most 255"}},
 		{"empty command", "web:\n", "", []string{"Procfile:1:1: error: Empty command"}},
 		{"duplicate", "web: a\nweb: b\n", "", []string{"Procfile:2:1: error: Duplicate process name", "on line 1"}},
 		{"every error at once", "a\nb\nok: x\n", "", []string{"Procfile:1:1:", "Procfile:2:1:"}},

@@ -93,7 +93,7 @@ func (ev *evaluator) settings(raw *rawSettings, baseDir string) settings {
 	}
 	if a := onlyOne(ev, "alarm", raw.Alarm, func(a *rawAlarm) hcl.Range { return a.DefRange }); a != nil {
 		s.alarm = alarmSettings{
-			interval:             ev.duration("interval", a.Interval),
+			interval:             ev.alarmInterval(a.Interval),
 			maxTries:             ev.count("max_tries", a.MaxTries),
 			maxTriesIfCoredumped: ev.count("max_tries_if_coredumped", a.MaxTriesIfCoredumped),
 			mail:                 ev.mailList(a.Mail),

@@ -17,36 +17,6 @@ import (
 // commands, signals, policies, paths and alarm targets. Each records its
 // diagnostic at the offending value and returns ok=false (or nil).
 
-// checkModuleName reports whether name can be a module name. Names become
-// directory names under status_dir, hence the restricted alphabet and the ban
-// on "." and "..".
-func (ev *evaluator) checkModuleName(name string, rng hcl.Range) bool {
-	if ValidName(name) {
-		return true
-	}
-	detail := fmt.Sprintf("Module names become directory names under status_dir, so they may use only letters, digits, \"_\", \".\" and \"-\", and cannot be \".\" or \"..\"; %q does not qualify.", name)
-	if fixed := strings.Map(nameChar, name); ValidName(fixed) {
-		detail += fmt.Sprintf(" Try %q.", fixed)
-	}
-	ev.errorf(rng, "Invalid module name", "%s", detail)
-	return false
-}
-
-// ValidName reports whether name may name a module: ^[A-Za-z0-9_.-]+$, minus "."
-// and "..", since it becomes a directory name under status_dir.
-func ValidName(name string) bool {
-	return name != "" && name != "." && name != ".." && strings.Map(nameChar, name) == name
-}
-
-// nameChar maps a character to itself when module names allow it, else to "-".
-func nameChar(r rune) rune {
-	switch {
-	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '.', r == '-':
-		return r
-	}
-	return '-'
-}
-
 const howToWriteCommand = `Write the program and its arguments as a list, such as ["./server", "--port", "8080"] (run directly), or as a string, such as "exec ./server 2>&1" (run by /bin/sh -c).`
 
 // moduleCommand evaluates a module's command: a list is the argv as is, a string

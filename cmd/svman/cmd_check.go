@@ -9,7 +9,7 @@ import (
 
 var checkCommand = &command{
 	name:    "check",
-	usage:   "check [-f FILE] [--color WHEN]",
+	args:    "",
 	summary: "validate a manifest without running anything",
 	help: `Loads the manifest as 'svman up' would and reports every problem at once, each with
 file:line:col, the source line and how to fix it. Exits 0 with a one-line summary when

@@ -13,7 +13,7 @@ import (
 
 var ctlCommand = &command{
 	name:    "ctl",
-	usage:   "ctl [-f FILE | --status-dir DIR] MODULE... COMMAND",
+	args:    "MODULE... COMMAND",
 	summary: "send a control command to modules (up, down, kill, ...)",
 	help: `Writes COMMAND to each module's control FIFO, exactly like the legacy
 'echo d > status/NAME/control'. COMMAND is a word or its letter:
@@ -68,7 +68,7 @@ func runCtl(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if fs.NArg() < 2 {
-		fmt.Fprintf(stderr, "Usage: svman %s\n", ctlCommand.usage)
+		fmt.Fprintf(stderr, "Usage: %s\n", usageLine(ctlCommand, fs))
 		return exitUsage
 	}
 	rest := fs.Args()

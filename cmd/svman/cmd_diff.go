@@ -16,7 +16,7 @@ import (
 
 var diffCommand = &command{
 	name:    "diff",
-	usage:   "diff [-f FILE]",
+	args:    "",
 	summary: "show what a reload of the manifest would change, without doing it",
 	help: `Compares the manifest on disk with what the running svman applies (each supervised
 module's status directory records its settings in module.json) and prints the plan a

@@ -8,14 +8,13 @@ import (
 
 var helpCommand = &command{
 	name:    "help",
-	usage:   "help [COMMAND]",
+	args:    "[COMMAND]",
 	summary: "show the commands, or one command's usage and flags",
 	help:    "With no argument, lists the commands. With one, prints that command's usage and flags.",
 }
 
 var versionCommand = &command{
 	name:    "version",
-	usage:   "version",
 	summary: "print svman's version",
 	help:    "Prints svman's version (the same as svman --version).",
 	run: func(_ context.Context, _ []string, stdout, _ io.Writer) int {

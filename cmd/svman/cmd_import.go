@@ -22,7 +22,7 @@ import (
 
 var importCommand = &command{
 	name:    "import",
-	usage:   "import [--module NAME=COMMAND]... [-o FILE] SOURCE",
+	args:    "SOURCE",
 	summary: "turn a legacy supervise.conf or a Procfile into a supervise.hcl",
 	help: `Prints (or writes to -o FILE) a supervise.hcl equivalent to SOURCE.
 
@@ -41,9 +41,12 @@ it at a script that sends the SMS.
 Procfile: each "name: command" line becomes a module whose command runs through
 /bin/sh -c, as foreman runs it; a .env file beside it becomes each module's env.
 
-Lines that cannot be read are reported on stderr with their line numbers; the
-rest is converted. Exits 0 when the manifest was written, 1 when SOURCE cannot be
-read, 2 on a usage error.`,
+A Procfile line that cannot be read is an error, as for 'svman up -f Procfile':
+it is reported with its line number and nothing is written. So is a --module
+that names no section of the conf. supervise.conf lines the legacy tool skips
+are reported as warnings with their line numbers, and skipped as it skipped them.
+Exits 0 when the manifest was written, 1 when SOURCE cannot be read or converted,
+2 on a usage error.`,
 }
 
 func init() { importCommand.run = runImport }
@@ -58,6 +61,9 @@ type moduleFlags []moduleArg
 
 func (m *moduleFlags) String() string { return "" }
 
+// repeatable makes --module a repeatableFlag: each one adds a module.
+func (m *moduleFlags) repeatable() {}
+
 func (m *moduleFlags) Set(v string) error {
 	name, command, ok := strings.Cut(v, "=")
 	name = strings.TrimSpace(name)
@@ -66,7 +72,7 @@ func (m *moduleFlags) Set(v string) error {
 	case !ok:
 		return fmt.Errorf("want NAME=COMMAND, such as appui=\"./bin/appui -c conf\"")
 	case !manifest.ValidName(name):
-		return fmt.Errorf("%q is not a module name: use letters, digits, \"_\", \".\" and \"-\"", name)
+		return fmt.Errorf("not a module name: %s", manifest.NameProblem(name))
 	case len(argv) == 0:
 		return fmt.Errorf("module %q has an empty command", name)
 	case slices.ContainsFunc(*m, func(a moduleArg) bool { return a.name == name }):
@@ -98,7 +104,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		sources, rest = append(sources, left[0]), left[1:]
 	}
 	if len(sources) != 1 {
-		fmt.Fprintf(stderr, "svman import: want one SOURCE (a supervise.conf or a Procfile), got %d\nUsage: svman %s\n", len(sources), importCommand.usage)
+		fmt.Fprintf(stderr, "svman import: want one SOURCE (a supervise.conf or a Procfile), got %d\nUsage: %s\n", len(sources), usageLine(importCommand, fs))
 		return exitUsage
 	}
 	source := sources[0]
@@ -111,9 +117,10 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		pf, err := manifest.ReadProcfile(source)
 		if err != nil {
+			// svman up -f Procfile refuses these lines too: a manifest without
+			// their processes would drop them silently.
 			printLoadError(stderr, err, false)
-		}
-		if pf == nil {
+			fmt.Fprintf(stderr, "svman import: nothing written: fix the lines above\n")
 			return exitFailure
 		}
 		text = procfileManifest(pf)
@@ -123,8 +130,13 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "svman import: %v\n", err)
 			return exitFailure
 		}
+		if !modulesHaveSections(conf, source, mods, stderr) {
+			return exitFailure
+		}
+		// The legacy tool skips these lines without a word; so does the
+		// conversion, but it says so.
 		for _, p := range problems {
-			fmt.Fprintf(stderr, "%s:%d: %s\n", source, p.Line, p.Reason)
+			fmt.Fprintf(stderr, "%s:%d: warning: %s\n", source, p.Line, p.Reason)
 		}
 		text = confManifest(conf, source, mods, stderr)
 	}
@@ -175,6 +187,33 @@ func procfileManifest(pf *manifest.Procfile) []byte {
 	return hclwrite.Format(f.Bytes())
 }
 
+// modulesHaveSections reports whether every --module names a module section of
+// conf; it reports each that does not on w, with the sections there are. A
+// module without a section would read only [global] under the legacy rules, but
+// a --module is far more often a misspelt section than such a module: one that
+// is meant must get an empty section after [global] in the conf.
+func modulesHaveSections(conf *legacy.Conf, source string, mods []moduleArg, w io.Writer) bool {
+	var sections []string
+	for _, name := range conf.Sections() {
+		if name != legacy.GlobalSection {
+			sections = append(sections, name)
+		}
+	}
+	have := "it has no module sections"
+	if len(sections) > 0 {
+		have = "its sections: " + strings.Join(sections, ", ")
+	}
+	ok := true
+	for _, m := range mods {
+		if !slices.Contains(sections, m.name) {
+			fmt.Fprintf(w, "svman import: --module %s: %s has no section [%s] (%s). Check the name; for a module that reads only [global], add an empty [%s] after [global] to the conf.\n",
+				m.name, source, m.name, have, m.name)
+			ok = false
+		}
+	}
+	return ok
+}
+
 // smsProgram is the placeholder alarm exec that stands for the legacy SMS gateway.
 const smsProgram = "./notify-sms"
 
@@ -206,7 +245,7 @@ func confManifest(conf *legacy.Conf, source string, mods []moduleArg, w io.Write
 		if name == legacy.GlobalSection || given[name] {
 			continue
 		}
-		fmt.Fprintf(w, "%s:%d: section [%s] has no --module %s=COMMAND (the conf holds no commands): written commented out\n",
+		fmt.Fprintf(w, "%s:%d: warning: section [%s] has no --module %s=COMMAND (the conf holds no commands): written commented out\n",
 			source, conf.SectionLine(name), name, name)
 		scratch := hclwrite.NewEmptyFile()
 		cv.appendModule(scratch.Body(), conf, base, name, []string{"./" + name})

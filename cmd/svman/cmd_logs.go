@@ -16,7 +16,7 @@ import (
 
 var logsCommand = &command{
 	name:    "logs",
-	usage:   "logs [-f FILE | --status-dir DIR] [--follow|-F] [-n N] [--since DURATION|TIME] [--color WHEN] [MODULE...]",
+	args:    "[MODULE...]",
 	summary: "show the modules' logged output, merged in time order; --follow for what comes",
 	help: `Reads the log files svman keeps for each module (status_dir/NAME/__stdout and
 __stderr, with their rotated predecessors) and prints their lines merged in time

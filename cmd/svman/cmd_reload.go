@@ -14,7 +14,7 @@ import (
 
 var reloadCommand = &command{
 	name:    "reload",
-	usage:   "reload [-f FILE | --status-dir DIR]",
+	args:    "",
 	summary: "make the running svman read its manifest again",
 	help: `Sends SIGHUP to the svman that supervises the status directories of the manifest
 (found from the holders of their lock files, never from a pid file that can be stale).

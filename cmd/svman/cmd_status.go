@@ -14,7 +14,7 @@ import (
 
 var statusCommand = &command{
 	name:    "status",
-	usage:   "status [-f FILE | --status-dir DIR] [--json] [MODULE...]",
+	args:    "[MODULE...]",
 	summary: "show every module's state, read from the status directories",
 	help: `Reads each module's status directory (no connection to a running svman is needed) and
 prints its state (up, paused, down, backoff, failed; released after 'x', until

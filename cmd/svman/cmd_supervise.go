@@ -41,7 +41,6 @@ const defaultConf = "supervise.conf"
 
 var superviseCommand = &command{
 	name:    "supervise",
-	usage:   `supervise -p STATUS_DIR -f "COMMAND" [-F CONF] [-r RESTART_SH] [-t TIME_LIMIT] [--foreground] [-v] [-h]` + "\n       svman supervise [-F CONF] [-r RESTART_SH] [-t TIME_LIMIT] [--foreground] -u STATUS_DIR COMMAND ARG...",
 	summary: "drop-in for the legacy supervise: supervise one command in the background",
 	help: `Runs COMMAND under the svman engine exactly where the legacy Baidu-style supervise
 would: STATUS_DIR (which must contain "status/NAME") gets the same lock, control, ok,
@@ -194,7 +193,7 @@ func parseStatusDir(s string) (superviseTarget, error) {
 	}
 	name := filepath.Base(filepath.Clean(dir))
 	if !manifest.ValidName(name) {
-		return superviseTarget{}, fmt.Errorf("%w (svman also needs the directory's last component, %q, to be a module name: letters, digits, '_', '.' and '-')", errBadStatusDir, name)
+		return superviseTarget{}, fmt.Errorf("%w (svman also needs the directory's last component to be a module name: %s)", errBadStatusDir, manifest.NameProblem(name))
 	}
 	return superviseTarget{dir: dir, section: section, name: name}, nil
 }

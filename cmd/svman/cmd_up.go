@@ -22,7 +22,7 @@ import (
 
 var upCommand = &command{
 	name:    "up",
-	usage:   "up [-f FILE] [--color WHEN] [--no-timestamps]",
+	args:    "",
 	summary: "run and supervise every module of the manifest, in the foreground",
 	help: `Starts every module of the manifest, restarts what dies per its restart policy, and
 shows all their output as one stream: "15:04:05 web    | line" (stderr lines use '!').

@@ -24,7 +24,7 @@ func (c *colorFlag) Set(s string) error {
 
 func addColorFlag(fs *flag.FlagSet) *colorFlag {
 	c := colorFlag("auto")
-	fs.Var(&c, "color", "color the output: `auto` (on a terminal, unless NO_COLOR is set), always or never")
+	fs.Var(&c, "color", "color the output: `WHEN` is auto (on a terminal, unless NO_COLOR is set), always or never")
 	return &c
 }
 

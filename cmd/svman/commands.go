@@ -18,11 +18,11 @@ const (
 // version is set by the Makefile from git describe.
 var version = "dev"
 
-// command is one verb of the CLI: its usage, a one-line summary, a longer help, and
-// what it does.
+// command is one verb of the CLI: its arguments, a one-line summary, a longer
+// help, and what it does. Its usage line is made from its flags (usageLine).
 type command struct {
 	name    string
-	usage   string
+	args    string // what follows the flags in the usage line: "[MODULE...]"
 	summary string
 	help    string
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
@@ -70,8 +70,12 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: svman COMMAND [ARGS]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
+	width := 0
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'svman help COMMAND' for a command's flags. Exit codes: 0 ok, 1 failure, 2 usage.")
@@ -82,10 +86,10 @@ func newFlags(c *command, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("svman "+c.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: svman %s\n\n%s\n", c.usage, strings.TrimSpace(c.help))
+		fmt.Fprintf(stderr, "Usage: %s\n\n%s\n", usageLine(c, fs), strings.TrimSpace(c.help))
 		if hasFlags(fs) {
 			fmt.Fprintln(stderr, "\nFlags:")
-			fs.PrintDefaults()
+			printFlags(stderr, fs)
 		}
 	}
 	return fs

@@ -77,7 +77,12 @@ func TestImportRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			modules := append(conf.Sections(), "nosection")
+			var modules []string
+			for _, s := range conf.Sections() {
+				if s != legacy.GlobalSection {
+					modules = append(modules, s)
+				}
+			}
 			args := []string{"-o", filepath.Join(dir, "supervise.hcl")}
 			for _, m := range modules {
 				args = append(args, "--module", m+"=./bin/"+m+"  -c conf/"+m+".conf")
@@ -137,9 +142,9 @@ func TestImportSeedOutput(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"seed.conf:22: no ':' after a key",
-		"seed.conf:5: section [someModuleThatNoNeedNewFunction] has no --module",
-		"seed.conf:19: section [someOtherModuleName] has no --module",
+		"seed.conf:22: warning: no ':' after a key",
+		"seed.conf:5: warning: section [someModuleThatNoNeedNewFunction] has no --module",
+		"seed.conf:19: warning: section [someOtherModuleName] has no --module",
 	} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
@@ -150,18 +155,19 @@ func TestImportSeedOutput(t *testing.T) {
 	}
 }
 
-// Problems are reported with their line numbers, and the rest is converted.
+// Lines of the conf the legacy tool skips are warnings with their line
+// numbers, and the rest is converted.
 func TestImportProblems(t *testing.T) {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "supervise.conf")
-	writeFile(t, conf, "[global]\nmax_tries : 3\nalarm_foo : 1\n[ m ]\nalarm_mail : ok@example.com not-an-address\n")
+	writeFile(t, conf, "[global]\nmax_tries : 3\nalarm_foo : 1\n[ m ]\n[m]\nalarm_mail : ok@example.com not-an-address\n")
 	code, out, errOut := runImportCmd("--module", "m=./m", conf)
 	if code != exitOK || !strings.Contains(out, "max_tries               = 3") {
 		t.Fatalf("import = %d:\n%s\n%s", code, out, errOut)
 	}
 	for _, want := range []string{
-		conf + `:3: unknown key "alarm_foo"`,
-		conf + `:4: section header "[ m ]" has a blank`,
+		conf + `:3: warning: unknown key "alarm_foo"`,
+		conf + `:4: warning: section header "[ m ]" has a blank`,
 	} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
@@ -177,7 +183,7 @@ func TestImportProblems(t *testing.T) {
 func TestImportErrors(t *testing.T) {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "supervise.conf")
-	writeFile(t, conf, "[global]\n")
+	writeFile(t, conf, "[global]\n[appui]\n[transmit]\n")
 	writeFile(t, filepath.Join(dir, "Procfile"), "web: ./web\n")
 	tests := []struct {
 		args []string
@@ -196,6 +202,8 @@ func TestImportErrors(t *testing.T) {
 		{[]string{"--module", "a=x", "--module", "a=y", conf}, exitUsage, "given twice"},
 		{[]string{"--module", "a=x", filepath.Join(dir, "Procfile")}, exitUsage, "--module is for a supervise.conf"},
 		{[]string{"--nope", conf}, exitUsage, "flag provided but not defined"},
+		{[]string{"--module", "appiu=./x", conf}, exitFailure, "--module appiu: " + conf + " has no section [appiu] (its sections: appui, transmit)"},
+		{[]string{"--module", "global=./x", conf}, exitFailure, "has no section [global]"},
 	}
 	for _, tt := range tests {
 		code, out, errOut := runImportCmd(tt.args...)
@@ -240,11 +248,15 @@ func TestImportProcfile(t *testing.T) {
 		t.Errorf("command = %q", got)
 	}
 
-	// Bad lines are reported with their numbers; the good ones are converted.
+	// A bad line is an error with its number, as for svman up -f Procfile:
+	// nothing is written, rather than a manifest without that process.
 	writeFile(t, filepath.Join(dir, "Procfile"), "web: ./web\nbroken line\n")
-	code, stdout, errOut = runImportCmd(filepath.Join(dir, "Procfile"))
-	if code != exitOK || !strings.Contains(stdout, "module \"web\" {") || !strings.Contains(errOut, "Procfile:2:1: error: Invalid Procfile line") {
+	code, stdout, errOut = runImportCmd("-o", out, filepath.Join(dir, "Procfile"))
+	if code != exitFailure || stdout != "" || !strings.Contains(errOut, "Procfile:2:1: error: Invalid Procfile line") || !strings.Contains(errOut, "nothing written") {
 		t.Errorf("import of a Procfile with a bad line = %d:\n%s\n%s", code, stdout, errOut)
+	}
+	if m, err := manifest.Load(out); err != nil || len(m.Modules) != 2 {
+		t.Errorf("the failed import changed %s: %v", out, err)
 	}
 }
 

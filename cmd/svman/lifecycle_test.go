@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -89,6 +90,12 @@ func TestKilledSvmanLeavesNoDuplicates(t *testing.T) {
 			t.Errorf("%s: processes %v do not include the supervised leader %d", name, got, leader)
 		}
 	}
+	// What is left is named in words: a group that exists, processes that exist.
+	second.waitOutput(`tree0: a previous svman left process group \d+ and process(es)? [\d, and]+ of this module: stopping them before starting`)
+	second.waitOutput(`daemon0: a previous svman left (process group \d+ and )?process \d+ of this module: stopping (it|them) before starting`)
+	if out := second.out.String(); strings.Contains(out, "process group 0") || strings.Contains(out, "[]") {
+		t.Errorf("the second svman names what does not exist:\n%s", out)
+	}
 	second.stop()
 	for name := range modules {
 		if left := markedPIDs(p.statusDir(name)); len(left) > 0 {
@@ -148,4 +155,50 @@ func parentOf(pid int) int {
 	}
 	ppid, _ := strconv.Atoi(fields[1])
 	return ppid
+}
+
+// readLog returns a module's supervise log (name: supervise.log or
+// supervise.log.wf), "" when it does not exist.
+func (p *project) readLog(module, name string) string {
+	b, _ := os.ReadFile(filepath.Join(p.statusDir(module), name))
+	return string(b)
+}
+
+// A shutdown's stops are logged as NOTICEs: the exits it causes and a kill on a
+// second interrupt were asked for. A module that ignores its stop_signal until
+// stop_timeout is still a WARNING, whoever asked for the stop.
+func TestShutdownLogLevels(t *testing.T) {
+	p := newProject(t, helperModule("web", "sleep")+helperModule("stubborn", "stubborn", `stop_timeout = "200ms"`))
+	sv := p.up()
+	web := p.waitPID("web", 0)
+	stubborn := p.waitPID("stubborn", 0)
+	sv.waitOutput(`stubborn +\| ready pid=`) // ignoring SIGTERM from now on
+	if code := sv.stop(); code != 0 {
+		t.Fatalf("svman exited %d:\n%s", code, sv.out)
+	}
+	if log, wf := p.readLog("web", "supervise.log"), p.readLog("web", "supervise.log.wf"); !strings.Contains(log, "[NOTICE] ") ||
+		!strings.Contains(log, fmt.Sprintf("web (pid %d) killed by SIGTERM", web)) || strings.Contains(wf, "killed by") {
+		t.Errorf("web's stop at shutdown:\nsupervise.log:\n%s\nsupervise.log.wf:\n%s", log, wf)
+	}
+	log, wf := p.readLog("stubborn", "supervise.log"), p.readLog("stubborn", "supervise.log.wf")
+	if !strings.Contains(wf, "[WARNING] ") || !strings.Contains(wf, "stubborn did not stop within stop_timeout: SIGKILL sent") ||
+		!strings.Contains(log, fmt.Sprintf("stubborn (pid %d) killed by SIGKILL", stubborn)) || strings.Contains(wf, "killed by") {
+		t.Errorf("stubborn's stop at shutdown:\nsupervise.log:\n%s\nsupervise.log.wf:\n%s", log, wf)
+	}
+
+	// A second interrupt kills at once, long before stop_timeout: a NOTICE that
+	// says why, not "did not stop within stop_timeout".
+	p = newProject(t, helperModule("stubborn", "stubborn", `stop_timeout = "1h"`))
+	sv = p.up()
+	sv.waitOutput(`stubborn +\| ready pid=`)
+	sv.cmd.Process.Signal(syscall.SIGINT)
+	sv.waitOutput(`stubborn stopping`)
+	sv.cmd.Process.Signal(syscall.SIGINT)
+	if code := sv.wait(); code != 0 {
+		t.Fatalf("svman exited %d:\n%s", code, sv.out)
+	}
+	log, wf = p.readLog("stubborn", "supervise.log"), p.readLog("stubborn", "supervise.log.wf")
+	if !regexp.MustCompile(`\[NOTICE\] [-\d]+ [:\d]+ stubborn: SIGKILL sent to process group \d+: svman was asked twice to stop\n`).MatchString(log) || wf != "" {
+		t.Errorf("a kill on a second interrupt:\nsupervise.log:\n%s\nsupervise.log.wf:\n%s", log, wf)
+	}
 }

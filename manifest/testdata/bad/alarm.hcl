@@ -32,3 +32,19 @@ module "notify" {
     webhook = "http://[::1"
   }
 }
+
+module "noisy" {
+  command = ["./noisy"]
+
+  alarm {
+    interval = "1ns"
+  }
+}
+
+module "legacy_pace" {
+  command = ["./legacy"]
+
+  alarm {
+    interval = "1s"
+  }
+}

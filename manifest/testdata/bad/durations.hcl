@@ -24,3 +24,12 @@ module "fast" {
   command      = ["./fast"]
   stop_timeout = "fast"
 }
+
+module "patient" {
+  command      = ["./patient"]
+  stop_timeout = "3000000h"
+
+  restart {
+    max_delay = "9223372036854775808ns"
+  }
+}

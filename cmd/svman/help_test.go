@@ -1,0 +1,151 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// hasFlag reports whether flag (such as "--color" or "-F") stands as a flag in
+// text, a usage line: after "[", "|" or a blank, and before "]" or a blank.
+func hasFlag(text, flag string) bool {
+	return regexp.MustCompile(`(^|[\[| ])` + regexp.QuoteMeta(flag) + `([\] ]|$)`).MatchString(text)
+}
+
+// flagsIn lists what looks like a flag in a usage line.
+func flagsIn(text string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`(?:^|[\[| ])(--?[A-Za-z][\w-]*)`).FindAllStringSubmatch(text, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// readmeHeading is the README.md heading that documents svman NAME.
+func readmeHeading(t *testing.T, readme, name string) string {
+	t.Helper()
+	for _, line := range strings.Split(readme, "\n") {
+		if strings.HasPrefix(line, "### ") && (strings.Contains(line, "`svman "+name+" ") || strings.Contains(line, "`svman "+name+"`")) {
+			return line
+		}
+	}
+	t.Errorf("README.md has no heading for svman %s", name)
+	return ""
+}
+
+// Every flag of every command appears, spelt as it is typed (-f, --color), in
+// the usage line of svman help CMD and in README.md's heading for CMD; neither
+// names a flag the command does not have.
+func TestHelpNamesEveryFlag(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	for _, c := range commands() {
+		if c == superviseCommand {
+			continue // the legacy command line: TestSuperviseHelpNamesEveryOption
+		}
+		var p project
+		code, out, errOut := p.runArgs("help", c.name)
+		usage, _, _ := strings.Cut(out, "\n")
+		if code != 0 || !strings.HasPrefix(usage, "Usage: svman "+c.name) {
+			t.Errorf("help %s = %d %q %q", c.name, code, out, errOut)
+			continue
+		}
+		heading := readmeHeading(t, readme, c.name)
+		var flags []string // from the list under "Flags:", made from the command's flag set
+		if _, list, ok := strings.Cut(out, "\nFlags:\n"); ok {
+			for _, line := range strings.Split(list, "\n") {
+				if !strings.HasPrefix(line, "  -") {
+					continue
+				}
+				for _, f := range strings.Split(strings.TrimSpace(line), ", ") {
+					f, _, _ = strings.Cut(f, " ")
+					if long := strings.TrimLeft(f, "-"); len(long) > 1 && !strings.HasPrefix(f, "--") {
+						t.Errorf("help %s lists %s with one dash", c.name, f)
+					}
+					flags = append(flags, f)
+				}
+			}
+		}
+		for _, f := range flags {
+			if !hasFlag(usage, f) {
+				t.Errorf("help %s: the usage line lacks %s: %s", c.name, f, usage)
+			}
+			if !hasFlag(heading, f) {
+				t.Errorf("README.md's heading for %s lacks %s: %s", c.name, f, heading)
+			}
+		}
+		for _, f := range append(flagsIn(usage), flagsIn(heading)...) {
+			if !strings.Contains(" "+strings.Join(flags, " ")+" ", " "+f+" ") {
+				t.Errorf("svman %s has no flag %s, but its usage line or README heading names it:\n%s\n%s", c.name, f, usage, heading)
+			}
+		}
+		if strings.Contains(out, ") (default") {
+			t.Errorf("help %s states a default twice:\n%s", c.name, out)
+		}
+	}
+}
+
+// svman help lists the commands with their summaries in one column.
+func TestHelpListIsAligned(t *testing.T) {
+	var p project
+	_, out, _ := p.runArgs("help")
+	col := -1
+	for _, c := range commands() {
+		i := strings.Index(out, "\n  "+c.name+" ")
+		if i < 0 {
+			t.Fatalf("help does not list %s:\n%s", c.name, out)
+		}
+		line, _, _ := strings.Cut(out[i+1:], "\n")
+		at := strings.Index(line, c.summary)
+		if col >= 0 && at != col {
+			t.Errorf("the summary of %s starts at column %d, the others' at %d:\n%s", c.name, at, col, out)
+		}
+		col = at
+	}
+}
+
+// svman supervise takes the legacy command line: every option its parser takes
+// appears in svman help supervise's usage and in README.md's usage lines.
+func TestSuperviseHelpNamesEveryOption(t *testing.T) {
+	options := []string{"--foreground"}
+	for c := 'A'; c <= 'z'; c++ {
+		if c > 'Z' && c < 'a' {
+			continue
+		}
+		if _, err := parseSuperviseArgs([]string{"-" + string(c), "x/status/x"}); err == nil || !strings.Contains(err.Error(), "invalid option") {
+			options = append(options, "-"+string(c))
+		}
+	}
+	if len(options) < 9 {
+		t.Fatalf("the parser takes only %v", options)
+	}
+	var p project
+	_, out, _ := p.runArgs("help", "supervise")
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var usage, readme []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "Usage: ") {
+			usage = append(usage, line)
+		}
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "    supervise ") {
+			readme = append(readme, line)
+		}
+	}
+	for _, o := range options {
+		if !hasFlag(strings.Join(usage, " "), o) {
+			t.Errorf("help supervise's usage lacks %s:\n%s", o, strings.Join(usage, "\n"))
+		}
+		if !hasFlag(strings.Join(readme, " "), o) {
+			t.Errorf("README.md's supervise usage lacks %s:\n%s", o, strings.Join(readme, "\n"))
+		}
+	}
+}
