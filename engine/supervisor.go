@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"svman/internal/fdwatch"
@@ -79,6 +78,8 @@ type supervisor struct {
 
 	leftover []int // processes a killed svman left of this module, stopped before the first start
 	escaped  []int // stStopping: processes of the module that left its group, stopped with it
+
+	orphanC chan struct{} // stStopping, leader gone: the reaper tells of orphans reaped (orphanwatch.go)
 
 	exitWhenDown bool // `x` or removal: end supervision once the child is down
 	release      bool // removal or shutdown: also record want down
@@ -223,6 +224,9 @@ func (s *supervisor) loop() {
 			s.timerC = nil
 			s.hold()
 			s.handleTimer()
+		case <-s.orphanC:
+			s.hold()
+			s.checkStopped()
 		}
 		s.flush()
 	}
@@ -377,24 +381,4 @@ func (s *supervisor) disarm() {
 		s.timer.Stop()
 	}
 	s.timerC = nil
-}
-
-// signalGroup signals the child's process group, and the module's processes that
-// left it (setsid) while a stop is under way.
-func (s *supervisor) signalGroup(sig syscall.Signal) {
-	if s.pgid != 0 {
-		_ = syscall.Kill(-s.pgid, sig)
-	}
-	for _, pid := range s.escaped {
-		_ = syscall.Kill(pid, sig)
-	}
-}
-
-func anyAlive(pids []int) bool {
-	for _, pid := range pids {
-		if processAlive(pid) {
-			return true
-		}
-	}
-	return false
 }
