@@ -56,6 +56,10 @@ func TestMain(m *testing.M) {
 		}
 		w.Flush()
 		os.Exit(0)
+	case "hello":
+		fmt.Printf("hello %d\n", os.Getpid())
+		fmt.Printf("bye %d\n", os.Getpid())
+		os.Exit(0)
 	case "leader", "child", "child-ignore-term", "child-slow-term":
 		os.Exit(groupHelper(os.Getenv(helperEnv)))
 	}

@@ -91,6 +91,8 @@ type supervisor struct {
 
 	ctl *fdwatch.Watch // the control FIFO's registration with fds, or nil
 
+	shown sync.Mutex // held by a step, and by a pump handing lines to out (order.go)
+
 	holding bool      // within a step: effects wait for flush (batch.go)
 	owed    owedFiles // files the step must write at flush
 	later   []func()  // the step's events and alarms, in order
@@ -212,9 +214,11 @@ func (s *supervisor) loop() {
 		case <-s.ctlReady:
 			s.readCommands()
 		case st := <-s.exited:
+			s.showWritten()
 			s.hold()
 			s.handleExit(st)
 		case st := <-s.hookC:
+			s.showWritten()
 			s.hold()
 			s.hookDone(st)
 		case <-s.repair:
