@@ -173,11 +173,16 @@ func (e *Engine) ReportAlarmFailure(module, channel string, err error) {
 //
 // Apply returns once every added module's first start has been attempted, so that
 // when it returns, what it started is running (or has reported why it is not).
-func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) {
+func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) { return e.ApplyAnnounced(m, nil) }
+
+// ApplyAnnounced is Apply that first calls announce, if set, with the plan, on
+// the engine's goroutine before any of the plan is carried out: what announce
+// hands to the console comes before every event of the plan. It must not block.
+func (e *Engine) ApplyAnnounced(m *manifest.Manifest, announce func(Plan)) (Plan, error) {
 	var plan Plan
 	var err error
 	var added []*supervisor
-	if rerr := e.do(func() { plan, added, err = e.apply(m) }); rerr != nil {
+	if rerr := e.do(func() { plan, added, err = e.apply(m, announce) }); rerr != nil {
 		return Plan{}, rerr
 	}
 	// Wait here, not on the Run goroutine: Run must stay free for other requests.
@@ -190,7 +195,7 @@ func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) {
 	return plan, err
 }
 
-func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
+func (e *Engine) apply(m *manifest.Manifest, announce func(Plan)) (Plan, []*supervisor, error) {
 	if e.closing {
 		return Plan{}, nil, ErrStopped
 	}
@@ -221,6 +226,9 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		secrets = append(secrets, m.SMTP.Password)
 	}
 	e.secrets.Store(&secrets)
+	if announce != nil {
+		announce(plan)
+	}
 	for _, name := range plan.Remove {
 		s := e.sups[name]
 		delete(e.sups, name)
