@@ -221,6 +221,9 @@ func (s *supervisor) loop() {
 			s.showWritten()
 			s.hold()
 			s.hookDone(st)
+		case <-s.orphanC:
+			s.hold()
+			s.checkStopped()
 		case <-s.repair:
 			s.hold()
 			s.repairDir()
@@ -228,9 +231,6 @@ func (s *supervisor) loop() {
 			s.timerC = nil
 			s.hold()
 			s.handleTimer()
-		case <-s.orphanC:
-			s.hold()
-			s.checkStopped()
 		}
 		s.flush()
 	}
