@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -40,16 +41,32 @@ func (c *consoleSink) lines() []string {
 	return slices.Clone(c.all)
 }
 
-// A module's events and its output reach the console in the order they
-// happened: each instance's lines after its "started" and before its "exited",
-// and the next instance's lines after that.
-func TestEventsAndOutputInOrder(t *testing.T) {
+// newSinkHarness is a harness whose engine reports to a consoleSink too.
+func newSinkHarness(t *testing.T) (*harness, *consoleSink) {
 	sink := &consoleSink{}
 	h := newHarness(t, func(c *Config) {
 		c.Output = sink
 		events := c.Events
 		c.Events = func(ev Event) { sink.event(ev); events(ev) }
 	})
+	return h, sink
+}
+
+// before fails the test unless line a reached the console before line b.
+func (c *consoleSink) before(t *testing.T, a, b string) {
+	t.Helper()
+	got := c.lines()
+	i, j := slices.Index(got, a), slices.Index(got, b)
+	if i < 0 || j < 0 || i > j {
+		t.Errorf("want %q (line %d) before %q (line %d):\n%s", a, i, b, j, strings.Join(got, "\n"))
+	}
+}
+
+// A module's events and its output reach the console in the order they
+// happened: each instance's lines after its "started" and before its "exited",
+// and the next instance's lines after that.
+func TestEventsAndOutputInOrder(t *testing.T) {
+	h, sink := newSinkHarness(t)
 	m := h.module("w", "hello", nil)
 	m.Restart.Delay, m.Restart.MaxDelay = 5*time.Millisecond, 20*time.Millisecond
 	h.apply(m)
@@ -82,4 +99,24 @@ func TestEventsAndOutputInOrder(t *testing.T) {
 		}
 		prev = seq[3]
 	}
+}
+
+// A child's answer to the stop signal reaches the console after the line that
+// says the signal was sent.
+func TestStopAnnouncedBeforeItsAnswer(t *testing.T) {
+	h, sink := newSinkHarness(t)
+	h.apply(h.module("w", "child-slow-term", nil))
+	pid := h.waitUp("w")
+	ready := fmt.Sprintf("w | child %d ready", pid)
+	waitFor(t, "w ready", func() bool { return slices.Contains(sink.lines(), ready) })
+	if err := statusfs.SendControl(filepath.Join(h.status, "w"), []byte("d")); err != nil {
+		t.Fatal(err)
+	}
+	answer := fmt.Sprintf("w | child %d got TERM", pid)
+	waitFor(t, "the answer to TERM", func() bool { return slices.Contains(sink.lines(), answer) })
+	if err := syscall.Kill(pid, syscall.SIGUSR2); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "w down", func() bool { return h.ev.count("w", Stopped) > 0 })
+	sink.before(t, fmt.Sprintf("svman | w stopping: SIGTERM sent to process group %d", pid), answer)
 }
