@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"svman/manifest"
 	"svman/statusfs"
 )
 
@@ -25,8 +26,17 @@ func (s *supervisor) afterStop() {
 // afterExit follows a child that died on its own (exit nil: it could not be
 // started): the policy decides, an alarm may go out, the on_exit hook runs, then
 // the decision is carried out.
+//
+// A run started by `o` is judged as under restart policy never: it is not
+// restarted, an exit the module's exit_codes call a success is expected and
+// raises nothing, and every other end (a failure, a signal, a failed start) is
+// counted and alarmed as usual.
 func (s *supervisor) afterExit(exit *ExitStatus) {
-	d := Decide(s.mod, s.want, s.history, exit, s.started, time.Now(), rand.Float64())
+	m := s.mod
+	if s.want == statusfs.WantOnce {
+		m.Restart.Policy = manifest.RestartNever
+	}
+	d := Decide(m, s.want, s.history, exit, s.started, time.Now(), rand.Float64())
 	s.history = d.History
 	if d.Alarm {
 		event := "exited"
@@ -63,11 +73,11 @@ func (s *supervisor) follow(d Decision) {
 		s.writeState()
 		s.arm(d.At)
 	default:
-		if s.want != statusfs.WantDown {
+		if s.want == statusfs.WantUp {
 			s.want = statusfs.WantDown // the policy keeps it down: say so in status
 			s.writeStatus()
 		}
-		s.goDown()
+		s.goDown() // a run-once keeps want 0 once it has run, as the legacy tool does
 	}
 }
 

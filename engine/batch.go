@@ -14,7 +14,13 @@ package engine
 
 // hold begins a step: until flush, writeStatus, writeState and writeApplied only
 // mark their file as owed, and record and raise queue their effects.
+//
+// A step also holds the module's console gate (order.go) until its flush has
+// handed over its events, so the module's output read meanwhile follows them.
 func (s *supervisor) hold() {
+	if !s.holding {
+		s.shown.Lock()
+	}
 	s.holding = true
 }
 
@@ -24,6 +30,10 @@ func (s *supervisor) hold() {
 // finds the settings it runs with; then the step's events are logged and its
 // alarms handed over, in the order they happened.
 func (s *supervisor) flush() {
+	if !s.holding {
+		return // no step: nothing is owed or queued
+	}
+	defer s.shown.Unlock()
 	s.holding = false
 	if s.owed.applied {
 		s.owed.applied = false

@@ -12,9 +12,10 @@ import (
 	"svman/statusfs"
 )
 
-// pollFirst and pollMax bound how often a stopping supervisor looks whether its
-// process group is empty once the leader is gone. Only stopping modules poll: an
-// idle svman never wakes up.
+// pollFirst and pollMax bound how often a supervisor whose stop escalated to
+// SIGKILL looks whether its process group is empty once the leader is gone (see
+// checkStopped), and how often leftovers of a killed svman are looked at. Only
+// such modules poll: an idle svman never wakes up.
 const (
 	pollFirst = time.Millisecond
 	pollMax   = 50 * time.Millisecond
@@ -97,9 +98,11 @@ func (s *supervisor) spawnWithPumps(path string, argv, env []string) (int, <-cha
 	return pid, exited, nil
 }
 
-// stop sends the stop signal to the child's process group and waits, at most
-// stop_timeout, before SIGKILL. The group is continued too, so a paused child can
-// act on the signal.
+// stop sends the stop signal to the child's process group and to the module's
+// processes that left it, and waits, at most stop_timeout, before SIGKILL. The
+// group is continued too, so a paused child can act on the signal. The stop is
+// over as soon as the leader, its group and those processes are gone (see
+// checkStopped), however early that is.
 func (s *supervisor) stop() {
 	if s.state == stStopping {
 		return
@@ -121,6 +124,11 @@ func (s *supervisor) stop() {
 		_ = syscall.Kill(pid, syscall.SIGCONT)
 	}
 	s.paused = false
+	if s.pid == 0 {
+		// The leader is gone already: what it left may be gone at the signal.
+		s.checkStopped()
+		return
+	}
 	s.arm(s.killAt)
 }
 
@@ -177,6 +185,12 @@ func (s *supervisor) handleTimer() {
 		s.hookTimedOut()
 	case stStopping:
 		if !s.killed && !time.Now().Before(s.killAt) {
+			// What the reaper cannot tell of (a member whose parent is not svman)
+			// may have gone quietly: SIGKILL only what really did not stop.
+			if s.pid == 0 && s.leftoversGone() {
+				s.groupGone()
+				return
+			}
 			s.escalate()
 			return
 		}
@@ -184,11 +198,16 @@ func (s *supervisor) handleTimer() {
 	}
 }
 
-// checkStopped finishes a stop once the leader has exited and its group is empty;
-// until then it looks again after a growing interval, or at the kill deadline.
+// checkStopped finishes a stop once the leader has exited and neither its group
+// nor the module's processes that left it are left. The reaper reports the
+// leader's exit; after it, every exit of an orphan the reaper reaps (the group's
+// members and the detached processes are svman's children once the leader is
+// gone) is a reason to look again, and the kill deadline is the last one. Only
+// after SIGKILL does the supervisor also look on a timer, more and more slowly:
+// a member whose parent is not svman dies without svman being told.
 func (s *supervisor) checkStopped() {
 	if s.pid != 0 {
-		// The reaper reports the leader's exit: nothing to poll until then.
+		// The reaper reports the leader's exit: nothing to look at until then.
 		if s.killed {
 			s.disarm()
 		} else {
@@ -196,8 +215,28 @@ func (s *supervisor) checkStopped() {
 		}
 		return
 	}
-	// Killing the group may orphan more of the module's detached processes: they
-	// come to svman, the subreaper, and are stopped with the rest.
+	s.watchOrphans() // before looking: an exit after the look is then told
+	if s.leftoversGone() {
+		s.groupGone()
+		return
+	}
+	if !s.killed {
+		s.arm(s.killAt)
+		return
+	}
+	next := time.Now().Add(s.poll)
+	if s.poll *= 2; s.poll > pollMax {
+		s.poll = pollMax
+	}
+	s.arm(next)
+}
+
+// leftoversGone reports whether nothing is left of a child whose leader has
+// exited: no process in its group, none of the module's detached processes.
+// Detached processes it sees for the first time get the stop signal (SIGKILL
+// once the stop escalated): killing the group may orphan more of them, and they
+// come to svman, the subreaper, to be stopped with the rest.
+func (s *supervisor) leftoversGone() bool {
 	for _, pid := range s.r.escapees(s.dir.Path()) {
 		if !slices.Contains(s.escaped, pid) {
 			s.escaped = append(s.escaped, pid)
@@ -206,27 +245,37 @@ func (s *supervisor) checkStopped() {
 				sig = syscall.SIGKILL
 			}
 			_ = syscall.Kill(pid, sig)
+			_ = syscall.Kill(pid, syscall.SIGCONT)
 		}
 	}
-	if !groupAlive(s.pgid) && !anyAlive(s.escaped) {
-		s.escaped = nil
-		s.groupGone()
-		return
+	if groupAlive(s.pgid) || anyAlive(s.escaped) {
+		return false
 	}
-	next := time.Now().Add(s.poll)
-	if s.poll *= 2; s.poll > pollMax {
-		s.poll = pollMax
+	s.escaped = nil
+	return true
+}
+
+// watchOrphans has the reaper tell the supervisor of every orphan it reaps.
+func (s *supervisor) watchOrphans() {
+	if s.orphanC == nil {
+		s.orphanC = make(chan struct{}, 1)
+		s.r.watchOrphanExits(s.orphanC)
 	}
-	if !s.killed && s.killAt.Before(next) {
-		next = s.killAt
+}
+
+// unwatchOrphans undoes watchOrphans.
+func (s *supervisor) unwatchOrphans() {
+	if s.orphanC != nil {
+		s.r.unwatchOrphanExits(s.orphanC)
+		s.orphanC = nil
 	}
-	s.arm(next)
 }
 
 // groupGone is reached when no process of the child's group is left: what follows
 // depends on whether the child died on its own or was stopped.
 func (s *supervisor) groupGone() {
 	s.disarm()
+	s.unwatchOrphans()
 	s.pgid = 0
 	s.state = stDown
 	exit, unexpected := s.lastExit, s.unexpected
@@ -266,4 +315,24 @@ func (s *supervisor) env(extra map[string]string) []string {
 	}
 	mark := map[string]string{EnvModule: s.name, EnvStatusDir: s.dir.Path()}
 	return childEnv(base, secrets, user, extra, s.mod.Env, mark)
+}
+
+// signalGroup signals the child's process group, and the module's processes that
+// left it (setsid) while a stop is under way.
+func (s *supervisor) signalGroup(sig syscall.Signal) {
+	if s.pgid != 0 {
+		_ = syscall.Kill(-s.pgid, sig)
+	}
+	for _, pid := range s.escaped {
+		_ = syscall.Kill(pid, sig)
+	}
+}
+
+func anyAlive(pids []int) bool {
+	for _, pid := range pids {
+		if processAlive(pid) {
+			return true
+		}
+	}
+	return false
 }

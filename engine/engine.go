@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"svman/internal/fdwatch"
 	"svman/manifest"
 	"svman/statusfs"
@@ -180,11 +178,16 @@ func (e *Engine) ReportAlarmFailure(module, channel string, err error) {
 //
 // Apply returns once every added module's first start has been attempted, so that
 // when it returns, what it started is running (or has reported why it is not).
-func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) {
+func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) { return e.ApplyAnnounced(m, nil) }
+
+// ApplyAnnounced is Apply that first calls announce, if set, with the plan, on
+// the engine's goroutine before any of the plan is carried out: what announce
+// hands to the console comes before every event of the plan. It must not block.
+func (e *Engine) ApplyAnnounced(m *manifest.Manifest, announce func(Plan)) (Plan, error) {
 	var plan Plan
 	var err error
 	var added []*supervisor
-	if rerr := e.do(func() { plan, added, err = e.apply(m) }); rerr != nil {
+	if rerr := e.do(func() { plan, added, err = e.apply(m, announce) }); rerr != nil {
 		return Plan{}, rerr
 	}
 	// Wait here, not on the Run goroutine: Run must stay free for other requests.
@@ -197,7 +200,7 @@ func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) {
 	return plan, err
 }
 
-func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
+func (e *Engine) apply(m *manifest.Manifest, announce func(Plan)) (Plan, []*supervisor, error) {
 	if e.closing {
 		return Plan{}, nil, ErrStopped
 	}
@@ -228,6 +231,9 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		secrets = append(secrets, m.SMTP.Password)
 	}
 	e.secrets.Store(&secrets)
+	if announce != nil {
+		announce(plan)
+	}
 	for _, name := range plan.Remove {
 		s := e.sups[name]
 		delete(e.sups, name)
@@ -304,35 +310,6 @@ func (e *Engine) openDirs(statusDir string, names []string, all bool) (map[strin
 		return nil, errors.Join(errs...)
 	}
 	return dirs, errors.Join(errs...)
-}
-
-// filesPerModule is how many files svman holds open for a module: its lock,
-// control and ok FIFOs and the two output pipes, and its two log files while the
-// module writes.
-const filesPerModule = 7
-
-// checkFileLimit refuses a manifest of n modules that the open-files limit
-// cannot hold: better none started, and a clear message, than some modules
-// failing at random to open their pipes.
-func checkFileLimit(n int) error {
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur == unix.RLIM_INFINITY {
-		return nil
-	}
-	if uint64(n*filesPerModule+fileReserve) <= lim.Cur {
-		return nil
-	}
-	return fmt.Errorf("too many modules for the open-files limit: %s", fileLimitHint(n, lim.Cur))
-}
-
-// fileReserve is what svman keeps for itself beside its modules' files: its
-// own log, the manifest watch, the reaper, the console.
-const fileReserve = 64
-
-// fileLimitHint says what the open-files limit, now limit, must be for n modules.
-func fileLimitHint(n int, limit uint64) string {
-	return fmt.Sprintf("svman holds up to %d files open per module and may open %d (ulimit -n): for %d modules raise the limit to at least %d (ulimit -n as root, LimitNOFILE= in a systemd unit) or supervise fewer modules",
-		filesPerModule, limit, n, n*filesPerModule+fileReserve)
 }
 
 // prune forgets supervisors that ended on their own (`x`) or finished draining.

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"svman/logmux"
 	"svman/manifest"
 	"svman/statusfs"
@@ -33,6 +35,8 @@ func TestMain(m *testing.M) {
 	}
 	switch os.Getenv(helperEnv) {
 	case "":
+		// As svman does: what a module's main process leaves behind comes to it.
+		_ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 		testReaper = NewReaper()
 		code := m.Run()
 		testReaper.Close()
@@ -52,6 +56,12 @@ func TestMain(m *testing.M) {
 		}
 		w.Flush()
 		os.Exit(0)
+	case "hello":
+		fmt.Printf("hello %d\n", os.Getpid())
+		fmt.Printf("bye %d\n", os.Getpid())
+		os.Exit(0)
+	case "leader", "child", "child-ignore-term", "child-slow-term":
+		os.Exit(groupHelper(os.Getenv(helperEnv)))
 	}
 	os.Exit(2)
 }

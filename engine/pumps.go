@@ -100,7 +100,9 @@ func (s *supervisor) startPumps(ps *pumpSet) {
 			if file != nil {
 				s.fileFlushed(file, file.Flush())
 			}
+			s.shown.Lock() // after the events of a step under way (order.go)
 			s.out.WriteLines(s.name, stream, now, &batch)
+			s.shown.Unlock()
 			batch.Reset()
 			now = time.Time{}
 		}

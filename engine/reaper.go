@@ -24,9 +24,11 @@ type Reaper struct {
 	quit   chan struct{}
 	wg     sync.WaitGroup
 
-	mu      sync.Mutex                // guards waiting
+	mu      sync.Mutex                // guards waiting, orphans and watchers
 	waiting map[int]chan<- ExitStatus // pid -> owner's channel, registered at fork
 	orphans int                       // exits of unregistered pids reaped so far
+	// watchers are told of every exit of an unregistered pid (orphanwatch.go).
+	watchers map[chan<- struct{}]struct{}
 
 	strangers sharedScan // scans for children the reaper did not fork (orphans.go)
 }
@@ -174,6 +176,7 @@ func (r *Reaper) reapAll() {
 		delete(r.waiting, pid)
 		if !ok {
 			r.orphans++
+			r.tellWatchers()
 		}
 		r.mu.Unlock()
 		if ok {

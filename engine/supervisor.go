@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"svman/internal/fdwatch"
@@ -82,6 +81,7 @@ type supervisor struct {
 
 	initial  []byte                                // the control bytes that took a released module back (released.go)
 	handOver func(*supervisor, *statusfs.Released) // the engine's, for `x`; nil: close the directory
+	orphanC  chan struct{}                         // stStopping, leader gone: the reaper tells of orphans reaped (orphanwatch.go)
 
 	exitWhenDown bool // `x` or removal: end supervision once the child is down
 	release      bool // removal or shutdown: also record want down
@@ -93,6 +93,8 @@ type supervisor struct {
 	fileRetry // files of the status directory whose last write failed (statusfiles.go)
 
 	ctl *fdwatch.Watch // the control FIFO's registration with fds, or nil
+
+	shown sync.Mutex // held by a step, and by a pump handing lines to out (order.go)
 
 	holding bool      // within a step: effects wait for flush (batch.go)
 	owed    owedFiles // files the step must write at flush
@@ -216,11 +218,16 @@ func (s *supervisor) loop() {
 		case <-s.ctlReady:
 			s.readCommands()
 		case st := <-s.exited:
+			s.showWritten()
 			s.hold()
 			s.handleExit(st)
 		case st := <-s.hookC:
+			s.showWritten()
 			s.hold()
 			s.hookDone(st)
+		case <-s.orphanC:
+			s.hold()
+			s.checkStopped()
 		case <-s.repair:
 			s.hold()
 			s.repairDir()
@@ -349,24 +356,4 @@ func (s *supervisor) disarm() {
 		s.timer.Stop()
 	}
 	s.timerC = nil
-}
-
-// signalGroup signals the child's process group, and the module's processes that
-// left it (setsid) while a stop is under way.
-func (s *supervisor) signalGroup(sig syscall.Signal) {
-	if s.pgid != 0 {
-		_ = syscall.Kill(-s.pgid, sig)
-	}
-	for _, pid := range s.escaped {
-		_ = syscall.Kill(pid, sig)
-	}
-}
-
-func anyAlive(pids []int) bool {
-	for _, pid := range pids {
-		if processAlive(pid) {
-			return true
-		}
-	}
-	return false
 }

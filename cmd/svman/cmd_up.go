@@ -219,12 +219,13 @@ func reload(e *engine.Engine, cur *manifest.Manifest, r loaded, console *logmux.
 	if !asked && next.Digest == cur.Digest {
 		return cur
 	}
-	plan, err := e.Apply(next)
+	// The plan is printed before any of it is carried out, so it precedes the
+	// events it announces.
+	plan, err := e.ApplyAnnounced(next, func(p engine.Plan) { console.Systemf("reload: %s", p) })
 	if err != nil && !plan.Changes() {
 		console.Systemf("reload: %v", err)
 		return cur
 	}
-	console.Systemf("reload: %s", plan)
 	if err != nil {
 		console.Systemf("reload: %v", err)
 	}
