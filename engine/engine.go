@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"svman/internal/fdwatch"
 	"svman/manifest"
 	"svman/statusfs"
@@ -298,35 +296,6 @@ func (e *Engine) openDirs(statusDir string, names []string, all bool) (map[strin
 		return nil, errors.Join(errs...)
 	}
 	return dirs, errors.Join(errs...)
-}
-
-// filesPerModule is how many files svman holds open for a module: its lock,
-// control and ok FIFOs and the two output pipes, and its two log files while the
-// module writes.
-const filesPerModule = 7
-
-// checkFileLimit refuses a manifest of n modules that the open-files limit
-// cannot hold: better none started, and a clear message, than some modules
-// failing at random to open their pipes.
-func checkFileLimit(n int) error {
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur == unix.RLIM_INFINITY {
-		return nil
-	}
-	if uint64(n*filesPerModule+fileReserve) <= lim.Cur {
-		return nil
-	}
-	return fmt.Errorf("too many modules for the open-files limit: %s", fileLimitHint(n, lim.Cur))
-}
-
-// fileReserve is what svman keeps for itself beside its modules' files: its
-// own log, the manifest watch, the reaper, the console.
-const fileReserve = 64
-
-// fileLimitHint says what the open-files limit, now limit, must be for n modules.
-func fileLimitHint(n int, limit uint64) string {
-	return fmt.Sprintf("svman holds up to %d files open per module and may open %d (ulimit -n): for %d modules raise the limit to at least %d (ulimit -n as root, LimitNOFILE= in a systemd unit) or supervise fewer modules",
-		filesPerModule, limit, n, n*filesPerModule+fileReserve)
 }
 
 // prune forgets supervisors that ended on their own (`x`) or finished draining.
