@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"sync"
 
 	"svman/internal/fdwatch"
 )
@@ -57,5 +58,25 @@ func (s *supervisor) readCommands() {
 	}
 	if s.ctl != nil {
 		_ = s.ctl.Rearm()
+	}
+}
+
+// readControl feeds control bytes to run until quit is closed; the directory's
+// Close makes a blocked read return.
+func (s *supervisor) readControl(quit chan struct{}, wg *sync.WaitGroup) {
+	defer wg.Done()
+	buf := make([]byte, 64)
+	for {
+		n, err := s.dir.ReadControl(buf)
+		for _, b := range buf[:n] {
+			select {
+			case s.cmds <- b:
+			case <-quit:
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
 	}
 }

@@ -246,26 +246,6 @@ func (s *supervisor) end(quit chan struct{}, readerDone *sync.WaitGroup) {
 	close(s.done)
 }
 
-// readControl feeds control bytes to run until quit is closed; the directory's
-// Close makes a blocked read return.
-func (s *supervisor) readControl(quit chan struct{}, wg *sync.WaitGroup) {
-	defer wg.Done()
-	buf := make([]byte, 64)
-	for {
-		n, err := s.dir.ReadControl(buf)
-		for _, b := range buf[:n] {
-			select {
-			case s.cmds <- b:
-			case <-quit:
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
 func (s *supervisor) handleMsg(m supMsg) {
 	switch m.kind {
 	case msgUpdate:
