@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"time"
 
@@ -65,6 +66,7 @@ func (s *supervisor) follow(d Decision) {
 	default:
 		if s.want != statusfs.WantDown {
 			s.want = statusfs.WantDown // the policy keeps it down: say so in status
+			s.downBy = downByPolicy
 			s.writeStatus()
 		}
 		s.goDown()
@@ -75,7 +77,7 @@ func (s *supervisor) follow(d Decision) {
 // failed, wants down, and only `u` (or a changed block) starts it again.
 func (s *supervisor) giveUp() {
 	s.state = stFailed
-	s.want = statusfs.WantDown
+	s.want, s.downBy = statusfs.WantDown, downByPolicy
 	s.writeStatus()
 	s.writeState()
 	s.record(Event{Kind: GaveUp, Tries: s.history.Exits, Delay: s.mod.Alarm.Interval})
@@ -89,12 +91,17 @@ func (s *supervisor) goDown() {
 	s.record(Event{Kind: Stopped})
 }
 
-// finish ends supervision once the child is down.
+// finish ends supervision once the child is down, and records why in state.json.
 func (s *supervisor) finish() {
 	s.disarm()
 	if s.release {
 		s.want = statusfs.WantDown
 		s.writeStatus()
 	}
+	if s.state != stFailed {
+		s.state = stDown
+	}
+	s.downBy = cmp.Or(s.downBy, downByRelease)
+	s.writeState()
 	s.finished = true
 }

@@ -19,6 +19,9 @@ type Plan struct {
 	Keep    []string // unchanged: untouched
 	// Changed names, for every restarted or updated module, the settings that differ.
 	Changed map[string][]string
+	// Kept says, for each added module that keeps the decision its status
+	// directory records, what it is: "down by d" or "failed".
+	Kept map[string]string
 }
 
 // Diff compares the running modules with the desired ones. It is pure: the same
@@ -110,7 +113,8 @@ func (p Plan) Changes() bool {
 }
 
 // String is the plan on one line, each changed module with what changed in it:
-// "+2 -1 ~2 (2 unchanged): +api +db -old ~web (env) ~cron (in place: restart)".
+// "+2 -1 ~2 (2 unchanged): +api +db (kept: down by d) -old ~web (env) ~cron (in
+// place: restart)".
 func (p Plan) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "+%d -%d ~%d (%d unchanged)", len(p.Add), len(p.Remove), len(p.Restart)+len(p.Update), len(p.Keep))
@@ -121,6 +125,9 @@ func (p Plan) String() string {
 			sep = " "
 			if ch := p.Changed[n]; len(ch) > 0 {
 				b.WriteString(" (" + why + strings.Join(ch, ", ") + ")")
+			}
+			if k := p.Kept[n]; k != "" {
+				b.WriteString(" (kept: " + k + ")")
 			}
 		}
 	}

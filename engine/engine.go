@@ -173,6 +173,10 @@ func (e *Engine) ReportAlarmFailure(module, channel string, err error) {
 //
 // Apply returns once every added module's first start has been attempted, so that
 // when it returns, what it started is running (or has reported why it is not).
+//
+// A module added again after its block was removed keeps what its status
+// directory records (kept.go): taken down with `d`, it stays down; given up on, it
+// stays failed; unless its block differs from the one it ran with.
 func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) {
 	var plan Plan
 	var err error
@@ -215,6 +219,7 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 	if err != nil && e.current == nil {
 		return Plan{}, nil, err
 	}
+	readded := e.current != nil // not svman's start: a module added now may have been removed before
 	e.current = m
 	var secrets []string
 	if m.SMTP.Password != "" {
@@ -252,6 +257,9 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 			e.cfg.Output.Add(name)
 		}
 		s := newSupervisor(byName[name], dir, &e.cfg, &e.secrets)
+		if readded {
+			s.kept = keptDecision(&plan, dir.Path(), byName[name])
+		}
 		s.leftover = marked[dir.Path()]
 		s.watch = e.watch
 		s.fds = e.fds
