@@ -19,6 +19,11 @@ type Plan struct {
 	Keep    []string // unchanged: untouched
 	// Changed names, for every restarted or updated module, the settings that differ.
 	Changed map[string][]string
+	// Pending are the removals an edit held back (Engine.ApplyEdit): these modules
+	// run on, unchanged, until a later Apply removes them.
+	Pending []string
+	// Cancelled are modules whose removal was pending and whose blocks are back.
+	Cancelled []string
 	// Kept says, for each added module that keeps the decision its status
 	// directory records, what it is: "down by d" or "failed".
 	Kept map[string]string
@@ -114,7 +119,7 @@ func (p Plan) Changes() bool {
 
 // String is the plan on one line, each changed module with what changed in it:
 // "+2 -1 ~2 (2 unchanged): +api +db (kept: down by d) -old ~web (env) ~cron (in
-// place: restart)".
+// place: restart); removal of jobs, mail pending until the file is quiet".
 func (p Plan) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "+%d -%d ~%d (%d unchanged)", len(p.Add), len(p.Remove), len(p.Restart)+len(p.Update), len(p.Keep))
@@ -135,5 +140,11 @@ func (p Plan) String() string {
 	list("-", p.Remove, "")
 	list("~", p.Restart, "")
 	list("~", p.Update, "in place: ")
+	if len(p.Pending) > 0 {
+		b.WriteString("; removal of " + strings.Join(p.Pending, ", ") + " pending until the file is quiet")
+	}
+	if len(p.Cancelled) > 0 {
+		b.WriteString("; removal of " + strings.Join(p.Cancelled, ", ") + " cancelled: the block is back")
+	}
 	return b.String()
 }

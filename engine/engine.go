@@ -42,6 +42,8 @@ type Engine struct {
 	watch    *dirWatch        // nil when inotify is not available
 	fds      *fdwatch.Watcher // nil when epoll is not available
 	current  *manifest.Manifest
+	inForce  []manifest.Module      // the blocks the supervised modules run with, pending removals included
+	pending  map[string]bool        // modules whose removal an edit held back (ApplyEdit)
 	sups     map[string]*supervisor // the supervised modules, by name
 	draining map[string]*supervisor // removed, still stopping
 	// released are modules whose supervision the operator ended with `x`, as they
@@ -178,10 +180,23 @@ func (e *Engine) ReportAlarmFailure(module, channel string, err error) {
 // directory records (kept.go): taken down with `d`, it stays down; given up on, it
 // stays failed; unless its block differs from the one it ran with.
 func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) {
+	return e.applyWaiting(m, false)
+}
+
+// ApplyEdit is Apply for a manifest that an edit of the file produced, which may
+// be the first part of a save still under way: additions and changes are applied,
+// but modules whose blocks are missing keep running as they are, listed in
+// Plan.Pending. A later Apply removes them; a later ApplyEdit that has their blocks
+// again leaves them alone, listed in Plan.Cancelled.
+func (e *Engine) ApplyEdit(m *manifest.Manifest) (Plan, error) {
+	return e.applyWaiting(m, true)
+}
+
+func (e *Engine) applyWaiting(m *manifest.Manifest, holdRemovals bool) (Plan, error) {
 	var plan Plan
 	var err error
 	var added []*supervisor
-	if rerr := e.do(func() { plan, added, err = e.apply(m) }); rerr != nil {
+	if rerr := e.do(func() { plan, added, err = e.apply(m, holdRemovals) }); rerr != nil {
 		return Plan{}, rerr
 	}
 	// Wait here, not on the Run goroutine: Run must stay free for other requests.
@@ -194,7 +209,7 @@ func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) {
 	return plan, err
 }
 
-func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
+func (e *Engine) apply(m *manifest.Manifest, holdRemovals bool) (Plan, []*supervisor, error) {
 	if e.closing {
 		return Plan{}, nil, ErrStopped
 	}
@@ -208,8 +223,15 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		}
 		return Plan{}, nil, err
 	}
-	desired := e.skipReleased(m.Modules)
-	plan := Diff(e.modules(), desired)
+	desired := e.skipReleased(m.Modules, !holdRemovals)
+	running := e.modules()
+	plan := Diff(running, desired)
+	inForce := desired
+	plan.Cancelled = backFromPending(e.pending, desired)
+	e.pending = nil
+	if holdRemovals && len(plan.Remove) > 0 {
+		inForce, e.pending = holdBack(&plan, running, desired)
+	}
 	byName := make(map[string]manifest.Module, len(m.Modules))
 	for _, mod := range m.Modules {
 		byName[mod.Name] = mod
@@ -220,7 +242,7 @@ func (e *Engine) apply(m *manifest.Manifest) (Plan, []*supervisor, error) {
 		return Plan{}, nil, err
 	}
 	readded := e.current != nil // not svman's start: a module added now may have been removed before
-	e.current = m
+	e.current, e.inForce = m, inForce
 	var secrets []string
 	if m.SMTP.Password != "" {
 		secrets = append(secrets, m.SMTP.Password)
@@ -324,8 +346,10 @@ func (e *Engine) prune() {
 }
 
 // skipReleased leaves out the modules the operator released with `x` whose block
-// is unchanged since; a changed block is supervised again.
-func (e *Engine) skipReleased(mods []manifest.Module) []manifest.Module {
+// is unchanged since; a changed block is supervised again. With forget, a released
+// module whose block is gone is forgotten; without, its release stands until the
+// removal applies.
+func (e *Engine) skipReleased(mods []manifest.Module, forget bool) []manifest.Module {
 	if len(e.released) == 0 {
 		return mods
 	}
@@ -342,7 +366,7 @@ func (e *Engine) skipReleased(mods []manifest.Module) []manifest.Module {
 		out = append(out, m)
 	}
 	for name := range e.released {
-		if !present[name] {
+		if forget && !present[name] {
 			delete(e.released, name)
 		}
 	}
@@ -350,23 +374,19 @@ func (e *Engine) skipReleased(mods []manifest.Module) []manifest.Module {
 }
 
 func (e *Engine) desired(name string) (manifest.Module, bool) {
-	if e.current != nil {
-		for _, m := range e.current.Modules {
-			if m.Name == name {
-				return m, true
-			}
+	for _, m := range e.inForce {
+		if m.Name == name {
+			return m, true
 		}
 	}
 	return manifest.Module{}, false
 }
 
-// modules returns the desired module of every live supervisor, in manifest order.
+// modules returns the desired module of every live supervisor, in manifest order
+// (pending removals last).
 func (e *Engine) modules() []manifest.Module {
 	var out []manifest.Module
-	if e.current == nil {
-		return nil
-	}
-	for _, m := range e.current.Modules {
+	for _, m := range e.inForce {
 		if _, ok := e.sups[m.Name]; ok {
 			out = append(out, m)
 		}
