@@ -32,9 +32,11 @@ Each module is controlled through its status directory (status_dir/NAME/), from 
 terminal: 'svman ctl', 'svman status', or the legacy 'echo d > control'.
 
 Hot reload: saving the manifest (in any editor) applies it: added modules start,
-removed ones stop, changed ones restart, policy-only changes apply in place, and
-every other module keeps running untouched. An invalid manifest changes nothing.
-HUP, 'svman reload', or 'r' written to any control FIFO reload it too.
+changed ones restart, policy-only changes apply in place, and every other module
+keeps running untouched; removed ones stop once the file has not changed for a
+second (a save written in pieces is whole by then). An invalid manifest changes
+nothing. HUP, 'svman reload', or 'r' written to any control FIFO reload it too,
+removals included, at once.
 
 Signals: INT or TERM stops every module (stop_signal, then SIGKILL after stop_timeout)
 and exits 0; a second INT kills them all at once.`,
@@ -69,12 +71,12 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	// Watch before the first Apply, so an edit saved while svman starts is not lost:
 	// it is applied as soon as the start is done.
-	var edits <-chan struct{}
-	if w, err := engine.WatchManifest(m.Path, reloadQuiet); err != nil {
+	var edits, settled <-chan struct{}
+	if w, err := engine.WatchManifest(m.Path, reloadQuiet, removalQuiet); err != nil {
 		console.Systemf("cannot watch %s for changes (%v): reload with 'svman reload' or SIGHUP", m.Path, err)
 	} else {
 		defer w.Close()
-		edits = w.C
+		edits, settled = w.C, w.Settled
 	}
 
 	sv := startSupervision(ctx, m, console, nil)
@@ -90,16 +92,21 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	console.Systemf("supervising %d %s from %s (status in %s)", len(m.Modules), plural(len(m.Modules), "module", "modules"), m.Path, m.StatusDir)
 
 	interrupted := false
+	pending := false // removals an edit held back, until the file is quiet
 	for {
 		select {
 		case <-edits:
 			if !interrupted {
-				m = reload(e, m, console, alarms, false)
+				m, pending = reload(e, m, pending, console, alarms, byEdit)
+			}
+		case <-settled:
+			if !interrupted && pending {
+				m, pending = reload(e, m, pending, console, alarms, bySettled)
 			}
 		case sig := <-sigs:
 			switch {
 			case sig == syscall.SIGHUP:
-				m = reload(e, m, console, alarms, true)
+				m, pending = reload(e, m, pending, console, alarms, byOperator)
 			case !interrupted:
 				interrupted = true
 				console.Systemf("%s: stopping every module (interrupt again to kill them at once)", signalName(sig))
@@ -109,7 +116,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				e.Kill()
 			}
 		case <-sv.reloads:
-			m = reload(e, m, console, alarms, true)
+			m, pending = reload(e, m, pending, console, alarms, byOperator)
 		case <-ctx.Done():
 			sv.stop()
 		case <-sv.stopped:
@@ -195,19 +202,38 @@ func (sv *supervision) close() {
 // middle would see half a file.
 const reloadQuiet = 30 * time.Millisecond
 
+// removalQuiet is how long the manifest must not have changed before an edit
+// that lacks a module's block removes the module. A save that comes in pieces (a
+// paste into `cat >`, a copy over a slow link) is whole by then: its first piece
+// must not stop the modules its last piece keeps. Additions and changes do not
+// wait; they cannot lose anything the operator decided.
+const removalQuiet = time.Second
+
+// reloadCause is what asked for a reload; it decides what the reload may do.
+type reloadCause int
+
+const (
+	byEdit     reloadCause = iota // a save was seen: removals wait until the file is quiet
+	bySettled                     // the file has been quiet for removalQuiet: pending removals apply
+	byOperator                    // HUP, `r`, svman reload: the whole file applies at once
+)
+
 // reload reads the manifest again and applies it; an invalid manifest changes
-// nothing. It returns the manifest now in force. A reload the operator asked for
-// (HUP, `r`, svman reload) always runs and reports; one that an edit triggered
-// is skipped when the file is unchanged, empty or missing: those are moments
-// inside a save, not the end of one.
-func reload(e *engine.Engine, cur *manifest.Manifest, console *logmux.Console, alarms *alarm.Sender, asked bool) *manifest.Manifest {
+// nothing. It returns the manifest now in force, and whether removals are
+// pending (pending is the value before). A reload the operator asked for (HUP,
+// `r`, svman reload) always runs and reports, removals included; one that an
+// edit triggered is skipped when the file is unchanged, empty or missing (those
+// are moments inside a save, not the end of one), and holds its removals back
+// until the file has been quiet for removalQuiet (bySettled).
+func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, console *logmux.Console, alarms *alarm.Sender, cause reloadCause) (*manifest.Manifest, bool) {
+	asked := cause == byOperator
 	if !asked {
 		fi, err := os.Stat(cur.Path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return cur // deleted, to be created again (or for good: then nothing changes)
+			return cur, pending // deleted, to be created again (or for good: then nothing changes)
 		case err == nil && fi.Size() == 0:
-			return cur
+			return cur, pending
 		}
 	}
 	next, err := manifest.Load(cur.Path)
@@ -216,22 +242,26 @@ func reload(e *engine.Engine, cur *manifest.Manifest, console *logmux.Console, a
 		printLoadError(&buf, err, false)
 		console.Systemf("reload: %s is not valid; keeping the running configuration", cur.Path)
 		console.Systemf("%s", strings.TrimRight(buf.String(), "\n"))
-		return cur
+		return cur, pending
 	}
-	if !asked && next.Digest == cur.Digest {
-		return cur
+	if cause == byEdit && next.Digest == cur.Digest {
+		return cur, pending
 	}
-	plan, err := e.Apply(next)
+	apply := e.Apply
+	if cause == byEdit {
+		apply = e.ApplyEdit
+	}
+	plan, err := apply(next)
 	if err != nil && !plan.Changes() {
 		console.Systemf("reload: %v", err)
-		return cur
+		return cur, pending
 	}
 	console.Systemf("reload: %s", plan)
 	if err != nil {
 		console.Systemf("reload: %v", err)
 	}
 	alarms.SetSMTP(alarmSMTP(next.SMTP))
-	return next
+	return next, len(plan.Pending) > 0
 }
 
 // alarmSMTP is the manifest's smtp block as the alarm sender takes it.
