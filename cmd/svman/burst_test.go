@@ -4,6 +4,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -87,4 +88,34 @@ func saveInTwoWrites(t *testing.T, gap time.Duration) {
 		t.Errorf("a reload touched a, b or c: %q", m)
 	}
 	sv.stop()
+}
+
+// A reload the operator asks for (HUP) applies a removal at once, even while the
+// file keeps changing and would never be quiet.
+func TestOperatorReloadRemovesAtOnce(t *testing.T) {
+	p := newProject(t, sleepModules(2))
+	sv := p.up()
+	gone := p.waitPID("s01", 0)
+	without := sleepModules(1)
+	p.save("truncate and write", without)
+	sv.waitOutput(`removal of s01 pending until the file is quiet\n`)
+
+	// Rewrite the same content every 100 ms: edits that change nothing, but the
+	// file is never quiet for removalQuiet.
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+				os.WriteFile(p.manifestPath(), []byte(without), 0o644)
+			}
+		}
+	}()
+	defer func() { close(stop); <-stopped }()
+	sv.cmd.Process.Signal(syscall.SIGHUP)
+	sv.waitOutput(`reload: \+0 -1 ~0 \(1 unchanged\): -s01\n`)
+	waitFor(t, "s01 released", func() bool { return !statusfs.Supervised(p.statusDir("s01")) && !pidAlive(gone) })
 }
