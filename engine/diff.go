@@ -24,8 +24,9 @@ type Plan struct {
 	Pending []string
 	// Cancelled are modules whose removal was pending and whose blocks are back.
 	Cancelled []string
-	// Kept says, for each added module that keeps the decision its status
-	// directory records, what it is: "down by d" or "failed".
+	// Kept says, for each module added again that keeps the decision its status
+	// directory records, what it is: "down by d" or "failed" (in Add), or
+	// "released" (in Keep: it stays unsupervised).
 	Kept map[string]string
 }
 
@@ -140,6 +141,11 @@ func (p Plan) String() string {
 	list("-", p.Remove, "")
 	list("~", p.Restart, "")
 	list("~", p.Update, "in place: ")
+	for _, n := range p.Keep {
+		if k := p.Kept[n]; k != "" {
+			b.WriteString("; " + n + " stays " + k)
+		}
+	}
 	if len(p.Pending) > 0 {
 		b.WriteString("; removal of " + strings.Join(p.Pending, ", ") + " pending until the file is quiet")
 	}

@@ -233,6 +233,9 @@ func (e *Engine) apply(m *manifest.Manifest, holdRemovals bool) (Plan, []*superv
 	for _, mod := range m.Modules {
 		byName[mod.Name] = mod
 	}
+	if e.current != nil && len(plan.Add) > 0 {
+		e.keepReleased(&plan, m.StatusDir, byName)
+	}
 
 	dirs, err := e.openDirs(m.StatusDir, plan.Add, e.current == nil)
 	if err != nil && e.current == nil {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -9,8 +10,8 @@ import (
 	"svman/statusfs"
 )
 
-// The rule for a module added again: only a failed module, or one taken down
-// with d, keeps its state, and only while its block is unchanged.
+// The rule for a module added again: only a failed module, one taken down with
+// d, or one released with x keeps its state, and only while its block is unchanged.
 func TestKeeps(t *testing.T) {
 	down := statusfs.WantDown
 	tests := []struct {
@@ -27,7 +28,9 @@ func TestKeeps(t *testing.T) {
 		{"down by d, block changed", State{State: "down", Reason: downByOperator}, down, false, ""},
 		{"down by removal", State{State: "down", Reason: downByRemoval}, down, true, ""},
 		{"down by policy (never)", State{State: "down", Reason: downByPolicy}, down, true, ""},
-		{"released with x", State{State: "down", Reason: downByRelease}, down, true, ""},
+		{"released with x", State{State: "down", Reason: downByRelease}, down, true, "released"},
+		{"released with x while wanted up", State{State: "down", Reason: downByRelease}, statusfs.WantUp, true, "released"},
+		{"released with x, block changed", State{State: "down", Reason: downByRelease}, down, false, ""},
 		{"autostart false", State{State: "down"}, down, true, ""},
 		{"up when svman died", State{State: "up"}, statusfs.WantUp, true, ""},
 		{"backoff", State{State: "backoff"}, statusfs.WantUp, true, ""},
@@ -113,4 +116,55 @@ func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
 	}
 	h.waitUp("held")
 	waitFor(t, "held's new child", func() bool { return h.out.has("held: VALUE=new") })
+}
+
+// A module released with x, whose block is removed and later added again
+// unchanged, stays released; once its block changes, it is supervised again.
+func TestReaddedReleasedModuleStaysReleased(t *testing.T) {
+	h := newHarness(t)
+	a, r := h.module("a", "sleep", nil), h.module("r", "sleep", nil)
+	h.apply(a, r)
+	h.waitUp("a")
+	pr := h.waitUp("r")
+	dir := filepath.Join(h.status, "r")
+	if err := statusfs.SendControl(dir, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "x received", func() bool { return h.ev.count("r", Command) == 1 })
+	syscall.Kill(pr, syscall.SIGTERM) // x waits for the child to end
+	h.waitEnded("r")
+	if s, err := ReadState(dir); err != nil || s.State != "down" || s.Reason != downByRelease {
+		t.Errorf("r's state.json after x = %+v, %v; want down, released", s, err)
+	}
+
+	if got := h.apply(a).String(); got != "+0 -0 ~0 (1 unchanged)" {
+		t.Errorf("plan without r = %q", got)
+	}
+	if got := h.apply(a, r).String(); got != "+0 -0 ~0 (2 unchanged); r stays released" {
+		t.Errorf("plan with r back = %q", got)
+	}
+	if statusfs.Supervised(dir) || h.pid("r") != 0 {
+		t.Error("r, released with x, is supervised again after its block went and came back")
+	}
+	if got := h.apply(a, r).String(); got != "+0 -0 ~0 (1 unchanged)" {
+		t.Errorf("plan of the next reload = %q", got)
+	}
+	if got := h.apply(a, h.module("r", "sleep", map[string]string{"VALUE": "new"})).String(); got != "+1 -0 ~0 (1 unchanged): +r" {
+		t.Errorf("plan with r changed = %q", got)
+	}
+	h.waitUp("r")
+}
+
+// waitEnded waits until the supervision of name has ended (`x`) as the engine
+// sees it: its supervisor is done, which the next Apply takes for a release. (The
+// lock is released a moment before.)
+func (h *harness) waitEnded(name string) {
+	h.t.Helper()
+	waitFor(h.t, name+"'s supervision ended", func() bool {
+		ended := false
+		if err := h.e.do(func() { s := h.e.sups[name]; ended = s == nil || isClosed(s.done) }); err != nil {
+			h.t.Fatal(err)
+		}
+		return ended
+	})
 }

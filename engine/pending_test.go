@@ -53,7 +53,7 @@ func TestApplyEditHoldsRemovals(t *testing.T) {
 	if err := statusfs.SendControl(filepath.Join(h.status, "r"), []byte("dx")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "r released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, "r")) })
+	h.waitEnded("r")
 	applyEdit := func(mods ...manifest.Module) string {
 		t.Helper()
 		p, err := h.e.ApplyEdit(&manifest.Manifest{StatusDir: h.status, Modules: mods})
