@@ -25,7 +25,7 @@ func TestSaveInTwoWritesKeepsOperatorState(t *testing.T) {
 
 func saveInTwoWrites(t *testing.T, gap time.Duration) {
 	first := helperModule("a", "sleep")
-	rest := helperModule("b", "crash", "restart {\n    delay = \"10ms\"\n  }", "alarm {\n    interval  = \"1h\"\n    max_tries = 1\n  }") +
+	rest := helperModule("b", "crash", "alarm {\n    interval  = \"1h\"\n    max_tries = 1\n  }") +
 		helperModule("c", "sleep")
 	tail := helperModule("tail", "sleep")
 	p := newProject(t, first+rest+tail)
