@@ -198,6 +198,7 @@ func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
 		s.start() // writes the status, whatever happens
 	} else {
 		s.writeStatus()
+		s.writeState() // what a previous supervision left there is not true now
 	}
 	s.flush()
 	close(s.ready)
