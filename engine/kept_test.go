@@ -119,7 +119,8 @@ func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
 }
 
 // A module released with x, whose block is removed and later added again
-// unchanged, stays released; once its block changes, it is supervised again.
+// unchanged, stays released; once its block changes, it is supervised again
+// (here with autostart false: down, and state.json says so).
 func TestReaddedReleasedModuleStaysReleased(t *testing.T) {
 	h := newHarness(t)
 	a, r := h.module("a", "sleep", nil), h.module("r", "sleep", nil)
@@ -149,8 +150,17 @@ func TestReaddedReleasedModuleStaysReleased(t *testing.T) {
 	if got := h.apply(a, r).String(); got != "+0 -0 ~0 (1 unchanged)" {
 		t.Errorf("plan of the next reload = %q", got)
 	}
-	if got := h.apply(a, h.module("r", "sleep", map[string]string{"VALUE": "new"})).String(); got != "+1 -0 ~0 (1 unchanged): +r" {
+	changed := h.module("r", "sleep", map[string]string{"VALUE": "new"})
+	changed.Autostart = false
+	if got := h.apply(a, changed).String(); got != "+1 -0 ~0 (1 unchanged): +r" {
 		t.Errorf("plan with r changed = %q", got)
+	}
+	// Supervised again, down per its autostart, and state.json no longer says released.
+	if s, err := ReadState(dir); !statusfs.Supervised(dir) || err != nil || s.State != "down" || s.Reason != "" {
+		t.Errorf("r with a changed block: supervised %v, state.json %+v (%v); want supervised, down, no reason", statusfs.Supervised(dir), s, err)
+	}
+	if err := statusfs.SendControl(dir, []byte("u")); err != nil {
+		t.Fatal(err)
 	}
 	h.waitUp("r")
 }
