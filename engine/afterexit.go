@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"time"
 
@@ -75,6 +76,7 @@ func (s *supervisor) follow(d Decision) {
 	default:
 		if s.want == statusfs.WantUp {
 			s.want = statusfs.WantDown // the policy keeps it down: say so in status
+			s.downBy = downByPolicy
 			s.writeStatus()
 		}
 		s.goDown() // a run-once keeps want 0 once it has run, as the legacy tool does
@@ -85,7 +87,7 @@ func (s *supervisor) follow(d Decision) {
 // failed, wants down, and only `u` (or a changed block) starts it again.
 func (s *supervisor) giveUp() {
 	s.state = stFailed
-	s.want = statusfs.WantDown
+	s.want, s.downBy = statusfs.WantDown, downByPolicy
 	s.writeStatus()
 	s.writeState()
 	s.record(Event{Kind: GaveUp, Tries: s.history.Exits, Delay: s.mod.Alarm.Interval})
@@ -99,12 +101,17 @@ func (s *supervisor) goDown() {
 	s.record(Event{Kind: Stopped})
 }
 
-// finish ends supervision once the child is down.
+// finish ends supervision once the child is down, and records why in state.json.
 func (s *supervisor) finish() {
 	s.disarm()
 	if s.release {
 		s.want = statusfs.WantDown
 		s.writeStatus()
 	}
+	if s.state != stFailed {
+		s.state = stDown
+	}
+	s.downBy = cmp.Or(s.downBy, downByRelease)
+	s.writeState()
 	s.finished = true
 }

@@ -20,7 +20,7 @@ func (s *supervisor) handleCommand(b byte) {
 	s.record(Event{Kind: Command, Command: b})
 	switch b {
 	case 'u', 'o':
-		s.want = statusfs.WantUp
+		s.want, s.downBy = statusfs.WantUp, ""
 		if b == 'o' {
 			s.want = statusfs.WantOnce
 		}
@@ -33,7 +33,7 @@ func (s *supervisor) handleCommand(b byte) {
 			s.start()
 		}
 	case 'd':
-		s.want = statusfs.WantDown
+		s.want, s.downBy = statusfs.WantDown, downByOperator
 		s.writeStatus()
 		switch s.state {
 		case stUp:

@@ -19,6 +19,15 @@ type Plan struct {
 	Keep    []string // unchanged: untouched
 	// Changed names, for every restarted or updated module, the settings that differ.
 	Changed map[string][]string
+	// Pending are the removals an edit held back (Engine.ApplyEdit): these modules
+	// run on, unchanged, until a later Apply removes them.
+	Pending []string
+	// Cancelled are modules whose removal was pending and whose blocks are back.
+	Cancelled []string
+	// Kept says, for each module added again that keeps the decision its status
+	// directory records, what it is: "down by d" or "failed" (in Add), or
+	// "released" (in Keep: it stays unsupervised).
+	Kept map[string]string
 }
 
 // Diff compares the running modules with the desired ones. It is pure: the same
@@ -110,7 +119,8 @@ func (p Plan) Changes() bool {
 }
 
 // String is the plan on one line, each changed module with what changed in it:
-// "+2 -1 ~2 (2 unchanged): +api +db -old ~web (env) ~cron (in place: restart)".
+// "+2 -1 ~2 (2 unchanged): +api +db (kept: down by d) -old ~web (env) ~cron (in
+// place: restart); removal of jobs, mail pending until the file is quiet".
 func (p Plan) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "+%d -%d ~%d (%d unchanged)", len(p.Add), len(p.Remove), len(p.Restart)+len(p.Update), len(p.Keep))
@@ -122,11 +132,25 @@ func (p Plan) String() string {
 			if ch := p.Changed[n]; len(ch) > 0 {
 				b.WriteString(" (" + why + strings.Join(ch, ", ") + ")")
 			}
+			if k := p.Kept[n]; k != "" {
+				b.WriteString(" (kept: " + k + ")")
+			}
 		}
 	}
 	list("+", p.Add, "")
 	list("-", p.Remove, "")
 	list("~", p.Restart, "")
 	list("~", p.Update, "in place: ")
+	for _, n := range p.Keep {
+		if k := p.Kept[n]; k != "" {
+			b.WriteString("; " + n + " stays " + k)
+		}
+	}
+	if len(p.Pending) > 0 {
+		b.WriteString("; removal of " + strings.Join(p.Pending, ", ") + " pending until the file is quiet")
+	}
+	if len(p.Cancelled) > 0 {
+		b.WriteString("; removal of " + strings.Join(p.Cancelled, ", ") + " cancelled: the block is back")
+	}
 	return b.String()
 }

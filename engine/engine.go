@@ -5,14 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"svman/internal/fdwatch"
 	"svman/manifest"
-	"svman/statusfs"
 )
 
 // Config is what an Engine needs from its owner.
@@ -42,6 +39,8 @@ type Engine struct {
 	watch    *dirWatch        // nil when inotify is not available
 	fds      *fdwatch.Watcher // nil when epoll is not available
 	current  *manifest.Manifest
+	inForce  []manifest.Module      // the blocks the supervised modules run with, pending removals included
+	pending  map[string]bool        // modules whose removal an edit held back (ApplyEdit)
 	sups     map[string]*supervisor // the supervised modules, by name
 	draining map[string]*supervisor // removed, still stopping
 	// released are modules whose supervision the operator ended with `x`, as they
@@ -178,16 +177,39 @@ func (e *Engine) ReportAlarmFailure(module, channel string, err error) {
 //
 // Apply returns once every added module's first start has been attempted, so that
 // when it returns, what it started is running (or has reported why it is not).
-func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) { return e.ApplyAnnounced(m, nil) }
+//
+// A module added again after its block was removed keeps what its status
+// directory records (kept.go): taken down with `d`, it stays down; given up on, it
+// stays failed; unless its block differs from the one it ran with.
+func (e *Engine) Apply(m *manifest.Manifest) (Plan, error) {
+	return e.ApplyWith(m, ApplyOptions{})
+}
 
-// ApplyAnnounced is Apply that first calls announce, if set, with the plan, on
-// the engine's goroutine before any of the plan is carried out: what announce
-// hands to the console comes before every event of the plan. It must not block.
-func (e *Engine) ApplyAnnounced(m *manifest.Manifest, announce func(Plan)) (Plan, error) {
+// ApplyEdit is Apply for a manifest that an edit of the file produced, which may
+// be the first part of a save still under way: additions and changes are applied,
+// but modules whose blocks are missing keep running as they are, listed in
+// Plan.Pending. A later Apply removes them; a later ApplyEdit that has their blocks
+// again leaves them alone, listed in Plan.Cancelled.
+func (e *Engine) ApplyEdit(m *manifest.Manifest) (Plan, error) {
+	return e.ApplyWith(m, ApplyOptions{HoldRemovals: true})
+}
+
+// ApplyOptions say how ApplyWith applies a manifest.
+type ApplyOptions struct {
+	// HoldRemovals: the manifest comes from an edit (ApplyEdit).
+	HoldRemovals bool
+	// Announce, if set, is called with the plan on the engine's goroutine before
+	// any of it is carried out: what it hands to the console comes before every
+	// event of the plan. It must not block.
+	Announce func(Plan)
+}
+
+// ApplyWith is Apply or ApplyEdit, as o says.
+func (e *Engine) ApplyWith(m *manifest.Manifest, o ApplyOptions) (Plan, error) {
 	var plan Plan
 	var err error
 	var added []*supervisor
-	if rerr := e.do(func() { plan, added, err = e.apply(m, announce) }); rerr != nil {
+	if rerr := e.do(func() { plan, added, err = e.apply(m, o) }); rerr != nil {
 		return Plan{}, rerr
 	}
 	// Wait here, not on the Run goroutine: Run must stay free for other requests.
@@ -200,7 +222,8 @@ func (e *Engine) ApplyAnnounced(m *manifest.Manifest, announce func(Plan)) (Plan
 	return plan, err
 }
 
-func (e *Engine) apply(m *manifest.Manifest, announce func(Plan)) (Plan, []*supervisor, error) {
+func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (Plan, []*supervisor, error) {
+	holdRemovals := o.HoldRemovals
 	if e.closing {
 		return Plan{}, nil, ErrStopped
 	}
@@ -214,25 +237,46 @@ func (e *Engine) apply(m *manifest.Manifest, announce func(Plan)) (Plan, []*supe
 		}
 		return Plan{}, nil, err
 	}
-	desired := e.skipReleased(m.Modules)
-	plan := Diff(e.modules(), desired)
+	desired := e.skipReleased(m.Modules, !holdRemovals)
+	running := e.modules()
+	plan := Diff(running, desired)
+	inForce := desired
+	plan.Cancelled = backFromPending(e.pending, desired)
+	e.pending = nil
+	if holdRemovals && len(plan.Remove) > 0 {
+		inForce, e.pending = holdBack(&plan, running, desired)
+	}
 	byName := make(map[string]manifest.Module, len(m.Modules))
 	for _, mod := range m.Modules {
 		byName[mod.Name] = mod
+	}
+	if e.current != nil && len(plan.Add) > 0 {
+		e.keepReleased(&plan, m.StatusDir, byName)
 	}
 
 	dirs, err := e.openDirs(m.StatusDir, plan.Add, e.current == nil)
 	if err != nil && e.current == nil {
 		return Plan{}, nil, err
 	}
-	e.current = m
+	readded := e.current != nil // not svman's start: a module added now may have been removed before
+	e.current, e.inForce = m, inForce
 	var secrets []string
 	if m.SMTP.Password != "" {
 		secrets = append(secrets, m.SMTP.Password)
 	}
 	e.secrets.Store(&secrets)
-	if announce != nil {
-		announce(plan)
+	// What added modules keep of their recorded state is named in the plan
+	// before it is announced.
+	kept := make(map[string]*State)
+	if readded {
+		for _, name := range plan.Add {
+			if dir, ok := dirs[name]; ok {
+				kept[name] = keptDecision(&plan, dir.Path(), byName[name])
+			}
+		}
+	}
+	if o.Announce != nil {
+		o.Announce(plan)
 	}
 	for _, name := range plan.Remove {
 		s := e.sups[name]
@@ -265,6 +309,7 @@ func (e *Engine) apply(m *manifest.Manifest, announce func(Plan)) (Plan, []*supe
 			e.cfg.Output.Add(name)
 		}
 		s := newSupervisor(byName[name], dir, &e.cfg, &e.secrets)
+		s.kept = kept[name]
 		s.leftover = marked[dir.Path()]
 		s.watch = e.watch
 		s.fds = e.fds
@@ -274,42 +319,6 @@ func (e *Engine) apply(m *manifest.Manifest, announce func(Plan)) (Plan, []*supe
 		go s.run()
 	}
 	return plan, added, err
-}
-
-// openDirs locks the status directory of every module to add. With all true, one
-// failure closes every directory opened so far.
-func (e *Engine) openDirs(statusDir string, names []string, all bool) (map[string]*statusfs.Dir, error) {
-	dirs := make(map[string]*statusfs.Dir, len(names))
-	var errs []error
-	for _, name := range names {
-		if s, ok := e.draining[name]; ok {
-			// The same name was removed a moment ago: its supervisor must let go
-			// of the lock before a new one can take it.
-			<-s.done
-			delete(e.draining, name)
-		}
-		dir, err := statusfs.Open(filepath.Join(statusDir, name))
-		if err != nil {
-			if errors.Is(err, syscall.EMFILE) {
-				var lim syscall.Rlimit
-				_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
-				err = fmt.Errorf("%w; %s", err, fileLimitHint(len(names), lim.Cur))
-			}
-			errs = append(errs, fmt.Errorf("module %s: %w", name, err))
-			if all {
-				break
-			}
-			continue
-		}
-		dirs[name] = dir
-	}
-	if len(errs) > 0 && all {
-		for _, d := range dirs {
-			d.Close()
-		}
-		return nil, errors.Join(errs...)
-	}
-	return dirs, errors.Join(errs...)
 }
 
 // prune forgets supervisors that ended on their own (`x`) or finished draining.
@@ -330,23 +339,19 @@ func (e *Engine) prune() {
 }
 
 func (e *Engine) desired(name string) (manifest.Module, bool) {
-	if e.current != nil {
-		for _, m := range e.current.Modules {
-			if m.Name == name {
-				return m, true
-			}
+	for _, m := range e.inForce {
+		if m.Name == name {
+			return m, true
 		}
 	}
 	return manifest.Module{}, false
 }
 
-// modules returns the desired module of every live supervisor, in manifest order.
+// modules returns the desired module of every live supervisor, in manifest order
+// (pending removals last).
 func (e *Engine) modules() []manifest.Module {
 	var out []manifest.Module
-	if e.current == nil {
-		return nil
-	}
-	for _, m := range e.current.Modules {
+	for _, m := range e.inForce {
 		if _, ok := e.sups[m.Name]; ok {
 			out = append(out, m)
 		}

@@ -158,8 +158,10 @@ func (e *Engine) emit(ev Event) {
 
 // skipReleased leaves out the modules the operator released with `x` whose block
 // is unchanged since; a changed block is supervised again, and svman stops
-// listening on the control FIFO of a changed or removed one.
-func (e *Engine) skipReleased(mods []manifest.Module) []manifest.Module {
+// listening on the control FIFO of a changed one. With forget, a released module
+// whose block is gone is forgotten (and no longer listened for); without (an edit
+// whose removals wait, pending.go), its release stands until the removal applies.
+func (e *Engine) skipReleased(mods []manifest.Module, forget bool) []manifest.Module {
 	if len(e.released) == 0 {
 		return mods
 	}
@@ -177,7 +179,7 @@ func (e *Engine) skipReleased(mods []manifest.Module) []manifest.Module {
 		out = append(out, m)
 	}
 	for name := range e.released {
-		if !present[name] {
+		if forget && !present[name] {
 			delete(e.released, name)
 			e.stopListening(name)
 		}

@@ -9,14 +9,19 @@ import (
 )
 
 // State is what svman knows of a module beyond the legacy status file: whether it
-// waits out a backoff or has been given up on. It is written to state.json in the
-// status directory whenever it changes, and read by `svman status`.
+// waits out a backoff or has been given up on, and why it is down. It is written
+// to state.json in the status directory whenever it changes, read by `svman
+// status`, and read back when a module is added again (kept.go).
 type State struct {
 	State     string    `json:"state"`               // "up", "down", "backoff", "failed"
 	NextStart time.Time `json:"next_start,omitzero"` // backoff: when the next start is due
 	Fails     int       `json:"fails,omitempty"`     // consecutive short runs
 	Exits     int       `json:"exits,omitempty"`     // exits in the current alarm window
 	Window    string    `json:"window,omitempty"`    // failed: the alarm window
+	// Reason says, when down or failed, who decided it: "operator" (`d`),
+	// "policy" (given up, or the restart policy), "removal" (the block was
+	// removed, or svman stopped), "released" (`x`); empty: the block's autostart.
+	Reason string `json:"reason,omitempty"`
 }
 
 var stateNames = map[state]string{
@@ -37,6 +42,9 @@ func (s *supervisor) writeState() {
 		st.NextStart = s.startAt
 	case stFailed:
 		st.Window = s.mod.Alarm.Interval.String()
+		st.Reason = s.downBy
+	case stDown:
+		st.Reason = s.downBy
 	}
 	if st == s.written {
 		return

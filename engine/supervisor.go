@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -75,6 +76,9 @@ type supervisor struct {
 	hookPID int      // stHook: the hook, which leads its own process group
 	hookC   <-chan ExitStatus
 	written State // the state last written to state.json
+
+	downBy string // why the module is down (state.json's reason), when it is
+	kept   *State // set by the engine before run: the recorded state a re-added module keeps (kept.go)
 
 	leftover []int // processes a killed svman left of this module, stopped before the first start
 	escaped  []int // stStopping: processes of the module that left its group, stopped with it
@@ -185,6 +189,7 @@ func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
 	if s.mod.Autostart && s.initial == nil { // taken back: what took it back decides
 		s.want = statusfs.WantUp
 	}
+	s.restoreKept()
 	if old, err := statusfs.ReadStatus(s.dir.Path()); err == nil || len(s.leftover) > 0 {
 		s.stopLeftovers(old, s.leftover)
 	}
@@ -199,6 +204,7 @@ func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
 		s.start() // writes the status, whatever happens
 	} else {
 		s.writeStatus()
+		s.writeState() // what a previous supervision left there is not true now
 	}
 	s.applyTakeBack()
 	s.flush()
@@ -281,7 +287,7 @@ func (s *supervisor) handleMsg(m supMsg) {
 		} // stStopping and stHook adopt it when they are done
 	case msgRelease:
 		s.exitWhenDown, s.release = true, true
-		s.want = statusfs.WantDown
+		s.want, s.downBy = statusfs.WantDown, cmp.Or(s.downBy, downByRemoval)
 		switch s.state {
 		case stUp:
 			s.stop()
@@ -306,7 +312,7 @@ func (s *supervisor) adoptNext() {
 	s.mod, s.next = *s.next, nil
 	s.setLogOptions()
 	s.writeApplied()
-	s.want = statusfs.WantDown
+	s.want, s.downBy = statusfs.WantDown, ""
 	if s.mod.Autostart {
 		s.want = statusfs.WantUp
 	}

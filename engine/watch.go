@@ -11,21 +11,28 @@ import (
 // file's directory rather than the file, so every way an editor saves is seen:
 // writing in place, truncating and writing, writing a temporary file and renaming it
 // over, deleting and creating. A symlinked manifest's target directory is watched
-// too. One burst of events (an editor's save is several) becomes one report, sent
-// once the directory has been quiet for the debounce time.
+// too. One burst of events (an editor's save is several) becomes one report on C,
+// sent once the file has been quiet for the debounce time; each burst is later
+// followed by one report on Settled, sent once the file has been quiet for the
+// longer settle time: a save that comes in pieces (a paste into `cat >`, a slow
+// copy) is whole by then.
 type Watcher struct {
 	// C receives a value after each burst of events that touch the manifest. It is
 	// buffered: a report that is not taken yet absorbs the next ones.
 	C <-chan struct{}
+	// Settled receives a value once the manifest has not been touched for the
+	// settle time after a burst; buffered like C.
+	Settled <-chan struct{}
 
-	fsw  *fsnotify.Watcher
+	fsw  *fsnotify.Watcher // nil when the events come from elsewhere (tests)
 	quit chan struct{}
 	done chan struct{}
 }
 
-// WatchManifest starts watching path. quiet is how long the directory must be still
-// before a burst is reported. Close stops the watcher's goroutine.
-func WatchManifest(path string, quiet time.Duration) (*Watcher, error) {
+// WatchManifest starts watching path. quiet is how long the file must be still
+// before a burst is reported on C, settle (longer) how long before it is reported
+// on Settled. Close stops the watcher's goroutine.
+func WatchManifest(path string, quiet, settle time.Duration) (*Watcher, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -48,48 +55,69 @@ func WatchManifest(path string, quiet time.Duration) (*Watcher, error) {
 			return nil, err
 		}
 	}
-	c := make(chan struct{}, 1)
-	w := &Watcher{C: c, fsw: fsw, quit: make(chan struct{}), done: make(chan struct{})}
-	go w.loop(names, quiet, c)
+	w := watchEvents(fsw.Events, fsw.Errors, names, quiet, settle)
+	w.fsw = fsw
 	return w, nil
+}
+
+// watchEvents starts the goroutine that turns events about names into the
+// Watcher's reports. It ends when Close is called or either channel is closed.
+func watchEvents(events <-chan fsnotify.Event, errs <-chan error, names map[string]bool, quiet, settle time.Duration) *Watcher {
+	c, settled := make(chan struct{}, 1), make(chan struct{}, 1)
+	w := &Watcher{C: c, Settled: settled, quit: make(chan struct{}), done: make(chan struct{})}
+	go w.loop(events, errs, names, newDebouncer(quiet), newDebouncer(settle), c, settled)
+	return w
 }
 
 // Close stops watching and waits for the goroutine to end.
 func (w *Watcher) Close() error {
 	close(w.quit)
-	err := w.fsw.Close()
+	var err error
+	if w.fsw != nil {
+		err = w.fsw.Close()
+	}
 	<-w.done
 	return err
 }
 
-func (w *Watcher) loop(names map[string]bool, quiet time.Duration, c chan<- struct{}) {
+func (w *Watcher) loop(events <-chan fsnotify.Event, errs <-chan error, names map[string]bool, burst, settle *debouncer, c, settled chan<- struct{}) {
 	defer close(w.done)
-	d := newDebouncer(quiet)
+	defer burst.stop()
+	defer settle.stop()
 	for {
 		select {
-		case ev, ok := <-w.fsw.Events:
+		case ev, ok := <-events:
 			if !ok {
 				return
 			}
 			if names[filepath.Clean(ev.Name)] {
-				d.touch()
+				burst.touch()
+				settle.touch()
 			}
-		case _, ok := <-w.fsw.Errors:
+		case _, ok := <-errs:
 			if !ok {
 				return
 			}
 			// An overflowed queue may have hidden a change: look at the file again.
-			d.touch()
-		case <-d.C():
-			d.fired()
-			select {
-			case c <- struct{}{}:
-			default:
-			}
+			burst.touch()
+			settle.touch()
+		case <-burst.C():
+			burst.fired()
+			notify(c)
+		case <-settle.C():
+			settle.fired()
+			notify(settled)
 		case <-w.quit:
-			d.stop()
 			return
 		}
+	}
+}
+
+// notify sends on a buffered channel of one unless a report is already waiting.
+func notify(c chan<- struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
 	}
 }
 

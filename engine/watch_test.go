@@ -1,11 +1,14 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/fsnotify/fsnotify"
 )
 
 // A burst of touches fires once, quiet after the last one.
@@ -32,6 +35,48 @@ func TestDebouncerCoalescesABurst(t *testing.T) {
 	})
 }
 
+// A save in two writes 200ms apart is reported on C after each write (30ms
+// later), and on Settled once only, 1s after the second write: the first write
+// alone never looks settled. Events about other files change nothing.
+func TestWatcherSettlesAfterTheLastWrite(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		events, errs := make(chan fsnotify.Event), make(chan error)
+		const path = "/srv/supervise.hcl"
+		w := watchEvents(events, errs, map[string]bool{path: true}, 30*time.Millisecond, time.Second)
+		defer w.Close()
+		start := time.Now()
+		var reports []string
+		record := func(what string) { reports = append(reports, what+" at "+time.Since(start).String()) }
+
+		events <- fsnotify.Event{Name: path, Op: fsnotify.Write}
+		<-w.C
+		record("C")
+		time.Sleep(time.Until(start.Add(200 * time.Millisecond))) // fake time inside the bubble
+		events <- fsnotify.Event{Name: "/srv/other.txt", Op: fsnotify.Write}
+		events <- fsnotify.Event{Name: path, Op: fsnotify.Write}
+		for len(reports) < 3 {
+			select {
+			case <-w.C:
+				record("C")
+			case <-w.Settled:
+				record("Settled")
+			}
+		}
+		synctest.Wait()
+		select {
+		case <-w.C:
+			record("C")
+		case <-w.Settled:
+			record("Settled")
+		default:
+		}
+		want := "[C at 30ms C at 230ms Settled at 1.2s]"
+		if got := fmt.Sprint(reports); got != want {
+			t.Errorf("reports = %s, want %s", got, want)
+		}
+	})
+}
+
 // Every way editors save a file is reported once the burst is over.
 func TestWatcherSeesEverySaveStyle(t *testing.T) {
 	dir := t.TempDir()
@@ -42,7 +87,7 @@ func TestWatcherSeesEverySaveStyle(t *testing.T) {
 		}
 	}
 	write(path, "# v0\n")
-	w, err := WatchManifest(path, 20*time.Millisecond)
+	w, err := WatchManifest(path, 20*time.Millisecond, 100*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,9 +30,11 @@ Each module is controlled through its status directory (status_dir/NAME/), from 
 terminal: 'svman ctl', 'svman status', or the legacy 'echo d > control'.
 
 Hot reload: saving the manifest (in any editor) applies it: added modules start,
-removed ones stop, changed ones restart, policy-only changes apply in place, and
-every other module keeps running untouched. An invalid manifest changes nothing.
-HUP, 'svman reload', or 'r' written to any control FIFO reload it too.
+changed ones restart, policy-only changes apply in place, and every other module
+keeps running untouched; removed ones stop once the file has not changed for a
+second (a save written in pieces is whole by then). An invalid manifest changes
+nothing. HUP, 'svman reload', or 'r' written to any control FIFO reload it too,
+removals included, at once.
 
 Signals: INT or TERM stops every module (stop_signal, then SIGKILL after stop_timeout)
 and exits 0; a second INT kills them all at once.`,
@@ -67,12 +69,12 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	// Watch before the first Apply, so an edit saved while svman starts is not lost:
 	// it is applied as soon as the start is done.
-	var edits <-chan struct{}
-	if w, err := engine.WatchManifest(m.Path, reloadQuiet); err != nil {
+	var edits, settled <-chan struct{}
+	if w, err := engine.WatchManifest(m.Path, reloadQuiet, removalQuiet); err != nil {
 		console.Systemf("cannot watch %s for changes (%v): reload with 'svman reload' or SIGHUP", m.Path, err)
 	} else {
 		defer w.Close()
-		edits = w.C
+		edits, settled = w.C, w.Settled
 	}
 
 	sv := startSupervision(ctx, m, console, nil)
@@ -89,21 +91,26 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	loads := newManifestLoader(m.Path, console.Systemf)
 	interrupted := false
+	pending := false // removals an edit held back, until the file is quiet
 	for {
 		select {
 		case <-edits:
 			if !interrupted {
-				loads.request(false)
+				loads.request(byEdit)
+			}
+		case <-settled:
+			if !interrupted && pending {
+				loads.request(bySettled)
 			}
 		case r := <-loads.results:
 			loads.done()
 			if !interrupted {
-				m = reload(e, m, r, console, alarms)
+				m, pending = reload(e, m, pending, r, console, alarms)
 			}
 		case sig := <-sigs:
 			switch {
 			case sig == syscall.SIGHUP:
-				loads.request(true)
+				loads.request(byOperator)
 			case !interrupted:
 				interrupted = true
 				console.Systemf("%s: stopping every module (interrupt again to kill them at once)", signalName(sig))
@@ -113,7 +120,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				e.Kill()
 			}
 		case <-sv.reloads:
-			loads.request(true)
+			loads.request(byOperator)
 		case <-ctx.Done():
 			sv.stop()
 		case <-sv.stopped:
@@ -199,38 +206,61 @@ func (sv *supervision) close() {
 // middle would see half a file.
 const reloadQuiet = 30 * time.Millisecond
 
+// removalQuiet is how long the manifest must not have changed before an edit
+// that lacks a module's block removes the module. A save that comes in pieces (a
+// paste into `cat >`, a copy over a slow link) is whole by then: its first piece
+// must not stop the modules its last piece keeps. Additions and changes do not
+// wait; they cannot lose anything the operator decided.
+const removalQuiet = time.Second
+
+// reloadCause is what asked for a reload; it decides what the reload may do.
+// The causes are ordered: requests merged while a load runs take the strongest.
+type reloadCause int
+
+const (
+	byEdit     reloadCause = iota // a save was seen: removals wait until the file is quiet
+	bySettled                     // the file has been quiet for removalQuiet: pending removals apply
+	byOperator                    // HUP, `r`, svman reload: the whole file applies at once
+)
+
 // reload applies a manifest the loader read again (loader.go); an invalid
-// manifest changes nothing. It returns the manifest now in force. A reload the
-// operator asked for (HUP, `r`, svman reload) always runs and reports; one that
-// an edit triggered is skipped when the file is unchanged, empty or missing:
-// those are moments inside a save, not the end of one.
-func reload(e *engine.Engine, cur *manifest.Manifest, r loaded, console *logmux.Console, alarms *alarm.Sender) *manifest.Manifest {
-	next, err, asked := r.m, r.err, r.asked
+// manifest changes nothing. It returns the manifest now in force, and whether
+// removals are pending (pending is the value before). A reload the operator
+// asked for (HUP, `r`, svman reload) always runs and reports, removals included;
+// one that an edit triggered is skipped when the file is unchanged, empty or
+// missing (those are moments inside a save, not the end of one), and holds its
+// removals back until the file has been quiet for removalQuiet (bySettled).
+func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, console *logmux.Console, alarms *alarm.Sender) (*manifest.Manifest, bool) {
+	next, err := r.m, r.err
 	if next == nil && err == nil {
-		return cur // skipped by loadForReload
+		return cur, pending // skipped by loadForReload
 	}
 	if err != nil {
 		var buf bytes.Buffer
 		printLoadError(&buf, err, false)
 		console.Systemf("reload: %s is not valid; keeping the running configuration", cur.Path)
 		console.Systemf("%s", strings.TrimRight(buf.String(), "\n"))
-		return cur
+		return cur, pending
 	}
-	if !asked && next.Digest == cur.Digest {
-		return cur
+	if r.cause == byEdit && next.Digest == cur.Digest {
+		return cur, pending
 	}
-	// The plan is printed before any of it is carried out, so it precedes the
-	// events it announces.
-	plan, err := e.ApplyAnnounced(next, func(p engine.Plan) { console.Systemf("reload: %s", p) })
+	apply := engine.ApplyOptions{
+		HoldRemovals: r.cause == byEdit,
+		// The plan is printed before any of it is carried out, so it precedes the
+		// events it announces.
+		Announce: func(p engine.Plan) { console.Systemf("reload: %s", p) },
+	}
+	plan, err := e.ApplyWith(next, apply)
 	if err != nil && !plan.Changes() {
 		console.Systemf("reload: %v", err)
-		return cur
+		return cur, pending
 	}
 	if err != nil {
 		console.Systemf("reload: %v", err)
 	}
 	alarms.SetSMTP(alarmSMTP(next.SMTP))
-	return next
+	return next, len(plan.Pending) > 0
 }
 
 // alarmSMTP is the manifest's smtp block as the alarm sender takes it.

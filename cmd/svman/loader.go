@@ -21,17 +21,17 @@ type manifestLoader struct {
 	notify  func(format string, args ...any)
 
 	running   bool
-	since     time.Time // when the running load began
-	warned    bool      // the running load was said to be slow
-	pending   bool      // a request came during the running load
-	pendAsked bool      // and one of those was asked for
+	since     time.Time   // when the running load began
+	warned    bool        // the running load was said to be slow
+	pending   bool        // a request came during the running load
+	pendCause reloadCause // the strongest cause of those
 }
 
 // loaded is the outcome of one load.
 type loaded struct {
 	m     *manifest.Manifest // nil with a nil err: an edit caught in the middle of a save
 	err   error
-	asked bool // HUP, `r` or svman reload, rather than an edit
+	cause reloadCause
 }
 
 // slowLoad is how long a load may take before a new request says it waits.
@@ -41,13 +41,16 @@ func newManifestLoader(path string, notify func(format string, args ...any)) *ma
 	return &manifestLoader{path: path, results: make(chan loaded, 1), notify: notify}
 }
 
-// request asks for a load; asked is true when the operator asked for it.
-func (l *manifestLoader) request(asked bool) {
+// request asks for a load, for cause.
+func (l *manifestLoader) request(cause reloadCause) {
 	if !l.running {
-		l.start(asked)
+		l.start(cause)
 		return
 	}
-	l.pending, l.pendAsked = true, l.pendAsked || asked
+	if !l.pending || cause > l.pendCause {
+		l.pendCause = cause
+	}
+	l.pending = true
 	if d := time.Since(l.since); d >= slowLoad && !l.warned {
 		l.warned = true
 		l.notify("reload: still reading %s after %s; the next reload waits for it", l.path, d.Round(time.Second))
@@ -59,17 +62,16 @@ func (l *manifestLoader) request(asked bool) {
 func (l *manifestLoader) done() {
 	l.running, l.warned = false, false
 	if l.pending {
-		asked := l.pendAsked
-		l.pending, l.pendAsked = false, false
-		l.start(asked)
+		l.pending = false
+		l.start(l.pendCause)
 	}
 }
 
-func (l *manifestLoader) start(asked bool) {
+func (l *manifestLoader) start(cause reloadCause) {
 	l.running, l.since = true, time.Now()
 	go func() {
-		m, err := loadForReload(l.path, asked)
-		l.results <- loaded{m: m, err: err, asked: asked}
+		m, err := loadForReload(l.path, cause == byOperator)
+		l.results <- loaded{m: m, err: err, cause: cause}
 	}()
 }
 

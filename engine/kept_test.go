@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"svman/manifest"
+	"svman/statusfs"
+)
+
+// The rule for a module added again: only a failed module, one taken down with
+// d, or one released with x keeps its state, and only while its block is unchanged.
+func TestKeeps(t *testing.T) {
+	down := statusfs.WantDown
+	tests := []struct {
+		name string
+		st   State
+		want statusfs.Want
+		same bool
+		kept string
+	}{
+		{"failed, same block", State{State: "failed", Reason: downByPolicy}, down, true, "failed"},
+		{"failed, then d", State{State: "failed", Reason: downByOperator}, down, true, "failed"},
+		{"down by d, same block", State{State: "down", Reason: downByOperator}, down, true, "down by d"},
+		{"failed, block changed", State{State: "failed", Reason: downByPolicy}, down, false, ""},
+		{"down by d, block changed", State{State: "down", Reason: downByOperator}, down, false, ""},
+		{"down by removal", State{State: "down", Reason: downByRemoval}, down, true, ""},
+		{"down by policy (never)", State{State: "down", Reason: downByPolicy}, down, true, ""},
+		{"released with x", State{State: "down", Reason: downByRelease}, down, true, "released"},
+		{"released with x while wanted up", State{State: "down", Reason: downByRelease}, statusfs.WantUp, true, "released"},
+		{"released with x, block changed", State{State: "down", Reason: downByRelease}, down, false, ""},
+		{"autostart false", State{State: "down"}, down, true, ""},
+		{"up when svman died", State{State: "up"}, statusfs.WantUp, true, ""},
+		{"backoff", State{State: "backoff"}, statusfs.WantUp, true, ""},
+		{"state.json says d, status says u", State{State: "down", Reason: downByOperator}, statusfs.WantUp, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := keeps(tt.st, tt.want, tt.same)
+			if got != tt.kept || ok != (tt.kept != "") {
+				t.Errorf("keeps = %q, %v; want %q", got, ok, tt.kept)
+			}
+		})
+	}
+}
+
+// A module taken down with d and one svman gave up on, removed and then added
+// again with the same blocks, stay down and failed; a running one removed and
+// added again starts; once its block changes, the one taken down starts too.
+func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
+	h := newHarness(t)
+	held := h.module("held", "sleep", nil)
+	flaky := h.shModule("flaky", "exit 3")
+	flaky.Restart.Delay = 10 * time.Millisecond
+	flaky.Alarm = manifest.Alarm{Interval: time.Hour, MaxTries: 1}
+	other := h.module("other", "sleep", nil)
+	h.apply(held, flaky, other)
+	h.waitUp("held")
+	h.waitUp("other")
+	if err := statusfs.SendControl(filepath.Join(h.status, "held"), []byte("d")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "held down by d", func() bool {
+		s, err := ReadState(filepath.Join(h.status, "held"))
+		return err == nil && s.State == "down"
+	})
+	waitFor(t, "flaky given up on", func() bool { return h.ev.count("flaky", GaveUp) == 1 })
+
+	h.apply(other)
+	for _, name := range []string{"held", "flaky"} {
+		waitFor(t, name+" released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, name)) })
+	}
+	if s, _ := ReadState(filepath.Join(h.status, "held")); s.State != "down" || s.Reason != downByOperator {
+		t.Errorf("held's state.json after removal = %+v, want down by the operator", s)
+	}
+	if s, _ := ReadState(filepath.Join(h.status, "flaky")); s.State != "failed" || s.Reason != downByPolicy {
+		t.Errorf("flaky's state.json after removal = %+v, want failed by the policy", s)
+	}
+	otherPID := h.pid("other")
+	if got := h.apply(held).String(); got != "+1 -1 ~0 (0 unchanged): +held (kept: down by d) -other" {
+		t.Errorf("plan = %q", got)
+	}
+	waitFor(t, "other released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, "other")) })
+	if s, _ := ReadState(filepath.Join(h.status, "other")); s.State != "down" || s.Reason != downByRemoval {
+		t.Errorf("other's state.json after removal = %+v, want down by removal", s)
+	}
+
+	startedBefore := h.ev.count("held", Started) + h.ev.count("flaky", Started)
+	plan := h.apply(held, flaky, other)
+	if got := plan.String(); got != "+2 -0 ~0 (1 unchanged): +flaky (kept: failed) +other" {
+		t.Errorf("plan = %q", got)
+	}
+	// Apply returns once each added module's start was attempted or its status written.
+	if n := h.ev.count("held", Started) + h.ev.count("flaky", Started); n != startedBefore {
+		t.Errorf("held or flaky started again after coming back unchanged (%d starts, were %d)", n, startedBefore)
+	}
+	for _, name := range []string{"held", "flaky"} {
+		dir := filepath.Join(h.status, name)
+		if st, err := statusfs.ReadStatus(dir); err != nil || st.PID != 0 || st.Want != statusfs.WantDown || !statusfs.Supervised(dir) {
+			t.Errorf("%s: status %+v (%v), supervised %v; want supervised, pid 0, want d", name, st, err, statusfs.Supervised(dir))
+		}
+	}
+	if s, _ := ReadState(filepath.Join(h.status, "flaky")); s.State != "failed" {
+		t.Errorf("flaky's state.json = %+v, want failed", s)
+	}
+	if h.waitUp("other") == otherPID {
+		t.Error("other kept a pid across its removal")
+	}
+
+	// A changed block starts, per its autostart.
+	plan = h.apply(h.module("held", "sleep", map[string]string{"VALUE": "new"}), flaky, other)
+	if got := plan.String(); got != "+0 -0 ~1 (2 unchanged): ~held (env)" {
+		t.Errorf("plan = %q", got)
+	}
+	h.waitUp("held")
+	waitFor(t, "held's new child", func() bool { return h.out.has("held: VALUE=new") })
+}
+
+// A module released with x, whose block is removed and later added again
+// unchanged, stays released; once its block changes, it is supervised again
+// (here with autostart false: down, and state.json says so).
+func TestReaddedReleasedModuleStaysReleased(t *testing.T) {
+	h := newHarness(t)
+	a, r := h.module("a", "sleep", nil), h.module("r", "sleep", nil)
+	h.apply(a, r)
+	h.waitUp("a")
+	pr := h.waitUp("r")
+	dir := filepath.Join(h.status, "r")
+	if err := statusfs.SendControl(dir, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "x received", func() bool { return h.ev.count("r", Command) == 1 })
+	syscall.Kill(pr, syscall.SIGTERM) // x waits for the child to end
+	h.waitEnded("r")
+	if s, err := ReadState(dir); err != nil || s.State != "down" || s.Reason != downByRelease {
+		t.Errorf("r's state.json after x = %+v, %v; want down, released", s, err)
+	}
+
+	if got := h.apply(a).String(); got != "+0 -0 ~0 (1 unchanged)" {
+		t.Errorf("plan without r = %q", got)
+	}
+	if got := h.apply(a, r).String(); got != "+0 -0 ~0 (2 unchanged); r stays released" {
+		t.Errorf("plan with r back = %q", got)
+	}
+	if statusfs.Supervised(dir) || h.pid("r") != 0 {
+		t.Error("r, released with x, is supervised again after its block went and came back")
+	}
+	if got := h.apply(a, r).String(); got != "+0 -0 ~0 (1 unchanged)" {
+		t.Errorf("plan of the next reload = %q", got)
+	}
+	changed := h.module("r", "sleep", map[string]string{"VALUE": "new"})
+	changed.Autostart = false
+	if got := h.apply(a, changed).String(); got != "+1 -0 ~0 (1 unchanged): +r" {
+		t.Errorf("plan with r changed = %q", got)
+	}
+	// Supervised again, down per its autostart, and state.json no longer says released.
+	if s, err := ReadState(dir); !statusfs.Supervised(dir) || err != nil || s.State != "down" || s.Reason != "" {
+		t.Errorf("r with a changed block: supervised %v, state.json %+v (%v); want supervised, down, no reason", statusfs.Supervised(dir), s, err)
+	}
+	if err := statusfs.SendControl(dir, []byte("u")); err != nil {
+		t.Fatal(err)
+	}
+	h.waitUp("r")
+}
+
+// waitEnded waits until the supervision of name has ended (`x`) as the engine
+// sees it: its supervisor is done, which the next Apply takes for a release. (The
+// lock is released a moment before.)
+func (h *harness) waitEnded(name string) {
+	h.t.Helper()
+	waitFor(h.t, name+"'s supervision ended", func() bool {
+		ended := false
+		if err := h.e.do(func() { s := h.e.sups[name]; ended = s == nil || isClosed(s.done) }); err != nil {
+			h.t.Fatal(err)
+		}
+		return ended
+	})
+}
