@@ -155,7 +155,12 @@ func (s *svman) waitOutput(re string) []string {
 	s.t.Helper()
 	rx := regexp.MustCompile(re)
 	var m []string
-	waitFor(s.t, fmt.Sprintf("output matching %q; output so far:\n%s", re, s.out), func() bool {
+	defer func() {
+		if m == nil && !s.exited() { // timed out: show the output as it is now
+			s.t.Logf("svman's output when the wait for %q ended:\n%s", re, s.out)
+		}
+	}()
+	waitFor(s.t, fmt.Sprintf("output matching %q", re), func() bool {
 		m = rx.FindStringSubmatch(s.out.String())
 		return m != nil || s.exited()
 	})
