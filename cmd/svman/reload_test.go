@@ -211,9 +211,18 @@ func TestSaveBurstEndsInLastState(t *testing.T) {
 	sv.waitOutput(`app +\| N=20\n`)
 	sv.barrier()
 	t.Logf("20 saves gave %d reloads", sv.reloads()-1)
-	st := p.status("app")
-	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", st.PID)); err != nil || !strings.Contains(string(b), "\x00N=20\x00") {
-		t.Errorf("the running child does not have N=20 (%v)", err)
+	// The new child prints as soon as it runs; the status file names it once the
+	// step that forked it ends, and until then still names the child it replaced,
+	// already reaped. Neither the line nor a reload orders the two: wait for the
+	// status itself.
+	var pid int
+	waitFor(t, "status to name a running child with N=20", func() bool {
+		st, err := statusfs.ReadStatus(p.statusDir("app"))
+		pid = st.PID
+		return err == nil && hasEnv(pid, "N=20")
+	})
+	if got := markedPIDs(p.statusDir("app")); len(got) != 1 || got[0] != pid {
+		t.Errorf("processes of app %v, want only the child in status %d", got, pid)
 	}
 	sv.stop()
 }
