@@ -9,7 +9,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"svman/engine"
 	"svman/statusfs"
 )
 
@@ -140,10 +142,17 @@ func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 	p.save("rename over", envModule("bonjour")+policyModule("1h")+sleepModules(3))
 	sv.waitOutput(`reload: \+0 -0 ~2 \(3 unchanged\): ~app \(env\) ~steady \(in place: restart\)`)
 	sv.waitOutput(`app +\| GREETING=bonjour\n`)
-	if p.waitPID("app", app) == app {
-		t.Error("app kept its pid after its env changed")
-	}
-	if st := p.status("steady"); st.PID != steady {
+	waitFor(t, "app's status to name a new child, with the new env", func() bool {
+		st, err := statusfs.ReadStatus(p.statusDir("app"))
+		return err == nil && st.PID != app && hasEnv(st.PID, "GREETING=bonjour")
+	})
+	// steady's new policy is in force once its module.json says so; a restart
+	// would have stopped the old child before that.
+	waitFor(t, "steady's new policy applied", func() bool {
+		m, err := engine.ReadApplied(p.statusDir("steady"))
+		return err == nil && m.Restart.Delay == time.Hour
+	})
+	if st := p.status("steady"); st.PID != steady || !pidAlive(steady) {
 		t.Errorf("steady restarted on a policy-only change: pid %d -> %d", steady, st.PID)
 	}
 	if fmt.Sprint(p.pids(names(3)...)) != fmt.Sprint(others) {
