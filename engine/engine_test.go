@@ -222,6 +222,15 @@ func (h *harness) waitUp(name string) int {
 
 func alive(pid int) bool { return syscall.Kill(pid, 0) == nil }
 
+// hasEnv reports whether process pid runs with the variable kv ("NAME=value").
+func hasEnv(pid int, kv string) bool {
+	if pid <= 0 {
+		return false
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	return err == nil && strings.Contains("\x00"+string(b), "\x00"+kv+"\x00")
+}
+
 // Applying a changed manifest restarts only the changed module; the others keep
 // their pids; a removed module is stopped and its directory released.
 func TestApplyTouchesOnlyWhatChanged(t *testing.T) {
@@ -239,10 +248,19 @@ func TestApplyTouchesOnlyWhatChanged(t *testing.T) {
 		t.Errorf("plan = %q", got)
 	}
 	waitFor(t, "b restarted with the new env", func() bool { return h.out.has("b: VALUE=two") })
-	if h.pid("b") == pb {
-		t.Error("b kept its pid")
-	}
-	if h.pid("a") != pa {
+	// The new child prints as soon as it runs, but the status file names it only
+	// once the step that forked it ends: wait for the status itself.
+	waitFor(t, "b's status to name a new child, with the new env", func() bool {
+		pid := h.pid("b")
+		return pid != pb && hasEnv(pid, "VALUE=two")
+	})
+	// a's new policy is in force once its module.json says so; a restart would
+	// have stopped pa before that.
+	waitFor(t, "a's new policy applied", func() bool {
+		m, err := ReadApplied(filepath.Join(h.status, "a"))
+		return err == nil && m.Restart.Delay == time.Minute
+	})
+	if h.pid("a") != pa || !alive(pa) {
 		t.Error("a restarted on a policy-only change")
 	}
 	waitFor(t, "c's child gone and its directory released", func() bool {

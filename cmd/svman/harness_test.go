@@ -155,7 +155,12 @@ func (s *svman) waitOutput(re string) []string {
 	s.t.Helper()
 	rx := regexp.MustCompile(re)
 	var m []string
-	waitFor(s.t, fmt.Sprintf("output matching %q; output so far:\n%s", re, s.out), func() bool {
+	defer func() {
+		if m == nil && !s.exited() { // timed out: show the output as it is now
+			s.t.Logf("svman's output when the wait for %q ended:\n%s", re, s.out)
+		}
+	}()
+	waitFor(s.t, fmt.Sprintf("output matching %q", re), func() bool {
 		m = rx.FindStringSubmatch(s.out.String())
 		return m != nil || s.exited()
 	})
@@ -202,6 +207,27 @@ func (p *project) waitPID(module string, not int) int {
 		return err == nil && pid != 0 && pid != not && pidAlive(pid)
 	})
 	return pid
+}
+
+// linesWritten counts the lines of module's __stdout that are text, after their
+// timestamp if they have one.
+func (p *project) linesWritten(module, text string) int {
+	b, _ := os.ReadFile(filepath.Join(p.statusDir(module), "__stdout"))
+	n := 0
+	for _, l := range strings.Split(string(b), "\n") {
+		if l == text || strings.HasSuffix(l, " "+text) {
+			n++
+		}
+	}
+	return n
+}
+
+// waitLinesWritten waits until module's __stdout has n lines that end with text.
+func (p *project) waitLinesWritten(module, text string, n int) {
+	p.t.Helper()
+	waitFor(p.t, fmt.Sprintf("%d lines %q in %s's __stdout", n, text, module), func() bool {
+		return p.linesWritten(module, text) >= n
+	})
 }
 
 // sh runs a shell command line in the project directory, as a legacy script would.

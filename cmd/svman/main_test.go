@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -136,6 +137,15 @@ func pidAlive(pid int) bool {
 	}
 	st := procState(b)
 	return st != 'Z' && st != 'X'
+}
+
+// hasEnv reports whether process pid runs with the variable kv ("NAME=value").
+func hasEnv(pid int, kv string) bool {
+	if pid <= 0 {
+		return false
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	return err == nil && strings.Contains("\x00"+string(b), "\x00"+kv+"\x00")
 }
 
 // procState is the state letter of /proc/PID/stat (R, S, T, Z, ...).

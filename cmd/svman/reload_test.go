@@ -9,7 +9,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"svman/engine"
 	"svman/statusfs"
 )
 
@@ -140,18 +142,26 @@ func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 	p.save("rename over", envModule("bonjour")+policyModule("1h")+sleepModules(3))
 	sv.waitOutput(`reload: \+0 -0 ~2 \(3 unchanged\): ~app \(env\) ~steady \(in place: restart\)`)
 	sv.waitOutput(`app +\| GREETING=bonjour\n`)
-	if p.waitPID("app", app) == app {
-		t.Error("app kept its pid after its env changed")
-	}
-	if st := p.status("steady"); st.PID != steady {
+	waitFor(t, "app's status to name a new child, with the new env", func() bool {
+		st, err := statusfs.ReadStatus(p.statusDir("app"))
+		return err == nil && st.PID != app && hasEnv(st.PID, "GREETING=bonjour")
+	})
+	// steady's new policy is in force once its module.json says so; a restart
+	// would have stopped the old child before that.
+	waitFor(t, "steady's new policy applied", func() bool {
+		m, err := engine.ReadApplied(p.statusDir("steady"))
+		return err == nil && m.Restart.Delay == time.Hour
+	})
+	if st := p.status("steady"); st.PID != steady || !pidAlive(steady) {
 		t.Errorf("steady restarted on a policy-only change: pid %d -> %d", steady, st.PID)
 	}
 	if fmt.Sprint(p.pids(names(3)...)) != fmt.Sprint(others) {
 		t.Error("unchanged modules restarted")
 	}
-	// The new delay applies to steady's next exit.
+	// The new delay applies to steady's next exit. It counts from steady's start,
+	// however long ago that was (the old delay would restart it now).
 	syscall.Kill(steady, syscall.SIGKILL)
-	sv.waitOutput(`steady restarting in 59m59s|steady restarting in 1h0m0s`)
+	sv.waitOutput(`steady restarting in (5\dm\d+s|1h0m0s)`)
 	sv.stop()
 }
 
@@ -211,9 +221,18 @@ func TestSaveBurstEndsInLastState(t *testing.T) {
 	sv.waitOutput(`app +\| N=20\n`)
 	sv.barrier()
 	t.Logf("20 saves gave %d reloads", sv.reloads()-1)
-	st := p.status("app")
-	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", st.PID)); err != nil || !strings.Contains(string(b), "\x00N=20\x00") {
-		t.Errorf("the running child does not have N=20 (%v)", err)
+	// The new child prints as soon as it runs; the status file names it once the
+	// step that forked it ends, and until then still names the child it replaced,
+	// already reaped. Neither the line nor a reload orders the two: wait for the
+	// status itself.
+	var pid int
+	waitFor(t, "status to name a running child with N=20", func() bool {
+		st, err := statusfs.ReadStatus(p.statusDir("app"))
+		pid = st.PID
+		return err == nil && hasEnv(pid, "N=20")
+	})
+	if got := markedPIDs(p.statusDir("app")); len(got) != 1 || got[0] != pid {
+		t.Errorf("processes of app %v, want only the child in status %d", got, pid)
 	}
 	sv.stop()
 }
