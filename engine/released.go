@@ -104,8 +104,10 @@ func (e *Engine) reclaim(name string, l *listener) {
 	if e.listeners[name] != l {
 		return // closed since, or another listener's now
 	}
-	mod, ok := e.desired(name)
-	if _, released := e.released[name]; !ok || !released {
+	// A released module's block is unchanged since its release (skipReleased
+	// forgets it otherwise): it comes back with the settings it was released with.
+	mod, released := e.released[name]
+	if !released {
 		e.stopListening(name)
 		return
 	}
@@ -126,6 +128,9 @@ func (e *Engine) reclaim(name string, l *listener) {
 	l.watch.Remove() // before the supervisor registers the same descriptor
 	delete(e.listeners, name)
 	delete(e.released, name)
+	if _, ok := e.desired(name); !ok {
+		e.inForce = append(e.inForce, mod) // a reload since the release left it out
+	}
 	s := newSupervisor(mod, dir, &e.cfg, &e.secrets)
 	s.watch, s.fds, s.handOver = e.watch, e.fds, e.handOver
 	s.initial = append([]byte{}, buf[:n]...)

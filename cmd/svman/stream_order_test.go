@@ -31,14 +31,20 @@ func TestReloadPrintsThePlanFirst(t *testing.T) {
 	sv.waitOutput(`a \(pid \d+\) killed by SIGTERM`)
 	sv.waitOutput(`(?s)b started.*b started, pid \d+`)
 	out := sv.out.String()
-	plan := lineIndex(out, `svman +\| reload: \+1 -1 ~1 \(0 unchanged\): \+c -a ~b \(env\)`)
-	if plan < 0 {
-		t.Fatalf("no reload plan in:\n%s", out)
+	// The save's additions and changes apply at once; a's removal waits until the
+	// file is quiet, and its own plan comes then.
+	plan := lineIndex(out, `svman +\| reload: \+1 -0 ~1 \(0 unchanged\): \+c ~b \(env\); removal of a pending`)
+	removal := lineIndex(out, `svman +\| reload: \+0 -1 ~0 \(2 unchanged\): -a`)
+	if plan < 0 || removal < 0 {
+		t.Fatalf("no reload plans in:\n%s", out)
 	}
-	for _, re := range []string{`svman +\| a stopping`, `svman +\| b stopping`, `svman +\| c started, pid ` + m[1]} {
+	for _, re := range []string{`svman +\| b stopping`, `svman +\| c started, pid ` + m[1]} {
 		if i := lineIndex(out, re); i < plan {
 			t.Errorf("%q at line %d, the plan at line %d:\n%s", re, i, plan, out)
 		}
+	}
+	if i := lineIndex(out, `svman +\| a stopping`); i < removal {
+		t.Errorf("a stopping at line %d, the plan of its removal at line %d:\n%s", i, removal, out)
 	}
 	if started, first := lineIndex(out, `svman +\| c started, pid `+m[1]), lineIndex(out, `c +\| ready pid=`+m[1]); first < started {
 		t.Errorf("c's first line (line %d) before it started (line %d):\n%s", first, started, out)
