@@ -16,7 +16,7 @@ const (
 	Started       Kind = iota // a child was forked and exec'd: PID
 	StartFailed               // the child could not be started: Err
 	Exited                    // the child ended: PID, Exit, Uptime
-	Restarting                // a start is scheduled: Delay
+	Restarting                // a start is scheduled: Delay; in a crash loop, Tries runs in a row shorter than Uptime
 	Stopping                  // a stop began: Signal sent to the group
 	Escalated                 // the group outlived stop_timeout: SIGKILL sent
 	Stopped                   // the module is down and will stay down
@@ -46,7 +46,7 @@ type Event struct {
 	Signal   syscall.Signal
 	Command  byte
 	Err      error
-	Tries    int      // GaveUp: exits in the window
+	Tries    int      // GaveUp: exits in the window; Restarting: the crash loop's runs
 	Text     string   // Alarm, AlarmSilenced: the alarm message
 	Channels []string // Alarm: where it goes
 }
@@ -76,6 +76,9 @@ func (e Event) String() string {
 	case Restarting:
 		if e.Delay <= 0 {
 			return fmt.Sprintf("%s restarting now", n)
+		}
+		if e.Tries > 0 {
+			return fmt.Sprintf("%s restarting in %s (%s)", n, roundDuration(e.Delay), CrashLoopText(e.Tries, e.Uptime))
 		}
 		return fmt.Sprintf("%s restarting in %s", n, roundDuration(e.Delay))
 	case Stopping:
@@ -111,6 +114,16 @@ func (e Event) String() string {
 		return fmt.Sprintf("%s: alarm not sent, silenced: %s", n, e.Text)
 	}
 	return fmt.Sprintf("%s: event %d", n, e.Kind)
+}
+
+// CrashLoopText says why a start waits: "crash loop: 3 runs shorter than 1s".
+// runs counts the consecutive runs shorter than minUptime, failed starts included.
+func CrashLoopText(runs int, minUptime time.Duration) string {
+	what := "runs"
+	if runs == 1 {
+		what = "run"
+	}
+	return fmt.Sprintf("crash loop: %d %s shorter than %s", runs, what, minUptime)
 }
 
 // roundDuration keeps durations readable: "1.2s", "3m4s", "15ms".

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A module killed again and again after running a while (the OOM killer, an
+// operator's kill -9) comes back at once every time, as with the legacy
+// supervise, and supervise.log records every start.
+func TestRepeatedKillsRestartAtOnce(t *testing.T) {
+	const kills, ran, answer = 6, 1500 * time.Millisecond, 200 * time.Millisecond
+	p := newProject(t, helperModule("victim", "sleep"))
+	sv := p.up()
+	pid := p.waitPID("victim", 0)
+	pids := []int{pid}
+	for i := range kills {
+		// Each run lasts 1.5s, past min_uptime (1s): that is the scenario, not a
+		// synchronisation; the start was seen at most that long before now.
+		<-time.After(ran)
+		killed := time.Now()
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		pid = p.waitPID("victim", pid)
+		if took := time.Since(killed); took > answer {
+			t.Errorf("kill %d: the replacement (pid %d) appeared in status %v after the kill, want within %v", i+1, pid, took, answer)
+		}
+		pids = append(pids, pid)
+	}
+	log := p.statusDir("victim") + "/supervise.log"
+	waitFor(t, fmt.Sprintf("a start line in supervise.log for each of %v", pids), func() bool {
+		b, _ := os.ReadFile(log)
+		for _, pid := range pids {
+			if !strings.Contains(string(b), fmt.Sprintf("victim started, pid %d\n", pid)) {
+				return false
+			}
+		}
+		return true
+	})
+	if out := sv.out.String(); strings.Count(out, "victim restarting now") != kills || strings.Contains(out, "victim restarting in") {
+		t.Errorf("want %d restarts at once and no wait in the stream:\n%s", kills, out)
+	}
+	if _, out, _ := p.svmanCmd("status", "victim"); !regexp.MustCompile(`(?m)^victim\s+up\s+up\s+` + fmt.Sprint(pid) + `\s`).MatchString(out) {
+		t.Errorf("status after the kills:\n%s", out)
+	}
+	sv.stop()
+}
+
+// While what a dead child left in its process group is being stopped, before the
+// restart, status says the module is restarting rather than down.
+func TestStatusShowsRestartingNow(t *testing.T) {
+	p := newProject(t, helperModule("stubborn", "stubborn", `stop_timeout = "5s"`))
+	sv := p.up()
+	m := sv.waitOutput(`ready pid=(\d+) grandchild=(\d+)`)
+	var pid, grandchild int
+	fmt.Sscan(m[1], &pid)
+	fmt.Sscan(m[2], &grandchild)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	// The grandchild ignores SIGTERM: the old group lives until stop_timeout.
+	restarting := regexp.MustCompile(`(?m)^stubborn\s+restarting now\s+up\s+-\s`)
+	waitFor(t, "status (and --json) to say restarting now while the old group is still there", func() bool {
+		left := pidAlive(grandchild)
+		_, table, _ := p.svmanCmd("status", "stubborn")
+		_, js, _ := p.svmanCmd("status", "--json", "stubborn")
+		return left && restarting.MatchString(table) && strings.Contains(js, `"state": "restarting"`)
+	})
+	p.waitPID("stubborn", pid) // once stop_timeout's SIGKILL has emptied the group
+	sv.stop()
+}
