@@ -111,18 +111,17 @@ func (r restartSettings) value() Restart {
 // once.
 func (ev *evaluator) checkBackoff(r restartSettings) {
 	delay := valueOr(r.delay, defaultRestartDelay)
-	if r.maxDelay == nil || r.delayBad || *r.maxDelay >= delay {
-		ev.checkFloor(r)
-		return
+	if r.maxDelay != nil && !r.delayBad && *r.maxDelay < delay {
+		from := "the default"
+		if r.delay != nil {
+			from = "set at " + lineOf(r.delayAt)
+		}
+		ev.addOnce(diagErr(r.maxDelayAt, "Invalid max_delay", fmt.Sprintf(
+			"max_delay (%s) is shorter than delay (%s, %s). Restarts back off from delay, doubling up to max_delay, so max_delay must be at least delay: raise max_delay or lower delay.",
+			*r.maxDelay, delay, from)))
+		r.maxDelay = nil // its error says enough: no warning about the floor too
 	}
-	ev.checkFloor(restartSettings{delay: r.delay, delayAt: r.delayAt, minUptime: r.minUptime, minUptimeAt: r.minUptimeAt}) // max_delay has its error
-	from := "the default"
-	if r.delay != nil {
-		from = "set at " + lineOf(r.delayAt)
-	}
-	ev.addOnce(diagErr(r.maxDelayAt, "Invalid max_delay", fmt.Sprintf(
-		"max_delay (%s) is shorter than delay (%s, %s). Restarts back off from delay, doubling up to max_delay, so max_delay must be at least delay: raise max_delay or lower delay.",
-		*r.maxDelay, delay, from)))
+	ev.checkFloor(r)
 }
 
 // checkFloor warns of each duration written below RestartFloor, saying what
