@@ -93,12 +93,14 @@ func forkedAt(t *testing.T, pid int) time.Duration {
 // While what a dead child left in its process group is being stopped, before the
 // restart, status says the module is restarting rather than down.
 func TestStatusShowsRestartingNow(t *testing.T) {
-	p := newProject(t, helperModule("stubborn", "stubborn", `stop_timeout = "5s"`))
+	p := newProject(t, helperModule("stubborn", "stubborn", `stop_timeout = "10s"`))
 	sv := p.up()
 	m := sv.waitOutput(`ready pid=(\d+) grandchild=(\d+)`)
 	var pid, grandchild int
 	fmt.Sscan(m[1], &pid)
 	fmt.Sscan(m[2], &grandchild)
+	// The grandchild's runtime handles SIGTERM until its main ignores it.
+	waitFor(t, "the grandchild to ignore SIGTERM", func() bool { return ignores(grandchild, syscall.SIGTERM) })
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +112,17 @@ func TestStatusShowsRestartingNow(t *testing.T) {
 		_, js, _ := p.svmanCmd("status", "--json", "stubborn")
 		return left && restarting.MatchString(table) && strings.Contains(js, `"state": "restarting"`)
 	})
-	p.waitPID("stubborn", pid) // once stop_timeout's SIGKILL has emptied the group
-	sv.stop()
+	sv.stop() // the old group goes at stop_timeout's SIGKILL, whatever comes first
+}
+
+// ignores reports whether process pid ignores sig, from SigIgn in /proc/PID/status.
+func ignores(pid int, sig syscall.Signal) bool {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "SigIgn:"); ok {
+			mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return err == nil && mask&(1<<(sig-1)) != 0
+		}
+	}
+	return false
 }
