@@ -99,30 +99,24 @@ func TestStatusShowsRestartingNow(t *testing.T) {
 	var pid, grandchild int
 	fmt.Sscan(m[1], &pid)
 	fmt.Sscan(m[2], &grandchild)
-	// The grandchild's runtime handles SIGTERM until its main ignores it.
-	waitFor(t, "the grandchild to ignore SIGTERM", func() bool { return ignores(grandchild, syscall.SIGTERM) })
+	sv.waitOutput(`stubborn +\| grandchild ignores TERM, pid=` + m[2] + `\n`)
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	// The grandchild ignores SIGTERM: the old group lives until stop_timeout.
 	restarting := regexp.MustCompile(`(?m)^stubborn\s+restarting now\s+up\s+-\s`)
+	var left bool
+	var table, js string
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("grandchild alive: %v; last status:\n%s%s\noutput:\n%s", left, table, js, sv.out)
+		}
+	})
 	waitFor(t, "status (and --json) to say restarting now while the old group is still there", func() bool {
-		left := pidAlive(grandchild)
-		_, table, _ := p.svmanCmd("status", "stubborn")
-		_, js, _ := p.svmanCmd("status", "--json", "stubborn")
+		left = pidAlive(grandchild)
+		_, table, _ = p.svmanCmd("status", "stubborn")
+		_, js, _ = p.svmanCmd("status", "--json", "stubborn")
 		return left && restarting.MatchString(table) && strings.Contains(js, `"state": "restarting"`)
 	})
 	sv.stop() // the old group goes at stop_timeout's SIGKILL, whatever comes first
-}
-
-// ignores reports whether process pid ignores sig, from SigIgn in /proc/PID/status.
-func ignores(pid int, sig syscall.Signal) bool {
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "SigIgn:"); ok {
-			mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
-			return err == nil && mask&(1<<(sig-1)) != 0
-		}
-	}
-	return false
 }
