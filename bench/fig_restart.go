@@ -46,8 +46,7 @@ func figRestart(env *benchEnv, peers []peerInfo, kills int) *section {
 }
 
 func measureRestart(env *benchEnv, p peer, kills int) (sample, error) {
-	// Each module is killed once: a module killed every few seconds is a crash
-	// loop, which some tools (svman among them) rightly slow down.
+	// Each module is killed once; figRestartSame kills one module again and again.
 	n := kills
 	r, err := startRun(env, p, n, n, sleepArgv, nil)
 	if err != nil {

@@ -54,7 +54,7 @@ func benchMain() error {
 		peerDir  = flag.String("peer-dir", "bench/.peers", "where install-peers.sh put the peers")
 		svman    = flag.String("svman", "bin/svman", "the svman binary to measure")
 		out      = flag.String("out", "bench/results.md", "where to write the results")
-		kills    = flag.Int("kills", 30, "restart figure: kills per tool")
+		kills    = flag.Int("kills", 30, "restart figures: kills per tool (of different modules, then of the same one)")
 		idle     = flag.Duration("idle", 20*time.Second, "idle figure: how long to watch")
 		rounds   = flag.Int("rounds", 5, "cold start, shutdown, log and reload figures: rounds per tool")
 		logLines = flag.Int("log-lines", 250_000, "log figure: lines per module")
@@ -106,7 +106,7 @@ func benchMain() error {
 	// same process as svman.
 	files := withoutConsole(infos)
 	if want["restart"] {
-		sections = append(sections, figRestart(env, files, *kills))
+		sections = append(sections, figRestart(env, files, *kills), figRestartSame(env, files, *kills))
 	}
 	if want["memory"] {
 		sections = append(sections, figMemory(env, files, memN))

@@ -70,7 +70,7 @@ func (s *supervisor) follow(d Decision) {
 		s.start()
 	case d.Restart && s.want == statusfs.WantUp:
 		s.state, s.startAt = stBackoff, d.At
-		s.record(Event{Kind: Restarting, Delay: d.At.Sub(now)})
+		s.record(Event{Kind: Restarting, Delay: d.At.Sub(now), Tries: d.History.Fails, Uptime: minUptime(s.mod.Restart)})
 		s.writeState()
 		s.arm(d.At)
 	default:

@@ -185,7 +185,7 @@ func (h *harness) module(name, role string, env map[string]string) manifest.Modu
 	return manifest.Module{
 		Name: name, Command: []string{exe}, Dir: h.status, Env: e, Autostart: true,
 		StopSignal: syscall.SIGTERM, StopTimeout: 5 * time.Second,
-		Restart: manifest.Restart{Policy: manifest.RestartAlways, ExitCodes: []int{0}, StableAfter: time.Minute},
+		Restart: manifest.Restart{Policy: manifest.RestartAlways, ExitCodes: []int{0}, MinUptime: time.Minute},
 	}
 }
 

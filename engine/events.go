@@ -16,7 +16,7 @@ const (
 	Started       Kind = iota // a child was forked and exec'd: PID
 	StartFailed               // the child could not be started: Err
 	Exited                    // the child ended: PID, Exit, Uptime
-	Restarting                // a start is scheduled: Delay
+	Restarting                // a start is scheduled: Delay; in a crash loop, Tries runs in a row shorter than Uptime
 	Stopping                  // a stop began: Signal sent to the group
 	Escalated                 // the group outlived stop_timeout: SIGKILL sent
 	Stopped                   // the module is down and will stay down
@@ -48,7 +48,7 @@ type Event struct {
 	Signal   syscall.Signal
 	Command  byte
 	Err      error
-	Tries    int      // GaveUp: exits in the window
+	Tries    int      // GaveUp: exits in the window; Restarting: the crash loop's runs
 	Text     string   // Alarm, AlarmSilenced: the alarm message
 	Channels []string // Alarm: where it goes
 	// Stopping (Exited): the exit ended a stop svman made (`d`, a reload, a
@@ -86,6 +86,9 @@ func (e Event) String() string {
 	case Restarting:
 		if e.Delay < restartNowBelow {
 			return fmt.Sprintf("%s restarting now", n)
+		}
+		if e.Tries > 0 {
+			return fmt.Sprintf("%s restarting in %s (%s)", n, roundDuration(e.Delay), CrashLoopText(e.Tries, e.Uptime))
 		}
 		return fmt.Sprintf("%s restarting in %s", n, roundDuration(e.Delay))
 	case Stopping:
@@ -131,6 +134,16 @@ func (e Event) String() string {
 // sooner than this follows before a reader could act on "in 9ms", so the event
 // says "now".
 const restartNowBelow = 100 * time.Millisecond
+
+// CrashLoopText says why a start waits: "crash loop: 3 runs shorter than 1s".
+// runs counts the consecutive runs shorter than minUptime, failed starts included.
+func CrashLoopText(runs int, minUptime time.Duration) string {
+	what := "runs"
+	if runs == 1 {
+		what = "run"
+	}
+	return fmt.Sprintf("crash loop: %d %s shorter than %s", runs, what, minUptime)
+}
 
 // roundDuration keeps durations readable: "1.2s", "3m4s", "15ms".
 func roundDuration(d time.Duration) time.Duration {

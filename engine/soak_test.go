@@ -44,7 +44,7 @@ func TestSoak(t *testing.T) {
 	for i := range 200 {
 		name := fmt.Sprintf("crash%03d", i)
 		m := h.shModule(name, "exec sleep 0.$(( $$ % 5 + 1 ))")
-		m.Restart.Delay, m.Restart.MaxDelay, m.Restart.StableAfter = 100*time.Millisecond, time.Second, time.Hour
+		m.Restart.Delay, m.Restart.MaxDelay, m.Restart.MinUptime = 100*time.Millisecond, time.Second, time.Hour
 		mods = append(mods, m)
 		names = append(names, name)
 	}

@@ -9,15 +9,17 @@ import (
 )
 
 // State is what svman knows of a module beyond the legacy status file: whether it
-// waits out a backoff or has been given up on, and why it is down. It is written
-// to state.json in the status directory whenever it changes, read by `svman
-// status`, and read back when a module is added again (kept.go).
+// waits out a crash loop's backoff (and why) or has been given up on, and why it
+// is down. It is written to state.json in the status directory whenever it
+// changes, read by `svman status`, and read back when a module is added again
+// (kept.go).
 type State struct {
-	State     string    `json:"state"`               // "up", "down", "backoff", "failed"
-	NextStart time.Time `json:"next_start,omitzero"` // backoff: when the next start is due
-	Fails     int       `json:"fails,omitempty"`     // consecutive short runs
-	Exits     int       `json:"exits,omitempty"`     // exits in the current alarm window
-	Window    string    `json:"window,omitempty"`    // failed: the alarm window
+	State     string    `json:"state"`                // "up", "down", "backoff", "failed"
+	NextStart time.Time `json:"next_start,omitzero"`  // backoff: when the next start is due
+	Fails     int       `json:"fails,omitempty"`      // consecutive runs shorter than min_uptime: a crash loop
+	MinUptime string    `json:"min_uptime,omitempty"` // backoff: the min_uptime those runs fell short of
+	Exits     int       `json:"exits,omitempty"`      // exits in the current alarm window
+	Window    string    `json:"window,omitempty"`     // failed: the alarm window
 	// Reason says, when down or failed, who decided it: "operator" (`d`),
 	// "policy" (given up, or the restart policy), "removal" (the block was
 	// removed, or svman stopped), "released" (`x`); empty: the block's autostart.
@@ -39,7 +41,7 @@ func (s *supervisor) writeState() {
 	st := State{State: stateNames[s.state], Fails: s.history.Fails, Exits: s.history.Exits}
 	switch s.state {
 	case stBackoff:
-		st.NextStart = s.startAt
+		st.NextStart, st.MinUptime = s.startAt, minUptime(s.mod.Restart).String()
 	case stFailed:
 		st.Window = s.mod.Alarm.Interval.String()
 		st.Reason = s.downBy

@@ -12,7 +12,8 @@ import (
 // missing file to a dozen mistakes inside it. It carries every diagnostic found,
 // not just the first, so one run of svman shows everything to fix.
 type DiagError struct {
-	// Diags holds every diagnostic found (at least one error), sorted by file and
+	// Diags holds every diagnostic found (at least one error, but for
+	// Manifest.Warnings, which holds only warnings), sorted by file and
 	// position so they read top to bottom; those without a Subject (file-level
 	// problems) come first.
 	Diags hcl.Diagnostics

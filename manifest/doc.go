@@ -48,8 +48,9 @@
 //	  restart {
 //	    policy       = "on-failure"       # always (default) | on-failure | never
 //	    exit_codes   = [0, 3]             # default [0]: the exit codes that mean success
+//	    delay        = "2s"               # default "1s": a crash loop's first wait
 //	    max_delay    = "5m"               # default "1m", or delay if longer
-//	    stable_after = "1m"               # default "30s"
+//	    min_uptime   = "10s"              # default "1s": a shorter run is a crash
 //	  }
 //	  limits {                            # each limit left out keeps svman's own
 //	    core    = "unlimited"
@@ -106,9 +107,13 @@
 //
 // # Restarts
 //
-// A module starts at most once per delay. Each run shorter than stable_after
-// doubles that wait, up to max_delay, which must be at least delay; a run that
-// lasts stable_after resets it. Under on-failure, an exit with one of exit_codes
+// A run that lasted min_uptime is followed by a start at once, every time. A run
+// shorter than that is a crash, and consecutive crashes (a crash loop) back off:
+// the next start comes delay after the previous one, then 2×delay, 4×delay, ...
+// up to max_delay, which must be at least delay. svman never starts a module
+// twice within one second (RestartFloor): a delay, max_delay or min_uptime below
+// it counts as one second, with a warning. stable_after, min_uptime's former
+// name, is accepted with a warning. Under on-failure, an exit with one of exit_codes
 // (whole numbers 0 to 255) is a success and is not restarted; a death by a signal
 // never is. on_exit (an argv, run directly) runs after every exit, before any
 // restart.

@@ -35,7 +35,7 @@ func TestDocExample(t *testing.T) {
 		t.Fatalf("got %d modules, want 2", len(m.Modules))
 	}
 	w := m.Modules[1]
-	restart := Restart{Policy: RestartOnFailure, Delay: time.Second, MaxDelay: 5 * time.Minute, StableAfter: time.Minute, ExitCodes: []int{0, 3}}
+	restart := Restart{Policy: RestartOnFailure, Delay: 2 * time.Second, MaxDelay: 5 * time.Minute, MinUptime: 10 * time.Second, ExitCodes: []int{0, 3}}
 	if !w.Shell || w.Autostart || w.StopSignal != syscall.SIGINT || w.StopTimeout != 30*time.Second ||
 		!reflect.DeepEqual(w.Restart, restart) || w.Alarm.MaxTries != 10 ||
 		w.Limits.NoFile == nil || *w.Limits.NoFile != 4096 || w.Limits.Core == nil || *w.Limits.Core != Unlimited ||

@@ -16,6 +16,7 @@ type validCase struct {
 	src   string
 	files map[string]string // extra files beside the manifest
 	want  func(dir string) *Manifest
+	warns []string // the summaries of the warnings Load gives, in order
 }
 
 // runValid writes each case to ROOT/m/supervise.hcl and loads it as
@@ -35,6 +36,16 @@ func runValid(t *testing.T, tests []validCase) {
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
+			var warns []string
+			if got.Warnings != nil {
+				for _, d := range got.Warnings.Diags {
+					warns = append(warns, d.Summary)
+				}
+			}
+			if !reflect.DeepEqual(warns, tt.warns) {
+				t.Errorf("warnings %q, want %q", warns, tt.warns)
+			}
+			got.Warnings = nil
 			want := tt.want(dir)
 			want.Path = filepath.Join(dir, "supervise.hcl")
 			want.Digest = sha256.Sum256([]byte(tt.src))

@@ -45,6 +45,9 @@ func Load(path string) (*Manifest, error) {
 		return nil, newDiagError(diags, files)
 	}
 	m.Digest = sha256.Sum256(src)
+	if len(diags) > 0 { // warnings only
+		m.Warnings = newDiagError(diags, files)
+	}
 	return m, nil
 }
 

@@ -51,15 +51,19 @@ module "equal" {
 				with(builtin(dir, "equal", "x"), func(m *Module) { m.Restart.Delay, m.Restart.MaxDelay = 0, 0 }),
 			}}
 		},
+		// Values below the floor are kept as written (the engine raises them) and
+		// each is warned of once; so is stable_after, min_uptime's former name.
+		warns: []string{"stable_after is now min_uptime", "min_uptime below the restart floor",
+			"delay below the restart floor", "max_delay below the restart floor"},
 	}, {
 		name: "restart, on_exit and limits merge with defaults",
 		src: `
 defaults {
   on_exit = ["./bin/cleanup", "--all"]
   restart {
-    max_delay    = "10m"
-    stable_after = "1m"
-    exit_codes   = [0, 3]
+    max_delay  = "10m"
+    min_uptime = "1m"
+    exit_codes = [0, 3]
   }
   limits {
     core   = "unlimited"
@@ -93,7 +97,7 @@ module "alone" {
 				return with(builtin(dir, name, "x"), func(m *Module) {
 					m.OnExit = []string{filepath.Join(dir, "bin", "cleanup"), "--all"}
 					m.Restart.MaxDelay = 10 * time.Minute
-					m.Restart.StableAfter = time.Minute
+					m.Restart.MinUptime = time.Minute
 					m.Restart.ExitCodes = []int{0, 3}
 					m.Limits = Limits{Core: ptr(Unlimited), NoFile: ptr(4096)}
 				})

@@ -19,7 +19,7 @@ func builtin(dir, name string, argv ...string) Module {
 		Autostart:   true,
 		StopSignal:  syscall.SIGTERM,
 		StopTimeout: 10 * time.Second,
-		Restart:     Restart{Policy: RestartAlways, Delay: time.Second, MaxDelay: time.Minute, StableAfter: 30 * time.Second, ExitCodes: []int{0}},
+		Restart:     Restart{Policy: RestartAlways, Delay: time.Second, MaxDelay: time.Minute, MinUptime: time.Second, ExitCodes: []int{0}},
 		Alarm:       Alarm{Interval: time.Minute},
 		Log:         Log{Timestamps: true, MaxSize: 50e6, Keep: 10},
 	}
@@ -242,6 +242,7 @@ module "z" {
 				}),
 			}}
 		},
+		warns: []string{"delay below the restart floor"}, // allowed, but a crash loop still waits
 	}, {
 		name: "names at the edge of the rule",
 		src: `

@@ -73,7 +73,8 @@ type rawRestart struct {
 	Policy      hcl.Expression `hcl:"policy,optional"`
 	Delay       hcl.Expression `hcl:"delay,optional"`
 	MaxDelay    hcl.Expression `hcl:"max_delay,optional"`
-	StableAfter hcl.Expression `hcl:"stable_after,optional"`
+	MinUptime   hcl.Expression `hcl:"min_uptime,optional"`
+	StableAfter hcl.Expression `hcl:"stable_after,optional"` // min_uptime's former name
 	ExitCodes   hcl.Expression `hcl:"exit_codes,optional"`
 }
 

@@ -18,7 +18,7 @@ const (
 	defaultRestartPolicy = RestartAlways
 	defaultRestartDelay  = time.Second
 	defaultMaxDelay      = time.Minute // or the delay, if longer
-	defaultStableAfter   = 30 * time.Second
+	defaultMinUptime     = time.Second // the legacy supervise's threshold
 	defaultAlarmInterval = 60 * time.Second
 	defaultLogMaxSize    = 50_000_000 // "50MB"
 	defaultLogKeep       = 10
@@ -48,15 +48,15 @@ type settings struct {
 }
 
 type restartSettings struct {
-	policy      *RestartPolicy
-	delay       *time.Duration
-	maxDelay    *time.Duration
-	stableAfter *time.Duration
-	exitCodes   *[]int // sorted, without duplicates, never empty
-	delayBad    bool   // delay is written but invalid: do not check max_delay against it
-	// Where delay and max_delay were written: the two are checked against each
-	// other after merging (see checkBackoff), and may come from different blocks.
-	delayAt, maxDelayAt hcl.Range
+	policy    *RestartPolicy
+	delay     *time.Duration
+	maxDelay  *time.Duration
+	minUptime *time.Duration
+	exitCodes *[]int // sorted, without duplicates, never empty
+	delayBad  bool   // delay is written but invalid: do not check max_delay against it
+	// Where delay, max_delay and min_uptime were written: they are checked after
+	// merging (see checkBackoff), and may come from different blocks.
+	delayAt, maxDelayAt, minUptimeAt hcl.Range
 }
 
 type logSettings struct {

@@ -21,6 +21,10 @@ type Manifest struct {
 	// SMTP is how alarm mail is sent. It is always filled in, with the built-in
 	// defaults where the manifest has no smtp block or leaves a field out.
 	SMTP SMTP
+	// Warnings holds the diagnostics that do not stop a load (a value svman
+	// raises to a floor, a former name), with the files to quote, for `svman
+	// check` to print; nil when there are none.
+	Warnings *DiagError
 }
 
 // Module is everything svman needs to supervise one program. It is a plain value:
@@ -95,24 +99,34 @@ const (
 	RestartNever     RestartPolicy = "never"
 )
 
-// Restart is a module's restart policy. Runs shorter than StableAfter double the
-// least time between two starts, from Delay up to MaxDelay; a stable run resets it.
+// Restart is a module's restart policy. A run that lasted MinUptime is followed by
+// a start at once; consecutive shorter runs (a crash loop) back off: Delay, then
+// 2×Delay, 4×Delay, ... up to MaxDelay between two starts. None of the three
+// durations counts for less than RestartFloor, whatever the manifest says.
 //
 // Restart holds a slice, so compare two of them with reflect.DeepEqual, not ==.
 type Restart struct {
 	Policy RestartPolicy // default always
-	// Delay is the least time between two starts of the module (default 1s).
+	// Delay is the first wait of a crash loop, from one start to the next (default 1s).
 	Delay time.Duration
-	// MaxDelay caps the exponential backoff (default 1m, or Delay if longer);
-	// it is never less than Delay.
+	// MaxDelay caps the crash loop's exponential backoff (default 1m, or Delay if
+	// longer); it is never less than Delay.
 	MaxDelay time.Duration
-	// StableAfter is the uptime after which a run counts as stable (default 30s).
-	StableAfter time.Duration
+	// MinUptime is the least run that is not a crash (default 1s): a run this long
+	// is followed by a start at once and ends the crash loop. Written min_uptime,
+	// or stable_after, its former name.
+	MinUptime time.Duration
 	// ExitCodes are the exit codes that count as success for on-failure (and that
 	// raise no alarm under on-failure and never): sorted, without duplicates,
 	// never empty. Default [0].
 	ExitCodes []int
 }
+
+// RestartFloor is the least time between two starts of a module, the legacy
+// supervise's one second: the engine counts a Delay, MaxDelay or MinUptime below
+// it as RestartFloor, so that a crash loop never spins, and `svman check` warns
+// about such a value.
+const RestartFloor = time.Second
 
 // Alarm is a module's alarm policy. It is parsed and validated; the engine acts on it
 // in a later version.

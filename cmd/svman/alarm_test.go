@@ -59,7 +59,8 @@ module "flaky" {
 	sv.stop()
 }
 
-// A module in backoff says so in status, with when it starts next; `up` starts it at once.
+// A module in a crash loop's backoff says so in status, with why and when it
+// starts next; `up` starts it at once.
 func TestStatusShowsBackoff(t *testing.T) {
 	p := newProject(t, `
 module "slow" {
@@ -72,10 +73,14 @@ module "slow" {
 `)
 	sv := p.up()
 	// The delay counts from the start: the exit, and so the message, may come late.
-	sv.waitOutput(`slow restarting in (10m0s|9m\d+s)`)
+	sv.waitOutput(`slow restarting in (10m0s|9m\d+s) \(crash loop: 1 run shorter than 1s\)`)
 	_, out, _ := p.svmanCmd("status")
-	if !regexp.MustCompile(`(?m)^slow\s+backoff, next start in (10m0s|9m\d+s)\s`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^slow\s+backoff \(crash loop: 1 run shorter than 1s\), next start in (10m0s|9m\d+s)\s`).MatchString(out) {
 		t.Errorf("status in backoff:\n%s", out)
+	}
+	_, out, _ = p.svmanCmd("status", "--json")
+	if !strings.Contains(out, `"state": "backoff"`) || !strings.Contains(out, `"crash_loop": 1`) || !strings.Contains(out, `"min_uptime": "1s"`) {
+		t.Errorf("status --json in backoff:\n%s", out)
 	}
 	starts := strings.Count(sv.out.String(), "slow started")
 	p.svmanCmd("ctl", "slow", "up")

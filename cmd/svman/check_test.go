@@ -99,3 +99,15 @@ func TestCheckTooLargeDuration(t *testing.T) {
 		t.Errorf("check with stop_timeout 3000000h = %d:\n%s", code, errOut)
 	}
 }
+
+// A restart delay below svman's floor is valid, and check says what svman does
+// with it: a crash loop still waits a second, then longer.
+func TestCheckSaysTheRestartFloor(t *testing.T) {
+	p := newProject(t, "module \"spin\" {\n  command = \"exit 1\"\n  restart { delay = \"0s\" }\n}\n")
+	code, out, errOut := p.svmanCmd("check")
+	want := p.manifestPath() + `:3:21: warning: delay below the restart floor`
+	if code != 0 || !strings.Contains(out, "ok, 1 module (spin)") || !strings.Contains(errOut, want) ||
+		!strings.Contains(errOut, `delay = "0s" counts as 1s`) || !strings.Contains(errOut, "waits 1s, then 2s, 4s") {
+		t.Errorf("check of delay 0s = %d, stdout %q, stderr:\n%s\nwant ok and a warning:\n%s", code, out, errOut, want)
+	}
+}

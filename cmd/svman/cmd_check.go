@@ -13,7 +13,8 @@ var checkCommand = &command{
 	summary: "validate a manifest without running anything",
 	help: `Loads the manifest as 'svman up' would and reports every problem at once, each with
 file:line:col, the source line and how to fix it. Exits 0 with a one-line summary when
-the manifest is valid, 1 when it is not.`,
+the manifest is valid (after its warnings, such as a restart delay below svman's floor
+of one second), 1 when it is not.`,
 }
 
 func init() { checkCommand.run = runCheck }
@@ -28,6 +29,9 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	m, ok := loadManifest(*file, stderr, color.enabled(stderr))
 	if !ok {
 		return exitFailure
+	}
+	if m.Warnings != nil {
+		_ = m.Warnings.WriteText(stderr, color.enabled(stderr))
 	}
 	const listed = 8 // name a few modules; a long list hides the summary
 	var names []string

@@ -17,11 +17,12 @@ var statusCommand = &command{
 	args:    "[MODULE...]",
 	summary: "show every module's state, read from the status directories",
 	help: `Reads each module's status directory (no connection to a running svman is needed) and
-prints its state (up, paused, down, backoff, failed; released after 'x', until
-'svman ctl NAME up' takes it back; unknown, with the reason, while a running svman
-rewrites a broken status file; or not supervised when no svman holds its lock),
-what it wants (up, down, once), its pid, how long it has been in that state, and whether
-its alarms are on. With --json, prints one JSON array of the same facts.
+prints its state (up, paused, down, restarting now, backoff in a crash loop with the
+time of its next start, failed; released after 'x', until 'svman ctl NAME up' takes it
+back; unknown, with the reason, while a running svman rewrites a broken status file; or
+not supervised when no svman holds its lock), what it wants (up, down, once), its pid,
+how long it has been in that state, and whether its alarms are on. With --json, prints
+one JSON array of the same facts.
 
 While the manifest is invalid, its diagnostics are printed as a warning and every
 status directory under its status_dir is shown: the running set.`,
@@ -33,13 +34,15 @@ func init() { statusCommand.run = runStatus }
 type moduleStatus struct {
 	Module        string    `json:"module"`
 	Supervised    bool      `json:"supervised"`
-	State         string    `json:"state"` // up, paused, down, backoff, failed, released, not supervised
+	State         string    `json:"state"` // up, paused, down, restarting, backoff, failed, released, not supervised
 	Want          string    `json:"want,omitempty"`
 	PID           int       `json:"pid"`
 	Since         time.Time `json:"since,omitzero"`
 	Seconds       float64   `json:"seconds"` // how long in this state
 	Alarms        string    `json:"alarms,omitempty"`
-	NextStart     time.Time `json:"next_start,omitzero"` // backoff: when it starts again
+	NextStart     time.Time `json:"next_start,omitzero"`  // backoff: when it starts again
+	CrashLoop     int       `json:"crash_loop,omitempty"` // backoff: runs in a row shorter than min_uptime
+	MinUptime     string    `json:"min_uptime,omitempty"` // backoff: the min_uptime they fell short of
 	SupervisorPID int       `json:"supervisor_pid,omitempty"`
 	Error         string    `json:"error,omitempty"`
 }
@@ -88,7 +91,12 @@ func runStatus(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		state := r.State
 		switch {
 		case r.State == "backoff" && !r.NextStart.IsZero():
+			if d, err := time.ParseDuration(r.MinUptime); err == nil && r.CrashLoop > 0 {
+				state += " (" + engine.CrashLoopText(r.CrashLoop, d) + ")"
+			}
 			state += ", next start in " + humanDuration(r.NextStart.Sub(now)+time.Second/2)
+		case r.State == "restarting":
+			state = "restarting now"
 		case r.State == "failed":
 			state += " (gave up; 'svman ctl " + r.Module + " up' starts it)"
 		case r.State == "released":
@@ -145,9 +153,19 @@ func readModuleStatus(t target, now time.Time) moduleStatus {
 	default:
 		r.State = "down"
 		// The status file cannot say why a module is down: state.json can.
-		if es, err := engine.ReadState(t.dir); err == nil && (es.State == "backoff" || es.State == "failed") {
+		es, err := engine.ReadState(t.dir)
+		switch {
+		case err != nil:
+		case es.State == "backoff" || es.State == "failed":
 			r.State = es.State
 			r.NextStart = es.NextStart
+			if es.State == "backoff" {
+				r.CrashLoop, r.MinUptime = es.Fails, es.MinUptime
+			}
+		case es.State == "up" && st.Want == statusfs.WantUp:
+			// The child is gone and nothing was decided yet: a restart at
+			// once is under way (what the old instance left is being stopped).
+			r.State = "restarting"
 		}
 	}
 	return r

@@ -434,11 +434,11 @@ func (p *supervisePolicy) manifest(cwd string) *manifest.Manifest {
 		StopTimeout: 10 * time.Second,
 		// The legacy tool waits 1 s after every start, and never backs off further.
 		Restart: manifest.Restart{
-			Policy:      manifest.RestartAlways,
-			Delay:       time.Second,
-			MaxDelay:    time.Second,
-			StableAfter: time.Second,
-			ExitCodes:   []int{0},
+			Policy:    manifest.RestartAlways,
+			Delay:     time.Second,
+			MaxDelay:  time.Second,
+			MinUptime: time.Second,
+			ExitCodes: []int{0},
 		},
 		Alarm:  p.alarm,
 		OnExit: onExit,

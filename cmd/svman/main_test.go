@@ -66,6 +66,8 @@ var helpers = map[string]func(){
 	},
 	"stubborn-grandchild": func() {
 		signal.Ignore(syscall.SIGTERM)
+		// Until now its runtime's handler made SIGTERM fatal: say when it is not.
+		fmt.Printf("grandchild ignores TERM, pid=%d\n", os.Getpid())
 		select {}
 	},
 	// daemon double-forks a daemon that detaches into its own session, as

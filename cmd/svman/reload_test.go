@@ -130,7 +130,9 @@ func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 		return helperModuleEnv("app", "env", map[string]string{"SVMAN_TEST_PRINT": "GREETING", "GREETING": v})
 	}
 	policyModule := func(delay string) string {
-		return fmt.Sprintf("module \"steady\" {\n  command = [\"sleep\", \"100000\"]\n  restart {\n    delay = %q\n  }\n}\n", delay)
+		// min_uptime 1h: the kill below is a crash however long steady ran, so the
+		// new delay is what the next start waits.
+		return fmt.Sprintf("module \"steady\" {\n  command = [\"sleep\", \"100000\"]\n  restart {\n    delay = %q\n    min_uptime = \"1h\"\n  }\n}\n", delay)
 	}
 	p := newProject(t, envModule("hello")+policyModule("0s")+sleepModules(3))
 	sv := p.up()
@@ -161,7 +163,7 @@ func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 	// The new delay applies to steady's next exit. It counts from steady's start,
 	// however long ago that was (the old delay would restart it now).
 	syscall.Kill(steady, syscall.SIGKILL)
-	sv.waitOutput(`steady restarting in (5\dm\d+s|1h0m0s)`)
+	sv.waitOutput(`steady restarting in (5\dm\d+s|1h0m0s) \(crash loop: 1 run shorter than 1h0m0s\)`)
 	sv.stop()
 }
 
