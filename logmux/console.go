@@ -159,8 +159,7 @@ func (c *Console) Line(name string, s Stream, line []byte) {
 }
 
 // LineCont is Line for a piece of a longer line: with cont=true the piece is marked with a
-// trailing " …" to show the line continues on the next one. Its signature matches Pump's emit,
-// so a pump for module "web" is Pump(r, idle, func(l []byte, cont bool) { c.LineCont("web", Stdout, l, cont) }).
+// trailing " …" to show the line continues on the next one (a Pump's Cut piece).
 func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 	// A trailing "\r" is a Windows-style line end, or on a cut piece a carriage return that
 	// would send the cursor back over the prefix before the marker; drop it in both cases.
@@ -174,7 +173,7 @@ func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 	if c.async != nil {
 		c.mu.Unlock()
 		var one Batch
-		one.Add(line, cont)
+		one.add(line, cont)
 		c.enqueue(m, s, c.now(), &one)
 		one.Reset()
 		return
@@ -271,7 +270,7 @@ func (c *Console) Systemf(format string, args ...any) {
 		c.mu.Unlock()
 		var lines Batch
 		for _, line := range strings.Split(msg, "\n") {
-			lines.Add([]byte(line), false)
+			lines.add([]byte(line), false)
 		}
 		c.enqueue(m, System, c.now(), &lines)
 		lines.Reset()

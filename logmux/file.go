@@ -36,9 +36,12 @@ type FileOptions struct {
 //
 // Every line is written as TimestampLayout + " " + line + "\n" (or line + "\n" without
 // timestamps). The bytes of a line are written as they came: "\r", NUL and invalid UTF-8
-// included. Lines are whole as long as cont sequences (the pieces of a line longer than
-// MaxLine) come from one writer at a time: File cannot tell writers apart, so a line from
-// another writer arriving between two pieces of a long line lands inside it.
+// included. A line is written whole, however it came: in MaxLine pieces, or in pieces
+// between which the child paused, until its newline (or the end of its stream), up to
+// MaxFileLine. The pieces of a line are written as they come, so a paused line is on
+// disk, without its newline, while it waits for the rest. Lines are whole as long as
+// the pieces of a line come from one writer at a time: File cannot tell writers apart,
+// so a line from another writer arriving between two pieces of a line lands inside it.
 //
 // When writing a line would make the file pass MaxSize, and the file is not empty, and no
 // line is half written, the file is renamed to [RotatedName] and a new one is started: no
@@ -56,7 +59,8 @@ type File struct {
 	buf      []byte  // bytes not yet written to f; cap fileBufSize; nil between reads
 	bufp     *[]byte // where buf came from in fileBufs
 	size     int64   // size of the file with buf written out
-	midLine  bool    // the last piece had cont=true: the line goes on
+	midLine  bool    // a line is under way: written in part, its newline still to come
+	lineLen  int64   // bytes of the line under way, its timestamp not counted
 	detached bool    // f was renamed away but no new file could be opened yet
 	retryAt  time.Time
 	closed   bool
@@ -148,36 +152,67 @@ func (f *File) setOptions(o FileOptions) {
 	f.opts = o
 }
 
-// Line writes one line, or with cont=true one piece of a longer line (Pump cuts lines at
-// MaxLine): a piece is written without a newline so that the pieces join back into the
-// original line, and only the first piece of a line gets the timestamp. The write is buffered;
-// errors are kept for Err. The slice is not retained. Its signature matches Pump's emit.
-func (f *File) Line(line []byte, cont bool) {
-	f.LineAt(time.Time{}, line, cont)
+// MaxFileLine is the longest line a log file holds. A line that goes on past it (a
+// child writing for ever without a newline) is cut there: the piece ends in " …"
+// (as a cut piece does on the console) and the line goes on as the file's next line,
+// with its own timestamp. So `svman logs` never holds more of a line than this, and
+// a file whose line never ends still rotates.
+const MaxFileLine = 16 << 20
+
+// Line writes one piece of a line as Pump emits it: the pieces of a line (Cut and
+// Pause ones, then the Newline or PauseEnd one) join back into the line, written
+// with one timestamp (the first piece's) and one newline, up to MaxFileLine. The
+// write is buffered; errors are kept for Err. The slice is not retained. Its
+// signature matches Pump's emit.
+func (f *File) Line(line []byte, end End) {
+	f.LineAt(time.Time{}, line, end)
 }
 
-// LineAt is Line for a line that arrived at t: the lines of one read share one
+// LineAt is Line for a piece that arrived at t: the lines of one read share one
 // time, read once. A zero t means now.
-func (f *File) LineAt(t time.Time, line []byte, cont bool) {
+func (f *File) LineAt(t time.Time, line []byte, end End) {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.closed {
 		f.err = fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
-		f.mu.Unlock()
 		return
 	}
 	if f.f == nil {
 		if err := f.open(); err != nil {
 			f.err = fmt.Errorf("log file %s: %w", f.path, err)
-			f.mu.Unlock()
 			return
 		}
 	}
 	if f.buf == nil {
 		f.takeBuf()
 	}
+	for room := MaxFileLine - f.lineLen; int64(len(line)) > room; room = MaxFileLine {
+		t = f.piece(t, line[:room], false)
+		f.put([]byte(contMarker))
+		f.endLine()
+		line = line[room:]
+	}
+	switch end {
+	case Newline:
+		f.piece(t, line, true)
+		f.endLine()
+	case PauseEnd:
+		if f.midLine {
+			f.endLine()
+		}
+	default:
+		f.piece(t, line, false)
+	}
+}
+
+// piece writes b as part of the line under way, after the timestamp when it starts
+// the line (and after a rotation, if the line would take the file past MaxSize).
+// last: the line ends with b. It returns t, read from the clock if it was zero and
+// needed. The caller holds f.mu.
+func (f *File) piece(t time.Time, b []byte, last bool) time.Time {
 	if !f.midLine {
-		n := int64(len(line))
-		if !cont {
+		n := int64(len(b))
+		if last {
 			n++ // the newline
 		}
 		if f.opts.Timestamps {
@@ -196,17 +231,21 @@ func (f *File) LineAt(t time.Time, line []byte, cont bool) {
 		if f.opts.Timestamps {
 			f.put(f.ts)
 		}
+		f.midLine = true
 	}
-	f.put(line)
-	if !cont {
-		if len(f.buf) == cap(f.buf) {
-			f.flushLocked()
-		}
-		f.buf = append(f.buf, '\n')
-		f.size++
+	f.put(b)
+	f.lineLen += int64(len(b))
+	return t
+}
+
+// endLine ends the line under way with its newline. The caller holds f.mu.
+func (f *File) endLine() {
+	if len(f.buf) == cap(f.buf) {
+		f.flushLocked()
 	}
-	f.midLine = cont
-	f.mu.Unlock()
+	f.buf = append(f.buf, '\n')
+	f.size++
+	f.midLine, f.lineLen = false, 0
 }
 
 // stamp sets f.ts to t formatted with TimestampLayout, plus the space that follows it.
