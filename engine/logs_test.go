@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -116,6 +117,107 @@ func TestBlockedConsoleSlowsNoModule(t *testing.T) {
 	for _, m := range mods {
 		checkLogFile(t, filepath.Join(h.status, m.Name))
 	}
+}
+
+// checkConsole reads what a console wrote and checks that it shows every line of
+// every module once, whole, in order per module, and no notice of lines not shown.
+func checkConsole(t *testing.T, path string, mods []manifest.Module) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	next := map[string]int{}
+	line := regexp.MustCompile(`^(w\d) +\| (\d+)$`)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		m := line.FindSubmatch(sc.Bytes())
+		if m == nil {
+			t.Fatalf("console line %q is not a whole line of a module", sc.Bytes())
+		}
+		name := string(m[1])
+		if got := string(m[2]); got != strconv.Itoa(next[name]) {
+			t.Fatalf("console: %s's line %d is %q", name, next[name], got)
+		}
+		next[name]++
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mods {
+		if next[m.Name] != linesPerModule {
+			t.Errorf("console: %d lines of %s, want %d", next[m.Name], m.Name, linesPerModule)
+		}
+	}
+}
+
+// runToConsole runs the 4 fast writers with the console writing to w, and waits
+// until they are done and the console has written everything.
+func runToConsole(t *testing.T, w *os.File) []manifest.Module {
+	t.Helper()
+	console := logmux.NewConsole(w, logmux.Options{Buffer: 4096})
+	h := newHarness(t, func(c *Config) { c.Output = console })
+	mods := lineWriters(h)
+	h.apply(mods...)
+	for _, m := range mods {
+		waitFor(t, m.Name+" done", func() bool { return h.ev.count(m.Name, Exited) == 1 })
+	}
+	h.shutdown()
+	console.Close()
+	for _, m := range mods {
+		checkLogFile(t, filepath.Join(h.status, m.Name))
+	}
+	return mods
+}
+
+// A console that is a regular file (svman up > file) keeps up by definition: it
+// gets every line, whatever the pace of the modules.
+func TestConsoleFileGetsEveryLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "console")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	mods := runToConsole(t, f)
+	checkConsole(t, path, mods)
+}
+
+// A console piped to a reader that keeps reading (svman up | cat > file) gets
+// every line too: the modules go at the pace of the reader.
+func TestConsolePipeToCatGetsEveryLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "console")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	catPath, err := exec.LookPath("cat")
+	if err != nil {
+		t.Skip(err)
+	}
+	// Through the reaper: it alone waits for this process's children.
+	_, exited, err := testReaper.Spawn(SpawnSpec{Path: catPath, Argv: []string{"cat"}, Files: [3]*os.File{r, out, os.Stderr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	mods := runToConsole(t, w)
+	w.Close()
+	select {
+	case st := <-exited:
+		if !st.Success() {
+			t.Fatalf("cat: %v", st)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("cat did not end at the end of its input")
+	}
+	checkConsole(t, path, mods)
 }
 
 // Rotation under load: the rotated files and the current one together hold every

@@ -50,10 +50,11 @@ type Options struct {
 	Now        func() time.Time // nil means time.Now; tests pass a fixed clock
 
 	// Buffer > 0 makes the Console asynchronous: a writer goroutine writes the lines,
-	// and each module may have at most Buffer lines waiting for it. A module whose
-	// lines come faster than the terminal takes them loses the excess on the console
-	// (never in its log files), and one notice says how many. A slow console then
-	// never slows a module down. Close stops the writer after what is queued.
+	// and each module may have at most Buffer lines waiting for it. A module with
+	// more waits for room while the console takes lines, and loses the excess on the
+	// console (never in its log files) while the console is stalled, after which one
+	// notice says how many (see the package doc). Close stops the writer after what
+	// is queued.
 	Buffer int
 	// Show, if set, says which modules' lines are shown; svman's own always are.
 	Show func(name string) bool
@@ -107,7 +108,7 @@ type module struct {
 	runes int
 	style style
 
-	queued  atomic.Int32 // Buffer: lines waiting for the writer
+	queued  int32        // Buffer: lines waiting for the writer; guarded by the writer's mu
 	dropped atomic.Int64 // Buffer: lines not shown since the last notice
 }
 
