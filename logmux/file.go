@@ -172,14 +172,15 @@ func (f *File) Line(line []byte, end End) {
 // time, read once. A zero t means now.
 func (f *File) LineAt(t time.Time, line []byte, end End) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.closed {
 		f.err = fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
+		f.mu.Unlock()
 		return
 	}
 	if f.f == nil {
 		if err := f.open(); err != nil {
 			f.err = fmt.Errorf("log file %s: %w", f.path, err)
+			f.mu.Unlock()
 			return
 		}
 	}
@@ -187,29 +188,30 @@ func (f *File) LineAt(t time.Time, line []byte, end End) {
 		f.takeBuf()
 	}
 	for room := MaxFileLine - f.lineLen; int64(len(line)) > room; room = MaxFileLine {
-		t = f.piece(t, line[:room], false)
+		f.piece(&t, line[:room], false)
 		f.put([]byte(contMarker))
 		f.endLine()
 		line = line[room:]
 	}
 	switch end {
 	case Newline:
-		f.piece(t, line, true)
+		f.piece(&t, line, true)
 		f.endLine()
 	case PauseEnd:
 		if f.midLine {
 			f.endLine()
 		}
 	default:
-		f.piece(t, line, false)
+		f.piece(&t, line, false)
 	}
+	f.mu.Unlock()
 }
 
 // piece writes b as part of the line under way, after the timestamp when it starts
 // the line (and after a rotation, if the line would take the file past MaxSize).
-// last: the line ends with b. It returns t, read from the clock if it was zero and
-// needed. The caller holds f.mu.
-func (f *File) piece(t time.Time, b []byte, last bool) time.Time {
+// last: the line ends with b. A zero *t is set from the clock when a time is needed.
+// The caller holds f.mu.
+func (f *File) piece(t *time.Time, b []byte, last bool) {
 	if !f.midLine {
 		n := int64(len(b))
 		if last {
@@ -217,16 +219,16 @@ func (f *File) piece(t time.Time, b []byte, last bool) time.Time {
 		}
 		if f.opts.Timestamps {
 			if t.IsZero() {
-				t = f.opts.Now()
+				*t = f.opts.Now()
 			}
-			f.stamp(t)
+			f.stamp(*t)
 			n += int64(len(f.ts))
 		}
 		if f.opts.MaxSize > 0 && f.size > 0 && f.size+n > f.opts.MaxSize {
 			if t.IsZero() {
-				t = f.opts.Now()
+				*t = f.opts.Now()
 			}
-			f.rotate(t)
+			f.rotate(*t)
 		}
 		if f.opts.Timestamps {
 			f.put(f.ts)
@@ -235,7 +237,6 @@ func (f *File) piece(t time.Time, b []byte, last bool) time.Time {
 	}
 	f.put(b)
 	f.lineLen += int64(len(b))
-	return t
 }
 
 // endLine ends the line under way with its newline. The caller holds f.mu.
