@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"svman/logmux"
 	"svman/manifest"
 )
@@ -21,10 +23,13 @@ const linesPerModule = 250000
 
 // lineWriters are 4 modules that each write linesPerModule numbered lines as fast
 // as they can, into log files with timestamps.
-func lineWriters(h *harness) []manifest.Module {
+func lineWriters(h *harness) []manifest.Module { return lineWritersOf(h, linesPerModule) }
+
+// lineWritersOf is lineWriters with lines lines each.
+func lineWritersOf(h *harness, lines int) []manifest.Module {
 	var mods []manifest.Module
 	for i := range 4 {
-		m := h.module(fmt.Sprintf("w%d", i), "lines", map[string]string{"LINES": strconv.Itoa(linesPerModule)})
+		m := h.module(fmt.Sprintf("w%d", i), "lines", map[string]string{"LINES": strconv.Itoa(lines)})
 		m.Restart.Policy = manifest.RestartNever
 		m.Log = manifest.Log{Timestamps: true, MaxSize: 50_000_000, Keep: 10}
 		mods = append(mods, m)
@@ -34,7 +39,10 @@ func lineWriters(h *harness) []manifest.Module {
 
 // checkLogFile reads a module's __stdout and checks that it holds every line once,
 // in order, each with its timestamp.
-func checkLogFile(t *testing.T, dir string) {
+func checkLogFile(t *testing.T, dir string) { t.Helper(); checkLogFileOf(t, dir, linesPerModule) }
+
+// checkLogFileOf is checkLogFile for modules of lines lines.
+func checkLogFileOf(t *testing.T, dir string, lines int) {
 	t.Helper()
 	f, err := os.Open(filepath.Join(dir, "__stdout"))
 	if err != nil {
@@ -53,8 +61,8 @@ func checkLogFile(t *testing.T, dir string) {
 		}
 		want++
 	}
-	if want != linesPerModule {
-		t.Fatalf("%s: %d lines in the file, want %d", dir, want, linesPerModule)
+	if want != lines {
+		t.Fatalf("%s: %d lines in the file, want %d", dir, want, lines)
 	}
 }
 
@@ -121,7 +129,7 @@ func TestBlockedConsoleSlowsNoModule(t *testing.T) {
 
 // checkConsole reads what a console wrote and checks that it shows every line of
 // every module once, whole, in order per module, and no notice of lines not shown.
-func checkConsole(t *testing.T, path string, mods []manifest.Module) {
+func checkConsole(t *testing.T, path string, mods []manifest.Module, lines int) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -146,10 +154,21 @@ func checkConsole(t *testing.T, path string, mods []manifest.Module) {
 		t.Fatal(err)
 	}
 	for _, m := range mods {
-		if next[m.Name] != linesPerModule {
-			t.Errorf("console: %d lines of %s, want %d", next[m.Name], m.Name, linesPerModule)
+		if next[m.Name] != lines {
+			t.Errorf("console: %d lines of %s, want %d", next[m.Name], m.Name, lines)
 		}
 	}
+}
+
+// consoleLines is how many lines each of the 4 writers of the console tests
+// writes: 250,000, or 25,000 with -short (for -race -count=20 on a loaded machine,
+// where the full size takes a minute a run; a tenth still fills the console's
+// queue hundreds of times).
+func consoleLines() int {
+	if testing.Short() {
+		return linesPerModule / 10
+	}
+	return linesPerModule
 }
 
 // runToConsole runs the 4 fast writers with the console writing to w, and waits
@@ -158,7 +177,7 @@ func runToConsole(t *testing.T, w *os.File) []manifest.Module {
 	t.Helper()
 	console := logmux.NewConsole(w, logmux.Options{Buffer: 4096})
 	h := newHarness(t, func(c *Config) { c.Output = console })
-	mods := lineWriters(h)
+	mods := lineWritersOf(h, consoleLines())
 	h.apply(mods...)
 	for _, m := range mods {
 		waitFor(t, m.Name+" done", func() bool { return h.ev.count(m.Name, Exited) == 1 })
@@ -166,7 +185,7 @@ func runToConsole(t *testing.T, w *os.File) []manifest.Module {
 	h.shutdown()
 	console.Close()
 	for _, m := range mods {
-		checkLogFile(t, filepath.Join(h.status, m.Name))
+		checkLogFileOf(t, filepath.Join(h.status, m.Name), consoleLines())
 	}
 	return mods
 }
@@ -181,7 +200,7 @@ func TestConsoleFileGetsEveryLine(t *testing.T) {
 	}
 	defer f.Close()
 	mods := runToConsole(t, f)
-	checkConsole(t, path, mods)
+	checkConsole(t, path, mods, consoleLines())
 }
 
 // A console piped to a reader that keeps reading (svman up | cat > file) gets
@@ -196,6 +215,10 @@ func TestConsolePipeToCatGetsEveryLine(t *testing.T) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
+	}
+	// As svman up grows the pipe it writes to (cmd/svman's growPipe).
+	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, 1<<20); err != nil {
+		t.Logf("the pipe stays at its size: %v", err)
 	}
 	catPath, err := exec.LookPath("cat")
 	if err != nil {
@@ -217,7 +240,7 @@ func TestConsolePipeToCatGetsEveryLine(t *testing.T) {
 	case <-time.After(waitLimit):
 		t.Fatal("cat did not end at the end of its input")
 	}
-	checkConsole(t, path, mods)
+	checkConsole(t, path, mods, consoleLines())
 }
 
 // Rotation under load: the rotated files and the current one together hold every

@@ -23,7 +23,7 @@
 //     the console takes lines goes at the console's pace, as it would writing to that
 //     console itself. A regular file or /dev/null takes lines as fast as svman can
 //     give them; so does a pipe whose reader keeps reading (svman up | tee).
-//   - When one write to the console has made no progress for stallAfter (250 ms: a
+//   - When one write to the console has made no progress for stallAfter (a second: a
 //     stopped pager, a terminal held by Ctrl-S, a reader that stopped reading), the
 //     console is stalled until that write returns. Meanwhile a pump that finds the
 //     queue full drops its lines from the console instead of waiting, and once the

@@ -47,9 +47,11 @@ type writer struct {
 
 // stallAfter is how long a write to the console may make no progress before the
 // console counts as stalled and producers stop waiting for it. Long enough that a
-// reader that keeps reading, descheduled on a busy machine, is not taken for one
-// that stopped; short enough to be at most a hiccup for a module writing flat out.
-const stallAfter = 250 * time.Millisecond
+// reader that keeps reading is not taken for one that stopped when it is
+// descheduled or waits for its own disk on a loaded machine (with 250 ms, a cat
+// copying the console to a file on 2 cores with a load average of 30 was, and
+// lines were dropped); short enough to be a hiccup for a module writing flat out.
+const stallAfter = time.Second
 
 // writeChunk bounds one write to the console, so that progress is seen at least
 // every writeChunk bytes: a slow reader that keeps reading is not taken for a stall.
