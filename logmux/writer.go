@@ -1,6 +1,7 @@
 package logmux
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -53,8 +54,9 @@ type writer struct {
 // lines were dropped); short enough to be a hiccup for a module writing flat out.
 const stallAfter = time.Second
 
-// writeChunk bounds one write to the console, so that progress is seen at least
-// every writeChunk bytes: a slow reader that keeps reading is not taken for a stall.
+// writeChunk bounds one write to the console (but for a longer line), so that
+// progress is seen at least every writeChunk bytes: a slow reader that keeps
+// reading is not taken for a stall.
 const writeChunk = 64 << 10
 
 // MaxQueued bounds the bytes of all the lines waiting for an asynchronous
@@ -272,12 +274,12 @@ func (w *writer) take() (taken []entry, drained, ok bool) {
 	return taken, w.n == 0, true
 }
 
-// write writes b to the console in pieces of at most writeChunk bytes, each
-// watched by the stall timer. A console that fails (its reader gone) takes
-// nothing more of b.
+// write writes b, whole lines, to the console in pieces of about writeChunk bytes
+// that end at the end of a line, each watched by the stall timer. A console that
+// fails (its reader gone) takes nothing more of b.
 func (w *writer) write(b []byte) {
 	for len(b) > 0 {
-		chunk := b[:min(len(b), writeChunk)]
+		chunk := b[:chunkEnd(b)]
 		if w.canStall {
 			w.mu.Lock()
 			w.writing = time.Now()
@@ -296,6 +298,22 @@ func (w *writer) write(b []byte) {
 		}
 		b = b[n:]
 	}
+}
+
+// chunkEnd is where the first piece of b to write ends: after the last line that
+// ends within writeChunk bytes, or after the first line if it is longer, so that a
+// line is never split between two writes.
+func chunkEnd(b []byte) int {
+	if len(b) <= writeChunk {
+		return len(b)
+	}
+	if i := bytes.LastIndexByte(b[:writeChunk], '\n'); i >= 0 {
+		return i + 1
+	}
+	if i := bytes.IndexByte(b[writeChunk:], '\n'); i >= 0 {
+		return writeChunk + i + 1
+	}
+	return len(b)
 }
 
 // stallCheck runs stallAfter into a write: if that write is still under way, the

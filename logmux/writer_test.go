@@ -102,3 +102,23 @@ func TestShowRawAndStrip(t *testing.T) {
 		t.Errorf("svman's lines = %q", sys.String())
 	}
 }
+
+// The console is written in pieces of about writeChunk bytes, each of whole lines.
+func TestChunkEnd(t *testing.T) {
+	line := strings.Repeat("x", 99) + "\n"
+	many := []byte(strings.Repeat(line, 2*writeChunk/len(line)))
+	if n := chunkEnd(many); n > writeChunk || n < writeChunk-len(line) || many[n-1] != '\n' {
+		t.Errorf("chunkEnd of short lines = %d", n)
+	}
+	long := []byte(strings.Repeat("y", writeChunk+10) + "\n" + line)
+	if n := chunkEnd(long); n != writeChunk+11 {
+		t.Errorf("chunkEnd of a long line = %d, want %d", n, writeChunk+11)
+	}
+	if n := chunkEnd([]byte(line)); n != len(line) {
+		t.Errorf("chunkEnd of one line = %d", n)
+	}
+	tail := []byte(strings.Repeat("z", writeChunk+5))
+	if n := chunkEnd(tail); n != len(tail) {
+		t.Errorf("chunkEnd without newline = %d, want all", n)
+	}
+}
