@@ -48,10 +48,10 @@ type writer struct {
 
 // stallAfter is how long a write to the console may make no progress before the
 // console counts as stalled and producers stop waiting for it. Long enough that a
-// reader that keeps reading is not taken for one that stopped when it is
-// descheduled or waits for its own disk on a loaded machine (with 250 ms, a cat
-// copying the console to a file on 2 cores with a load average of 30 was, and
-// lines were dropped); short enough to be a hiccup for a module writing flat out.
+// reader that keeps reading is not taken for one that stopped while it waits for a
+// CPU or for its own disk on a loaded machine (with 250 ms, lines were dropped on
+// their way to a cat copying the console into a file, on 2 cores with a load
+// average of 30); short enough to be a hiccup for a module writing flat out.
 const stallAfter = time.Second
 
 // writeChunk bounds one write to the console (but for a longer line), so that
