@@ -22,7 +22,7 @@ var logSinks = map[string]string{
 	"svman":                  "files",
 	"svman (console)":        "stdout",
 	"svman (console > file)": "stdout > file",
-	"svman (console | cat)":  "stdout | cat > file",
+	"svman (console to cat)": "stdout piped to cat > file",
 	"goreman":                "stdout",
 	"process-compose":        "stdout",
 	"supervisord":            "files",
@@ -34,7 +34,7 @@ var logSinks = map[string]string{
 func figLogs(env *benchEnv, peers []peerInfo, mods, lines, rounds int) *section {
 	s := &section{
 		title:  "6. Log throughput",
-		intro:  fmt.Sprintf("%d modules write %d lines of %d bytes each, all at once, through 64 KiB buffered writes (so lines cross write boundaries); the time from the start signal until every line is in the sink, read back by the harness: the log files (svman: `__stdout` with timestamps; supervisord: raw files) or the tool's stdout (svman (console), goreman, process-compose: a pipe the harness reads; svman (console > file): a regular file, as `svman up > file`; svman (console | cat): a pipe that a `cat` copies into a file, as `svman up | cat > file`). A line is lost if it never arrives whole, split if it arrives in pieces or garbled; svman's console may drop lines only while a write to it makes no progress, so lost must be 0 into a file and into a pipe that is read. %d rounds. Ratio: svman's median lines/s ÷ the tool's (above 1: svman is faster); svman (console) is compared with the console tools.", mods, lines, lineWidth, rounds),
+		intro:  fmt.Sprintf("%d modules write %d lines of %d bytes each, all at once, through 64 KiB buffered writes (so lines cross write boundaries); the time from the start signal until every line is in the sink, read back by the harness: the log files (svman: `__stdout` with timestamps; supervisord: raw files) or the tool's stdout (svman (console), goreman, process-compose: a pipe the harness reads; svman (console > file): a regular file, as `svman up > file`; svman (console to cat): a pipe that a `cat` copies into a file, as `svman up | cat > file`). A line is lost if it never arrives whole, split if it arrives in pieces or garbled; svman's console may drop lines only while a write to it makes no progress, so lost must be 0 into a file and into a pipe that is read. %d rounds. Ratio: svman's median lines/s ÷ the tool's (above 1: svman is faster); svman (console) is compared with the console tools.", mods, lines, lineWidth, rounds),
 		header: []string{"tool", "sink", "lines/s (median)", "min–max", "lost", "split", "svman ÷ tool"},
 	}
 	s.listFor(peers)

@@ -20,7 +20,7 @@ type consoleSink string
 const (
 	consoleStdout consoleSink = "console"        // a pipe the harness reads
 	consoleFile   consoleSink = "console > file" // a regular file: svman up > file
-	consoleCat    consoleSink = "console | cat"  // a pipe a cat copies to a file: svman up | cat > file
+	consoleCat    consoleSink = "console to cat" // a pipe a cat copies to a file: svman up | cat > file
 )
 
 // consoleOut is the file of consoleFile and consoleCat, in the run's folder.
