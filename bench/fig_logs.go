@@ -13,12 +13,20 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// logTools are the tools the log figure measures: the ones that carry module
-// output somewhere (daemontools, runit and s6 need a separate logger per service).
-var logTools = map[string]bool{"svman": true, "svman (console)": true, "goreman": true, "process-compose": true, "supervisord": true}
-
-// fileSink are the log tools whose sink is files rather than their stdout.
-var fileSink = map[string]bool{"svman": true, "supervisord": true}
+// logSinks are the tools the log figure measures, the ones that carry module output
+// somewhere (daemontools, runit and s6 need a separate logger per service), and
+// where it is read back: their log files, or their stdout (a pipe the harness
+// reads, or for svman's console also a regular file and a pipe a cat copies to a
+// file, as `svman up > file` and `svman up | cat > file` do).
+var logSinks = map[string]string{
+	"svman":                  "files",
+	"svman (console)":        "stdout",
+	"svman (console > file)": "stdout > file",
+	"svman (console to cat)": "stdout piped to cat > file",
+	"goreman":                "stdout",
+	"process-compose":        "stdout",
+	"supervisord":            "files",
+}
 
 // figLogs: 4 modules write 250,000 lines each at once; the time from the start
 // signal until every line has reached the tool's sink (its log files, or its
@@ -26,7 +34,7 @@ var fileSink = map[string]bool{"svman": true, "supervisord": true}
 func figLogs(env *benchEnv, peers []peerInfo, mods, lines, rounds int) *section {
 	s := &section{
 		title:  "6. Log throughput",
-		intro:  fmt.Sprintf("%d modules write %d lines of %d bytes each, all at once, through 64 KiB buffered writes (so lines cross write boundaries); the time from the start signal until every line is in the sink, read back by the harness: the log files (svman: `__stdout` with timestamps; supervisord: raw files) or the tool's stdout (svman (console), goreman, process-compose). A line is lost if it never arrives whole, split if it arrives in pieces or garbled. %d rounds. Ratio: svman's median lines/s ÷ the tool's (above 1: svman is faster); svman (console) is compared with the console tools.", mods, lines, lineWidth, rounds),
+		intro:  fmt.Sprintf("%d modules write %d lines of %d bytes each, all at once, through 64 KiB buffered writes (so lines cross write boundaries); the time from the start signal until every line is in the sink, read back by the harness: the log files (svman: `__stdout` with timestamps; supervisord: raw files) or the tool's stdout (svman (console), goreman, process-compose: a pipe the harness reads; svman (console > file): a regular file, as `svman up > file`; svman (console to cat): a pipe that a `cat` copies into a file, as `svman up | cat > file`). A line is lost if it never arrives whole, split if it arrives in pieces or garbled; svman's console may drop lines only while a write to it makes no progress, so lost must be 0 into a file and into a pipe that is read. %d rounds. Ratio: svman's median lines/s ÷ the tool's (above 1: svman is faster); svman (console) is compared with the console tools.", mods, lines, lineWidth, rounds),
 		header: []string{"tool", "sink", "lines/s (median)", "min–max", "lost", "split", "svman ÷ tool"},
 	}
 	s.listFor(peers)
@@ -36,7 +44,7 @@ func figLogs(env *benchEnv, peers []peerInfo, mods, lines, rounds int) *section 
 	}
 	res := map[string]*result{}
 	for _, pi := range peers {
-		if !logTools[pi.p.name()] {
+		if logSinks[pi.p.name()] == "" {
 			continue
 		}
 		if pi.skip != nil {
@@ -66,13 +74,10 @@ func figLogs(env *benchEnv, peers []peerInfo, mods, lines, rounds int) *section 
 		if !ok {
 			continue
 		}
-		sink := "stdout"
-		if fileSink[pi.p.name()] {
-			sink = "files"
-		}
+		sink := logSinks[pi.p.name()]
 		// Files are compared with files, the console with consoles.
 		ref := res["svman (console)"]
-		if sink != "stdout" {
+		if sink == "files" {
 			ref = res["svman"]
 		}
 		rt := "–"

@@ -21,7 +21,7 @@ import (
 // peers is every tool the harness knows, svman first.
 func peers() []peer {
 	return []peer{
-		svmanPeer{}, svmanPeer{console: true},
+		svmanPeer{}, svmanPeer{console: consoleStdout}, svmanPeer{console: consoleFile}, svmanPeer{console: consoleCat},
 		daemontoolsPeer{}, runitPeer{}, s6Peer{}, supervisordPeer{}, goremanPeer{}, processComposePeer{},
 	}
 }
@@ -102,8 +102,8 @@ func benchMain() error {
 	}
 
 	var sections []*section
-	// Figures that need no console output leave svman (console) out: it is the
-	// same process as svman.
+	// Figures that need no console output leave svman's console variants out:
+	// they are the same process as svman.
 	files := withoutConsole(infos)
 	if want["restart"] {
 		sections = append(sections, figRestart(env, files, *kills), figRestartSame(env, files, *kills))
@@ -234,7 +234,7 @@ func raiseFileLimit() {
 func withoutConsole(infos []peerInfo) []peerInfo {
 	var out []peerInfo
 	for _, pi := range infos {
-		if pi.p.name() != "svman (console)" {
+		if sp, ok := pi.p.(svmanPeer); !ok || sp.console == "" {
 			out = append(out, pi)
 		}
 	}

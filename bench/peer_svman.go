@@ -10,14 +10,25 @@ import (
 
 // svmanPeer is svman itself: one process, one manifest.
 type svmanPeer struct {
-	// console: the module output is measured on svman's stdout, not in the
-	// log files.
-	console bool
+	// console: where the module output is measured; "" for the log files.
+	console consoleSink
 }
 
+// consoleSink is where svman's console goes when its output is measured there.
+type consoleSink string
+
+const (
+	consoleStdout consoleSink = "console"        // a pipe the harness reads
+	consoleFile   consoleSink = "console > file" // a regular file: svman up > file
+	consoleCat    consoleSink = "console to cat" // a pipe a cat copies to a file: svman up | cat > file
+)
+
+// consoleOut is the file of consoleFile and consoleCat, in the run's folder.
+const consoleOut = "console.out"
+
 func (p svmanPeer) name() string {
-	if p.console {
-		return "svman (console)"
+	if p.console != "" {
+		return "svman (" + string(p.console) + ")"
 	}
 	return "svman"
 }
@@ -39,8 +50,18 @@ func (p svmanPeer) configure(env *benchEnv, dir string, mods []module) (*launch,
 		cmd:    exec.Command(env.svman, "up", "-f", manifest, "--color", "never"),
 		update: func(mods []module) error { return writeManifest(manifest, mods) },
 	}
-	if !p.console {
+	// The console into a file, directly or through a cat, is read back from that
+	// file as the log files are: the shell only sets the redirection up.
+	out := filepath.Join(dir, consoleOut)
+	switch p.console {
+	case "":
 		l.logFiles = filepath.Join(dir, "status", "*", "__stdout")
+	case consoleFile:
+		l.cmd = exec.Command("/bin/sh", "-c", `exec "$1" up -f "$2" --color never > "$3"`, "sh", env.svman, manifest, out)
+		l.logFiles = out
+	case consoleCat:
+		l.cmd = exec.Command("/bin/sh", "-c", `"$1" up -f "$2" --color never | cat > "$3"`, "sh", env.svman, manifest, out)
+		l.logFiles = out
 	}
 	return l, nil
 }

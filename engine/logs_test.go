@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"svman/logmux"
 	"svman/manifest"
@@ -20,10 +23,13 @@ const linesPerModule = 250000
 
 // lineWriters are 4 modules that each write linesPerModule numbered lines as fast
 // as they can, into log files with timestamps.
-func lineWriters(h *harness) []manifest.Module {
+func lineWriters(h *harness) []manifest.Module { return lineWritersOf(h, linesPerModule) }
+
+// lineWritersOf is lineWriters with lines lines each.
+func lineWritersOf(h *harness, lines int) []manifest.Module {
 	var mods []manifest.Module
 	for i := range 4 {
-		m := h.module(fmt.Sprintf("w%d", i), "lines", map[string]string{"LINES": strconv.Itoa(linesPerModule)})
+		m := h.module(fmt.Sprintf("w%d", i), "lines", map[string]string{"LINES": strconv.Itoa(lines)})
 		m.Restart.Policy = manifest.RestartNever
 		m.Log = manifest.Log{Timestamps: true, MaxSize: 50_000_000, Keep: 10}
 		mods = append(mods, m)
@@ -33,7 +39,10 @@ func lineWriters(h *harness) []manifest.Module {
 
 // checkLogFile reads a module's __stdout and checks that it holds every line once,
 // in order, each with its timestamp.
-func checkLogFile(t *testing.T, dir string) {
+func checkLogFile(t *testing.T, dir string) { t.Helper(); checkLogFileOf(t, dir, linesPerModule) }
+
+// checkLogFileOf is checkLogFile for modules of lines lines.
+func checkLogFileOf(t *testing.T, dir string, lines int) {
 	t.Helper()
 	f, err := os.Open(filepath.Join(dir, "__stdout"))
 	if err != nil {
@@ -52,25 +61,27 @@ func checkLogFile(t *testing.T, dir string) {
 		}
 		want++
 	}
-	if want != linesPerModule {
-		t.Fatalf("%s: %d lines in the file, want %d", dir, want, linesPerModule)
+	if want != lines {
+		t.Fatalf("%s: %d lines in the file, want %d", dir, want, lines)
 	}
 }
 
 var consoleLine = regexp.MustCompile(`^(w\d) +\| (\d+|\[svman: \d+ lines not shown, see svman logs w\d\])$|^svman +\| `)
 
 // Every line of 4 fast writers reaches the files exactly once and in order; the
-// console, drained as it goes, shows whole lines only.
+// console, drained as it goes, shows whole lines only. (The modules go at the
+// console's pace: its reader only copies, and the lines are checked afterwards.)
 func TestLogFilesGetEveryLine(t *testing.T) {
 	pr, pw := io.Pipe()
 	console := logmux.NewConsole(pw, logmux.Options{Buffer: 4096})
 	consoleDone := make(chan error, 1)
 	go func() {
-		sc := bufio.NewScanner(pr)
+		var out bytes.Buffer
+		_, _ = io.Copy(&out, pr)
+		sc := bufio.NewScanner(&out)
 		for sc.Scan() {
 			if !consoleLine.Match(sc.Bytes()) {
 				consoleDone <- fmt.Errorf("console line not whole: %q", sc.Text())
-				io.Copy(io.Discard, pr)
 				return
 			}
 		}
@@ -116,6 +127,122 @@ func TestBlockedConsoleSlowsNoModule(t *testing.T) {
 	for _, m := range mods {
 		checkLogFile(t, filepath.Join(h.status, m.Name))
 	}
+}
+
+// checkConsole reads what a console wrote and checks that it shows every line of
+// every module once, whole, in order per module, and no notice of lines not shown.
+func checkConsole(t *testing.T, path string, mods []manifest.Module, lines int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	next := map[string]int{}
+	line := regexp.MustCompile(`^(w\d) +\| (\d+)$`)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		m := line.FindSubmatch(sc.Bytes())
+		if m == nil {
+			t.Fatalf("console line %q is not a whole line of a module", sc.Bytes())
+		}
+		name := string(m[1])
+		if got := string(m[2]); got != strconv.Itoa(next[name]) {
+			t.Fatalf("console: %s's line %d is %q", name, next[name], got)
+		}
+		next[name]++
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mods {
+		if next[m.Name] != lines {
+			t.Errorf("console: %d lines of %s, want %d", next[m.Name], m.Name, lines)
+		}
+	}
+}
+
+// consoleLines is how many lines each of the 4 writers of the console tests
+// writes: 250,000, or 25,000 with -short (for -race -count=20 on a loaded machine,
+// where the full size takes a minute a run; a tenth still fills the console's
+// queue hundreds of times).
+func consoleLines() int {
+	if testing.Short() {
+		return linesPerModule / 10
+	}
+	return linesPerModule
+}
+
+// runToConsole runs the 4 fast writers with the console writing to w, and waits
+// until they are done and the console has written everything.
+func runToConsole(t *testing.T, w *os.File) []manifest.Module {
+	t.Helper()
+	console := logmux.NewConsole(w, logmux.Options{Buffer: 4096})
+	h := newHarness(t, func(c *Config) { c.Output = console })
+	mods := lineWritersOf(h, consoleLines())
+	h.apply(mods...)
+	for _, m := range mods {
+		waitFor(t, m.Name+" done", func() bool { return h.ev.count(m.Name, Exited) == 1 })
+	}
+	h.shutdown()
+	console.Close()
+	for _, m := range mods {
+		checkLogFileOf(t, filepath.Join(h.status, m.Name), consoleLines())
+	}
+	return mods
+}
+
+// A console that is a regular file (svman up > file) keeps up by definition: it
+// gets every line, whatever the pace of the modules.
+func TestConsoleFileGetsEveryLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "console")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	mods := runToConsole(t, f)
+	checkConsole(t, path, mods, consoleLines())
+}
+
+// A console piped to a reader that keeps reading (svman up | cat > file) gets
+// every line too: the modules go at the pace of the reader.
+func TestConsolePipeToCatGetsEveryLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "console")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As svman up grows the pipe it writes to (cmd/svman's growPipe).
+	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, 1<<20); err != nil {
+		t.Logf("the pipe stays at its size: %v", err)
+	}
+	catPath, err := exec.LookPath("cat")
+	if err != nil {
+		t.Skip(err)
+	}
+	// Through the reaper: it alone waits for this process's children.
+	_, exited, err := testReaper.Spawn(SpawnSpec{Path: catPath, Argv: []string{"cat"}, Files: [3]*os.File{r, out, os.Stderr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	mods := runToConsole(t, w)
+	w.Close()
+	select {
+	case st := <-exited:
+		if !st.Success() {
+			t.Fatalf("cat: %v", st)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("cat did not end at the end of its input")
+	}
+	checkConsole(t, path, mods, consoleLines())
 }
 
 // Rotation under load: the rotated files and the current one together hold every

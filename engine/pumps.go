@@ -87,14 +87,14 @@ func (s *supervisor) startPumps(ps *pumpSet) {
 		// from one goroutine at a time, so now and batch need no lock.
 		var now time.Time
 		var batch logmux.Batch
-		emit := func(line []byte, cont bool) {
+		emit := func(line []byte, end logmux.End) {
 			if now.IsZero() {
 				now = time.Now()
 			}
 			if file != nil {
-				file.LineAt(now, line, cont) // the file first: it gets every line
+				file.LineAt(now, line, end) // the file first: it gets every line
 			}
-			batch.Add(line, cont)
+			batch.Add(line, end)
 		}
 		flush := func() {
 			if file != nil {
@@ -118,7 +118,7 @@ func (s *supervisor) startPumps(ps *pumpSet) {
 }
 
 // watch registers pipe i with the watcher; false if it cannot be.
-func (ps *pumpSet) watch(fds *fdwatch.Watcher, i int, emit func([]byte, bool), flush func()) bool {
+func (ps *pumpSet) watch(fds *fdwatch.Watcher, i int, emit func([]byte, logmux.End), flush func()) bool {
 	l, err := logmux.NewLines(ps.r[i], partialLineIdle, emit, flush)
 	if err != nil {
 		return false

@@ -43,8 +43,18 @@ var batchPool = sync.Pool{New: func() any {
 // nothing from the pool and keeps its small buffer for the next read.
 const smallBatch = 4 << 10
 
-// Add appends a copy of line (cont as Pump's emit says).
-func (l *Batch) Add(line []byte, cont bool) {
+// Add appends a copy of a piece as Pump's emit gives it: every piece is a line
+// on the console, a Cut one marked as going on, but for a PauseEnd, which adds
+// nothing (the console showed its line in the Pause pieces before).
+func (l *Batch) Add(line []byte, end End) {
+	if end == PauseEnd {
+		return
+	}
+	l.add(line, end == Cut)
+}
+
+// add appends a copy of line; cont marks it as going on in the next one.
+func (l *Batch) add(line []byte, cont bool) {
 	if l.mem == nil && len(l.buf)+len(line) > smallBatch {
 		l.mem = batchPool.Get().(*batchMem)
 		l.buf = append(l.mem.buf[:0], l.buf...)

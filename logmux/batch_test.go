@@ -38,7 +38,7 @@ func TestWriteLinesMatchesLineByLine(t *testing.T) {
 			c2 := NewConsole(&batch, o)
 			var b Batch
 			for _, l := range lines {
-				b.Add([]byte(l.text), l.cont)
+				b.add([]byte(l.text), l.cont)
 			}
 			c2.WriteLines("web", Stderr, fixedClock()(), &b)
 			c2.Close()
@@ -51,8 +51,9 @@ func TestWriteLinesMatchesLineByLine(t *testing.T) {
 
 func TestBatchReset(t *testing.T) {
 	var b Batch
-	b.Add([]byte("a"), false)
-	b.Add([]byte("bc"), true)
+	b.Add([]byte("a"), Newline)
+	b.Add([]byte("bc"), Cut)
+	b.Add(nil, PauseEnd) // ends a line shown already: nothing to show
 	var got []string
 	b.Each(func(line []byte, cont bool) {
 		s := string(line)
@@ -69,7 +70,7 @@ func TestBatchReset(t *testing.T) {
 		t.Errorf("after Reset, Len = %d", b.Len())
 	}
 	// A large batch gives its memory back: a module costs nothing between bursts.
-	b.Add(make([]byte, 2*smallBatch), false)
+	b.Add(make([]byte, 2*smallBatch), Newline)
 	if b.mem == nil {
 		t.Fatal("a batch past smallBatch did not move into pooled memory")
 	}
@@ -78,7 +79,7 @@ func TestBatchReset(t *testing.T) {
 		t.Errorf("after Reset the batch still holds %d bytes", cap(b.buf))
 	}
 	// A batch grown past its room is not given back for the next one to keep.
-	b.Add(make([]byte, batchRoom+1), false)
+	b.Add(make([]byte, batchRoom+1), Newline)
 	big := b.mem
 	b.Reset()
 	for range 10 {
@@ -92,7 +93,7 @@ func TestBatchReset(t *testing.T) {
 func TestBatchKeepsLinesAcrossItsMove(t *testing.T) {
 	var b Batch
 	for i := range 200 {
-		b.Add([]byte(strings.Repeat(string(rune('a'+i%26)), 100)), i%7 == 0)
+		b.add([]byte(strings.Repeat(string(rune('a'+i%26)), 100)), i%7 == 0)
 	}
 	if b.mem == nil {
 		t.Fatal("20 KB of lines did not move into pooled memory")

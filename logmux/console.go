@@ -50,10 +50,11 @@ type Options struct {
 	Now        func() time.Time // nil means time.Now; tests pass a fixed clock
 
 	// Buffer > 0 makes the Console asynchronous: a writer goroutine writes the lines,
-	// and each module may have at most Buffer lines waiting for it. A module whose
-	// lines come faster than the terminal takes them loses the excess on the console
-	// (never in its log files), and one notice says how many. A slow console then
-	// never slows a module down. Close stops the writer after what is queued.
+	// and each module may have at most Buffer lines waiting for it. A module with
+	// more waits for room while the console takes lines, and loses the excess on the
+	// console (never in its log files) while the console is stalled, after which one
+	// notice says how many (see the package doc). Close stops the writer after what
+	// is queued.
 	Buffer int
 	// Show, if set, says which modules' lines are shown; svman's own always are.
 	Show func(name string) bool
@@ -107,7 +108,7 @@ type module struct {
 	runes int
 	style style
 
-	queued  atomic.Int32 // Buffer: lines waiting for the writer
+	queued  int32        // Buffer: lines waiting for the writer; guarded by the writer's mu
 	dropped atomic.Int64 // Buffer: lines not shown since the last notice
 }
 
@@ -159,8 +160,7 @@ func (c *Console) Line(name string, s Stream, line []byte) {
 }
 
 // LineCont is Line for a piece of a longer line: with cont=true the piece is marked with a
-// trailing " …" to show the line continues on the next one. Its signature matches Pump's emit,
-// so a pump for module "web" is Pump(r, idle, func(l []byte, cont bool) { c.LineCont("web", Stdout, l, cont) }).
+// trailing " …" to show the line continues on the next one (a Pump's Cut piece).
 func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 	// A trailing "\r" is a Windows-style line end, or on a cut piece a carriage return that
 	// would send the cursor back over the prefix before the marker; drop it in both cases.
@@ -174,7 +174,7 @@ func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 	if c.async != nil {
 		c.mu.Unlock()
 		var one Batch
-		one.Add(line, cont)
+		one.add(line, cont)
 		c.enqueue(m, s, c.now(), &one)
 		one.Reset()
 		return
@@ -271,7 +271,7 @@ func (c *Console) Systemf(format string, args ...any) {
 		c.mu.Unlock()
 		var lines Batch
 		for _, line := range strings.Split(msg, "\n") {
-			lines.Add([]byte(line), false)
+			lines.add([]byte(line), false)
 		}
 		c.enqueue(m, System, c.now(), &lines)
 		lines.Reset()

@@ -6,8 +6,6 @@ import (
 	"os"
 	"sync"
 	"time"
-
-	"svman/internal/rotation"
 )
 
 // TimestampLayout is the time at the start of every line of a module's log file, followed by one space.
@@ -36,9 +34,12 @@ type FileOptions struct {
 //
 // Every line is written as TimestampLayout + " " + line + "\n" (or line + "\n" without
 // timestamps). The bytes of a line are written as they came: "\r", NUL and invalid UTF-8
-// included. Lines are whole as long as cont sequences (the pieces of a line longer than
-// MaxLine) come from one writer at a time: File cannot tell writers apart, so a line from
-// another writer arriving between two pieces of a long line lands inside it.
+// included. A line is written whole, however it came: in MaxLine pieces, or in pieces
+// between which the child paused, until its newline (or the end of its stream), up to
+// MaxFileLine. The pieces of a line are written as they come, so a paused line is on
+// disk, without its newline, while it waits for the rest. Lines are whole as long as
+// the pieces of a line come from one writer at a time: File cannot tell writers apart,
+// so a line from another writer arriving between two pieces of a line lands inside it.
 //
 // When writing a line would make the file pass MaxSize, and the file is not empty, and no
 // line is half written, the file is renamed to [RotatedName] and a new one is started: no
@@ -56,7 +57,8 @@ type File struct {
 	buf      []byte  // bytes not yet written to f; cap fileBufSize; nil between reads
 	bufp     *[]byte // where buf came from in fileBufs
 	size     int64   // size of the file with buf written out
-	midLine  bool    // the last piece had cont=true: the line goes on
+	midLine  bool    // a line is under way: written in part, its newline still to come
+	lineLen  int64   // bytes of the line under way, its timestamp not counted
 	detached bool    // f was renamed away but no new file could be opened yet
 	retryAt  time.Time
 	closed   bool
@@ -148,17 +150,25 @@ func (f *File) setOptions(o FileOptions) {
 	f.opts = o
 }
 
-// Line writes one line, or with cont=true one piece of a longer line (Pump cuts lines at
-// MaxLine): a piece is written without a newline so that the pieces join back into the
-// original line, and only the first piece of a line gets the timestamp. The write is buffered;
-// errors are kept for Err. The slice is not retained. Its signature matches Pump's emit.
-func (f *File) Line(line []byte, cont bool) {
-	f.LineAt(time.Time{}, line, cont)
+// MaxFileLine is the longest line a log file holds. A line that goes on past it (a
+// child writing for ever without a newline) is cut there: the piece ends in " …"
+// (as a cut piece does on the console) and the line goes on as the file's next line,
+// with its own timestamp. So `svman logs` never holds more of a line than this, and
+// a file whose line never ends still rotates.
+const MaxFileLine = 16 << 20
+
+// Line writes one piece of a line as Pump emits it: the pieces of a line (Cut and
+// Pause ones, then the Newline or PauseEnd one) join back into the line, written
+// with one timestamp (the first piece's) and one newline, up to MaxFileLine. The
+// write is buffered; errors are kept for Err. The slice is not retained. Its
+// signature matches Pump's emit.
+func (f *File) Line(line []byte, end End) {
+	f.LineAt(time.Time{}, line, end)
 }
 
-// LineAt is Line for a line that arrived at t: the lines of one read share one
+// LineAt is Line for a piece that arrived at t: the lines of one read share one
 // time, read once. A zero t means now.
-func (f *File) LineAt(t time.Time, line []byte, cont bool) {
+func (f *File) LineAt(t time.Time, line []byte, end End) {
 	f.mu.Lock()
 	if f.closed {
 		f.err = fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
@@ -175,38 +185,66 @@ func (f *File) LineAt(t time.Time, line []byte, cont bool) {
 	if f.buf == nil {
 		f.takeBuf()
 	}
+	for room := MaxFileLine - f.lineLen; int64(len(line)) > room; room = MaxFileLine {
+		f.piece(&t, line[:room], false)
+		f.put([]byte(contMarker))
+		f.endLine()
+		line = line[room:]
+	}
+	switch end {
+	case Newline:
+		f.piece(&t, line, true)
+		f.endLine()
+	case PauseEnd:
+		if f.midLine {
+			f.endLine()
+		}
+	default:
+		f.piece(&t, line, false)
+	}
+	f.mu.Unlock()
+}
+
+// piece writes b as part of the line under way, after the timestamp when it starts
+// the line (and after a rotation, if the line would take the file past MaxSize).
+// last: the line ends with b. A zero *t is set from the clock when a time is needed.
+// The caller holds f.mu.
+func (f *File) piece(t *time.Time, b []byte, last bool) {
 	if !f.midLine {
-		n := int64(len(line))
-		if !cont {
+		n := int64(len(b))
+		if last {
 			n++ // the newline
 		}
 		if f.opts.Timestamps {
 			if t.IsZero() {
-				t = f.opts.Now()
+				*t = f.opts.Now()
 			}
-			f.stamp(t)
+			f.stamp(*t)
 			n += int64(len(f.ts))
 		}
 		if f.opts.MaxSize > 0 && f.size > 0 && f.size+n > f.opts.MaxSize {
 			if t.IsZero() {
-				t = f.opts.Now()
+				*t = f.opts.Now()
 			}
-			f.rotate(t)
+			f.rotate(*t)
 		}
 		if f.opts.Timestamps {
 			f.put(f.ts)
 		}
+		f.midLine = true
 	}
-	f.put(line)
-	if !cont {
-		if len(f.buf) == cap(f.buf) {
-			f.flushLocked()
-		}
-		f.buf = append(f.buf, '\n')
-		f.size++
+	f.put(b)
+	f.lineLen += int64(len(b))
+}
+
+// endLine ends the line under way with its newline. The caller holds f.mu.
+func (f *File) endLine() {
+	if len(f.buf) == cap(f.buf) {
+		f.flushLocked()
 	}
-	f.midLine = cont
-	f.mu.Unlock()
+	f.buf = append(f.buf, '\n')
+	f.size++
+	f.midLine, f.lineLen = false, 0
 }
 
 // stamp sets f.ts to t formatted with TimestampLayout, plus the space that follows it.
@@ -284,67 +322,6 @@ func (f *File) write(p []byte) error {
 	return err
 }
 
-// rotate renames the file to RotatedName(path, t), opens a new one and starts the pruning of
-// old rotated files. On failure the writer goes on with the file it has, and tries again no
-// sooner than rotateRetry later. The caller holds f.mu and is at a line boundary.
-func (f *File) rotate(t time.Time) {
-	if t.Before(f.retryAt) {
-		return
-	}
-	f.flushLocked()
-	if !f.detached {
-		if err := os.Rename(f.path, RotatedName(f.path, t)); err != nil {
-			f.rotateFailed(t, err)
-			return
-		}
-		f.detached = true
-	}
-	nf, err := os.OpenFile(f.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		// Go on writing to the renamed file: it is kept like any rotated one.
-		f.rotateFailed(t, err)
-		return
-	}
-	if err := f.f.Close(); err != nil {
-		f.err = err
-	}
-	f.f, f.size, f.detached = nf, 0, false
-	f.retryAt = time.Time{}
-	if f.pruning {
-		f.pruneAgain = true
-		return
-	}
-	f.pruning = true
-	f.pruneWG.Add(1)
-	go f.prune()
-}
-
-func (f *File) rotateFailed(t time.Time, err error) {
-	f.err = fmt.Errorf("rotate log file: %w", err)
-	f.retryAt = t.Add(rotateRetry)
-}
-
-// prune deletes the rotated files beyond Keep, again as long as rotations happen meanwhile.
-func (f *File) prune() {
-	defer f.pruneWG.Done()
-	f.mu.Lock()
-	for {
-		keep := f.opts.Keep
-		f.pruneAgain = false
-		f.mu.Unlock()
-		err := pruneRotated(f.path, keep)
-		f.mu.Lock()
-		if err != nil {
-			f.err = err
-		}
-		if !f.pruneAgain {
-			f.pruning = false
-			f.mu.Unlock()
-			return
-		}
-	}
-}
-
 // Err returns the last write or rotation error since the previous call, and clears it.
 func (f *File) Err() error {
 	f.mu.Lock()
@@ -373,14 +350,3 @@ func (f *File) Close() error {
 	f.pruneWG.Wait()
 	return err
 }
-
-// RotatedName is the name a file gets when it is rotated at t:
-// path + ".2006-01-02T15-04-05.000", with "-1", "-2"... if that name exists.
-func RotatedName(path string, t time.Time) string { return rotation.Name(path, t) }
-
-// RotatedFiles returns the rotated files of path, oldest first; together with path
-// itself, last, they hold the whole log in order.
-func RotatedFiles(path string) ([]string, error) { return rotation.Files(path) }
-
-// pruneRotated deletes the rotated files of path beyond the newest keep.
-func pruneRotated(path string, keep int) error { return rotation.Prune(path, keep) }

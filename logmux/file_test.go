@@ -60,13 +60,13 @@ func TestFileFormat(t *testing.T) {
 	times := []time.Time{start, start.Add(300 * time.Microsecond), start.Add(time.Millisecond), start.In(time.UTC)}
 	i := 0
 	f, p := openLog(t, FileOptions{Timestamps: true, Now: func() time.Time { i++; return times[i-1] }})
-	f.Line([]byte("hello"), false)
-	f.Line([]byte("same millisecond"), false)
-	f.Line([]byte("next\r"), false)
-	f.Line(nil, false)
+	f.Line([]byte("hello"), Newline)
+	f.Line([]byte("same millisecond"), Newline)
+	f.Line([]byte("next\r"), Newline)
+	f.Line(nil, Newline)
 	f.SetOptions(FileOptions{})
-	f.Line([]byte("plain \x00\xff"), false)
-	f.Line(nil, false)
+	f.Line([]byte("plain \x00\xff"), Newline)
+	f.Line(nil, Newline)
 	if err := f.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -90,14 +90,14 @@ func TestFileFormat(t *testing.T) {
 
 func TestFileContPieces(t *testing.T) {
 	f, p := openLog(t, FileOptions{Timestamps: true, Now: stepClock(time.Date(2024, 5, 6, 15, 4, 5, 0, time.UTC), time.Second)})
-	f.Line([]byte("ab"), true)
-	f.Line([]byte("cd"), true)
+	f.Line([]byte("ab"), Cut)
+	f.Line([]byte("cd"), Cut)
 	f.SetOptions(FileOptions{Timestamps: false, MaxSize: 1, Keep: 1}) // from the next line: no timestamp, no rotation mid-line
-	f.Line([]byte("ef"), false)
-	f.Line([]byte("gh"), true)
+	f.Line([]byte("ef"), Newline)
+	f.Line([]byte("gh"), Cut)
 	f.Flush() // a flush between pieces does not end the line
-	f.Line([]byte(""), true)
-	f.Line([]byte("ij"), false)
+	f.Line([]byte(""), Cut)
+	f.Line([]byte("ij"), Newline)
 	closeFile(t, f)
 	names, _ := RotatedFiles(p)
 	if len(names) != 1 {
@@ -108,6 +108,49 @@ func TestFileContPieces(t *testing.T) {
 	}
 	if got := readFile(t, p); got != "ghij\n" {
 		t.Errorf("current file %q: the rotation was not at the line boundary", got)
+	}
+}
+
+// A line the child paused in is one line in the file, however long the pauses:
+// the pieces join, its newline ends it, and a PauseEnd ends it when the rest was
+// empty (its newline alone, or the end of the stream); a PauseEnd with no line
+// under way writes nothing.
+func TestFilePausedLines(t *testing.T) {
+	f, p := openLog(t, FileOptions{Timestamps: true, Now: stepClock(time.Date(2024, 5, 6, 15, 4, 5, 0, time.UTC), time.Second)})
+	f.Line([]byte("progress: "), Pause)
+	f.Flush() // the piece is on disk while the line waits for its rest
+	f.Line([]byte("."), Pause)
+	f.Line([]byte(". done"), Newline)
+	f.Line([]byte("10 MB line"), Pause)
+	f.Line(nil, PauseEnd)
+	f.Line(nil, PauseEnd)
+	f.Line([]byte("last"), Newline)
+	closeFile(t, f)
+	want := "2024-05-06T15:04:05.000Z progress: .. done\n" +
+		"2024-05-06T15:04:06.000Z 10 MB line\n" +
+		"2024-05-06T15:04:07.000Z last\n"
+	if got := readFile(t, p); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// A line that goes on past MaxFileLine is cut there, the piece marked " …", and
+// goes on in the next line of the file; a line of exactly MaxFileLine is whole.
+func TestFileMaxLine(t *testing.T) {
+	f, p := openLog(t, FileOptions{})
+	whole := bytes.Repeat([]byte("w"), MaxFileLine)
+	f.Line(whole[:MaxLine], Pause)
+	f.Line(whole[MaxLine:], Newline)
+	long := bytes.Repeat([]byte("x"), MaxLine)
+	for range MaxFileLine / MaxLine {
+		f.Line(long, Cut)
+	}
+	f.Line([]byte("rest"), Pause)
+	f.Line(nil, PauseEnd)
+	closeFile(t, f)
+	want := string(whole) + "\n" + strings.Repeat("x", MaxFileLine) + " …\nrest\n"
+	if got := readFile(t, p); got != want {
+		t.Errorf("got %d bytes ending %q, want %d ending %q", len(got), got[max(0, len(got)-20):], len(want), want[len(want)-20:])
 	}
 }
 
@@ -152,7 +195,7 @@ func TestFileRotation(t *testing.T) {
 			var written bytes.Buffer
 			for i := range 2000 {
 				line := fmt.Appendf(nil, "line %d %s", i, strings.Repeat("x", i%97))
-				f.Line(line, false)
+				f.Line(line, Newline)
 				written.Write(line)
 				written.WriteByte('\n')
 				if i%7 == 0 {
@@ -188,17 +231,21 @@ func TestFileRotation(t *testing.T) {
 
 func TestFileLongLine(t *testing.T) {
 	f, p := openLog(t, FileOptions{Timestamps: true, MaxSize: 1000, Keep: 5})
-	f.Line([]byte("before"), false)
+	f.Line([]byte("before"), Newline)
 	var long []byte
 	for i := range 16 {
 		piece := bytes.Repeat([]byte{byte('a' + i)}, MaxLine)
 		long = append(long, piece...)
-		f.Line(piece, i < 15)
+		end := Cut
+		if i == 15 {
+			end = Newline
+		}
+		f.Line(piece, end)
 		if i%5 == 0 {
 			f.Flush()
 		}
 	}
-	f.Line([]byte("after"), false)
+	f.Line([]byte("after"), Newline)
 	closeFile(t, f)
 
 	all, rotated := checkLogFiles(t, p, 1000)
@@ -225,7 +272,7 @@ func TestFileConcurrent(t *testing.T) {
 	for w := range writers {
 		wg.Go(func() {
 			for i := range lines {
-				f.Line(fmt.Appendf(nil, "writer %d line %d %s", w, i, strings.Repeat("y", i%200)), false)
+				f.Line(fmt.Appendf(nil, "writer %d line %d %s", w, i, strings.Repeat("y", i%200)), Newline)
 				if i%10 == 0 {
 					f.Flush()
 				}
@@ -268,15 +315,15 @@ func TestFileReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := strings.Repeat("a", 599)
-	f.Line([]byte(first), false)
+	f.Line([]byte(first), Newline)
 	closeFile(t, f)
 
 	f, err = OpenFile(p, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Line([]byte("fits"), false)
-	f.Line([]byte(strings.Repeat("b", 399)), false) // 600+5+400 > 1000: rotates
+	f.Line([]byte("fits"), Newline)
+	f.Line([]byte(strings.Repeat("b", 399)), Newline) // 600+5+400 > 1000: rotates
 	closeFile(t, f)
 	names, _ := RotatedFiles(p)
 	if len(names) != 1 {
@@ -300,7 +347,7 @@ func TestFileReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Line([]byte("next"), false)
+	f.Line([]byte("next"), Newline)
 	closeFile(t, f)
 	if got := readFile(t, p); got != "cut sho\nnext\n" {
 		t.Errorf("got %q", got)
@@ -361,11 +408,11 @@ func TestFileErrors(t *testing.T) {
 	if err != nil {
 		t.Skipf("no /dev/full: %v", err)
 	}
-	f.Line([]byte("lost"), false)
+	f.Line([]byte("lost"), Newline)
 	if err := f.Flush(); !errors.Is(err, syscall.ENOSPC) {
 		t.Errorf("Flush = %v, want ENOSPC", err)
 	}
-	f.Line(bytes.Repeat([]byte("z"), MaxLine), false) // a direct write fails too
+	f.Line(bytes.Repeat([]byte("z"), MaxLine), Newline) // a direct write fails too
 	if err := f.Err(); !errors.Is(err, syscall.ENOSPC) {
 		t.Errorf("Err = %v, want ENOSPC", err)
 	}
@@ -382,13 +429,13 @@ func TestFileErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Line([]byte("0123456789"), false)
+	f.Line([]byte("0123456789"), Newline)
 	f.Flush()
 	if err := os.RemoveAll(filepath.Dir(p)); err != nil {
 		t.Fatal(err)
 	}
-	f.Line([]byte("more"), false)
-	f.Line([]byte("and more"), false)
+	f.Line([]byte("more"), Newline)
+	f.Line([]byte("and more"), Newline)
 	if err := f.Err(); err == nil || !strings.Contains(err.Error(), "rotate") {
 		t.Errorf("Err = %v, want the rotation error", err)
 	}
@@ -400,7 +447,7 @@ func TestFileErrors(t *testing.T) {
 	if err := f.Close(); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("second Close = %v", err)
 	}
-	f.Line([]byte("late"), false)
+	f.Line([]byte("late"), Newline)
 	if err := f.Err(); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("Err after a Line after Close = %v", err)
 	}
@@ -412,8 +459,8 @@ func TestFileErrors(t *testing.T) {
 func TestFileNoAllocs(t *testing.T) {
 	f, _ := openLog(t, FileOptions{Timestamps: true, MaxSize: 1 << 20, Keep: 1})
 	line := []byte("GET /index.html 200 1234 0.002s")
-	f.Line(line, false)
-	if n := testing.AllocsPerRun(10000, func() { f.Line(line, false) }); n > 0 {
+	f.Line(line, Newline)
+	if n := testing.AllocsPerRun(10000, func() { f.Line(line, Newline) }); n > 0 {
 		t.Errorf("%v allocations per line, want 0", n)
 	}
 }
@@ -430,7 +477,7 @@ func BenchmarkFileLine(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		f.Line(line, false)
+		f.Line(line, Newline)
 		if i++; i%50 == 0 {
 			f.Flush()
 		}

@@ -33,7 +33,7 @@ type Lines struct {
 
 // NewLines returns the Lines of r, a pipe's read end in the runtime poller (as
 // os.Pipe makes them). It neither reads nor closes r; see Service and Finish.
-func NewLines(r *os.File, idle time.Duration, emit func(line []byte, cont bool), flush func()) (*Lines, error) {
+func NewLines(r *os.File, idle time.Duration, emit func(line []byte, end End), flush func()) (*Lines, error) {
 	rc, err := r.SyscallConn()
 	if err != nil {
 		return nil, err
@@ -154,7 +154,6 @@ func (l *Lines) idleFlush() {
 		l.timer.Reset(wait)
 		return
 	}
-	l.p.flushPending()
+	l.p.pausePending() // idle: gives back the partial-line buffer too
 	l.p.flushed()
-	l.p.pend = nil // idle: give back the partial-line buffer too
 }

@@ -14,7 +14,7 @@ var driveLines bool
 
 // runLines is Pump built from Lines, as an owner with a poller would drive it:
 // wait until r is readable, Service, until the stream is over.
-func runLines(r *os.File, idle time.Duration, emit func([]byte, bool)) error {
+func runLines(r *os.File, idle time.Duration, emit func([]byte, End)) error {
 	l, err := NewLines(r, idle, emit, nil)
 	if err != nil {
 		return err

@@ -13,6 +13,26 @@ import (
 // MaxLine is the longest piece Pump emits; longer lines are cut into MaxLine pieces.
 const MaxLine = 64 << 10
 
+// End says how a piece that Pump emits ends, which is what its sinks treat
+// differently: the console shows every piece but a PauseEnd as a line of its own,
+// while a log file joins the pieces of a line until its Newline or PauseEnd.
+type End uint8
+
+const (
+	// Newline: the piece ends its line: its newline came, or the stream ended.
+	Newline End = iota
+	// Cut: the line goes on in the next piece; this one was cut at MaxLine. The
+	// console marks it with a trailing " …".
+	Cut
+	// Pause: the child stopped writing in the middle of a line for the idle time:
+	// the console shows what there is; a log file keeps the line open for the rest.
+	Pause
+	// PauseEnd: an empty piece that ends a line whose bytes all came in Pause (and
+	// Cut) pieces: its newline came with nothing before it, or the stream ended.
+	// A log file ends the line; the console, having shown it all, shows nothing.
+	PauseEnd
+)
+
 const (
 	// readSize is the read buffer of every pump: a whole pipe's worth (64 KiB on
 	// Linux), so a module writing as fast as it can costs one read and one file
@@ -29,20 +49,21 @@ const (
 // until EOF or a read error. It returns nil at EOF and the read error otherwise; in both cases
 // a pending partial line is emitted first, so nothing read is ever dropped.
 //
-// A line is emitted, without its "\n", when its newline arrives. A partial line (no newline
-// yet) is emitted when idle passes with no more bytes, and at EOF or error; idle <= 0 disables
-// the idle flush. The idle flush uses r's read deadline, set only while a partial line is
+// A line is emitted, without its "\n", when its newline arrives (end Newline). A partial line
+// (no newline yet) is emitted when idle passes with no more bytes (end Pause: the bytes after it
+// belong to the same line), and at EOF or error (end Newline, or an empty PauseEnd when the
+// line's bytes were all emitted in Pause pieces already); idle <= 0 disables the idle flush. The idle flush uses r's read deadline, set only while a partial line is
 // pending, so an idle pump wakes up for nothing; if r does not support deadlines (not a pipe
 // or not pollable) partial lines simply wait for their newline. Pump owns r's read deadline.
 //
 // A line longer than MaxLine is emitted in MaxLine pieces: every piece but the last with
-// cont=true, and the concatenation of the pieces equals the line. A piece is only cut when a
+// end Cut, and the concatenation of the pieces equals the line. A piece is only cut when a
 // further byte of the same line is known, so a line of exactly MaxLine bytes is one piece.
 // Bytes are passed through untouched: "\r", NUL and invalid UTF-8 included.
 //
 // emit is called from Pump's goroutine only, and must not retain line after it returns: the
 // slice aliases Pump's buffers.
-func Pump(r *os.File, idle time.Duration, emit func(line []byte, cont bool)) error {
+func Pump(r *os.File, idle time.Duration, emit func(line []byte, end End)) error {
 	return PumpFlush(r, idle, emit, nil)
 }
 
@@ -50,7 +71,7 @@ func Pump(r *os.File, idle time.Duration, emit func(line []byte, cont bool)) err
 // emitted, before the pump waits for more: a sink that buffers (a log file) flushes
 // then, so it is never behind by more than one read, and writes in large pieces
 // when the child writes fast.
-func PumpFlush(r *os.File, idle time.Duration, emit func(line []byte, cont bool), flush func()) error {
+func PumpFlush(r *os.File, idle time.Duration, emit func(line []byte, end End), flush func()) error {
 	p := pump{r: r, idle: idle, emit: emit, flush: flush, deadlines: idle > 0}
 	return p.run()
 }
@@ -59,10 +80,11 @@ func PumpFlush(r *os.File, idle time.Duration, emit func(line []byte, cont bool)
 type pump struct {
 	r     *os.File
 	idle  time.Duration
-	emit  func([]byte, bool)
+	emit  func([]byte, End)
 	flush func() // after each read's lines; may be nil
 
 	pend      []byte // the partial line: bytes read after the last newline
+	paused    bool   // the line under way was emitted in part, in a Pause piece
 	deadlines bool   // idle flush is on and r accepts deadlines
 	armed     bool   // a read deadline is set on r
 }
@@ -76,9 +98,8 @@ func (p *pump) run() error {
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			// idle passed with a partial line pending: show what we have. The pump is
 			// idle by definition now, so it gives back its partial-line buffer too.
-			p.flushPending()
+			p.pausePending()
 			p.flushed()
-			p.pend = nil
 		case err == io.EOF:
 			p.flushPending()
 			p.flushed()
@@ -167,7 +188,7 @@ func (p *pump) feed(data []byte) {
 			return
 		}
 		if len(p.pend) == 0 {
-			p.emit(data[:i], false)
+			p.emitEnd(data[:i], true)
 		} else {
 			p.appendPending(data[:i])
 			p.flushPending()
@@ -177,12 +198,12 @@ func (p *pump) feed(data []byte) {
 }
 
 // appendPending adds b, which contains no newline, to the partial line. A full MaxLine piece
-// is emitted with cont=true only once a byte after it is at hand: had the line ended right at
+// is emitted as Cut only once a byte after it is at hand: had the line ended right at
 // the piece, the next byte would have been its newline and the piece would be the whole line.
 func (p *pump) appendPending(b []byte) {
 	for len(b) > 0 {
 		if len(p.pend) == MaxLine {
-			p.emit(p.pend, true)
+			p.emit(p.pend, Cut)
 			p.pend = p.pend[:0]
 		}
 		k := min(MaxLine-len(p.pend), len(b))
@@ -205,18 +226,40 @@ func (p *pump) grow(k int) {
 	p.pend = nb
 }
 
-// flushPending emits the partial line, if any, as a final piece and empties it, releasing
-// a buffer that a long line made large.
+// flushPending ends the line under way, at the end of the stream or at a newline: the
+// partial line, if any, is emitted as its last piece and emptied, releasing a buffer
+// that a long line made large.
 func (p *pump) flushPending() {
-	if len(p.pend) == 0 {
-		return
-	}
-	p.emit(p.pend, false)
+	p.emitEnd(p.pend, false)
 	if cap(p.pend) > keepPending {
 		p.pend = nil
 	} else {
 		p.pend = p.pend[:0]
 	}
+}
+
+// emitEnd emits line as the last piece of its line: as Newline, or as PauseEnd when it
+// is empty and the line was emitted in Pause pieces already. An empty piece of a line
+// never paused is an empty line if its newline came, and nothing at the end of a stream.
+func (p *pump) emitEnd(line []byte, newline bool) {
+	switch {
+	case len(line) > 0 || newline && !p.paused:
+		p.emit(line, Newline)
+	case p.paused:
+		p.emit(nil, PauseEnd)
+	}
+	p.paused = false
+}
+
+// pausePending emits the partial line, if any, as a Pause piece: idle has passed
+// without more bytes. The line stays under way; its buffer is given back, since the
+// pump is idle now.
+func (p *pump) pausePending() {
+	if len(p.pend) > 0 {
+		p.emit(p.pend, Pause)
+		p.paused = true
+	}
+	p.pend = nil
 }
 
 // rearm sets the read deadline to idle from now while a partial line is pending (every read

@@ -16,7 +16,7 @@ const wait = 10 * time.Second
 
 type piece struct {
 	line string
-	cont bool
+	end  End
 }
 
 func (p piece) String() string {
@@ -24,10 +24,7 @@ func (p piece) String() string {
 	if len(l) > 40 {
 		l = fmt.Sprintf("%s…(%d bytes)", l[:40], len(l))
 	}
-	if p.cont {
-		return fmt.Sprintf("%q+", l)
-	}
-	return fmt.Sprintf("%q", l)
+	return fmt.Sprintf("%q%s", l, [...]string{Newline: "", Cut: "+", Pause: "…", PauseEnd: "⏎"}[p.end])
 }
 
 // startPump runs Pump on a fresh pipe. It returns the write end, the emitted pieces (copied,
@@ -41,7 +38,7 @@ func startPump(t *testing.T, idle time.Duration) (*os.File, *os.File, <-chan pie
 	t.Cleanup(func() { r.Close(); w.Close() })
 	pieces := make(chan piece, 1<<14)
 	done := make(chan error, 1)
-	emit := func(line []byte, cont bool) { pieces <- piece{string(line), cont} }
+	emit := func(line []byte, end End) { pieces <- piece{string(line), end} }
 	if driveLines {
 		go func() { done <- runLines(r, idle, emit) }()
 		return w, r, pieces, done
@@ -182,17 +179,25 @@ func TestPumpPartialAfterIdle(t *testing.T) {
 	w, _, pieces, done := startPump(t, 20*time.Millisecond)
 	mustWrite(t, w, "password: ")
 	// The writer keeps the pipe open: only the idle flush can produce this.
-	if p := next(t, pieces); p != (piece{"password: ", false}) {
+	if p := next(t, pieces); p != (piece{"password: ", Pause}) {
 		t.Fatalf("got %v after idle", p)
 	}
 	mustWrite(t, w, "ok\nnext\n")
 	equal(t, []piece{next(t, pieces), next(t, pieces)}, lines("ok", "next"))
 	// The pump goes back to blocking without a deadline, and still idles out a new partial.
 	mustWrite(t, w, "again")
-	if p := next(t, pieces); p != (piece{"again", false}) {
+	if p := next(t, pieces); p != (piece{"again", Pause}) {
 		t.Fatalf("got %v after second idle", p)
 	}
-	equal(t, finish(t, w, pieces, done), nil)
+	// Its newline with nothing before it ends the paused line; the next one is empty.
+	mustWrite(t, w, "\n\n")
+	equal(t, []piece{next(t, pieces), next(t, pieces)}, []piece{{"", PauseEnd}, {"", Newline}})
+	mustWrite(t, w, "third")
+	if p := next(t, pieces); p != (piece{"third", Pause}) {
+		t.Fatalf("got %v after third idle", p)
+	}
+	// Its line ends with the stream: nothing more to show, but a log file ends it.
+	equal(t, finish(t, w, pieces, done), []piece{{"", PauseEnd}})
 }
 
 func TestPumpLongLines(t *testing.T) {
@@ -228,7 +233,7 @@ func TestPumpLongLines(t *testing.T) {
 				}
 				p := next(t, pieces)
 				got = append(got, p)
-				if !p.cont {
+				if p.end != Cut {
 					break
 				}
 			}
@@ -240,10 +245,10 @@ func TestPumpLongLines(t *testing.T) {
 			}
 			var joined strings.Builder
 			for i, p := range got {
-				if want := i < len(got)-1; p.cont != want {
-					t.Errorf("piece %d: cont=%v, want %v", i, p.cont, want)
+				if want := i < len(got)-1; (p.end == Cut) != want {
+					t.Errorf("piece %d: %v, want a Cut piece: %v", i, p, want)
 				}
-				if p.cont && len(p.line) != MaxLine {
+				if p.end == Cut && len(p.line) != MaxLine {
 					t.Errorf("piece %d: %d bytes, want MaxLine", i, len(p.line))
 				}
 				joined.WriteString(p.line)
@@ -277,7 +282,7 @@ func TestPumpCRLF(t *testing.T) {
 	var out bytes.Buffer
 	c := NewConsole(&out, Options{})
 	for _, p := range got {
-		c.LineCont("web", Stdout, []byte(p.line), p.cont)
+		c.LineCont("web", Stdout, []byte(p.line), p.end == Cut)
 	}
 	want := "web   | one\nweb   | two\nweb   |\nweb   | mid\rdle\n"
 	if out.String() != want {
@@ -317,7 +322,13 @@ func BenchmarkPump(b *testing.B) {
 	n := 0
 	done := make(chan error, 1)
 	go func() {
-		done <- Pump(r, 100*time.Millisecond, func([]byte, bool) { n++ })
+		done <- Pump(r, 100*time.Millisecond, func(_ []byte, end End) {
+			// A line the writer paused in (a write the kernel split, a writer
+			// descheduled for the idle time) comes in two pieces: count its end.
+			if end == Newline || end == PauseEnd {
+				n++
+			}
+		})
 	}()
 	b.ResetTimer()
 	go func() {

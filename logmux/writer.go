@@ -1,30 +1,67 @@
 package logmux
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"os"
 	"sync"
-	"sync/atomic"
+	"time"
 )
 
 // writer is the goroutine of an asynchronous Console: it alone writes to the
-// console, so a terminal that blocks holds up nobody but it.
+// console, so a console that blocks holds up nobody but it.
+//
+// The producers (the modules' pumps, svman's own events) format their lines and
+// queue them. While the console takes what it is given, a producer that finds the
+// queue full waits for room: every line is shown, in order, and a module that
+// writes faster than the console takes lines goes at the console's pace, as it
+// would writing to that console itself. When one write to the console has made no
+// progress for stallAfter (a stopped pager, a terminal held by Ctrl-S, a pipe whose
+// reader stopped reading), the console is stalled until that write returns: a
+// producer that finds the queue full then drops its lines from the console (the log
+// files have them all) instead of waiting, and the first line of its module shown
+// afterwards says how many it did not show. A module therefore waits on a console
+// that stopped at most once per stall, for at most stallAfter, and only if its lines
+// filled the queue meanwhile. A regular file never stalls: a write to it waits only
+// for the disk, as the log files' writes do, so it gets every line.
 type writer struct {
 	c         *Console
 	perModule int32
-	q         chan entry
-	done      chan struct{}
+	canStall  bool        // the console may wait on a reader: not a regular file
+	stall     *time.Timer // stallAfter into a write: stallCheck; nil unless canStall
 
-	bytes atomic.Int64 // of the lines queued, at most MaxQueued
+	mu      sync.Mutex // guards the fields below
+	q       []entry    // a ring of batches waiting, oldest at head; fixed size
+	head, n int
+	bytes   int // of the lines in q, at most MaxQueued (but for one larger batch)
+	closed  bool
+	writing time.Time     // when the write under way began; zero between writes
+	stalled bool          // the write under way has made no progress for stallAfter
+	room    chan struct{} // closed, and replaced, when producers waiting for room should look again
 
-	mu     sync.RWMutex // guards closed against sends on a closed q
-	closed bool
-
-	buf []byte // owned by the goroutine
+	ready chan struct{} // one token: q is no longer empty, or closed is set
+	done  chan struct{}
+	buf   []byte  // owned by the goroutine
+	taken []entry // owned by the goroutine
 }
+
+// stallAfter is how long a write to the console may make no progress before the
+// console counts as stalled and producers stop waiting for it. Long enough that a
+// reader that keeps reading is not taken for one that stopped while it waits for a
+// CPU or for its own disk on a loaded machine (with 250 ms, lines were dropped on
+// their way to a cat copying the console into a file, on 2 cores with a load
+// average of 30); short enough to be a hiccup for a module writing flat out.
+const stallAfter = time.Second
+
+// writeChunk bounds one write to the console (but for a longer line), so that
+// progress is seen at least every writeChunk bytes: a slow reader that keeps
+// reading is not taken for a stall.
+const writeChunk = 64 << 10
 
 // MaxQueued bounds the bytes of all the lines waiting for an asynchronous
 // Console, whatever the modules and their Buffer: a flood from many modules at
-// once costs at most this much memory, and the excess is dropped from the console.
+// once costs at most this much memory.
 const MaxQueued = 64 << 20
 
 // queueEntries is the room in the writer's queue, in batches: a module writing
@@ -76,47 +113,94 @@ func giveBack(data, prefix []byte) {
 }
 
 func newWriter(c *Console, perModule int) *writer {
-	w := &writer{c: c, perModule: int32(perModule), q: make(chan entry, queueEntries), done: make(chan struct{})}
+	w := &writer{
+		c:         c,
+		perModule: int32(perModule),
+		canStall:  !isRegularFile(c.w),
+		q:         make([]entry, queueEntries),
+		room:      make(chan struct{}),
+		ready:     make(chan struct{}, 1),
+		done:      make(chan struct{}),
+	}
+	if w.canStall {
+		w.stall = time.AfterFunc(time.Hour, w.stallCheck)
+		w.stall.Stop()
+	}
 	go w.run()
 	return w
 }
 
-// enqueue hands a formatted batch of n lines to the writer, which takes
-// ownership of data and prefix, or counts the lines as not shown when the module
-// has too many lines waiting or the queue is full. It never blocks: a console
-// that cannot keep up never slows a module down (the log files have every line).
-func (w *writer) enqueue(m *module, data []byte, n int32, prefix []byte) {
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	// A batch larger than the limit is admitted into an empty queue.
-	q := m.queued.Add(n)
-	size := w.bytes.Add(int64(len(data)))
-	if w.closed || (q > w.perModule && q != n) || (size > MaxQueued && size != int64(len(data))) {
-		w.drop(m, data, n, prefix)
-		return
+// isRegularFile reports whether w is a regular file.
+func isRegularFile(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
 	}
-	select {
-	case w.q <- entry{m: m, data: data, n: n, prefix: prefix}:
-	default:
-		w.drop(m, data, n, prefix)
-	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode().IsRegular()
 }
 
-// drop counts a batch as not shown and gives its buffers back.
-func (w *writer) drop(m *module, data []byte, n int32, prefix []byte) {
-	m.queued.Add(-n)
-	w.bytes.Add(-int64(len(data)))
+// enqueue hands a formatted batch of n lines of module m to the writer, which
+// takes ownership of data and prefix. When the queue has no room for it (m has
+// Buffer lines waiting, or all modules MaxQueued bytes, or it holds queueEntries
+// batches), it waits for room, unless the console is stalled or stalls meanwhile:
+// then the lines are counted as not shown. svman's own lines wait only for a full
+// ring of batches. After Close, lines are dropped.
+func (w *writer) enqueue(m *module, data []byte, n int32, prefix []byte) {
+	own := m.name == SystemName
+	w.mu.Lock()
+	for !w.closed {
+		if w.fits(m, n, len(data)) || own && w.n < len(w.q) {
+			w.q[(w.head+w.n)%len(w.q)] = entry{m: m, data: data, n: n, prefix: prefix}
+			w.n++
+			w.bytes += len(data)
+			m.queued += n
+			w.mu.Unlock()
+			select {
+			case w.ready <- struct{}{}:
+			default: // the writer has a token already
+			}
+			return
+		}
+		if w.stalled {
+			break
+		}
+		room := w.room
+		w.mu.Unlock()
+		<-room
+		w.mu.Lock()
+	}
+	w.mu.Unlock()
 	m.dropped.Add(int64(n))
 	giveBack(data, prefix)
+}
+
+// fits reports whether a batch of n lines, size bytes, of module m has room in the
+// queue; a batch larger than the limits is let into an empty queue. The caller
+// holds w.mu.
+func (w *writer) fits(m *module, n int32, size int) bool {
+	return w.n < len(w.q) &&
+		(m.queued+n <= w.perModule || m.queued == 0) &&
+		(w.bytes+size <= MaxQueued || w.bytes == 0)
+}
+
+// wake tells the producers waiting for room to look again. The caller holds w.mu.
+func (w *writer) wake() {
+	close(w.room)
+	w.room = make(chan struct{})
 }
 
 func (w *writer) close() {
 	w.mu.Lock()
 	if !w.closed {
 		w.closed = true
-		close(w.q)
+		w.wake()
 	}
 	w.mu.Unlock()
+	select {
+	case w.ready <- struct{}{}:
+	default:
+	}
 	<-w.done
 }
 
@@ -126,28 +210,23 @@ const batchBytes = 256 << 10
 
 func (w *writer) run() {
 	defer close(w.done)
-	for e := range w.q {
+	for {
+		taken, drained, ok := w.take()
+		if !ok {
+			return
+		}
 		c := w.c
 		if w.buf == nil {
 			// Room for batchBytes and the batch that passes it: the buffer is
 			// allocated once, not grown by appends at every write.
 			w.buf = make([]byte, 0, 2*batchBytes)
 		}
-		b := w.add(w.buf[:0], e)
-		// Gather what else is queued into the same Write.
-	gather:
-		for len(b) < batchBytes {
-			select {
-			case e, ok := <-w.q:
-				if !ok {
-					break gather
-				}
-				b = w.add(b, e)
-			default:
-				break gather
-			}
+		b := w.buf[:0]
+		for i := range taken {
+			b = w.add(b, taken[i])
+			taken[i] = entry{}
 		}
-		if len(w.q) == 0 {
+		if drained {
 			// The queue is drained: say what modules that went quiet lost.
 			c.mu.Lock()
 			for _, m := range c.mods {
@@ -157,7 +236,7 @@ func (w *writer) run() {
 			}
 			c.mu.Unlock()
 		}
-		_, _ = c.w.Write(b) // outside the lock: a blocked terminal blocks no producer
+		w.write(b)
 		if cap(b) > 2*batchBytes {
 			b = nil // one huge batch made it large
 		}
@@ -165,11 +244,97 @@ func (w *writer) run() {
 	}
 }
 
+// take waits for batches and takes them off the queue, oldest first, up to about
+// batchBytes; drained says none is left. It reports false once the writer is
+// closed and the queue empty.
+func (w *writer) take() (taken []entry, drained, ok bool) {
+	w.mu.Lock()
+	for w.n == 0 && !w.closed {
+		w.mu.Unlock()
+		<-w.ready
+		w.mu.Lock()
+	}
+	defer w.mu.Unlock()
+	if w.n == 0 {
+		return nil, true, false
+	}
+	taken, size := w.taken[:0], 0
+	for w.n > 0 && size < batchBytes {
+		e := w.q[w.head]
+		w.q[w.head] = entry{}
+		w.head = (w.head + 1) % len(w.q)
+		w.n--
+		w.bytes -= len(e.data)
+		e.m.queued -= e.n
+		size += len(e.data)
+		taken = append(taken, e)
+	}
+	w.taken = taken
+	w.wake()
+	return taken, w.n == 0, true
+}
+
+// write writes b, whole lines, to the console in pieces of about writeChunk bytes
+// that end at the end of a line, each watched by the stall timer. A console that
+// fails (its reader gone) takes nothing more of b.
+func (w *writer) write(b []byte) {
+	for len(b) > 0 {
+		chunk := b[:chunkEnd(b)]
+		if w.canStall {
+			w.mu.Lock()
+			w.writing = time.Now()
+			w.mu.Unlock()
+			w.stall.Reset(stallAfter)
+		}
+		n, err := w.c.w.Write(chunk) // outside the lock: a blocked console blocks no producer
+		if w.canStall {
+			w.stall.Stop()
+			w.mu.Lock()
+			w.writing, w.stalled = time.Time{}, false
+			w.mu.Unlock()
+		}
+		if err != nil {
+			return
+		}
+		b = b[n:]
+	}
+}
+
+// chunkEnd is where the first piece of b to write ends: after the last line that
+// ends within writeChunk bytes, or after the first line if it is longer, so that a
+// line is never split between two writes.
+func chunkEnd(b []byte) int {
+	if len(b) <= writeChunk {
+		return len(b)
+	}
+	if i := bytes.LastIndexByte(b[:writeChunk], '\n'); i >= 0 {
+		return i + 1
+	}
+	if i := bytes.IndexByte(b[writeChunk:], '\n'); i >= 0 {
+		return writeChunk + i + 1
+	}
+	return len(b)
+}
+
+// stallCheck runs stallAfter into a write: if that write is still under way, the
+// console is stalled, and the producers waiting for room stop waiting.
+func (w *writer) stallCheck() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.writing.IsZero() || w.stalled {
+		return
+	}
+	if left := stallAfter - time.Since(w.writing); left > 0 {
+		w.stall.Reset(left) // the timer of an earlier write, stopped too late
+		return
+	}
+	w.stalled = true
+	w.wake()
+}
+
 // add appends one queued batch, after the notice of what its module lost before
 // it, if anything, and gives its buffers back.
 func (w *writer) add(b []byte, e entry) []byte {
-	e.m.queued.Add(-e.n)
-	w.bytes.Add(-int64(len(e.data)))
 	if n := e.m.dropped.Swap(0); n > 0 {
 		b = append(b, e.prefix...)
 		b = appendText(b, dropNotice(e.m.name, n), false)

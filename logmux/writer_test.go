@@ -12,8 +12,9 @@ import (
 	"time"
 )
 
-// A console nobody reads never blocks the modules; when it drains, it shows every
-// line it kept, whole and in order, and says how many it did not.
+// A console nobody reads never blocks the modules (they wait at most stallAfter,
+// once); when it drains, it shows every line it kept, whole and in order, and says
+// how many it did not.
 func TestAsyncConsoleNeverBlocks(t *testing.T) {
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -31,7 +32,7 @@ func TestAsyncConsoleNeverBlocks(t *testing.T) {
 	}()
 	select {
 	case <-produced: // nothing read the pipe all this time
-	case <-time.After(10 * time.Second):
+	case <-time.After(60 * time.Second): // blocked, it would never finish; under -race on a loaded machine it took 10 s
 		t.Fatal("a blocked console blocked the producer")
 	}
 	go func() { c.Close(); w.Close() }()
@@ -100,5 +101,25 @@ func TestShowRawAndStrip(t *testing.T) {
 	}
 	if !strings.Contains(sys.String(), "svman | web started") {
 		t.Errorf("svman's lines = %q", sys.String())
+	}
+}
+
+// The console is written in pieces of about writeChunk bytes, each of whole lines.
+func TestChunkEnd(t *testing.T) {
+	line := strings.Repeat("x", 99) + "\n"
+	many := []byte(strings.Repeat(line, 2*writeChunk/len(line)))
+	if n := chunkEnd(many); n > writeChunk || n < writeChunk-len(line) || many[n-1] != '\n' {
+		t.Errorf("chunkEnd of short lines = %d", n)
+	}
+	long := []byte(strings.Repeat("y", writeChunk+10) + "\n" + line)
+	if n := chunkEnd(long); n != writeChunk+11 {
+		t.Errorf("chunkEnd of a long line = %d, want %d", n, writeChunk+11)
+	}
+	if n := chunkEnd([]byte(line)); n != len(line) {
+		t.Errorf("chunkEnd of one line = %d", n)
+	}
+	tail := []byte(strings.Repeat("z", writeChunk+5))
+	if n := chunkEnd(tail); n != len(tail) {
+		t.Errorf("chunkEnd without newline = %d, want all", n)
 	}
 }

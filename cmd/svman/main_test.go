@@ -106,6 +106,19 @@ var helpers = map[string]func(){
 		fmt.Fprintln(os.Stderr, "crashing")
 		os.Exit(3)
 	},
+	// pauses writes the pieces of pausedPieces, waiting for a SIGUSR1 after each but
+	// the last, then exits: lines whose writer pauses as long as the test likes.
+	"pauses": func() {
+		next := make(chan os.Signal, 1)
+		signal.Notify(next, syscall.SIGUSR1)
+		for i, piece := range pausedPieces {
+			os.Stdout.WriteString(piece)
+			if i < len(pausedPieces)-1 {
+				<-next
+			}
+		}
+		os.Exit(0)
+	},
 	// partial writes a line in pieces and a last line without newline, then exits.
 	"partial": func() {
 		for _, s := range []string{"hel", "lo wor", "ld\nsecond line\nno newline at the end"} {

@@ -10,9 +10,8 @@ import (
 // growPipe enlarges the pipe w is, if it is one (svman up | tee, a log shipper),
 // from 64 KiB to 1 MiB, the most an unprivileged process may ask for by default
 // (/proc/sys/fs/pipe-max-size). With 64 KiB, every few hundred lines svman's
-// writer blocked until the reader woke up, and under a burst of output the
-// console queue filled and shed lines (8% of 1,000,000 in the log benchmark);
-// with 1 MiB none were shed. Where the size cannot be had, the pipe stays as it is.
+// writer blocked until the reader woke up; with 1 MiB a burst waits in the pipe
+// and the modules write on. Where the size cannot be had, the pipe stays as it is.
 func growPipe(w io.Writer) {
 	f, ok := w.(*os.File)
 	if !ok {

@@ -11,11 +11,12 @@ import (
 	"svman/manifest"
 )
 
-// consoleBuffer is how many lines of one module may wait for a slow console
-// before the excess is dropped from it (never from the log files): enough to ride
-// out a module writing a burst of tens of megabytes as fast as it can while the
-// console takes them at pipe speed (make bench, log figure). The console's queue
-// as a whole is bounded in bytes too (logmux.MaxQueued).
+// consoleBuffer is how many lines of one module may wait for the console: beyond
+// it, the module waits for room while the console takes lines, and its lines are
+// dropped from the console (never from the log files) while the console is
+// stalled. A stall therefore costs the module nothing until it has written this
+// many lines. The console's queue as a whole is bounded in bytes too
+// (logmux.MaxQueued).
 const consoleBuffer = 65536
 
 // viewFlags are how `svman up` shows the stream: which modules, with or without

@@ -1,0 +1,84 @@
+package logmux
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"svman/internal/rotation"
+)
+
+// A File's rotation: the file renamed at a line boundary when it would pass
+// MaxSize, a new one opened, and the rotated files beyond Keep deleted.
+
+// rotate renames the file to RotatedName(path, t), opens a new one and starts the pruning of
+// old rotated files. On failure the writer goes on with the file it has, and tries again no
+// sooner than rotateRetry later. The caller holds f.mu and is at a line boundary.
+func (f *File) rotate(t time.Time) {
+	if t.Before(f.retryAt) {
+		return
+	}
+	f.flushLocked()
+	if !f.detached {
+		if err := os.Rename(f.path, RotatedName(f.path, t)); err != nil {
+			f.rotateFailed(t, err)
+			return
+		}
+		f.detached = true
+	}
+	nf, err := os.OpenFile(f.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		// Go on writing to the renamed file: it is kept like any rotated one.
+		f.rotateFailed(t, err)
+		return
+	}
+	if err := f.f.Close(); err != nil {
+		f.err = err
+	}
+	f.f, f.size, f.detached = nf, 0, false
+	f.retryAt = time.Time{}
+	if f.pruning {
+		f.pruneAgain = true
+		return
+	}
+	f.pruning = true
+	f.pruneWG.Add(1)
+	go f.prune()
+}
+
+func (f *File) rotateFailed(t time.Time, err error) {
+	f.err = fmt.Errorf("rotate log file: %w", err)
+	f.retryAt = t.Add(rotateRetry)
+}
+
+// prune deletes the rotated files beyond Keep, again as long as rotations happen meanwhile.
+func (f *File) prune() {
+	defer f.pruneWG.Done()
+	f.mu.Lock()
+	for {
+		keep := f.opts.Keep
+		f.pruneAgain = false
+		f.mu.Unlock()
+		err := pruneRotated(f.path, keep)
+		f.mu.Lock()
+		if err != nil {
+			f.err = err
+		}
+		if !f.pruneAgain {
+			f.pruning = false
+			f.mu.Unlock()
+			return
+		}
+	}
+}
+
+// RotatedName is the name a file gets when it is rotated at t:
+// path + ".2006-01-02T15-04-05.000", with "-1", "-2"... if that name exists.
+func RotatedName(path string, t time.Time) string { return rotation.Name(path, t) }
+
+// RotatedFiles returns the rotated files of path, oldest first; together with path
+// itself, last, they hold the whole log in order.
+func RotatedFiles(path string) ([]string, error) { return rotation.Files(path) }
+
+// pruneRotated deletes the rotated files of path beyond the newest keep.
+func pruneRotated(path string, keep int) error { return rotation.Prune(path, keep) }
