@@ -86,6 +86,8 @@ type lines struct {
 }
 
 func (l *lines) Add(string) {}
+func (*lines) Pace(string)  {}
+
 func (l *lines) WriteLines(name string, _ logmux.Stream, _ time.Time, batch *logmux.Batch) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

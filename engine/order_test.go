@@ -23,6 +23,8 @@ type consoleSink struct {
 
 func (c *consoleSink) Add(string) {}
 
+func (*consoleSink) Pace(string) {}
+
 func (c *consoleSink) WriteLines(name string, _ logmux.Stream, _ time.Time, batch *logmux.Batch) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -30,6 +30,7 @@ type pumpSet struct {
 	running atomic.Int32 // streams still copying; the last one closes done
 	done    chan struct{}
 
+	pace    func()            // waits for a console slower than the module (Output.Pace)
 	lines   [2]*logmux.Lines  // watched pipes only
 	watches [2]*fdwatch.Watch // watched pipes only; set and read by the supervisor
 	ended   [2]atomic.Bool    // watched pipes only: end ran
@@ -78,6 +79,10 @@ func (s *supervisor) startPumps(ps *pumpSet) {
 		}
 	}
 	s.pumps = append(live, ps)
+	ps.pace = func() {}
+	if s.out != nil {
+		ps.pace = func() { s.out.Pace(s.name) }
+	}
 	ps.running.Store(2)
 	for i, stream := range [2]logmux.Stream{logmux.Stdout, logmux.Stderr} {
 		file := s.files[i] // opened for the life of the supervision; nil if it could not be
@@ -112,7 +117,7 @@ func (s *supervisor) startPumps(ps *pumpSet) {
 		go func() {
 			defer ps.streamEnded()
 			defer ps.r[i].Close()
-			_ = logmux.PumpFlush(ps.r[i], partialLineIdle, emit, flush)
+			_ = logmux.PumpFlush(ps.r[i], partialLineIdle, emit, func() { flush(); ps.pace() })
 		}()
 	}
 }
@@ -133,10 +138,15 @@ func (ps *pumpSet) watch(fds *fdwatch.Watcher, i int, emit func([]byte, logmux.E
 	return true
 }
 
-// service copies what pipe i holds now, then waits for the watcher again.
+// service copies what pipe i holds now, then waits for the watcher again: after
+// the console has room for more (pace), so that a module writing faster than the
+// console takes lines waits in its full pipe.
 func (ps *pumpSet) service(i int, x *fdwatch.Watch) {
-	if !ps.lines[i].Service() && x.Rearm() == nil {
-		return
+	if !ps.lines[i].Service() {
+		ps.pace()
+		if x.Rearm() == nil {
+			return
+		}
 	}
 	// End of file, a read error, or drainPumps ended the stream meanwhile.
 	ps.end(i, x)

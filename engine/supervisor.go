@@ -126,6 +126,11 @@ const (
 type Output interface {
 	Add(name string)
 	WriteLines(name string, s logmux.Stream, t time.Time, lines *logmux.Batch)
+	// Pace waits while the lines of module name wait for a console that takes
+	// them more slowly than the module writes; a module's pump calls it between
+	// two reads, holding nothing. WriteLines never waits: a supervisor hands over
+	// lines too (order.go), and must never wait for a console.
+	Pace(name string)
 }
 
 func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets *atomic.Pointer[[]string]) *supervisor {

@@ -184,7 +184,8 @@ func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 }
 
 // WriteLines writes the lines of one read of module name's stream s, which
-// arrived at t. The batch is not retained.
+// arrived at t. The batch is not retained. An asynchronous Console queues them
+// and never waits (the producer paces itself with Pace).
 func (c *Console) WriteLines(name string, s Stream, t time.Time, lines *Batch) {
 	if lines.Len() == 0 || (c.show != nil && !c.show(name)) {
 		return
@@ -198,6 +199,20 @@ func (c *Console) WriteLines(name string, s Stream, t time.Time, lines *Batch) {
 	}
 	defer c.mu.Unlock()
 	c.flush(c.appendLines(c.buf[:0], c.appendPrefix(nil, m, s, t), c.raw && s != System, lines))
+}
+
+// Pace waits, for an asynchronous Console, while the lines of module name fill
+// its queue and the console takes lines; it returns at once when the console
+// stalls (see writer). A module's pump calls it between two reads of the
+// module's pipe, holding nothing: WriteLines itself never waits.
+func (c *Console) Pace(name string) {
+	if c.async == nil {
+		return
+	}
+	c.mu.Lock()
+	m := c.lookup(name)
+	c.mu.Unlock()
+	c.async.pace(m)
 }
 
 // enqueue formats a batch for the asynchronous writer and queues it. Only the

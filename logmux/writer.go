@@ -13,18 +13,22 @@ import (
 // console, so a console that blocks holds up nobody but it.
 //
 // The producers (the modules' pumps, svman's own events) format their lines and
-// queue them. While the console takes what it is given, a producer that finds the
-// queue full waits for room: every line is shown, in order, and a module that
-// writes faster than the console takes lines goes at the console's pace, as it
-// would writing to that console itself. When one write to the console has made no
-// progress for stallAfter (a stopped pager, a terminal held by Ctrl-S, a pipe whose
-// reader stopped reading), the console is stalled until that write returns: a
-// producer that finds the queue full then drops its lines from the console (the log
-// files have them all) instead of waiting, and the first line of its module shown
-// afterwards says how many it did not show. A module therefore waits on a console
-// that stopped at most once per stall, for at most stallAfter, and only if its lines
-// filled the queue meanwhile. A regular file never stalls: a write to it waits only
-// for the disk, as the log files' writes do, so it gets every line.
+// queue them; queueing never waits, so a producer that holds something others
+// need (a module's console gate, the supervisor's step) is never held up by the
+// console. A module's pump paces itself instead, between two reads of its pipe and
+// holding nothing: while the console takes what it is given and the module's
+// lines fill the queue, pace waits for room. So every line is shown, in order, and
+// a module that writes faster than the console takes lines goes at the console's
+// pace, as it would writing to that console itself; its supervisor never does.
+// When one write to the console has made no progress for stallAfter (a stopped
+// pager, a terminal held by Ctrl-S, a pipe whose reader stopped reading), the
+// console is stalled until that write returns: pace then returns at once, lines
+// that find the queue full are dropped from the console (the log files have them
+// all), and the first line of their module shown afterwards says how many were not
+// shown. A module therefore waits on a console that stopped at most once per stall,
+// for at most stallAfter, and only if its lines filled the queue meanwhile. A
+// regular file never stalls: a write to it waits only for the disk, as the log
+// files' writes do, so it gets every line.
 type writer struct {
 	c         *Console
 	perModule int32
@@ -32,7 +36,7 @@ type writer struct {
 	stall     *time.Timer // stallAfter into a write: stallCheck; nil unless canStall
 
 	mu      sync.Mutex // guards the fields below
-	q       []entry    // a ring of batches waiting, oldest at head; fixed size
+	q       []entry    // a ring of batches waiting, oldest at head; grows past queueEntries only between paces
 	head, n int
 	bytes   int // of the lines in q, at most MaxQueued (but for one larger batch)
 	closed  bool
@@ -65,7 +69,8 @@ const writeChunk = 64 << 10
 const MaxQueued = 64 << 20
 
 // queueEntries is the room in the writer's queue, in batches: a module writing
-// fast makes one batch per pipeful read, one writing slowly one per line.
+// fast makes one batch per pipeful read, one writing slowly one per line. The
+// queue grows past it only by what producers hand over between two paces.
 const queueEntries = 4096
 
 // entry is a batch of lines waiting to be written, already formatted.
@@ -141,45 +146,63 @@ func isRegularFile(w io.Writer) bool {
 }
 
 // enqueue hands a formatted batch of n lines of module m to the writer, which
-// takes ownership of data and prefix. When the queue has no room for it (m has
-// Buffer lines waiting, or all modules MaxQueued bytes, or it holds queueEntries
-// batches), it waits for room, unless the console is stalled or stalls meanwhile:
-// then the lines are counted as not shown. svman's own lines wait only for a full
-// ring of batches. After Close, lines are dropped.
+// takes ownership of data and prefix. It never waits. The batch is queued, past
+// the queue's bounds if need be (pace holds its producer to them), unless the
+// console is stalled and it has no room: then its lines are counted as not shown.
+// svman's own lines are queued while the ring has room, stalled or not. After
+// Close, lines are dropped.
 func (w *writer) enqueue(m *module, data []byte, n int32, prefix []byte) {
 	own := m.name == SystemName
 	w.mu.Lock()
-	for !w.closed {
-		if w.fits(m, n, len(data)) || own && w.n < len(w.q) {
-			w.q[(w.head+w.n)%len(w.q)] = entry{m: m, data: data, n: n, prefix: prefix}
-			w.n++
-			w.bytes += len(data)
-			m.queued += n
-			w.mu.Unlock()
-			select {
-			case w.ready <- struct{}{}:
-			default: // the writer has a token already
-			}
-			return
-		}
-		if w.stalled {
-			break
-		}
+	if w.closed || w.stalled && !w.fits(m, n, len(data)) && !(own && w.n < queueEntries) {
+		w.mu.Unlock()
+		m.dropped.Add(int64(n))
+		giveBack(data, prefix)
+		return
+	}
+	if w.n == len(w.q) {
+		w.grow()
+	}
+	w.q[(w.head+w.n)%len(w.q)] = entry{m: m, data: data, n: n, prefix: prefix}
+	w.n++
+	w.bytes += len(data)
+	m.queued += n
+	w.mu.Unlock()
+	select {
+	case w.ready <- struct{}{}:
+	default: // the writer has a token already
+	}
+}
+
+// grow doubles the ring, keeping its order. The caller holds w.mu.
+func (w *writer) grow() {
+	q := make([]entry, 2*len(w.q))
+	for i := range w.n {
+		q[i] = w.q[(w.head+i)%len(w.q)]
+	}
+	w.q, w.head = q, 0
+}
+
+// pace waits while module m's lines fill the queue and the console takes lines:
+// how a module that writes faster than the console goes at its pace. It returns
+// at once once the console is stalled, or closed. The caller holds nothing that
+// anyone else waits for.
+func (w *writer) pace(m *module) {
+	w.mu.Lock()
+	for !w.closed && !w.stalled && !w.fits(m, 0, 0) {
 		room := w.room
 		w.mu.Unlock()
 		<-room
 		w.mu.Lock()
 	}
 	w.mu.Unlock()
-	m.dropped.Add(int64(n))
-	giveBack(data, prefix)
 }
 
 // fits reports whether a batch of n lines, size bytes, of module m has room in the
 // queue; a batch larger than the limits is let into an empty queue. The caller
 // holds w.mu.
 func (w *writer) fits(m *module, n int32, size int) bool {
-	return w.n < len(w.q) &&
+	return w.n < queueEntries &&
 		(m.queued+n <= w.perModule || m.queued == 0) &&
 		(w.bytes+size <= MaxQueued || w.bytes == 0)
 }

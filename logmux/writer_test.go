@@ -12,9 +12,9 @@ import (
 	"time"
 )
 
-// A console nobody reads never blocks the modules (they wait at most stallAfter,
-// once); when it drains, it shows every line it kept, whole and in order, and says
-// how many it did not.
+// A console nobody reads never blocks the modules (a module's pump, which paces
+// itself as this producer does, waits at most stallAfter, once); when it drains,
+// it shows every line it kept, whole and in order, and says how many it did not.
 func TestAsyncConsoleNeverBlocks(t *testing.T) {
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -27,6 +27,7 @@ func TestAsyncConsoleNeverBlocks(t *testing.T) {
 	go func() {
 		for i := range lines {
 			c.Line("web", Stdout, []byte("line "+strconv.Itoa(i)))
+			c.Pace("web")
 		}
 		close(produced)
 	}()
