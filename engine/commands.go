@@ -6,17 +6,46 @@ import (
 	"svman/statusfs"
 )
 
-// handleCommand applies one byte from the control FIFO, with the legacy meanings
-// (see the statusfs package and the reference of the legacy supervise).
+// unknownShown is how many of a read's unknown bytes its warning shows.
+const unknownShown = 16
+
+// applyControl applies the bytes of one read of the control FIFO, with the
+// legacy meanings (see the statusfs package and the reference of the legacy
+// supervise), in order, but:
+//   - blanks and NULs are skipped (`echo d > control` sends a newline too);
+//   - a command that repeats the read's previous command is applied once: a
+//     flood of `k` is one SIGKILL per read, not one per byte (the signals a
+//     repeat would send coalesce in the kernel anyway, and every other command
+//     means the same the second time);
+//   - the read's unknown bytes are one warning, which counts them and shows the
+//     first unknownShown;
+//   - after `x` has ended supervision, the rest is for no one.
+func (s *supervisor) applyControl(p []byte) {
+	var prev byte
+	var unknown []byte
+	count := 0
+	for _, b := range p {
+		if s.finished {
+			break
+		}
+		switch {
+		case b == '\n' || b == '\r' || b == ' ' || b == '\t' || b == 0:
+		case !isCommand(b):
+			if count++; len(unknown) < unknownShown {
+				unknown = append(unknown, b)
+			}
+		case b != prev:
+			prev = b
+			s.handleCommand(b)
+		}
+	}
+	if count > 0 {
+		s.record(Event{Kind: BadCommand, Unknown: unknown, UnknownCount: count})
+	}
+}
+
+// handleCommand applies one command byte, one of Commands.
 func (s *supervisor) handleCommand(b byte) {
-	switch b {
-	case '\n', '\r', ' ', '\t', 0:
-		return // `echo d > control` sends a newline too
-	}
-	if !isCommand(b) {
-		s.record(Event{Kind: BadCommand, Command: b})
-		return
-	}
 	s.record(Event{Kind: Command, Command: b})
 	switch b {
 	case 'u', 'o':

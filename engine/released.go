@@ -57,9 +57,7 @@ func (s *supervisor) applyTakeBack() {
 		return
 	}
 	s.record(Event{Kind: Reclaimed})
-	for _, b := range s.initial {
-		s.handleCommand(b)
-	}
+	s.applyControl(s.initial)
 	s.initial = nil
 }
 
@@ -111,8 +109,8 @@ func (e *Engine) reclaim(name string, l *listener) {
 		e.stopListening(name)
 		return
 	}
-	var buf [64]byte
-	dir, n, err := l.rel.Reclaim(buf[:], TakesBack)
+	buf := make([]byte, controlReadSize)
+	dir, n, err := l.rel.Reclaim(buf, TakesBack)
 	switch {
 	case err != nil:
 		e.stopListening(name)
@@ -120,7 +118,7 @@ func (e *Engine) reclaim(name string, l *listener) {
 		return
 	case dir == nil:
 		if n > 0 {
-			e.emit(Event{Module: name, Kind: Warning, Err: fmt.Errorf("released: %q ignored ('svman ctl %s up' takes it back)", buf[:n], name)})
+			e.emit(ignored(name, buf[:n]))
 		}
 		_ = l.watch.Rearm()
 		return
@@ -136,6 +134,17 @@ func (e *Engine) reclaim(name string, l *listener) {
 	s.initial = append([]byte{}, buf[:n]...)
 	e.sups[name] = s
 	go s.run()
+}
+
+// ignored is the warning that bytes written to the control FIFO of the released
+// module name did not take it back: how many, and the first unknownShown.
+func ignored(name string, p []byte) Event {
+	shown, more := p, ""
+	if len(p) > unknownShown {
+		shown, more = p[:unknownShown], "..."
+	}
+	return Event{Module: name, Kind: Warning,
+		Err: fmt.Errorf("released: %d bytes ignored: %q%s ('svman ctl %s up' takes it back)", len(p), shown, more, name)}
 }
 
 // stopListening closes the control FIFO of a released module, if svman listens on it.

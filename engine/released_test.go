@@ -29,7 +29,7 @@ func TestReleasedModuleListensForUpOrOnce(t *testing.T) {
 	send("d\n")
 	waitFor(t, "the d for released a reported as ignored", func() bool {
 		for _, ev := range h.ev.find("a", Warning) {
-			if strings.Contains(ev.Err.Error(), `released: "d\n" ignored`) {
+			if strings.Contains(ev.Err.Error(), `released: 2 bytes ignored: "d\n"`) {
 				return true
 			}
 		}

@@ -38,7 +38,7 @@ type supervisor struct {
 	hostname string
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
 	msgs     chan supMsg               // from the engine
-	cmds     chan byte                 // from the control reader, if it has one
+	cmds     chan []byte               // from the control reader, if it has one: one read each
 	fds      *fdwatch.Watcher          // the engine's, or nil: then each pipe and FIFO has a reader goroutine
 	ctlReady chan struct{}             // from fds: the control FIFO is readable
 	repair   chan struct{}             // from the directory watcher: something was deleted
@@ -175,7 +175,7 @@ func (s *supervisor) run() {
 // module.json and the first start (or the status of a module that starts down).
 func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
 	if !s.watchControl() {
-		s.cmds = make(chan byte, 64)
+		s.cmds = make(chan []byte, 1)
 		readerDone.Add(1)
 		go s.readControl(quit, readerDone)
 	}
@@ -218,9 +218,9 @@ func (s *supervisor) loop() {
 		case m := <-s.msgs:
 			s.hold()
 			s.handleMsg(m)
-		case b := <-s.cmds:
+		case p := <-s.cmds:
 			s.hold()
-			s.handleCommand(b)
+			s.applyControl(p)
 		case <-s.ctlReady:
 			s.readCommands()
 		case st := <-s.exited:
