@@ -20,6 +20,8 @@ const unknownShown = 16
 //   - the read's unknown bytes are one warning, which counts them and shows the
 //     first unknownShown;
 //   - after `x` has ended supervision, the rest is for no one.
+//
+// The lines all this writes are within the module's limit (controllimit.go).
 func (s *supervisor) applyControl(p []byte) {
 	var prev byte
 	var unknown []byte
@@ -40,13 +42,13 @@ func (s *supervisor) applyControl(p []byte) {
 		}
 	}
 	if count > 0 {
-		s.record(Event{Kind: BadCommand, Unknown: unknown, UnknownCount: count})
+		s.recordControl(Event{Kind: BadCommand, Unknown: unknown, UnknownCount: count})
 	}
 }
 
 // handleCommand applies one command byte, one of Commands.
 func (s *supervisor) handleCommand(b byte) {
-	s.record(Event{Kind: Command, Command: b})
+	s.recordControl(Event{Kind: Command, Command: b})
 	switch b {
 	case 'u', 'o':
 		s.want, s.downBy = statusfs.WantUp, ""
@@ -83,20 +85,20 @@ func (s *supervisor) handleCommand(b byte) {
 			s.signalGroup(syscall.SIGSTOP)
 			s.paused = true
 			s.writeStatus()
-			s.record(Event{Kind: Paused, PID: s.pgid})
+			s.recordControl(Event{Kind: Paused, PID: s.pgid})
 		}
 	case 'c':
 		if s.pid != 0 && s.paused {
 			s.signalGroup(syscall.SIGCONT)
 			s.paused = false
 			s.writeStatus()
-			s.record(Event{Kind: Continued, PID: s.pgid})
+			s.recordControl(Event{Kind: Continued, PID: s.pgid})
 		}
 	case 's', 'n':
 		s.alarms = b == 'n'
 		s.writeStatus()
 	case 'r':
-		s.record(Event{Kind: Reload})
+		s.recordControl(Event{Kind: Reload})
 	}
 }
 
@@ -127,8 +129,8 @@ func (s *supervisor) signalChild(sig syscall.Signal) {
 		return
 	}
 	if err := syscall.Kill(s.pid, sig); err != nil {
-		s.record(Event{Kind: Warning, Err: err})
+		s.recordControl(Event{Kind: Warning, Err: err})
 		return
 	}
-	s.record(Event{Kind: Signaled, PID: s.pid, Signal: sig})
+	s.recordControl(Event{Kind: Signaled, PID: s.pid, Signal: sig})
 }

@@ -58,6 +58,11 @@ type Event struct {
 	// at most; UnknownCount is how many the read had.
 	Unknown      []byte
 	UnknownCount int
+	// Quiet: the limit on the lines control bytes cause held this event back:
+	// it is in no log file, and a console does not show it; a hook still acts on
+	// it. Suppressed is how many such events the limit held back before this one.
+	Quiet      bool
+	Suppressed int
 }
 
 // Warn reports whether the event belongs in supervise.log.wf rather than
@@ -79,6 +84,14 @@ func (e Event) Warn() bool {
 // String is the event as one line of the console and the supervise logs, without
 // time or level: "web started, pid 1234".
 func (e Event) String() string {
+	if e.Suppressed > 0 {
+		return fmt.Sprintf("%s (%d lines about control bytes suppressed before it)", e.line(), e.Suppressed)
+	}
+	return e.line()
+}
+
+// line is String without the count of suppressed lines.
+func (e Event) line() string {
 	n := e.Module
 	switch e.Kind {
 	case Started:

@@ -23,6 +23,7 @@ import (
 type listener struct {
 	rel   *statusfs.Released
 	watch *fdwatch.Watch
+	limit lineLimit // on the warnings about bytes that do not take it back
 }
 
 // TakesBack reports whether control bytes ask for a released module to be
@@ -118,7 +119,7 @@ func (e *Engine) reclaim(name string, l *listener) {
 		return
 	case dir == nil:
 		if n > 0 {
-			e.emit(ignored(name, buf[:n]))
+			e.emit(l.ignored(name, buf[:n], time.Now()))
 		}
 		_ = l.watch.Rearm()
 		return
@@ -137,14 +138,23 @@ func (e *Engine) reclaim(name string, l *listener) {
 }
 
 // ignored is the warning that bytes written to the control FIFO of the released
-// module name did not take it back: how many, and the first unknownShown.
-func ignored(name string, p []byte) Event {
+// module name did not take it back, within the limit on lines control bytes
+// cause (controllimit.go); it says what the limit held back since the last one.
+// What the limit holds back now is said by the next warning let through.
+func (l *listener) ignored(name string, p []byte, now time.Time) Event {
 	shown, more := p, ""
 	if len(p) > unknownShown {
 		shown, more = p[:unknownShown], "..."
 	}
-	return Event{Module: name, Kind: Warning,
+	ev := Event{Module: name, Kind: Warning, Time: now,
 		Err: fmt.Errorf("released: %d bytes ignored: %q%s ('svman ctl %s up' takes it back)", len(p), shown, more, name)}
+	if !l.limit.take(now) {
+		l.limit.suppressed++
+		ev.Quiet = true
+		return ev
+	}
+	ev.Suppressed, l.limit.suppressed = l.limit.suppressed, 0
+	return ev
 }
 
 // stopListening closes the control FIFO of a released module, if svman listens on it.

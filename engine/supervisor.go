@@ -96,7 +96,8 @@ type supervisor struct {
 	logWarnState
 	fileRetry // files of the status directory whose last write failed (statusfiles.go)
 
-	ctl *fdwatch.Watch // the control FIFO's registration with fds, or nil
+	ctl      *fdwatch.Watch // the control FIFO's registration with fds, or nil
+	ctlLimit controlLimit   // the limit on lines control bytes cause (controllimit.go)
 
 	shown sync.Mutex // held by a step, and by a pump handing lines to out (order.go)
 
@@ -241,6 +242,9 @@ func (s *supervisor) loop() {
 			s.timerC = nil
 			s.hold()
 			s.handleTimer()
+		case <-s.ctlLimit.C:
+			s.hold()
+			s.reportSuppressed()
 		case <-s.retryC:
 			s.retryC = nil
 			s.hold()
@@ -338,9 +342,11 @@ func (s *supervisor) log(ev Event) {
 	if ev.Time.IsZero() {
 		ev.Time = time.Now()
 	}
-	if ev.Warn() {
+	switch {
+	case ev.Quiet:
+	case ev.Warn():
 		s.dir.Warning("%s", ev)
-	} else {
+	default:
 		s.dir.Notice("%s", ev)
 	}
 	if s.emit != nil {
