@@ -6,18 +6,49 @@ import (
 	"svman/statusfs"
 )
 
-// handleCommand applies one byte from the control FIFO, with the legacy meanings
-// (see the statusfs package and the reference of the legacy supervise).
+// unknownShown is how many of a read's unknown bytes its warning shows.
+const unknownShown = 16
+
+// applyControl applies the bytes of one read of the control FIFO, with the
+// legacy meanings (see the statusfs package and the reference of the legacy
+// supervise), in order, but:
+//   - blanks and NULs are skipped (`echo d > control` sends a newline too);
+//   - a command that repeats the read's previous command is applied once: a
+//     flood of `k` is one SIGKILL per read, not one per byte (the signals a
+//     repeat would send coalesce in the kernel anyway, and every other command
+//     means the same the second time);
+//   - the read's unknown bytes are one warning, which counts them and shows the
+//     first unknownShown;
+//   - after `x` has ended supervision, the rest is for no one.
+//
+// The lines all this writes are within the module's limit (controllimit.go).
+func (s *supervisor) applyControl(p []byte) {
+	var prev byte
+	var unknown []byte
+	count := 0
+	for _, b := range p {
+		if s.finished {
+			break
+		}
+		switch {
+		case b == '\n' || b == '\r' || b == ' ' || b == '\t' || b == 0:
+		case !isCommand(b):
+			if count++; len(unknown) < unknownShown {
+				unknown = append(unknown, b)
+			}
+		case b != prev:
+			prev = b
+			s.handleCommand(b)
+		}
+	}
+	if count > 0 {
+		s.recordControl(Event{Kind: BadCommand, Unknown: unknown, UnknownCount: count})
+	}
+}
+
+// handleCommand applies one command byte, one of Commands.
 func (s *supervisor) handleCommand(b byte) {
-	switch b {
-	case '\n', '\r', ' ', '\t', 0:
-		return // `echo d > control` sends a newline too
-	}
-	if !isCommand(b) {
-		s.record(Event{Kind: BadCommand, Command: b})
-		return
-	}
-	s.record(Event{Kind: Command, Command: b})
+	s.recordControl(Event{Kind: Command, Command: b})
 	switch b {
 	case 'u', 'o':
 		s.want, s.downBy = statusfs.WantUp, ""
@@ -54,20 +85,20 @@ func (s *supervisor) handleCommand(b byte) {
 			s.signalGroup(syscall.SIGSTOP)
 			s.paused = true
 			s.writeStatus()
-			s.record(Event{Kind: Paused, PID: s.pgid})
+			s.recordControl(Event{Kind: Paused, PID: s.pgid})
 		}
 	case 'c':
 		if s.pid != 0 && s.paused {
 			s.signalGroup(syscall.SIGCONT)
 			s.paused = false
 			s.writeStatus()
-			s.record(Event{Kind: Continued, PID: s.pgid})
+			s.recordControl(Event{Kind: Continued, PID: s.pgid})
 		}
 	case 's', 'n':
 		s.alarms = b == 'n'
 		s.writeStatus()
 	case 'r':
-		s.record(Event{Kind: Reload})
+		s.recordControl(Event{Kind: Reload})
 	}
 }
 
@@ -98,8 +129,8 @@ func (s *supervisor) signalChild(sig syscall.Signal) {
 		return
 	}
 	if err := syscall.Kill(s.pid, sig); err != nil {
-		s.record(Event{Kind: Warning, Err: err})
+		s.recordControl(Event{Kind: Warning, Err: err})
 		return
 	}
-	s.record(Event{Kind: Signaled, PID: s.pid, Signal: sig})
+	s.recordControl(Event{Kind: Signaled, PID: s.pid, Signal: sig})
 }

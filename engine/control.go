@@ -39,19 +39,17 @@ func (s *supervisor) unwatchControl() {
 	}
 }
 
-// readCommands applies the bytes waiting in the control FIFO, each one a step of
-// its own, then asks to be told of more.
+// controlReadSize is how much of the control FIFO one read takes: as much as
+// one atomic write to a pipe can hold (PIPE_BUF).
+const controlReadSize = 4096
+
+// readCommands applies the bytes waiting in the control FIFO, as one step, then
+// asks to be told of more.
 func (s *supervisor) readCommands() {
-	var buf [64]byte
-	n, err := s.dir.TryReadControl(buf[:])
-	for _, b := range buf[:n] {
-		if s.finished {
-			return // `x`: the rest is for no one
-		}
-		s.hold()
-		s.handleCommand(b)
-		s.flush()
-	}
+	buf := make([]byte, controlReadSize)
+	n, err := s.dir.TryReadControl(buf)
+	s.hold()
+	s.applyControl(buf[:n])
 	if err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("control FIFO: %w", err)})
 		return
@@ -61,16 +59,16 @@ func (s *supervisor) readCommands() {
 	}
 }
 
-// readControl feeds control bytes to run until quit is closed; the directory's
-// Close makes a blocked read return.
+// readControl feeds what each read of the control FIFO returns to run until
+// quit is closed; the directory's Close makes a blocked read return.
 func (s *supervisor) readControl(quit chan struct{}, wg *sync.WaitGroup) {
 	defer wg.Done()
-	buf := make([]byte, 64)
 	for {
+		buf := make([]byte, controlReadSize)
 		n, err := s.dir.ReadControl(buf)
-		for _, b := range buf[:n] {
+		if n > 0 {
 			select {
-			case s.cmds <- b:
+			case s.cmds <- buf[:n]:
 			case <-quit:
 				return
 			}

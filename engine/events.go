@@ -24,7 +24,7 @@ const (
 	Paused                    // the group was stopped with SIGSTOP
 	Continued                 // the group was continued with SIGCONT
 	Command                   // a control byte was received: Command
-	BadCommand                // an unknown control byte was received and ignored: Command
+	BadCommand                // a read of the control FIFO had bytes that are no command, ignored: Unknown, UnknownCount
 	Reload                    // `r` asked for the manifest to be read again
 	Released                  // supervision ended; the status directory is unlocked
 	Warning                   // something went wrong that supervision survives: Err
@@ -54,6 +54,15 @@ type Event struct {
 	// Stopping (Exited): the exit ended a stop svman made (`d`, a reload, a
 	// removal, its shutdown), not an exit nobody asked for.
 	Stopping bool
+	// Unknown (BadCommand) is the first bytes of a read that are no command, 16
+	// at most; UnknownCount is how many the read had.
+	Unknown      []byte
+	UnknownCount int
+	// Quiet: the limit on the lines control bytes cause held this event back:
+	// it is in no log file, and a console does not show it; a hook still acts on
+	// it. Suppressed is how many such events the limit held back before this one.
+	Quiet      bool
+	Suppressed int
 }
 
 // Warn reports whether the event belongs in supervise.log.wf rather than
@@ -75,6 +84,14 @@ func (e Event) Warn() bool {
 // String is the event as one line of the console and the supervise logs, without
 // time or level: "web started, pid 1234".
 func (e Event) String() string {
+	if e.Suppressed > 0 {
+		return fmt.Sprintf("%s (%d lines about control bytes suppressed before it)", e.line(), e.Suppressed)
+	}
+	return e.line()
+}
+
+// line is String without the count of suppressed lines.
+func (e Event) line() string {
 	n := e.Module
 	switch e.Kind {
 	case Started:
@@ -106,7 +123,14 @@ func (e Event) String() string {
 	case Command:
 		return fmt.Sprintf("%s: control command %q received", n, e.Command)
 	case BadCommand:
-		return fmt.Sprintf("%s: unknown control command %q ignored", n, e.Command)
+		if e.UnknownCount == 1 && len(e.Unknown) == 1 {
+			return fmt.Sprintf("%s: unknown control command %q ignored", n, e.Unknown[0])
+		}
+		more := ""
+		if e.UnknownCount > len(e.Unknown) {
+			more = "..."
+		}
+		return fmt.Sprintf("%s: %d unknown control bytes ignored: %q%s", n, e.UnknownCount, e.Unknown, more)
 	case Reload:
 		return fmt.Sprintf("%s: reload of the manifest requested", n)
 	case Released:

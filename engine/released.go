@@ -23,6 +23,7 @@ import (
 type listener struct {
 	rel   *statusfs.Released
 	watch *fdwatch.Watch
+	limit lineLimit // on the warnings about bytes that do not take it back
 }
 
 // TakesBack reports whether control bytes ask for a released module to be
@@ -57,9 +58,7 @@ func (s *supervisor) applyTakeBack() {
 		return
 	}
 	s.record(Event{Kind: Reclaimed})
-	for _, b := range s.initial {
-		s.handleCommand(b)
-	}
+	s.applyControl(s.initial)
 	s.initial = nil
 }
 
@@ -111,8 +110,8 @@ func (e *Engine) reclaim(name string, l *listener) {
 		e.stopListening(name)
 		return
 	}
-	var buf [64]byte
-	dir, n, err := l.rel.Reclaim(buf[:], TakesBack)
+	buf := make([]byte, controlReadSize)
+	dir, n, err := l.rel.Reclaim(buf, TakesBack)
 	switch {
 	case err != nil:
 		e.stopListening(name)
@@ -120,7 +119,7 @@ func (e *Engine) reclaim(name string, l *listener) {
 		return
 	case dir == nil:
 		if n > 0 {
-			e.emit(Event{Module: name, Kind: Warning, Err: fmt.Errorf("released: %q ignored ('svman ctl %s up' takes it back)", buf[:n], name)})
+			e.emit(l.ignored(name, buf[:n], time.Now()))
 		}
 		_ = l.watch.Rearm()
 		return
@@ -136,6 +135,26 @@ func (e *Engine) reclaim(name string, l *listener) {
 	s.initial = append([]byte{}, buf[:n]...)
 	e.sups[name] = s
 	go s.run()
+}
+
+// ignored is the warning that bytes written to the control FIFO of the released
+// module name did not take it back, within the limit on lines control bytes
+// cause (controllimit.go); it says what the limit held back since the last one.
+// What the limit holds back now is said by the next warning let through.
+func (l *listener) ignored(name string, p []byte, now time.Time) Event {
+	shown, more := p, ""
+	if len(p) > unknownShown {
+		shown, more = p[:unknownShown], "..."
+	}
+	ev := Event{Module: name, Kind: Warning, Time: now,
+		Err: fmt.Errorf("released: %d bytes ignored: %q%s ('svman ctl %s up' takes it back)", len(p), shown, more, name)}
+	if !l.limit.take(now) {
+		l.limit.suppressed++
+		ev.Quiet = true
+		return ev
+	}
+	ev.Suppressed, l.limit.suppressed = l.limit.suppressed, 0
+	return ev
 }
 
 // stopListening closes the control FIFO of a released module, if svman listens on it.

@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"svman/statusfs"
 )
@@ -29,7 +32,7 @@ func TestReleasedModuleListensForUpOrOnce(t *testing.T) {
 	send("d\n")
 	waitFor(t, "the d for released a reported as ignored", func() bool {
 		for _, ev := range h.ev.find("a", Warning) {
-			if strings.Contains(ev.Err.Error(), `released: "d\n" ignored`) {
+			if strings.Contains(ev.Err.Error(), `released: 2 bytes ignored: "d\n"`) {
 				return true
 			}
 		}
@@ -51,4 +54,43 @@ func TestReleasedModuleListensForUpOrOnce(t *testing.T) {
 	waitFor(t, "a released again", released)
 	h.apply(b)
 	waitFor(t, "nothing listening for removed a", func() bool { return !statusfs.Listening(dir) && !statusfs.Supervised(dir) })
+}
+
+// A flood on a released module's control FIFO makes a bounded number of
+// warnings, and the u written after it still takes the module back.
+func TestReleasedFloodIsBounded(t *testing.T) {
+	h := newHarness(t)
+	h.apply(h.module("a", "sleep", nil))
+	h.waitUp("a")
+	dir := filepath.Join(h.status, "a")
+	if err := statusfs.SendControl(dir, []byte("dx")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a released", func() bool { return !statusfs.Supervised(dir) && statusfs.Listening(dir) })
+
+	start := time.Now()
+	f, err := os.OpenFile(filepath.Join(dir, "control"), os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.Write(append(bytes.Repeat([]byte("d"), 1<<20), 'u'))
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a taken back by the u after the flood", func() bool { return h.pid("a") != 0 })
+	shown, held := 0, 0
+	for _, ev := range h.ev.find("a", Warning) {
+		switch {
+		case !strings.Contains(ev.Err.Error(), "released: "):
+		case ev.Quiet:
+			held++
+		default:
+			shown++
+		}
+	}
+	if bound := controlLinesBurst + int(time.Since(start)/controlLinesEvery) + 1; shown > bound {
+		t.Errorf("1 MB on a released module's control made %d warnings shown, want at most %d", shown, bound)
+	}
+	t.Logf("%d warnings shown, %d held back", shown, held)
 }

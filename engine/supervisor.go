@@ -38,7 +38,7 @@ type supervisor struct {
 	hostname string
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
 	msgs     chan supMsg               // from the engine
-	cmds     chan byte                 // from the control reader, if it has one
+	cmds     chan []byte               // from the control reader, if it has one: one read each
 	fds      *fdwatch.Watcher          // the engine's, or nil: then each pipe and FIFO has a reader goroutine
 	ctlReady chan struct{}             // from fds: the control FIFO is readable
 	repair   chan struct{}             // from the directory watcher: something was deleted
@@ -96,7 +96,8 @@ type supervisor struct {
 	logWarnState
 	fileRetry // files of the status directory whose last write failed (statusfiles.go)
 
-	ctl *fdwatch.Watch // the control FIFO's registration with fds, or nil
+	ctl      *fdwatch.Watch // the control FIFO's registration with fds, or nil
+	ctlLimit controlLimit   // the limit on lines control bytes cause (controllimit.go)
 
 	shown sync.Mutex // held by a step, and by a pump handing lines to out (order.go)
 
@@ -180,7 +181,7 @@ func (s *supervisor) run() {
 // module.json and the first start (or the status of a module that starts down).
 func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
 	if !s.watchControl() {
-		s.cmds = make(chan byte, 64)
+		s.cmds = make(chan []byte, 1)
 		readerDone.Add(1)
 		go s.readControl(quit, readerDone)
 	}
@@ -223,9 +224,9 @@ func (s *supervisor) loop() {
 		case m := <-s.msgs:
 			s.hold()
 			s.handleMsg(m)
-		case b := <-s.cmds:
+		case p := <-s.cmds:
 			s.hold()
-			s.handleCommand(b)
+			s.applyControl(p)
 		case <-s.ctlReady:
 			s.readCommands()
 		case st := <-s.exited:
@@ -246,6 +247,9 @@ func (s *supervisor) loop() {
 			s.timerC = nil
 			s.hold()
 			s.handleTimer()
+		case <-s.ctlLimit.C:
+			s.hold()
+			s.reportSuppressed()
 		case <-s.retryC:
 			s.retryC = nil
 			s.hold()
@@ -343,9 +347,11 @@ func (s *supervisor) log(ev Event) {
 	if ev.Time.IsZero() {
 		ev.Time = time.Now()
 	}
-	if ev.Warn() {
+	switch {
+	case ev.Quiet:
+	case ev.Warn():
 		s.dir.Warning("%s", ev)
-	} else {
+	default:
 		s.dir.Notice("%s", ev)
 	}
 	if s.emit != nil {

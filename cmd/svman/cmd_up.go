@@ -169,7 +169,9 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 		Output: console,
 		Alarms: sv.alarms,
 		Events: func(ev engine.Event) {
-			console.Systemf("%s", ev)
+			if !ev.Quiet { // held back by the limit on what control bytes log
+				console.Systemf("%s", ev)
+			}
 			if ev.Kind == engine.Reload {
 				select {
 				case sv.reloads <- struct{}{}:

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -11,6 +12,9 @@ import (
 )
 
 func main() {
+	if err := closeInheritedOnExec(); err != nil {
+		fmt.Fprintf(os.Stderr, "svman: cannot keep inherited descriptors from its children: %v\n", err)
+	}
 	if len(os.Args) > 1 && os.Args[1] == engine.WrapperArg {
 		os.Exit(engine.WrapperMain(os.Args[2:])) // becomes a module's program
 	}

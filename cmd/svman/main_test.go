@@ -28,6 +28,11 @@ func TestMain(m *testing.M) {
 	if role == "" {
 		os.Exit(m.Run())
 	}
+	if role == "svman" {
+		if err := closeInheritedOnExec(); err != nil { // as main does
+			fmt.Fprintf(os.Stderr, "svman: cannot keep inherited descriptors from its children: %v\n", err)
+		}
+	}
 	if role == "svman" && filepath.Base(os.Args[0]) == superviseName { // as main does
 		os.Exit(runSupervise(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
