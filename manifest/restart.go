@@ -78,13 +78,14 @@ func (ev *evaluator) checkBackoff(r restartSettings) {
 	if r.maxDelay == nil || r.delayBad || *r.maxDelay >= delay {
 		return
 	}
-	from := "the default"
+	from, delayText := "the default", delay.String()
 	if r.delay != nil {
 		from = "set at " + lineOf(r.delayAt)
+		delayText = ev.show(r.delayAt, delayText)
 	}
 	d := diagErr(r.maxDelayAt, "Invalid max_delay", fmt.Sprintf(
 		"max_delay (%s) is shorter than delay (%s, %s). Restarts back off from delay, doubling up to max_delay, so max_delay must be at least delay: raise max_delay or lower delay.",
-		*r.maxDelay, delay, from))
+		ev.show(r.maxDelayAt, r.maxDelay.String()), delayText, from))
 	for _, e := range ev.diags {
 		if e.Subject != nil && *e.Subject == *d.Subject && e.Detail == d.Detail {
 			return
@@ -138,7 +139,7 @@ func (ev *evaluator) exitCode(v cty.Value, rng hcl.Range) (int, bool) {
 	bf := n.AsBigFloat()
 	i, acc := bf.Int64()
 	if !bf.IsInt() || acc != big.Exact || i < 0 || i > 255 {
-		ev.errorf(rng, "Invalid exit code", "Exit codes are whole numbers from 0 to 255; %s is not. %s", bf.Text('g', 10), howToWriteExitCodes)
+		ev.errorf(rng, "Invalid exit code", "Exit codes are whole numbers from 0 to 255; %s is not. %s", ev.show(rng, bf.Text('g', 10)), howToWriteExitCodes)
 		return 0, false
 	}
 	return int(i), true
