@@ -53,6 +53,7 @@ func (ev *evaluator) eval(expr hcl.Expression) (v cty.Value, ok bool) {
 		return cty.NilVal, false
 	}
 	v, diags := expr.Value(ev.ctx)
+	hideCallErrors(expr, diags)
 	ev.diags = append(ev.diags, diags...)
 	// Marked values cannot be read; unmarked, they are plain Go values from
 	// here on, and only ev.secrets remembers which were sensitive.

@@ -1,10 +1,12 @@
 package manifest
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -127,4 +129,40 @@ func (ev *evaluator) because(rng hcl.Range, why string) string {
 		return ""
 	}
 	return " (" + why + ")"
+}
+
+// hideCallErrors rewrites what diags, from evaluating expr, say of a failed call
+// to a function other than env and file when expr calls env or file: cty
+// functions are given plain values, and their reasons may quote them
+// (jsondecode: "invalid character 'o' in literal true"). file itself keeps
+// its reasons, which name only a path that is not sensitive.
+func hideCallErrors(expr hcl.Expression, diags hcl.Diagnostics) {
+	if !callsSensitive(expr) {
+		return
+	}
+	for _, d := range diags {
+		x, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d)
+		if !ok || x.FunctionCallError() == nil {
+			continue
+		}
+		if name := x.CalledFunctionName(); name != "env" && name != "file" {
+			d.Detail = fmt.Sprintf("Call to function %q failed. Why is not shown: its arguments may hold what file() or env() read, which may be a secret.", name)
+		}
+	}
+}
+
+// callsSensitive says whether expr calls env or file anywhere.
+func callsSensitive(expr hcl.Expression) bool {
+	sx, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return false
+	}
+	found := false
+	hclsyntax.VisitAll(sx, func(n hclsyntax.Node) hcl.Diagnostics {
+		if c, ok := n.(*hclsyntax.FunctionCallExpr); ok && (c.Name == "env" || c.Name == "file") {
+			found = true
+		}
+		return nil
+	})
+	return found
 }

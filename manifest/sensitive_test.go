@@ -41,6 +41,8 @@ func TestSensitiveValuesNotShown(t *testing.T) {
 		{"mail", module(`alarm { mail = [env("SVMAN_TEST_SECRET")] }`), `env("SVMAN_TEST_SECRET") is not an email address.`},
 		{"webhook", module(`alarm { webhook = env("SVMAN_TEST_SECRET") }`), `env("SVMAN_TEST_SECRET") is not an http or https URL`},
 		{"file of env", module(`user = file(env("SVMAN_TEST_SECRET_PATH"))`), `cannot read (sensitive value)`},
+		{"call error", module(`umask = jsondecode(file("secret"))`), `Call to function "jsondecode" failed. Why is not shown`},
+		{"file error", module(`user = file("missing")`), `cannot read "missing"`},
 		{"smtp host", `smtp { host = file("secret") }` + "\n" + module(""), `file("secret") is not a host name`},
 		{"smtp from", `smtp { from = file("secret") }` + "\n" + module(""), `file("secret") is not an email address.`},
 		{"smtp user", `smtp {
