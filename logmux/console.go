@@ -59,10 +59,16 @@ type Options struct {
 	// Show, if set, says which modules' lines are shown; svman's own always are.
 	Show func(name string) bool
 	// StripANSI removes the escape sequences of a child's colors from its lines:
-	// for a console that is not a terminal.
+	// for a console that is not a terminal, or a terminal with colors off.
 	StripANSI bool
-	// Raw writes the modules' lines without any prefix; svman's own lines then go,
-	// prefixed, to System.
+	// Escape shows every escape sequence and control character (but tab) of a
+	// line as visible text, such as "^[" for ESC, except a child's colors (SGR
+	// sequences, which StripANSI removes): for a terminal, which a module must not
+	// be able to retitle, clear or make write the clipboard (see sanitize).
+	Escape bool
+	// Raw writes the modules' lines without any prefix and exactly as written
+	// (StripANSI and Escape do not apply); svman's own lines then go, prefixed,
+	// to System.
 	Raw    bool
 	System io.Writer
 }
@@ -86,7 +92,7 @@ type Console struct {
 	stamp bool
 	now   func() time.Time
 	show  func(string) bool
-	strip bool
+	text  display // how a line's text is shown
 	raw   bool
 	sys   *Console // Raw: where svman's own lines go
 
@@ -124,9 +130,9 @@ func NewConsole(w io.Writer, o Options) *Console {
 	if c.now == nil {
 		c.now = time.Now
 	}
-	c.show, c.strip, c.raw = o.Show, o.StripANSI, o.Raw
+	c.show, c.text, c.raw = o.Show, displayFor(o), o.Raw
 	if o.Raw && o.System != nil {
-		c.sys = NewConsole(o.System, Options{Color: o.Color, Timestamps: o.Timestamps, Now: o.Now})
+		c.sys = NewConsole(o.System, Options{Color: o.Color, Timestamps: o.Timestamps, Now: o.Now, StripANSI: o.StripANSI, Escape: o.Escape})
 	}
 	c.register(SystemName, systemStyle(c.color))
 	if o.Buffer > 0 {
@@ -232,17 +238,14 @@ func (c *Console) enqueue(m *module, s Stream, t time.Time, lines *Batch) {
 }
 
 // appendLines appends every line of a batch after the same prefix (none when
-// raw), with color codes stripped if asked.
+// raw), its text shown as c.text says.
 func (c *Console) appendLines(b, prefix []byte, raw bool, lines *Batch) []byte {
 	lines.Each(func(line []byte, cont bool) {
 		line = bytes.TrimSuffix(line, []byte{'\r'})
-		if c.strip && bytes.IndexByte(line, 0x1b) >= 0 {
-			line = stripANSI(nil, line)
-		}
 		if !raw {
 			b = append(b, prefix...)
 		}
-		b = appendText(b, line, raw)
+		b = c.appendShown(b, line, raw)
 		if cont {
 			b = append(b[:len(b)-1], contMarker+"\n"...)
 		}
@@ -250,12 +253,9 @@ func (c *Console) appendLines(b, prefix []byte, raw bool, lines *Batch) []byte {
 	return b
 }
 
-// appendEntry appends a module's line, its color codes stripped if asked, and the
-// continuation marker for a cut piece. The caller holds c.mu.
+// appendEntry appends a module's line and the continuation marker for a cut
+// piece. The caller holds c.mu.
 func (c *Console) appendEntry(b []byte, m *module, s Stream, line []byte, cont bool, t time.Time) []byte {
-	if c.strip && bytes.IndexByte(line, 0x1b) >= 0 {
-		line = stripANSI(nil, line)
-	}
 	b = c.appendLine(b, m, s, line, t)
 	if cont {
 		b = append(b[:len(b)-1], contMarker+"\n"...)
@@ -345,7 +345,7 @@ func (c *Console) appendLine(b []byte, m *module, s Stream, line []byte, t time.
 	if !raw {
 		b = c.appendPrefix(b, m, s, t)
 	}
-	return appendText(b, line, raw)
+	return c.appendShown(b, line, raw)
 }
 
 // appendPrefix appends the colored "15:04:05 name   |" of m's lines from stream s
@@ -377,6 +377,20 @@ func appendText(b, line []byte, raw bool) []byte {
 		b = append(b, ' ')
 	}
 	b = append(b, line...)
+	return append(b, '\n')
+}
+
+// appendShown is appendText for a line from a module or svman: its text is shown
+// as c.text says, unless raw. Every such line reaches the console through here.
+func (c *Console) appendShown(b, line []byte, raw bool) []byte {
+	if raw || c.text == displayAsIs {
+		return appendText(b, line, raw)
+	}
+	n := len(b)
+	b = c.text.append(append(b, ' '), line)
+	if len(b) == n+1 { // no space after the separator on an empty line
+		b = b[:n]
+	}
 	return append(b, '\n')
 }
 

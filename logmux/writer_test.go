@@ -91,13 +91,15 @@ func TestAsyncConsoleKeepsOrderWhenItKeepsUp(t *testing.T) {
 	}
 }
 
-func TestShowRawAndStrip(t *testing.T) {
+// TestShowRaw: Raw writes the shown module's bytes as they are, colors
+// included, whatever StripANSI says; svman's own lines go to System.
+func TestShowRaw(t *testing.T) {
 	var out, sys strings.Builder
 	c := NewConsole(&out, Options{Show: func(n string) bool { return n == "web" }, Raw: true, System: &sys, StripANSI: true})
 	c.Line("web", Stdout, []byte("\x1b[32mgreen\x1b[0m"))
 	c.Line("db", Stdout, []byte("hidden"))
 	c.Systemf("web started")
-	if out.String() != "green\n" {
+	if out.String() != "\x1b[32mgreen\x1b[0m\n" {
 		t.Errorf("raw output = %q", out.String())
 	}
 	if !strings.Contains(sys.String(), "svman | web started") {

@@ -75,7 +75,7 @@ func (ev *evaluator) userOrGroup(kind string, expr hcl.Expression, how, db strin
 	if numeric {
 		n, err := strconv.ParseUint(name, 10, 64)
 		if err != nil || n > maxID {
-			ev.errorf(rng, "Invalid "+kind, "%s = %q is out of range: ids go from 0 to %d. %s", kind, name, uint64(maxID), how)
+			ev.errorf(rng, "Invalid "+kind, "%s = %s is out of range: ids go from 0 to %d. %s", kind, ev.quote(rng, name), uint64(maxID), how)
 			return nil
 		}
 		id = uint32(n)
@@ -83,13 +83,13 @@ func (ev *evaluator) userOrGroup(kind string, expr hcl.Expression, how, db strin
 	c, err := lookup(name, numeric, id)
 	switch {
 	case err != nil:
-		ev.errorf(rng, "Cannot look up "+kind, "Looking up %s %q failed: %s. Check the system's %s database (%s, or the NSS service it uses) and try again.", kind, name, err, kind, db)
+		ev.errorf(rng, "Cannot look up "+kind, "Looking up %s %s failed%s. Check the system's %s database (%s, or the NSS service it uses) and try again.", kind, ev.quote(rng, name), ev.because(rng, err.Error()), kind, db)
 	case c == nil:
 		hint := how
-		if m := suggest(name, namesIn(db)); m != "" {
+		if m := suggest(name, namesIn(db)); m != "" && !ev.isSensitive(rng) {
 			hint = fmt.Sprintf("Did you mean %q?", m)
 		}
-		ev.errorf(rng, "Unknown "+kind, "%s %q does not exist on this machine. %s", kind, name, hint)
+		ev.errorf(rng, "Unknown "+kind, "%s %s does not exist on this machine. %s", kind, ev.quote(rng, name), hint)
 	}
 	return c
 }
@@ -215,7 +215,7 @@ func (ev *evaluator) umask(expr hcl.Expression) *uint32 {
 	case cty.String:
 	case cty.Number:
 		fix := "022"
-		if n, acc := v.AsBigFloat().Int64(); acc == big.Exact && n >= 0 && n <= 777 && strings.Trim(strconv.FormatInt(n, 10), "01234567") == "" {
+		if n, acc := v.AsBigFloat().Int64(); acc == big.Exact && n >= 0 && n <= 777 && strings.Trim(strconv.FormatInt(n, 10), "01234567") == "" && !ev.isSensitive(rng) {
 			fix = fmt.Sprintf("%03d", n)
 		}
 		ev.errorf(rng, "Invalid umask", "umask must be a string, not a number: HCL reads 022 as twenty-two, not as octal. Write it in quotes, such as umask = %q.", fix)
@@ -227,7 +227,7 @@ func (ev *evaluator) umask(expr hcl.Expression) *uint32 {
 	s := v.AsString()
 	n, ok := parseUmask(s)
 	if !ok {
-		ev.errorf(rng, "Invalid umask", "%q is not a umask. %s", s, howToWriteUmask)
+		ev.errorf(rng, "Invalid umask", "%s is not a umask. %s", ev.quote(rng, s), howToWriteUmask)
 		return nil
 	}
 	return &n

@@ -18,14 +18,32 @@ import (
 //
 // Diagnostics point at the value (the expression's range), or at one element of
 // a list or map written literally, because that is what has to be edited.
+//
+// A value read with file() or env() is never shown in a diagnostic: a message
+// that quotes a value quotes it through show or quote, which give the
+// expression's source text instead, and errorf replaces a message that would
+// still show one (see sensitive).
 type evaluator struct {
 	ctx   *hcl.EvalContext
 	diags hcl.Diagnostics
+
+	filename string           // the manifest's name in ranges, whose text is src
+	src      []byte           // for the source text of an expression
+	secrets  []sensitiveValue // where sensitive values were written
 }
 
-// errorf records an error diagnostic at rng.
+// errorf records an error diagnostic at rng. When rng is where a sensitive
+// value was written and the message would show that value, the message says
+// so instead, with the expression's source text.
 func (ev *evaluator) errorf(rng hcl.Range, summary, format string, args ...any) {
-	ev.diags = append(ev.diags, diagErr(rng, summary, fmt.Sprintf(format, args...)))
+	detail := fmt.Sprintf(format, args...)
+	if ev.isSensitive(rng) && ev.leaks(rng, summary+"\n"+detail) {
+		if ev.leaks(rng, summary) {
+			summary = "Invalid value"
+		}
+		detail = ev.redacted(rng)
+	}
+	ev.diags = append(ev.diags, diagErr(rng, summary, detail))
 }
 
 // eval evaluates expr. ok is false when the attribute is unset or evaluation
@@ -35,8 +53,14 @@ func (ev *evaluator) eval(expr hcl.Expression) (v cty.Value, ok bool) {
 		return cty.NilVal, false
 	}
 	v, diags := expr.Value(ev.ctx)
+	hideCallErrors(expr, diags)
 	ev.diags = append(ev.diags, diags...)
-	v, _ = v.UnmarkDeep() // nothing here marks values; unmarked ones are safe to read
+	// Marked values cannot be read; unmarked, they are plain Go values from
+	// here on, and only ev.secrets remembers which were sensitive.
+	v, marks := v.UnmarkDeep()
+	if marks.Has(sensitive) {
+		ev.noteSensitive(expr, v)
+	}
 	if diags.HasErrors() || v.IsNull() {
 		return cty.NilVal, false
 	}
@@ -93,7 +117,7 @@ func (ev *evaluator) count(name string, expr hcl.Expression) *int {
 	bf := n.AsBigFloat()
 	i, acc := bf.Int64()
 	if !bf.IsInt() || acc != big.Exact || i < 0 || i > 1<<31-1 {
-		ev.errorf(expr.Range(), "Invalid "+name, "%s must be a whole number from 0 (no limit) to 2147483647; %s is not.", name, bf.Text('g', 10))
+		ev.errorf(expr.Range(), "Invalid "+name, "%s must be a whole number from 0 (no limit) to 2147483647; %s is not.", name, ev.show(expr.Range(), bf.Text('g', 10)))
 		return nil
 	}
 	r := int(i)
@@ -216,6 +240,7 @@ func (ev *evaluator) mapElemRange(expr hcl.Expression, key string, ofKey bool) h
 	if o, ok := expr.(*hclsyntax.ObjectConsExpr); ok {
 		for _, item := range o.Items {
 			k, diags := item.KeyExpr.Value(ev.ctx)
+			k, _ = k.UnmarkDeep() // env("X") = ...: a key may be marked
 			if diags.HasErrors() || !k.IsKnown() || k.IsNull() || k.Type() != cty.String || k.AsString() != key {
 				continue
 			}

@@ -155,4 +155,8 @@
 // jsondecode, jsonencode, keys, length, lower, max, merge, min, range, replace,
 // reverse (of a list), sort, split, strrev (reverse a string), substr, title,
 // trimspace, upper, values. There are no variables.
+//
+// What env() and file() return, and whatever is computed from it, may be a
+// secret: no diagnostic shows it. A value that fails a check is named by the
+// expression's source text, such as file("/etc/shadow") (see sensitive).
 package manifest

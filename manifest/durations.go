@@ -32,15 +32,15 @@ func (ev *evaluator) duration(name string, expr hcl.Expression) *time.Duration {
 	s := v.AsString()
 	d, err := time.ParseDuration(s)
 	if err != nil && durationSyntax.MatchString(s) {
-		ev.errorf(rng, "Invalid "+name, "%q is too large: a duration can be at most %s (about 292 years).", s, time.Duration(math.MaxInt64))
+		ev.errorf(rng, "Invalid "+name, "%s is too large: a duration can be at most %s (about 292 years).", ev.quote(rng, s), time.Duration(math.MaxInt64))
 		return nil
 	}
 	if err != nil {
-		ev.errorf(rng, "Invalid "+name, "%q is not a duration. %s", s, howToWriteDuration)
+		ev.errorf(rng, "Invalid "+name, "%s is not a duration. %s", ev.quote(rng, s), howToWriteDuration)
 		return nil
 	}
 	if d < 0 {
-		ev.errorf(rng, "Invalid "+name, "%s cannot be negative (%q). %s", name, s, howToWriteDuration)
+		ev.errorf(rng, "Invalid "+name, "%s cannot be negative (%s). %s", name, ev.quote(rng, s), howToWriteDuration)
 		return nil
 	}
 	return &d
@@ -58,7 +58,7 @@ const MinAlarmInterval = time.Second
 func (ev *evaluator) alarmInterval(expr hcl.Expression) *time.Duration {
 	d := ev.duration("interval", expr)
 	if d != nil && *d > 0 && *d < MinAlarmInterval {
-		ev.errorf(expr.Range(), "Invalid interval", "The alarm window cannot be shorter than %s: within a window of %s no two exits could count towards max_tries, and every exit would raise an alarm. Write \"%s\" or more (the default is \"%ds\"), or \"0s\" to switch alarms and try limits off.", MinAlarmInterval, *d, MinAlarmInterval, defaultAlarmInterval/time.Second)
+		ev.errorf(expr.Range(), "Invalid interval", "The alarm window cannot be shorter than %s: within a window of %s no two exits could count towards max_tries, and every exit would raise an alarm. Write \"%s\" or more (the default is \"%ds\"), or \"0s\" to switch alarms and try limits off.", MinAlarmInterval, ev.show(expr.Range(), d.String()), MinAlarmInterval, defaultAlarmInterval/time.Second)
 		return nil
 	}
 	return d

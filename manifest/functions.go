@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -59,7 +60,8 @@ func evalContext(baseDir string) *hcl.EvalContext {
 // envFunc is env(name) or env(name, default): the value of an environment
 // variable of svman's own process, read at load time. Unset gives "" (or default);
 // so does a variable set to "" when a default is given, because an empty value is
-// almost always as good as unset for configuration.
+// almost always as good as unset for configuration. The value is marked
+// sensitive, the default too (so a message cannot tell which it was).
 func envFunc() function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the value of an environment variable of svman, or a default.",
@@ -72,9 +74,9 @@ func envFunc() function.Function {
 			}
 			val := os.Getenv(args[0].AsString())
 			if val == "" && len(args) == 2 {
-				return args[1], nil
+				return args[1].Mark(sensitive), nil
 			}
-			return cty.StringVal(val), nil
+			return cty.StringVal(val).Mark(sensitive), nil
 		},
 	})
 }
@@ -83,14 +85,20 @@ func envFunc() function.Function {
 // taken from baseDir (the manifest's directory, not svman's working directory, so
 // that a manifest means the same thing wherever svman is started). It reads
 // regular files of at most maxFileSize bytes only, and returns at once for
-// anything else (readRegular): a FIFO must not hold up a load.
+// anything else (readRegular): a FIFO must not hold up a load. The contents are
+// marked sensitive; so is the path in its errors when it is (file(env("X"))).
 func fileFunc(baseDir string) function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the contents of a text file; relative paths start at the manifest's directory.",
-		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
+		Params:      []function.Parameter{{Name: "path", Type: cty.String, AllowMarked: true}},
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			name := args[0].AsString()
+			arg, marks := args[0].Unmark()
+			name := arg.AsString()
+			shown := strconv.Quote(name)
+			if marks.Has(sensitive) {
+				shown = "(sensitive value)"
+			}
 			path := name
 			if !filepath.IsAbs(path) {
 				path = filepath.Join(baseDir, path)
@@ -99,18 +107,18 @@ func fileFunc(baseDir string) function.Function {
 			var notRegular *notRegularError
 			switch {
 			case errors.As(err, &notRegular):
-				return cty.NilVal, function.NewArgErrorf(0, "cannot read %q: %s. file() reads only regular files, of at most %d MiB: a FIFO or a device could make svman wait, or read forever. Name a regular file (relative paths start at the manifest's directory)", name, errorText(err), maxFileSize>>20)
+				return cty.NilVal, function.NewArgErrorf(0, "cannot read %s: %s. file() reads only regular files, of at most %d MiB: a FIFO or a device could make svman wait, or read forever. Name a regular file (relative paths start at the manifest's directory)", shown, errorText(err), maxFileSize>>20)
 			case errors.Is(err, errTooLarge):
-				return cty.NilVal, function.NewArgErrorf(0, "cannot read %q: %s; file() reads files of at most %d MiB. Name a smaller file", name, errorText(err), maxFileSize>>20)
+				return cty.NilVal, function.NewArgErrorf(0, "cannot read %s: %s; file() reads files of at most %d MiB. Name a smaller file", shown, errorText(err), maxFileSize>>20)
 			case err != nil:
 				// The error names the path as written, not the absolute one: that is
 				// what the user typed and it keeps messages the same on every machine.
-				return cty.NilVal, function.NewArgErrorf(0, "cannot read %q (relative paths start at the manifest's directory): %s", name, errorText(err))
+				return cty.NilVal, function.NewArgErrorf(0, "cannot read %s (relative paths start at the manifest's directory): %s", shown, errorText(err))
 			}
 			if !utf8.Valid(data) {
-				return cty.NilVal, function.NewArgErrorf(0, "%q is not UTF-8 text; file() only reads text files", name)
+				return cty.NilVal, function.NewArgErrorf(0, "%s is not UTF-8 text; file() only reads text files", shown)
 			}
-			return cty.StringVal(string(data)), nil
+			return cty.StringVal(string(data)).Mark(sensitive), nil
 		},
 	})
 }

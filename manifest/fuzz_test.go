@@ -17,6 +17,14 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`module "d" { command = jsondecode("[null]") }`))
 	f.Add([]byte(`module "e" { command = ["x"]` + "\n" + `env = { (upper("a")) = null } }`))
 	f.Add([]byte("module \"\xff\" {"))
+	// Sensitive values (env, file) through keys, templates, for and conditionals.
+	f.Add([]byte(`module "f" {
+  command     = [for s in split(":", env("PATH")) : s if s != ""]
+  env         = { (env("HOME")) = env("X") == "" ? file("fuzz.hcl") : "b" }
+  user        = file("fuzz.hcl")
+  stop_signal = "${env("HOME")}x"
+  log { max_size = env("HOME") }
+}`))
 	if seeds, err := filepath.Glob("testdata/bad/*.hcl"); err == nil {
 		for _, s := range seeds {
 			if b, err := os.ReadFile(s); err == nil {

@@ -66,7 +66,7 @@ func (ev *evaluator) limit(name string, expr hcl.Expression, size bool) *uint64 
 		n, bad = limitNumber(v.AsBigFloat())
 	case cty.String:
 		n, bad = parseLimit(v.AsString(), size)
-		if bad != nil && bad.kind == limitSyntax && suggest(strings.TrimSpace(v.AsString()), []string{"unlimited"}) != "" {
+		if bad != nil && bad.kind == limitSyntax && suggest(strings.TrimSpace(v.AsString()), []string{"unlimited"}) != "" && !ev.isSensitive(rng) {
 			how = `Did you mean "unlimited"?`
 		}
 	default:
@@ -76,13 +76,17 @@ func (ev *evaluator) limit(name string, expr hcl.Expression, size bool) *uint64 
 	if bad == nil {
 		return &n
 	}
+	if bad.kind == limitUnit {
+		bad.text = strconv.Quote(bad.text)
+	}
+	bad.text = ev.show(rng, bad.text)
 	switch {
 	case bad.kind == limitNegative:
 		ev.errorf(rng, "Invalid "+name, "%s cannot be negative (%s): for no limit, write \"unlimited\".", name, bad.text)
 	case bad.kind == limitTooLarge:
 		ev.errorf(rng, "Invalid "+name, "%s = %s is more than the largest limit, %d; for no limit, write \"unlimited\".", name, bad.text, uint64(maxLimit))
 	case bad.kind == limitUnit:
-		ev.errorf(rng, "Invalid "+name, "%s is a number of %s, not a size, so it takes no unit (%q). %s", name, countOf(name), bad.text, how)
+		ev.errorf(rng, "Invalid "+name, "%s is a number of %s, not a size, so it takes no unit (%s). %s", name, countOf(name), bad.text, how)
 	case size:
 		ev.errorf(rng, "Invalid "+name, "%s is not a size. %s", bad.text, how)
 	default:

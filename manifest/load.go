@@ -78,7 +78,7 @@ func decode(src []byte, filename, abs string) (*Manifest, *hcl.File, map[string]
 	if diags.HasErrors() {
 		return nil, file, parser.Files(), diags
 	}
-	ev := &evaluator{ctx: evalContext(baseDir), diags: diags}
+	ev := &evaluator{ctx: evalContext(baseDir), diags: diags, filename: filename, src: src}
 	var raw rawFile
 	ev.diags = append(ev.diags, gohcl.DecodeBody(file.Body, ev.ctx, &raw)...)
 	m := ev.manifest(&raw, abs, baseDir)

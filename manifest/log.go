@@ -52,6 +52,10 @@ func (ev *evaluator) logMaxSize(expr hcl.Expression) *int64 {
 		ev.errorf(rng, "Invalid max_size", "max_size must be a number or a string, not %s. %s", describe(v), howToWriteLogSize)
 		return nil
 	}
+	text = ev.show(rng, text)
+	if bad != nil {
+		bad.text = ev.show(rng, bad.text)
+	}
 	switch {
 	case bad == nil && n == Unlimited:
 		ev.errorf(rng, "Invalid max_size",
@@ -88,11 +92,11 @@ func (ev *evaluator) logKeep(expr hcl.Expression) *int {
 	i, acc := bf.Int64()
 	switch {
 	case bf.Sign() < 0:
-		ev.errorf(rng, "Invalid keep", "keep cannot be negative (%s). %s", bf.Text('g', 10), howToWriteKeep)
+		ev.errorf(rng, "Invalid keep", "keep cannot be negative (%s). %s", ev.show(rng, bf.Text('g', 10)), howToWriteKeep)
 	case !bf.IsInt():
-		ev.errorf(rng, "Invalid keep", "%s is not a whole number. %s", bf.Text('g', 10), howToWriteKeep)
+		ev.errorf(rng, "Invalid keep", "%s is not a whole number. %s", ev.show(rng, bf.Text('g', 10)), howToWriteKeep)
 	case acc != big.Exact || i > maxLogKeep:
-		ev.errorf(rng, "Invalid keep", "keep = %s is more than %d. %s", bf.Text('g', 10), maxLogKeep, howToWriteKeep)
+		ev.errorf(rng, "Invalid keep", "keep = %s is more than %d. %s", ev.show(rng, bf.Text('g', 10)), maxLogKeep, howToWriteKeep)
 	default:
 		r := int(i)
 		return &r

@@ -112,13 +112,14 @@ func (r restartSettings) value() Restart {
 func (ev *evaluator) checkBackoff(r restartSettings) {
 	delay := valueOr(r.delay, defaultRestartDelay)
 	if r.maxDelay != nil && !r.delayBad && *r.maxDelay < delay {
-		from := "the default"
+		from, delayText := "the default", delay.String()
 		if r.delay != nil {
 			from = "set at " + lineOf(r.delayAt)
+			delayText = ev.show(r.delayAt, delayText)
 		}
 		ev.addOnce(diagErr(r.maxDelayAt, "Invalid max_delay", fmt.Sprintf(
 			"max_delay (%s) is shorter than delay (%s, %s). Restarts back off from delay, doubling up to max_delay, so max_delay must be at least delay: raise max_delay or lower delay.",
-			*r.maxDelay, delay, from)))
+			ev.show(r.maxDelayAt, r.maxDelay.String()), delayText, from)))
 		r.maxDelay = nil // its error says enough: no warning about the floor too
 	}
 	ev.checkFloor(r)
@@ -138,8 +139,8 @@ func (ev *evaluator) checkFloor(r restartSettings) {
 		ev.addOnce(&hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  name + " below the restart floor",
-			Detail: fmt.Sprintf("%s = %q counts as %s: svman never starts a module twice within %s (its restart floor), so %s, and never spins.",
-				name, d.String(), f, f, waits),
+			Detail: fmt.Sprintf("%s = %s counts as %s: svman never starts a module twice within %s (its restart floor), so %s, and never spins.",
+				name, ev.quote(at, d.String()), f, f, waits),
 			Subject: at.Ptr(),
 		})
 	}
@@ -204,7 +205,7 @@ func (ev *evaluator) exitCode(v cty.Value, rng hcl.Range) (int, bool) {
 	bf := n.AsBigFloat()
 	i, acc := bf.Int64()
 	if !bf.IsInt() || acc != big.Exact || i < 0 || i > 255 {
-		ev.errorf(rng, "Invalid exit code", "Exit codes are whole numbers from 0 to 255; %s is not. %s", bf.Text('g', 10), howToWriteExitCodes)
+		ev.errorf(rng, "Invalid exit code", "Exit codes are whole numbers from 0 to 255; %s is not. %s", ev.show(rng, bf.Text('g', 10)), howToWriteExitCodes)
 		return 0, false
 	}
 	return int(i), true

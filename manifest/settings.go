@@ -120,8 +120,9 @@ func (ev *evaluator) env(expr hcl.Expression) map[string]string {
 	m, ok := ev.strMap("env", expr)
 	for k := range m {
 		if k == "" || strings.ContainsAny(k, "=\x00") {
-			ev.errorf(ev.mapElemRange(expr, k, true), "Invalid environment variable name",
-				"%q cannot be an environment variable name: names must be non-empty and cannot contain \"=\". Use names such as PORT or APP_MODE.", k)
+			rng := ev.mapElemRange(expr, k, true)
+			ev.errorf(rng, "Invalid environment variable name",
+				"%s cannot be an environment variable name: names must be non-empty and cannot contain \"=\". Use names such as PORT or APP_MODE.", ev.quote(rng, k))
 			ok = false
 		}
 	}

@@ -61,7 +61,7 @@ func (ev *evaluator) credentials(r *rawSMTP, user, pass *string) {
 	switch {
 	case hasUser && pass != nil && !hasPass:
 		ev.errorf(r.Password.Range(), "Empty password",
-			"password is empty, so svman cannot log in as %q. If it is read with env(), that variable is unset or empty in svman's environment: set it. To send mail without logging in, remove username and password.", *user)
+			"password is empty, so svman cannot log in as %s. If it is read with env(), that variable is unset or empty in svman's environment: set it. To send mail without logging in, remove username and password.", ev.quote(r.Username.Range(), *user))
 	case hasUser && !hasPass:
 		ev.errorf(r.Username.Range(), "Missing password",
 			"username is set but password is not: logging in to the mail server needs both. Add password = env(\"SMTP_PASSWORD\") (and set that variable), or remove username to send without logging in.")
@@ -82,14 +82,15 @@ func (ev *evaluator) smtpHost(expr hcl.Expression) *string {
 	}
 	const how = `Write a host name or IP address alone, such as "smtp.example.com", "127.0.0.1" or "::1", and give the port in port.`
 	h := *s
+	rng := expr.Range()
 	switch {
 	case strings.TrimSpace(h) == "":
 		ev.errorf(expr.Range(), "Empty host", "host cannot be empty. Leave it out to use %q. %s", defaultSMTPHost, how)
 	case strings.IndexFunc(h, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '/' }) >= 0:
-		ev.errorf(expr.Range(), "Invalid host", "%q is not a host name or IP address. %s", h, how)
+		ev.errorf(rng, "Invalid host", "%s is not a host name or IP address. %s", ev.quote(rng, h), how)
 	case strings.Contains(h, ":") && net.ParseIP(h) == nil:
-		detail := fmt.Sprintf("%q is not a host name or IP address. %s", h, how)
-		if host, port, err := net.SplitHostPort(h); err == nil && host != "" {
+		detail := fmt.Sprintf("%s is not a host name or IP address. %s", ev.quote(rng, h), how)
+		if host, port, err := net.SplitHostPort(h); err == nil && host != "" && !ev.isSensitive(rng) {
 			detail = fmt.Sprintf("%q holds a port: write host = %q and port = %s.", h, host, port)
 		}
 		ev.errorf(expr.Range(), "Invalid host", "%s", detail)
@@ -114,7 +115,7 @@ func (ev *evaluator) port(expr hcl.Expression) *int {
 	bf := n.AsBigFloat()
 	i, acc := bf.Int64()
 	if !bf.IsInt() || acc != big.Exact || i < 1 || i > 65535 {
-		ev.errorf(expr.Range(), "Invalid port", "port must be a whole number from 1 to 65535; %s is not. %s", bf.Text('g', 10), how)
+		ev.errorf(expr.Range(), "Invalid port", "port must be a whole number from 1 to 65535; %s is not. %s", ev.show(expr.Range(), bf.Text('g', 10)), how)
 		return nil
 	}
 	p := int(i)
@@ -128,7 +129,7 @@ func (ev *evaluator) from(expr hcl.Expression) *string {
 		return nil
 	}
 	if _, err := mail.ParseAddress(*s); err != nil {
-		ev.errorf(expr.Range(), "Invalid from", "%q is not an email address (%s). Write it as \"svman@example.com\" or \"svman <svman@example.com>\".", *s, strings.ReplaceAll(err.Error(), "mail: ", ""))
+		ev.errorf(expr.Range(), "Invalid from", "%s is not an email address%s. Write it as \"svman@example.com\" or \"svman <svman@example.com>\".", ev.quote(expr.Range(), *s), ev.because(expr.Range(), strings.ReplaceAll(err.Error(), "mail: ", "")))
 		return nil
 	}
 	return s

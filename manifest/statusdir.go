@@ -53,7 +53,7 @@ func StatusDirOf(path string) (dir string, ok bool) {
 	if first := firstError(diags); first != nil && attr.SrcRange.End.Byte > first.Byte {
 		return "", false
 	}
-	ev := &evaluator{ctx: evalContext(baseDir)}
+	ev := &evaluator{ctx: evalContext(baseDir), filename: path, src: src}
 	p := ev.path("status_dir", attr.Expr, baseDir)
 	if p == nil || ev.diags.HasErrors() {
 		return "", false

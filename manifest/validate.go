@@ -86,7 +86,10 @@ func (ev *evaluator) signal(name string, expr hcl.Expression) *syscall.Signal {
 	sig, err := ParseSignal(s)
 	if err != nil {
 		short := strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(s)), "SIG")
-		ev.errorf(expr.Range(), "Unknown signal", "%s = %q is not a signal svman knows; %s", name, s, signalHint(short))
+		if ev.isSensitive(expr.Range()) {
+			short = "" // a name close to a secret would hint at it: list them all
+		}
+		ev.errorf(expr.Range(), "Unknown signal", "%s = %s is not a signal svman knows; %s", name, ev.quote(expr.Range(), s), signalHint(short))
 		return nil
 	}
 	return &sig
@@ -106,10 +109,10 @@ func (ev *evaluator) policy(expr hcl.Expression) *RestartPolicy {
 		}
 	}
 	hint := `use "always", "on-failure" or "never".`
-	if m := suggest(*s, known); m != "" {
+	if m := suggest(*s, known); m != "" && !ev.isSensitive(expr.Range()) {
 		hint = fmt.Sprintf("did you mean %q?", m)
 	}
-	ev.errorf(expr.Range(), "Unknown restart policy", "%q is not a restart policy; %s", *s, hint)
+	ev.errorf(expr.Range(), "Unknown restart policy", "%s is not a restart policy; %s", ev.quote(expr.Range(), *s), hint)
 	return nil
 }
 
@@ -142,7 +145,8 @@ func (ev *evaluator) mailList(expr hcl.Expression) *[]string {
 	good := true
 	for i, a := range *l {
 		if _, err := mail.ParseAddress(a); err != nil {
-			ev.errorf(elemRange(expr, i), "Invalid mail address", "%q is not an email address (%s). Write it as \"ops@example.com\" or \"Ops <ops@example.com>\".", a, strings.ReplaceAll(err.Error(), "mail: ", ""))
+			rng := elemRange(expr, i)
+			ev.errorf(rng, "Invalid mail address", "%s is not an email address%s. Write it as \"ops@example.com\" or \"Ops <ops@example.com>\".", ev.quote(rng, a), ev.because(rng, strings.ReplaceAll(err.Error(), "mail: ", "")))
 			good = false
 		}
 	}
@@ -189,11 +193,11 @@ func (ev *evaluator) webhook(expr hcl.Expression) *string {
 		if errors.As(err, &ue) { // its message repeats the URL
 			err = ue.Err
 		}
-		ev.errorf(expr.Range(), "Invalid webhook", "%q is not a URL (%s). Write an http or https URL such as \"https://hooks.example.com/svman\".", *s, err)
+		ev.errorf(expr.Range(), "Invalid webhook", "%s is not a URL%s. Write an http or https URL such as \"https://hooks.example.com/svman\".", ev.quote(expr.Range(), *s), ev.because(expr.Range(), err.Error()))
 	case u.Scheme != "http" && u.Scheme != "https":
-		ev.errorf(expr.Range(), "Invalid webhook", "%q is not an http or https URL. Write one such as \"https://hooks.example.com/svman\".", *s)
+		ev.errorf(expr.Range(), "Invalid webhook", "%s is not an http or https URL. Write one such as \"https://hooks.example.com/svman\".", ev.quote(expr.Range(), *s))
 	case u.Host == "":
-		ev.errorf(expr.Range(), "Invalid webhook", "%q has no host. Write a URL such as \"https://hooks.example.com/svman\".", *s)
+		ev.errorf(expr.Range(), "Invalid webhook", "%s has no host. Write a URL such as \"https://hooks.example.com/svman\".", ev.quote(expr.Range(), *s))
 	default:
 		return s
 	}

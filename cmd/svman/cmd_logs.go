@@ -113,6 +113,7 @@ func runLogs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Color:      useColor,
 		Timestamps: true,
 		StripANSI:  !useColor, // as svman up: a child's colors are for a terminal
+		Escape:     terminalText(stdout, useColor),
 	})
 	srcs := make([]logfiles.Source, len(targets))
 	for i, t := range targets {

@@ -317,7 +317,7 @@ func superviseForeground(ctx context.Context, a superviseArgs, abs string, stdou
 		fmt.Fprintf(stderr, "%s: %v\n", superviseProg(), err)
 		return exitFailure
 	}
-	console := logmux.NewConsole(stdout, logmux.Options{Timestamps: true, Buffer: consoleBuffer, StripANSI: true})
+	console := logmux.NewConsole(stdout, logmux.Options{Timestamps: true, Buffer: consoleBuffer, StripANSI: true, Escape: terminalText(stdout, false)})
 	defer console.Close() // last: everything else may still print
 	pol := &supervisePolicy{args: a, statusDir: abs, console: console}
 	m := pol.manifest(cwd)

@@ -55,7 +55,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitFailure
 	}
-	opts, err := view.options(m, useColor, stderr)
+	opts, err := view.options(m, useColor, terminalText(stdout, useColor), stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "svman up: %v\n", err)
 		return exitUsage

@@ -43,6 +43,15 @@ func (c colorFlag) enabled(f any) bool {
 	return isTerminal(f)
 }
 
+// terminalText says whether a console writing to w shows the modules' escape
+// sequences and control characters as visible text (logmux.Options.Escape): on a
+// terminal, and whenever colors are on, since colors mean the output is meant
+// for one (--color=always | less -R). A file or a pipe gets the bytes as written,
+// colors stripped.
+func terminalText(w any, color bool) bool {
+	return color || isTerminal(w)
+}
+
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	if !ok {

@@ -38,7 +38,8 @@ func addViewFlags(fs *flag.FlagSet) viewFlags {
 }
 
 // options checks the flags against the manifest and returns the console's options.
-func (v viewFlags) options(m *manifest.Manifest, color bool, stderr io.Writer) (logmux.Options, error) {
+// terminal says the console is read on a terminal (see terminalText).
+func (v viewFlags) options(m *manifest.Manifest, color, terminal bool, stderr io.Writer) (logmux.Options, error) {
 	names := make([]string, len(m.Modules))
 	for i, mod := range m.Modules {
 		names[i] = mod.Name
@@ -59,6 +60,7 @@ func (v viewFlags) options(m *manifest.Manifest, color bool, stderr io.Writer) (
 		Timestamps: *v.timestamps && !*v.noTimestamps,
 		Buffer:     consoleBuffer,
 		StripANSI:  !color, // a child's colors are for a terminal
+		Escape:     terminal,
 		Raw:        *v.raw,
 		System:     stderr,
 	}
