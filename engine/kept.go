@@ -122,7 +122,7 @@ func (s *supervisor) restoreKept() {
 // again that stays released (keepReleased), as svman did before its block went:
 // it takes the directory and releases it at once, keeping the FIFO.
 func (e *Engine) listenAgain(name, dir string) {
-	d, err := statusfs.Open(dir)
+	d, err := statusfs.OpenWith(dir, dirOptions(e.released[name]))
 	if err != nil {
 		e.emit(Event{Module: name, Kind: Warning, Err: fmt.Errorf("released, and cannot listen for u or o: %w", err)})
 		return

@@ -4,10 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
-
-	"svman/internal/rotation"
 )
 
 // TimestampLayout is the time at the start of every line of a module's log file, followed by one space.
@@ -28,6 +27,17 @@ type FileOptions struct {
 	MaxSize    int64            // rotate when the file would pass this many bytes; 0: never
 	Keep       int              // rotated files to keep (older ones deleted); 0: keep none
 	Now        func() time.Time // nil: time.Now (tests pass a clock)
+	// Mode is the permission of the file (and of its rotations); 0 means 0600. An
+	// existing regular file is set to it when opened, and at once by SetOptions.
+	Mode os.FileMode
+}
+
+// mode is the file's permission.
+func (o FileOptions) mode() os.FileMode {
+	if o.Mode == 0 {
+		return 0o600
+	}
+	return o.Mode.Perm()
 }
 
 // File is one module stream's log file (e.g. status/web/__stdout), appended to, rotated when it
@@ -49,7 +59,9 @@ type FileOptions struct {
 // written are dropped and the error is kept for [File.Err].
 type File struct {
 	mu   sync.Mutex
-	path string
+	dir  Dir
+	name string      // in dir
+	path string      // dir's path and name, for messages
 	opts FileOptions // opts.Now is never nil
 
 	f        *os.File
@@ -73,7 +85,7 @@ type File struct {
 	pruneWG    sync.WaitGroup
 }
 
-// OpenFile opens path for appending (O_APPEND|O_CREATE|O_WRONLY, mode 0644) and picks up the
+// OpenFile opens path for appending (O_APPEND|O_CREATE, mode o.Mode, never through a link) and picks up the
 // existing file's size. If the existing file ends in the middle of a line (a writer died
 // half way through a long line), a newline is added first, so the next line starts a line.
 func OpenFile(path string, o FileOptions) (*File, error) {
@@ -93,14 +105,20 @@ func OpenFile(path string, o FileOptions) (*File, error) {
 // fork copies and each exec closes. A failed open is kept for Err, and tried again at the
 // next line; the line is dropped.
 func NewFile(path string, o FileOptions) *File {
-	lf := &File{path: path}
+	return NewFileIn(pathDir(filepath.Dir(path)), filepath.Base(path), o)
+}
+
+// NewFileIn is NewFile for the file name in dir: svman passes the module's status
+// directory, so that the file and its rotations are reached through its descriptor.
+func NewFileIn(dir Dir, name string, o FileOptions) *File {
+	lf := &File{dir: dir, name: name, path: filepath.Join(dir.Path(), name)}
 	lf.setOptions(o)
 	return lf
 }
 
 // open opens the file. The caller holds f.mu.
 func (f *File) open() error {
-	fh, err := os.OpenFile(f.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	fh, err := f.openFile()
 	if err != nil {
 		return err
 	}
@@ -110,7 +128,7 @@ func (f *File) open() error {
 		return err
 	}
 	f.f, f.size = fh, fi.Size()
-	if f.size > 0 && !endsInNewline(f.path, f.size) {
+	if f.size > 0 && !endsInNewline(fh, f.size) {
 		f.takeBuf()
 		f.buf = append(f.buf, '\n')
 		f.size++
@@ -118,14 +136,27 @@ func (f *File) open() error {
 	return nil
 }
 
-// endsInNewline reports whether the file at path, of the given size, ends in "\n". It answers
-// true when that cannot be read: adding a newline is only worth it when known to be needed.
-func endsInNewline(path string, size int64) bool {
-	r, err := os.Open(path)
+// openFile opens the file for appending (read too, for endsInNewline) and gives an
+// existing regular file the mode of the options. The caller holds f.mu.
+func (f *File) openFile() (*os.File, error) {
+	fh, err := f.dir.OpenFile(f.name, os.O_APPEND|os.O_CREATE|os.O_RDWR, f.opts.mode())
 	if err != nil {
-		return true
+		return nil, err
 	}
-	defer r.Close()
+	f.setMode(fh)
+	return fh, nil
+}
+
+// setMode gives fh, if it is a regular file, the mode of the options.
+func (f *File) setMode(fh *os.File) {
+	if fi, err := fh.Stat(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm() != f.opts.mode() {
+		_ = fh.Chmod(f.opts.mode())
+	}
+}
+
+// endsInNewline reports whether r, of the given size, ends in "\n". It answers
+// true when that cannot be read: adding a newline is only worth it when known to be needed.
+func endsInNewline(r *os.File, size int64) bool {
 	var b [1]byte
 	if n, _ := r.ReadAt(b[:], size-1); n != 1 {
 		return true
@@ -138,6 +169,9 @@ func endsInNewline(path string, size int64) bool {
 func (f *File) SetOptions(o FileOptions) {
 	f.mu.Lock()
 	f.setOptions(o)
+	if f.f != nil {
+		f.setMode(f.f)
+	}
 	f.mu.Unlock()
 }
 
@@ -284,67 +318,6 @@ func (f *File) write(p []byte) error {
 	return err
 }
 
-// rotate renames the file to RotatedName(path, t), opens a new one and starts the pruning of
-// old rotated files. On failure the writer goes on with the file it has, and tries again no
-// sooner than rotateRetry later. The caller holds f.mu and is at a line boundary.
-func (f *File) rotate(t time.Time) {
-	if t.Before(f.retryAt) {
-		return
-	}
-	f.flushLocked()
-	if !f.detached {
-		if err := os.Rename(f.path, RotatedName(f.path, t)); err != nil {
-			f.rotateFailed(t, err)
-			return
-		}
-		f.detached = true
-	}
-	nf, err := os.OpenFile(f.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		// Go on writing to the renamed file: it is kept like any rotated one.
-		f.rotateFailed(t, err)
-		return
-	}
-	if err := f.f.Close(); err != nil {
-		f.err = err
-	}
-	f.f, f.size, f.detached = nf, 0, false
-	f.retryAt = time.Time{}
-	if f.pruning {
-		f.pruneAgain = true
-		return
-	}
-	f.pruning = true
-	f.pruneWG.Add(1)
-	go f.prune()
-}
-
-func (f *File) rotateFailed(t time.Time, err error) {
-	f.err = fmt.Errorf("rotate log file: %w", err)
-	f.retryAt = t.Add(rotateRetry)
-}
-
-// prune deletes the rotated files beyond Keep, again as long as rotations happen meanwhile.
-func (f *File) prune() {
-	defer f.pruneWG.Done()
-	f.mu.Lock()
-	for {
-		keep := f.opts.Keep
-		f.pruneAgain = false
-		f.mu.Unlock()
-		err := pruneRotated(f.path, keep)
-		f.mu.Lock()
-		if err != nil {
-			f.err = err
-		}
-		if !f.pruneAgain {
-			f.pruning = false
-			f.mu.Unlock()
-			return
-		}
-	}
-}
-
 // Err returns the last write or rotation error since the previous call, and clears it.
 func (f *File) Err() error {
 	f.mu.Lock()
@@ -373,14 +346,3 @@ func (f *File) Close() error {
 	f.pruneWG.Wait()
 	return err
 }
-
-// RotatedName is the name a file gets when it is rotated at t:
-// path + ".2006-01-02T15-04-05.000", with "-1", "-2"... if that name exists.
-func RotatedName(path string, t time.Time) string { return rotation.Name(path, t) }
-
-// RotatedFiles returns the rotated files of path, oldest first; together with path
-// itself, last, they hold the whole log in order.
-func RotatedFiles(path string) ([]string, error) { return rotation.Files(path) }
-
-// pruneRotated deletes the rotated files of path beyond the newest keep.
-func pruneRotated(path string, keep int) error { return rotation.Prune(path, keep) }

@@ -70,36 +70,6 @@ func (e *LockedError) Error() string {
 	return fmt.Sprintf("status directory %s is in use by %s (another svman or supervise supervises this module); stop it first or use another status_dir", e.Dir, who)
 }
 
-// Options are how a status directory is opened.
-type Options struct {
-	// LogMode is the mode of the log files (__stdout, __stderr, supervise.log and
-	// their rotations): 0 means 0600; 0640 or 0644 let the directory's group (or
-	// everyone) read them, and the directory is then 0750 (or 0755). Nothing of the
-	// directory is ever writable by group or others.
-	LogMode uint32
-}
-
-// logMode is the mode of the log files.
-func (o Options) logMode() uint32 {
-	if o.LogMode == 0 {
-		return fileMode
-	}
-	return o.LogMode
-}
-
-// dirMode is the mode of the directory: 0700, plus read and search for whoever the
-// log mode lets read.
-func (o Options) dirMode() uint32 {
-	m := uint32(dirMode)
-	if o.LogMode&0o040 != 0 {
-		m |= 0o050
-	}
-	if o.LogMode&0o004 != 0 {
-		m |= 0o005
-	}
-	return m
-}
-
 // Open is OpenWith with the default options: everything readable by svman's user only.
 func Open(path string) (*Dir, error) { return OpenWith(path, Options{}) }
 
@@ -257,8 +227,9 @@ func (d *Dir) useDir(fn func(dirfd int) error) error {
 		defer d.fdMu.RUnlock()
 		return fn(d.dirfd)
 	}
+	mode := d.opts.dirMode()
 	d.fdMu.RUnlock()
-	fd, _, err := openModuleDir(d.root, d.name, d.opts.dirMode(), false)
+	fd, _, err := openModuleDir(d.root, d.name, mode, false)
 	if err != nil {
 		return err
 	}

@@ -34,9 +34,6 @@ func (d *Dir) OpenFile(name string, flag int, perm os.FileMode) (*os.File, error
 	return f, err
 }
 
-// LogMode is the mode of the directory's log files, as Options.LogMode says.
-func (d *Dir) LogMode() os.FileMode { return os.FileMode(d.opts.logMode()) }
-
 // Rename renames oldname to newname, both in the directory.
 func (d *Dir) Rename(oldname, newname string) error {
 	return d.useDir(func(dirfd int) error { return renameAt(dirfd, d.path, oldname, newname) })

@@ -2,6 +2,7 @@ package statusfs
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -40,6 +41,20 @@ func (d *Dir) Warning(format string, args ...any) {
 // Fatal appends a "[FATAL] ..." line to supervise.log.wf. It only logs; it does not exit.
 func (d *Dir) Fatal(format string, args ...any) {
 	d.logLine(logWFName, "FATAL", format, args...)
+}
+
+// AppendLog appends a line of level ("NOTICE" to supervise.log; "WARNING" or
+// "FATAL" to supervise.log.wf) to the status directory path, which the caller does
+// not hold (a supervise that could not take it): the directory is opened and
+// checked as Open does, nothing is created but the log, and failures are ignored.
+func AppendLog(path, level, format string, args ...any) {
+	path = filepath.Clean(path)
+	d := &Dir{path: path, root: filepath.Dir(path), name: filepath.Base(path), dirfd: -1}
+	name := logWFName
+	if level == "NOTICE" {
+		name = logName
+	}
+	d.logLine(name, level, format, args...)
 }
 
 // lineBreaks turns a message's line breaks into spaces: one event, one line, as

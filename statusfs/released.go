@@ -45,7 +45,10 @@ func (d *Dir) Release() (*Released, error) {
 	if derr != nil {
 		return nil, &os.PathError{Op: "dup", Path: d.control.Name(), Err: derr}
 	}
-	r := &Released{path: d.path, root: d.root, name: d.name, opts: d.opts, control: os.NewFile(uintptr(dup), d.control.Name())}
+	d.fdMu.RLock()
+	opts := d.opts
+	d.fdMu.RUnlock()
+	r := &Released{path: d.path, root: d.root, name: d.name, opts: opts, control: os.NewFile(uintptr(dup), d.control.Name())}
 	d.closed = true
 	return r, d.release()
 }

@@ -60,7 +60,7 @@ func (d *Dir) Repair() (recreated []string, err error) {
 	}
 
 	if d.dirGone() {
-		fd, _, err := openModuleDir(d.root, d.name, d.opts.dirMode(), true)
+		fd, _, err := openModuleDir(d.root, d.name, d.Mode(), true)
 		if err != nil {
 			return nil, fmt.Errorf("create status directory: %w", err)
 		}

@@ -1,0 +1,86 @@
+package logmux
+
+import (
+	"fmt"
+	"time"
+
+	"svman/internal/rotation"
+)
+
+// rotate renames the file to RotatedName(path, t), opens a new one and starts the pruning of
+// old rotated files. On failure the writer goes on with the file it has, and tries again no
+// sooner than rotateRetry later. The caller holds f.mu and is at a line boundary.
+func (f *File) rotate(t time.Time) {
+	if t.Before(f.retryAt) {
+		return
+	}
+	f.flushLocked()
+	if !f.detached {
+		if err := f.dir.Rename(f.name, rotation.NameIn(f.dir.Exists, f.name, t)); err != nil {
+			f.rotateFailed(t, err)
+			return
+		}
+		f.detached = true
+	}
+	nf, err := f.openFile()
+	if err != nil {
+		// Go on writing to the renamed file: it is kept like any rotated one.
+		f.rotateFailed(t, err)
+		return
+	}
+	if err := f.f.Close(); err != nil {
+		f.err = err
+	}
+	f.f, f.size, f.detached = nf, 0, false
+	f.retryAt = time.Time{}
+	if f.pruning {
+		f.pruneAgain = true
+		return
+	}
+	f.pruning = true
+	f.pruneWG.Add(1)
+	go f.prune()
+}
+
+func (f *File) rotateFailed(t time.Time, err error) {
+	f.err = fmt.Errorf("rotate log file: %w", err)
+	f.retryAt = t.Add(rotateRetry)
+}
+
+// prune deletes the rotated files beyond Keep, again as long as rotations happen meanwhile.
+func (f *File) prune() {
+	defer f.pruneWG.Done()
+	f.mu.Lock()
+	for {
+		keep := f.opts.Keep
+		f.pruneAgain = false
+		f.mu.Unlock()
+		err := f.pruneRotated(keep)
+		f.mu.Lock()
+		if err != nil {
+			f.err = err
+		}
+		if !f.pruneAgain {
+			f.pruning = false
+			f.mu.Unlock()
+			return
+		}
+	}
+}
+
+// RotatedName is the name a file gets when it is rotated at t:
+// path + ".2006-01-02T15-04-05.000", with "-1", "-2"... if that name exists.
+func RotatedName(path string, t time.Time) string { return rotation.Name(path, t) }
+
+// RotatedFiles returns the rotated files of path, oldest first; together with path
+// itself, last, they hold the whole log in order.
+func RotatedFiles(path string) ([]string, error) { return rotation.Files(path) }
+
+// pruneRotated deletes the rotated files of the file beyond the newest keep.
+func (f *File) pruneRotated(keep int) error {
+	names, err := f.dir.Names()
+	if err != nil {
+		return fmt.Errorf("prune rotated log files: %w", err)
+	}
+	return rotation.PruneIn(names, f.name, keep, f.dir.Remove)
+}
