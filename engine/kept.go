@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 
@@ -55,7 +54,7 @@ func recorded(dir string, mod manifest.Module) (State, string, bool) {
 	if err != nil {
 		return st, "", false
 	}
-	b, err := json.Marshal(mod)
+	b, err := recordedJSON(mod)
 	if err != nil {
 		return st, "", false
 	}
