@@ -166,3 +166,27 @@ func TestGroupReadableLogMode(t *testing.T) {
 		t.Errorf("supervise.log mode after SetOptions %v, want 0600", m)
 	}
 }
+
+// svman ctl (SendControl) and Supervised never follow a link in place of control
+// or ok: a link to another module's FIFO would have the command sent there.
+func TestClientRefusesLinkedFIFOs(t *testing.T) {
+	other := openTemp(t)
+	dir := filepath.Join(t.TempDir(), "linked")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"control", "ok"} {
+		if err := os.Symlink(filepath.Join(other.Path(), name), filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := SendControl(dir, []byte("d")); err == nil {
+		t.Error("SendControl wrote through a link")
+	}
+	if Supervised(dir) {
+		t.Error("Supervised followed a link to ok")
+	}
+	if n, err := other.TryReadControl(make([]byte, 8)); n != 0 || err != nil {
+		t.Errorf("the other module's control got %d bytes (%v)", n, err)
+	}
+}
