@@ -1,7 +1,6 @@
 package statusfs
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,14 +55,17 @@ func openAt(dirfd int, name string, flag int, perm uint32) (int, error) {
 	}
 }
 
-// openRoot creates status_dir (and its parents, mode 0700) if missing and opens it.
+// openRoot opens status_dir, creating it (and its parents, mode 0700) first if
+// create is true and it is missing.
 // The path given may go through symbolic links (its parents are not checked, as
 // sshd's StrictModes does not check them); the directory itself is refused if others
 // may write into it, sticky bit or not: they could plant or swap a module's
 // directory, or fill status_dir. It must belong to svman's user or to root.
-func openRoot(root string) (int, error) {
-	if err := os.MkdirAll(root, dirMode); err != nil {
-		return -1, fmt.Errorf("create status_dir: %w", err)
+func openRoot(root string, create bool) (int, error) {
+	if create {
+		if err := os.MkdirAll(root, dirMode); err != nil {
+			return -1, fmt.Errorf("create status_dir: %w", err)
+		}
 	}
 	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -93,7 +95,7 @@ func openRoot(root string) (int, error) {
 // want; when they were more open (a 0755 directory made by `mkdir -p`), the old
 // ones are returned in fixed (0 otherwise), for the caller to say so.
 func openModuleDir(root, name string, want uint32, create bool) (fd int, fixed uint32, err error) {
-	rootfd, err := openRoot(root)
+	rootfd, err := openRoot(root, create)
 	if err != nil {
 		return -1, 0, err
 	}
@@ -145,6 +147,3 @@ func checkStat(st *unix.Stat_t, path, what, fix string) error {
 	}
 	return nil
 }
-
-// isLink reports whether err is what openAt returns for a symbolic link.
-func isLink(err error) bool { return errors.Is(err, unix.ELOOP) }
