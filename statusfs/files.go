@@ -13,20 +13,14 @@ import (
 // following a link: the same guarantees as the directory's own files.
 
 // OpenFile opens name (one path component) in the directory as os.OpenFile
-// would, but relative to the directory's descriptor and refusing a link. A file
-// it creates gets perm; an existing regular file of svman's user is set to perm
-// too, so that a log made 0644 by an older svman becomes private.
+// would, but relative to the directory's descriptor and refusing a link; a file
+// it creates gets perm.
 func (d *Dir) OpenFile(name string, flag int, perm os.FileMode) (*os.File, error) {
 	var f *os.File
 	err := d.useDir(func(dirfd int) error {
 		fd, err := openRegularAt(dirfd, d.path, name, flag, uint32(perm.Perm()))
 		if err != nil {
 			return err
-		}
-		var st unix.Stat_t
-		if unix.Fstat(fd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG &&
-			int(st.Uid) == os.Geteuid() && st.Mode&0o777 != uint32(perm.Perm()) {
-			_ = unix.Fchmod(fd, uint32(perm.Perm()))
 		}
 		f = os.NewFile(uintptr(fd), filepath.Join(d.path, name))
 		return nil
