@@ -91,7 +91,8 @@ func TestFullDiskKeepsSupervising(t *testing.T) {
 		t.Skip("needs root to mount a small tmpfs to fill up")
 	}
 	mnt := t.TempDir()
-	if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=256k"); err != nil {
+	// mode=0700: a tmpfs root is 1777 otherwise, which svman refuses as a status_dir.
+	if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=256k,mode=0700"); err != nil {
 		t.Skipf("cannot mount a tmpfs here: %v", err)
 	}
 	t.Cleanup(func() { syscall.Unmount(mnt, syscall.MNT_DETACH) })

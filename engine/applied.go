@@ -16,7 +16,7 @@ func (s *supervisor) writeApplied() {
 		s.owed.applied = true
 		return
 	}
-	b, err := json.Marshal(s.mod)
+	b, err := recordedJSON(s.mod)
 	if err == nil {
 		err = s.dir.WriteApplied(b)
 	}
@@ -30,7 +30,7 @@ func (s *supervisor) writeApplied() {
 // (svman restarted with the same manifest): reading it is cheaper than replacing
 // it, and a start of many modules replaced a file per module for nothing.
 func (s *supervisor) appliedOnDisk() bool {
-	b, err := json.Marshal(s.mod)
+	b, err := recordedJSON(s.mod)
 	if err != nil {
 		return false
 	}
@@ -39,7 +39,7 @@ func (s *supervisor) appliedOnDisk() bool {
 }
 
 // ReadApplied returns the settings a supervisor last applied in the status
-// directory dir.
+// directory dir, in the form Recorded gives them (secrets hashed).
 func ReadApplied(dir string) (manifest.Module, error) {
 	var m manifest.Module
 	b, err := statusfs.ReadApplied(dir)

@@ -254,7 +254,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (Plan, []*superviso
 		e.keepReleased(&plan, m.StatusDir, byName)
 	}
 
-	dirs, err := e.openDirs(m.StatusDir, plan.Add, e.current == nil)
+	dirs, err := e.openDirs(m.StatusDir, plan.Add, byName, e.current == nil)
 	if err != nil && e.current == nil {
 		return Plan{}, nil, err
 	}

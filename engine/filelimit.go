@@ -7,10 +7,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// filesPerModule is how many files svman holds open for a module: its lock,
-// control and ok FIFOs and the two output pipes, and its two log files while the
-// module writes.
-const filesPerModule = 7
+// filesPerModule is how many files svman holds open for a module: its status
+// directory (every file there is reached through it), its lock, control and ok
+// FIFOs and the two output pipes, and its two log files while the module writes.
+const filesPerModule = 8
 
 // checkFileLimit refuses a manifest of n modules that the open-files limit
 // cannot hold: better none started, and a clear message, than some modules

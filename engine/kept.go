@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 
@@ -55,7 +54,7 @@ func recorded(dir string, mod manifest.Module) (State, string, bool) {
 	if err != nil {
 		return st, "", false
 	}
-	b, err := json.Marshal(mod)
+	b, err := recordedJSON(mod)
 	if err != nil {
 		return st, "", false
 	}
@@ -122,7 +121,7 @@ func (s *supervisor) restoreKept() {
 // again that stays released (keepReleased), as svman did before its block went:
 // it takes the directory and releases it at once, keeping the FIFO.
 func (e *Engine) listenAgain(name, dir string) {
-	d, err := statusfs.Open(dir)
+	d, err := statusfs.OpenWith(dir, dirOptions(e.released[name]))
 	if err != nil {
 		e.emit(Event{Module: name, Kind: Warning, Err: fmt.Errorf("released, and cannot listen for u or o: %w", err)})
 		return

@@ -2,7 +2,7 @@ package engine
 
 import (
 	"fmt"
-	"path/filepath"
+	"os"
 	"sync"
 	"time"
 
@@ -19,14 +19,18 @@ var logNames = [2]string{logfiles.StdoutFile, logfiles.StderrFile}
 const logWarnEvery = time.Minute
 
 func fileOptions(l manifest.Log) logmux.FileOptions {
-	return logmux.FileOptions{Timestamps: l.Timestamps, MaxSize: l.MaxSize, Keep: l.Keep}
+	mode := os.FileMode(l.Mode)
+	if mode == 0 {
+		mode = 0o600
+	}
+	return logmux.FileOptions{Timestamps: l.Timestamps, MaxSize: l.MaxSize, Keep: l.Keep, Mode: mode}
 }
 
 // openLogs sets up the module's two log files for the life of its supervision;
 // each is opened at its first line.
 func (s *supervisor) openLogs() {
 	for i, name := range logNames {
-		s.files[i] = logmux.NewFile(filepath.Join(s.dir.Path(), name), fileOptions(s.mod.Log))
+		s.files[i] = logmux.NewFileIn(s.dir, name, fileOptions(s.mod.Log))
 	}
 }
 
@@ -40,8 +44,12 @@ func (s *supervisor) closeLogs() {
 	}
 }
 
-// setLogOptions applies a reloaded log block from the next line on.
+// setLogOptions applies a reloaded log block from the next line on; a new mode
+// applies to the directory and the open files at once.
 func (s *supervisor) setLogOptions() {
+	if err := s.dir.SetOptions(dirOptions(s.mod)); err != nil {
+		s.log(Event{Kind: Warning, Err: fmt.Errorf("log mode: %w", err)})
+	}
 	for _, f := range s.files {
 		if f != nil {
 			f.SetOptions(fileOptions(s.mod.Log))

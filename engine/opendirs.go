@@ -6,12 +6,20 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"svman/manifest"
 	"svman/statusfs"
 )
 
-// openDirs locks the status directory of every module to add. With all true, one
-// failure closes every directory opened so far.
-func (e *Engine) openDirs(statusDir string, names []string, all bool) (map[string]*statusfs.Dir, error) {
+// dirOptions are how mod's status directory is opened.
+func dirOptions(mod manifest.Module) statusfs.Options {
+	return statusfs.Options{LogMode: mod.Log.Mode}
+}
+
+// openDirs locks the status directory of every module to add (whose settings
+// byName holds). With all true, one failure closes every directory opened so far.
+// A directory found more open than the module's log mode allows was closed up by
+// Open, which logged a NOTICE; the console hears of it too, once.
+func (e *Engine) openDirs(statusDir string, names []string, byName map[string]manifest.Module, all bool) (map[string]*statusfs.Dir, error) {
 	dirs := make(map[string]*statusfs.Dir, len(names))
 	var errs []error
 	for _, name := range names {
@@ -21,7 +29,7 @@ func (e *Engine) openDirs(statusDir string, names []string, all bool) (map[strin
 			<-s.done
 			delete(e.draining, name)
 		}
-		dir, err := statusfs.Open(filepath.Join(statusDir, name))
+		dir, err := statusfs.OpenWith(filepath.Join(statusDir, name), dirOptions(byName[name]))
 		if err != nil {
 			if errors.Is(err, syscall.EMFILE) {
 				var lim syscall.Rlimit
@@ -33,6 +41,9 @@ func (e *Engine) openDirs(statusDir string, names []string, all bool) (map[strin
 				break
 			}
 			continue
+		}
+		if was := dir.FixedMode(); was != 0 {
+			e.emit(Event{Module: name, Kind: Warning, Err: fmt.Errorf("status directory %s was mode %#o, readable by others: svman set it to %#o", dir.Path(), was, dir.Mode())})
 		}
 		dirs[name] = dir
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -26,6 +27,17 @@ type FileOptions struct {
 	MaxSize    int64            // rotate when the file would pass this many bytes; 0: never
 	Keep       int              // rotated files to keep (older ones deleted); 0: keep none
 	Now        func() time.Time // nil: time.Now (tests pass a clock)
+	// Mode is the permission of the file (and of its rotations); 0 means 0600. An
+	// existing regular file is set to it when opened, and at once by SetOptions.
+	Mode os.FileMode
+}
+
+// mode is the file's permission.
+func (o FileOptions) mode() os.FileMode {
+	if o.Mode == 0 {
+		return 0o600
+	}
+	return o.Mode.Perm()
 }
 
 // File is one module stream's log file (e.g. status/web/__stdout), appended to, rotated when it
@@ -50,7 +62,9 @@ type FileOptions struct {
 // written are dropped and the error is kept for [File.Err].
 type File struct {
 	mu   sync.Mutex
-	path string
+	dir  Dir
+	name string      // in dir
+	path string      // dir's path and name, for messages
 	opts FileOptions // opts.Now is never nil
 
 	f        *os.File
@@ -75,7 +89,7 @@ type File struct {
 	pruneWG    sync.WaitGroup
 }
 
-// OpenFile opens path for appending (O_APPEND|O_CREATE|O_WRONLY, mode 0644) and picks up the
+// OpenFile opens path for appending (O_APPEND|O_CREATE, mode o.Mode, never through a link) and picks up the
 // existing file's size. If the existing file ends in the middle of a line (a writer died
 // half way through a long line), a newline is added first, so the next line starts a line.
 func OpenFile(path string, o FileOptions) (*File, error) {
@@ -95,14 +109,20 @@ func OpenFile(path string, o FileOptions) (*File, error) {
 // fork copies and each exec closes. A failed open is kept for Err, and tried again at the
 // next line; the line is dropped.
 func NewFile(path string, o FileOptions) *File {
-	lf := &File{path: path}
+	return NewFileIn(pathDir(filepath.Dir(path)), filepath.Base(path), o)
+}
+
+// NewFileIn is NewFile for the file name in dir: svman passes the module's status
+// directory, so that the file and its rotations are reached through its descriptor.
+func NewFileIn(dir Dir, name string, o FileOptions) *File {
+	lf := &File{dir: dir, name: name, path: filepath.Join(dir.Path(), name)}
 	lf.setOptions(o)
 	return lf
 }
 
 // open opens the file. The caller holds f.mu.
 func (f *File) open() error {
-	fh, err := os.OpenFile(f.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	fh, err := f.openFile()
 	if err != nil {
 		return err
 	}
@@ -112,7 +132,7 @@ func (f *File) open() error {
 		return err
 	}
 	f.f, f.size = fh, fi.Size()
-	if f.size > 0 && !endsInNewline(f.path, f.size) {
+	if f.size > 0 && !endsInNewline(fh, f.size) {
 		f.takeBuf()
 		f.buf = append(f.buf, '\n')
 		f.size++
@@ -120,14 +140,27 @@ func (f *File) open() error {
 	return nil
 }
 
-// endsInNewline reports whether the file at path, of the given size, ends in "\n". It answers
-// true when that cannot be read: adding a newline is only worth it when known to be needed.
-func endsInNewline(path string, size int64) bool {
-	r, err := os.Open(path)
+// openFile opens the file for appending (read too, for endsInNewline) and gives an
+// existing regular file the mode of the options. The caller holds f.mu.
+func (f *File) openFile() (*os.File, error) {
+	fh, err := f.dir.OpenFile(f.name, os.O_APPEND|os.O_CREATE|os.O_RDWR, f.opts.mode())
 	if err != nil {
-		return true
+		return nil, err
 	}
-	defer r.Close()
+	f.setMode(fh)
+	return fh, nil
+}
+
+// setMode gives fh, if it is a regular file, the mode of the options.
+func (f *File) setMode(fh *os.File) {
+	if fi, err := fh.Stat(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm() != f.opts.mode() {
+		_ = fh.Chmod(f.opts.mode())
+	}
+}
+
+// endsInNewline reports whether r, of the given size, ends in "\n". It answers
+// true when that cannot be read: adding a newline is only worth it when known to be needed.
+func endsInNewline(r *os.File, size int64) bool {
 	var b [1]byte
 	if n, _ := r.ReadAt(b[:], size-1); n != 1 {
 		return true
@@ -140,6 +173,9 @@ func endsInNewline(path string, size int64) bool {
 func (f *File) SetOptions(o FileOptions) {
 	f.mu.Lock()
 	f.setOptions(o)
+	if f.f != nil {
+		f.setMode(f.f)
+	}
 	f.mu.Unlock()
 }
 

@@ -335,8 +335,8 @@ func TestFileReopen(t *testing.T) {
 	if got, want := readFile(t, p), strings.Repeat("b", 399)+"\n"; got != want {
 		t.Errorf("current file = %q, want %q", got, want)
 	}
-	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o644 {
-		t.Errorf("mode %v, %v; want 0644", fi.Mode(), err)
+	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, %v; want 0600", fi.Mode(), err)
 	}
 
 	// A file left in the middle of a line gets its newline before the next line.
@@ -391,7 +391,7 @@ func TestRotatedNames(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("RotatedFiles:\n got %q\nwant %q", got, want)
 	}
-	if err := pruneRotated(p, 3); err != nil {
+	if err := NewFile(p, FileOptions{}).pruneRotated(3); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := RotatedFiles(p); strings.Join(got, "\n") != strings.Join(made[9:], "\n") {

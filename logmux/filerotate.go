@@ -2,7 +2,6 @@ package logmux
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"svman/internal/rotation"
@@ -20,13 +19,13 @@ func (f *File) rotate(t time.Time) {
 	}
 	f.flushLocked()
 	if !f.detached {
-		if err := os.Rename(f.path, RotatedName(f.path, t)); err != nil {
+		if err := f.dir.Rename(f.name, rotation.NameIn(f.dir.Exists, f.name, t)); err != nil {
 			f.rotateFailed(t, err)
 			return
 		}
 		f.detached = true
 	}
-	nf, err := os.OpenFile(f.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	nf, err := f.openFile()
 	if err != nil {
 		// Go on writing to the renamed file: it is kept like any rotated one.
 		f.rotateFailed(t, err)
@@ -59,7 +58,7 @@ func (f *File) prune() {
 		keep := f.opts.Keep
 		f.pruneAgain = false
 		f.mu.Unlock()
-		err := pruneRotated(f.path, keep)
+		err := f.pruneRotated(keep)
 		f.mu.Lock()
 		if err != nil {
 			f.err = err
@@ -80,5 +79,11 @@ func RotatedName(path string, t time.Time) string { return rotation.Name(path, t
 // itself, last, they hold the whole log in order.
 func RotatedFiles(path string) ([]string, error) { return rotation.Files(path) }
 
-// pruneRotated deletes the rotated files of path beyond the newest keep.
-func pruneRotated(path string, keep int) error { return rotation.Prune(path, keep) }
+// pruneRotated deletes the rotated files of the file beyond the newest keep.
+func (f *File) pruneRotated(keep int) error {
+	names, err := f.dir.Names()
+	if err != nil {
+		return fmt.Errorf("prune rotated log files: %w", err)
+	}
+	return rotation.PruneIn(names, f.name, keep, f.dir.Remove)
+}

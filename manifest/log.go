@@ -3,6 +3,7 @@ package manifest
 import (
 	"math/big"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -27,7 +28,34 @@ func (ev *evaluator) log(raw *rawLog) logSettings {
 		timestamps: ev.boolean("timestamps", raw.Timestamps),
 		maxSize:    ev.logMaxSize(raw.MaxSize),
 		keep:       ev.logKeep(raw.Keep),
+		mode:       ev.logMode(raw.Mode),
 	}
+}
+
+// logModes are the modes log mode may take: the files are never writable or
+// executable by anyone but svman's user.
+// "0600" is the default, 0.
+var logModes = map[string]uint32{"0600": 0, "600": 0, "0640": 0o640, "640": 0o640, "0644": 0o644, "644": 0o644}
+
+const howToWriteLogMode = `Write "0600" (only svman's user reads the logs, the default), "0640" (the status directory's group reads them too) or "0644" (everyone does), in quotes.`
+
+// logMode evaluates log mode: one of logModes, as a string.
+func (ev *evaluator) logMode(expr hcl.Expression) *uint32 {
+	v, ok := ev.eval(expr)
+	if !ok {
+		return nil
+	}
+	rng := expr.Range()
+	if v.Type() != cty.String {
+		ev.errorf(rng, "Invalid log mode", "mode must be a string, not %s: HCL reads 0640 as six hundred and forty, not as octal. %s", describe(v), howToWriteLogMode)
+		return nil
+	}
+	m, ok := logModes[strings.TrimSpace(v.AsString())]
+	if !ok {
+		ev.errorf(rng, "Invalid log mode", "mode = %q is not allowed: the logs may be read by the group or everyone, but never written or executed by anyone but svman's user. %s", v.AsString(), howToWriteLogMode)
+		return nil
+	}
+	return &m
 }
 
 // logMaxSize evaluates log max_size: a size as limits' core and memlock take (see

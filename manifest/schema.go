@@ -104,6 +104,7 @@ type rawLog struct {
 	Timestamps hcl.Expression `hcl:"timestamps,optional"`
 	MaxSize    hcl.Expression `hcl:"max_size,optional"`
 	Keep       hcl.Expression `hcl:"keep,optional"`
+	Mode       hcl.Expression `hcl:"mode,optional"`
 }
 
 // rawSMTP is the top-level smtp block.

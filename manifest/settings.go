@@ -63,6 +63,7 @@ type logSettings struct {
 	timestamps *bool
 	maxSize    *int64 // at least minLogSize
 	keep       *int   // at least 0
+	mode       *uint32
 }
 
 type alarmSettings struct {
@@ -193,6 +194,7 @@ func merge(def, mod settings) settings {
 			timestamps: pick(mod.log.timestamps, def.log.timestamps),
 			maxSize:    pick(mod.log.maxSize, def.log.maxSize),
 			keep:       pick(mod.log.keep, def.log.keep),
+			mode:       pick(mod.log.mode, def.log.mode),
 		},
 	}
 }
@@ -255,6 +257,7 @@ func (s settings) module(name string, argv []string, shell bool, manifestDir str
 			Timestamps: valueOr(s.log.timestamps, true),
 			MaxSize:    valueOr(s.log.maxSize, defaultLogMaxSize),
 			Keep:       valueOr(s.log.keep, defaultLogKeep),
+			Mode:       valueOr(s.log.mode, 0),
 		},
 	}
 }

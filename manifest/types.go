@@ -153,6 +153,11 @@ type Log struct {
 	Timestamps bool  // default true
 	MaxSize    int64 // bytes; default 50 MB ("50MB" = 50,000,000); at least 1 KB
 	Keep       int   // rotated files kept; default 10; >= 0
+	// Mode is the permission of the log files: 0 for 0600 (the default, however
+	// written), 0o640 or 0o644.
+	// A group- or world-readable mode opens the status directory to the same
+	// readers (0750, 0755); nothing there is ever writable but by svman's user.
+	Mode uint32
 }
 
 // SMTP is how alarm mail is sent.

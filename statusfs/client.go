@@ -16,9 +16,11 @@ var ErrNotSupervised = errors.New("no supervisor is running on this status direc
 // openFIFOWrite opens the FIFO p for writing without blocking and returns the raw
 // descriptor. With O_NONBLOCK, opening a FIFO for writing fails with ENXIO unless a
 // reader holds it open: that is how daemontools' svok tells a supervisor is alive.
-// A path that is not a FIFO is refused, so a stray regular file is never written to.
+// A path that is not a FIFO is refused, so a stray regular file is never written to,
+// and so is a link (O_NOFOLLOW), so that a link planted in place of control cannot
+// send the bytes to another module's FIFO.
 func openFIFOWrite(p string) (int, error) {
-	fd, err := unix.Open(p, unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	fd, err := unix.Open(p, unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
 	if err != nil {
 		return -1, &os.PathError{Op: "open", Path: p, Err: err}
 	}

@@ -32,7 +32,17 @@ const (
 // module: it holds the flock on lock, the control FIFO (for reading and writing) and
 // the ok FIFO (for reading). Its methods may be called from several goroutines.
 type Dir struct {
-	path string
+	path       string
+	root, name string // path is root/name
+	opts       Options
+	fixedMode  uint32 // the mode Open found too open and changed; 0 if none
+
+	// fdMu guards dirfd, the directory's descriptor, through which every file of
+	// the directory is reached: users hold it for reading while they use dirfd;
+	// Repair (which may put a new directory in place) and Close hold it for
+	// writing. It is always taken last, after any other mutex of the Dir.
+	fdMu  sync.RWMutex
+	dirfd int // -1 once closed
 
 	// closeMu guards closed and the three descriptors, which Repair may replace after
 	// Open; it is held only for short, non-blocking work, never across a read.
@@ -60,12 +70,20 @@ func (e *LockedError) Error() string {
 	return fmt.Sprintf("status directory %s is in use by %s (another svman or supervise supervises this module); stop it first or use another status_dir", e.Dir, who)
 }
 
-// Open takes hold of the status directory path for one supervisor:
+// Open is OpenWith with the default options: everything readable by svman's user only.
+func Open(path string) (*Dir, error) { return OpenWith(path, Options{}) }
+
+// OpenWith takes hold of the status directory path (status_dir/NAME) for one supervisor:
 //
-//   - it creates the directory (and its parents) with mode 0700 if missing;
-//   - it refuses a directory owned by another user than the effective uid, or writable
-//     by group or others, since anyone who can write there can stop the module;
-//   - it creates lock (0644) and flocks it LOCK_EX|LOCK_NB, returning a *LockedError if
+//   - it refuses a status_dir writable by others, or owned by another user than
+//     svman's or root (see openRoot);
+//   - it creates the directory relative to a descriptor of status_dir (mkdirat),
+//     opens it without following a link (a link there is refused), and refuses it if
+//     it is owned by another user than the effective uid, or writable by group or
+//     others, since anyone who can write there can stop the module. A directory more
+//     open than o allows (0755) is set to 0700 (or 0750) and a NOTICE says so once;
+//   - every file below is reached through that descriptor, never by path;
+//   - it creates lock (0600) and flocks it LOCK_EX|LOCK_NB, returning a *LockedError if
 //     another process holds it (`fuser lock` names the holder, as with supervise);
 //   - it creates the FIFOs control and ok (0600) if missing (existing ones must pass the
 //     same owner and mode checks as the directory) and opens them: ok for
@@ -74,47 +92,54 @@ func (e *LockedError) Error() string {
 //
 // All descriptors are close-on-exec, so children never hold the lock or the FIFOs.
 // On error nothing stays open or locked.
-func Open(path string) (_ *Dir, err error) {
-	if err := os.MkdirAll(path, 0o700); err != nil {
-		return nil, fmt.Errorf("create status directory: %w", err)
-	}
-	if err := checkOwned(path, "status directory", "chmod go-w"); err != nil {
-		return nil, err
-	}
-	d := &Dir{path: path}
+func OpenWith(path string, o Options) (_ *Dir, err error) {
+	path = filepath.Clean(path)
+	d := &Dir{path: path, root: filepath.Dir(path), name: filepath.Base(path), opts: o, dirfd: -1}
 	defer func() {
 		if err != nil {
 			d.release()
 		}
 	}()
+	if d.dirfd, d.fixedMode, err = openModuleDir(d.root, d.name, o.dirMode(), true); err != nil {
+		return nil, err
+	}
 
 	// The lock comes first: only its holder may touch the FIFOs and status.
-	if d.lock, err = takeLock(path); err != nil {
+	if d.lock, err = takeLock(d.dirfd, path); err != nil {
 		return nil, err
 	}
-
-	if err = ensureFIFO(filepath.Join(path, controlName)); err != nil {
+	if err = ensureFIFO(d.dirfd, path, controlName); err != nil {
 		return nil, err
 	}
-	if err = ensureFIFO(filepath.Join(path, okName)); err != nil {
+	if err = ensureFIFO(d.dirfd, path, okName); err != nil {
 		return nil, err
 	}
-	if d.ok, err = openFIFO(filepath.Join(path, okName), os.O_RDONLY); err != nil {
+	if d.ok, err = openFIFO(d.dirfd, path, okName, os.O_RDONLY); err != nil {
 		return nil, err
 	}
-	if d.control, err = openFIFO(filepath.Join(path, controlName), os.O_RDWR); err != nil {
+	if d.control, err = openFIFO(d.dirfd, path, controlName, os.O_RDWR); err != nil {
 		return nil, err
+	}
+	if d.fixedMode != 0 {
+		d.Notice("status directory %s was mode %#o, readable by others: svman set it to %#o", path, d.fixedMode, o.dirMode())
 	}
 	return d, nil
 }
 
-// takeLock creates dir/lock (0644) if missing, opens it and flocks it LOCK_EX|LOCK_NB.
-// It returns a *LockedError if another process (or another open of the file) holds it.
-func takeLock(dir string) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o644)
+// FixedMode returns the mode the directory had when Open found it more open than
+// it should be and changed it, or 0: for the caller to say so once, beside the
+// NOTICE Open wrote.
+func (d *Dir) FixedMode() uint32 { return d.fixedMode }
+
+// takeLock creates lock (0600) in the directory dirfd (whose path is dir) if
+// missing, opens it and flocks it LOCK_EX|LOCK_NB. It returns a *LockedError if
+// another process (or another open of the file) holds it.
+func takeLock(dirfd int, dir string) (*os.File, error) {
+	fd, err := openAt(dirfd, lockName, unix.O_RDWR|unix.O_CREAT, fileMode)
 	if err != nil {
-		return nil, err
+		return nil, &os.PathError{Op: "open", Path: filepath.Join(dir, lockName), Err: err}
 	}
+	f := os.NewFile(uintptr(fd), filepath.Join(dir, lockName))
 	if err := flock(f, unix.LOCK_EX|unix.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, unix.EWOULDBLOCK) {
@@ -157,6 +182,12 @@ func (d *Dir) release() error {
 			errs = append(errs, f.Close())
 		}
 	}
+	d.fdMu.Lock()
+	if d.dirfd >= 0 {
+		errs = append(errs, unix.Close(d.dirfd))
+		d.dirfd = -1
+	}
+	d.fdMu.Unlock()
 	if d.lock != nil {
 		// Unlock explicitly rather than rely on close: a child forked but not yet
 		// exec'ed shares the open file description, and close alone would leave the
@@ -186,19 +217,22 @@ func flock(f *os.File, how int) error {
 	return ferr
 }
 
-// checkOwned refuses path if it is owned by another user than the effective uid or
-// writable by group or others: whoever can write into the status directory (or into
-// its FIFOs) can send `d` to the module.
-func checkOwned(path, what, fix string) error {
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
-		return &os.PathError{Op: "stat", Path: path, Err: err}
+// useDir calls fn with the directory's descriptor, held for reading so that
+// Repair and Close wait for fn. After Close (the engine logs its last lines then),
+// the directory is opened again for fn alone, with the checks of Open, and
+// nothing is created.
+func (d *Dir) useDir(fn func(dirfd int) error) error {
+	d.fdMu.RLock()
+	if d.dirfd >= 0 {
+		defer d.fdMu.RUnlock()
+		return fn(d.dirfd)
 	}
-	if euid := os.Geteuid(); int(st.Uid) != euid {
-		return fmt.Errorf("%s %s is owned by uid %d, not by the supervising user (uid %d): its owner could control the module; chown it to uid %d or use another status_dir", what, path, st.Uid, euid, euid)
+	mode := d.opts.dirMode()
+	d.fdMu.RUnlock()
+	fd, _, err := openModuleDir(d.root, d.name, mode, false)
+	if err != nil {
+		return err
 	}
-	if perm := st.Mode & 0o7777; perm&0o022 != 0 {
-		return fmt.Errorf("%s %s is writable by group or others (mode %#o): anyone could send commands to the module; fix it with `%s %s` or use another status_dir", what, path, perm, fix, path)
-	}
-	return nil
+	defer unix.Close(fd)
+	return fn(fd)
 }

@@ -5,44 +5,54 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
 
-// ensureFIFO creates the FIFO p with mode 0600 if it is missing. An existing FIFO is
-// kept (a legacy supervise may have made it) but must pass the same ownership checks as
-// the directory; anything else at p is an error.
-func ensureFIFO(p string) error {
-	err := unix.Mkfifo(p, 0o600)
+// ensureFIFO creates the FIFO name (0600) in the directory dirfd, whose path is dir,
+// if it is missing. An existing FIFO is kept (a legacy supervise may have made it)
+// but must pass the same ownership checks as the directory; anything else there
+// (a link included) is an error.
+func ensureFIFO(dirfd int, dir, name string) error {
+	p := filepath.Join(dir, name)
+	err := unix.Mkfifoat(dirfd, name, fileMode)
 	if err == nil {
 		return nil
 	}
 	if err != unix.EEXIST {
 		return &os.PathError{Op: "mkfifo", Path: p, Err: err}
 	}
-	fi, err := os.Lstat(p)
-	if err != nil {
-		return err
+	var st unix.Stat_t
+	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return &os.PathError{Op: "lstat", Path: p, Err: err}
 	}
-	if fi.Mode().Type() != fs.ModeNamedPipe {
-		return fmt.Errorf("%s exists but is not a FIFO (%v): remove it so that a FIFO can be made there", p, fi.Mode().Type())
+	if st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		return fmt.Errorf("%s exists but is not a FIFO (%v): remove it so that a FIFO can be made there", p, fs.FileMode(st.Mode&unix.S_IFMT))
 	}
-	return checkOwned(p, "FIFO", "chmod 0600")
+	return checkStat(&st, p, "FIFO", "chmod 0600")
 }
 
-// openFIFO opens the FIFO p with flag (os.O_RDWR for control, os.O_RDONLY for
-// ok) and O_NONBLOCK, since opening a FIFO for reading would otherwise wait for
-// a writer. control stays non-blocking and joins the runtime poller (Linux epoll
-// handles FIFOs), so ReadControl parks the goroutine and Close wakes it. ok is
-// never read, only held open: it is made blocking again, which keeps it out of
-// the poller, whose registration would cost memory for every module.
-func openFIFO(p string, flag int) (*os.File, error) {
-	if flag == os.O_RDWR {
-		return os.OpenFile(p, flag|unix.O_NONBLOCK, 0)
-	}
-	fd, err := unix.Open(p, flag|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+// openFIFO opens the FIFO name of the directory dirfd (whose path is dir) with
+// flag (os.O_RDWR for control, os.O_RDONLY for ok) and O_NONBLOCK, since opening
+// a FIFO for reading would otherwise wait for a writer; a link or anything but a
+// FIFO there is refused. control stays non-blocking and joins the runtime poller
+// (Linux epoll handles FIFOs), so ReadControl parks the goroutine and Close wakes
+// it. ok is never read, only held open: it is made blocking again, which keeps it
+// out of the poller, whose registration would cost memory for every module.
+func openFIFO(dirfd int, dir, name string, flag int) (*os.File, error) {
+	p := filepath.Join(dir, name)
+	fd, err := openAt(dirfd, name, flag|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: p, Err: err}
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		unix.Close(fd)
+		return nil, fmt.Errorf("%s is not a FIFO", p)
+	}
+	if flag == os.O_RDWR {
+		return os.NewFile(uintptr(fd), p), nil // non-blocking: NewFile adds it to the poller
 	}
 	if err := unix.SetNonblock(fd, false); err != nil {
 		unix.Close(fd)

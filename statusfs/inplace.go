@@ -23,8 +23,13 @@ var ErrWrittenInPlace = errors.New("status rewritten in place")
 // or redirect it). A reader that reads during the pwrite may see a mix of the old
 // and the new bytes: this form is the fallback, not the rule.
 func (d *Dir) overwriteStatus(b []byte) error {
-	p := filepath.Join(d.path, statusName)
-	fd, err := openRegular(p, unix.O_WRONLY|unix.O_NONBLOCK|unix.O_NOFOLLOW)
+	return d.useDir(func(dirfd int) error { return overwriteStatusAt(dirfd, d.path, b) })
+}
+
+// overwriteStatusAt is overwriteStatus in the directory dirfd, whose path is dir.
+func overwriteStatusAt(dirfd int, dir string, b []byte) error {
+	p := filepath.Join(dir, statusName)
+	fd, err := openRegularAt(dirfd, dir, statusName, unix.O_WRONLY|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return err
 	}

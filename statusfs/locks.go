@@ -25,7 +25,7 @@ const procLocks = "/proc/locks"
 // the inode alone is accepted if all such locks name the same pid.
 func LockHolder(dir string) (pid int, ok bool) {
 	var st unix.Stat_t
-	if err := unix.Stat(filepath.Join(dir, lockName), &st); err != nil {
+	if err := unix.Lstat(filepath.Join(dir, lockName), &st); err != nil {
 		return 0, false
 	}
 	f, err := os.Open(procLocks)

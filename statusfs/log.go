@@ -43,6 +43,20 @@ func (d *Dir) Fatal(format string, args ...any) {
 	d.logLine(logWFName, "FATAL", format, args...)
 }
 
+// AppendLog appends a line of level ("NOTICE" to supervise.log; "WARNING" or
+// "FATAL" to supervise.log.wf) to the status directory path, which the caller does
+// not hold (a supervise that could not take it): the directory is opened and
+// checked as Open does, nothing is created but the log, and failures are ignored.
+func AppendLog(path, level, format string, args ...any) {
+	path = filepath.Clean(path)
+	d := &Dir{path: path, root: filepath.Dir(path), name: filepath.Base(path), dirfd: -1}
+	name := logWFName
+	if level == "NOTICE" {
+		name = logName
+	}
+	d.logLine(name, level, format, args...)
+}
+
 // lineBreaks turns a message's line breaks into spaces: one event, one line, as
 // scripts grep and count these lines.
 var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
@@ -68,9 +82,16 @@ func (d *Dir) logLine(name, level, format string, args ...any) {
 
 	d.logMu.Lock()
 	defer d.logMu.Unlock()
-	p := filepath.Join(d.path, name)
+	_ = d.useDir(func(dirfd int) error { d.appendLine(dirfd, name, line, now); return nil })
+}
+
+// appendLine appends line to the log name in the directory dirfd, rotating it
+// first if the line would take it past logRotateSize, and setting its mode to the
+// log mode if an older svman left it more open. The caller holds logMu.
+func (d *Dir) appendLine(dirfd int, name string, line []byte, now time.Time) {
 	const appendFlags = unix.O_WRONLY | unix.O_APPEND | unix.O_CREAT
-	fd, err := openRegular(p, appendFlags)
+	perm := d.opts.logMode()
+	fd, err := openRegularAt(dirfd, d.path, name, appendFlags, perm)
 	if err != nil {
 		return
 	}
@@ -79,11 +100,14 @@ func (d *Dir) logLine(name, level, format string, args ...any) {
 	if statErr == nil && st.Size > 0 && st.Size+int64(len(line)) > logRotateSize {
 		// A failed rotation leaves the log as it is, and the next line tries again.
 		unix.Close(fd)
-		_ = rotateLog(p, now, keepLogs)
-		if fd, err = openRegular(p, appendFlags); err != nil {
+		_ = rotateLogAt(dirfd, d.path, name, now, keepLogs)
+		if fd, err = openRegularAt(dirfd, d.path, name, appendFlags, perm); err != nil {
 			return
 		}
 		statErr = unix.Fstat(fd, &st)
+	}
+	if statErr == nil && st.Mode&0o777 != perm && st.Mode&unix.S_IFMT == unix.S_IFREG {
+		_ = unix.Fchmod(fd, perm)
 	}
 	if err := writeAll(fd, line); err != nil && statErr == nil {
 		// A full file system took part of the line: cut it off (which needs no

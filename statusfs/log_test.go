@@ -131,7 +131,7 @@ func TestLogRotation(t *testing.T) {
 	d := openTemp(t)
 	wf := filepath.Join(d.Path(), "supervise.log.wf")
 	d.Warning("keep me")
-	if err := rotateLog(wf, time.Now(), keepLogs); err != nil {
+	if err := rotateLogAt(d.dirfd, d.Path(), filepath.Base(wf), time.Now(), keepLogs); err != nil {
 		t.Fatal(err)
 	}
 	d.Warning("and me")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
@@ -13,11 +14,22 @@ import (
 // poller (an epoll_ctl that fails, four fcntl calls), which cost more than the
 // write itself at shutdown, when every module writes at once.
 
-// openRegular opens the regular file p with flag (O_CLOEXEC added; mode 0644 if
-// it is created), retrying an open interrupted by a signal as os.OpenFile does.
+// openRegularAt opens name in the directory dirfd (whose path is dir) with flag and,
+// if it creates it, perm, never following a link (see openAt).
+func openRegularAt(dirfd int, dir, name string, flag int, perm uint32) (int, error) {
+	fd, err := openAt(dirfd, name, flag, perm)
+	if err != nil {
+		return -1, &os.PathError{Op: "open", Path: filepath.Join(dir, name), Err: err}
+	}
+	return fd, nil
+}
+
+// openRegular opens p with flag for a reader (O_CLOEXEC and O_NOFOLLOW added: a
+// link at p is refused), retrying an open interrupted by a signal as os.OpenFile
+// does.
 func openRegular(p string, flag int) (int, error) {
 	for {
-		fd, err := unix.Open(p, flag|unix.O_CLOEXEC, 0o644)
+		fd, err := unix.Open(p, flag|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
 		if err == nil {
 			return fd, nil
 		}

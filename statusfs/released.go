@@ -17,8 +17,10 @@ import (
 //
 // A Released is owned by one goroutine at a time.
 type Released struct {
-	path    string
-	control *os.File // O_RDWR|O_NONBLOCK, a duplicate of the Dir's; nil once reclaimed
+	path       string
+	root, name string
+	opts       Options
+	control    *os.File // O_RDWR|O_NONBLOCK, a duplicate of the Dir's; nil once reclaimed
 }
 
 // Release ends the hold on the directory as Close does (control, ok, then the
@@ -43,7 +45,10 @@ func (d *Dir) Release() (*Released, error) {
 	if derr != nil {
 		return nil, &os.PathError{Op: "dup", Path: d.control.Name(), Err: derr}
 	}
-	r := &Released{path: d.path, control: os.NewFile(uintptr(dup), d.control.Name())}
+	d.fdMu.RLock()
+	opts := d.opts
+	d.fdMu.RUnlock()
+	r := &Released{path: d.path, root: d.root, name: d.name, opts: opts, control: os.NewFile(uintptr(dup), d.control.Name())}
 	d.closed = true
 	return r, d.release()
 }
@@ -78,24 +83,31 @@ func (r *Released) Reclaim(p []byte, wanted func([]byte) bool) (*Dir, int, error
 	if r.control == nil {
 		return nil, 0, fmt.Errorf("reclaim %s: %w", r.path, os.ErrClosed)
 	}
-	lock, err := takeLock(r.path)
+	dirfd, _, err := openModuleDir(r.root, r.name, r.opts.dirMode(), true)
 	if err != nil {
 		return nil, 0, err
 	}
-	d := &Dir{path: r.path, lock: lock, control: r.control}
+	lock, err := takeLock(dirfd, r.path)
+	if err != nil {
+		unix.Close(dirfd)
+		return nil, 0, err
+	}
+	d := &Dir{path: r.path, root: r.root, name: r.name, opts: r.opts, dirfd: dirfd, lock: lock, control: r.control}
+	letGo := func() {
+		_ = flock(lock, unix.LOCK_UN)
+		lock.Close()
+		unix.Close(dirfd)
+	}
 	n, err := d.TryReadControl(p)
 	if err != nil || !wanted(p[:n]) {
-		_ = flock(lock, unix.LOCK_UN)
-		lock.Close()
+		letGo()
 		return nil, n, err
 	}
-	okPath := filepath.Join(r.path, okName)
-	if err = ensureFIFO(okPath); err == nil {
-		d.ok, err = openFIFO(okPath, os.O_RDONLY)
+	if err = ensureFIFO(dirfd, r.path, okName); err == nil {
+		d.ok, err = openFIFO(dirfd, r.path, okName, os.O_RDONLY)
 	}
 	if err != nil {
-		_ = flock(lock, unix.LOCK_UN)
-		lock.Close()
+		letGo()
 		return nil, n, err
 	}
 	r.control = nil

@@ -1,12 +1,13 @@
 package statusfs
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
+
+	"svman/internal/rotation"
 
 	"golang.org/x/sys/unix"
 )
@@ -21,8 +22,8 @@ const maxCarried = 64 << 10
 // Repair recreates whatever of the status directory has been deleted or replaced since
 // Open (by an operator or a cleanup script), with the same modes and checks as Open:
 //
-//   - the directory itself, when os.Lstat fails on it (MkdirAll 0700, then the owner
-//     and permission checks of Open);
+//   - the directory itself, when its path no longer leads to the directory held:
+//     made again relative to status_dir's descriptor, with the checks of Open;
 //   - the lock file, when the path is missing or names another file than the one the
 //     Dir holds (compared by device and inode): it is created (0644) and flock'ed
 //     anew, then the old one is unlocked and closed. If another process took the new
@@ -58,10 +59,16 @@ func (d *Dir) Repair() (recreated []string, err error) {
 		return nil, fmt.Errorf("repair status directory %s: %w", d.path, os.ErrClosed)
 	}
 
-	if _, err := os.Lstat(d.path); err != nil {
-		if err := os.MkdirAll(d.path, 0o700); err != nil {
+	if d.dirGone() {
+		fd, _, err := openModuleDir(d.root, d.name, d.Mode(), true)
+		if err != nil {
 			return nil, fmt.Errorf("create status directory: %w", err)
 		}
+		d.fdMu.Lock()
+		old := d.dirfd
+		d.dirfd = fd
+		d.fdMu.Unlock()
+		unix.Close(old)
 		recreated = append(recreated, dirName)
 	}
 	lockGone := d.replaced(d.lock, lockName)
@@ -71,13 +78,17 @@ func (d *Dir) Repair() (recreated []string, err error) {
 	if recreated == nil && !lockGone && !controlGone && !okGone && !statusBlocked {
 		return nil, nil
 	}
-	if err := checkOwned(d.path, "status directory", "chmod go-w"); err != nil {
+	var st unix.Stat_t
+	if err := unix.Fstat(d.dirfd, &st); err != nil {
+		return recreated, &os.PathError{Op: "fstat", Path: d.path, Err: err}
+	}
+	if err := checkStat(&st, d.path, "status directory", "chmod go-w"); err != nil {
 		return recreated, err
 	}
 
 	// The lock comes first, as in Open: only its holder may touch the FIFOs.
 	if lockGone {
-		f, err := takeLock(d.path)
+		f, err := takeLock(d.dirfd, d.path)
 		if err != nil {
 			return recreated, err
 		}
@@ -119,39 +130,48 @@ func (d *Dir) Repair() (recreated []string, err error) {
 	return recreated, nil
 }
 
-// replaced reports whether dir/name is missing or is another file than f.
+// dirGone reports whether the directory's path no longer leads to the directory
+// the Dir holds (removed, or renamed away and another put in its place). The path
+// only tells that a repair is due; the repair itself goes through status_dir's
+// descriptor (openModuleDir). The caller holds closeMu.
+func (d *Dir) dirGone() bool {
+	var onDisk, held unix.Stat_t
+	if unix.Lstat(d.path, &onDisk) != nil || unix.Fstat(d.dirfd, &held) != nil {
+		return true
+	}
+	return onDisk.Dev != held.Dev || onDisk.Ino != held.Ino
+}
+
+// replaced reports whether name in the directory is missing or is another file than f.
 func (d *Dir) replaced(f *os.File, name string) bool {
-	onDisk, err := os.Lstat(filepath.Join(d.path, name))
-	if err != nil {
+	var onDisk unix.Stat_t
+	if unix.Fstatat(d.dirfd, name, &onDisk, unix.AT_SYMLINK_NOFOLLOW) != nil {
 		return true
 	}
 	held, err := f.Stat() // fstat: does not call Fd, so f stays non-blocking
 	if err != nil {
 		return true
 	}
-	return !os.SameFile(onDisk, held) // same device and inode
+	sys, ok := held.Sys().(*syscall.Stat_t)
+	return !ok || uint64(sys.Dev) != uint64(onDisk.Dev) || sys.Ino != onDisk.Ino
 }
 
-// reopenFIFO makes dir/name a FIFO again, removing whatever non-FIFO stands there,
-// and opens it as Open does (openFIFO).
+// reopenFIFO makes name in the directory a FIFO again, removing whatever non-FIFO
+// stands there, and opens it as Open does (openFIFO, which refuses a non-FIFO).
 func (d *Dir) reopenFIFO(name string, flag int) (*os.File, error) {
-	p := filepath.Join(d.path, name)
-	if fi, err := os.Lstat(p); err == nil && fi.Mode().Type() != fs.ModeNamedPipe {
-		if err := os.Remove(p); err != nil {
-			return nil, fmt.Errorf("%s is not a FIFO and cannot be removed: %w", p, err)
+	var st unix.Stat_t
+	if unix.Fstatat(d.dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		if err := removeAt(d.dirfd, d.path, name); err != nil {
+			return nil, fmt.Errorf("%s is not a FIFO and cannot be removed: %w", filepath.Join(d.path, name), err)
 		}
 	}
-	if err := ensureFIFO(p); err != nil {
+	if err := ensureFIFO(d.dirfd, d.path, name); err != nil {
 		return nil, err
 	}
-	f, err := openFIFO(p, flag)
+	f, err := openFIFO(d.dirfd, d.path, name, flag)
 	if err != nil {
-		return nil, err
-	}
-	// Something may have replaced the FIFO between ensureFIFO and the open.
-	if fi, err := f.Stat(); err != nil || fi.Mode().Type() != fs.ModeNamedPipe {
-		f.Close()
-		return nil, fmt.Errorf("%s was replaced by something else than a FIFO while being recreated", p)
+		// Something may have replaced the FIFO between ensureFIFO and the open.
+		return nil, fmt.Errorf("%s was replaced by something else than a FIFO while being recreated: %w", filepath.Join(d.path, name), err)
 	}
 	return f, nil
 }
@@ -196,26 +216,26 @@ func carryUnread(from, to *os.File) {
 }
 
 // statusIsDirectory reports whether a directory stands where the status file
-// should be.
+// should be. The caller holds closeMu.
 func (d *Dir) statusIsDirectory() bool {
-	fi, err := os.Lstat(filepath.Join(d.path, statusName))
-	return err == nil && fi.IsDir()
+	var st unix.Stat_t
+	return unix.Fstatat(d.dirfd, statusName, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR
 }
 
 // clearStatus makes way for the status file where a directory stands: an empty
 // directory is removed; one with files in it is renamed to
 // status.aside.2006-01-02T15-04-05.000 in the same directory, for its owner to
-// look at. The next WriteStatus then puts the file back.
+// look at. The next WriteStatus then puts the file back. The caller holds closeMu.
 func (d *Dir) clearStatus() error {
 	d.statusMu.Lock()
 	defer d.statusMu.Unlock()
-	p := filepath.Join(d.path, statusName)
-	if err := os.Remove(p); err == nil || errors.Is(err, fs.ErrNotExist) {
+	err := unix.Unlinkat(d.dirfd, statusName, unix.AT_REMOVEDIR)
+	if err == nil || err == unix.ENOENT {
 		return nil
 	}
-	aside := rotatedName(p+".aside", time.Now())
-	if err := os.Rename(p, aside); err != nil {
-		return fmt.Errorf("a directory stands in place of %s and cannot be moved away: %w", p, err)
+	aside := rotation.NameIn(func(n string) bool { return existsAt(d.dirfd, n) }, statusName+".aside", time.Now())
+	if err := renameAt(d.dirfd, d.path, statusName, aside); err != nil {
+		return fmt.Errorf("a directory stands in place of %s and cannot be moved away: %w", filepath.Join(d.path, statusName), err)
 	}
 	return nil
 }

@@ -154,7 +154,7 @@ func TestRepairLockTaken(t *testing.T) {
 	d := openTemp(t)
 	oldControl := d.control
 	remove(t, d, "lock", "control")
-	other, err := takeLock(d.Path())
+	other, err := takeLock(d.dirfd, d.Path())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,38 +88,42 @@ func (d *Dir) replaceOrRemove(name, tmpName string, b []byte, sync bool) error {
 	if err == nil || errors.Is(err, os.ErrClosed) {
 		return err
 	}
-	if rerr := os.Remove(filepath.Join(d.path, name)); rerr == nil {
+	rerr := d.useDir(func(dirfd int) error { return unix.Unlinkat(dirfd, name, 0) })
+	if rerr == nil {
 		return fmt.Errorf("%w; the old %s was removed", err, name)
 	}
 	return err
 }
 
-// replaceLocked writes b to tmpName, fsyncs it if sync, and renames it over name,
-// with statusMu held (the temporary names are shared). On error no temporary file
-// is left behind. The calls are made directly (rawfile.go).
+// replaceLocked writes b to tmpName (mode 0600), fsyncs it if sync, and renames
+// it over name, all relative to the directory's descriptor, with statusMu held (the
+// temporary names are shared). On error no temporary file is left behind. The calls
+// are made directly (rawfile.go).
 func (d *Dir) replaceLocked(name, tmpName string, b []byte, sync bool) error {
 	if d.isClosed() {
 		return fmt.Errorf("write %s in %s: %w", name, d.path, os.ErrClosed)
 	}
-	tmp := filepath.Join(d.path, tmpName)
-	fd, err := openRegular(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC)
-	if err != nil {
-		return err
-	}
-	err = writeAll(fd, b)
-	if err == nil && sync {
-		err = unix.Fsync(fd)
-	}
-	if cerr := unix.Close(fd); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, filepath.Join(d.path, name)); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
+	return d.useDir(func(dirfd int) error {
+		tmp := filepath.Join(d.path, tmpName)
+		fd, err := openRegularAt(dirfd, d.path, tmpName, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC, fileMode)
+		if err != nil {
+			return err
+		}
+		err = writeAll(fd, b)
+		if err == nil && sync {
+			err = unix.Fsync(fd)
+		}
+		if cerr := unix.Close(fd); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			unix.Unlinkat(dirfd, tmpName, 0)
+			return fmt.Errorf("write %s: %w", tmp, err)
+		}
+		if err := unix.Renameat(dirfd, tmpName, dirfd, name); err != nil {
+			unix.Unlinkat(dirfd, tmpName, 0)
+			return &os.LinkError{Op: "rename", Old: tmp, New: filepath.Join(d.path, name), Err: err}
+		}
+		return nil
+	})
 }

@@ -54,7 +54,12 @@ func runDiff(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "no svman supervises any module in %s: 'svman up' would start all %d\n", m.StatusDir, len(m.Modules))
 		return exitOK
 	}
-	desired, left := leaveReleased(m.Modules, releasedMods)
+	// module.json holds hashes of the secrets: compare in that form.
+	recorded := make([]manifest.Module, len(m.Modules))
+	for i, mod := range m.Modules {
+		recorded[i] = engine.Recorded(mod)
+	}
+	desired, left := leaveReleased(recorded, releasedMods)
 	printPlan(stdout, engine.Diff(running, desired))
 	for _, n := range left {
 		fmt.Fprintf(stdout, "= %s released: a reload leaves it so ('svman ctl %s up' takes it back)\n", n, n)

@@ -537,19 +537,9 @@ func defaultMailFrom() string {
 
 // appendLegacyLog appends "[LEVEL] YYYY-MM-DD HH:MM:SS message" to the status
 // directory's supervise.log (NOTICE) or supervise.log.wf (WARNING, FATAL), for
-// what supervise says outside the engine (which logs its own events). Failures
+// what supervise says outside the engine (which logs its own events), through
+// statusfs, which owns the format and never follows a link there. Failures
 // are ignored: logging never stops supervision.
 func appendLegacyLog(dir, level, format string, args ...any) {
-	name := "supervise.log.wf"
-	if level == "NOTICE" {
-		name = "supervise.log"
-	}
-	msg := strings.ReplaceAll(fmt.Sprintf(format, args...), "\n", " ")
-	line := "[" + level + "] " + time.Now().Format(time.DateTime) + " " + msg + "\n"
-	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return
-	}
-	f.WriteString(line)
-	f.Close()
+	statusfs.AppendLog(dir, level, format, args...)
 }

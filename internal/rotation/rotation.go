@@ -21,14 +21,21 @@ const Layout = "2006-01-02T15-04-05.000"
 // Name is the name a file gets when it is rotated at t: path + "." + t in Layout,
 // with "-1", "-2"... appended if that name exists.
 func Name(path string, t time.Time) string {
-	name := path + "." + t.Format(Layout)
+	return NameIn(func(try string) bool { _, err := os.Lstat(try); return err == nil }, path, t)
+}
+
+// NameIn is Name for a directory reached through exists, which tells whether a
+// file of that name is there (a link counts): base + "." + t in Layout, with "-1",
+// "-2"... appended while exists says the name is taken.
+func NameIn(exists func(name string) bool, base string, t time.Time) string {
+	name := base + "." + t.Format(Layout)
 	for i := 0; ; i++ {
 		try := name
 		if i > 0 {
 			try += "-" + strconv.Itoa(i)
 		}
 		// Any error but "exists" ends the search: the rename reports what is wrong.
-		if _, err := os.Lstat(try); err != nil {
+		if !exists(try) {
 			return try
 		}
 	}
@@ -44,15 +51,29 @@ func Files(path string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	all := make([]string, len(ents))
+	for i, e := range ents {
+		all[i] = e.Name()
+	}
+	names := FilesIn(all, filepath.Base(path))
+	for i, n := range names {
+		names[i] = filepath.Join(filepath.Dir(path), n)
+	}
+	return names, nil
+}
+
+// FilesIn returns, of the names of a directory's entries, those of the rotated
+// files of base, oldest first, as Files orders them.
+func FilesIn(entries []string, base string) []string {
 	type rotated struct {
 		name, stamp string
 		seq         int
 	}
-	prefix := filepath.Base(path) + "."
+	prefix := base + "."
 	var found []rotated
-	for _, e := range ents {
-		if stamp, seq, ok := parse(e.Name(), prefix); ok {
-			found = append(found, rotated{e.Name(), stamp, seq})
+	for _, e := range entries {
+		if stamp, seq, ok := parse(e, prefix); ok {
+			found = append(found, rotated{e, stamp, seq})
 		}
 	}
 	slices.SortFunc(found, func(a, b rotated) int {
@@ -60,9 +81,9 @@ func Files(path string) ([]string, error) {
 	})
 	names := make([]string, len(found))
 	for i, r := range found {
-		names[i] = filepath.Join(filepath.Dir(path), r.name)
+		names[i] = r.name
 	}
-	return names, nil
+	return names
 }
 
 // parse tells whether name is prefix + a Layout time + an optional "-N" (N >= 1,
@@ -96,9 +117,20 @@ func Prune(path string, keep int) error {
 	if err != nil {
 		return fmt.Errorf("prune rotated log files: %w", err)
 	}
+	return removeOldest(names, keep, os.Remove)
+}
+
+// PruneIn is Prune for a directory reached through its entries' names and remove,
+// which removes one of them.
+func PruneIn(entries []string, base string, keep int, remove func(name string) error) error {
+	return removeOldest(FilesIn(entries, base), keep, remove)
+}
+
+// removeOldest removes the names, oldest first, beyond the newest keep.
+func removeOldest(names []string, keep int, remove func(string) error) error {
 	var errs []error
 	for _, n := range names[:max(len(names)-keep, 0)] {
-		if err := os.Remove(n); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := remove(n); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
 		}
 	}

@@ -1,0 +1,30 @@
+package statusfs
+
+import "testing"
+
+// BenchmarkWriteStatus measures the status write on the restart path: status.new
+// written, fsync'd and renamed over status.
+func BenchmarkWriteStatus(b *testing.B) {
+	d, err := Open(b.TempDir() + "/status/mod")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	for i := 0; i < b.N; i++ {
+		if err := d.WriteStatus(Status{Want: WantUp, PID: i}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNotice measures one supervise.log line: open, append, close.
+func BenchmarkNotice(b *testing.B) {
+	d, err := Open(b.TempDir() + "/status/mod")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	for i := 0; i < b.N; i++ {
+		d.Notice("mod (pid %d) exited", i)
+	}
+}
