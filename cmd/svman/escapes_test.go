@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -42,25 +43,10 @@ func checkEscaped(t *testing.T, what, out string) {
 // colors left to svman (no NO_COLOR), and closes the test's copy of term.
 func (p *project) startOnTerminal(term *pty, args ...string) *svman {
 	p.t.Helper()
-	s := &svman{t: p.t, out: term.out, done: make(chan struct{})}
-	s.cmd = newSvmanCmd(p.dir, args...)
-	s.cmd.Env = slices.DeleteFunc(s.cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "NO_COLOR=") })
-	s.cmd.Stdout, s.cmd.Stderr = term.term, term.term
-	if err := s.cmd.Start(); err != nil {
-		p.t.Fatal(err)
-	}
-	term.closeTerm()
-	go func() {
-		s.err = s.cmd.Wait()
-		close(s.done)
-	}()
-	p.t.Cleanup(func() {
-		if !s.exited() {
-			s.cmd.Process.Kill()
-			<-s.done
-		}
-	})
-	return s
+	return p.startCmd(term.out, func(cmd *exec.Cmd) {
+		cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "NO_COLOR=") })
+		cmd.Stdout, cmd.Stderr = term.term, term.term
+	}, term.closeTerm, args...)
 }
 
 // TestTerminalEscapes: a module's escape sequences reach neither `svman up`'s

@@ -106,11 +106,23 @@ type svman struct {
 // start runs svman with args in the project directory.
 func (p *project) start(args ...string) *svman {
 	p.t.Helper()
-	s := &svman{t: p.t, out: &syncBuffer{}, done: make(chan struct{})}
+	out := &syncBuffer{}
+	return p.startCmd(out, func(cmd *exec.Cmd) { cmd.Stdout, cmd.Stderr = out, out }, nil, args...)
+}
+
+// startCmd runs svman with args in the project directory; prepare sets the
+// command's output (kept in out) and what else it needs, started (if set) runs
+// once the process is started.
+func (p *project) startCmd(out *syncBuffer, prepare func(*exec.Cmd), started func(), args ...string) *svman {
+	p.t.Helper()
+	s := &svman{t: p.t, out: out, done: make(chan struct{})}
 	s.cmd = newSvmanCmd(p.dir, args...)
-	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
+	prepare(s.cmd)
 	if err := s.cmd.Start(); err != nil {
 		p.t.Fatal(err)
+	}
+	if started != nil {
+		started()
 	}
 	go func() {
 		s.err = s.cmd.Wait()
