@@ -114,20 +114,11 @@ module "crasher" {
 }
 `)
 	stray := newStrayPipe(t)
-	s := &svman{t: t, out: &syncBuffer{}, done: make(chan struct{})}
-	s.cmd = newSvmanCmd(p.dir, "up", "-f", p.manifestPath())
-	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
-	stray.inherit(s.cmd)
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { s.err = s.cmd.Wait(); close(s.done) }()
-	t.Cleanup(func() {
-		if !s.exited() {
-			s.cmd.Process.Kill()
-			<-s.done
-		}
-	})
+	out := &syncBuffer{}
+	s := p.startCmd(out, func(cmd *exec.Cmd) {
+		cmd.Stdout, cmd.Stderr = out, out
+		stray.inherit(cmd)
+	}, nil, "up", "-f", p.manifestPath())
 	s.waitOutput(`supervising \d+ module`)
 	if !stray.holds(s.cmd.Process.Pid) {
 		t.Fatal("svman does not hold the pipe it was given: the test would prove nothing")
