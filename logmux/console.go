@@ -207,20 +207,6 @@ func (c *Console) WriteLines(name string, s Stream, t time.Time, lines *Batch) {
 	c.flush(c.appendLines(c.buf[:0], c.appendPrefix(nil, m, s, t), c.raw && s != System, lines))
 }
 
-// Pace waits, for an asynchronous Console, while the lines of module name fill
-// its queue and the console takes lines; it returns at once when the console
-// stalls (see writer). A module's pump calls it between two reads of the
-// module's pipe, holding nothing: WriteLines itself never waits.
-func (c *Console) Pace(name string) {
-	if c.async == nil {
-		return
-	}
-	c.mu.Lock()
-	m := c.lookup(name)
-	c.mu.Unlock()
-	c.async.pace(m)
-}
-
 // enqueue formats a batch for the asynchronous writer and queues it. Only the
 // prefix, the same for every line of the batch, is made under c.mu: the lines
 // are formatted in the caller's goroutine, so modules writing at once format in

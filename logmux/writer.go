@@ -174,6 +174,20 @@ func (w *writer) enqueue(m *module, data []byte, n int32, prefix []byte) {
 	}
 }
 
+// Pace waits, for an asynchronous Console, while the lines of module name fill
+// its queue and the console takes lines; it returns at once when the console
+// stalls (see writer). A module's pump calls it between two reads of the
+// module's pipe, holding nothing: WriteLines itself never waits.
+func (c *Console) Pace(name string) {
+	if c.async == nil {
+		return
+	}
+	c.mu.Lock()
+	m := c.lookup(name)
+	c.mu.Unlock()
+	c.async.pace(m)
+}
+
 // grow doubles the ring, keeping its order. The caller holds w.mu.
 func (w *writer) grow() {
 	q := make([]entry, 2*len(w.q))
