@@ -115,11 +115,19 @@ func (p *project) start(args ...string) *svman {
 // once the process is started.
 func (p *project) startCmd(out *syncBuffer, prepare func(*exec.Cmd), started func(), args ...string) *svman {
 	p.t.Helper()
-	s := &svman{t: p.t, out: out, done: make(chan struct{})}
-	s.cmd = newSvmanCmd(p.dir, args...)
-	prepare(s.cmd)
+	cmd := newSvmanCmd(p.dir, args...)
+	prepare(cmd)
+	return runSvman(p.t, cmd, out, started)
+}
+
+// runSvman starts cmd, an svman whose output goes to out, and waits for it in
+// the background; started (if set) runs once it is started. The test's end kills
+// it if it still runs.
+func runSvman(t *testing.T, cmd *exec.Cmd, out *syncBuffer, started func()) *svman {
+	t.Helper()
+	s := &svman{t: t, cmd: cmd, out: out, done: make(chan struct{})}
 	if err := s.cmd.Start(); err != nil {
-		p.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if started != nil {
 		started()
@@ -128,7 +136,7 @@ func (p *project) startCmd(out *syncBuffer, prepare func(*exec.Cmd), started fun
 		s.err = s.cmd.Wait()
 		close(s.done)
 	}()
-	p.t.Cleanup(func() {
+	t.Cleanup(func() {
 		if !s.exited() {
 			s.cmd.Process.Kill()
 			<-s.done

@@ -142,22 +142,13 @@ func TestSuperviseInheritedDescriptors(t *testing.T) {
 	w := newLegacyWorld(t)
 	stray := newStrayPipe(t)
 
-	sv := &svman{t: t, out: &syncBuffer{}, done: make(chan struct{})}
-	sv.cmd = exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-r", "exec sleep 100002",
+	out := &syncBuffer{}
+	cmd := exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-r", "exec sleep 100002",
 		"-u", "status/fg", "sleep", "100000")
-	sv.cmd.Dir, sv.cmd.Env = w.dir, w.env
-	sv.cmd.Stdout, sv.cmd.Stderr = sv.out, sv.out
-	stray.inherit(sv.cmd)
-	if err := sv.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { sv.err = sv.cmd.Wait(); close(sv.done) }()
-	t.Cleanup(func() {
-		if !sv.exited() {
-			sv.cmd.Process.Kill()
-			<-sv.done
-		}
-	})
+	cmd.Dir, cmd.Env = w.dir, w.env
+	cmd.Stdout, cmd.Stderr = out, out
+	stray.inherit(cmd)
+	sv := runSvman(t, cmd, out, nil)
 	mod := waitSleep(t, sv.cmd.Process.Pid, "100000")
 	assertOnlyStdio(t, "supervise --foreground's module", mod)
 	w.mustSh(`echo k > status/fg/control`)

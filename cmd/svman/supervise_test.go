@@ -324,20 +324,11 @@ func TestSuperviseForegroundAndConf(t *testing.T) {
 		}
 	}
 	write("[global]\nalarm_interval : 120\nmax_tries : 7\nalarm_gsm : 13900000000\n[app]\nalarm_mail : ops@example.com\n")
-	sv := &svman{t: t, out: &syncBuffer{}, done: make(chan struct{})}
-	sv.cmd = exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-F", "my.conf", "-u", "status/app", "sh", "-c", "echo hello; exec sleep 100000")
-	sv.cmd.Dir, sv.cmd.Env = w.dir, w.env
-	sv.cmd.Stdout, sv.cmd.Stderr = sv.out, sv.out
-	if err := sv.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { sv.err = sv.cmd.Wait(); close(sv.done) }()
-	t.Cleanup(func() {
-		if !sv.exited() {
-			sv.cmd.Process.Kill()
-			<-sv.done
-		}
-	})
+	out := &syncBuffer{}
+	cmd := exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-F", "my.conf", "-u", "status/app", "sh", "-c", "echo hello; exec sleep 100000")
+	cmd.Dir, cmd.Env = w.dir, w.env
+	cmd.Stdout, cmd.Stderr = out, out
+	sv := runSvman(t, cmd, out, nil)
 	sv.waitOutput(`app\s+\| hello`)
 	dir := filepath.Join(w.dir, "status", "app")
 	pid := w.shPID(`od -An -j16 -N4 -tu4 status/app/status`, 0)
