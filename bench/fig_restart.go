@@ -20,20 +20,7 @@ func figRestart(env *benchEnv, peers []peerInfo, kills int) *section {
 		header: []string{"tool", "median", "p99", "min–max", "svman ÷ tool"},
 	}
 	s.listFor(peers)
-	res := map[string]sample{}
-	for _, pi := range peers {
-		if pi.skip != nil {
-			s.skip(pi.p.name(), pi.skip)
-			continue
-		}
-		progress("restart: %s", pi.p.name())
-		got, err := measureRestart(env, pi.p, kills)
-		if err != nil {
-			s.skip(pi.p.name(), err)
-			continue
-		}
-		res[pi.p.name()] = got
-	}
+	res := measurePeers(s, peers, "restart", func(p peer) (sample, error) { return measureRestart(env, p, kills) })
 	sv := res["svman"]
 	for _, pi := range peers {
 		got, ok := res[pi.p.name()]

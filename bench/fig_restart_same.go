@@ -42,20 +42,7 @@ func figRestartSame(env *benchEnv, peers []peerInfo, kills int) *section {
 		header: []string{"tool", "answered", "median", "p90", "p99", "max", "svman ÷ tool"},
 	}
 	s.listFor(peers)
-	res := map[string]sameResult{}
-	for _, pi := range peers {
-		if pi.skip != nil {
-			s.skip(pi.p.name(), pi.skip)
-			continue
-		}
-		progress("restart, same module: %s", pi.p.name())
-		got, err := measureRestartSame(env, pi.p, kills)
-		if err != nil {
-			s.skip(pi.p.name(), err)
-			continue
-		}
-		res[pi.p.name()] = got
-	}
+	res := measurePeers(s, peers, "restart, same module", func(p peer) (sameResult, error) { return measureRestartSame(env, p, kills) })
 	sv := res["svman"]
 	for _, pi := range peers {
 		got, ok := res[pi.p.name()]
