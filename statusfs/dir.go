@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -47,10 +48,10 @@ type Dir struct {
 	// closeMu guards closed and the three descriptors, which Repair may replace after
 	// Open; it is held only for short, non-blocking work, never across a read.
 	closeMu sync.Mutex
-	closed  bool
-	lock    *os.File // flock'ed LOCK_EX while the Dir is open
-	control *os.File // O_RDWR|O_NONBLOCK, in the runtime poller; never call Fd() on it
-	ok      *os.File // O_RDONLY|O_NONBLOCK, only held so that clients can open it for writing
+	closed  atomic.Bool // set under closeMu; read without it by isClosed
+	lock    *os.File    // flock'ed LOCK_EX while the Dir is open
+	control *os.File    // O_RDWR|O_NONBLOCK, in the runtime poller; never call Fd() on it
+	ok      *os.File    // O_RDONLY|O_NONBLOCK, only held so that clients can open it for writing
 
 	statusMu sync.Mutex // serializes the replacement of status, module.json and state.json (shared temporary names)
 	logMu    sync.Mutex // serializes the size check and write of log lines
@@ -161,17 +162,17 @@ func (d *Dir) Path() string { return d.path }
 func (d *Dir) Close() error {
 	d.closeMu.Lock()
 	defer d.closeMu.Unlock()
-	if d.closed {
+	if d.closed.Load() {
 		return fmt.Errorf("status directory %s: %w", d.path, os.ErrClosed)
 	}
-	d.closed = true
+	d.closed.Store(true)
 	return d.release()
 }
 
 func (d *Dir) isClosed() bool {
-	d.closeMu.Lock()
-	defer d.closeMu.Unlock()
-	return d.closed
+	// No closeMu: writers of the status files call it holding statusMu, which
+	// Repair takes holding closeMu.
+	return d.closed.Load()
 }
 
 // release closes whatever is open, in the order Close documents.

@@ -82,7 +82,7 @@ func (d *Dir) ReadControl(p []byte) (int, error) {
 		// f was closed, by Close or by Repair: Repair installs the new FIFO before it
 		// closes the old one, under closeMu, so the lock orders this check after both.
 		d.closeMu.Lock()
-		cur, closed := d.control, d.closed
+		cur, closed := d.control, d.closed.Load()
 		d.closeMu.Unlock()
 		if closed || cur == f {
 			return n, err
@@ -145,7 +145,7 @@ func (d *Dir) ControlFD() (int, error) {
 // closed.
 func (d *Dir) controlFile(op string) (*os.File, error) {
 	d.closeMu.Lock()
-	f, closed := d.control, d.closed
+	f, closed := d.control, d.closed.Load()
 	d.closeMu.Unlock()
 	if closed {
 		return nil, fmt.Errorf("%s of %s: %w", op, d.path, os.ErrClosed)

@@ -31,7 +31,7 @@ type Released struct {
 func (d *Dir) Release() (*Released, error) {
 	d.closeMu.Lock()
 	defer d.closeMu.Unlock()
-	if d.closed {
+	if d.closed.Load() {
 		return nil, fmt.Errorf("release status directory %s: %w", d.path, os.ErrClosed)
 	}
 	rc, err := d.control.SyscallConn()
@@ -49,7 +49,7 @@ func (d *Dir) Release() (*Released, error) {
 	opts := d.opts
 	d.fdMu.RUnlock()
 	r := &Released{path: d.path, root: d.root, name: d.name, opts: opts, control: os.NewFile(uintptr(dup), d.control.Name())}
-	d.closed = true
+	d.closed.Store(true)
 	return r, d.release()
 }
 

@@ -55,7 +55,7 @@ const maxCarried = 64 << 10
 func (d *Dir) Repair() (recreated []string, err error) {
 	d.closeMu.Lock()
 	defer d.closeMu.Unlock()
-	if d.closed {
+	if d.closed.Load() {
 		return nil, fmt.Errorf("repair status directory %s: %w", d.path, os.ErrClosed)
 	}
 
