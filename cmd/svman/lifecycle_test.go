@@ -64,15 +64,29 @@ func TestKilledSvmanLeavesNoDuplicates(t *testing.T) {
 		waitFor(t, name+"'s processes", func() bool { return len(markedPIDs(p.statusDir(name))) == n })
 		old = append(old, markedPIDs(p.statusDir(name))...)
 	}
+	// Each grandchild writes one line to the console pipe as it starts. One that had
+	// not written it yet when svman died would die of SIGPIPE on that line, which is
+	// not what this test is about: the kill waits for all eight lines. (The daemons
+	// write nothing: their output is /dev/null.)
+	for i := range 8 {
+		first.waitOutput(fmt.Sprintf(`tree%d +\| grandchild ignores TERM`, i))
+	}
 
 	first.cmd.Process.Kill()
 	first.wait()
 	// Leaders die with svman; what they started in their group or detached does not.
 	survivors := 0
+	var left map[string][]int
+	defer func() {
+		if survivors != 12 {
+			t.Logf("processes left of the first run: %v", left)
+		}
+	}()
 	waitFor(t, "the leaders to die with svman", func() bool {
-		survivors = 0
+		survivors, left = 0, map[string][]int{}
 		for name := range modules {
-			survivors += len(markedPIDs(p.statusDir(name)))
+			left[name] = markedPIDs(p.statusDir(name))
+			survivors += len(left[name])
 		}
 		return survivors == 12 // 8 grandchildren and 4 daemons
 	})
