@@ -179,31 +179,6 @@ func TestLogRotation(t *testing.T) {
 	}
 }
 
-func TestRotatedLogNames(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "supervise.log")
-	at := time.Date(2026, 11, 23, 15, 4, 5, 7_000_000, time.Local)
-	var made []string
-	for range 11 {
-		n := logfiles.RotatedName(p, at)
-		if err := os.WriteFile(n, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		made = append(made, n)
-	}
-	if made[0] != p+".2026-11-23T15-04-05.007" || made[10] != made[0]+"-10" {
-		t.Errorf("names %q", made)
-	}
-	for _, n := range []string{p + ".wf", p + ".wf.2026-11-23T15-04-05.007", p + ".2026-11-23T15-04-05.007-01", p + ".old"} {
-		if err := os.WriteFile(n, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got, err := logfiles.RotatedFiles(p); err != nil || strings.Join(got, " ") != strings.Join(made, " ") {
-		t.Errorf("RotatedFiles = %q, %v; want %q (-10 after -9)", got, err, made)
-	}
-}
-
 // Logging never fails loudly and still works after Close (the engine may log its exit).
 func TestLogFailureIgnoredAndAfterClose(t *testing.T) {
 	d := openTemp(t)
