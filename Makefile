@@ -59,7 +59,7 @@ bench-peers:
 bench-micro:
 	$(GO) test -run '^$$' -bench ReloadLatency -benchtime 50x ./cmd/svman
 	$(GO) test -run '^$$' -bench LogThroughput -benchtime 5x ./engine
-	$(GO) test -run '^$$' -bench . ./logmux
+	$(GO) test -run '^$$' -bench . ./logmux ./logfiles
 
 install: build
 	install -m 0755 bin/svman $(DESTDIR)/usr/local/bin/svman

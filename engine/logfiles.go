@@ -11,26 +11,20 @@ import (
 	"svman/manifest"
 )
 
-// The module's output files in its status directory: the names the legacy tool's
-// variants use, which `svman logs` reads.
-var logNames = [2]string{logfiles.StdoutFile, logfiles.StderrFile}
-
 // logWarnEvery bounds how often a failing log file (a full disk) is reported.
 const logWarnEvery = time.Minute
 
-func fileOptions(l manifest.Log) logmux.FileOptions {
-	mode := os.FileMode(l.Mode)
-	if mode == 0 {
-		mode = 0o600
-	}
-	return logmux.FileOptions{Timestamps: l.Timestamps, MaxSize: l.MaxSize, Keep: l.Keep, Mode: mode}
+// fileOptions are the options of the module's log files from its log block.
+func fileOptions(l manifest.Log) logfiles.FileOptions {
+	return logfiles.FileOptions{Timestamps: l.Timestamps, MaxSize: l.MaxSize, Keep: l.Keep, Mode: os.FileMode(l.Mode)}
 }
 
-// openLogs sets up the module's two log files for the life of its supervision;
-// each is opened at its first line.
+// openLogs sets up the module's two log files (s.files[0] stdout, s.files[1]
+// stderr) in its status directory for the life of its supervision; each is opened
+// at its first line.
 func (s *supervisor) openLogs() {
-	for i, name := range logNames {
-		s.files[i] = logmux.NewFileIn(s.dir, name, fileOptions(s.mod.Log))
+	for i, stream := range [2]logmux.Stream{logmux.Stdout, logmux.Stderr} {
+		s.files[i] = logfiles.NewFileIn(s.dir, logfiles.FileName(stream), fileOptions(s.mod.Log))
 	}
 }
 
@@ -60,7 +54,7 @@ func (s *supervisor) setLogOptions() {
 // fileFlushed reports a log file's failure (a full disk, say), at most once a
 // minute: supervision goes on, and the console still shows the lines. Pumps call
 // it from their own goroutines.
-func (s *supervisor) fileFlushed(f *logmux.File, err error) {
+func (s *supervisor) fileFlushed(f *logfiles.File, err error) {
 	if err == nil {
 		err = f.Err()
 	}

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"svman/logfiles"
 	"svman/logmux"
 	"svman/manifest"
 )
@@ -53,7 +54,7 @@ func checkLogFileOf(t *testing.T, dir string, lines int) {
 	want := 0
 	for sc.Scan() {
 		stamp, text, _ := bytes.Cut(sc.Bytes(), []byte(" ")) // "Z" or "+01:00": the length varies
-		if _, err := time.Parse(logmux.TimestampLayout, string(stamp)); err != nil {
+		if _, err := time.Parse(logfiles.TimestampLayout, string(stamp)); err != nil {
 			t.Fatalf("%s: line without a timestamp: %q", dir, sc.Bytes())
 		}
 		if got := string(text); got != strconv.Itoa(want) {
@@ -259,7 +260,7 @@ func TestRotationUnderLoad(t *testing.T) {
 	h.shutdown()
 
 	dir := filepath.Join(h.status, mods[0].Name)
-	rotated, err := logmux.RotatedFiles(filepath.Join(dir, "__stdout"))
+	rotated, err := logfiles.RotatedFiles(filepath.Join(dir, "__stdout"))
 	if err != nil || len(rotated) < 10 {
 		t.Fatalf("%d rotated files (%v), want many", len(rotated), err)
 	}
@@ -272,7 +273,7 @@ func TestRotationUnderLoad(t *testing.T) {
 	os.WriteFile(joined, all.Bytes(), 0o644)
 	checkLogFile(t, filepath.Dir(joined))
 
-	kept, _ := logmux.RotatedFiles(filepath.Join(h.status, mods[1].Name, "__stdout"))
+	kept, _ := logfiles.RotatedFiles(filepath.Join(h.status, mods[1].Name, "__stdout"))
 	if len(kept) != 2 {
 		t.Errorf("%d rotated files kept, want 2: %v", len(kept), kept)
 	}

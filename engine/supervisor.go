@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"svman/internal/fdwatch"
+	"svman/logfiles"
 	"svman/logmux"
 	"svman/manifest"
 	"svman/statusfs"
@@ -92,7 +93,7 @@ type supervisor struct {
 	finished     bool
 
 	pumps []*pumpSet
-	files [2]*logmux.File // __stdout, __stderr: written by the pumps
+	files [2]*logfiles.File // __stdout, __stderr: written by the pumps
 	logWarnState
 	fileRetry // files of the status directory whose last write failed (statusfiles.go)
 

@@ -1,6 +1,8 @@
-// Package logfiles reads the log files svman writes for each module, the way
-// `svman logs` shows them: merged in time order, the last lines, those since a
-// time, and then, while following, the new lines as they come.
+// Package logfiles owns the log files svman keeps for each module: it writes them
+// (File: one per stream, appended to, rotated by size), names and lists their
+// rotations, and reads them the way `svman logs` shows them: merged in time order,
+// the last lines, those since a time, and then, while following, the new lines as
+// they come.
 //
 // A module's status directory holds one file per stream, __stdout and __stderr.
 // Every line is
@@ -13,13 +15,15 @@
 // for the first one.
 //
 // When a file passes its maximum size it is renamed to
-// __stdout.2006-01-02T15-04-05.000 (with "-1", "-2"... if that name existed) and a
-// new __stdout is started; the oldest rotated files are deleted. The rotated files,
-// oldest first, and then the current one hold a stream's log in order.
+// __stdout.2006-01-02T15-04-05.000 (RotatedName: with "-1", "-2"... if that name
+// existed) and a new __stdout is started; the oldest rotated files are deleted.
+// The rotated files, oldest first, and then the current one hold a stream's log in
+// order (RotatedFiles).
 //
-// Nothing here loads a whole file: a stream is read line by line, the last N lines
-// are found by reading the files backwards, and only one line per stream is held
-// while merging.
+// The writer takes the pieces of lines that logmux cuts a child's output into
+// (logmux.End) and joins them back into whole lines. The readers load no whole
+// file: a stream is read line by line, the last N lines are found by reading the
+// files backwards, and only one line per stream is held while merging.
 package logfiles
 
 import (
@@ -28,12 +32,10 @@ import (
 	"svman/logmux"
 )
 
-// TimestampLayout is the time at the start of a line, followed by one space. In
-// UTC it ends in "Z" rather than "+00:00"; both are understood.
-const TimestampLayout = logmux.TimestampLayout
-
-// rotatedLayout is the time in a rotated file's name: local time, no offset.
-const rotatedLayout = "2006-01-02T15-04-05.000"
+// TimestampLayout is the time at the start of every line of a module's log file,
+// followed by one space: RFC 3339 with milliseconds, in local time with its
+// offset. In UTC it ends in "Z" rather than "+00:00"; both are understood.
+const TimestampLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // The names of a module's current log files in its status directory.
 const (
@@ -71,8 +73,9 @@ type Options struct {
 	Follow bool
 }
 
-// fileName returns the name of a stream's current file.
-func fileName(s logmux.Stream) string {
+// FileName returns the name of a stream's current file in a module's status
+// directory: StdoutFile or StderrFile.
+func FileName(s logmux.Stream) string {
 	if s == logmux.Stderr {
 		return StderrFile
 	}

@@ -14,7 +14,7 @@ import (
 // dir, in the order they were written: the rotated ones, oldest first, then the
 // current one if it exists. A directory that does not exist has no files.
 func Files(dir string, s logmux.Stream) ([]string, error) {
-	path := filepath.Join(dir, fileName(s))
+	path := filepath.Join(dir, FileName(s))
 	names, err := rotatedFiles(path)
 	if err != nil {
 		return nil, err
@@ -27,10 +27,9 @@ func Files(dir string, s logmux.Stream) ([]string, error) {
 	return names, nil
 }
 
-// rotatedFiles returns the rotated files of path, oldest first, as the writer
-// (logmux) names and orders them; a directory that does not exist has none.
+// rotatedFiles is RotatedFiles, but a directory that does not exist has none.
 func rotatedFiles(path string) ([]string, error) {
-	names, err := logmux.RotatedFiles(path)
+	names, err := RotatedFiles(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -114,7 +114,7 @@ func (w *watcher) handle(ev fsnotify.Event) {
 	base := filepath.Base(name)
 	logFile := false
 	for _, t := range w.byDir[filepath.Dir(name)] {
-		if strings.HasPrefix(base, fileName(t.stream)) {
+		if strings.HasPrefix(base, FileName(t.stream)) {
 			w.mark(t)
 			logFile = true
 		}

@@ -81,7 +81,9 @@ func (t *tailer) lastLinesOf(i, n int) (off int64, found int, err error) {
 	return lastLines(f, fi.Size(), n)
 }
 
-// endsLine reports whether the file of the given size is empty or ends in a newline.
+// endsLine reports whether the file of the given size is empty or ends in a
+// newline. It answers true when that cannot be read: a newline is only worth adding
+// (File) or waiting for (tail) when known to be missing.
 func endsLine(f *os.File, size int64) bool {
 	var b [1]byte
 	if size == 0 {

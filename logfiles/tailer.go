@@ -62,7 +62,7 @@ func newTailer(src Source, s logmux.Stream, order int, o Options) *tailer {
 		src:    src,
 		stream: s,
 		order:  order,
-		path:   filepath.Join(src.Dir, fileName(s)),
+		path:   filepath.Join(src.Dir, FileName(s)),
 		since:  o.Since,
 		follow: o.Follow,
 		known:  map[string]bool{},

@@ -36,8 +36,9 @@ func (s Stream) String() string {
 // SystemName is the module name under which svman's own lines (Systemf) appear.
 const SystemName = "svman"
 
-// contMarker ends a line that Pump had to cut at MaxLine, so a reader sees the line goes on.
-const contMarker = " …"
+// CutMarker ends a piece of a line that was cut (End Cut), so a reader sees the
+// line goes on: on the console, and in a log file at its longest line.
+const CutMarker = " …"
 
 // keepBuf bounds the line buffer a Console keeps between lines: a MaxLine piece plus its
 // prefix fits, so the largest lines Pump produces reuse it, but a huge Systemf does not pin memory.
@@ -218,7 +219,7 @@ func (c *Console) enqueue(m *module, s Stream, t time.Time, lines *Batch) {
 	// Room for the whole batch at once: grown by appends from an empty buffer, a
 	// batch of one read cost a dozen allocations and copies, and most of svman's
 	// garbage when modules write as fast as they can.
-	data := c.async.takeBuf(lines.Bytes() + lines.Len()*(len(prefix)+len(contMarker)+2))
+	data := c.async.takeBuf(lines.Bytes() + lines.Len()*(len(prefix)+len(CutMarker)+2))
 	data = c.appendLines(data, prefix, c.raw && s != System, lines)
 	c.async.enqueue(m, data, int32(lines.Len()), prefix)
 }
@@ -233,7 +234,7 @@ func (c *Console) appendLines(b, prefix []byte, raw bool, lines *Batch) []byte {
 		}
 		b = c.appendShown(b, line, raw)
 		if cont {
-			b = append(b[:len(b)-1], contMarker+"\n"...)
+			b = append(b[:len(b)-1], CutMarker+"\n"...)
 		}
 	})
 	return b
@@ -244,7 +245,7 @@ func (c *Console) appendLines(b, prefix []byte, raw bool, lines *Batch) []byte {
 func (c *Console) appendEntry(b []byte, m *module, s Stream, line []byte, cont bool, t time.Time) []byte {
 	b = c.appendLine(b, m, s, line, t)
 	if cont {
-		b = append(b[:len(b)-1], contMarker+"\n"...)
+		b = append(b[:len(b)-1], CutMarker+"\n"...)
 	}
 	return b
 }

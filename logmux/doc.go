@@ -1,6 +1,7 @@
-// Package logmux merges the stdout and stderr of many child processes, plus svman's own
-// events, into one foreman-style stream of whole, prefixed, colored lines, and writes
-// each module's lines to its log files.
+// Package logmux is svman's console: it merges the stdout and stderr of many child
+// processes, plus svman's own events, into one foreman-style stream of whole,
+// prefixed, colored lines. It also cuts a pipe's bytes into the pieces of lines
+// that both the console and the module log files (package logfiles) take.
 //
 // # Pieces of lines
 //
@@ -8,9 +9,9 @@
 // whole line at its newline; a MaxLine piece of a longer line (Cut); what a child
 // wrote before it paused mid-line for the idle time (Pause); and the empty end of a
 // paused line (PauseEnd). The console shows every piece as a line at once, marking
-// Cut ones " …"; a log file (File) joins the pieces of a line back into one line,
-// written with one timestamp when its newline comes or its stream ends, up to
-// MaxFileLine.
+// Cut ones with CutMarker; a log file (logfiles.File) joins the pieces of a line
+// back into one line, written with one timestamp when its newline comes or its
+// stream ends.
 //
 // # A console that falls behind
 //

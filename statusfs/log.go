@@ -13,7 +13,7 @@ import (
 // (The legacy supervise deleted a log past about 1.8 GB, losing it.)
 const (
 	// maxLogSize is the size a log may not pass: before a line would take it past, the log
-	// is renamed to supervise.log.2006-01-02T15-04-05.000 (see rotatedName), and a new
+	// is renamed to supervise.log.2006-01-02T15-04-05.000 (see logfiles.RotatedName), and a new
 	// one started.
 	maxLogSize = 50_000_000 // 50 MB
 	// keepLogs is how many rotated logs of each log are kept; older ones are deleted.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"svman/logfiles"
 )
 
 func readLines(t *testing.T, p string) []string {
@@ -107,7 +109,7 @@ func TestLogSizeLimit(t *testing.T) {
 	if l := readLines(t, p); len(l) != 1 || !strings.HasSuffix(l[0], " fresh") {
 		t.Errorf("log past the limit was not started afresh: %d lines", len(l))
 	}
-	rotated, err := rotatedLogs(p)
+	rotated, err := logfiles.RotatedFiles(p)
 	if err != nil || len(rotated) != 1 {
 		t.Fatalf("rotated logs %q, %v; want one", rotated, err)
 	}
@@ -144,7 +146,7 @@ func TestLogRotation(t *testing.T) {
 	}
 
 	p := filepath.Join(d.Path(), "supervise.log")
-	rotated, err := rotatedLogs(p)
+	rotated, err := logfiles.RotatedFiles(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,38 +169,13 @@ func TestLogRotation(t *testing.T) {
 	if tail := written[len(written)-len(got):]; strings.Join(got, "\n") != strings.Join(tail, "\n") {
 		t.Errorf("kept logs hold %q, want the last lines written %q", got, tail)
 	}
-	if wfRotated, _ := rotatedLogs(wf); len(wfRotated) != 1 {
+	if wfRotated, _ := logfiles.RotatedFiles(wf); len(wfRotated) != 1 {
 		t.Errorf("rotated logs of supervise.log.wf: %q, want the one made", wfRotated)
 	} else if l := readLines(t, wfRotated[0]); len(l) != 1 || !strings.HasSuffix(l[0], " keep me") {
 		t.Errorf("rotated supervise.log.wf: %q", l)
 	}
 	if l := readLines(t, wf); len(l) != 1 || !strings.HasSuffix(l[0], " and me") {
 		t.Errorf("supervise.log.wf: %q", l)
-	}
-}
-
-func TestRotatedLogNames(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "supervise.log")
-	at := time.Date(2026, 11, 23, 15, 4, 5, 7_000_000, time.Local)
-	var made []string
-	for range 11 {
-		n := rotatedName(p, at)
-		if err := os.WriteFile(n, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		made = append(made, n)
-	}
-	if made[0] != p+".2026-11-23T15-04-05.007" || made[10] != made[0]+"-10" {
-		t.Errorf("names %q", made)
-	}
-	for _, n := range []string{p + ".wf", p + ".wf.2026-11-23T15-04-05.007", p + ".2026-11-23T15-04-05.007-01", p + ".old"} {
-		if err := os.WriteFile(n, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got, err := rotatedLogs(p); err != nil || strings.Join(got, " ") != strings.Join(made, " ") {
-		t.Errorf("rotatedLogs = %q, %v; want %q (-10 after -9)", got, err, made)
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"syscall"
 	"time"
 
-	"svman/internal/rotation"
+	"svman/logfiles"
 
 	"golang.org/x/sys/unix"
 )
@@ -233,7 +233,7 @@ func (d *Dir) clearStatus() error {
 	if err == nil || err == unix.ENOENT {
 		return nil
 	}
-	aside := rotation.NameIn(func(n string) bool { return existsAt(d.dirfd, n) }, statusName+".aside", time.Now())
+	aside := logfiles.RotatedNameIn(func(n string) bool { return existsAt(d.dirfd, n) }, statusName+".aside", time.Now())
 	if err := renameAt(d.dirfd, d.path, statusName, aside); err != nil {
 		return fmt.Errorf("a directory stands in place of %s and cannot be moved away: %w", filepath.Join(d.path, statusName), err)
 	}

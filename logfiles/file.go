@@ -1,4 +1,4 @@
-package logmux
+package logfiles
 
 import (
 	"errors"
@@ -7,10 +7,9 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
-)
 
-// TimestampLayout is the time at the start of every line of a module's log file, followed by one space.
-const TimestampLayout = "2006-01-02T15:04:05.000Z07:00" // RFC 3339, milliseconds, local time with offset
+	"svman/logmux"
+)
 
 const (
 	// fileBufSize is the write buffer of a File: a pump's read chunk of lines fits many
@@ -40,26 +39,27 @@ func (o FileOptions) mode() os.FileMode {
 	return o.Mode.Perm()
 }
 
-// File is one module stream's log file (e.g. status/web/__stdout), appended to, rotated when it
-// passes MaxSize. Safe for concurrent use (after a restart, the old child's pump may still be
-// writing while the new child's pump starts).
+// File is one module stream's log file (e.g. status/web/__stdout), appended to,
+// rotated when it passes MaxSize. Safe for concurrent use (after a restart, the old
+// child's pump may still be writing while the new child's pump starts).
 //
-// Every line is written as TimestampLayout + " " + line + "\n" (or line + "\n" without
-// timestamps). The bytes of a line are written as they came: "\r", NUL and invalid UTF-8
-// included. A line is written whole, however it came: in MaxLine pieces, or in pieces
-// between which the child paused, until its newline (or the end of its stream), up to
-// MaxFileLine. The pieces of a line are written as they come, so a paused line is on
-// disk, without its newline, while it waits for the rest. Lines are whole as long as
-// the pieces of a line come from one writer at a time: File cannot tell writers apart,
-// so a line from another writer arriving between two pieces of a line lands inside it.
+// Every line is written as TimestampLayout + " " + line + "\n" (or line + "\n"
+// without timestamps). The bytes of a line are written as they came: "\r", NUL and
+// invalid UTF-8 included. A line is written whole, however it came: in
+// logmux.MaxLine pieces, or in pieces between which the child paused, until its
+// newline (or the end of its stream), up to MaxFileLine. The pieces of a line are
+// written as they come, so a paused line is on disk, without its newline, while it
+// waits for the rest. Lines are whole as long as the pieces of a line come from one
+// writer at a time: File cannot tell writers apart, so a line from another writer
+// arriving between two pieces of a line lands inside it.
 //
-// When writing a line would make the file pass MaxSize, and the file is not empty, and no
-// line is half written, the file is renamed to [RotatedName] and a new one is started: no
-// byte is lost or written twice. Rotated files beyond Keep, oldest first, are then deleted
-// in the background (Close waits for that).
+// When writing a line would make the file pass MaxSize, and the file is not empty,
+// and no line is half written, the file is renamed to [RotatedName] and a new one
+// is started: no byte is lost or written twice. Rotated files beyond Keep, oldest
+// first, are then deleted in the background (Close waits for that).
 //
-// Write and rotation errors never stop or block the writer: the bytes that could not be
-// written are dropped and the error is kept for [File.Err].
+// Write and rotation errors never stop or block the writer: the bytes that could
+// not be written are dropped and the error is kept for [File.Err].
 type File struct {
 	mu   sync.Mutex
 	dir  Dir
@@ -132,7 +132,7 @@ func (f *File) open() error {
 		return err
 	}
 	f.f, f.size = fh, fi.Size()
-	if f.size > 0 && !endsInNewline(fh, f.size) {
+	if !endsLine(fh, f.size) {
 		f.takeBuf()
 		f.buf = append(f.buf, '\n')
 		f.size++
@@ -158,16 +158,6 @@ func (f *File) setMode(fh *os.File) {
 	}
 }
 
-// endsInNewline reports whether r, of the given size, ends in "\n". It answers
-// true when that cannot be read: adding a newline is only worth it when known to be needed.
-func endsInNewline(r *os.File, size int64) bool {
-	var b [1]byte
-	if n, _ := r.ReadAt(b[:], size-1); n != 1 {
-		return true
-	}
-	return b[0] == '\n'
-}
-
 // SetOptions changes the options (a manifest reload may change them); they apply from the next
 // line. A smaller Keep takes effect at the next rotation.
 func (f *File) SetOptions(o FileOptions) {
@@ -187,24 +177,24 @@ func (f *File) setOptions(o FileOptions) {
 }
 
 // MaxFileLine is the longest line a log file holds. A line that goes on past it (a
-// child writing for ever without a newline) is cut there: the piece ends in " …"
-// (as a cut piece does on the console) and the line goes on as the file's next line,
-// with its own timestamp. So `svman logs` never holds more of a line than this, and
-// a file whose line never ends still rotates.
+// child writing for ever without a newline) is cut there: the piece ends in
+// logmux.CutMarker (as a cut piece does on the console) and the line goes on as the
+// file's next line, with its own timestamp. So `svman logs` never holds more of a
+// line than this, and a file whose line never ends still rotates.
 const MaxFileLine = 16 << 20
 
-// Line writes one piece of a line as Pump emits it: the pieces of a line (Cut and
-// Pause ones, then the Newline or PauseEnd one) join back into the line, written
-// with one timestamp (the first piece's) and one newline, up to MaxFileLine. The
-// write is buffered; errors are kept for Err. The slice is not retained. Its
-// signature matches Pump's emit.
-func (f *File) Line(line []byte, end End) {
+// Line writes one piece of a line as logmux's line splitting (logmux.Lines) emits
+// it: the pieces of a line (Cut and Pause ones, then the Newline or PauseEnd one)
+// join back into the line, written with one timestamp (the first piece's) and one
+// newline, up to MaxFileLine. The write is buffered; errors are kept for Err. The
+// slice is not retained. Its signature matches the splitter's emit.
+func (f *File) Line(line []byte, end logmux.End) {
 	f.LineAt(time.Time{}, line, end)
 }
 
 // LineAt is Line for a piece that arrived at t: the lines of one read share one
 // time, read once. A zero t means now.
-func (f *File) LineAt(t time.Time, line []byte, end End) {
+func (f *File) LineAt(t time.Time, line []byte, end logmux.End) {
 	f.mu.Lock()
 	if f.closed {
 		f.err = fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
@@ -223,15 +213,15 @@ func (f *File) LineAt(t time.Time, line []byte, end End) {
 	}
 	for room := MaxFileLine - f.lineLen; int64(len(line)) > room; room = MaxFileLine {
 		f.piece(&t, line[:room], false)
-		f.put([]byte(contMarker))
+		f.put([]byte(logmux.CutMarker))
 		f.endLine()
 		line = line[room:]
 	}
 	switch end {
-	case Newline:
+	case logmux.Newline:
 		f.piece(&t, line, true)
 		f.endLine()
-	case PauseEnd:
+	case logmux.PauseEnd:
 		if f.midLine {
 			f.endLine()
 		}

@@ -1,4 +1,4 @@
-package logmux
+package logfiles
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"svman/logmux"
 )
 
 // stepClock returns a clock that starts at start and moves on by step at every call.
@@ -60,13 +62,13 @@ func TestFileFormat(t *testing.T) {
 	times := []time.Time{start, start.Add(300 * time.Microsecond), start.Add(time.Millisecond), start.In(time.UTC)}
 	i := 0
 	f, p := openLog(t, FileOptions{Timestamps: true, Now: func() time.Time { i++; return times[i-1] }})
-	f.Line([]byte("hello"), Newline)
-	f.Line([]byte("same millisecond"), Newline)
-	f.Line([]byte("next\r"), Newline)
-	f.Line(nil, Newline)
+	f.Line([]byte("hello"), logmux.Newline)
+	f.Line([]byte("same millisecond"), logmux.Newline)
+	f.Line([]byte("next\r"), logmux.Newline)
+	f.Line(nil, logmux.Newline)
 	f.SetOptions(FileOptions{})
-	f.Line([]byte("plain \x00\xff"), Newline)
-	f.Line(nil, Newline)
+	f.Line([]byte("plain \x00\xff"), logmux.Newline)
+	f.Line(nil, logmux.Newline)
 	if err := f.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -90,14 +92,14 @@ func TestFileFormat(t *testing.T) {
 
 func TestFileContPieces(t *testing.T) {
 	f, p := openLog(t, FileOptions{Timestamps: true, Now: stepClock(time.Date(2024, 5, 6, 15, 4, 5, 0, time.UTC), time.Second)})
-	f.Line([]byte("ab"), Cut)
-	f.Line([]byte("cd"), Cut)
+	f.Line([]byte("ab"), logmux.Cut)
+	f.Line([]byte("cd"), logmux.Cut)
 	f.SetOptions(FileOptions{Timestamps: false, MaxSize: 1, Keep: 1}) // from the next line: no timestamp, no rotation mid-line
-	f.Line([]byte("ef"), Newline)
-	f.Line([]byte("gh"), Cut)
+	f.Line([]byte("ef"), logmux.Newline)
+	f.Line([]byte("gh"), logmux.Cut)
 	f.Flush() // a flush between pieces does not end the line
-	f.Line([]byte(""), Cut)
-	f.Line([]byte("ij"), Newline)
+	f.Line([]byte(""), logmux.Cut)
+	f.Line([]byte("ij"), logmux.Newline)
 	closeFile(t, f)
 	names, _ := RotatedFiles(p)
 	if len(names) != 1 {
@@ -117,14 +119,14 @@ func TestFileContPieces(t *testing.T) {
 // under way writes nothing.
 func TestFilePausedLines(t *testing.T) {
 	f, p := openLog(t, FileOptions{Timestamps: true, Now: stepClock(time.Date(2024, 5, 6, 15, 4, 5, 0, time.UTC), time.Second)})
-	f.Line([]byte("progress: "), Pause)
+	f.Line([]byte("progress: "), logmux.Pause)
 	f.Flush() // the piece is on disk while the line waits for its rest
-	f.Line([]byte("."), Pause)
-	f.Line([]byte(". done"), Newline)
-	f.Line([]byte("10 MB line"), Pause)
-	f.Line(nil, PauseEnd)
-	f.Line(nil, PauseEnd)
-	f.Line([]byte("last"), Newline)
+	f.Line([]byte("."), logmux.Pause)
+	f.Line([]byte(". done"), logmux.Newline)
+	f.Line([]byte("10 MB line"), logmux.Pause)
+	f.Line(nil, logmux.PauseEnd)
+	f.Line(nil, logmux.PauseEnd)
+	f.Line([]byte("last"), logmux.Newline)
 	closeFile(t, f)
 	want := "2024-05-06T15:04:05.000Z progress: .. done\n" +
 		"2024-05-06T15:04:06.000Z 10 MB line\n" +
@@ -139,14 +141,14 @@ func TestFilePausedLines(t *testing.T) {
 func TestFileMaxLine(t *testing.T) {
 	f, p := openLog(t, FileOptions{})
 	whole := bytes.Repeat([]byte("w"), MaxFileLine)
-	f.Line(whole[:MaxLine], Pause)
-	f.Line(whole[MaxLine:], Newline)
-	long := bytes.Repeat([]byte("x"), MaxLine)
-	for range MaxFileLine / MaxLine {
-		f.Line(long, Cut)
+	f.Line(whole[:logmux.MaxLine], logmux.Pause)
+	f.Line(whole[logmux.MaxLine:], logmux.Newline)
+	long := bytes.Repeat([]byte("x"), logmux.MaxLine)
+	for range MaxFileLine / logmux.MaxLine {
+		f.Line(long, logmux.Cut)
 	}
-	f.Line([]byte("rest"), Pause)
-	f.Line(nil, PauseEnd)
+	f.Line([]byte("rest"), logmux.Pause)
+	f.Line(nil, logmux.PauseEnd)
 	closeFile(t, f)
 	want := string(whole) + "\n" + strings.Repeat("x", MaxFileLine) + " …\nrest\n"
 	if got := readFile(t, p); got != want {
@@ -195,7 +197,7 @@ func TestFileRotation(t *testing.T) {
 			var written bytes.Buffer
 			for i := range 2000 {
 				line := fmt.Appendf(nil, "line %d %s", i, strings.Repeat("x", i%97))
-				f.Line(line, Newline)
+				f.Line(line, logmux.Newline)
 				written.Write(line)
 				written.WriteByte('\n')
 				if i%7 == 0 {
@@ -231,21 +233,21 @@ func TestFileRotation(t *testing.T) {
 
 func TestFileLongLine(t *testing.T) {
 	f, p := openLog(t, FileOptions{Timestamps: true, MaxSize: 1000, Keep: 5})
-	f.Line([]byte("before"), Newline)
+	f.Line([]byte("before"), logmux.Newline)
 	var long []byte
 	for i := range 16 {
-		piece := bytes.Repeat([]byte{byte('a' + i)}, MaxLine)
+		piece := bytes.Repeat([]byte{byte('a' + i)}, logmux.MaxLine)
 		long = append(long, piece...)
-		end := Cut
+		end := logmux.Cut
 		if i == 15 {
-			end = Newline
+			end = logmux.Newline
 		}
 		f.Line(piece, end)
 		if i%5 == 0 {
 			f.Flush()
 		}
 	}
-	f.Line([]byte("after"), Newline)
+	f.Line([]byte("after"), logmux.Newline)
 	closeFile(t, f)
 
 	all, rotated := checkLogFiles(t, p, 1000)
@@ -272,7 +274,7 @@ func TestFileConcurrent(t *testing.T) {
 	for w := range writers {
 		wg.Go(func() {
 			for i := range lines {
-				f.Line(fmt.Appendf(nil, "writer %d line %d %s", w, i, strings.Repeat("y", i%200)), Newline)
+				f.Line(fmt.Appendf(nil, "writer %d line %d %s", w, i, strings.Repeat("y", i%200)), logmux.Newline)
 				if i%10 == 0 {
 					f.Flush()
 				}
@@ -315,15 +317,15 @@ func TestFileReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := strings.Repeat("a", 599)
-	f.Line([]byte(first), Newline)
+	f.Line([]byte(first), logmux.Newline)
 	closeFile(t, f)
 
 	f, err = OpenFile(p, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Line([]byte("fits"), Newline)
-	f.Line([]byte(strings.Repeat("b", 399)), Newline) // 600+5+400 > 1000: rotates
+	f.Line([]byte("fits"), logmux.Newline)
+	f.Line([]byte(strings.Repeat("b", 399)), logmux.Newline) // 600+5+400 > 1000: rotates
 	closeFile(t, f)
 	names, _ := RotatedFiles(p)
 	if len(names) != 1 {
@@ -347,58 +349,10 @@ func TestFileReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Line([]byte("next"), Newline)
+	f.Line([]byte("next"), logmux.Newline)
 	closeFile(t, f)
 	if got := readFile(t, p); got != "cut sho\nnext\n" {
 		t.Errorf("got %q", got)
-	}
-}
-
-func TestRotatedNames(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "__stdout")
-	at := time.Date(2026, 11, 23, 15, 4, 5, 7_000_000, time.Local)
-	if got, want := RotatedName(p, at), p+".2026-11-23T15-04-05.007"; got != want {
-		t.Fatalf("RotatedName = %q, want %q", got, want)
-	}
-	var made []string
-	for range 12 {
-		n := RotatedName(p, at)
-		if err := os.WriteFile(n, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		made = append(made, n)
-	}
-	if made[1] != made[0]+"-1" || made[11] != made[0]+"-11" {
-		t.Errorf("names %q", made)
-	}
-	older := RotatedName(p, at.Add(-time.Hour))
-	for _, n := range []string{
-		older,
-		p, p + ".wf", p + ".wf.2026-11-23T15-04-05.007", p + ".2026-11-23T15-04-05.007-01",
-		p + ".2026-11-23T15-04-05.007-", p + ".2026-11-23T15-04-05.07", p + ".2026-13-23T15-04-05.007",
-		filepath.Join(dir, "__stderr.2026-11-23T15-04-05.007"),
-	} {
-		if err := os.WriteFile(n, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := RotatedFiles(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := append([]string{older}, made...)
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("RotatedFiles:\n got %q\nwant %q", got, want)
-	}
-	if err := NewFile(p, FileOptions{}).pruneRotated(3); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := RotatedFiles(p); strings.Join(got, "\n") != strings.Join(made[9:], "\n") {
-		t.Errorf("after pruning to 3: %q", got)
-	}
-	if _, err := os.Stat(p + ".wf.2026-11-23T15-04-05.007"); err != nil {
-		t.Errorf("pruning removed another log's file: %v", err)
 	}
 }
 
@@ -408,11 +362,11 @@ func TestFileErrors(t *testing.T) {
 	if err != nil {
 		t.Skipf("no /dev/full: %v", err)
 	}
-	f.Line([]byte("lost"), Newline)
+	f.Line([]byte("lost"), logmux.Newline)
 	if err := f.Flush(); !errors.Is(err, syscall.ENOSPC) {
 		t.Errorf("Flush = %v, want ENOSPC", err)
 	}
-	f.Line(bytes.Repeat([]byte("z"), MaxLine), Newline) // a direct write fails too
+	f.Line(bytes.Repeat([]byte("z"), logmux.MaxLine), logmux.Newline) // a direct write fails too
 	if err := f.Err(); !errors.Is(err, syscall.ENOSPC) {
 		t.Errorf("Err = %v, want ENOSPC", err)
 	}
@@ -429,13 +383,13 @@ func TestFileErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Line([]byte("0123456789"), Newline)
+	f.Line([]byte("0123456789"), logmux.Newline)
 	f.Flush()
 	if err := os.RemoveAll(filepath.Dir(p)); err != nil {
 		t.Fatal(err)
 	}
-	f.Line([]byte("more"), Newline)
-	f.Line([]byte("and more"), Newline)
+	f.Line([]byte("more"), logmux.Newline)
+	f.Line([]byte("and more"), logmux.Newline)
 	if err := f.Err(); err == nil || !strings.Contains(err.Error(), "rotate") {
 		t.Errorf("Err = %v, want the rotation error", err)
 	}
@@ -447,7 +401,7 @@ func TestFileErrors(t *testing.T) {
 	if err := f.Close(); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("second Close = %v", err)
 	}
-	f.Line([]byte("late"), Newline)
+	f.Line([]byte("late"), logmux.Newline)
 	if err := f.Err(); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("Err after a Line after Close = %v", err)
 	}
@@ -459,8 +413,8 @@ func TestFileErrors(t *testing.T) {
 func TestFileNoAllocs(t *testing.T) {
 	f, _ := openLog(t, FileOptions{Timestamps: true, MaxSize: 1 << 20, Keep: 1})
 	line := []byte("GET /index.html 200 1234 0.002s")
-	f.Line(line, Newline)
-	if n := testing.AllocsPerRun(10000, func() { f.Line(line, Newline) }); n > 0 {
+	f.Line(line, logmux.Newline)
+	if n := testing.AllocsPerRun(10000, func() { f.Line(line, logmux.Newline) }); n > 0 {
 		t.Errorf("%v allocations per line, want 0", n)
 	}
 }
@@ -477,7 +431,7 @@ func BenchmarkFileLine(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		f.Line(line, Newline)
+		f.Line(line, logmux.Newline)
 		if i++; i%50 == 0 {
 			f.Flush()
 		}

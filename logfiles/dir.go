@@ -1,4 +1,4 @@
-package logmux
+package logfiles
 
 import (
 	"os"

@@ -1,10 +1,8 @@
-package logmux
+package logfiles
 
 import (
 	"fmt"
 	"time"
-
-	"svman/internal/rotation"
 )
 
 // A File's rotation: the file renamed at a line boundary when it would pass
@@ -19,7 +17,7 @@ func (f *File) rotate(t time.Time) {
 	}
 	f.flushLocked()
 	if !f.detached {
-		if err := f.dir.Rename(f.name, rotation.NameIn(f.dir.Exists, f.name, t)); err != nil {
+		if err := f.dir.Rename(f.name, RotatedNameIn(f.dir.Exists, f.name, t)); err != nil {
 			f.rotateFailed(t, err)
 			return
 		}
@@ -71,19 +69,11 @@ func (f *File) prune() {
 	}
 }
 
-// RotatedName is the name a file gets when it is rotated at t:
-// path + ".2006-01-02T15-04-05.000", with "-1", "-2"... if that name exists.
-func RotatedName(path string, t time.Time) string { return rotation.Name(path, t) }
-
-// RotatedFiles returns the rotated files of path, oldest first; together with path
-// itself, last, they hold the whole log in order.
-func RotatedFiles(path string) ([]string, error) { return rotation.Files(path) }
-
 // pruneRotated deletes the rotated files of the file beyond the newest keep.
 func (f *File) pruneRotated(keep int) error {
 	names, err := f.dir.Names()
 	if err != nil {
 		return fmt.Errorf("prune rotated log files: %w", err)
 	}
-	return rotation.PruneIn(names, f.name, keep, f.dir.Remove)
+	return PruneRotatedIn(names, f.name, keep, f.dir.Remove)
 }
