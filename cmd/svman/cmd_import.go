@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/mail"
 	"os"
 	"path/filepath"
 	"slices"
@@ -278,11 +277,13 @@ func (cv *confConverter) appendModule(body *hclwrite.Body, conf *legacy.Conf, ba
 	cv.appendAlarm(b, p, &base)
 }
 
+// appendLegacyRestart writes the restart block of legacy.Module: always, at the
+// legacy pace.
 func appendLegacyRestart(body *hclwrite.Body) {
 	r := body.AppendNewBlock("restart", nil).Body()
-	r.SetAttributeValue("policy", cty.StringVal("always"))
-	r.SetAttributeValue("delay", cty.StringVal("1s"))
-	r.SetAttributeValue("max_delay", cty.StringVal("1s"))
+	r.SetAttributeValue("policy", cty.StringVal(string(manifest.RestartAlways)))
+	r.SetAttributeValue("delay", cty.StringVal(legacy.StartPace.String()))
+	r.SetAttributeValue("max_delay", cty.StringVal(legacy.StartPace.String()))
 }
 
 // appendAlarm writes p as an alarm block: every field, or with base only those
@@ -325,15 +326,11 @@ func (cv *confConverter) appendAlarm(body *hclwrite.Body, p legacy.Policy, base 
 	}
 }
 
-// mailable splits addresses into those svman can mail and the others, which it
-// reports once each.
+// mailable splits addresses as legacy.Mailable does, and reports each address
+// left out, once.
 func (cv *confConverter) mailable(addrs []string) (ok, dropped []string) {
-	for _, a := range addrs {
-		if _, err := mail.ParseAddress(a); err == nil {
-			ok = append(ok, a)
-			continue
-		}
-		dropped = append(dropped, a)
+	ok, dropped = legacy.Mailable(addrs)
+	for _, a := range dropped {
 		if !cv.reported[a] {
 			cv.reported[a] = true
 			fmt.Fprintf(cv.w, "svman import: alarm_mail %q is not an address svman can send to: left out\n", a)
