@@ -16,6 +16,7 @@ import (
 
 	"svman/alarm"
 	"svman/engine"
+	"svman/internal/manifestwatch"
 	"svman/logmux"
 	"svman/manifest"
 )
@@ -70,7 +71,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Watch before the first Apply, so an edit saved while svman starts is not lost:
 	// it is applied as soon as the start is done.
 	var edits, settled <-chan struct{}
-	if w, err := engine.WatchManifest(m.Path, reloadQuiet, removalQuiet); err != nil {
+	if w, err := manifestwatch.Watch(m.Path, reloadQuiet, removalQuiet); err != nil {
 		console.Systemf("cannot watch %s for changes (%v): reload with 'svman reload' or SIGHUP", m.Path, err)
 	} else {
 		defer w.Close()
