@@ -46,9 +46,8 @@ that names no section of the conf. supervise.conf lines the legacy tool skips
 are reported as warnings with their line numbers, and skipped as it skipped them.
 Exits 0 when the manifest was written, 1 when SOURCE cannot be read or converted,
 2 on a usage error.`,
+	run: runImport,
 }
-
-func init() { importCommand.run = runImport }
 
 // moduleArg is one --module NAME=COMMAND.
 type moduleArg struct {
@@ -81,8 +80,8 @@ func (m *moduleFlags) Set(v string) error {
 	return nil
 }
 
-func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags(importCommand, stderr)
+func runImport(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(c, stderr)
 	var mods moduleFlags
 	fs.Var(&mods, "module", "a module of the conf and its command, `NAME=COMMAND` (repeatable)")
 	out := fs.String("o", "", "write the manifest to `FILE` instead of standard output")
@@ -103,7 +102,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		sources, rest = append(sources, left[0]), left[1:]
 	}
 	if len(sources) != 1 {
-		fmt.Fprintf(stderr, "svman import: want one SOURCE (a supervise.conf or a Procfile), got %d\nUsage: %s\n", len(sources), usageLine(importCommand, fs))
+		fmt.Fprintf(stderr, "svman import: want one SOURCE (a supervise.conf or a Procfile), got %d\nUsage: %s\n", len(sources), usageLine(c, fs))
 		return exitUsage
 	}
 	source := sources[0]

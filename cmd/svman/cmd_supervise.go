@@ -17,7 +17,8 @@ import (
 )
 
 // superviseName is the name under which the binary behaves as the legacy
-// supervise (through `ln -s svman supervise`): its arguments are then supervise's.
+// supervise (through `ln -s svman supervise`): its arguments are then
+// supervise's. It is the verb's name too (svman supervise).
 const superviseName = "supervise"
 
 // Exit codes of the legacy supervise, kept by `svman supervise`.
@@ -33,8 +34,10 @@ const legacyVersion = "v 1.0.0"
 // defaultConf is the legacy tool's config file, in the current directory.
 const defaultConf = "supervise.conf"
 
+// superviseCommand is the verb; its command line is the legacy one, as through
+// the symlink, so its run is runSupervise.
 var superviseCommand = &command{
-	name:    "supervise",
+	name:    superviseName,
 	summary: "drop-in for the legacy supervise: supervise one command in the background",
 	help: `Runs COMMAND under the svman engine exactly where the legacy Baidu-style supervise
 would: STATUS_DIR (which must contain "status/NAME") gets the same lock, control, ok,
@@ -58,10 +61,13 @@ The module restarts 1 s after each start at the soonest. Exit codes: 0 started (
 with --foreground, stopped by INT/TERM or 'x'); 100 bad arguments or status
 directory; 110 the status directory cannot be created; 111 another supervisor holds
 STATUS_DIR/lock ("Unable to acquier STATUS_DIR/lock").`,
+	run: func(ctx context.Context, _ *command, args []string, stdout, stderr io.Writer) int {
+		return runSupervise(ctx, args, stdout, stderr)
+	},
 }
 
-func init() { superviseCommand.run = runSupervise }
-
+// runSupervise is the legacy supervise: the supervise verb's run, and all of
+// svman when the binary is invoked as supervise (main).
 func runSupervise(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a, err := parseSuperviseArgs(args)
 	switch {
@@ -127,7 +133,8 @@ func detachSupervise(a superviseArgs, args []string, abs string, stderr io.Write
 func superviseArgv(argv0 string, args []string) []string {
 	argv := []string{argv0}
 	if filepath.Base(argv0) != superviseName {
-		argv = append(argv, superviseCommand.name)
+		argv = append(argv, superviseName) // the verb
+
 	}
 	return append(argv, args...)
 }

@@ -39,12 +39,11 @@ removals included, at once.
 
 Signals: INT or TERM stops every module (stop_signal, then SIGKILL after stop_timeout)
 and exits 0; a second INT kills them all at once.`,
+	run: runUp,
 }
 
-func init() { upCommand.run = runUp }
-
-func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags(upCommand, stderr)
+func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(c, stderr)
 	file := manifestFlag(fs)
 	color := addColorFlag(fs)
 	view := addViewFlags(fs)
