@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"svman/engine"
 	"svman/logmux"
@@ -169,64 +167,49 @@ func superviseForeground(ctx context.Context, a superviseArgs, abs string, stdou
 	pol := &supervisePolicy{args: a, statusDir: abs, console: console}
 	m := pol.manifest(cwd)
 
-	// The legacy tool ignores SIGHUP; catching it (rather than SIG_IGN, which
-	// children would inherit) leaves the module's own HUP at its default.
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
-
 	// Supervision ends when the module is released (`x`) or given up on.
-	done := make(chan struct{}, 1)
-	sv := startSupervision(ctx, m, console, func(ev engine.Event) {
-		switch ev.Kind {
-		case engine.GaveUp:
+	sv := startSupervision(ctx, m, console, func(ev engine.Event) bool {
+		if ev.Kind == engine.GaveUp {
 			statusfs.AppendLog(abs, "NOTICE", "supervise refused to restart %s any more and exited itself!", a.target.section)
-		case engine.Released:
-		default:
-			return
 		}
-		select {
-		case done <- struct{}{}:
-		default:
-		}
+		return ev.Kind == engine.GaveUp || ev.Kind == engine.Released
 	})
 	defer sv.close()
 	if _, err := sv.engine.Apply(m); err != nil {
 		return statusDirFailed(a.target, abs, err, stderr)
 	}
-	console.Systemf("supervising %s (%s) in %s, status in %s", m.Modules[0].Name, strings.Join(m.Modules[0].Command, " "), cwd, abs)
+	name := m.Modules[0].Name
+	console.Systemf("supervising %s (%s) in %s, status in %s", name, strings.Join(m.Modules[0].Command, " "), cwd, abs)
 
-	interrupted := false
-	for {
-		select {
-		case sig := <-sigs:
-			switch {
-			case sig == syscall.SIGHUP:
-				console.Systemf("SIGHUP ignored (as the legacy supervise does): write r to %s/control to re-read %s", a.target.dir, pol.confPath())
-			case !interrupted:
-				interrupted = true
-				console.Systemf("%s: stopping %s (interrupt again to kill it at once)", signalName(sig), m.Modules[0].Name)
-				sv.stop()
-			default:
-				console.Systemf("%s again: killing %s", signalName(sig), m.Modules[0].Name)
-				sv.engine.Kill()
-			}
-		case <-sv.reloads:
-			if next := pol.reload(m, cwd); next != m {
-				if _, err := sv.engine.Apply(next); err != nil {
-					console.Systemf("reload: %v", err)
-					statusfs.AppendLog(abs, "WARNING", "reload: %v", err)
-				} else {
-					m = next
+	sv.run(lifecycle{
+		// The legacy tool ignores SIGHUP (startSupervision catches it, which
+		// leaves the module's own HUP at its default).
+		hangup: func() {
+			console.Systemf("SIGHUP ignored (as the legacy supervise does): write r to %s/control to re-read %s", a.target.dir, pol.confPath())
+		},
+		stopping: func(sig string) {
+			console.Systemf("%s: stopping %s (interrupt again to kill it at once)", sig, name)
+		},
+		killing: func(sig string) { console.Systemf("%s again: killing %s", sig, name) },
+		// `r` re-reads supervise.conf.
+		reload: func(quit <-chan struct{}) {
+			for {
+				select {
+				case <-sv.reloads:
+					if next := pol.reload(m, cwd); next != m {
+						if _, err := sv.engine.Apply(next); err != nil {
+							console.Systemf("reload: %v", err)
+							statusfs.AppendLog(abs, "WARNING", "reload: %v", err)
+						} else {
+							m = next
+						}
+					}
+				case <-quit:
+					return
 				}
 			}
-		case <-done:
-			sv.stop()
-		case <-ctx.Done():
-			sv.stop()
-		case <-sv.stopped:
-			console.Systemf("%s is no longer supervised; bye", m.Modules[0].Name)
-			return exitOK
-		}
-	}
+		},
+	})
+	console.Systemf("%s is no longer supervised; bye", name)
+	return exitOK
 }
