@@ -1,5 +1,6 @@
 // Package legacy reads the files of the legacy Baidu-style supervise that svman
-// replaces: supervise.conf, the per-product alarm configuration.
+// replaces (supervise.conf, the per-product alarm configuration) and translates
+// what the legacy tool runs into svman's manifest values (supervise.go).
 //
 // The rules follow the legacy tool's parse_conf exactly (see
 // /work/shared/reference/supervise.md, "The config file"), with one addition: a

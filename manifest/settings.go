@@ -225,6 +225,14 @@ func valueOr[T any](p *T, def T) T {
 	return def
 }
 
+// DefaultModule is the module a block that sets only its command gets: argv run
+// in dir, every other field at its built-in default. It is for programs that
+// build a manifest without a file (svman supervise); Load applies the same
+// defaults.
+func DefaultModule(name string, argv []string, dir string) Module {
+	return settings{}.module(name, slices.Clone(argv), false, dir)
+}
+
 // module turns merged settings into a Module, applying the built-in defaults.
 // Empty maps and lists become nil, so that two Modules with the same meaning are
 // deeply equal (the engine compares them with reflect.DeepEqual).

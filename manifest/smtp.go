@@ -32,10 +32,16 @@ func defaultFrom() string {
 	return "svman@localhost"
 }
 
+// DefaultSMTP is the smtp block of a manifest that has none: the built-in
+// defaults, which every SMTP that Load returns starts from.
+func DefaultSMTP() SMTP {
+	return SMTP{Host: defaultSMTPHost, Port: defaultSMTPPort, From: defaultFrom()}
+}
+
 // smtp evaluates the top-level smtp block, applying the built-in defaults to
 // whatever it leaves out (to everything when there is none).
 func (ev *evaluator) smtp(blocks []*rawSMTP) SMTP {
-	s := SMTP{Host: defaultSMTPHost, Port: defaultSMTPPort, From: defaultFrom()}
+	s := DefaultSMTP()
 	r := onlyOne(ev, "smtp", blocks, func(r *rawSMTP) hcl.Range { return r.DefRange })
 	if r == nil {
 		return s

@@ -15,12 +15,11 @@ var checkCommand = &command{
 file:line:col, the source line and how to fix it. Exits 0 with a one-line summary when
 the manifest is valid (after its warnings, such as a restart delay below svman's floor
 of one second), 1 when it is not.`,
+	run: runCheck,
 }
 
-func init() { checkCommand.run = runCheck }
-
-func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags(checkCommand, stderr)
+func runCheck(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(c, stderr)
 	file := manifestFlag(fs)
 	color := addColorFlag(fs)
 	if ok, code := parseNoArgs(fs, args); !ok {

@@ -33,9 +33,8 @@ var ctlCommand = &command{
 Letters can be combined ("dx"). Fails at once, without waiting, when no svman
 supervises a module. While the manifest is invalid, its diagnostics are printed
 as a warning and the modules are looked up under its status_dir.`,
+	run: runCtl,
 }
-
-func init() { ctlCommand.run = runCtl }
 
 // controlWords maps each command word to its control byte.
 var controlWords = map[string]byte{
@@ -61,14 +60,14 @@ func parseControl(s string) ([]byte, error) {
 	return []byte(s), nil
 }
 
-func runCtl(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags(ctlCommand, stderr)
+func runCtl(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(c, stderr)
 	tf := addTargetFlags(fs)
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() < 2 {
-		fmt.Fprintf(stderr, "Usage: %s\n", usageLine(ctlCommand, fs))
+		fmt.Fprintf(stderr, "Usage: %s\n", usageLine(c, fs))
 		return exitUsage
 	}
 	rest := fs.Args()

@@ -30,12 +30,11 @@ reload would carry out:
 
 Exits 0 whether or not there are changes. An invalid manifest cannot be compared:
 diff prints its diagnostics and the modules running now, and exits 1.`,
+	run: runDiff,
 }
 
-func init() { diffCommand.run = runDiff }
-
-func runDiff(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags(diffCommand, stderr)
+func runDiff(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(c, stderr)
 	file := manifestFlag(fs)
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code

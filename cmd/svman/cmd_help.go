@@ -11,25 +11,20 @@ var helpCommand = &command{
 	args:    "[COMMAND]",
 	summary: "show the commands, or one command's usage and flags",
 	help:    "With no argument, lists the commands. With one, prints that command's usage and flags.",
+	run:     runHelp,
 }
 
 var versionCommand = &command{
 	name:    "version",
 	summary: "print svman's version",
 	help:    "Prints svman's version (the same as svman --version).",
-	run: func(_ context.Context, _ []string, stdout, _ io.Writer) int {
+	run: func(_ context.Context, _ *command, _ []string, stdout, _ io.Writer) int {
 		fmt.Fprintf(stdout, "svman %s\n", version)
 		return exitOK
 	},
 }
 
-func init() {
-	// help lists the command table, which includes help itself: set its run here
-	// to break the initialisation cycle.
-	helpCommand.run = runHelp
-}
-
-func runHelp(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func runHelp(ctx context.Context, _ *command, args []string, stdout, stderr io.Writer) int {
 	switch len(args) {
 	case 0:
 		printUsage(stdout)
@@ -42,7 +37,7 @@ func runHelp(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fs := newFlags(c, stdout)
 		if c.name != "help" && c.name != "version" {
-			c.run(context.Background(), []string{"-h"}, stdout, stdout)
+			c.run(ctx, c, []string{"-h"}, stdout, stdout)
 			return exitOK
 		}
 		fs.Usage()

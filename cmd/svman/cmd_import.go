@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/mail"
 	"os"
 	"path/filepath"
 	"slices"
@@ -47,9 +46,8 @@ that names no section of the conf. supervise.conf lines the legacy tool skips
 are reported as warnings with their line numbers, and skipped as it skipped them.
 Exits 0 when the manifest was written, 1 when SOURCE cannot be read or converted,
 2 on a usage error.`,
+	run: runImport,
 }
-
-func init() { importCommand.run = runImport }
 
 // moduleArg is one --module NAME=COMMAND.
 type moduleArg struct {
@@ -82,8 +80,8 @@ func (m *moduleFlags) Set(v string) error {
 	return nil
 }
 
-func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags(importCommand, stderr)
+func runImport(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(c, stderr)
 	var mods moduleFlags
 	fs.Var(&mods, "module", "a module of the conf and its command, `NAME=COMMAND` (repeatable)")
 	out := fs.String("o", "", "write the manifest to `FILE` instead of standard output")
@@ -104,7 +102,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		sources, rest = append(sources, left[0]), left[1:]
 	}
 	if len(sources) != 1 {
-		fmt.Fprintf(stderr, "svman import: want one SOURCE (a supervise.conf or a Procfile), got %d\nUsage: %s\n", len(sources), usageLine(importCommand, fs))
+		fmt.Fprintf(stderr, "svman import: want one SOURCE (a supervise.conf or a Procfile), got %d\nUsage: %s\n", len(sources), usageLine(c, fs))
 		return exitUsage
 	}
 	source := sources[0]
@@ -278,11 +276,13 @@ func (cv *confConverter) appendModule(body *hclwrite.Body, conf *legacy.Conf, ba
 	cv.appendAlarm(b, p, &base)
 }
 
+// appendLegacyRestart writes the restart block of legacy.Module: always, at the
+// legacy pace.
 func appendLegacyRestart(body *hclwrite.Body) {
 	r := body.AppendNewBlock("restart", nil).Body()
-	r.SetAttributeValue("policy", cty.StringVal("always"))
-	r.SetAttributeValue("delay", cty.StringVal("1s"))
-	r.SetAttributeValue("max_delay", cty.StringVal("1s"))
+	r.SetAttributeValue("policy", cty.StringVal(string(manifest.RestartAlways)))
+	r.SetAttributeValue("delay", cty.StringVal(legacy.StartPace.String()))
+	r.SetAttributeValue("max_delay", cty.StringVal(legacy.StartPace.String()))
 }
 
 // appendAlarm writes p as an alarm block: every field, or with base only those
@@ -325,15 +325,11 @@ func (cv *confConverter) appendAlarm(body *hclwrite.Body, p legacy.Policy, base 
 	}
 }
 
-// mailable splits addresses into those svman can mail and the others, which it
-// reports once each.
+// mailable splits addresses as legacy.Mailable does, and reports each address
+// left out, once.
 func (cv *confConverter) mailable(addrs []string) (ok, dropped []string) {
-	for _, a := range addrs {
-		if _, err := mail.ParseAddress(a); err == nil {
-			ok = append(ok, a)
-			continue
-		}
-		dropped = append(dropped, a)
+	ok, dropped = legacy.Mailable(addrs)
+	for _, a := range dropped {
 		if !cv.reported[a] {
 			cv.reported[a] = true
 			fmt.Fprintf(cv.w, "svman import: alarm_mail %q is not an address svman can send to: left out\n", a)

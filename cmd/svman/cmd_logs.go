@@ -28,9 +28,8 @@ restarts, and for modules that have written nothing yet, until interrupted.
 -n N prints only the last N lines (with --follow, -n 0 prints only new ones).
 --since takes a duration back from now (10m, 2h) or a time (2026-11-24T15:04:05+01:00,
 2026-11-24T15:04:05 or 2026-11-24, local time).`,
+	run: runLogs,
 }
-
-func init() { logsCommand.run = runLogs }
 
 // countFlag is -n: unset means every line.
 type countFlag struct {
@@ -89,8 +88,8 @@ func parseSince(v string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("want a duration (10m, 2h) or a time (2006-01-02T15:04:05+01:00, 2006-01-02T15:04:05, 2006-01-02)")
 }
 
-func runLogs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags(logsCommand, stderr)
+func runLogs(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(c, stderr)
 	tf := addTargetFlags(fs)
 	color := addColorFlag(fs)
 	var follow bool

@@ -21,12 +21,11 @@ var reloadCommand = &command{
 That svman reads its manifest again and prints the plan it applies in its output.
 Saving the manifest does the same by itself; reload is for scripts and for changes
 svman cannot see, such as a file() a module reads.`,
+	run: runReload,
 }
 
-func init() { reloadCommand.run = runReload }
-
-func runReload(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags(reloadCommand, stderr)
+func runReload(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(c, stderr)
 	tf := addTargetFlags(fs)
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code

@@ -26,9 +26,8 @@ one JSON array of the same facts.
 
 While the manifest is invalid, its diagnostics are printed as a warning and every
 status directory under its status_dir is shown: the running set.`,
+	run: runStatus,
 }
-
-func init() { statusCommand.run = runStatus }
 
 // moduleStatus is one row of `svman status`, and one object of --json.
 type moduleStatus struct {
@@ -47,8 +46,8 @@ type moduleStatus struct {
 	Error         string    `json:"error,omitempty"`
 }
 
-func runStatus(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags(statusCommand, stderr)
+func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(c, stderr)
 	tf := addTargetFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if ok, code := parseFlags(fs, args); !ok {

@@ -25,12 +25,24 @@ type command struct {
 	args    string // what follows the flags in the usage line: "[MODULE...]"
 	summary string
 	help    string
-	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+	// run does the verb: args are the words after its name, c is the command
+	// itself (for its flag set and usage line). It returns the exit code.
+	run func(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int
 }
 
-func commands() []*command {
-	return []*command{upCommand, statusCommand, logsCommand, ctlCommand, reloadCommand, diffCommand, checkCommand, importCommand, superviseCommand, versionCommand, helpCommand}
+// commandTable is every verb of svman, in the order help lists them. Each is
+// declared, with its run function, in its cmd_NAME.go.
+var commandTable []*command
+
+// The table is filled in here rather than where it is declared because help's
+// run lists it: declared with help in it, help would refer to itself (an
+// initialisation cycle).
+func init() {
+	commandTable = []*command{upCommand, statusCommand, logsCommand, ctlCommand, reloadCommand, diffCommand, checkCommand, importCommand, superviseCommand, versionCommand, helpCommand}
 }
+
+// commands returns the command table.
+func commands() []*command { return commandTable }
 
 func findCommand(name string) *command {
 	for _, c := range commands() {
@@ -61,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printUsage(stderr)
 		return exitUsage
 	}
-	return c.run(ctx, args[1:], stdout, stderr)
+	return c.run(ctx, c, args[1:], stdout, stderr)
 }
 
 func printUsage(w io.Writer) {

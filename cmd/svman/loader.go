@@ -12,9 +12,9 @@ import (
 // manifestLoader reads the manifest for `svman up`'s reloads on a goroutine of its
 // own, so that a read that waits (a manifest that is a FIFO nobody writes, a
 // hung network file system, a user lookup through a slow NSS) never holds up
-// the up loop: signals, the engine's reload requests and the stop stay served.
-// One load runs at a time; requests made during it are merged into one more
-// load after it. The up loop alone calls its methods.
+// the reload actor (upReloader): the engine's reload requests and the stop stay
+// served. One load runs at a time; requests made during it are merged into one
+// more load after it. The reload actor alone calls its methods.
 type manifestLoader struct {
 	path    string
 	results chan loaded // buffered: a load left running at exit never blocks

@@ -1,4 +1,4 @@
-package engine
+package manifestwatch
 
 import (
 	"fmt"
@@ -77,6 +77,9 @@ func TestWatcherSettlesAfterTheLastWrite(t *testing.T) {
 	})
 }
 
+// waitLimit bounds every wait on a real file system event.
+const waitLimit = 15 * time.Second
+
 // Every way editors save a file is reported once the burst is over.
 func TestWatcherSeesEverySaveStyle(t *testing.T) {
 	dir := t.TempDir()
@@ -87,7 +90,7 @@ func TestWatcherSeesEverySaveStyle(t *testing.T) {
 		}
 	}
 	write(path, "# v0\n")
-	w, err := WatchManifest(path, 20*time.Millisecond, 100*time.Millisecond)
+	w, err := Watch(path, 20*time.Millisecond, 100*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,7 @@
-package engine
+// Package manifestwatch tells svman up that its manifest file may have changed,
+// debounced: one report per editor's save, and one more once the file has been
+// quiet long enough for a save in pieces to be whole.
+package manifestwatch
 
 import (
 	"path/filepath"
@@ -29,10 +32,10 @@ type Watcher struct {
 	done chan struct{}
 }
 
-// WatchManifest starts watching path. quiet is how long the file must be still
+// Watch starts watching path. quiet is how long the file must be still
 // before a burst is reported on C, settle (longer) how long before it is reported
 // on Settled. Close stops the watcher's goroutine.
-func WatchManifest(path string, quiet, settle time.Duration) (*Watcher, error) {
+func Watch(path string, quiet, settle time.Duration) (*Watcher, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err

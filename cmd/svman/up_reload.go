@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"time"
+
+	"svman/alarm"
+	"svman/engine"
+	"svman/logmux"
+	"svman/manifest"
+)
+
+// upReloader is svman up's reload actor (lifecycle.go): it turns saves of the
+// manifest, HUP, `svman reload` and `r` on a control FIFO into loads of the
+// file (loader.go), and applies what they read. It alone holds the manifest in
+// force. Once a stop has begun, nothing it reads is applied.
+type upReloader struct {
+	sv      *supervision
+	console *logmux.Console
+	m       *manifest.Manifest // in force
+	pending bool               // removals an edit held back, until the file is quiet
+
+	edits, settled <-chan struct{} // the manifest watcher's; nil when there is none
+	hangups        chan struct{}   // HUP, buffered for one
+	loads          *manifestLoader
+}
+
+// run is the actor; it returns once quit is closed. A load still running then
+// is left to finish into its buffered channel.
+func (r *upReloader) run(quit <-chan struct{}) {
+	for {
+		select {
+		case <-r.edits:
+			if !r.sv.stopping() {
+				r.loads.request(byEdit)
+			}
+		case <-r.settled:
+			if !r.sv.stopping() && r.pending {
+				r.loads.request(bySettled)
+			}
+		case res := <-r.loads.results:
+			r.loads.done()
+			if !r.sv.stopping() {
+				r.m, r.pending = reload(r.sv.engine, r.m, r.pending, res, r.console, r.sv.alarms)
+			}
+		case <-r.hangups:
+			r.loads.request(byOperator)
+		case <-r.sv.reloads:
+			r.loads.request(byOperator)
+		case <-quit:
+			return
+		}
+	}
+}
+
+// reloadQuiet is how long the manifest's directory must be still after an edit
+// before it is read: an editor's save is a burst of events, and reading it in the
+// middle would see half a file.
+const reloadQuiet = 30 * time.Millisecond
+
+// removalQuiet is how long the manifest must not have changed before an edit
+// that lacks a module's block removes the module. A save that comes in pieces (a
+// paste into `cat >`, a copy over a slow link) is whole by then: its first piece
+// must not stop the modules its last piece keeps. Additions and changes do not
+// wait; they cannot lose anything the operator decided.
+const removalQuiet = time.Second
+
+// reloadCause is what asked for a reload; it decides what the reload may do.
+// The causes are ordered: requests merged while a load runs take the strongest.
+type reloadCause int
+
+const (
+	byEdit     reloadCause = iota // a save was seen: removals wait until the file is quiet
+	bySettled                     // the file has been quiet for removalQuiet: pending removals apply
+	byOperator                    // HUP, `r`, svman reload: the whole file applies at once
+)
+
+// reload applies a manifest the loader read again (loader.go); an invalid
+// manifest changes nothing. It returns the manifest now in force, and whether
+// removals are pending (pending is the value before). A reload the operator
+// asked for (HUP, `r`, svman reload) always runs and reports, removals included;
+// one that an edit triggered is skipped when the file is unchanged, empty or
+// missing (those are moments inside a save, not the end of one), and holds its
+// removals back until the file has been quiet for removalQuiet (bySettled).
+func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, console *logmux.Console, alarms *alarm.Sender) (*manifest.Manifest, bool) {
+	next, err := r.m, r.err
+	if next == nil && err == nil {
+		return cur, pending // skipped by loadForReload
+	}
+	if err != nil {
+		var buf bytes.Buffer
+		printLoadError(&buf, err, false)
+		console.Systemf("reload: %s is not valid; keeping the running configuration", cur.Path)
+		console.Systemf("%s", strings.TrimRight(buf.String(), "\n"))
+		return cur, pending
+	}
+	if r.cause == byEdit && next.Digest == cur.Digest {
+		return cur, pending
+	}
+	apply := engine.ApplyOptions{
+		HoldRemovals: r.cause == byEdit,
+		// The plan is printed before any of it is carried out, so it precedes the
+		// events it announces.
+		Announce: func(p engine.Plan) { console.Systemf("reload: %s", p) },
+	}
+	plan, err := e.ApplyWith(next, apply)
+	if err != nil && !plan.Changes() {
+		console.Systemf("reload: %v", err)
+		return cur, pending
+	}
+	if err != nil {
+		console.Systemf("reload: %v", err)
+	}
+	alarms.SetSMTP(alarmSMTP(next.SMTP))
+	return next, len(plan.Pending) > 0
+}
