@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 
@@ -50,15 +49,7 @@ func recorded(dir string, mod manifest.Module) (State, string, bool) {
 	if err != nil {
 		return st, "", false
 	}
-	applied, err := statusfs.ReadApplied(dir)
-	if err != nil {
-		return st, "", false
-	}
-	b, err := recordedJSON(mod)
-	if err != nil {
-		return st, "", false
-	}
-	what, ok := keeps(st, status.Want, bytes.Equal(applied, b))
+	what, ok := keeps(st, status.Want, statusfs.HoldsApplied(dir, mod))
 	return st, what, ok
 }
 

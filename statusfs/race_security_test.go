@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"svman/manifest"
 )
 
 // swapLoop is the attacker's busy loop, run as nobody in a status_dir its group
@@ -53,7 +55,7 @@ func TestSwapRaceWritesNothingOutside(t *testing.T) {
 		}
 		held++
 		d.WriteStatus(Status{Want: WantUp, PID: 1})
-		d.WriteApplied([]byte("{}"))
+		d.WriteApplied(manifest.Module{Name: "api"})
 		d.WriteState([]byte("{}"))
 		d.Notice("notice")
 		d.Warning("warning")
