@@ -51,7 +51,7 @@ func (s *supervisor) handleCommand(b byte) {
 	s.recordControl(Event{Kind: Command, Command: b})
 	switch c := statusfs.Control(b); c {
 	case statusfs.CtlUp, statusfs.CtlOnce:
-		s.want, s.downBy = statusfs.WantUp, ""
+		s.want, s.downBy = statusfs.WantUp, statusfs.NoReason
 		if c == statusfs.CtlOnce {
 			s.want = statusfs.WantOnce
 		}
@@ -64,7 +64,7 @@ func (s *supervisor) handleCommand(b byte) {
 			s.start()
 		}
 	case statusfs.CtlDown:
-		s.want, s.downBy = statusfs.WantDown, downByOperator
+		s.want, s.downBy = statusfs.WantDown, statusfs.DownByOperator
 		s.writeStatus()
 		switch s.state {
 		case stUp:

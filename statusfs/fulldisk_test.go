@@ -79,7 +79,7 @@ func TestWriteStatusOnFullDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	writes := map[string]func() error{
-		"state.json":  func() error { return d.WriteState([]byte(`{"state":"up"}`)) },
+		"state.json":  func() error { return d.WriteState(State{State: RunUp}) },
 		"module.json": func() error { return d.WriteApplied(manifest.Module{Name: "mod"}) },
 	}
 	for _, write := range writes {
@@ -129,7 +129,7 @@ func TestWriteStatusOnFullDisk(t *testing.T) {
 	if got, err := ReadStatus(d.Path()); err != nil || got.PID != 4343 {
 		t.Errorf("status = %+v, %v; want pid 4343", got, err)
 	}
-	if err := d.WriteState([]byte(`{"state":"up"}`)); err != nil {
+	if err := d.WriteState(State{State: RunUp}); err != nil {
 		t.Errorf("WriteState once there is space again: %v", err)
 	}
 }

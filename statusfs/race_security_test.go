@@ -56,7 +56,7 @@ func TestSwapRaceWritesNothingOutside(t *testing.T) {
 		held++
 		d.WriteStatus(Status{Want: WantUp, PID: 1})
 		d.WriteApplied(manifest.Module{Name: "api"})
-		d.WriteState([]byte("{}"))
+		d.WriteState(State{State: RunUp})
 		d.Notice("notice")
 		d.Warning("warning")
 		if f, err := d.OpenFile("__stdout", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600); err == nil {

@@ -107,7 +107,7 @@ func TestReadableDirIsClosedUp(t *testing.T) {
 	}
 	d.WriteStatus(Status{Want: WantUp})
 	d.WriteApplied(manifest.Module{Name: "api"})
-	d.WriteState([]byte("{}"))
+	d.WriteState(State{State: RunUp})
 	d.Warning("a warning")
 	d.Close()
 	if m := perm(t, api); m.Perm() != 0o700 {
