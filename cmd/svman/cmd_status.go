@@ -22,9 +22,9 @@ var statusCommand = &command{
 prints its state (up, paused, down, restarting now, backoff in a crash loop with the
 time of its next start, failed; released after 'x', until 'svman ctl NAME up' takes it
 back; unknown, with the reason, while a running svman rewrites a broken status file or
-when its state.json cannot be read; or not supervised when no svman holds its lock), what it wants (up, down, once), its pid,
-how long it has been in that state, and whether its alarms are on. With --json, prints
-one JSON array of the same facts.
+when its state.json cannot be read; or not supervised when no svman holds its lock),
+what it wants (up, down, once), its pid, how long it has been in that state, and
+whether its alarms are on. With --json, prints one JSON array of the same facts.
 
 While the manifest is invalid, its diagnostics are printed as a warning and every
 status directory under its status_dir is shown: the running set.`,
@@ -203,7 +203,7 @@ func downState(r *moduleStatus, dir string, want statusfs.Want) {
 func statusBroken(r *moduleStatus, dir string, err error) {
 	r.State = shownUnknown
 	if es, serr := statusfs.ReadState(dir); serr == nil {
-		r.State, r.NextStart = shownState(es.State.String()), es.NextStart
+		r.State, r.NextStart = shownState(es.State.String()), es.NextStart // as state.json names it
 	}
 	r.Error = fmt.Sprintf("status file unreadable, svman is rewriting it: %v", err)
 }
