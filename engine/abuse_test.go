@@ -50,7 +50,7 @@ func TestControlFIFOAbuse(t *testing.T) {
 				b := []byte{'a'}
 				if rng.IntN(10) == 0 { // a random byte that is no command
 					junk := byte(rng.IntN(256))
-					if !isCommand(junk) && !strings.ContainsRune("\n\r\t \x00", rune(junk)) {
+					if !statusfs.IsControl(junk) && !strings.ContainsRune("\n\r\t \x00", rune(junk)) {
 						b = append(b, junk)
 						bad++
 					}

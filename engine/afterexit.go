@@ -76,7 +76,7 @@ func (s *supervisor) follow(d Decision) {
 	default:
 		if s.want == statusfs.WantUp {
 			s.want = statusfs.WantDown // the policy keeps it down: say so in status
-			s.downBy = downByPolicy
+			s.downBy = statusfs.DownByPolicy
 			s.writeStatus()
 		}
 		s.goDown() // a run-once keeps want 0 once it has run, as the legacy tool does
@@ -87,7 +87,7 @@ func (s *supervisor) follow(d Decision) {
 // failed, wants down, and only `u` (or a changed block) starts it again.
 func (s *supervisor) giveUp() {
 	s.state = stFailed
-	s.want, s.downBy = statusfs.WantDown, downByPolicy
+	s.want, s.downBy = statusfs.WantDown, statusfs.DownByPolicy
 	s.writeStatus()
 	s.writeState()
 	s.record(Event{Kind: GaveUp, Tries: s.history.Exits, Delay: s.mod.Alarm.Interval})
@@ -111,7 +111,7 @@ func (s *supervisor) finish() {
 	if s.state != stFailed {
 		s.state = stDown
 	}
-	s.downBy = cmp.Or(s.downBy, downByRelease)
+	s.downBy = cmp.Or(s.downBy, statusfs.DownByRelease)
 	s.writeState()
 	s.finished = true
 }

@@ -1,25 +1,20 @@
 package engine
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 
-	"svman/manifest"
 	"svman/statusfs"
 )
 
-// writeApplied records the module settings now in force in the status directory,
-// so `svman diff` can compare them with the manifest on disk from any terminal.
+// writeApplied records the module settings now in force in the status directory
+// (module.json, statusfs.WriteApplied), so `svman diff` can compare them with the
+// manifest on disk from any terminal.
 func (s *supervisor) writeApplied() {
 	if s.holding {
 		s.owed.applied = true
 		return
 	}
-	b, err := recordedJSON(s.mod)
-	if err == nil {
-		err = s.dir.WriteApplied(b)
-	}
+	err := s.dir.WriteApplied(s.mod)
 	if err != nil {
 		err = fmt.Errorf("cannot record the applied settings: %w", err)
 	}
@@ -30,24 +25,5 @@ func (s *supervisor) writeApplied() {
 // (svman restarted with the same manifest): reading it is cheaper than replacing
 // it, and a start of many modules replaced a file per module for nothing.
 func (s *supervisor) appliedOnDisk() bool {
-	b, err := recordedJSON(s.mod)
-	if err != nil {
-		return false
-	}
-	old, err := statusfs.ReadApplied(s.dir.Path())
-	return err == nil && bytes.Equal(old, b)
-}
-
-// ReadApplied returns the settings a supervisor last applied in the status
-// directory dir, in the form Recorded gives them (secrets hashed).
-func ReadApplied(dir string) (manifest.Module, error) {
-	var m manifest.Module
-	b, err := statusfs.ReadApplied(dir)
-	if err != nil {
-		return m, err
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return m, fmt.Errorf("%s/module.json: %w", dir, err)
-	}
-	return m, nil
+	return statusfs.HoldsApplied(s.dir.Path(), s.mod)
 }

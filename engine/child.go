@@ -37,7 +37,7 @@ func (s *supervisor) start() {
 	s.pid, s.pgid, s.exited = pid, pid, exited
 	s.changed, s.paused, s.state = s.started, false, stUp
 	s.writeStatus()
-	if s.written.State != "up" {
+	if s.written.State != statusfs.RunUp {
 		s.writeState()
 	}
 	s.record(Event{Kind: Started, PID: pid, Time: s.started})

@@ -32,7 +32,7 @@ func (s *supervisor) applyControl(p []byte) {
 		}
 		switch {
 		case b == '\n' || b == '\r' || b == ' ' || b == '\t' || b == 0:
-		case !isCommand(b):
+		case !statusfs.IsControl(b):
 			if count++; len(unknown) < unknownShown {
 				unknown = append(unknown, b)
 			}
@@ -46,13 +46,13 @@ func (s *supervisor) applyControl(p []byte) {
 	}
 }
 
-// handleCommand applies one command byte, one of Commands.
+// handleCommand applies one command byte, one of statusfs.ControlLetters.
 func (s *supervisor) handleCommand(b byte) {
 	s.recordControl(Event{Kind: Command, Command: b})
-	switch b {
-	case 'u', 'o':
-		s.want, s.downBy = statusfs.WantUp, ""
-		if b == 'o' {
+	switch c := statusfs.Control(b); c {
+	case statusfs.CtlUp, statusfs.CtlOnce:
+		s.want, s.downBy = statusfs.WantUp, statusfs.NoReason
+		if c == statusfs.CtlOnce {
 			s.want = statusfs.WantOnce
 		}
 		s.writeStatus()
@@ -63,8 +63,8 @@ func (s *supervisor) handleCommand(b byte) {
 		case stDown, stBackoff:
 			s.start()
 		}
-	case 'd':
-		s.want, s.downBy = statusfs.WantDown, downByOperator
+	case statusfs.CtlDown:
+		s.want, s.downBy = statusfs.WantDown, statusfs.DownByOperator
 		s.writeStatus()
 		switch s.state {
 		case stUp:
@@ -73,55 +73,43 @@ func (s *supervisor) handleCommand(b byte) {
 			s.disarm()
 			s.goDown()
 		}
-	case 'x':
+	case statusfs.CtlExit:
 		s.exitWhenDown = true
 		if s.state == stDown || s.state == stBackoff || s.state == stFailed {
 			s.finish()
 		}
-	case 'k', 't', 'i', 'h', 'a':
-		s.signalChild(commandSignals[b])
-	case 'p':
+	case statusfs.CtlKill, statusfs.CtlTerm, statusfs.CtlInt, statusfs.CtlHup, statusfs.CtlAlrm:
+		s.signalChild(commandSignals[c])
+	case statusfs.CtlPause:
 		if s.pid != 0 && !s.paused {
 			s.signalGroup(syscall.SIGSTOP)
 			s.paused = true
 			s.writeStatus()
 			s.recordControl(Event{Kind: Paused, PID: s.pgid})
 		}
-	case 'c':
+	case statusfs.CtlCont:
 		if s.pid != 0 && s.paused {
 			s.signalGroup(syscall.SIGCONT)
 			s.paused = false
 			s.writeStatus()
 			s.recordControl(Event{Kind: Continued, PID: s.pgid})
 		}
-	case 's', 'n':
-		s.alarms = b == 'n'
+	case statusfs.CtlSilence, statusfs.CtlNotify:
+		s.alarms = c == statusfs.CtlNotify
 		s.writeStatus()
-	case 'r':
+	case statusfs.CtlReload:
 		s.recordControl(Event{Kind: Reload})
 	}
 }
 
 // commandSignals are the commands that send one signal to the child itself, as the
 // legacy tool does (a stop, by contrast, goes to the whole group).
-var commandSignals = map[byte]syscall.Signal{
-	'k': syscall.SIGKILL,
-	't': syscall.SIGTERM,
-	'i': syscall.SIGINT,
-	'h': syscall.SIGHUP,
-	'a': syscall.SIGALRM,
-}
-
-// Commands lists every control byte svman understands, in the legacy order.
-const Commands = "udoktihapcxsnr"
-
-func isCommand(b byte) bool {
-	for i := 0; i < len(Commands); i++ {
-		if Commands[i] == b {
-			return true
-		}
-	}
-	return false
+var commandSignals = map[statusfs.Control]syscall.Signal{
+	statusfs.CtlKill: syscall.SIGKILL,
+	statusfs.CtlTerm: syscall.SIGTERM,
+	statusfs.CtlInt:  syscall.SIGINT,
+	statusfs.CtlHup:  syscall.SIGHUP,
+	statusfs.CtlAlrm: syscall.SIGALRM,
 }
 
 func (s *supervisor) signalChild(sig syscall.Signal) {

@@ -10,6 +10,7 @@ import (
 
 	"svman/internal/fdwatch"
 	"svman/manifest"
+	"svman/statusfs"
 )
 
 // Config is what an Engine needs from its owner.
@@ -267,7 +268,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (Plan, []*superviso
 	e.secrets.Store(&secrets)
 	// What added modules keep of their recorded state is named in the plan
 	// before it is announced.
-	kept := make(map[string]*State)
+	kept := make(map[string]*statusfs.State)
 	if readded {
 		for _, name := range plan.Add {
 			if dir, ok := dirs[name]; ok {

@@ -259,7 +259,7 @@ func TestApplyTouchesOnlyWhatChanged(t *testing.T) {
 	// a's new policy is in force once its module.json says so; a restart would
 	// have stopped pa before that.
 	waitFor(t, "a's new policy applied", func() bool {
-		m, err := ReadApplied(filepath.Join(h.status, "a"))
+		m, err := statusfs.ReadApplied(filepath.Join(h.status, "a"))
 		return err == nil && m.Restart.Delay == time.Minute
 	})
 	if h.pid("a") != pa || !alive(pa) {

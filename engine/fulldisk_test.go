@@ -30,8 +30,8 @@ func TestFullDiskStatusTellsTheTruth(t *testing.T) {
 	pid := h.waitUp("app")
 	dir := filepath.Join(h.status, "app")
 	waitFor(t, "state.json to say up", func() bool {
-		st, err := ReadState(dir)
-		return err == nil && st.State == "up"
+		st, err := statusfs.ReadState(dir)
+		return err == nil && st.State == statusfs.RunUp
 	})
 	ino := func() uint64 {
 		fi, err := os.Stat(filepath.Join(dir, "status"))
@@ -81,8 +81,8 @@ func TestFullDiskStatusTellsTheTruth(t *testing.T) {
 
 	disk.Free(t)
 	waitFor(t, "the files written the normal way again", func() bool {
-		st, err := ReadState(dir)
-		return ino() != before && err == nil && st.State == "down"
+		st, err := statusfs.ReadState(dir)
+		return ino() != before && err == nil && st.State == statusfs.RunDown
 	})
 	if err := statusfs.SendControl(dir, []byte("u")); err != nil {
 		t.Fatal(err)

@@ -1,20 +1,11 @@
 package engine
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 
 	"svman/manifest"
 	"svman/statusfs"
-)
-
-// Why a module is down, as state.json's reason records it.
-const (
-	downByOperator = "operator" // `d` (or `svman ctl NAME down`)
-	downByPolicy   = "policy"   // given up on, or its restart policy keeps it down
-	downByRemoval  = "removal"  // its block was removed, or svman stopped
-	downByRelease  = "released" // `x` ended its supervision
 )
 
 // keeps is the rule for a module added again: given what its status directory
@@ -23,17 +14,17 @@ const (
 // plan names it. A module svman gave up on stays failed, one taken down with `d`
 // stays down, and one released with `x` stays released, as long as its block is
 // unchanged; anything else starts as its block says.
-func keeps(st State, want statusfs.Want, sameBlock bool) (string, bool) {
+func keeps(st statusfs.State, want statusfs.Want, sameBlock bool) (string, bool) {
 	switch {
 	case !sameBlock:
 		return "", false
-	case st.State == "down" && st.Reason == downByRelease:
+	case st.State == statusfs.RunDown && st.Reason == statusfs.DownByRelease:
 		return "released", true
 	case want != statusfs.WantDown:
 		return "", false
-	case st.State == "failed":
+	case st.State == statusfs.RunFailed:
 		return "failed", true
-	case st.State == "down" && st.Reason == downByOperator:
+	case st.State == statusfs.RunDown && st.Reason == statusfs.DownByOperator:
 		return "down by d", true
 	}
 	return "", false
@@ -41,8 +32,8 @@ func keeps(st State, want statusfs.Want, sameBlock bool) (string, bool) {
 
 // recorded reads what the status directory dir records of mod, which is being
 // added again, and applies the rule: the state it keeps and how the plan names it.
-func recorded(dir string, mod manifest.Module) (State, string, bool) {
-	st, err := ReadState(dir)
+func recorded(dir string, mod manifest.Module) (statusfs.State, string, bool) {
+	st, err := statusfs.ReadState(dir)
 	if err != nil {
 		return st, "", false
 	}
@@ -50,15 +41,7 @@ func recorded(dir string, mod manifest.Module) (State, string, bool) {
 	if err != nil {
 		return st, "", false
 	}
-	applied, err := statusfs.ReadApplied(dir)
-	if err != nil {
-		return st, "", false
-	}
-	b, err := recordedJSON(mod)
-	if err != nil {
-		return st, "", false
-	}
-	what, ok := keeps(st, status.Want, bytes.Equal(applied, b))
+	what, ok := keeps(st, status.Want, statusfs.HoldsApplied(dir, mod))
 	return st, what, ok
 }
 
@@ -84,7 +67,7 @@ func (e *Engine) keepReleased(p *Plan, statusDir string, byName map[string]manif
 
 // keptDecision returns the state the supervisor of mod, added again, keeps
 // (nil: none), naming it in the plan's Kept.
-func keptDecision(p *Plan, dir string, mod manifest.Module) *State {
+func keptDecision(p *Plan, dir string, mod manifest.Module) *statusfs.State {
 	st, what, ok := recorded(dir, mod)
 	if !ok || what == "released" {
 		return nil
@@ -111,7 +94,7 @@ func (s *supervisor) restoreKept() {
 	st := *s.kept
 	s.kept = nil
 	s.want, s.downBy = statusfs.WantDown, st.Reason
-	if st.State == "failed" {
+	if st.State == statusfs.RunFailed {
 		s.state = stFailed
 		s.history.Fails, s.history.Exits = st.Fails, st.Exits
 	}

@@ -16,25 +16,25 @@ func TestKeeps(t *testing.T) {
 	down := statusfs.WantDown
 	tests := []struct {
 		name string
-		st   State
+		st   statusfs.State
 		want statusfs.Want
 		same bool
 		kept string
 	}{
-		{"failed, same block", State{State: "failed", Reason: downByPolicy}, down, true, "failed"},
-		{"failed, then d", State{State: "failed", Reason: downByOperator}, down, true, "failed"},
-		{"down by d, same block", State{State: "down", Reason: downByOperator}, down, true, "down by d"},
-		{"failed, block changed", State{State: "failed", Reason: downByPolicy}, down, false, ""},
-		{"down by d, block changed", State{State: "down", Reason: downByOperator}, down, false, ""},
-		{"down by removal", State{State: "down", Reason: downByRemoval}, down, true, ""},
-		{"down by policy (never)", State{State: "down", Reason: downByPolicy}, down, true, ""},
-		{"released with x", State{State: "down", Reason: downByRelease}, down, true, "released"},
-		{"released with x while wanted up", State{State: "down", Reason: downByRelease}, statusfs.WantUp, true, "released"},
-		{"released with x, block changed", State{State: "down", Reason: downByRelease}, down, false, ""},
-		{"autostart false", State{State: "down"}, down, true, ""},
-		{"up when svman died", State{State: "up"}, statusfs.WantUp, true, ""},
-		{"backoff", State{State: "backoff"}, statusfs.WantUp, true, ""},
-		{"state.json says d, status says u", State{State: "down", Reason: downByOperator}, statusfs.WantUp, true, ""},
+		{"failed, same block", statusfs.State{State: statusfs.RunFailed, Reason: statusfs.DownByPolicy}, down, true, "failed"},
+		{"failed, then d", statusfs.State{State: statusfs.RunFailed, Reason: statusfs.DownByOperator}, down, true, "failed"},
+		{"down by d, same block", statusfs.State{State: statusfs.RunDown, Reason: statusfs.DownByOperator}, down, true, "down by d"},
+		{"failed, block changed", statusfs.State{State: statusfs.RunFailed, Reason: statusfs.DownByPolicy}, down, false, ""},
+		{"down by d, block changed", statusfs.State{State: statusfs.RunDown, Reason: statusfs.DownByOperator}, down, false, ""},
+		{"down by removal", statusfs.State{State: statusfs.RunDown, Reason: statusfs.DownByRemoval}, down, true, ""},
+		{"down by policy (never)", statusfs.State{State: statusfs.RunDown, Reason: statusfs.DownByPolicy}, down, true, ""},
+		{"released with x", statusfs.State{State: statusfs.RunDown, Reason: statusfs.DownByRelease}, down, true, "released"},
+		{"released with x while wanted up", statusfs.State{State: statusfs.RunDown, Reason: statusfs.DownByRelease}, statusfs.WantUp, true, "released"},
+		{"released with x, block changed", statusfs.State{State: statusfs.RunDown, Reason: statusfs.DownByRelease}, down, false, ""},
+		{"autostart false", statusfs.State{State: statusfs.RunDown}, down, true, ""},
+		{"up when svman died", statusfs.State{State: statusfs.RunUp}, statusfs.WantUp, true, ""},
+		{"backoff", statusfs.State{State: statusfs.RunBackoff}, statusfs.WantUp, true, ""},
+		{"state.json says d, status says u", statusfs.State{State: statusfs.RunDown, Reason: statusfs.DownByOperator}, statusfs.WantUp, true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,8 +63,8 @@ func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "held down by d", func() bool {
-		s, err := ReadState(filepath.Join(h.status, "held"))
-		return err == nil && s.State == "down"
+		s, err := statusfs.ReadState(filepath.Join(h.status, "held"))
+		return err == nil && s.State == statusfs.RunDown
 	})
 	waitFor(t, "flaky given up on", func() bool { return h.ev.count("flaky", GaveUp) == 1 })
 
@@ -72,10 +72,10 @@ func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
 	for _, name := range []string{"held", "flaky"} {
 		waitFor(t, name+" released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, name)) })
 	}
-	if s, _ := ReadState(filepath.Join(h.status, "held")); s.State != "down" || s.Reason != downByOperator {
+	if s, _ := statusfs.ReadState(filepath.Join(h.status, "held")); s.State != statusfs.RunDown || s.Reason != statusfs.DownByOperator {
 		t.Errorf("held's state.json after removal = %+v, want down by the operator", s)
 	}
-	if s, _ := ReadState(filepath.Join(h.status, "flaky")); s.State != "failed" || s.Reason != downByPolicy {
+	if s, _ := statusfs.ReadState(filepath.Join(h.status, "flaky")); s.State != statusfs.RunFailed || s.Reason != statusfs.DownByPolicy {
 		t.Errorf("flaky's state.json after removal = %+v, want failed by the policy", s)
 	}
 	otherPID := h.pid("other")
@@ -83,7 +83,7 @@ func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
 		t.Errorf("plan = %q", got)
 	}
 	waitFor(t, "other released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, "other")) })
-	if s, _ := ReadState(filepath.Join(h.status, "other")); s.State != "down" || s.Reason != downByRemoval {
+	if s, _ := statusfs.ReadState(filepath.Join(h.status, "other")); s.State != statusfs.RunDown || s.Reason != statusfs.DownByRemoval {
 		t.Errorf("other's state.json after removal = %+v, want down by removal", s)
 	}
 
@@ -102,7 +102,7 @@ func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
 			t.Errorf("%s: status %+v (%v), supervised %v; want supervised, pid 0, want d", name, st, err, statusfs.Supervised(dir))
 		}
 	}
-	if s, _ := ReadState(filepath.Join(h.status, "flaky")); s.State != "failed" {
+	if s, _ := statusfs.ReadState(filepath.Join(h.status, "flaky")); s.State != statusfs.RunFailed {
 		t.Errorf("flaky's state.json = %+v, want failed", s)
 	}
 	if h.waitUp("other") == otherPID {
@@ -134,7 +134,7 @@ func TestReaddedReleasedModuleStaysReleased(t *testing.T) {
 	waitFor(t, "x received", func() bool { return h.ev.count("r", Command) == 1 })
 	syscall.Kill(pr, syscall.SIGTERM) // x waits for the child to end
 	h.waitEnded("r")
-	if s, err := ReadState(dir); err != nil || s.State != "down" || s.Reason != downByRelease {
+	if s, err := statusfs.ReadState(dir); err != nil || s.State != statusfs.RunDown || s.Reason != statusfs.DownByRelease {
 		t.Errorf("r's state.json after x = %+v, %v; want down, released", s, err)
 	}
 
@@ -156,7 +156,7 @@ func TestReaddedReleasedModuleStaysReleased(t *testing.T) {
 		t.Errorf("plan with r changed = %q", got)
 	}
 	// Supervised again, down per its autostart, and state.json no longer says released.
-	if s, err := ReadState(dir); !statusfs.Supervised(dir) || err != nil || s.State != "down" || s.Reason != "" {
+	if s, err := statusfs.ReadState(dir); !statusfs.Supervised(dir) || err != nil || s.State != statusfs.RunDown || s.Reason != statusfs.NoReason {
 		t.Errorf("r with a changed block: supervised %v, state.json %+v (%v); want supervised, down, no reason", statusfs.Supervised(dir), s, err)
 	}
 	if err := statusfs.SendControl(dir, []byte("u")); err != nil {

@@ -86,7 +86,7 @@ func TestGiveUpAfterMaxTriesAndRearm(t *testing.T) {
 	if st.PID != 0 || st.Want != statusfs.WantDown {
 		t.Errorf("status after giving up: %+v, want pid 0 and want d", st)
 	}
-	if s, err := ReadState(dir); err != nil || s.State != "failed" {
+	if s, err := statusfs.ReadState(dir); err != nil || s.State != statusfs.RunFailed {
 		t.Errorf("state.json = %+v, %v; want failed", s, err)
 	}
 	wf, _ := os.ReadFile(filepath.Join(dir, "supervise.log.wf"))

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"fmt"
 	"time"
 
@@ -14,7 +13,7 @@ import (
 // ok are let go, so another supervisor may take its status directory. The engine
 // keeps only its control FIFO open (statusfs.Released) and listens on it: a `u`
 // or `o` written there (`svman ctl NAME up`) takes the module back, with the
-// settings the running manifest gives it, and the other bytes are ignored (TakesBack). A
+// settings the running manifest gives it, and the other bytes are ignored (statusfs.TakesBack). A
 // reload leaves a released module released unless its block changed; a changed
 // or removed block ends the listening. Once another supervisor holds the
 // directory, svman stops listening without reading a byte.
@@ -24,12 +23,6 @@ type listener struct {
 	rel   *statusfs.Released
 	watch *fdwatch.Watch
 	limit lineLimit // on the warnings about bytes that do not take it back
-}
-
-// TakesBack reports whether control bytes ask for a released module to be
-// supervised again: they hold a `u` or an `o`.
-func TakesBack(cmds []byte) bool {
-	return bytes.IndexByte(cmds, 'u') >= 0 || bytes.IndexByte(cmds, 'o') >= 0
 }
 
 // letGo ends the supervisor's hold on its status directory. For a module the
@@ -111,7 +104,7 @@ func (e *Engine) reclaim(name string, l *listener) {
 		return
 	}
 	buf := make([]byte, controlReadSize)
-	dir, n, err := l.rel.Reclaim(buf, TakesBack)
+	dir, n, err := l.rel.Reclaim(buf, statusfs.TakesBack)
 	switch {
 	case err != nil:
 		e.stopListening(name)

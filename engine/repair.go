@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"svman/statusfs"
 )
 
 // requestRepair asks the supervisor to check its status directory; requests that
@@ -44,6 +46,6 @@ func (s *supervisor) repairDir() {
 	}
 	s.writeStatus()
 	s.writeApplied()
-	s.written = State{} // force: state.json went with the directory
+	s.written = statusfs.State{} // force: state.json went with the directory
 	s.writeState()
 }

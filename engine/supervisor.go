@@ -76,10 +76,10 @@ type supervisor struct {
 	pending Decision // stHook: what to do once the hook is done
 	hookPID int      // stHook: the hook, which leads its own process group
 	hookC   <-chan ExitStatus
-	written State // the state last written to state.json
+	written statusfs.State // the state last written to state.json
 
-	downBy string // why the module is down (state.json's reason), when it is
-	kept   *State // set by the engine before run: the recorded state a re-added module keeps (kept.go)
+	downBy statusfs.DownReason // why the module is down (state.json's reason), when it is
+	kept   *statusfs.State     // set by the engine before run: the recorded state a re-added module keeps (kept.go)
 
 	leftover []int // processes a killed svman left of this module, stopped before the first start
 	escaped  []int // stStopping: processes of the module that left its group, stopped with it
@@ -297,7 +297,7 @@ func (s *supervisor) handleMsg(m supMsg) {
 		} // stStopping and stHook adopt it when they are done
 	case msgRelease:
 		s.exitWhenDown, s.release = true, true
-		s.want, s.downBy = statusfs.WantDown, cmp.Or(s.downBy, downByRemoval)
+		s.want, s.downBy = statusfs.WantDown, cmp.Or(s.downBy, statusfs.DownByRemoval)
 		switch s.state {
 		case stUp:
 			s.stop()
@@ -322,7 +322,7 @@ func (s *supervisor) adoptNext() {
 	s.mod, s.next = *s.next, nil
 	s.setLogOptions()
 	s.writeApplied()
-	s.want, s.downBy = statusfs.WantDown, ""
+	s.want, s.downBy = statusfs.WantDown, statusfs.NoReason
 	if s.mod.Autostart {
 		s.want = statusfs.WantUp
 	}

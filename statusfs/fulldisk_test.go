@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"svman/internal/fulldisk"
+	"svman/manifest"
 )
 
 // statusReader reads dir/status in a loop until stopped, and reports the first
@@ -77,8 +78,12 @@ func TestWriteStatusOnFullDisk(t *testing.T) {
 	if err := d.WriteStatus(up); err != nil {
 		t.Fatal(err)
 	}
-	for _, write := range []func([]byte) error{d.WriteState, d.WriteApplied} {
-		if err := write([]byte(`{"state":"up"}`)); err != nil {
+	writes := map[string]func() error{
+		"state.json":  func() error { return d.WriteState(State{State: RunUp}) },
+		"module.json": func() error { return d.WriteApplied(manifest.Module{Name: "mod"}) },
+	}
+	for _, write := range writes {
+		if err := write(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -103,9 +108,9 @@ func TestWriteStatusOnFullDisk(t *testing.T) {
 			t.Errorf("%s left behind: %v", name, err)
 		}
 	}
-	for name, write := range map[string]func([]byte) error{"state.json": d.WriteState, "module.json": d.WriteApplied} {
+	for name, write := range writes {
 		disk.Fill(t) // again: removing the other file freed its block
-		if err := write([]byte(`{"state":"down"}`)); !errors.Is(err, syscall.ENOSPC) {
+		if err := write(); !errors.Is(err, syscall.ENOSPC) {
 			t.Errorf("writing %s on a full disk: %v, want ENOSPC", name, err)
 		}
 		if _, err := os.Lstat(filepath.Join(d.Path(), name)); !errors.Is(err, os.ErrNotExist) {
@@ -124,7 +129,7 @@ func TestWriteStatusOnFullDisk(t *testing.T) {
 	if got, err := ReadStatus(d.Path()); err != nil || got.PID != 4343 {
 		t.Errorf("status = %+v, %v; want pid 4343", got, err)
 	}
-	if err := d.WriteState([]byte(`{"state":"up"}`)); err != nil {
+	if err := d.WriteState(State{State: RunUp}); err != nil {
 		t.Errorf("WriteState once there is space again: %v", err)
 	}
 }

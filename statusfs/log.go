@@ -66,11 +66,21 @@ var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 // closed for every line, so that external rotation (rename, then a new file) takes effect
 // at once and no descriptor stays open. The calls are made directly (rawfile.go).
 func (d *Dir) logLine(name, level, format string, args ...any) {
-	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\r\n")
+	now := time.Now()
+	line := formatLogLine(level, fmt.Sprintf(format, args...), now)
+	d.logMu.Lock()
+	defer d.logMu.Unlock()
+	_ = d.useDir(func(dirfd int) error { d.appendLine(dirfd, name, line, now); return nil })
+}
+
+// formatLogLine is msg as one line of level in a supervise log, at local time
+// now: "[LEVEL] YYYY-MM-DD HH:MM:SS msg\n", with the line breaks at its end cut
+// off and those within it made spaces.
+func formatLogLine(level, msg string, now time.Time) []byte {
+	msg = strings.TrimRight(msg, "\r\n")
 	if strings.ContainsAny(msg, "\r\n") {
 		msg = lineBreaks.Replace(msg)
 	}
-	now := time.Now()
 	line := make([]byte, 0, len(level)+len(logTimeLayout)+len(msg)+5)
 	line = append(line, '[')
 	line = append(line, level...)
@@ -78,11 +88,7 @@ func (d *Dir) logLine(name, level, format string, args ...any) {
 	line = now.AppendFormat(line, logTimeLayout)
 	line = append(line, ' ')
 	line = append(line, msg...)
-	line = append(line, '\n')
-
-	d.logMu.Lock()
-	defer d.logMu.Unlock()
-	_ = d.useDir(func(dirfd int) error { d.appendLine(dirfd, name, line, now); return nil })
+	return append(line, '\n')
 }
 
 // appendLine appends line to the log name in the directory dirfd, rotating it

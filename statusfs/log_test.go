@@ -66,6 +66,21 @@ func TestLogLines(t *testing.T) {
 	})
 }
 
+// A supervise log line is byte for byte the legacy one: level, local time to
+// the second, the message on one line.
+func TestLogLineGolden(t *testing.T) {
+	at := time.Date(2024, 5, 1, 12, 3, 4, 999_000_000, time.Local)
+	for _, c := range []struct{ level, msg, want string }{
+		{"NOTICE", "supervise is trying to restart web...", "[NOTICE] 2024-05-01 12:03:04 supervise is trying to restart web...\n"},
+		{"WARNING", "unable to write status\n", "[WARNING] 2024-05-01 12:03:04 unable to write status\n"},
+		{"FATAL", "two\nlines\r\nhere\r\n", "[FATAL] 2024-05-01 12:03:04 two lines here\n"},
+	} {
+		if got := string(formatLogLine(c.level, c.msg, at)); got != c.want {
+			t.Errorf("formatLogLine(%q, %q) = %q, want %q", c.level, c.msg, got, c.want)
+		}
+	}
+}
+
 // Every line opens and closes the log: a rotated log is left alone, a new one is
 // started, and no descriptor stays open.
 func TestLogRotationAndNoHeldFD(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"svman/manifest"
 )
 
 // swapLoop is the attacker's busy loop, run as nobody in a status_dir its group
@@ -53,8 +55,8 @@ func TestSwapRaceWritesNothingOutside(t *testing.T) {
 		}
 		held++
 		d.WriteStatus(Status{Want: WantUp, PID: 1})
-		d.WriteApplied([]byte("{}"))
-		d.WriteState([]byte("{}"))
+		d.WriteApplied(manifest.Module{Name: "api"})
+		d.WriteState(State{State: RunUp})
 		d.Notice("notice")
 		d.Warning("warning")
 		if f, err := d.OpenFile("__stdout", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600); err == nil {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"svman/manifest"
 )
 
 // A link nobody planted in place of a module's directory is refused, with a
@@ -104,8 +106,8 @@ func TestReadableDirIsClosedUp(t *testing.T) {
 		t.Errorf("FixedMode = %#o, want 0755", d.FixedMode())
 	}
 	d.WriteStatus(Status{Want: WantUp})
-	d.WriteApplied([]byte("{}"))
-	d.WriteState([]byte("{}"))
+	d.WriteApplied(manifest.Module{Name: "api"})
+	d.WriteState(State{State: RunUp})
 	d.Warning("a warning")
 	d.Close()
 	if m := perm(t, api); m.Perm() != 0o700 {

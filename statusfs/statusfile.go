@@ -51,32 +51,6 @@ func (d *Dir) WriteStatus(s Status) error {
 	return fmt.Errorf("%w (%w)", err, ErrWrittenInPlace)
 }
 
-// WriteApplied records the module settings the supervisor applies now (svman
-// writes them as JSON), the same way as the status file. `svman diff` compares
-// them with the manifest on disk without asking the running svman anything. When
-// the new version cannot be written, the old one is removed (see replaceOrRemove).
-func (d *Dir) WriteApplied(b []byte) error {
-	return d.replaceOrRemove(appliedName, appliedNewName, b, true)
-}
-
-// ReadApplied returns what WriteApplied last wrote in dir.
-func ReadApplied(dir string) ([]byte, error) {
-	return readRegular(filepath.Join(dir, appliedName))
-}
-
-// WriteState records what svman alone knows of the module (backoff, failed), for
-// `svman status`. It is advisory, rewritten on every change of state, and not
-// fsync'd: after a crash of the machine nobody supervises the module anyway. When
-// the new version cannot be written, the old one is removed (see replaceOrRemove).
-func (d *Dir) WriteState(b []byte) error {
-	return d.replaceOrRemove(stateName, stateNewName, b, false)
-}
-
-// ReadState returns what WriteState last wrote in dir.
-func ReadState(dir string) ([]byte, error) {
-	return readRegular(filepath.Join(dir, stateName))
-}
-
 // replaceOrRemove writes b to tmpName, fsyncs it if sync, and renames it over
 // name. When that fails, it removes name (an unlink needs no space), so that a
 // reader finds no file rather than an old version that is no longer true; the

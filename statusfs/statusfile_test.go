@@ -95,26 +95,6 @@ func TestWriteStatusConcurrentWriters(t *testing.T) {
 	}
 }
 
-func TestWriteApplied(t *testing.T) {
-	d := openTemp(t)
-	for _, v := range []string{`{"Name":"a"}`, `{"Name":"b"}`} {
-		if err := d.WriteApplied([]byte(v)); err != nil {
-			t.Fatal(err)
-		}
-		got, err := ReadApplied(d.Path())
-		if err != nil || string(got) != v {
-			t.Errorf("ReadApplied = %q, %v; want %q", got, err, v)
-		}
-	}
-	if _, err := os.Lstat(filepath.Join(d.Path(), "module.json.new")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("module.json.new left behind: %v", err)
-	}
-	d.Close()
-	if err := d.WriteApplied([]byte("{}")); !errors.Is(err, os.ErrClosed) {
-		t.Errorf("WriteApplied after Close = %v, want os.ErrClosed", err)
-	}
-}
-
 // A FIFO or a directory where a file of the status directory should be is an
 // error at once for its readers, never a read that waits for a writer.
 func TestReadNonRegularReturnsAtOnce(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"svman/engine"
 	"svman/statusfs"
 )
 
@@ -35,11 +34,14 @@ func saveInTwoWrites(t *testing.T, gap time.Duration) {
 	tailPID := p.waitPID("tail", 0)
 	p.sh("echo d > status/a/control")
 	waitFor(t, "a down by d", func() bool {
-		st, err := engine.ReadState(p.statusDir("a"))
-		return err == nil && st.State == "down" && p.status("a").PID == 0
+		st, err := statusfs.ReadState(p.statusDir("a"))
+		return err == nil && st.State == statusfs.RunDown && p.status("a").PID == 0
 	})
 	sv.waitOutput(`supervise refused to restart b any more`)
-	waitFor(t, "b failed", func() bool { st, err := engine.ReadState(p.statusDir("b")); return err == nil && st.State == "failed" })
+	waitFor(t, "b failed", func() bool {
+		st, err := statusfs.ReadState(p.statusDir("b"))
+		return err == nil && st.State == statusfs.RunFailed
+	})
 	bStarts := strings.Count(sv.out.String(), "b started, pid")
 
 	// The two writes of one save, as `cat > supervise.hcl` makes them.
@@ -77,7 +79,7 @@ func saveInTwoWrites(t *testing.T, gap time.Duration) {
 	if st := p.status("a"); st.PID != 0 || st.Want != statusfs.WantDown || !statusfs.Supervised(p.statusDir("a")) {
 		t.Errorf("a after the save: %+v; want supervised, down", st)
 	}
-	if st, err := engine.ReadState(p.statusDir("b")); err != nil || st.State != "failed" || p.status("b").PID != 0 {
+	if st, err := statusfs.ReadState(p.statusDir("b")); err != nil || st.State != statusfs.RunFailed || p.status("b").PID != 0 {
 		t.Errorf("b after the save: %+v (%v), pid %d; want failed", st, err, p.status("b").PID)
 	}
 	if n := strings.Count(sv.out.String(), "b started, pid"); n != bStarts {

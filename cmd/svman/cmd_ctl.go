@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"svman/engine"
 	"svman/statusfs"
 )
 
@@ -36,22 +35,15 @@ as a warning and the modules are looked up under its status_dir.`,
 	run: runCtl,
 }
 
-// controlWords maps each command word to its control byte.
-var controlWords = map[string]byte{
-	"up": 'u', "down": 'd', "once": 'o', "kill": 'k', "term": 't', "int": 'i',
-	"hup": 'h', "alrm": 'a', "alarm": 'a', "pause": 'p', "cont": 'c', "continue": 'c',
-	"exit": 'x', "silence": 's', "notify": 'n', "reload": 'r',
-}
-
-// parseControl turns a word or a run of letters into control bytes.
+// parseControl turns a word or a run of letters (statusfs.ControlLetters) into
+// control bytes.
 func parseControl(s string) ([]byte, error) {
-	if b, ok := controlWords[strings.ToLower(s)]; ok {
-		return []byte{b}, nil
+	if c, ok := statusfs.ControlWord(s); ok {
+		return []byte{byte(c)}, nil
 	}
-	letters := engine.Commands
 	for i := 0; i < len(s); i++ {
-		if !strings.ContainsRune(letters, rune(s[i])) {
-			return nil, fmt.Errorf("unknown control command %q: use a word (up, down, once, kill, term, int, hup, alrm, pause, cont, exit, silence, notify, reload) or letters from %q", s, letters)
+		if !statusfs.IsControl(s[i]) {
+			return nil, fmt.Errorf("unknown control command %q: use a word (%s) or letters from %q", s, strings.Join(statusfs.ControlNames(), ", "), statusfs.ControlLetters)
 		}
 	}
 	if s == "" {
@@ -82,7 +74,7 @@ func runCtl(_ context.Context, c *command, args []string, stdout, stderr io.Writ
 	}
 	code := exitOK
 	for _, t := range targets {
-		if released(t.dir) && !engine.TakesBack(cmds) {
+		if released(t.dir) && !statusfs.TakesBack(cmds) {
 			fmt.Fprintf(stderr, "svman ctl: %s is released (x): svman no longer supervises it; 'svman ctl %s up' (or once) takes it back\n", t.name, t.name)
 			code = exitFailure
 			continue

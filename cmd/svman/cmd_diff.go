@@ -56,7 +56,7 @@ func runDiff(_ context.Context, c *command, args []string, stdout, stderr io.Wri
 	// module.json holds hashes of the secrets: compare in that form.
 	recorded := make([]manifest.Module, len(m.Modules))
 	for i, mod := range m.Modules {
-		recorded[i] = engine.Recorded(mod)
+		recorded[i] = statusfs.Recorded(mod)
 	}
 	desired, left := leaveReleased(recorded, releasedMods)
 	printPlan(stdout, engine.Diff(running, desired))
@@ -123,7 +123,7 @@ func runningModules(root string) (running, releasedMods []manifest.Module, warni
 		if !isReleased && !statusfs.Supervised(dir) {
 			continue
 		}
-		mod, err := engine.ReadApplied(dir)
+		mod, err := statusfs.ReadApplied(dir)
 		switch {
 		case err != nil:
 			warnings = append(warnings, fmt.Sprintf("%s is supervised but its settings cannot be read (%v); it is left out", e.Name(), err))

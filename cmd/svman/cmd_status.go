@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"text/tabwriter"
 	"time"
 
@@ -19,31 +21,47 @@ var statusCommand = &command{
 	help: `Reads each module's status directory (no connection to a running svman is needed) and
 prints its state (up, paused, down, restarting now, backoff in a crash loop with the
 time of its next start, failed; released after 'x', until 'svman ctl NAME up' takes it
-back; unknown, with the reason, while a running svman rewrites a broken status file; or
-not supervised when no svman holds its lock), what it wants (up, down, once), its pid,
-how long it has been in that state, and whether its alarms are on. With --json, prints
-one JSON array of the same facts.
+back; unknown, with the reason, while a running svman rewrites a broken status file or
+when its state.json cannot be read; or not supervised when no svman holds its lock),
+what it wants (up, down, once), its pid, how long it has been in that state, and
+whether its alarms are on. With --json, prints one JSON array of the same facts.
 
 While the manifest is invalid, its diagnostics are printed as a warning and every
 status directory under its status_dir is shown: the running set.`,
 	run: runStatus,
 }
 
+// shownState is what `svman status` says a module does: its STATE column, and
+// the "state" of --json.
+type shownState string
+
+const (
+	shownUp            shownState = "up"
+	shownPaused        shownState = "paused"
+	shownDown          shownState = "down"
+	shownRestarting    shownState = "restarting" // down, wanted up, and no backoff: a restart at once
+	shownBackoff       shownState = "backoff"
+	shownFailed        shownState = "failed"
+	shownReleased      shownState = "released"
+	shownNotSupervised shownState = "not supervised"
+	shownUnknown       shownState = "unknown" // the status file or state.json cannot be read
+)
+
 // moduleStatus is one row of `svman status`, and one object of --json.
 type moduleStatus struct {
-	Module        string    `json:"module"`
-	Supervised    bool      `json:"supervised"`
-	State         string    `json:"state"` // up, paused, down, restarting, backoff, failed, released, not supervised
-	Want          string    `json:"want,omitempty"`
-	PID           int       `json:"pid"`
-	Since         time.Time `json:"since,omitzero"`
-	Seconds       float64   `json:"seconds"` // how long in this state
-	Alarms        string    `json:"alarms,omitempty"`
-	NextStart     time.Time `json:"next_start,omitzero"`  // backoff: when it starts again
-	CrashLoop     int       `json:"crash_loop,omitempty"` // backoff: runs in a row shorter than min_uptime
-	MinUptime     string    `json:"min_uptime,omitempty"` // backoff: the min_uptime they fell short of
-	SupervisorPID int       `json:"supervisor_pid,omitempty"`
-	Error         string    `json:"error,omitempty"`
+	Module        string     `json:"module"`
+	Supervised    bool       `json:"supervised"`
+	State         shownState `json:"state"`
+	Want          string     `json:"want,omitempty"`
+	PID           int        `json:"pid"`
+	Since         time.Time  `json:"since,omitzero"`
+	Seconds       float64    `json:"seconds"` // how long in this state
+	Alarms        string     `json:"alarms,omitempty"`
+	NextStart     time.Time  `json:"next_start,omitzero"`  // backoff: when it starts again
+	CrashLoop     int        `json:"crash_loop,omitempty"` // backoff: runs in a row shorter than min_uptime
+	MinUptime     string     `json:"min_uptime,omitempty"` // backoff: the min_uptime they fell short of
+	SupervisorPID int        `json:"supervisor_pid,omitempty"`
+	Error         string     `json:"error,omitempty"`
 }
 
 func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
@@ -87,18 +105,18 @@ func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.W
 		if r.Alarms != "" {
 			alarms = r.Alarms
 		}
-		state := r.State
+		state := string(r.State)
 		switch {
-		case r.State == "backoff" && !r.NextStart.IsZero():
+		case r.State == shownBackoff && !r.NextStart.IsZero():
 			if d, err := time.ParseDuration(r.MinUptime); err == nil && r.CrashLoop > 0 {
 				state += " (" + engine.CrashLoopText(r.CrashLoop, d) + ")"
 			}
 			state += ", next start in " + humanDuration(r.NextStart.Sub(now)+time.Second/2)
-		case r.State == "restarting":
+		case r.State == shownRestarting:
 			state = "restarting now"
-		case r.State == "failed":
+		case r.State == shownFailed:
 			state += " (gave up; 'svman ctl " + r.Module + " up' starts it)"
-		case r.State == "released":
+		case r.State == shownReleased:
 			state += " ('svman ctl " + r.Module + " up' takes it back)"
 		}
 		if r.Error != "" {
@@ -111,10 +129,10 @@ func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.W
 }
 
 func readModuleStatus(t target, now time.Time) moduleStatus {
-	r := moduleStatus{Module: t.name, State: "not supervised"}
+	r := moduleStatus{Module: t.name, State: shownNotSupervised}
 	r.Supervised = statusfs.Supervised(t.dir)
 	if !r.Supervised && statusfs.Listening(t.dir) {
-		r.State = "released" // by `x`: the svman that let go of it takes it back on u or o
+		r.State = shownReleased // by `x`: the svman that let go of it takes it back on u or o
 	}
 	if pid, ok := statusfs.LockHolder(t.dir); ok {
 		r.SupervisorPID = pid
@@ -146,37 +164,45 @@ func readModuleStatus(t target, now time.Time) moduleStatus {
 	r.PID = st.PID
 	switch {
 	case st.PID != 0 && st.Paused:
-		r.State = "paused"
+		r.State = shownPaused
 	case st.PID != 0:
-		r.State = "up"
+		r.State = shownUp
 	default:
-		r.State = "down"
-		// The status file cannot say why a module is down: state.json can.
-		es, err := engine.ReadState(t.dir)
-		switch {
-		case err != nil:
-		case es.State == "backoff" || es.State == "failed":
-			r.State = es.State
-			r.NextStart = es.NextStart
-			if es.State == "backoff" {
-				r.CrashLoop, r.MinUptime = es.Fails, es.MinUptime
-			}
-		case es.State == "up" && st.Want == statusfs.WantUp:
-			// The child is gone and nothing was decided yet: a restart at
-			// once is under way (what the old instance left is being stopped).
-			r.State = "restarting"
-		}
+		downState(&r, t.dir, st.Want)
 	}
 	return r
+}
+
+// downState fills r for a supervised module whose status file says no child
+// runs: the status file cannot say why, state.json (at dir) can. Without
+// state.json (removed on a full disk) the module is down; with one that cannot
+// be read, its state is unknown.
+func downState(r *moduleStatus, dir string, want statusfs.Want) {
+	r.State = shownDown
+	es, err := statusfs.ReadState(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		r.State, r.Error = shownUnknown, fmt.Sprintf("state.json unreadable: %v", err)
+	case es.State == statusfs.RunBackoff:
+		r.State, r.NextStart = shownBackoff, es.NextStart
+		r.CrashLoop, r.MinUptime = es.Fails, es.MinUptime
+	case es.State == statusfs.RunFailed:
+		r.State, r.NextStart = shownFailed, es.NextStart
+	case es.State == statusfs.RunUp && want == statusfs.WantUp:
+		// The child is gone and nothing was decided yet: a restart at
+		// once is under way (what the old instance left is being stopped).
+		r.State = shownRestarting
+	}
 }
 
 // statusBroken fills r for a module whose svman runs but whose status file cannot
 // be read: deleted, or something else (a directory) put in its place. svman
 // writes it again as soon as it notices; until then state.json says what it can.
 func statusBroken(r *moduleStatus, dir string, err error) {
-	r.State = "unknown"
-	if es, serr := engine.ReadState(dir); serr == nil && es.State != "" {
-		r.State, r.NextStart = es.State, es.NextStart
+	r.State = shownUnknown
+	if es, serr := statusfs.ReadState(dir); serr == nil {
+		r.State, r.NextStart = shownState(es.State.String()), es.NextStart // as state.json names it
 	}
 	r.Error = fmt.Sprintf("status file unreadable, svman is rewriting it: %v", err)
 }

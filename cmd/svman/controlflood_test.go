@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"svman/engine"
+	"svman/statusfs"
 )
 
 // 1 MB of bytes that are no command, written to a module's control FIFO as
@@ -23,7 +23,7 @@ func TestControlFloodIsBounded(t *testing.T) {
 
 	var junk []byte
 	for b := range 256 {
-		if !strings.ContainsRune(engine.Commands+"\n\r\t \x00", rune(b)) { // blanks are skipped, not warned of
+		if !strings.ContainsRune(statusfs.ControlLetters+"\n\r\t \x00", rune(b)) { // blanks are skipped, not warned of
 			junk = append(junk, byte(b))
 		}
 	}

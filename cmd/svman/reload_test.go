@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"svman/engine"
 	"svman/statusfs"
 )
 
@@ -151,7 +150,7 @@ func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 	// steady's new policy is in force once its module.json says so; a restart
 	// would have stopped the old child before that.
 	waitFor(t, "steady's new policy applied", func() bool {
-		m, err := engine.ReadApplied(p.statusDir("steady"))
+		m, err := statusfs.ReadApplied(p.statusDir("steady"))
 		return err == nil && m.Restart.Delay == time.Hour
 	})
 	if st := p.status("steady"); st.PID != steady || !pidAlive(steady) {

@@ -22,7 +22,7 @@ func TestStatusWithBrokenStatusFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if err := d.WriteState([]byte(`{"state":"up"}`)); err != nil {
+	if err := d.WriteState(statusfs.State{State: statusfs.RunUp}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Mkdir(filepath.Join(p.statusDir("web"), "status"), 0o755); err != nil {

@@ -17,7 +17,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"svman/engine"
 	"svman/statusfs"
 )
 
@@ -332,7 +331,7 @@ func TestSuperviseForegroundAndConf(t *testing.T) {
 	sv.waitOutput(`app\s+\| hello`)
 	dir := filepath.Join(w.dir, "status", "app")
 	pid := w.shPID(`od -An -j16 -N4 -tu4 status/app/status`, 0)
-	applied, err := engine.ReadApplied(dir)
+	applied, err := statusfs.ReadApplied(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +348,7 @@ func TestSuperviseForegroundAndConf(t *testing.T) {
 	write("[global]\nalarm_interval : 300\n")
 	w.mustSh(`echo r > status/app/control`)
 	waitFor(t, "the new alarm policy to be applied", func() bool {
-		m, err := engine.ReadApplied(dir)
+		m, err := statusfs.ReadApplied(dir)
 		return err == nil && m.Alarm.Interval == 300*time.Second && m.Alarm.MaxTries == 20 && m.Alarm.Mail == nil
 	})
 	if st, _ := statusfs.ReadStatus(dir); st.PID != pid || !pidAlive(pid) {

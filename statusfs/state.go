@@ -1,0 +1,157 @@
+package statusfs
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"time"
+)
+
+// State is the content of state.json: what svman knows of a module beyond the
+// status file, for `svman status` and for a module added again. It says
+// whether the module waits out a crash loop's backoff (and why), has been
+// given up on, and why it is down.
+//
+// On disk it is one JSON object, {"state":"backoff","next_start":...}, with
+// the keys of the tags below; zero fields but state are left out.
+type State struct {
+	State     RunState  `json:"state"`
+	NextStart time.Time `json:"next_start,omitzero"`  // backoff: when the next start is due
+	Fails     int       `json:"fails,omitempty"`      // consecutive runs shorter than min_uptime: a crash loop
+	MinUptime string    `json:"min_uptime,omitempty"` // backoff: the min_uptime those runs fell short of
+	Exits     int       `json:"exits,omitempty"`      // exits in the current alarm window
+	Window    string    `json:"window,omitempty"`     // failed: the alarm window
+	// Reason says, when down or failed, who decided it.
+	Reason DownReason `json:"reason,omitempty"`
+}
+
+// RunState is state.json's "state": where the supervisor of a module stands.
+// Its zero value, RunUnknown, is no state at all: it is never written, and a
+// name read that is none of the others is an error, never taken for another.
+type RunState uint8
+
+const (
+	RunUnknown  RunState = iota // no state: the zero value, not written
+	RunUp                       // "up": the child runs
+	RunDown                     // "down": no child, none scheduled
+	RunBackoff                  // "backoff": no child; a crash loop waits for NextStart
+	RunStopping                 // "stopping": the child or its group is being stopped
+	RunHook                     // "hook": the child is gone; its on_exit hook runs
+	RunFailed                   // "failed": given up after too many exits; down until `u`
+)
+
+var runStateNames = [...]string{
+	RunUp: "up", RunDown: "down", RunBackoff: "backoff", RunStopping: "stopping", RunHook: "hook", RunFailed: "failed",
+}
+
+// String returns the name state.json gives r, or "unknown".
+func (r RunState) String() string {
+	if int(r) < len(runStateNames) && runStateNames[r] != "" {
+		return runStateNames[r]
+	}
+	return "unknown"
+}
+
+// MarshalText returns the name of r; RunUnknown (and any other value) is an error.
+func (r RunState) MarshalText() ([]byte, error) {
+	if int(r) < len(runStateNames) && runStateNames[r] != "" {
+		return []byte(runStateNames[r]), nil
+	}
+	return nil, fmt.Errorf("no state.json name for run state %d", uint8(r))
+}
+
+// UnmarshalText takes one of the names MarshalText gives; any other is an error.
+func (r *RunState) UnmarshalText(b []byte) error {
+	v, ok := lookupName(runStateNames[:], b)
+	if !ok || v == 0 {
+		return fmt.Errorf("unknown state %q", b)
+	}
+	*r = RunState(v)
+	return nil
+}
+
+// DownReason is state.json's "reason": who decided that a module is down (or
+// failed). Its zero value, NoReason, is left out of the file: the module is
+// up, or down because its block says autostart = false. A name read that is
+// none of these is an error.
+type DownReason uint8
+
+const (
+	NoReason       DownReason = iota // no "reason": up, or down by the block's autostart
+	DownByOperator                   // "operator": `d` (or `svman ctl NAME down`)
+	DownByPolicy                     // "policy": given up on, or its restart policy keeps it down
+	DownByRemoval                    // "removal": its block was removed, or svman stopped
+	DownByRelease                    // "released": `x` ended its supervision
+)
+
+var downReasonNames = [...]string{
+	DownByOperator: "operator", DownByPolicy: "policy", DownByRemoval: "removal", DownByRelease: "released",
+}
+
+// String returns the name state.json gives r: "" for NoReason, "unknown" for a
+// value that has none.
+func (r DownReason) String() string {
+	if int(r) < len(downReasonNames) {
+		return downReasonNames[r]
+	}
+	return "unknown"
+}
+
+// MarshalText returns the name of r; a value that has none is an error.
+func (r DownReason) MarshalText() ([]byte, error) {
+	if int(r) < len(downReasonNames) {
+		return []byte(downReasonNames[r]), nil
+	}
+	return nil, fmt.Errorf("no state.json name for down reason %d", uint8(r))
+}
+
+// UnmarshalText takes one of the names MarshalText gives; any other is an error.
+func (r *DownReason) UnmarshalText(b []byte) error {
+	v, ok := lookupName(downReasonNames[:], b)
+	if !ok {
+		return fmt.Errorf("unknown reason %q", b)
+	}
+	*r = DownReason(v)
+	return nil
+}
+
+// lookupName returns the index of name in names.
+func lookupName(names []string, name []byte) (int, bool) {
+	for i, n := range names {
+		if n == string(name) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// WriteState records st in state.json. It is advisory, rewritten on every change
+// of state, and not fsync'd: after a crash of the machine nobody supervises the
+// module anyway. When the new version cannot be written, the old one is removed
+// (see replaceOrRemove). A State with RunUnknown is an error, and writes nothing.
+func (d *Dir) WriteState(st State) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("write %s in %s: %w", stateName, d.path, err)
+	}
+	return d.replaceOrRemove(stateName, stateNewName, b, false)
+}
+
+// ReadState returns what WriteState last wrote in dir. A file that is not one
+// State (a state or reason this version does not know included) is an error;
+// a missing one is an error wrapping fs.ErrNotExist.
+func ReadState(dir string) (State, error) {
+	var st State
+	p := filepath.Join(dir, stateName)
+	b, err := readRegular(p)
+	if err != nil {
+		return st, err
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return State{}, fmt.Errorf("%s: %w", p, err)
+	}
+	if st.State == RunUnknown {
+		return State{}, fmt.Errorf("%s: no state", p)
+	}
+	return st, nil
+}
