@@ -54,7 +54,6 @@ type Dir struct {
 	ok      *os.File    // O_RDONLY|O_NONBLOCK, only held so that clients can open it for writing
 
 	statusMu sync.Mutex // serializes the replacement of status, module.json and state.json (shared temporary names)
-	logMu    sync.Mutex // serializes the size check and write of log lines
 }
 
 // LockedError is returned by Open when another process holds the lock of the directory.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -57,6 +58,20 @@ func AppendLog(path, level, format string, args ...any) {
 	d.logLine(name, level, format, args...)
 }
 
+// logLocks holds one mutex per status directory path: every append to its logs,
+// with the size check and rotation before it, is made under it, whichever Dir
+// value makes it (the supervisor's, or AppendLog's of a legacy supervise that
+// shares the directory), so that two writers never rotate one log at once.
+var logLocks sync.Map // clean path -> *sync.Mutex
+
+func logLock(path string) *sync.Mutex {
+	if mu, ok := logLocks.Load(path); ok {
+		return mu.(*sync.Mutex)
+	}
+	mu, _ := logLocks.LoadOrStore(path, new(sync.Mutex))
+	return mu.(*sync.Mutex)
+}
+
 // lineBreaks turns a message's line breaks into spaces: one event, one line, as
 // scripts grep and count these lines.
 var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
@@ -68,8 +83,9 @@ var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 func (d *Dir) logLine(name, level, format string, args ...any) {
 	now := time.Now()
 	line := formatLogLine(level, fmt.Sprintf(format, args...), now)
-	d.logMu.Lock()
-	defer d.logMu.Unlock()
+	mu := logLock(d.path)
+	mu.Lock()
+	defer mu.Unlock()
 	_ = d.useDir(func(dirfd int) error { d.appendLine(dirfd, name, line, now); return nil })
 }
 
@@ -93,7 +109,7 @@ func formatLogLine(level, msg string, now time.Time) []byte {
 
 // appendLine appends line to the log name in the directory dirfd, rotating it
 // first if the line would take it past logRotateSize, and setting its mode to the
-// log mode if an older svman left it more open. The caller holds logMu.
+// log mode if an older svman left it more open. The caller holds the path's logLock.
 func (d *Dir) appendLine(dirfd int, name string, line []byte, now time.Time) {
 	const appendFlags = unix.O_WRONLY | unix.O_APPEND | unix.O_CREAT
 	perm := d.opts.logMode()

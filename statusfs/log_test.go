@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -205,5 +206,45 @@ func TestLogFailureIgnoredAndAfterClose(t *testing.T) {
 	d.Warning("after close")
 	if l := readLines(t, filepath.Join(d.Path(), "supervise.log.wf")); len(l) != 1 {
 		t.Errorf("log after Close: %q", l)
+	}
+}
+
+// A legacy supervise appending to a directory (AppendLog) while svman's
+// supervisor writes to it (a Dir) shares the one lock of that path: no log ever
+// grows past the rotation size, and every line stays whole.
+func TestLogWritersOfOneDirectoryShareTheRotation(t *testing.T) {
+	defer func(n int64) { logRotateSize = n }(logRotateSize)
+	logRotateSize = 400
+	d := openTemp(t)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 150 {
+				msg := fmt.Sprintf("writer %d line %d %s", w, i, strings.Repeat("x", i%40))
+				if w%2 == 0 {
+					d.Notice("%s", msg)
+				} else {
+					AppendLog(d.Path(), "NOTICE", "%s", msg)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	p := filepath.Join(d.Path(), "supervise.log")
+	rotated, err := logfiles.RotatedFiles(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range append(rotated, p) {
+		if fi, err := os.Stat(n); err != nil || fi.Size() > logRotateSize {
+			t.Errorf("%s: %v, %v; want at most %d bytes", n, fi.Size(), err, logRotateSize)
+		}
+		for _, l := range readLines(t, n) {
+			if !logLineRE.MatchString(l) {
+				t.Errorf("%s: line %q is not whole", n, l)
+			}
+		}
 	}
 }
