@@ -11,7 +11,7 @@ import (
 
 // A console slower than a module never delays the module's restarts: the
 // module's output goes at the console's pace, its supervision does not. The
-// console here is a pipe whose reader keeps reading, slowly (about 80 KiB/s: a
+// console here is a pipe whose reader keeps reading, slowly (about 32 KiB/s: a
 // ssh session, a terminal on a slow link), so it never counts as stalled and
 // the flooding module's pump always waits for room; svman's own lines about the
 // module go to the same console, as under svman up. Each kill must be answered
@@ -25,7 +25,7 @@ func TestSlowConsoleDelaysNoRestart(t *testing.T) {
 	go func() { // the slow reader; once hurried, a fast one, until the console is closed
 		defer close(readerDone)
 		buf := make([]byte, 8<<10)
-		tick := time.NewTicker(100 * time.Millisecond)
+		tick := time.NewTicker(250 * time.Millisecond)
 		defer tick.Stop()
 		for {
 			select {
@@ -75,9 +75,10 @@ func TestSlowConsoleDelaysNoRestart(t *testing.T) {
 		}
 		t.Logf("kill %d: replacement started %s after the kill", i+1, started.Sub(killed).Round(time.Millisecond))
 	}
-	// A console write of 64 KiB takes this reader about 0.8 s: a restart that
-	// waited for console room would take that long.
-	if worst > 300*time.Millisecond {
-		t.Errorf("a restart waited %s for the console (at most 300ms expected)", worst.Round(time.Millisecond))
+	// A console write of 64 KiB takes this reader about 2 s: a restart that
+	// waited for console room would take that long. A restart that did not wait
+	// takes milliseconds; the margin is for a loaded machine.
+	if worst > time.Second {
+		t.Errorf("a restart waited %s for the console (well under 1s expected)", worst.Round(time.Millisecond))
 	}
 }
