@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"svman/internal/smtptest"
+	"svman/internal/testkit"
 )
 
 // A crashing module's alarms reach a real SMTP server on loopback, configured by the
@@ -84,7 +85,7 @@ module "slow" {
 	}
 	starts := strings.Count(sv.out.String(), "slow started")
 	p.svmanCmd("ctl", "slow", "up")
-	waitFor(t, "the start that u asked for", func() bool { return strings.Count(sv.out.String(), "slow started") > starts })
+	testkit.WaitFor(t, "the start that u asked for", func() bool { return strings.Count(sv.out.String(), "slow started") > starts })
 	sv.stop()
 }
 
@@ -96,7 +97,7 @@ smtp {
   username = "svman"
   password = env("SVMAN_TEST_SECRET")
 }
-`+helperModuleEnv("app", "env", map[string]string{"SVMAN_TEST_PRINT": "SVMAN_TEST_SECRET,SVMAN_MODULE"}))
+`+helperModuleEnv("app", "showenv", map[string]string{testkit.PrintEnv: "SVMAN_TEST_SECRET,SVMAN_MODULE"}))
 	sv := p.up()
 	sv.waitOutput(`app +\| SVMAN_MODULE=app\n`)
 	if !regexp.MustCompile(`app +\| SVMAN_TEST_SECRET=\n`).MatchString(sv.out.String()) {

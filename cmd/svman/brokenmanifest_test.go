@@ -6,16 +6,18 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"svman/internal/testkit"
 )
 
 // A manifest saved with a syntax error must not lock the operator out: status,
 // ctl and reload act on the running set with a warning, and diff says what runs.
 func TestBrokenManifestKeepsTheRunningSetInReach(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep")+helperModule("worker", "sleep"))
+	p := newProject(t, helperModule("web", "sleeper")+helperModule("worker", "sleeper"))
 	sv := p.up()
 	pid := p.waitPID("web", 0)
 	p.waitPID("worker", 0)
-	p.write(helperModule("web", "sleep") + "module \"worker\" {\n  command = [\"x\"\n")
+	p.write(helperModule("web", "sleeper") + "module \"worker\" {\n  command = [\"x\"\n")
 	sv.waitOutput(`reload: .* is not valid; keeping the running configuration`)
 
 	diagnostic := regexp.MustCompile(`supervise\.hcl:\d+:\d+: error: Unterminated tuple`)
@@ -46,7 +48,7 @@ func TestBrokenManifestKeepsTheRunningSetInReach(t *testing.T) {
 		t.Errorf("reload with a broken manifest = %d %q %q, want %q", code, out, errOut, want)
 	}
 	warned("reload", errOut)
-	waitFor(t, "the asked reload to report the broken manifest again", func() bool {
+	testkit.WaitFor(t, "the asked reload to report the broken manifest again", func() bool {
 		return invalid() > before
 	})
 
@@ -56,7 +58,7 @@ func TestBrokenManifestKeepsTheRunningSetInReach(t *testing.T) {
 	}
 
 	// Where the status directories are cannot be told: the error says what to do.
-	p.write("status_dir = \"elsewhere\n" + helperModule("web", "sleep"))
+	p.write("status_dir = \"elsewhere\n" + helperModule("web", "sleeper"))
 	code, _, errOut = p.svmanCmd("status")
 	if code != 1 || !strings.Contains(errOut, "its status_dir cannot be told from it: name the status directories with --status-dir DIR") {
 		t.Errorf("status without a status_dir to go by = %d %q", code, errOut)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/legacy"
 	"svman/manifest"
 )
@@ -269,7 +270,7 @@ func TestProcfileCheckAndUp(t *testing.T) {
 	}
 	procfile := filepath.Join(p.dir, "Procfile")
 	writeFile(t, procfile, "web: exec '"+exe+"'\nworker: exec '"+exe+"'\n")
-	writeFile(t, filepath.Join(p.dir, ".env"), roleEnv+"=sleep\n")
+	writeFile(t, filepath.Join(p.dir, ".env"), testkit.RoleEnv+"=sleep\n")
 	code, out, errOut := p.runArgs("check", "-f", procfile)
 	if code != exitOK || !strings.Contains(out, "ok, 2 modules (web, worker), status_dir "+p.dir+"/status") {
 		t.Errorf("check -f Procfile = %d %q %q", code, out, errOut)

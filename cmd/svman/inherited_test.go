@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 
+	"svman/internal/testkit"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -79,7 +81,7 @@ func assertOnlyStdio(t *testing.T, what string, pid int) {
 func waitSleep(t *testing.T, parent int, seconds string) int {
 	t.Helper()
 	var pid int
-	waitFor(t, fmt.Sprintf("a child of %d to run sleep %s", parent, seconds), func() bool {
+	testkit.WaitFor(t, fmt.Sprintf("a child of %d to run sleep %s", parent, seconds), func() bool {
 		procs, _ := os.ReadDir("/proc")
 		for _, e := range procs {
 			n, err := strconv.Atoi(e.Name())

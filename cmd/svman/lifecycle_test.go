@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"svman/engine"
+	"svman/internal/testkit"
 )
 
 // markedPIDs lists the live processes whose environment marks them as the module
@@ -61,7 +62,7 @@ func TestKilledSvmanLeavesNoDuplicates(t *testing.T) {
 	}
 	for name, n := range modules {
 		p.waitPID(name, 0)
-		waitFor(t, name+"'s processes", func() bool { return len(markedPIDs(p.statusDir(name))) == n })
+		testkit.WaitFor(t, name+"'s processes", func() bool { return len(markedPIDs(p.statusDir(name))) == n })
 		old = append(old, markedPIDs(p.statusDir(name))...)
 	}
 	// Each grandchild writes one line to the console pipe as it starts. One that had
@@ -82,7 +83,7 @@ func TestKilledSvmanLeavesNoDuplicates(t *testing.T) {
 			t.Logf("processes left of the first run: %v", left)
 		}
 	}()
-	waitFor(t, "the leaders to die with svman", func() bool {
+	testkit.WaitFor(t, "the leaders to die with svman", func() bool {
 		survivors, left = 0, map[string][]int{}
 		for name := range modules {
 			left[name] = markedPIDs(p.statusDir(name))
@@ -99,7 +100,7 @@ func TestKilledSvmanLeavesNoDuplicates(t *testing.T) {
 	}
 	for name, n := range modules {
 		leader := p.waitPID(name, 0)
-		waitFor(t, name+"'s new processes", func() bool { return len(markedPIDs(p.statusDir(name))) == n })
+		testkit.WaitFor(t, name+"'s new processes", func() bool { return len(markedPIDs(p.statusDir(name))) == n })
 		if got := markedPIDs(p.statusDir(name)); !containsInt(got, leader) {
 			t.Errorf("%s: processes %v do not include the supervised leader %d", name, got, leader)
 		}
@@ -136,13 +137,13 @@ func TestDetachedDaemonIsReapedAndStopped(t *testing.T) {
 	m2 := sv.waitOutput(`d2 +\| daemon pid=(\d+)`)
 	daemon1, _ := strconv.Atoi(m1[1])
 	daemon2, _ := strconv.Atoi(m2[1])
-	waitFor(t, "the daemons to be svman's children", func() bool {
+	testkit.WaitFor(t, "the daemons to be svman's children", func() bool {
 		return parentOf(daemon1) == sv.cmd.Process.Pid && parentOf(daemon2) == sv.cmd.Process.Pid
 	})
 
 	// Reaped: killed from outside, it does not linger as a zombie.
 	syscall.Kill(daemon1, syscall.SIGKILL)
-	waitFor(t, "the dead daemon to be reaped", func() bool {
+	testkit.WaitFor(t, "the dead daemon to be reaped", func() bool {
 		_, err := os.Stat(filepath.Join("/proc", strconv.Itoa(daemon1)))
 		return os.IsNotExist(err)
 	})
@@ -182,7 +183,7 @@ func (p *project) readLog(module, name string) string {
 // second interrupt were asked for. A module that ignores its stop_signal until
 // stop_timeout is still a WARNING, whoever asked for the stop.
 func TestShutdownLogLevels(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep")+helperModule("stubborn", "stubborn", `stop_timeout = "200ms"`))
+	p := newProject(t, helperModule("web", "sleeper")+helperModule("stubborn", "stubborn", `stop_timeout = "200ms"`))
 	sv := p.up()
 	web := p.waitPID("web", 0)
 	stubborn := p.waitPID("stubborn", 0)

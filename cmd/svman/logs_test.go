@@ -29,7 +29,7 @@ func writeLog(t *testing.T, dir, name string, lines ...string) {
 }
 
 func logsProject(t *testing.T) (*project, time.Time) {
-	p := newProject(t, helperModule("web", "sleep")+helperModule("worker", "sleep")+helperModule("db", "sleep"))
+	p := newProject(t, helperModule("web", "sleeper")+helperModule("worker", "sleeper")+helperModule("db", "sleeper"))
 	t0 := time.Date(2026, 11, 24, 15, 4, 5, 0, time.Local)
 	sec := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Second) }
 	writeLog(t, p.statusDir("web"), "__stdout.2026-11-24T15-04-07.000", logLine(sec(0), "web 0"), logLine(sec(2), "web 2"))
@@ -82,7 +82,7 @@ func TestLogsCommand(t *testing.T) {
 }
 
 func TestLogsCommandSince(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep"))
+	p := newProject(t, helperModule("web", "sleeper"))
 	now := time.Now()
 	writeLog(t, p.statusDir("web"), "__stdout", logLine(now.Add(-time.Hour), "an hour ago"), logLine(now.Add(-time.Minute), "a minute ago"))
 	code, out, _ := p.svmanCmd("logs", "--since", "10m")
@@ -92,7 +92,7 @@ func TestLogsCommandSince(t *testing.T) {
 }
 
 func TestLogsCommandBytes(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep"))
+	p := newProject(t, helperModule("web", "sleeper"))
 	t0 := time.Date(2026, 11, 24, 15, 4, 5, 0, time.Local)
 	long := strings.Repeat("x", 1<<20)
 	odd := "\xff\xfe \x00 end"
@@ -105,7 +105,7 @@ func TestLogsCommandBytes(t *testing.T) {
 }
 
 func TestLogsCommandNoFiles(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep"))
+	p := newProject(t, helperModule("web", "sleeper"))
 	code, out, errOut := p.svmanCmd("logs", "--follow=false")
 	if code != exitOK || out != "" || errOut != "" {
 		t.Errorf("exit %d, %q, %q", code, out, errOut)

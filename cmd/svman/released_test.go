@@ -5,12 +5,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"svman/internal/testkit"
 )
 
 // A module released with `x` shows as released, stays so across a reload, and
 // `svman ctl NAME up` has the running svman take it back.
 func TestReleasedModuleComesBack(t *testing.T) {
-	p := newProject(t, helperModule("a", "sleep")+helperModule("b", "sleep"))
+	p := newProject(t, helperModule("a", "sleeper")+helperModule("b", "sleeper"))
 	sv := p.up()
 	pid := p.waitPID("b", 0)
 	apid := p.waitPID("a", 0)
@@ -21,7 +23,7 @@ func TestReleasedModuleComesBack(t *testing.T) {
 			t.Fatalf("ctl b dx = %d %q %q", code, out, errOut)
 		}
 		var out string
-		waitFor(t, "status to show b released", func() bool {
+		testkit.WaitFor(t, "status to show b released", func() bool {
 			_, out, _ = p.svmanCmd("status")
 			return releasedRow.MatchString(out)
 		})

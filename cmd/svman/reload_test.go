@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"svman/engine"
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
 
@@ -91,7 +92,7 @@ func (s *svman) barrier() {
 	s.t.Helper()
 	before := s.reloads()
 	s.cmd.Process.Signal(syscall.SIGHUP)
-	waitFor(s.t, "the SIGHUP reload", func() bool { return s.reloads() > before })
+	testkit.WaitFor(s.t, "the SIGHUP reload", func() bool { return s.reloads() > before })
 }
 
 // With 50 modules running, each save style adds a module and triggers exactly one
@@ -127,7 +128,7 @@ func TestSaveAddsOnlyTheNewModule(t *testing.T) {
 // a policy-only change applies in place and governs the next exit.
 func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 	envModule := func(v string) string {
-		return helperModuleEnv("app", "env", map[string]string{"SVMAN_TEST_PRINT": "GREETING", "GREETING": v})
+		return helperModuleEnv("app", "showenv", map[string]string{testkit.PrintEnv: "GREETING", "GREETING": v})
 	}
 	policyModule := func(delay string) string {
 		// min_uptime 1h: the kill below is a crash however long steady ran, so the
@@ -144,13 +145,13 @@ func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 	p.save("rename over", envModule("bonjour")+policyModule("1h")+sleepModules(3))
 	sv.waitOutput(`reload: \+0 -0 ~2 \(3 unchanged\): ~app \(env\) ~steady \(in place: restart\)`)
 	sv.waitOutput(`app +\| GREETING=bonjour\n`)
-	waitFor(t, "app's status to name a new child, with the new env", func() bool {
+	testkit.WaitFor(t, "app's status to name a new child, with the new env", func() bool {
 		st, err := statusfs.ReadStatus(p.statusDir("app"))
 		return err == nil && st.PID != app && hasEnv(st.PID, "GREETING=bonjour")
 	})
 	// steady's new policy is in force once its module.json says so; a restart
 	// would have stopped the old child before that.
-	waitFor(t, "steady's new policy applied", func() bool {
+	testkit.WaitFor(t, "steady's new policy applied", func() bool {
 		m, err := engine.ReadApplied(p.statusDir("steady"))
 		return err == nil && m.Restart.Delay == time.Hour
 	})
@@ -176,7 +177,7 @@ func TestSaveRemovesAModule(t *testing.T) {
 	p.save("truncate and write", sleepModules(2))
 	sv.waitOutput(`reload: \+0 -1 ~0 \(2 unchanged\): -gone`)
 	dir := p.statusDir("gone")
-	waitFor(t, "gone released", func() bool { return !statusfs.Supervised(dir) })
+	testkit.WaitFor(t, "gone released", func() bool { return !statusfs.Supervised(dir) })
 	for _, s := range m[1:] {
 		pid, _ := strconv.Atoi(s)
 		if pidAlive(pid) {
@@ -212,7 +213,7 @@ func TestBrokenSaveKeepsRunning(t *testing.T) {
 // Twenty saves in a burst end in the state of the last one.
 func TestSaveBurstEndsInLastState(t *testing.T) {
 	module := func(i int) string {
-		return helperModuleEnv("app", "env", map[string]string{"SVMAN_TEST_PRINT": "N", "N": strconv.Itoa(i)})
+		return helperModuleEnv("app", "showenv", map[string]string{testkit.PrintEnv: "N", "N": strconv.Itoa(i)})
 	}
 	p := newProject(t, module(0))
 	sv := p.up()
@@ -228,7 +229,7 @@ func TestSaveBurstEndsInLastState(t *testing.T) {
 	// already reaped. Neither the line nor a reload orders the two: wait for the
 	// status itself.
 	var pid int
-	waitFor(t, "status to name a running child with N=20", func() bool {
+	testkit.WaitFor(t, "status to name a running child with N=20", func() bool {
 		st, err := statusfs.ReadStatus(p.statusDir("app"))
 		pid = st.PID
 		return err == nil && hasEnv(pid, "N=20")
@@ -246,16 +247,16 @@ func TestReloadTriggers(t *testing.T) {
 	count := func() int { return strings.Count(sv.out.String(), "reload: +0 -0 ~0 (2 unchanged)") }
 
 	sv.cmd.Process.Signal(syscall.SIGHUP)
-	waitFor(t, "the SIGHUP reload", func() bool { return count() == 1 })
+	testkit.WaitFor(t, "the SIGHUP reload", func() bool { return count() == 1 })
 
 	p.sh("echo r > status/s00/control")
-	waitFor(t, "the control FIFO reload", func() bool { return count() == 2 })
+	testkit.WaitFor(t, "the control FIFO reload", func() bool { return count() == 2 })
 
 	code, out, errOut := p.svmanCmd("reload")
 	if code != 0 || !strings.Contains(out, fmt.Sprintf("sent SIGHUP to svman (pid %d)", sv.cmd.Process.Pid)) {
 		t.Fatalf("svman reload = %d %q %q", code, out, errOut)
 	}
-	waitFor(t, "the svman reload", func() bool { return count() == 3 })
+	testkit.WaitFor(t, "the svman reload", func() bool { return count() == 3 })
 	sv.stop()
 
 	if code, _, errOut := p.svmanCmd("reload"); code != 1 || !strings.Contains(errOut, "no svman supervises") {
@@ -309,7 +310,7 @@ func TestReloadKeepsOperatorDown(t *testing.T) {
 	sv := p.up()
 	p.waitPID("held", 0)
 	p.sh("echo d > status/held/control")
-	waitFor(t, "held down", func() bool { return p.status("held").PID == 0 })
+	testkit.WaitFor(t, "held down", func() bool { return p.status("held").PID == 0 })
 
 	p.save("rename over", mod("held", "100000")+mod("other", "100001"))
 	sv.waitOutput(`reload: \+0 -0 ~1 \(1 unchanged\): ~other \(command\)`)

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"svman/internal/testkit"
 )
 
 // secretToken is in the secrets of TestSecretsNotInDiagnostics: no output may
@@ -22,9 +24,9 @@ func TestSecretsNotInDiagnostics(t *testing.T) {
 	exe, _ := os.Executable()
 	good := fmt.Sprintf(`module "a" {
   command = [%q]
-  env     = { %s = "env", SVMAN_TEST_PRINT = "PW", PW = trimspace(file("pw")) }
+  env     = { %s = "showenv", SVMAN_TEST_PRINT = "PW", PW = trimspace(file("pw")) }
 }
-`, exe, roleEnv)
+`, exe, testkit.RoleEnv)
 	p := newProject(t, good)
 	write := func(name, data string) {
 		if err := os.WriteFile(filepath.Join(p.dir, name), []byte(data), 0o600); err != nil {

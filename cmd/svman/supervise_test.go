@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"svman/engine"
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
 
@@ -41,7 +42,7 @@ func newLegacyWorld(t *testing.T) *legacyWorld {
 	if err := os.Symlink(exe, filepath.Join(w.dir, superviseName)); err != nil {
 		t.Fatal(err)
 	}
-	w.env = append(os.Environ(), roleEnv+"=svman", "NO_COLOR=1", "PATH="+w.dir+":"+os.Getenv("PATH"))
+	w.env = append(os.Environ(), testkit.RoleEnv+"=svman", "NO_COLOR=1", "PATH="+w.dir+":"+os.Getenv("PATH"))
 	t.Cleanup(w.stopAll)
 	return w
 }
@@ -55,7 +56,7 @@ func (w *legacyWorld) sh(script string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	// WaitDelay: a detached supervisor holding our pipes would hang Wait; it must not.
-	cmd.WaitDelay = deadline
+	cmd.WaitDelay = testkit.Deadline
 	err := cmd.Run()
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
@@ -79,7 +80,7 @@ func (w *legacyWorld) mustSh(script string) string {
 func (w *legacyWorld) shPID(script string, not int) int {
 	w.t.Helper()
 	var pid int
-	waitFor(w.t, fmt.Sprintf("%q to give a live pid other than %d", script, not), func() bool {
+	testkit.WaitFor(w.t, fmt.Sprintf("%q to give a live pid other than %d", script, not), func() bool {
 		_, out, _ := w.sh(script)
 		pid, _ = strconv.Atoi(strings.TrimSpace(out))
 		return pid > 0 && pid != not && pidAlive(pid)
@@ -95,7 +96,7 @@ func (w *legacyWorld) supervisor(rel string) (int, bool) {
 // waitGone waits until pid has exited.
 func (w *legacyWorld) waitGone(what string, pid int) {
 	w.t.Helper()
-	waitFor(w.t, what+" (pid "+strconv.Itoa(pid)+") to exit", func() bool { return !pidAlive(pid) })
+	testkit.WaitFor(w.t, what+" (pid "+strconv.Itoa(pid)+") to exit", func() bool { return !pidAlive(pid) })
 }
 
 // stopAll ends every supervisor that still holds a status directory of the
@@ -105,7 +106,7 @@ func (w *legacyWorld) stopAll() {
 	for _, d := range dirs {
 		if pid, ok := statusfs.LockHolder(d); ok {
 			syscall.Kill(pid, syscall.SIGTERM)
-			end := time.Now().Add(deadline)
+			end := time.Now().Add(testkit.Deadline)
 			for pidAlive(pid) && time.Now().Before(end) {
 				time.Sleep(5 * time.Millisecond)
 			}
@@ -181,7 +182,7 @@ func TestSuperviseLegacyExamples(t *testing.T) {
 
 	w.mustSh(`echo d > ./status/app/control`)
 	w.waitGone("the module after d", pid2)
-	waitFor(t, "status to say down", func() bool {
+	testkit.WaitFor(t, "status to say down", func() bool {
 		_, out, _ := w.sh(readPID)
 		return strings.TrimSpace(out) == "0"
 	})
@@ -219,7 +220,7 @@ func TestSuperviseDashU(t *testing.T) {
 		t.Fatalf("svman ctl d = %d %s%s", code, out, errOut)
 	}
 	w.waitGone("the module after svman ctl d", pid)
-	waitFor(t, "svman status to show app down", func() bool {
+	testkit.WaitFor(t, "svman status to show app down", func() bool {
 		_, out, _ := w.runIn("status", "--status-dir", statusDir)
 		return regexp.MustCompile(`(?m)^app\s+down\s+down\s`).MatchString(out)
 	})
@@ -348,7 +349,7 @@ func TestSuperviseForegroundAndConf(t *testing.T) {
 
 	write("[global]\nalarm_interval : 300\n")
 	w.mustSh(`echo r > status/app/control`)
-	waitFor(t, "the new alarm policy to be applied", func() bool {
+	testkit.WaitFor(t, "the new alarm policy to be applied", func() bool {
 		m, err := engine.ReadApplied(dir)
 		return err == nil && m.Alarm.Interval == 300*time.Second && m.Alarm.MaxTries == 20 && m.Alarm.Mail == nil
 	})
@@ -371,7 +372,7 @@ func TestSuperviseGivesUp(t *testing.T) {
 	}
 	cmd := exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-p", "status/app", "-f", "false")
 	cmd.Dir, cmd.Env = w.dir, w.env
-	cmd.WaitDelay = deadline
+	cmd.WaitDelay = testkit.Deadline
 	done := make(chan error, 1)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -382,7 +383,7 @@ func TestSuperviseGivesUp(t *testing.T) {
 		if err != nil {
 			t.Fatalf("supervise exited with %v, want 0", err)
 		}
-	case <-time.After(deadline):
+	case <-time.After(testkit.Deadline):
 		cmd.Process.Kill()
 		t.Fatal("supervise did not give up")
 	}

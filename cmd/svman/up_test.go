@@ -9,12 +9,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"svman/internal/testkit"
 )
 
 // The legacy scripts keep working: od reads the pid, echo into control drives it,
 // fuser names the supervisor.
 func TestLegacyScriptsDriveAModule(t *testing.T) {
-	p := newProject(t, helperModule("app", "sleep", `restart { delay = "0s" }`))
+	p := newProject(t, helperModule("app", "sleeper", `restart { delay = "0s" }`))
 	sv := p.up()
 	pid := p.waitPID("app", 0)
 
@@ -38,9 +40,9 @@ func TestLegacyScriptsDriveAModule(t *testing.T) {
 
 	// p and c pause and continue the child.
 	p.sh("echo p > status/app/control")
-	waitFor(t, "the child to be stopped (T)", func() bool { return stateOf(pid) == 'T' && p.status("app").Paused })
+	testkit.WaitFor(t, "the child to be stopped (T)", func() bool { return stateOf(pid) == 'T' && p.status("app").Paused })
 	p.sh("echo c > status/app/control")
-	waitFor(t, "the child to run again", func() bool { return stateOf(pid) != 'T' && !p.status("app").Paused })
+	testkit.WaitFor(t, "the child to run again", func() bool { return stateOf(pid) != 'T' && !p.status("app").Paused })
 
 	// k gives a new pid.
 	p.sh("echo k > status/app/control")
@@ -48,8 +50,8 @@ func TestLegacyScriptsDriveAModule(t *testing.T) {
 
 	// d stops it and it stays down.
 	p.sh("echo d > status/app/control")
-	waitFor(t, "app to be down", func() bool { st := p.status("app"); return st.PID == 0 && st.Want == 'd' })
-	waitFor(t, "the child to be gone", func() bool { return !pidAlive(pid2) })
+	testkit.WaitFor(t, "app to be down", func() bool { st := p.status("app"); return st.PID == 0 && st.Want == 'd' })
+	testkit.WaitFor(t, "the child to be gone", func() bool { return !pidAlive(pid2) })
 	sv.waitOutput(`app is down`)
 	if st := p.status("app"); st.PID != 0 {
 		t.Fatalf("app restarted after d: pid %d", st.PID)
@@ -74,7 +76,7 @@ func stateOf(pid int) byte {
 
 // A child killed with SIGKILL is replaced, and the status file shows the new pid.
 func TestKilledChildIsReplaced(t *testing.T) {
-	p := newProject(t, helperModule("app", "sleep", `restart { delay = "0s" }`))
+	p := newProject(t, helperModule("app", "sleeper", `restart { delay = "0s" }`))
 	sv := p.up()
 	pid := p.waitPID("app", 0)
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
@@ -112,7 +114,7 @@ func TestStubbornChildIsKilledAfterStopTimeout(t *testing.T) {
 // A second svman on the same status directory refuses, names the holder, and the
 // first keeps running.
 func TestSecondSvmanRefuses(t *testing.T) {
-	p := newProject(t, helperModule("app", "sleep"))
+	p := newProject(t, helperModule("app", "sleeper"))
 	first := p.up()
 	pid := p.waitPID("app", 0)
 
@@ -165,7 +167,7 @@ func TestSecondInterruptKills(t *testing.T) {
 
 // --color=always colors the prefixes even into a pipe; the default does not.
 func TestColorFlag(t *testing.T) {
-	p := newProject(t, helperModule("app", "sleep"))
+	p := newProject(t, helperModule("app", "sleeper"))
 	sv := p.start("up", "-f", p.manifestPath(), "--color=always")
 	sv.waitOutput(`\x1b\[[0-9;]*m[0-9:]+ app\s*\|\x1b\[0m ready`)
 	sv.stop()
@@ -201,7 +203,7 @@ func TestVersionAndHelp(t *testing.T) {
 // svman keeps supervising when its console goes away (`svman up | head`): the write
 // fails, svman does not die, and the module's output still reaches its log file.
 func TestClosedConsoleKeepsSupervising(t *testing.T) {
-	p := newProject(t, helperModule("app", "sleep", `restart { delay = "0s" }`))
+	p := newProject(t, helperModule("app", "sleeper", `restart { delay = "0s" }`))
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -223,19 +225,19 @@ func TestClosedConsoleKeepsSupervising(t *testing.T) {
 			return strings.Count(string(b), "ready pid=") >= n
 		}
 	}
-	waitFor(t, "the first child's output in its log file", logged(1))
+	testkit.WaitFor(t, "the first child's output in its log file", logged(1))
 	r.Close() // the reader goes away, as head does
 
 	syscall.Kill(pid, syscall.SIGKILL) // events to print, into a closed pipe
 	p.waitPID("app", pid)
-	waitFor(t, "the new child's output in its log file", logged(2))
+	testkit.WaitFor(t, "the new child's output in its log file", logged(2))
 	// The console writes its lines after the status and the log files, from its
 	// own goroutine: only svman's exit says that every write into the closed pipe
 	// was made. Stopped with TERM, it must end as it always does, with 0.
 	cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-done:
-	case <-time.After(deadline):
+	case <-time.After(testkit.Deadline):
 		t.Fatal("svman did not exit after SIGTERM")
 	}
 	if waitErr != nil {

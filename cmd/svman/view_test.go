@@ -3,11 +3,13 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"svman/internal/testkit"
 )
 
 func TestConsoleFilters(t *testing.T) {
-	p := newProject(t, helperModuleEnv("a", "env", map[string]string{"SVMAN_TEST_PRINT": "SVMAN_MODULE"})+
-		helperModuleEnv("b", "env", map[string]string{"SVMAN_TEST_PRINT": "SVMAN_MODULE"}))
+	p := newProject(t, helperModuleEnv("a", "showenv", map[string]string{testkit.PrintEnv: "SVMAN_MODULE"})+
+		helperModuleEnv("b", "showenv", map[string]string{testkit.PrintEnv: "SVMAN_MODULE"}))
 
 	// A line a filter hides must have been written before svman stops, or its
 	// absence proves nothing: the log files get every line, the console after.

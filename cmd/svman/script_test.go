@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/sys/unix"
+
+	"svman/internal/testkit"
+)
+
+// TestScript runs the CLI's specification, testdata/script/*.txtar: each script
+// runs svman as a user would, from a shell, on the files of its archive. Besides
+// testscript's own commands, a script has svman and `supervise` on PATH, every
+// role of testkit by its name (a manifest says `command = ["sleeper"]`), logto,
+// and the commands of scriptCmds.
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("NO_COLOR", "1")
+			return nil
+		},
+		Cmds: scriptCmds,
+	})
+}
+
+// scriptCmds are the commands a script has besides testscript's own.
+var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	"waitfor": cmdWaitfor,
+	"pid":     cmdPID,
+	"signal":  cmdSignal,
+	"alive":   cmdAlive,
+	"capture": cmdCapture,
+}
+
+// cmdWaitfor waits, until testkit.Deadline, for one of:
+//
+//	waitfor FILE                       FILE exists
+//	waitfor [-count=N] FILE REGEXP     FILE's content matches REGEXP (N times)
+//	waitfor status [FLAGS] MODULE COND...
+//	                                   svman status --json MODULE [FLAGS] shows
+//	                                   every COND: FIELD=VALUE, FIELD!=VALUE
+//
+// REGEXP is in multi-line mode, as testscript's grep. FLAGS are status's own
+// (-f FILE, --status-dir DIR); without them, status reads ./supervise.hcl. On
+// timeout it fails showing what it saw last.
+func cmdWaitfor(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! waitfor")
+	}
+	if len(args) > 0 && args[0] == "status" {
+		waitStatus(ts, args[1:])
+		return
+	}
+	fs := flag.NewFlagSet("waitfor", flag.ContinueOnError)
+	count := fs.Int("count", 1, "the number of matches to wait for")
+	if err := fs.Parse(args); err != nil || fs.NArg() < 1 || fs.NArg() > 2 {
+		ts.Fatalf("usage: waitfor FILE | waitfor [-count=N] FILE REGEXP | waitfor status [FLAGS] MODULE COND...")
+	}
+	path := ts.MkAbs(fs.Arg(0))
+	if fs.NArg() == 1 {
+		if !testkit.Poll(func() bool { _, err := os.Stat(path); return err == nil }) {
+			ts.Fatalf("timed out after %v waiting for %s to exist", testkit.Deadline, fs.Arg(0))
+		}
+		return
+	}
+	re, err := regexp.Compile("(?m)" + fs.Arg(1))
+	ts.Check(err)
+	var seen []byte
+	if testkit.Poll(func() bool {
+		seen, _ = os.ReadFile(path)
+		return len(re.FindAllIndex(seen, *count)) >= *count
+	}) {
+		return
+	}
+	ts.Fatalf("timed out after %v waiting for %d match(es) of %q in %s, which holds:\n%s",
+		testkit.Deadline, *count, fs.Arg(1), fs.Arg(0), tail(seen))
+}
+
+// tail is the end of a file's content, as much of it as a failure should show.
+func tail(b []byte) string {
+	const most = 4096
+	if len(b) > most {
+		return "..." + string(b[len(b)-most:])
+	}
+	return string(b)
+}
+
+// waitStatus is `waitfor status`.
+func waitStatus(ts *testscript.TestScript, args []string) {
+	flags, module, conds := statusArgs(ts, args)
+	if len(conds) == 0 {
+		ts.Fatalf("usage: waitfor status [FLAGS] MODULE COND...")
+	}
+	var row map[string]any
+	var problem string
+	if testkit.Poll(func() bool {
+		row, problem = moduleRow(ts, flags, module)
+		if problem != "" {
+			return false
+		}
+		for _, c := range conds {
+			field, want, ok := strings.Cut(c, "=")
+			if !ok {
+				ts.Fatalf("waitfor status: condition %q is not FIELD=VALUE or FIELD!=VALUE", c)
+			}
+			field, differ := strings.CutSuffix(field, "!")
+			if got := fieldText(row[field]); (got == want) == differ {
+				return false
+			}
+		}
+		return true
+	}) {
+		return
+	}
+	if problem == "" {
+		b, _ := json.Marshal(row)
+		problem = "status shows " + string(b)
+	}
+	ts.Fatalf("timed out after %v waiting for %s to show %s: %s", testkit.Deadline, module, strings.Join(conds, " "), problem)
+}
+
+// statusArgs splits [FLAGS] MODULE REST... into status's flags (the manifest in
+// the script's directory by default), the module and the rest.
+func statusArgs(ts *testscript.TestScript, args []string) (flags []string, module string, rest []string) {
+	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
+		flags, args = append(flags, args[0], ts.MkAbs(args[1])), args[2:]
+	}
+	if len(flags) == 0 {
+		flags = []string{"-f", ts.MkAbs("supervise.hcl")}
+	}
+	if len(args) == 0 {
+		ts.Fatalf("no module named")
+	}
+	return flags, args[0], args[1:]
+}
+
+// moduleRow is the module's row of `svman status --json`, or why there is none.
+func moduleRow(ts *testscript.TestScript, flags []string, module string) (map[string]any, string) {
+	var stdout, stderr bytes.Buffer
+	args := append(append([]string{"status", "--json"}, flags...), module)
+	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+		return nil, fmt.Sprintf("svman %s exited %d: %s", strings.Join(args, " "), code, stderr.String())
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &rows); err != nil || len(rows) != 1 {
+		return nil, fmt.Sprintf("svman status --json printed %q (%v)", stdout.String(), err)
+	}
+	return rows[0], ""
+}
+
+// fieldText is a JSON value as a script writes it: 12 for a number, true, text.
+func fieldText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// cmdPID is `pid [-supervisor] [FLAGS] MODULE VAR`: it sets VAR to the pid svman
+// status shows for the module (or, with -supervisor, the pid of the svman that
+// supervises it), and fails if there is none.
+func cmdPID(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! pid")
+	}
+	field := "pid"
+	if len(args) > 0 && args[0] == "-supervisor" {
+		field, args = "supervisor_pid", args[1:]
+	}
+	flags, module, rest := statusArgs(ts, args)
+	if len(rest) != 1 {
+		ts.Fatalf("usage: pid [-supervisor] [FLAGS] MODULE VAR")
+	}
+	row, problem := moduleRow(ts, flags, module)
+	if problem != "" {
+		ts.Fatalf("%s", problem)
+	}
+	pid := fieldText(row[field])
+	if pid == "" || pid == "0" {
+		b, _ := json.Marshal(row)
+		ts.Fatalf("%s has no %s: status shows %s", module, field, b)
+	}
+	ts.Setenv(rest[0], pid)
+}
+
+// cmdSignal is `signal SIG PID...`: it sends signal SIG (TERM, HUP, KILL, ...)
+// to each process.
+func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! signal")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: signal SIG PID...")
+	}
+	sig := unix.SignalNum("SIG" + args[0])
+	if sig == 0 {
+		ts.Fatalf("unknown signal %s", args[0])
+	}
+	for _, a := range args[1:] {
+		pid, err := strconv.Atoi(a)
+		if err != nil || pid <= 0 {
+			ts.Fatalf("%q is not a pid", a)
+		}
+		ts.Check(syscall.Kill(pid, sig))
+	}
+}
+
+// cmdAlive is `alive PID...`: it succeeds if every process runs (is not a
+// zombie); `! alive PID...` succeeds if none does.
+func cmdAlive(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: alive PID...")
+	}
+	for _, a := range args {
+		pid, err := strconv.Atoi(a)
+		if err != nil || pid <= 0 {
+			ts.Fatalf("%q is not a pid", a)
+		}
+		if pidAlive(pid) == neg {
+			if neg {
+				ts.Fatalf("process %d is alive", pid)
+			}
+			ts.Fatalf("process %d is not alive", pid)
+		}
+	}
+}
+
+// cmdCapture is `capture FILE REGEXP VAR...`: it sets each VAR to a group of
+// REGEXP's first match in FILE (in multi-line mode), and fails if there is none.
+func cmdCapture(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: capture FILE REGEXP VAR...")
+	}
+	re, err := regexp.Compile("(?m)" + args[1])
+	ts.Check(err)
+	if re.NumSubexp() < len(args)-2 {
+		ts.Fatalf("%q has %d groups for %d variables", args[1], re.NumSubexp(), len(args)-2)
+	}
+	content := ts.ReadFile(args[0])
+	m := re.FindStringSubmatch(content)
+	if m == nil {
+		ts.Fatalf("no match of %q in %s, which holds:\n%s", args[1], args[0], tail([]byte(content)))
+	}
+	for i, v := range args[2:] {
+		ts.Setenv(v, m[i+1])
+	}
+}
