@@ -168,48 +168,6 @@ func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 	sv.stop()
 }
 
-// Removing a block stops its whole process group, releases its lock and leaves its
-// status with pid 0 and want down.
-func TestSaveRemovesAModule(t *testing.T) {
-	p := newProject(t, helperModule("gone", "stubborn", `stop_timeout = "200ms"`)+sleepModules(2))
-	sv := p.up()
-	m := sv.waitOutput(`ready pid=(\d+) grandchild=(\d+)`)
-	p.save("truncate and write", sleepModules(2))
-	sv.waitOutput(`reload: \+0 -1 ~0 \(2 unchanged\): -gone`)
-	dir := p.statusDir("gone")
-	testkit.WaitFor(t, "gone released", func() bool { return !statusfs.Supervised(dir) })
-	for _, s := range m[1:] {
-		pid, _ := strconv.Atoi(s)
-		if pidAlive(pid) {
-			t.Errorf("pid %d of the removed module survived", pid)
-		}
-	}
-	if st := p.status("gone"); st.PID != 0 || st.Want != statusfs.WantDown {
-		t.Errorf("status after removal: %+v", st)
-	}
-	if _, ok := statusfs.LockHolder(dir); ok {
-		t.Error("the lock is still held")
-	}
-	sv.stop()
-}
-
-// A broken save changes nothing and says why, with file:line:col; fixing it applies.
-func TestBrokenSaveKeepsRunning(t *testing.T) {
-	p := newProject(t, sleepModules(2))
-	sv := p.up()
-	before := p.pids(names(2)...)
-	p.save("rename over", sleepModules(2)+"module \"bad\" {\n  command = []\n}\n")
-	sv.waitOutput(`reload: .*supervise.hcl is not valid; keeping the running configuration`)
-	sv.waitOutput(regexp.QuoteMeta(p.manifestPath()) + `:\d+:13: error: Empty command`)
-	if fmt.Sprint(p.pids(names(2)...)) != fmt.Sprint(before) {
-		t.Error("a broken manifest restarted modules")
-	}
-	p.save("rename over", sleepModules(2)+"module \"bad\" {\n  command = [\"sleep\", \"100000\"]\n}\n")
-	sv.waitOutput(`reload: \+1 -0 ~0 \(2 unchanged\): \+bad`)
-	p.waitPID("bad", 0)
-	sv.stop()
-}
-
 // Twenty saves in a burst end in the state of the last one.
 func TestSaveBurstEndsInLastState(t *testing.T) {
 	module := func(i int) string {

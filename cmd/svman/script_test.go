@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -52,6 +54,10 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 //	waitfor status [FLAGS] MODULE COND...
 //	                                   svman status --json MODULE [FLAGS] shows
 //	                                   every COND: FIELD=VALUE, FIELD!=VALUE
+//	waitfor statusfile DIR COND...     DIR/status, the 20-byte file of
+//	                                   supervise.md, shows every COND on its
+//	                                   fields paused (0, 1), want (u, d, o),
+//	                                   alarms (o, x) and pid
 //
 // REGEXP is in multi-line mode, as testscript's grep. FLAGS are status's own
 // (-f FILE, --status-dir DIR); without them, status reads ./supervise.hcl. On
@@ -62,6 +68,10 @@ func cmdWaitfor(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if len(args) > 0 && args[0] == "status" {
 		waitStatus(ts, args[1:])
+		return
+	}
+	if len(args) > 0 && args[0] == "statusfile" {
+		waitStatusFile(ts, args[1:])
 		return
 	}
 	fs := flag.NewFlagSet("waitfor", flag.ContinueOnError)
@@ -108,20 +118,7 @@ func waitStatus(ts *testscript.TestScript, args []string) {
 	var problem string
 	if testkit.Poll(func() bool {
 		row, problem = moduleRow(ts, flags, module)
-		if problem != "" {
-			return false
-		}
-		for _, c := range conds {
-			field, want, ok := strings.Cut(c, "=")
-			if !ok {
-				ts.Fatalf("waitfor status: condition %q is not FIELD=VALUE or FIELD!=VALUE", c)
-			}
-			field, differ := strings.CutSuffix(field, "!")
-			if got := fieldText(row[field]); (got == want) == differ {
-				return false
-			}
-		}
-		return true
+		return problem == "" && holds(ts, conds, row)
 	}) {
 		return
 	}
@@ -130,6 +127,63 @@ func waitStatus(ts *testscript.TestScript, args []string) {
 		problem = "status shows " + string(b)
 	}
 	ts.Fatalf("timed out after %v waiting for %s to show %s: %s", testkit.Deadline, module, strings.Join(conds, " "), problem)
+}
+
+// holds reports whether row shows every condition, FIELD=VALUE or FIELD!=VALUE.
+func holds(ts *testscript.TestScript, conds []string, row map[string]any) bool {
+	for _, c := range conds {
+		field, want, ok := strings.Cut(c, "=")
+		if !ok {
+			ts.Fatalf("condition %q is not FIELD=VALUE or FIELD!=VALUE", c)
+		}
+		field, differ := strings.CutSuffix(field, "!")
+		if got := fieldText(row[field]); (got == want) == differ {
+			return false
+		}
+	}
+	return true
+}
+
+// waitStatusFile is `waitfor statusfile`. It reads the file as a legacy script
+// does, by the layout of supervise.md, not through svman's own reader.
+func waitStatusFile(ts *testscript.TestScript, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: waitfor statusfile DIR COND...")
+	}
+	path := ts.MkAbs(filepath.Join(args[0], "status"))
+	var row map[string]any
+	var problem string
+	if testkit.Poll(func() bool {
+		row, problem = statusFileFields(path)
+		return problem == "" && holds(ts, args[1:], row)
+	}) {
+		return
+	}
+	if problem == "" {
+		problem = fmt.Sprintf("it shows %v", row)
+	}
+	ts.Fatalf("timed out after %v waiting for %s to show %s: %s", testkit.Deadline, path, strings.Join(args[1:], " "), problem)
+}
+
+// statusFileFields are the fields of a 20-byte status file, or why there are none.
+func statusFileFields(path string) (map[string]any, string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err.Error()
+	}
+	if len(b) != 20 {
+		return nil, fmt.Sprintf("it has %d bytes, not 20", len(b))
+	}
+	want := string(b[13])
+	if b[13] == 0 {
+		want = "o"
+	}
+	return map[string]any{
+		"paused": strconv.Itoa(int(b[12])),
+		"want":   want,
+		"alarms": string(b[14]),
+		"pid":    strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[16:])), 10),
+	}, ""
 }
 
 // statusArgs splits [FLAGS] MODULE REST... into status's flags (the manifest in
