@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,48 +38,6 @@ func logsProject(t *testing.T) (*project, time.Time) {
 	return p, t0
 }
 
-func TestLogsCommand(t *testing.T) {
-	p, t0 := logsProject(t)
-	all := "" +
-		"15:04:05 web    | web 0\n" +
-		"15:04:06 worker ! worker 1\n" +
-		"15:04:07 web    | web 2\n" +
-		"15:04:08 worker | worker 3\n" +
-		"15:04:09 web    | web 4\n" +
-		"15:04:09 worker ! worker 4\n"
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{nil, all},
-		{[]string{"-n", "2"}, "15:04:09 web    | web 4\n15:04:09 worker ! worker 4\n"},
-		{[]string{"-n", "0"}, ""},
-		{[]string{"--since", t0.Add(3 * time.Second).Format(time.RFC3339)}, strings.Join(strings.SplitAfter(all, "\n")[3:], "")},
-		{[]string{"--since", "10m"}, ""},
-		{[]string{"web"}, "15:04:05 web   | web 0\n15:04:07 web   | web 2\n15:04:09 web   | web 4\n"},
-		{[]string{"db"}, ""},
-	} {
-		code, out, errOut := p.svmanCmd("logs", c.args...)
-		if code != exitOK || out != c.want || errOut != "" {
-			t.Errorf("logs %q: exit %d, stdout:\n%s\nstderr: %s\nwant stdout:\n%s", c.args, code, out, errOut, c.want)
-		}
-	}
-
-	code, _, errOut := p.svmanCmd("logs", "nosuch")
-	if code != exitFailure || !strings.Contains(errOut, `no module named "nosuch" (modules: web, worker, db)`) {
-		t.Errorf("unknown module: exit %d, %s", code, errOut)
-	}
-	for _, args := range [][]string{{"-n", "-1"}, {"--since", "yesterday"}, {"--since", "-5m"}} {
-		if code, _, _ := p.svmanCmd("logs", args...); code != exitUsage {
-			t.Errorf("logs %q: exit %d, want %d", args, code, exitUsage)
-		}
-	}
-	code, out, _ := p.runArgs("logs", "--status-dir", filepath.Join(p.dir, "status"), "--color", "always", "worker")
-	if code != exitOK || !strings.Contains(out, "\x1b[") || !strings.Contains(out, "worker 4\n") {
-		t.Errorf("--color always: exit %d, %q", code, out)
-	}
-}
-
 func TestLogsCommandSince(t *testing.T) {
 	p := newProject(t, helperModule("web", "sleeper"))
 	now := time.Now()
@@ -101,14 +58,6 @@ func TestLogsCommandBytes(t *testing.T) {
 	want := "15:04:05 web   | " + long + "\n15:04:05 web   | " + odd + "\n15:04:05 web   | no timestamp\n"
 	if code != exitOK || out != want {
 		t.Errorf("exit %d, %d bytes out, want %d", code, len(out), len(want))
-	}
-}
-
-func TestLogsCommandNoFiles(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleeper"))
-	code, out, errOut := p.svmanCmd("logs", "--follow=false")
-	if code != exitOK || out != "" || errOut != "" {
-		t.Errorf("exit %d, %q, %q", code, out, errOut)
 	}
 }
 
@@ -136,12 +85,5 @@ func TestLogsCommandFollow(t *testing.T) {
 				t.Errorf("output:\n%s", out)
 			}
 		})
-	}
-}
-
-func TestLogsCommandHelp(t *testing.T) {
-	var out bytes.Buffer
-	if code := run(t.Context(), []string{"help", "logs"}, &out, &out); code != exitOK || !strings.Contains(out.String(), "--follow") {
-		t.Errorf("exit %d, %s", code, out.String())
 	}
 }
