@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -19,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"svman/internal/testkit"
+	"svman/statusfs"
 )
 
 // TestScript runs the CLI's specification, testdata/script/*.txtar: each script
@@ -32,6 +34,7 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "1")
+			env.Defer(func() { stopSupervisors(env.T(), env.WorkDir) })
 			return nil
 		},
 		Cmds: scriptCmds,
@@ -45,6 +48,26 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 	"signal":  cmdSignal,
 	"alive":   cmdAlive,
 	"capture": cmdCapture,
+	"cmdline": cmdCmdline,
+}
+
+// stopSupervisors ends, with TERM (which stops their modules too), every
+// supervisor that still holds a status directory under work/status: a detached
+// `supervise` outlives the script that started it unless the script ends it.
+func stopSupervisors(t testscript.T, work string) {
+	dirs, _ := filepath.Glob(filepath.Join(work, "status", "*"))
+	for _, d := range dirs {
+		pid, ok := statusfs.LockHolder(d)
+		if !ok {
+			continue
+		}
+		t.Log("stopping the supervisor of " + d + " that the script left running")
+		syscall.Kill(pid, syscall.SIGTERM)
+		if !testkit.Poll(func() bool { return !pidAlive(pid) }) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatal("the supervisor of " + d + " did not exit on SIGTERM: killed")
+		}
+	}
 }
 
 // cmdWaitfor waits, until testkit.Deadline, for one of:
@@ -314,5 +337,19 @@ func cmdCapture(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	for i, v := range args[2:] {
 		ts.Setenv(v, m[i+1])
+	}
+}
+
+// cmdCmdline is `cmdline PID ARG...`: it succeeds if process PID runs with
+// exactly that command line (/proc/PID/cmdline), as ps shows it.
+func cmdCmdline(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: cmdline PID ARG...")
+	}
+	b, err := os.ReadFile("/proc/" + args[0] + "/cmdline")
+	ts.Check(err)
+	got := strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
+	if !slices.Equal(got, args[1:]) {
+		ts.Fatalf("process %s runs %q, want %q", args[0], got, args[1:])
 	}
 }

@@ -203,67 +203,6 @@ func (w *legacyWorld) runIn(args ...string) (int, string, string) {
 	return p.runArgs(args...)
 }
 
-// -u takes the command unsplit; svman ctl and status work on the directory.
-func TestSuperviseDashU(t *testing.T) {
-	w := newLegacyWorld(t)
-	w.mustSh(`mkdir -p ./status/app && ./supervise -u ./status/app sleep 100000`)
-	pid := w.shPID(`od -An -j16 -N4 -tu4 ./status/app/status`, 0)
-	if got, want := cmdline(t, pid), []string{"sleep", "100000"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("module runs %q, want %q", got, want)
-	}
-	svPID, _ := w.supervisor("status/app")
-	if got, want := cmdline(t, svPID), []string{"./supervise", "-u", "./status/app", "sleep", "100000"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("supervisor runs as %q, want %q", got, want)
-	}
-	statusDir := filepath.Join(w.dir, "status")
-	if code, out, errOut := w.runIn("ctl", "--status-dir", statusDir, "app", "d"); code != 0 {
-		t.Fatalf("svman ctl d = %d %s%s", code, out, errOut)
-	}
-	w.waitGone("the module after svman ctl d", pid)
-	testkit.WaitFor(t, "svman status to show app down", func() bool {
-		_, out, _ := w.runIn("status", "--status-dir", statusDir)
-		return regexp.MustCompile(`(?m)^app\s+down\s+down\s`).MatchString(out)
-	})
-	if code, out, errOut := w.runIn("ctl", "--status-dir", statusDir, "app", "x"); code != 0 {
-		t.Fatalf("svman ctl x = %d %s%s", code, out, errOut)
-	}
-	w.waitGone("the supervisor after x", svPID)
-}
-
-// Bad status directories and command lines exit 100 before anything starts.
-func TestSuperviseBadArguments(t *testing.T) {
-	w := newLegacyWorld(t)
-	for _, tc := range []struct{ script, want string }{
-		{`./supervise -p ./run/app -f "sleep 100000"`, `bad status_dir: sub-string "status/module_name" is required`},
-		{`./supervise -p ./status/ -f "sleep 100000"`, `bad status_dir: sub-string "status/module_name" is required`},
-		{`./supervise -p "./status/my app" -f "sleep 100000"`, `bad status_dir`},
-		{`./supervise -p ./status/app`, "bad arg: no command"},
-		{`./supervise -f "sleep 100000"`, "bad arg: no status directory"},
-		{`./supervise -x -p ./status/app -f "sleep 100000"`, "invalid option -- 'x'"},
-		{`./supervise -p ./status/app -f`, "option requires an argument -- 'f'"},
-		{`./supervise -t soon -r true -p ./status/app -f "sleep 100000"`, "TIME_LIMIT"},
-	} {
-		code, _, errOut := w.sh(tc.script)
-		if code != exitLegacyUsage || !strings.Contains(errOut, tc.want) {
-			t.Errorf("%s = %d %q, want 100 and %q", tc.script, code, errOut, tc.want)
-		}
-	}
-	if _, err := os.Stat(filepath.Join(w.dir, "status", "app")); err == nil {
-		t.Error("a refused command line created the status directory")
-	}
-	code, out, _ := w.sh(`./supervise -h`)
-	if code != 0 || !strings.Contains(out, "Usage: ./supervise -p STATUS_DIR -f COMMAND_STR") {
-		t.Errorf("-h = %d %q", code, out)
-	}
-	code, out, _ = w.sh(`./supervise -v`)
-	if code != 0 || !strings.Contains(out, legacyVersion) {
-		t.Errorf("-v = %d %q", code, out)
-	}
-	if code, out, _ := w.runIn("supervise", "-v"); code != 0 || !strings.Contains(out, legacyVersion) {
-		t.Errorf("svman supervise -v = %d %q", code, out)
-	}
-}
-
 func TestParseSuperviseArgs(t *testing.T) {
 	for _, tc := range []struct {
 		args    []string
@@ -283,32 +222,6 @@ func TestParseSuperviseArgs(t *testing.T) {
 		a, err := parseSuperviseArgs(tc.args)
 		if err != nil || a.target.name != tc.name || a.target.section != tc.section || !reflect.DeepEqual(a.command, tc.command) {
 			t.Errorf("parseSuperviseArgs(%q) = %+v, %v; want name %q section %q command %q", tc.args, a, err, tc.name, tc.section, tc.command)
-		}
-	}
-}
-
-// -r runs the hook with the count of exits; -t N keeps counting for N seconds,
-// while without -t the count is always 1, as with the legacy tool.
-func TestSuperviseRestartHook(t *testing.T) {
-	w := newLegacyWorld(t)
-	if err := os.WriteFile(filepath.Join(w.dir, "hook.sh"), []byte("#!/bin/sh\necho \"$2\" >> \"$0.$1\"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	w.mustSh(`mkdir -p status/counted status/plain &&
-		./supervise -r "./hook.sh counted" -t 3600 -p ./status/counted -f "sleep 100000" &&
-		./supervise -r "./hook.sh plain" -p ./status/plain -f "sleep 100000"`)
-	for _, name := range []string{"counted", "plain"} {
-		readPID := `od -An -j16 -N4 -tu4 ./status/` + name + `/status`
-		pid := w.shPID(readPID, 0)
-		for range 2 {
-			w.mustSh(`echo k > ./status/` + name + `/control`)
-			pid = w.shPID(readPID, pid)
-		}
-	}
-	for name, want := range map[string]string{"counted": "1\n2\n", "plain": "1\n1\n"} {
-		b, _ := os.ReadFile(filepath.Join(w.dir, "hook.sh."+name))
-		if string(b) != want {
-			t.Errorf("hook of %s got %q, want %q", name, b, want)
 		}
 	}
 }
@@ -361,34 +274,4 @@ func TestSuperviseForegroundAndConf(t *testing.T) {
 		t.Errorf("supervise exited %d on SIGTERM, want 0; output:\n%s", code, sv.out)
 	}
 	w.waitGone("the module after SIGTERM", pid)
-}
-
-// Too many exits in one alarm window: the supervisor gives up and exits, as the
-// legacy tool does.
-func TestSuperviseGivesUp(t *testing.T) {
-	w := newLegacyWorld(t)
-	if err := os.WriteFile(filepath.Join(w.dir, "supervise.conf"), []byte("[global]\nalarm_interval : 60\nmax_tries : 1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-p", "status/app", "-f", "false")
-	cmd.Dir, cmd.Env = w.dir, w.env
-	cmd.WaitDelay = testkit.Deadline
-	done := make(chan error, 1)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("supervise exited with %v, want 0", err)
-		}
-	case <-time.After(testkit.Deadline):
-		cmd.Process.Kill()
-		t.Fatal("supervise did not give up")
-	}
-	log, _ := os.ReadFile(filepath.Join(w.dir, "status", "app", "supervise.log"))
-	if !strings.Contains(string(log), "supervise refused to restart app any more and exited itself!") {
-		t.Errorf("supervise.log does not say it gave up:\n%s", log)
-	}
 }
