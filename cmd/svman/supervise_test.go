@@ -42,7 +42,9 @@ func newLegacyWorld(t *testing.T) *legacyWorld {
 	if err := os.Symlink(exe, filepath.Join(w.dir, superviseName)); err != nil {
 		t.Fatal(err)
 	}
-	w.env = append(os.Environ(), testkit.RoleEnv+"=svman", "NO_COLOR=1", "PATH="+w.dir+":"+os.Getenv("PATH"))
+	// ./supervise is svman by its name, as TestMain runs it: no role in the
+	// environment, so that a module may be a role by its name on PATH.
+	w.env = append(os.Environ(), "NO_COLOR=1", "PATH="+w.dir+":"+os.Getenv("PATH"))
 	t.Cleanup(w.stopAll)
 	return w
 }
@@ -239,11 +241,11 @@ func TestSuperviseForegroundAndConf(t *testing.T) {
 	}
 	write("[global]\nalarm_interval : 120\nmax_tries : 7\nalarm_gsm : 13900000000\n[app]\nalarm_mail : ops@example.com\n")
 	out := &syncBuffer{}
-	cmd := exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-F", "my.conf", "-u", "status/app", "sh", "-c", "echo hello; exec sleep 100000")
+	cmd := exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-F", "my.conf", "-u", "status/app", "sleeper")
 	cmd.Dir, cmd.Env = w.dir, w.env
 	cmd.Stdout, cmd.Stderr = out, out
 	sv := runSvman(t, cmd, out, nil)
-	sv.waitOutput(`app\s+\| hello`)
+	sv.waitOutput(`app\s+\| ready pid=`)
 	dir := filepath.Join(w.dir, "status", "app")
 	pid := w.shPID(`od -An -j16 -N4 -tu4 status/app/status`, 0)
 	applied, err := engine.ReadApplied(dir)
