@@ -29,8 +29,11 @@ func TestMain(m *testing.M) {
 		svmanMain()
 	}
 	testkit.RunRole()
+	if name := filepath.Base(os.Args[0]); name == "svman" || name == superviseName {
+		svmanMain() // before testscript.Main, which would rewrite os.Args[0]
+	}
 	commands := map[string]func(){
-		"svman":       svmanMain,
+		"svman":       svmanMain, // run above; listed to be put on PATH
 		superviseName: svmanMain, // as `ln -s svman supervise` makes it
 		"logto":       logtoMain,
 		"exits":       exitsMain,

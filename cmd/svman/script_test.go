@@ -341,7 +341,9 @@ func cmdCapture(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdCmdline is `cmdline PID ARG...`: it succeeds if process PID runs with
-// exactly that command line (/proc/PID/cmdline), as ps shows it.
+// exactly that command line (/proc/PID/cmdline), as ps shows it. A first ARG
+// without a slash stands for the program found on PATH, which a script's exec
+// runs by its full path: it matches that path's base name.
 func cmdCmdline(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 {
 		ts.Fatalf("usage: cmdline PID ARG...")
@@ -349,6 +351,9 @@ func cmdCmdline(ts *testscript.TestScript, neg bool, args []string) {
 	b, err := os.ReadFile("/proc/" + args[0] + "/cmdline")
 	ts.Check(err)
 	got := strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
+	if !strings.Contains(args[1], "/") {
+		got[0] = filepath.Base(got[0])
+	}
 	if !slices.Equal(got, args[1:]) {
 		ts.Fatalf("process %s runs %q, want %q", args[0], got, args[1:])
 	}
