@@ -94,34 +94,3 @@ func forkedAt(t *testing.T, pid int) time.Duration {
 	}
 	return time.Duration(ticks) * tick
 }
-
-// While what a dead child left in its process group is being stopped, before the
-// restart, status says the module is restarting rather than down.
-func TestStatusShowsRestartingNow(t *testing.T) {
-	p := newProject(t, helperModule("stubborn", "stubborn", `stop_timeout = "10s"`))
-	sv := p.up()
-	m := sv.waitOutput(`ready pid=(\d+) grandchild=(\d+)`)
-	var pid, grandchild int
-	fmt.Sscan(m[1], &pid)
-	fmt.Sscan(m[2], &grandchild)
-	sv.waitOutput(`stubborn +\| grandchild ignores TERM, pid=` + m[2] + `\n`)
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	// The grandchild ignores SIGTERM: the old group lives until stop_timeout.
-	restarting := regexp.MustCompile(`(?m)^stubborn\s+restarting now\s+up\s+-\s`)
-	var left bool
-	var table, js string
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("grandchild alive: %v; last status:\n%s%s\noutput:\n%s", left, table, js, sv.out)
-		}
-	})
-	testkit.WaitFor(t, "status (and --json) to say restarting now while the old group is still there", func() bool {
-		left = pidAlive(grandchild)
-		_, table, _ = p.svmanCmd("status", "stubborn")
-		_, js, _ = p.svmanCmd("status", "--json", "stubborn")
-		return left && restarting.MatchString(table) && strings.Contains(js, `"state": "restarting"`)
-	})
-	sv.stop() // the old group goes at stop_timeout's SIGKILL, whatever comes first
-}
