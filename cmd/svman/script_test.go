@@ -37,8 +37,20 @@ func TestScript(t *testing.T) {
 			env.Defer(func() { stopSupervisors(env.T(), env.WorkDir) })
 			return nil
 		},
-		Cmds: scriptCmds,
+		Cmds:      scriptCmds,
+		Condition: scriptCondition,
 	})
+}
+
+// scriptCondition knows, besides testscript's own conditions:
+//
+//	[pid16:PID]  PID fits in 16 bits, as the legacy `od -d` reading needs
+func scriptCondition(cond string) (bool, error) {
+	if pid, ok := strings.CutPrefix(cond, "pid16:"); ok {
+		n, err := strconv.Atoi(pid)
+		return n < 1<<16, err
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
 }
 
 // scriptCmds are the commands a script has besides testscript's own.
@@ -81,6 +93,8 @@ func stopSupervisors(t testscript.T, work string) {
 //	                                   supervise.md, shows every COND on its
 //	                                   fields paused (0, 1), want (u, d, o),
 //	                                   alarms (o, x) and pid
+//	waitfor process PID COND...        /proc/PID/stat shows every COND on
+//	                                   its field state (R, S, T, Z...)
 //
 // REGEXP is in multi-line mode, as testscript's grep. FLAGS are status's own
 // (-f FILE, --status-dir DIR); without them, status reads ./supervise.hcl. On
@@ -95,6 +109,10 @@ func cmdWaitfor(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if len(args) > 0 && args[0] == "statusfile" {
 		waitStatusFile(ts, args[1:])
+		return
+	}
+	if len(args) > 0 && args[0] == "process" {
+		waitProcess(ts, args[1:])
 		return
 	}
 	fs := flag.NewFlagSet("waitfor", flag.ContinueOnError)
@@ -186,6 +204,22 @@ func waitStatusFile(ts *testscript.TestScript, args []string) {
 		problem = fmt.Sprintf("it shows %v", row)
 	}
 	ts.Fatalf("timed out after %v waiting for %s to show %s: %s", testkit.Deadline, path, strings.Join(args[1:], " "), problem)
+}
+
+// waitProcess is `waitfor process`.
+func waitProcess(ts *testscript.TestScript, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: waitfor process PID COND...")
+	}
+	var row map[string]any
+	if testkit.Poll(func() bool {
+		b, _ := os.ReadFile("/proc/" + args[0] + "/stat")
+		row = map[string]any{"state": string(procState(b))}
+		return holds(ts, args[1:], row)
+	}) {
+		return
+	}
+	ts.Fatalf("timed out after %v waiting for process %s to show %s: it shows %v", testkit.Deadline, args[0], strings.Join(args[1:], " "), row)
 }
 
 // statusFileFields are the fields of a 20-byte status file, or why there are none.

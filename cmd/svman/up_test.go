@@ -3,8 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -12,67 +10,6 @@ import (
 
 	"svman/internal/testkit"
 )
-
-// The legacy scripts keep working: od reads the pid, echo into control drives it,
-// fuser names the supervisor.
-func TestLegacyScriptsDriveAModule(t *testing.T) {
-	p := newProject(t, helperModule("app", "sleeper", `restart { delay = "0s" }`))
-	sv := p.up()
-	pid := p.waitPID("app", 0)
-
-	od := strings.TrimSpace(p.sh("od -An -j16 -N4 -tu4 status/app/status"))
-	if od != strconv.Itoa(pid) {
-		t.Fatalf("od printed %q, want the live pid %d", od, pid)
-	}
-	legacyOd := strings.TrimSpace(p.sh("od -d --skip-bytes=16 status/app/status | awk '{print $2}' | head -1"))
-	if pid < 65536 && legacyOd != strconv.Itoa(pid) {
-		t.Errorf("od -d printed %q, want %d", legacyOd, pid)
-	}
-	if _, err := os.Stat("/usr/bin/fuser"); err == nil {
-		out := p.sh("fuser status/app/lock 2>/dev/null || true")
-		if !regexp.MustCompile(`\b` + strconv.Itoa(sv.cmd.Process.Pid) + `\b`).MatchString(out) {
-			t.Errorf("fuser lock printed %q, want svman's pid %d", out, sv.cmd.Process.Pid)
-		}
-		if strings.Contains(" "+out+" ", " "+strconv.Itoa(pid)+" ") {
-			t.Errorf("fuser lock names the child %d too: the lock leaked into it", pid)
-		}
-	}
-
-	// p and c pause and continue the child.
-	p.sh("echo p > status/app/control")
-	testkit.WaitFor(t, "the child to be stopped (T)", func() bool { return stateOf(pid) == 'T' && p.status("app").Paused })
-	p.sh("echo c > status/app/control")
-	testkit.WaitFor(t, "the child to run again", func() bool { return stateOf(pid) != 'T' && !p.status("app").Paused })
-
-	// k gives a new pid.
-	p.sh("echo k > status/app/control")
-	pid2 := p.waitPID("app", pid)
-
-	// d stops it and it stays down.
-	p.sh("echo d > status/app/control")
-	testkit.WaitFor(t, "app to be down", func() bool { st := p.status("app"); return st.PID == 0 && st.Want == 'd' })
-	testkit.WaitFor(t, "the child to be gone", func() bool { return !pidAlive(pid2) })
-	sv.waitOutput(`app is down`)
-	if st := p.status("app"); st.PID != 0 {
-		t.Fatalf("app restarted after d: pid %d", st.PID)
-	}
-
-	// u starts it again.
-	p.sh("echo u > status/app/control")
-	p.waitPID("app", 0)
-
-	if code := sv.stop(); code != 0 {
-		t.Fatalf("svman exited %d after SIGTERM; output:\n%s", code, sv.out)
-	}
-}
-
-func stateOf(pid int) byte {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	return procState(b)
-}
 
 // svman keeps supervising when its console goes away (`svman up | head`): the write
 // fails, svman does not die, and the module's output still reaches its log file.
