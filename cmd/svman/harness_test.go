@@ -215,27 +215,6 @@ func (p *project) waitPID(module string, not int) int {
 	return pid
 }
 
-// linesWritten counts the lines of module's __stdout that are text, after their
-// timestamp if they have one.
-func (p *project) linesWritten(module, text string) int {
-	b, _ := os.ReadFile(filepath.Join(p.statusDir(module), "__stdout"))
-	n := 0
-	for _, l := range strings.Split(string(b), "\n") {
-		if l == text || strings.HasSuffix(l, " "+text) {
-			n++
-		}
-	}
-	return n
-}
-
-// waitLinesWritten waits until module's __stdout has n lines that end with text.
-func (p *project) waitLinesWritten(module, text string, n int) {
-	p.t.Helper()
-	testkit.WaitFor(p.t, fmt.Sprintf("%d lines %q in %s's __stdout", n, text, module), func() bool {
-		return p.linesWritten(module, text) >= n
-	})
-}
-
 // sh runs a shell command line in the project directory, as a legacy script would.
 func (p *project) sh(script string) string {
 	p.t.Helper()

@@ -61,6 +61,7 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 	"alive":   cmdAlive,
 	"capture": cmdCapture,
 	"cmdline": cmdCmdline,
+	"lacks":   cmdLacks,
 }
 
 // stopSupervisors ends, with TERM (which stops their modules too), every
@@ -94,7 +95,8 @@ func stopSupervisors(t testscript.T, work string) {
 //	                                   fields paused (0, 1), want (u, d, o),
 //	                                   alarms (o, x) and pid
 //	waitfor process PID COND...        /proc/PID/stat shows every COND on
-//	                                   its field state (R, S, T, Z...)
+//	                                   its fields state (R, S, T, Z...; empty
+//	                                   once the process is reaped) and ppid
 //
 // REGEXP is in multi-line mode, as testscript's grep. FLAGS are status's own
 // (-f FILE, --status-dir DIR); without them, status reads ./supervise.hcl. On
@@ -213,13 +215,25 @@ func waitProcess(ts *testscript.TestScript, args []string) {
 	}
 	var row map[string]any
 	if testkit.Poll(func() bool {
-		b, _ := os.ReadFile("/proc/" + args[0] + "/stat")
-		row = map[string]any{"state": string(procState(b))}
+		row = procFields(args[0])
 		return holds(ts, args[1:], row)
 	}) {
 		return
 	}
 	ts.Fatalf("timed out after %v waiting for process %s to show %s: it shows %v", testkit.Deadline, args[0], strings.Join(args[1:], " "), row)
+}
+
+// procFields are the state and ppid of process pid, empty once it is reaped.
+func procFields(pid string) map[string]any {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return map[string]any{"state": "", "ppid": ""}
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:])) // after the command, which may hold anything
+	if len(f) < 2 {
+		return map[string]any{"state": "", "ppid": ""}
+	}
+	return map[string]any{"state": f[0], "ppid": f[1]}
 }
 
 // statusFileFields are the fields of a 20-byte status file, or why there are none.
@@ -390,5 +404,23 @@ func cmdCmdline(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if !slices.Equal(got, args[1:]) {
 		ts.Fatalf("process %s runs %q, want %q", args[0], got, args[1:])
+	}
+}
+
+// cmdLacks is `lacks FILE REGEXP`: it succeeds if FILE does not exist or
+// nothing in it matches REGEXP (in multi-line mode): a log that svman may
+// create only when it has something to say.
+func cmdLacks(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: lacks FILE REGEXP")
+	}
+	re, err := regexp.Compile("(?m)" + args[1])
+	ts.Check(err)
+	b, err := os.ReadFile(ts.MkAbs(args[0]))
+	if err != nil && !os.IsNotExist(err) {
+		ts.Fatalf("%v", err)
+	}
+	if m := re.Find(b); m != nil {
+		ts.Fatalf("%s holds %q:\n%s", args[0], m, tail(b))
 	}
 }
