@@ -42,7 +42,7 @@ func TestKilledSvmanLeavesNoDuplicates(t *testing.T) {
 		manifest.WriteString(helperModule(fmt.Sprintf("tree%d", i), "stubborn", `stop_timeout = "300ms"`))
 	}
 	for i := range 8 {
-		manifest.WriteString(helperModule(fmt.Sprintf("plain%d", i), "sleep"))
+		manifest.WriteString(helperModule(fmt.Sprintf("plain%d", i), "sleeper"))
 	}
 	for i := range 4 {
 		manifest.WriteString(helperModule(fmt.Sprintf("daemon%d", i), "daemon"))
