@@ -135,7 +135,7 @@ func runSvman(t *testing.T, cmd *exec.Cmd, out *syncBuffer, started func()) *svm
 func newSvmanCmd(dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), testkit.RoleEnv+"=svman", "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), testkit.RoleEnv+"="+svmanRole, "NO_COLOR=1")
 	return cmd
 }
 
