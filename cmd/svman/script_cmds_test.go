@@ -85,9 +85,17 @@ func cmdAlive(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdCapture is `capture FILE REGEXP VAR...`: it sets each VAR to a group of
 // REGEXP's first match in FILE (in multi-line mode), and fails if there is none.
+// `capture -count FILE REGEXP VAR` sets VAR to the number of matches, for a
+// later `waitfor -count=+$VAR`.
 func cmdCapture(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 4 && args[0] == "-count" {
+		re, err := regexp.Compile("(?m)" + args[2])
+		ts.Check(err)
+		ts.Setenv(args[3], strconv.Itoa(len(re.FindAllStringIndex(ts.ReadFile(args[1]), -1))))
+		return
+	}
 	if neg || len(args) < 3 {
-		ts.Fatalf("usage: capture FILE REGEXP VAR...")
+		ts.Fatalf("usage: capture FILE REGEXP VAR... | capture -count FILE REGEXP VAR")
 	}
 	re, err := regexp.Compile("(?m)" + args[1])
 	ts.Check(err)

@@ -21,7 +21,8 @@ import (
 // cmdWaitfor waits, until testkit.Deadline, for one of:
 //
 //	waitfor FILE                       FILE exists
-//	waitfor [-count=N] FILE REGEXP     FILE's content matches REGEXP (N times)
+//	waitfor [-count=N] FILE REGEXP     FILE's content matches REGEXP (N times;
+//	                                   -count=+N: once more than N times)
 //	waitfor status [FLAGS] MODULE COND...
 //	                                   svman status --json MODULE [FLAGS] shows
 //	                                   every COND: FIELD=VALUE, FIELD!=VALUE
@@ -53,10 +54,18 @@ func cmdWaitfor(ts *testscript.TestScript, neg bool, args []string) {
 		return
 	}
 	fs := flag.NewFlagSet("waitfor", flag.ContinueOnError)
-	count := fs.Int("count", 1, "the number of matches to wait for")
+	countFlag := fs.String("count", "1", "the number of matches to wait for; +N: N+1")
 	if err := fs.Parse(args); err != nil || fs.NArg() < 1 || fs.NArg() > 2 {
 		ts.Fatalf("usage: waitfor FILE | waitfor [-count=N] FILE REGEXP | waitfor status [FLAGS] MODULE COND...")
 	}
+	n, err := strconv.Atoi(strings.TrimPrefix(*countFlag, "+"))
+	if err != nil || n < 0 {
+		ts.Fatalf("waitfor: -count=%s is not a count", *countFlag)
+	}
+	if strings.HasPrefix(*countFlag, "+") {
+		n++
+	}
+	count := &n
 	path := ts.MkAbs(fs.Arg(0))
 	if fs.NArg() == 1 {
 		if !testkit.Poll(func() bool { _, err := os.Stat(path); return err == nil }) {
