@@ -17,7 +17,7 @@ func TestExec(t *testing.T) {
 	// Would run commands if it ever passed through a shell.
 	f.Message = `it said "bye" and 'left' $(touch ` + dir + `/pwned) ` + "`touch " + dir + "/pwned2`" + ` $HOME;`
 	// The output file is relative: it lands in Dir only if Dir is used.
-	s.Send(Channels{Exec: []string{"/bin/sh", "-c", `env > "$0"`, "out.env"}, Dir: dir}, f)
+	s.Send(Channels{Exec: hook(t, "envfile", "out.env"), Dir: dir}, f)
 	closeWithin(t, s)
 	noFailure(t, failed)
 
@@ -44,7 +44,7 @@ func TestExec(t *testing.T) {
 func TestExecFails(t *testing.T) {
 	fail, failed := failures()
 	s := NewSender(Config{Failed: fail})
-	s.Send(Channels{Exec: []string{"/bin/sh", "-c", "exit 3"}}, testFacts())
+	s.Send(Channels{Exec: hook(t, "crash")}, testFacts())
 	s.Send(Channels{Exec: []string{"/nonexistent/hook"}}, testFacts())
 	got := []failure{waitFailure(t, failed), waitFailure(t, failed)}
 	closeWithin(t, s)

@@ -3,10 +3,9 @@ package alarm
 import (
 	"testing"
 	"time"
-)
 
-// waitLimit bounds every wait in these tests; nothing should come near it.
-const waitLimit = 10 * time.Second
+	"svman/internal/testkit"
+)
 
 type failure struct {
 	module, channel string
@@ -24,7 +23,7 @@ func waitFailure(t *testing.T, ch <-chan failure) failure {
 	select {
 	case f := <-ch:
 		return f
-	case <-time.After(waitLimit):
+	case <-testkit.Within():
 		t.Fatal("no Failed callback")
 		return failure{}
 	}
@@ -48,7 +47,7 @@ func closeWithin(t *testing.T, s *Sender) {
 	go func() { s.Close(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(waitLimit):
+	case <-testkit.Within():
 		t.Fatal("Close did not return")
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"svman/internal/testkit"
 )
 
 // A module's alarms reach a channel in the order they were raised: while its
@@ -56,7 +58,7 @@ func TestAlarmsOfAModuleArriveInOrder(t *testing.T) {
 	close(release)
 	select {
 	case <-secondArrived:
-	case <-time.After(waitLimit):
+	case <-testkit.Within():
 		t.Fatal("the second alarm never arrived")
 	}
 	closeWithin(t, s)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"svman/internal/testkit"
 )
 
 // Servers that accept and never answer, and a hook that never ends, cannot hold
@@ -55,8 +57,9 @@ func TestDeadEnds(t *testing.T) {
 	ch := Channels{
 		Mail:    []string{"ops@example.com"},
 		Webhook: ts.URL,
-		// The shell waits for a child: killing only the shell would not end it.
-		Exec: []string{"/bin/sh", "-c", "sleep 60 & wait"},
+		// A hook with a child that holds its output and ignores TERM: killing
+		// only the hook would not end it.
+		Exec: hook(t, "stubborn"),
 	}
 	start := time.Now()
 	s.Send(ch, testFacts())
@@ -81,7 +84,7 @@ func TestDeadEnds(t *testing.T) {
 		t.Errorf("failed channels %v", seen)
 	}
 	closeWithin(t, s)
-	if d := time.Since(start); d > waitLimit/2 {
+	if d := time.Since(start); d > testkit.Deadline/2 {
 		t.Errorf("Close returned after %v", d)
 	}
 }

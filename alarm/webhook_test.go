@@ -7,7 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
+
+	"svman/internal/testkit"
 )
 
 type hookRequest struct {
@@ -33,7 +34,7 @@ func TestWebhook(t *testing.T) {
 	var req hookRequest
 	select {
 	case req = <-got:
-	case <-time.After(waitLimit):
+	case <-testkit.Within():
 		t.Fatal("no webhook request")
 	}
 	closeWithin(t, s)

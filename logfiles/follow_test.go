@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"svman/internal/testkit"
 )
 
 func TestLogsFollowAppend(t *testing.T) {
@@ -41,7 +43,7 @@ func TestLogsFollowOnlyNew(t *testing.T) {
 	f := startFollow(t, []Source{{"m", dir}}, Options{Tail: -1})
 	select {
 	case <-following:
-	case <-time.After(deadline):
+	case <-testkit.Within():
 		t.Fatal("Read did not start following")
 	}
 	appendFile(t, out, " line\n"+stamped(time.Now(), "new"))

@@ -8,10 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// deadline bounds every wait; a healthy run takes milliseconds.
-const deadline = 15 * time.Second
+	"svman/internal/testkit"
+)
 
 // t0 is the time of the first line of the tests' files.
 var t0 = time.Date(2026, 11, 24, 15, 4, 5, 0, time.Local)
@@ -104,7 +103,7 @@ func (f *follower) next(t *testing.T) Line {
 	case err := <-f.done:
 		f.done <- err
 		t.Fatalf("Read returned %v while following", err)
-	case <-time.After(deadline):
+	case <-testkit.Within():
 		t.Fatal("timed out waiting for a followed line")
 	}
 	return Line{}
@@ -133,7 +132,7 @@ func (f *follower) stop(t *testing.T) {
 		if err != nil {
 			t.Errorf("Read: %v", err)
 		}
-	case <-time.After(deadline):
+	case <-testkit.Within():
 		t.Fatal("Read did not return after its context ended")
 	}
 	select {

@@ -8,11 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// wait bounds every wait for the pump: long enough for a loaded -race run, short enough
-// that a hung pump fails the test instead of the whole package timing out.
-const wait = 10 * time.Second
+	"svman/internal/testkit"
+)
 
 type piece struct {
 	line string
@@ -70,7 +68,7 @@ func finish(t *testing.T, w *os.File, pieces <-chan piece, done <-chan error) []
 					return got
 				}
 			}
-		case <-time.After(wait):
+		case <-testkit.Within():
 			t.Fatal("Pump did not return after EOF")
 		}
 	}
@@ -82,7 +80,7 @@ func next(t *testing.T, pieces <-chan piece) piece {
 	select {
 	case p := <-pieces:
 		return p
-	case <-time.After(wait):
+	case <-testkit.Within():
 		t.Fatal("no line emitted")
 		return piece{}
 	}
@@ -114,7 +112,7 @@ func written(t *testing.T, errc <-chan error) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	case <-time.After(wait):
+	case <-testkit.Within():
 		t.Fatal("write did not complete")
 	}
 }
@@ -301,7 +299,7 @@ func TestPumpReadError(t *testing.T) {
 		if !errors.Is(err, os.ErrClosed) {
 			t.Errorf("Pump returned %v, want os.ErrClosed", err)
 		}
-	case <-time.After(wait):
+	case <-testkit.Within():
 		t.Fatal("Pump did not return after its file was closed")
 	}
 	equal(t, []piece{next(t, pieces)}, lines("partial")) // nothing read is dropped

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
+
+	"svman/internal/testkit"
 )
 
 // file() of a FIFO, a device or a directory is a diagnostic at the argument, at
@@ -33,7 +34,7 @@ func TestFileRefusesNonRegular(t *testing.T) {
 	var err error
 	select {
 	case err = <-done:
-	case <-time.After(10 * time.Second):
+	case <-testkit.Within():
 		t.Fatal("Load of a manifest whose file() names a FIFO has not returned")
 	}
 	var de *DiagError

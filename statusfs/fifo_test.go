@@ -8,7 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
+
+	"svman/internal/testkit"
 )
 
 type readResult struct {
@@ -32,7 +33,7 @@ func await(t *testing.T, ch <-chan readResult) readResult {
 	select {
 	case r := <-ch:
 		return r
-	case <-time.After(10 * time.Second):
+	case <-testkit.Within():
 		t.Fatal("ReadControl did not return")
 		return readResult{}
 	}
@@ -79,7 +80,7 @@ func TestSendControlNotSupervised(t *testing.T) {
 			if !errors.Is(err, ErrNotSupervised) {
 				t.Errorf("SendControl(%s) = %v, want ErrNotSupervised", dir, err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-testkit.Within():
 			t.Fatalf("SendControl(%s) blocked", dir)
 		}
 	}
@@ -104,7 +105,7 @@ func TestSendControlReadControl(t *testing.T) {
 	ch := startRead(d)
 	// Before anything is sent, the reader must be parked in the poller, not returning
 	// EAGAIN or spinning.
-	waitFor(t, "ReadControl to park in the poller", parkedInPoller)
+	testkit.WaitFor(t, "ReadControl to park in the poller", parkedInPoller)
 	select {
 	case r := <-ch:
 		t.Fatalf("ReadControl returned with nothing sent: %q, %v", r.b, r.err)
@@ -144,7 +145,7 @@ func TestShellEchoControl(t *testing.T) {
 func TestReadControlUnblocksOnClose(t *testing.T) {
 	d := openTemp(t)
 	ch := startRead(d)
-	waitFor(t, "ReadControl to park in the poller", parkedInPoller)
+	testkit.WaitFor(t, "ReadControl to park in the poller", parkedInPoller)
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}

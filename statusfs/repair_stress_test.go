@@ -6,7 +6,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
+
+	"svman/internal/testkit"
 )
 
 func countFDs(t *testing.T) int {
@@ -92,7 +93,7 @@ func TestRepairConcurrent(t *testing.T) {
 			if b != 'u' {
 				t.Fatalf("read %q", b)
 			}
-		case <-time.After(10 * time.Second):
+		case <-testkit.Within():
 			t.Fatalf("got %d commands of %d", i, rounds)
 		}
 	}
@@ -102,7 +103,7 @@ func TestRepairConcurrent(t *testing.T) {
 		if !errors.Is(err, os.ErrClosed) {
 			t.Errorf("reader ended with %v, want os.ErrClosed", err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-testkit.Within():
 		t.Fatal("reader did not end after Close")
 	}
 	if len(got) != 0 {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"svman/internal/testkit"
 )
 
 func repair(t *testing.T, d *Dir, want ...string) {
@@ -56,7 +58,7 @@ func sendAndRead(t *testing.T, d *Dir, cmds string) {
 func TestRepairControlWhileReading(t *testing.T) {
 	d := openTemp(t)
 	ch := startRead(d)
-	waitFor(t, "ReadControl to park in the poller", parkedInPoller)
+	testkit.WaitFor(t, "ReadControl to park in the poller", parkedInPoller)
 	remove(t, d, "control")
 	repair(t, d, "control")
 	if m := perm(t, filepath.Join(d.Path(), "control")); m != fs.ModeNamedPipe|0o600 {
@@ -68,7 +70,7 @@ func TestRepairControlWhileReading(t *testing.T) {
 	}
 	// It stays usable, and Close still ends a blocked read with os.ErrClosed.
 	ch = startRead(d)
-	waitFor(t, "ReadControl to park in the poller", parkedInPoller)
+	testkit.WaitFor(t, "ReadControl to park in the poller", parkedInPoller)
 	d.Close()
 	if r := await(t, ch); !errors.Is(r.err, os.ErrClosed) {
 		t.Errorf("ReadControl after Close = %q, %v; want os.ErrClosed", r.b, r.err)

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"svman/internal/testkit"
 )
 
 func TestWriteStatusAtomic(t *testing.T) {
@@ -120,7 +122,7 @@ func TestReadNonRegularReturnsAtOnce(t *testing.T) {
 			if err == nil {
 				t.Error("a read of a FIFO or a directory succeeded")
 			}
-		case <-time.After(10 * time.Second):
+		case <-testkit.Within():
 			t.Fatal("a read of a FIFO or a directory blocks")
 		}
 	}

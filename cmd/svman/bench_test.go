@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
 
@@ -82,7 +83,7 @@ func startForBench(b *testing.B, dir string) *svman {
 
 // waitBench polls cond tightly: the poll interval bounds the measurement's error.
 func waitBench(b *testing.B, what string, cond func() bool) {
-	end := time.Now().Add(deadline)
+	end := time.Now().Add(testkit.Deadline)
 	for !cond() {
 		if time.Now().After(end) {
 			b.Fatalf("timed out waiting for %s", what)

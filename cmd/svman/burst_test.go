@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
 
@@ -23,22 +24,22 @@ func TestSaveInTwoWritesKeepsOperatorState(t *testing.T) {
 }
 
 func saveInTwoWrites(t *testing.T, gap time.Duration) {
-	first := helperModule("a", "sleep")
+	first := helperModule("a", "sleeper")
 	rest := helperModule("b", "crash", "alarm {\n    interval  = \"1h\"\n    max_tries = 1\n  }") +
-		helperModule("c", "sleep")
-	tail := helperModule("tail", "sleep")
+		helperModule("c", "sleeper")
+	tail := helperModule("tail", "sleeper")
 	p := newProject(t, first+rest+tail)
 	sv := p.up()
 	p.waitPID("a", 0)
 	c := p.waitPID("c", 0)
 	tailPID := p.waitPID("tail", 0)
 	p.sh("echo d > status/a/control")
-	waitFor(t, "a down by d", func() bool {
+	testkit.WaitFor(t, "a down by d", func() bool {
 		st, err := statusfs.ReadState(p.statusDir("a"))
 		return err == nil && st.State == statusfs.RunDown && p.status("a").PID == 0
 	})
 	sv.waitOutput(`supervise refused to restart b any more`)
-	waitFor(t, "b failed", func() bool {
+	testkit.WaitFor(t, "b failed", func() bool {
 		st, err := statusfs.ReadState(p.statusDir("b"))
 		return err == nil && st.State == statusfs.RunFailed
 	})
@@ -73,7 +74,7 @@ func saveInTwoWrites(t *testing.T, gap time.Duration) {
 	} else {
 		t.Logf("the tail's removal was applied %v after the save", waited)
 	}
-	waitFor(t, "the tail released", func() bool { return !statusfs.Supervised(p.statusDir("tail")) && !pidAlive(tailPID) })
+	testkit.WaitFor(t, "the tail released", func() bool { return !statusfs.Supervised(p.statusDir("tail")) && !pidAlive(tailPID) })
 
 	// By now the burst's own quiet period is long over too.
 	if st := p.status("a"); st.PID != 0 || st.Want != statusfs.WantDown || !statusfs.Supervised(p.statusDir("a")) {
@@ -121,5 +122,5 @@ func TestOperatorReloadRemovesAtOnce(t *testing.T) {
 	defer func() { close(stop); <-stopped }()
 	sv.cmd.Process.Signal(syscall.SIGHUP)
 	sv.waitOutput(`reload: \+0 -1 ~0 \(1 unchanged\): -s01\n`)
-	waitFor(t, "s01 released", func() bool { return !statusfs.Supervised(p.statusDir("s01")) && !pidAlive(gone) })
+	testkit.WaitFor(t, "s01 released", func() bool { return !statusfs.Supervised(p.statusDir("s01")) && !pidAlive(gone) })
 }

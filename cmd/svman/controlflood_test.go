@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
 
@@ -16,7 +17,7 @@ import (
 // fast as the FIFO takes them, makes a bounded number of warnings, however
 // many reads svman needs for it; the `d` written right after it is applied.
 func TestControlFloodIsBounded(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep"))
+	p := newProject(t, helperModule("web", "sleeper"))
 	sv := p.up()
 	pid := p.waitPID("web", 0)
 	wfBefore := strings.Count(p.readLog("web", "supervise.log.wf"), "\n")
@@ -38,7 +39,7 @@ func TestControlFloodIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "web down after the flood and its d", func() bool { return !pidAlive(pid) && p.status("web").PID == 0 })
+	testkit.WaitFor(t, "web down after the flood and its d", func() bool { return !pidAlive(pid) && p.status("web").PID == 0 })
 	sv.waitOutput(`web: \d+ lines about control bytes suppressed \(`) // the report once the limit allows it
 	took := time.Since(start)
 

@@ -10,24 +10,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"svman/internal/testkit"
 )
-
-// hostileOutput is a line with a window title (OSC 0), a clear screen (CSI 2J),
-// a clipboard write (OSC 52) and a color (SGR), as a module might print it.
-const hostileOutput = "\x1b]0;pwned-title\x07\x1b[2J\x1b]52;c;cHduZWQ=\x07\x1b[31mred\x1b[0m end-of-escapes"
-
-func init() {
-	// escapes prints hostileOutput, then waits to be stopped.
-	helpers["escapes"] = func() {
-		os.Stdout.WriteString(hostileOutput + "\n")
-		select {}
-	}
-}
 
 // sgr is an SGR sequence, the only escape a terminal may be sent.
 var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
 
-// checkEscaped fails unless out shows hostileOutput's title, clear and
+// checkEscaped fails unless out shows testkit.HostileOutput's title, clear and
 // clipboard escapes as text, keeps its color, and holds no other ESC.
 func checkEscaped(t *testing.T, what, out string) {
 	t.Helper()
@@ -65,7 +55,7 @@ func TestTerminalEscapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(log, []byte(hostileOutput+"\n")) {
+	if !bytes.Contains(log, []byte(testkit.HostileOutput+"\n")) {
 		t.Errorf("__stdout does not hold the module's bytes as written:\n%q", log)
 	}
 
@@ -76,7 +66,7 @@ func TestTerminalEscapes(t *testing.T) {
 	}
 	select {
 	case <-term.done: // every byte svman logs wrote has been read
-	case <-time.After(deadline):
+	case <-time.After(testkit.Deadline):
 		t.Fatal("the pty of svman logs was not closed")
 	}
 	checkEscaped(t, "svman logs", term.out.String())
@@ -89,7 +79,7 @@ func TestRawKeepsEscapes(t *testing.T) {
 	raw := p.startOnTerminal(openPTY(t), "up", "-f", p.manifestPath(), "--only", "esc", "--raw")
 	raw.waitOutput(`end-of-escapes`)
 	raw.stop()
-	if !strings.Contains(raw.out.String(), hostileOutput) {
+	if !strings.Contains(raw.out.String(), testkit.HostileOutput) {
 		t.Errorf("--raw changed the module's bytes:\n%q", raw.out.String())
 	}
 }

@@ -16,7 +16,7 @@ func TestUpTooManyModulesForTheFileLimit(t *testing.T) {
 	}
 	var manifest strings.Builder
 	for i := range 40 {
-		manifest.WriteString(helperModule(fmt.Sprintf("m%02d", i), "sleep", ""))
+		manifest.WriteString(helperModule(fmt.Sprintf("m%02d", i), "sleeper", ""))
 	}
 	p := newProject(t, manifest.String())
 	cmd := newSvmanCmd(p.dir, "up", "-f", p.manifestPath())

@@ -16,23 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
-
-// deadline bounds every wait in these tests; a healthy run takes milliseconds.
-const deadline = 15 * time.Second
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	end := time.Now().Add(deadline)
-	for !cond() {
-		if time.Now().After(end) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 // syncBuffer collects a process's output for tests to wait on.
 type syncBuffer struct {
@@ -86,7 +72,7 @@ func helperModule(name, role string, extra ...string) string {
 // helperModuleEnv is helperModule with more environment variables.
 func helperModuleEnv(name, role string, env map[string]string, extra ...string) string {
 	exe, _ := os.Executable()
-	vars := fmt.Sprintf("%s = %q", roleEnv, role)
+	vars := fmt.Sprintf("%s = %q", testkit.RoleEnv, role)
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		vars += fmt.Sprintf(", %s = %q", k, env[k])
 	}
@@ -149,7 +135,7 @@ func runSvman(t *testing.T, cmd *exec.Cmd, out *syncBuffer, started func()) *svm
 func newSvmanCmd(dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), roleEnv+"=svman", "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), testkit.RoleEnv+"="+svmanRole, "NO_COLOR=1")
 	return cmd
 }
 
@@ -180,7 +166,7 @@ func (s *svman) waitOutput(re string) []string {
 			s.t.Logf("svman's output when the wait for %q ended:\n%s", re, s.out)
 		}
 	}()
-	waitFor(s.t, fmt.Sprintf("output matching %q", re), func() bool {
+	testkit.WaitFor(s.t, fmt.Sprintf("output matching %q", re), func() bool {
 		m = rx.FindStringSubmatch(s.out.String())
 		return m != nil || s.exited()
 	})
@@ -201,7 +187,7 @@ func (s *svman) wait() int {
 	s.t.Helper()
 	select {
 	case <-s.done:
-	case <-time.After(deadline):
+	case <-time.After(testkit.Deadline):
 		s.t.Fatalf("svman did not exit; output:\n%s", s.out)
 	}
 	return s.cmd.ProcessState.ExitCode()
@@ -221,33 +207,12 @@ func (p *project) status(module string) statusfs.Status {
 func (p *project) waitPID(module string, not int) int {
 	p.t.Helper()
 	var pid int
-	waitFor(p.t, module+" to have a live pid other than "+fmt.Sprint(not), func() bool {
+	testkit.WaitFor(p.t, module+" to have a live pid other than "+fmt.Sprint(not), func() bool {
 		st, err := statusfs.ReadStatus(p.statusDir(module))
 		pid = st.PID
 		return err == nil && pid != 0 && pid != not && pidAlive(pid)
 	})
 	return pid
-}
-
-// linesWritten counts the lines of module's __stdout that are text, after their
-// timestamp if they have one.
-func (p *project) linesWritten(module, text string) int {
-	b, _ := os.ReadFile(filepath.Join(p.statusDir(module), "__stdout"))
-	n := 0
-	for _, l := range strings.Split(string(b), "\n") {
-		if l == text || strings.HasSuffix(l, " "+text) {
-			n++
-		}
-	}
-	return n
-}
-
-// waitLinesWritten waits until module's __stdout has n lines that end with text.
-func (p *project) waitLinesWritten(module, text string, n int) {
-	p.t.Helper()
-	waitFor(p.t, fmt.Sprintf("%d lines %q in %s's __stdout", n, text, module), func() bool {
-		return p.linesWritten(module, text) >= n
-	})
 }
 
 // sh runs a shell command line in the project directory, as a legacy script would.

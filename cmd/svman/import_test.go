@@ -155,71 +155,6 @@ func TestImportSeedOutput(t *testing.T) {
 	}
 }
 
-// Lines of the conf the legacy tool skips are warnings with their line
-// numbers, and the rest is converted.
-func TestImportProblems(t *testing.T) {
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "supervise.conf")
-	writeFile(t, conf, "[global]\nmax_tries : 3\nalarm_foo : 1\n[ m ]\n[m]\nalarm_mail : ok@example.com not-an-address\n")
-	code, out, errOut := runImportCmd("--module", "m=./m", conf)
-	if code != exitOK || !strings.Contains(out, "max_tries               = 3") {
-		t.Fatalf("import = %d:\n%s\n%s", code, out, errOut)
-	}
-	for _, want := range []string{
-		conf + `:3: warning: unknown key "alarm_foo"`,
-		conf + `:4: warning: section header "[ m ]" has a blank`,
-	} {
-		if !strings.Contains(errOut, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, errOut)
-		}
-	}
-	writeFile(t, conf, "[global]\nalarm_mail : ok@example.com not-an-address\n")
-	code, out, errOut = runImportCmd(conf)
-	if code != exitOK || !strings.Contains(errOut, `alarm_mail "not-an-address" is not an address svman can send to: left out`) || !strings.Contains(out, `mail                    = ["ok@example.com"]`) || !strings.Contains(out, "# Left out of mail, not addresses svman can send to: not-an-address") {
-		t.Errorf("import = %d:\n%s\n%s", code, out, errOut)
-	}
-}
-
-func TestImportErrors(t *testing.T) {
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "supervise.conf")
-	writeFile(t, conf, "[global]\n[appui]\n[transmit]\n")
-	writeFile(t, filepath.Join(dir, "Procfile"), "web: ./web\n")
-	tests := []struct {
-		args []string
-		code int
-		want string
-	}{
-		{[]string{filepath.Join(dir, "missing.conf")}, exitFailure, "missing.conf: no such file"},
-		{[]string{filepath.Join(dir, "Procfile.missing")}, exitFailure, "Manifest not found"},
-		{[]string{dir}, exitFailure, "is a directory"},
-		{[]string{"-o", filepath.Join(dir, "no", "such", "dir.hcl"), conf}, exitFailure, "no such file"},
-		{nil, exitUsage, "want one SOURCE"},
-		{[]string{conf, conf}, exitUsage, "want one SOURCE"},
-		{[]string{"--module", "a", conf}, exitUsage, "want NAME=COMMAND"},
-		{[]string{"--module", "a b=./x", conf}, exitUsage, "not a module name"},
-		{[]string{"--module", "a=  ", conf}, exitUsage, "empty command"},
-		{[]string{"--module", "a=x", "--module", "a=y", conf}, exitUsage, "given twice"},
-		{[]string{"--module", "a=x", filepath.Join(dir, "Procfile")}, exitUsage, "--module is for a supervise.conf"},
-		{[]string{"--nope", conf}, exitUsage, "flag provided but not defined"},
-		{[]string{"--module", "appiu=./x", conf}, exitFailure, "--module appiu: " + conf + " has no section [appiu] (its sections: appui, transmit)"},
-		{[]string{"--module", "global=./x", conf}, exitFailure, "has no section [global]"},
-	}
-	for _, tt := range tests {
-		code, out, errOut := runImportCmd(tt.args...)
-		if code != tt.code || !strings.Contains(errOut, tt.want) {
-			t.Errorf("import %q = %d, stdout %q, stderr %q; want %d and %q", tt.args, code, out, errOut, tt.code, tt.want)
-		}
-	}
-	// "--" ends the flags.
-	if code, out, errOut := runImportCmd("--", conf); code != exitOK || !strings.Contains(out, "defaults {") {
-		t.Errorf("import -- conf = %d %q %q", code, out, errOut)
-	}
-	if code, out, _ := runImportCmd("-h"); code != exitOK || out != "" {
-		t.Errorf("import -h = %d", code)
-	}
-}
-
 // A Procfile imports into the modules LoadProcfile makes of it.
 func TestImportProcfile(t *testing.T) {
 	dir := t.TempDir()
@@ -257,33 +192,5 @@ func TestImportProcfile(t *testing.T) {
 	}
 	if m, err := manifest.Load(out); err != nil || len(m.Modules) != 2 {
 		t.Errorf("the failed import changed %s: %v", out, err)
-	}
-}
-
-// svman check and up take a Procfile for -f.
-func TestProcfileCheckAndUp(t *testing.T) {
-	p := newProject(t, "")
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	procfile := filepath.Join(p.dir, "Procfile")
-	writeFile(t, procfile, "web: exec '"+exe+"'\nworker: exec '"+exe+"'\n")
-	writeFile(t, filepath.Join(p.dir, ".env"), roleEnv+"=sleep\n")
-	code, out, errOut := p.runArgs("check", "-f", procfile)
-	if code != exitOK || !strings.Contains(out, "ok, 2 modules (web, worker), status_dir "+p.dir+"/status") {
-		t.Errorf("check -f Procfile = %d %q %q", code, out, errOut)
-	}
-	sv := p.start("up", "-f", procfile)
-	sv.waitOutput(`web\s+\| ready pid=`)
-	sv.waitOutput(`worker\s+\| ready pid=`)
-	if code := sv.stop(); code != exitOK {
-		t.Errorf("up -f Procfile exited %d:\n%s", code, sv.out)
-	}
-
-	writeFile(t, procfile, "web: ./web\nweb: ./web2\n")
-	code, _, errOut = p.runArgs("check", "-f", procfile)
-	if code != exitFailure || !strings.Contains(errOut, procfile+":2:1: error: Duplicate process name\n 2 | web: ./web2\n") {
-		t.Errorf("check -f Procfile with a duplicate = %d:\n%s", code, errOut)
 	}
 }

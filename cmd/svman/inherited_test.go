@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 
+	"svman/internal/testkit"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -54,23 +56,31 @@ func (p *strayPipe) holds(pid int) bool {
 	return false
 }
 
-// assertOnlyStdio fails unless process pid has exactly descriptors 0, 1 and 2.
+// assertOnlyStdio fails unless process pid comes to have exactly descriptors 0,
+// 1 and 2. It waits for that: a program that has just been exec'd holds, for a
+// moment, the libraries its dynamic loader maps; what it inherited it keeps.
 func assertOnlyStdio(t *testing.T, what string, pid int) {
 	t.Helper()
 	dir := fmt.Sprintf("/proc/%d/fd", pid)
-	ents, err := os.ReadDir(dir)
+	var fds []string
+	var err error
+	if testkit.Poll(func() bool {
+		var ents []os.DirEntry
+		ents, err = os.ReadDir(dir)
+		fds = fds[:0]
+		for _, e := range ents {
+			link, _ := os.Readlink(filepath.Join(dir, e.Name()))
+			fds = append(fds, e.Name()+" -> "+link)
+		}
+		return err == nil && len(ents) == 3 && slices.ContainsFunc(ents, func(e os.DirEntry) bool { return e.Name() == "0" }) &&
+			slices.ContainsFunc(ents, func(e os.DirEntry) bool { return e.Name() == "2" })
+	}) {
+		return
+	}
 	if err != nil {
 		t.Fatalf("%s (pid %d): %v", what, pid, err)
 	}
-	var fds []string
-	for _, e := range ents {
-		link, _ := os.Readlink(filepath.Join(dir, e.Name()))
-		fds = append(fds, e.Name()+" -> "+link)
-	}
-	if len(ents) != 3 || !slices.ContainsFunc(ents, func(e os.DirEntry) bool { return e.Name() == "0" }) ||
-		!slices.ContainsFunc(ents, func(e os.DirEntry) bool { return e.Name() == "2" }) {
-		t.Errorf("%s (pid %d) has descriptors %q, want exactly 0, 1 and 2", what, pid, fds)
-	}
+	t.Errorf("%s (pid %d) has descriptors %q, want exactly 0, 1 and 2", what, pid, fds)
 }
 
 // waitSleep waits until a child of parent runs `sleep SECONDS ...`, and returns
@@ -79,7 +89,7 @@ func assertOnlyStdio(t *testing.T, what string, pid int) {
 func waitSleep(t *testing.T, parent int, seconds string) int {
 	t.Helper()
 	var pid int
-	waitFor(t, fmt.Sprintf("a child of %d to run sleep %s", parent, seconds), func() bool {
+	testkit.WaitFor(t, fmt.Sprintf("a child of %d to run sleep %s", parent, seconds), func() bool {
 		procs, _ := os.ReadDir("/proc")
 		for _, e := range procs {
 			n, err := strconv.Atoi(e.Name())

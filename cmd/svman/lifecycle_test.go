@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"svman/engine"
+	"svman/internal/testkit"
 )
 
 // markedPIDs lists the live processes whose environment marks them as the module
@@ -43,7 +42,7 @@ func TestKilledSvmanLeavesNoDuplicates(t *testing.T) {
 		manifest.WriteString(helperModule(fmt.Sprintf("tree%d", i), "stubborn", `stop_timeout = "300ms"`))
 	}
 	for i := range 8 {
-		manifest.WriteString(helperModule(fmt.Sprintf("plain%d", i), "sleep"))
+		manifest.WriteString(helperModule(fmt.Sprintf("plain%d", i), "sleeper"))
 	}
 	for i := range 4 {
 		manifest.WriteString(helperModule(fmt.Sprintf("daemon%d", i), "daemon"))
@@ -61,7 +60,7 @@ func TestKilledSvmanLeavesNoDuplicates(t *testing.T) {
 	}
 	for name, n := range modules {
 		p.waitPID(name, 0)
-		waitFor(t, name+"'s processes", func() bool { return len(markedPIDs(p.statusDir(name))) == n })
+		testkit.WaitFor(t, name+"'s processes", func() bool { return len(markedPIDs(p.statusDir(name))) == n })
 		old = append(old, markedPIDs(p.statusDir(name))...)
 	}
 	// Each grandchild writes one line to the console pipe as it starts. One that had
@@ -82,7 +81,7 @@ func TestKilledSvmanLeavesNoDuplicates(t *testing.T) {
 			t.Logf("processes left of the first run: %v", left)
 		}
 	}()
-	waitFor(t, "the leaders to die with svman", func() bool {
+	testkit.WaitFor(t, "the leaders to die with svman", func() bool {
 		survivors, left = 0, map[string][]int{}
 		for name := range modules {
 			left[name] = markedPIDs(p.statusDir(name))
@@ -99,7 +98,7 @@ func TestKilledSvmanLeavesNoDuplicates(t *testing.T) {
 	}
 	for name, n := range modules {
 		leader := p.waitPID(name, 0)
-		waitFor(t, name+"'s new processes", func() bool { return len(markedPIDs(p.statusDir(name))) == n })
+		testkit.WaitFor(t, name+"'s new processes", func() bool { return len(markedPIDs(p.statusDir(name))) == n })
 		if got := markedPIDs(p.statusDir(name)); !containsInt(got, leader) {
 			t.Errorf("%s: processes %v do not include the supervised leader %d", name, got, leader)
 		}
@@ -127,35 +126,6 @@ func containsInt(s []int, v int) bool {
 	return false
 }
 
-// A daemon that double-forks out of its module's group and session is reaped by
-// svman (a child subreaper) when it dies, and stopped with its module.
-func TestDetachedDaemonIsReapedAndStopped(t *testing.T) {
-	p := newProject(t, helperModule("d1", "daemon")+helperModule("d2", "daemon"))
-	sv := p.up()
-	m1 := sv.waitOutput(`d1 +\| daemon pid=(\d+)`)
-	m2 := sv.waitOutput(`d2 +\| daemon pid=(\d+)`)
-	daemon1, _ := strconv.Atoi(m1[1])
-	daemon2, _ := strconv.Atoi(m2[1])
-	waitFor(t, "the daemons to be svman's children", func() bool {
-		return parentOf(daemon1) == sv.cmd.Process.Pid && parentOf(daemon2) == sv.cmd.Process.Pid
-	})
-
-	// Reaped: killed from outside, it does not linger as a zombie.
-	syscall.Kill(daemon1, syscall.SIGKILL)
-	waitFor(t, "the dead daemon to be reaped", func() bool {
-		_, err := os.Stat(filepath.Join("/proc", strconv.Itoa(daemon1)))
-		return os.IsNotExist(err)
-	})
-
-	// Stopped: taking its module down ends it too.
-	p.sh("echo d > status/d2/control")
-	sv.waitOutput(`d2 is down`) // reported once everything the module started is gone
-	if pidAlive(daemon2) {
-		t.Errorf("the detached daemon %d survived its module's stop", daemon2)
-	}
-	sv.stop()
-}
-
 // parentOf is pid's parent, from /proc/PID/stat.
 func parentOf(pid int) int {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
@@ -176,43 +146,4 @@ func parentOf(pid int) int {
 func (p *project) readLog(module, name string) string {
 	b, _ := os.ReadFile(filepath.Join(p.statusDir(module), name))
 	return string(b)
-}
-
-// A shutdown's stops are logged as NOTICEs: the exits it causes and a kill on a
-// second interrupt were asked for. A module that ignores its stop_signal until
-// stop_timeout is still a WARNING, whoever asked for the stop.
-func TestShutdownLogLevels(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep")+helperModule("stubborn", "stubborn", `stop_timeout = "200ms"`))
-	sv := p.up()
-	web := p.waitPID("web", 0)
-	stubborn := p.waitPID("stubborn", 0)
-	sv.waitOutput(`stubborn +\| ready pid=`) // ignoring SIGTERM from now on
-	if code := sv.stop(); code != 0 {
-		t.Fatalf("svman exited %d:\n%s", code, sv.out)
-	}
-	if log, wf := p.readLog("web", "supervise.log"), p.readLog("web", "supervise.log.wf"); !strings.Contains(log, "[NOTICE] ") ||
-		!strings.Contains(log, fmt.Sprintf("web (pid %d) killed by SIGTERM", web)) || strings.Contains(wf, "killed by") {
-		t.Errorf("web's stop at shutdown:\nsupervise.log:\n%s\nsupervise.log.wf:\n%s", log, wf)
-	}
-	log, wf := p.readLog("stubborn", "supervise.log"), p.readLog("stubborn", "supervise.log.wf")
-	if !strings.Contains(wf, "[WARNING] ") || !strings.Contains(wf, "stubborn did not stop within stop_timeout: SIGKILL sent") ||
-		!strings.Contains(log, fmt.Sprintf("stubborn (pid %d) killed by SIGKILL", stubborn)) || strings.Contains(wf, "killed by") {
-		t.Errorf("stubborn's stop at shutdown:\nsupervise.log:\n%s\nsupervise.log.wf:\n%s", log, wf)
-	}
-
-	// A second interrupt kills at once, long before stop_timeout: a NOTICE that
-	// says why, not "did not stop within stop_timeout".
-	p = newProject(t, helperModule("stubborn", "stubborn", `stop_timeout = "1h"`))
-	sv = p.up()
-	sv.waitOutput(`stubborn +\| ready pid=`)
-	sv.cmd.Process.Signal(syscall.SIGINT)
-	sv.waitOutput(`stubborn stopping`)
-	sv.cmd.Process.Signal(syscall.SIGINT)
-	if code := sv.wait(); code != 0 {
-		t.Fatalf("svman exited %d:\n%s", code, sv.out)
-	}
-	log, wf = p.readLog("stubborn", "supervise.log"), p.readLog("stubborn", "supervise.log.wf")
-	if !regexp.MustCompile(`\[NOTICE\] [-\d]+ [:\d]+ stubborn: SIGKILL sent to process group \d+: svman was asked twice to stop\n`).MatchString(log) || wf != "" {
-		t.Errorf("a kill on a second interrupt:\nsupervise.log:\n%s\nsupervise.log.wf:\n%s", log, wf)
-	}
 }

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,61 +26,8 @@ func writeLog(t *testing.T, dir, name string, lines ...string) {
 	}
 }
 
-func logsProject(t *testing.T) (*project, time.Time) {
-	p := newProject(t, helperModule("web", "sleep")+helperModule("worker", "sleep")+helperModule("db", "sleep"))
-	t0 := time.Date(2026, 11, 24, 15, 4, 5, 0, time.Local)
-	sec := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Second) }
-	writeLog(t, p.statusDir("web"), "__stdout.2026-11-24T15-04-07.000", logLine(sec(0), "web 0"), logLine(sec(2), "web 2"))
-	writeLog(t, p.statusDir("web"), "__stdout", logLine(sec(4), "web 4"))
-	writeLog(t, p.statusDir("worker"), "__stderr", logLine(sec(1), "worker 1"), logLine(sec(4), "worker 4"))
-	writeLog(t, p.statusDir("worker"), "__stdout", logLine(sec(3), "worker 3"))
-	return p, t0
-}
-
-func TestLogsCommand(t *testing.T) {
-	p, t0 := logsProject(t)
-	all := "" +
-		"15:04:05 web    | web 0\n" +
-		"15:04:06 worker ! worker 1\n" +
-		"15:04:07 web    | web 2\n" +
-		"15:04:08 worker | worker 3\n" +
-		"15:04:09 web    | web 4\n" +
-		"15:04:09 worker ! worker 4\n"
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{nil, all},
-		{[]string{"-n", "2"}, "15:04:09 web    | web 4\n15:04:09 worker ! worker 4\n"},
-		{[]string{"-n", "0"}, ""},
-		{[]string{"--since", t0.Add(3 * time.Second).Format(time.RFC3339)}, strings.Join(strings.SplitAfter(all, "\n")[3:], "")},
-		{[]string{"--since", "10m"}, ""},
-		{[]string{"web"}, "15:04:05 web   | web 0\n15:04:07 web   | web 2\n15:04:09 web   | web 4\n"},
-		{[]string{"db"}, ""},
-	} {
-		code, out, errOut := p.svmanCmd("logs", c.args...)
-		if code != exitOK || out != c.want || errOut != "" {
-			t.Errorf("logs %q: exit %d, stdout:\n%s\nstderr: %s\nwant stdout:\n%s", c.args, code, out, errOut, c.want)
-		}
-	}
-
-	code, _, errOut := p.svmanCmd("logs", "nosuch")
-	if code != exitFailure || !strings.Contains(errOut, `no module named "nosuch" (modules: web, worker, db)`) {
-		t.Errorf("unknown module: exit %d, %s", code, errOut)
-	}
-	for _, args := range [][]string{{"-n", "-1"}, {"--since", "yesterday"}, {"--since", "-5m"}} {
-		if code, _, _ := p.svmanCmd("logs", args...); code != exitUsage {
-			t.Errorf("logs %q: exit %d, want %d", args, code, exitUsage)
-		}
-	}
-	code, out, _ := p.runArgs("logs", "--status-dir", filepath.Join(p.dir, "status"), "--color", "always", "worker")
-	if code != exitOK || !strings.Contains(out, "\x1b[") || !strings.Contains(out, "worker 4\n") {
-		t.Errorf("--color always: exit %d, %q", code, out)
-	}
-}
-
 func TestLogsCommandSince(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep"))
+	p := newProject(t, helperModule("web", "sleeper"))
 	now := time.Now()
 	writeLog(t, p.statusDir("web"), "__stdout", logLine(now.Add(-time.Hour), "an hour ago"), logLine(now.Add(-time.Minute), "a minute ago"))
 	code, out, _ := p.svmanCmd("logs", "--since", "10m")
@@ -92,7 +37,7 @@ func TestLogsCommandSince(t *testing.T) {
 }
 
 func TestLogsCommandBytes(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep"))
+	p := newProject(t, helperModule("web", "sleeper"))
 	t0 := time.Date(2026, 11, 24, 15, 4, 5, 0, time.Local)
 	long := strings.Repeat("x", 1<<20)
 	odd := "\xff\xfe \x00 end"
@@ -101,47 +46,5 @@ func TestLogsCommandBytes(t *testing.T) {
 	want := "15:04:05 web   | " + long + "\n15:04:05 web   | " + odd + "\n15:04:05 web   | no timestamp\n"
 	if code != exitOK || out != want {
 		t.Errorf("exit %d, %d bytes out, want %d", code, len(out), len(want))
-	}
-}
-
-func TestLogsCommandNoFiles(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep"))
-	code, out, errOut := p.svmanCmd("logs", "--follow=false")
-	if code != exitOK || out != "" || errOut != "" {
-		t.Errorf("exit %d, %q, %q", code, out, errOut)
-	}
-}
-
-func TestLogsCommandFollow(t *testing.T) {
-	for _, flag := range []string{"--follow", "-F"} {
-		t.Run(flag, func(t *testing.T) {
-			p, _ := logsProject(t)
-			sv := p.start("logs", "-f", p.manifestPath(), flag, "-n", "1", "web", "db")
-			sv.waitOutput(`(?m)^15:04:09 web   \| web 4$`)
-			// A new line, and a module that starts writing.
-			f, err := os.OpenFile(filepath.Join(p.statusDir("web"), "__stdout"), os.O_APPEND|os.O_WRONLY, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.WriteString(logLine(time.Now(), "web new"))
-			f.Close()
-			writeLog(t, p.statusDir("db"), "__stderr", logLine(time.Now(), "db new"))
-			sv.waitOutput(`(?m)^\d\d:\d\d:\d\d db    ! db new$`)
-			sv.cmd.Process.Signal(syscall.SIGINT)
-			if code := sv.wait(); code != exitOK {
-				t.Errorf("exit %d after SIGINT; output:\n%s", code, sv.out)
-			}
-			want := "15:04:09 web   | web 4\n"
-			if out := sv.out.String(); !strings.HasPrefix(out, want) || strings.Count(out, "\n") != 3 || !strings.Contains(out, " web   | web new\n") {
-				t.Errorf("output:\n%s", out)
-			}
-		})
-	}
-}
-
-func TestLogsCommandHelp(t *testing.T) {
-	var out bytes.Buffer
-	if code := run(t.Context(), []string{"help", "logs"}, &out, &out); code != exitOK || !strings.Contains(out.String(), "--follow") {
-		t.Errorf("exit %d, %s", code, out.String())
 	}
 }

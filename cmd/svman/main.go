@@ -11,7 +11,11 @@ import (
 	"svman/engine"
 )
 
-func main() {
+func main() { svmanMain() }
+
+// svmanMain is the whole of svman as a program, which the tests also run as the
+// svman and supervise their scripts start.
+func svmanMain() {
 	if err := closeInheritedOnExec(); err != nil {
 		fmt.Fprintf(os.Stderr, "svman: cannot keep inherited descriptors from its children: %v\n", err)
 	}

@@ -1,152 +1,101 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/testscript"
+
 	"svman/engine"
+	"svman/internal/testkit"
 )
 
-// roleEnv selects what the test binary is when it runs as a child: svman itself
-// ("svman"), or one of the helper programs the test manifests supervise. Helpers are
-// the test binary, as in os/exec's own tests: real processes, no shell scripts.
-const roleEnv = "SVMAN_TEST_ROLE"
+// svmanRole is the value of testkit.RoleEnv that makes the test binary svman
+// itself, for the Go tests that start svman with exec.Cmd.
+const svmanRole = "svman"
 
+// TestMain makes the test binary whatever program a test runs: svman's exec
+// wrapper, svman (by testkit.RoleEnv for the Go tests, by its name on PATH for
+// the scripts), a role of testkit's, or logto; otherwise it runs the tests.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == engine.WrapperArg {
-		os.Exit(engine.WrapperMain(os.Args[2:])) // svman's exec wrapper, as main does
+	if len(os.Args) > 1 && os.Args[1] == engine.WrapperArg || os.Getenv(testkit.RoleEnv) == svmanRole {
+		svmanMain()
 	}
-	role := os.Getenv(roleEnv)
-	if role == "" {
-		os.Exit(m.Run())
+	testkit.RunRole()
+	if name := filepath.Base(os.Args[0]); name == "svman" || name == superviseName {
+		svmanMain() // before testscript.Main, which would rewrite os.Args[0]
 	}
-	if role == "svman" {
-		if err := closeInheritedOnExec(); err != nil { // as main does
-			fmt.Fprintf(os.Stderr, "svman: cannot keep inherited descriptors from its children: %v\n", err)
-		}
+	quickRaceExit()
+	commands := map[string]func(){
+		"svman":       svmanMain, // run above; listed to be put on PATH
+		superviseName: svmanMain, // as `ln -s svman supervise` makes it
+		"logto":       logtoMain,
+		"exits":       exitsMain,
 	}
-	if role == "svman" && filepath.Base(os.Args[0]) == superviseName { // as main does
-		os.Exit(runSupervise(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	for _, name := range testkit.RoleNames() {
+		commands[name] = testkit.Role(name)
 	}
-	if role == "svman" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	testscript.Main(m, commands)
+}
+
+// quickRaceExit has the processes the tests start (svman, the roles) exit at
+// once under the race detector, which otherwise sleeps a second at every exit
+// (GORACE's atexit_sleep_ms) for other goroutines to report: the scripts start
+// svman hundreds of times. A race is still reported where it happens.
+func quickRaceExit() {
+	if gorace := os.Getenv("GORACE"); !strings.Contains(gorace, "atexit_sleep_ms") {
+		os.Setenv("GORACE", strings.TrimSpace(gorace+" atexit_sleep_ms=10"))
 	}
-	h, ok := helpers[role]
-	if !ok {
-		fmt.Fprintf(os.Stderr, "unknown helper role %q\n", role)
+}
+
+// logtoMain is `logto FILE PROGRAM ARGS...`: it appends its stdout and stderr
+// to FILE and becomes PROGRAM (same pid), as `PROGRAM >>FILE 2>&1` would. A
+// script waits on FILE with waitfor while PROGRAM runs in the background.
+func logtoMain() {
+	if len(os.Args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: logto FILE PROGRAM [ARGS...]")
 		os.Exit(2)
 	}
-	h()
-	os.Exit(0)
-}
-
-// helpers are the programs test manifests run, by role name.
-var helpers = map[string]func(){
-	// sleep says it is ready, then waits to be killed.
-	"sleep": func() {
-		fmt.Printf("ready pid=%d\n", os.Getpid())
-		select {}
-	},
-	// stubborn ignores SIGTERM and starts a grandchild in the same process group
-	// that ignores it too: only SIGKILL to the group ends them.
-	"stubborn": func() {
-		signal.Ignore(syscall.SIGTERM)
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), roleEnv+"=stubborn-grandchild")
-		cmd.Stdout = os.Stdout
-		if err := cmd.Start(); err != nil {
-			fmt.Println("grandchild failed:", err)
-			os.Exit(1)
-		}
-		fmt.Printf("ready pid=%d grandchild=%d\n", os.Getpid(), cmd.Process.Pid)
-		select {}
-	},
-	"stubborn-grandchild": func() {
-		signal.Ignore(syscall.SIGTERM)
-		// Until now its runtime's handler made SIGTERM fatal: say when it is not.
-		fmt.Printf("grandchild ignores TERM, pid=%d\n", os.Getpid())
-		select {}
-	},
-	// daemon double-forks a daemon that detaches into its own session, as
-	// classic daemons do, then stays up itself.
-	"daemon": func() {
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), roleEnv+"=daemon-middle")
-		cmd.Stdout = os.Stdout
-		if err := cmd.Run(); err != nil {
-			fmt.Println("middle failed:", err)
-			os.Exit(1)
-		}
-		fmt.Printf("ready pid=%d\n", os.Getpid())
-		select {}
-	},
-	"daemon-middle": func() {
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), roleEnv+"=sleep")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-		if err := cmd.Start(); err != nil {
-			fmt.Println("daemon failed:", err)
-			os.Exit(1)
-		}
-		fmt.Printf("daemon pid=%d\n", cmd.Process.Pid)
-		os.Exit(0) // the daemon is orphaned: svman, the subreaper, inherits it
-	},
-	// env prints the variables named in SVMAN_TEST_PRINT, then waits.
-	"env": func() {
-		for _, k := range splitComma(os.Getenv("SVMAN_TEST_PRINT")) {
-			fmt.Printf("%s=%s\n", k, os.Getenv(k))
-		}
-		select {}
-	},
-	// crash fails at once.
-	"crash": func() {
-		fmt.Fprintln(os.Stderr, "crashing")
-		os.Exit(3)
-	},
-	// pauses writes the pieces of pausedPieces, waiting for a SIGUSR1 after each but
-	// the last, then exits: lines whose writer pauses as long as the test likes.
-	"pauses": func() {
-		next := make(chan os.Signal, 1)
-		signal.Notify(next, syscall.SIGUSR1)
-		for i, piece := range pausedPieces {
-			os.Stdout.WriteString(piece)
-			if i < len(pausedPieces)-1 {
-				<-next
-			}
-		}
-		os.Exit(0)
-	},
-	// partial writes a line in pieces and a last line without newline, then exits.
-	"partial": func() {
-		for _, s := range []string{"hel", "lo wor", "ld\nsecond line\nno newline at the end"} {
-			os.Stdout.WriteString(s)
-		}
-		os.Exit(0)
-	},
-}
-
-func splitComma(s string) []string {
-	var out []string
-	for len(s) > 0 {
-		i := 0
-		for i < len(s) && s[i] != ',' {
-			i++
-		}
-		out = append(out, s[:i])
-		if i == len(s) {
-			break
-		}
-		s = s[i+1:]
+	f, err := os.OpenFile(os.Args[1], os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err == nil {
+		err = syscall.Dup2(int(f.Fd()), 1)
 	}
-	return out
+	if err == nil {
+		err = syscall.Dup2(int(f.Fd()), 2)
+	}
+	path := ""
+	if err == nil {
+		path, err = exec.LookPath(os.Args[2])
+	}
+	if err == nil {
+		err = syscall.Exec(path, os.Args[2:], os.Environ())
+	}
+	fmt.Fprintf(os.Stderr, "logto: %v\n", err)
+	os.Exit(1)
+}
+
+// exitsMain is `exits N PROGRAM ARGS...`: it runs PROGRAM on its own stdin,
+// stdout and stderr, and succeeds if PROGRAM exits with code N. A script says
+// `exec exits 2 svman ctl web bogus` where the code is part of the contract.
+func exitsMain() {
+	want, err := strconv.Atoi(os.Args[min(1, len(os.Args)-1)])
+	if err != nil || len(os.Args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: exits N PROGRAM [ARGS...]")
+		os.Exit(2)
+	}
+	cmd := exec.Command(os.Args[2], os.Args[3:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err = cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); cmd.ProcessState == nil || code != want {
+		fmt.Fprintf(os.Stderr, "exits: %s exited %d (%v), want %d\n", os.Args[2], code, err, want)
+		os.Exit(1)
+	}
 }
 
 // pidAlive reports whether pid exists and is not a zombie.

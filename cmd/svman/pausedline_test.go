@@ -9,18 +9,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-)
 
-// pausedPieces are what the "pauses" helper writes, one after the other, pausing
-// after each until the test signals it: a line written in three pieces; a line of
-// 10 MB whose newline comes alone, after a pause; a last line the module exits
-// without ending.
-var pausedPieces = []string{
-	"progress: ",
-	".",
-	". done\n" + strings.Repeat("x", 10_000_000) + "END",
-	"\nlast words",
-}
+	"svman/internal/testkit"
+)
 
 // A line the module pauses in the middle of is shown on the console as it comes,
 // but is one line in __stdout and in `svman logs`, however long the pauses; a
@@ -86,7 +77,7 @@ func waitTail(t *testing.T, sv *svman, re string) {
 	t.Helper()
 	rx := regexp.MustCompile(re)
 	var tail []byte
-	waitFor(t, fmt.Sprintf("output ending in %q", re), func() bool {
+	testkit.WaitFor(t, fmt.Sprintf("output ending in %q", re), func() bool {
 		sv.out.mu.Lock()
 		b := sv.out.buf.Bytes()
 		tail = append(tail[:0], b[max(0, len(b)-4096):]...)

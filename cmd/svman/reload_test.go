@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
 
@@ -90,7 +91,7 @@ func (s *svman) barrier() {
 	s.t.Helper()
 	before := s.reloads()
 	s.cmd.Process.Signal(syscall.SIGHUP)
-	waitFor(s.t, "the SIGHUP reload", func() bool { return s.reloads() > before })
+	testkit.WaitFor(s.t, "the SIGHUP reload", func() bool { return s.reloads() > before })
 }
 
 // With 50 modules running, each save style adds a module and triggers exactly one
@@ -126,7 +127,7 @@ func TestSaveAddsOnlyTheNewModule(t *testing.T) {
 // a policy-only change applies in place and governs the next exit.
 func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 	envModule := func(v string) string {
-		return helperModuleEnv("app", "env", map[string]string{"SVMAN_TEST_PRINT": "GREETING", "GREETING": v})
+		return helperModuleEnv("app", "showenv", map[string]string{testkit.PrintEnv: "GREETING", "GREETING": v})
 	}
 	policyModule := func(delay string) string {
 		// min_uptime 1h: the kill below is a crash however long steady ran, so the
@@ -143,13 +144,13 @@ func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 	p.save("rename over", envModule("bonjour")+policyModule("1h")+sleepModules(3))
 	sv.waitOutput(`reload: \+0 -0 ~2 \(3 unchanged\): ~app \(env\) ~steady \(in place: restart\)`)
 	sv.waitOutput(`app +\| GREETING=bonjour\n`)
-	waitFor(t, "app's status to name a new child, with the new env", func() bool {
+	testkit.WaitFor(t, "app's status to name a new child, with the new env", func() bool {
 		st, err := statusfs.ReadStatus(p.statusDir("app"))
 		return err == nil && st.PID != app && hasEnv(st.PID, "GREETING=bonjour")
 	})
 	// steady's new policy is in force once its module.json says so; a restart
 	// would have stopped the old child before that.
-	waitFor(t, "steady's new policy applied", func() bool {
+	testkit.WaitFor(t, "steady's new policy applied", func() bool {
 		m, err := statusfs.ReadApplied(p.statusDir("steady"))
 		return err == nil && m.Restart.Delay == time.Hour
 	})
@@ -166,52 +167,10 @@ func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 	sv.stop()
 }
 
-// Removing a block stops its whole process group, releases its lock and leaves its
-// status with pid 0 and want down.
-func TestSaveRemovesAModule(t *testing.T) {
-	p := newProject(t, helperModule("gone", "stubborn", `stop_timeout = "200ms"`)+sleepModules(2))
-	sv := p.up()
-	m := sv.waitOutput(`ready pid=(\d+) grandchild=(\d+)`)
-	p.save("truncate and write", sleepModules(2))
-	sv.waitOutput(`reload: \+0 -1 ~0 \(2 unchanged\): -gone`)
-	dir := p.statusDir("gone")
-	waitFor(t, "gone released", func() bool { return !statusfs.Supervised(dir) })
-	for _, s := range m[1:] {
-		pid, _ := strconv.Atoi(s)
-		if pidAlive(pid) {
-			t.Errorf("pid %d of the removed module survived", pid)
-		}
-	}
-	if st := p.status("gone"); st.PID != 0 || st.Want != statusfs.WantDown {
-		t.Errorf("status after removal: %+v", st)
-	}
-	if _, ok := statusfs.LockHolder(dir); ok {
-		t.Error("the lock is still held")
-	}
-	sv.stop()
-}
-
-// A broken save changes nothing and says why, with file:line:col; fixing it applies.
-func TestBrokenSaveKeepsRunning(t *testing.T) {
-	p := newProject(t, sleepModules(2))
-	sv := p.up()
-	before := p.pids(names(2)...)
-	p.save("rename over", sleepModules(2)+"module \"bad\" {\n  command = []\n}\n")
-	sv.waitOutput(`reload: .*supervise.hcl is not valid; keeping the running configuration`)
-	sv.waitOutput(regexp.QuoteMeta(p.manifestPath()) + `:\d+:13: error: Empty command`)
-	if fmt.Sprint(p.pids(names(2)...)) != fmt.Sprint(before) {
-		t.Error("a broken manifest restarted modules")
-	}
-	p.save("rename over", sleepModules(2)+"module \"bad\" {\n  command = [\"sleep\", \"100000\"]\n}\n")
-	sv.waitOutput(`reload: \+1 -0 ~0 \(2 unchanged\): \+bad`)
-	p.waitPID("bad", 0)
-	sv.stop()
-}
-
 // Twenty saves in a burst end in the state of the last one.
 func TestSaveBurstEndsInLastState(t *testing.T) {
 	module := func(i int) string {
-		return helperModuleEnv("app", "env", map[string]string{"SVMAN_TEST_PRINT": "N", "N": strconv.Itoa(i)})
+		return helperModuleEnv("app", "showenv", map[string]string{testkit.PrintEnv: "N", "N": strconv.Itoa(i)})
 	}
 	p := newProject(t, module(0))
 	sv := p.up()
@@ -227,113 +186,13 @@ func TestSaveBurstEndsInLastState(t *testing.T) {
 	// already reaped. Neither the line nor a reload orders the two: wait for the
 	// status itself.
 	var pid int
-	waitFor(t, "status to name a running child with N=20", func() bool {
+	testkit.WaitFor(t, "status to name a running child with N=20", func() bool {
 		st, err := statusfs.ReadStatus(p.statusDir("app"))
 		pid = st.PID
 		return err == nil && hasEnv(pid, "N=20")
 	})
 	if got := markedPIDs(p.statusDir("app")); len(got) != 1 || got[0] != pid {
 		t.Errorf("processes of app %v, want only the child in status %d", got, pid)
-	}
-	sv.stop()
-}
-
-// SIGHUP, `r` on a control FIFO and `svman reload` each trigger a reload.
-func TestReloadTriggers(t *testing.T) {
-	p := newProject(t, sleepModules(2))
-	sv := p.up()
-	count := func() int { return strings.Count(sv.out.String(), "reload: +0 -0 ~0 (2 unchanged)") }
-
-	sv.cmd.Process.Signal(syscall.SIGHUP)
-	waitFor(t, "the SIGHUP reload", func() bool { return count() == 1 })
-
-	p.sh("echo r > status/s00/control")
-	waitFor(t, "the control FIFO reload", func() bool { return count() == 2 })
-
-	code, out, errOut := p.svmanCmd("reload")
-	if code != 0 || !strings.Contains(out, fmt.Sprintf("sent SIGHUP to svman (pid %d)", sv.cmd.Process.Pid)) {
-		t.Fatalf("svman reload = %d %q %q", code, out, errOut)
-	}
-	waitFor(t, "the svman reload", func() bool { return count() == 3 })
-	sv.stop()
-
-	if code, _, errOut := p.svmanCmd("reload"); code != 1 || !strings.Contains(errOut, "no svman supervises") {
-		t.Errorf("svman reload with nothing running = %d %q", code, errOut)
-	}
-}
-
-// svman diff shows what a reload would do, and does nothing.
-func TestDiffShowsThePlan(t *testing.T) {
-	keep := "module \"keep\" {\n  command = [\"sleep\", \"100000\"]\n}\n"
-	p := newProject(t, keep+
-		"module \"web\" {\n  command = [\"sleep\", \"100000\"]\n}\n"+
-		"module \"old\" {\n  command = [\"sleep\", \"100000\"]\n}\n")
-	code, out, _ := p.svmanCmd("diff")
-	if code != 0 || !strings.Contains(out, "'svman up' would start all 3") {
-		t.Errorf("diff with nothing running = %d %q", code, out)
-	}
-	sv := p.up()
-	web := p.waitPID("web", 0)
-	if code, out, _ := p.svmanCmd("diff"); code != 0 || out != "no changes: 3 modules run as the manifest says\n" {
-		t.Errorf("diff of an unchanged manifest = %d %q", code, out)
-	}
-	// Write the new manifest where the watcher does not look, and diff that file.
-	next := filepath.Join(p.dir, "next.hcl")
-	os.WriteFile(next, []byte(keep+`module "web" {
-  command = ["sleep", "100000"]
-  env = { A = "1" }
-}
-module "new" {
-  command = ["sleep", "100000"]
-}
-`), 0o644)
-	code, out, errOut := p.runArgs("diff", "-f", next)
-	want := "+ new  start: a new module\n- old  stop: no longer in the manifest\n~ web  restart: env\n1 unchanged\n"
-	if code != 0 || out != want {
-		t.Errorf("diff = %d\n%s\nwant\n%s\n%s", code, out, want, errOut)
-	}
-	if p.status("web").PID != web {
-		t.Error("diff changed something")
-	}
-	sv.stop()
-}
-
-// What the operator did by hand survives a reload: a module taken down with `d`
-// stays down while its block is unchanged, and comes back when it changes.
-func TestReloadKeepsOperatorDown(t *testing.T) {
-	mod := func(name, arg string) string {
-		return fmt.Sprintf("module %q {\n  command = [\"sleep\", %q]\n}\n", name, arg)
-	}
-	p := newProject(t, mod("held", "100000")+mod("other", "100000"))
-	sv := p.up()
-	p.waitPID("held", 0)
-	p.sh("echo d > status/held/control")
-	waitFor(t, "held down", func() bool { return p.status("held").PID == 0 })
-
-	p.save("rename over", mod("held", "100000")+mod("other", "100001"))
-	sv.waitOutput(`reload: \+0 -0 ~1 \(1 unchanged\): ~other \(command\)`)
-	sv.barrier()
-	if st := p.status("held"); st.PID != 0 || st.Want != statusfs.WantDown {
-		t.Errorf("a reload undid the operator's d: %+v", st)
-	}
-	p.save("rename over", mod("held", "100002")+mod("other", "100001"))
-	sv.waitOutput(`~held \(command\)`)
-	p.waitPID("held", 0)
-	sv.stop()
-}
-
-// Moving status_dir needs a restart: a reload that tries is refused, and nothing changes.
-func TestReloadRefusesStatusDirChange(t *testing.T) {
-	p := newProject(t, sleepModules(1))
-	sv := p.up()
-	pid := p.waitPID("s00", 0)
-	p.save("rename over", "status_dir = \"./elsewhere\"\n"+sleepModules(2))
-	sv.waitOutput(`reload: status_dir changed from .*/status to .*/elsewhere: svman must be restarted`)
-	if p.status("s00").PID != pid {
-		t.Error("s00 was restarted")
-	}
-	if _, err := os.Stat(filepath.Join(p.dir, "elsewhere")); err == nil {
-		t.Error("the new status_dir was created")
 	}
 	sv.stop()
 }

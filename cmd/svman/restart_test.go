@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -21,7 +23,7 @@ import (
 // every start.
 func TestRepeatedKillsRestartAtOnce(t *testing.T) {
 	const kills, ran, answer = 6, 1500 * time.Millisecond, 200 * time.Millisecond
-	p := newProject(t, helperModule("victim", "sleep"))
+	p := newProject(t, helperModule("victim", "sleeper"))
 	sv := p.up()
 	pid := p.waitPID("victim", 0)
 	pids := []int{pid}
@@ -45,7 +47,7 @@ func TestRepeatedKillsRestartAtOnce(t *testing.T) {
 		pids = append(pids, pid)
 	}
 	log := p.statusDir("victim") + "/supervise.log"
-	waitFor(t, fmt.Sprintf("a start line in supervise.log for each of %v", pids), func() bool {
+	testkit.WaitFor(t, fmt.Sprintf("a start line in supervise.log for each of %v", pids), func() bool {
 		b, _ := os.ReadFile(log)
 		for _, pid := range pids {
 			if !strings.Contains(string(b), fmt.Sprintf("victim started, pid %d\n", pid)) {
@@ -54,7 +56,7 @@ func TestRepeatedKillsRestartAtOnce(t *testing.T) {
 		}
 		return true
 	})
-	waitFor(t, fmt.Sprintf("%d restarts at once in the stream", kills), func() bool {
+	testkit.WaitFor(t, fmt.Sprintf("%d restarts at once in the stream", kills), func() bool {
 		return strings.Count(sv.out.String(), "victim restarting now") == kills
 	})
 	if out := sv.out.String(); strings.Contains(out, "victim restarting in") {
@@ -91,35 +93,4 @@ func forkedAt(t *testing.T, pid int) time.Duration {
 		t.Fatalf("/proc/%d/stat: %v", pid, err)
 	}
 	return time.Duration(ticks) * tick
-}
-
-// While what a dead child left in its process group is being stopped, before the
-// restart, status says the module is restarting rather than down.
-func TestStatusShowsRestartingNow(t *testing.T) {
-	p := newProject(t, helperModule("stubborn", "stubborn", `stop_timeout = "10s"`))
-	sv := p.up()
-	m := sv.waitOutput(`ready pid=(\d+) grandchild=(\d+)`)
-	var pid, grandchild int
-	fmt.Sscan(m[1], &pid)
-	fmt.Sscan(m[2], &grandchild)
-	sv.waitOutput(`stubborn +\| grandchild ignores TERM, pid=` + m[2] + `\n`)
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	// The grandchild ignores SIGTERM: the old group lives until stop_timeout.
-	restarting := regexp.MustCompile(`(?m)^stubborn\s+restarting now\s+up\s+-\s`)
-	var left bool
-	var table, js string
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("grandchild alive: %v; last status:\n%s%s\noutput:\n%s", left, table, js, sv.out)
-		}
-	})
-	waitFor(t, "status (and --json) to say restarting now while the old group is still there", func() bool {
-		left = pidAlive(grandchild)
-		_, table, _ = p.svmanCmd("status", "stubborn")
-		_, js, _ = p.svmanCmd("status", "--json", "stubborn")
-		return left && restarting.MatchString(table) && strings.Contains(js, `"state": "restarting"`)
-	})
-	sv.stop() // the old group goes at stop_timeout's SIGKILL, whatever comes first
 }

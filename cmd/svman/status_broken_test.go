@@ -15,7 +15,7 @@ import (
 // its place, until svman clears it), status says so and shows what state.json
 // knows, rather than "not supervised".
 func TestStatusWithBrokenStatusFile(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep"))
+	p := newProject(t, helperModule("web", "sleeper"))
 	// This test holds the directory as a supervisor does, without repairing it.
 	d, err := statusfs.Open(p.statusDir("web"))
 	if err != nil {

@@ -21,12 +21,12 @@ func lineIndex(out, re string) int {
 // first, then the stops and starts it announces; and an added module's first
 // line after the line that says it started.
 func TestReloadPrintsThePlanFirst(t *testing.T) {
-	p := newProject(t, helperModule("a", "sleep")+helperModule("b", "sleep"))
+	p := newProject(t, helperModule("a", "sleeper")+helperModule("b", "sleeper"))
 	sv := p.up()
 	sv.waitOutput(`a +\| ready pid=`)
 	sv.waitOutput(`b +\| ready pid=`)
 
-	p.save("rename over", helperModuleEnv("b", "sleep", map[string]string{"CHANGED": "1"})+helperModule("c", "sleep"))
+	p.save("rename over", helperModuleEnv("b", "sleeper", map[string]string{"CHANGED": "1"})+helperModule("c", "sleeper"))
 	m := sv.waitOutput(`c +\| ready pid=(\d+)`)
 	sv.waitOutput(`a \(pid \d+\) killed by SIGTERM`)
 	sv.waitOutput(`(?s)b started.*b started, pid \d+`)

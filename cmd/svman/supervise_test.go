@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
 
@@ -40,7 +41,9 @@ func newLegacyWorld(t *testing.T) *legacyWorld {
 	if err := os.Symlink(exe, filepath.Join(w.dir, superviseName)); err != nil {
 		t.Fatal(err)
 	}
-	w.env = append(os.Environ(), roleEnv+"=svman", "NO_COLOR=1", "PATH="+w.dir+":"+os.Getenv("PATH"))
+	// ./supervise is svman by its name, as TestMain runs it: no role in the
+	// environment, so that a module may be a role by its name on PATH.
+	w.env = append(os.Environ(), "NO_COLOR=1", "PATH="+w.dir+":"+os.Getenv("PATH"))
 	t.Cleanup(w.stopAll)
 	return w
 }
@@ -54,7 +57,7 @@ func (w *legacyWorld) sh(script string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	// WaitDelay: a detached supervisor holding our pipes would hang Wait; it must not.
-	cmd.WaitDelay = deadline
+	cmd.WaitDelay = testkit.Deadline
 	err := cmd.Run()
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
@@ -78,7 +81,7 @@ func (w *legacyWorld) mustSh(script string) string {
 func (w *legacyWorld) shPID(script string, not int) int {
 	w.t.Helper()
 	var pid int
-	waitFor(w.t, fmt.Sprintf("%q to give a live pid other than %d", script, not), func() bool {
+	testkit.WaitFor(w.t, fmt.Sprintf("%q to give a live pid other than %d", script, not), func() bool {
 		_, out, _ := w.sh(script)
 		pid, _ = strconv.Atoi(strings.TrimSpace(out))
 		return pid > 0 && pid != not && pidAlive(pid)
@@ -94,7 +97,7 @@ func (w *legacyWorld) supervisor(rel string) (int, bool) {
 // waitGone waits until pid has exited.
 func (w *legacyWorld) waitGone(what string, pid int) {
 	w.t.Helper()
-	waitFor(w.t, what+" (pid "+strconv.Itoa(pid)+") to exit", func() bool { return !pidAlive(pid) })
+	testkit.WaitFor(w.t, what+" (pid "+strconv.Itoa(pid)+") to exit", func() bool { return !pidAlive(pid) })
 }
 
 // stopAll ends every supervisor that still holds a status directory of the
@@ -104,7 +107,7 @@ func (w *legacyWorld) stopAll() {
 	for _, d := range dirs {
 		if pid, ok := statusfs.LockHolder(d); ok {
 			syscall.Kill(pid, syscall.SIGTERM)
-			end := time.Now().Add(deadline)
+			end := time.Now().Add(testkit.Deadline)
 			for pidAlive(pid) && time.Now().Before(end) {
 				time.Sleep(5 * time.Millisecond)
 			}
@@ -180,7 +183,7 @@ func TestSuperviseLegacyExamples(t *testing.T) {
 
 	w.mustSh(`echo d > ./status/app/control`)
 	w.waitGone("the module after d", pid2)
-	waitFor(t, "status to say down", func() bool {
+	testkit.WaitFor(t, "status to say down", func() bool {
 		_, out, _ := w.sh(readPID)
 		return strings.TrimSpace(out) == "0"
 	})
@@ -199,67 +202,6 @@ func TestSuperviseLegacyExamples(t *testing.T) {
 func (w *legacyWorld) runIn(args ...string) (int, string, string) {
 	p := &project{t: w.t, dir: w.dir}
 	return p.runArgs(args...)
-}
-
-// -u takes the command unsplit; svman ctl and status work on the directory.
-func TestSuperviseDashU(t *testing.T) {
-	w := newLegacyWorld(t)
-	w.mustSh(`mkdir -p ./status/app && ./supervise -u ./status/app sleep 100000`)
-	pid := w.shPID(`od -An -j16 -N4 -tu4 ./status/app/status`, 0)
-	if got, want := cmdline(t, pid), []string{"sleep", "100000"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("module runs %q, want %q", got, want)
-	}
-	svPID, _ := w.supervisor("status/app")
-	if got, want := cmdline(t, svPID), []string{"./supervise", "-u", "./status/app", "sleep", "100000"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("supervisor runs as %q, want %q", got, want)
-	}
-	statusDir := filepath.Join(w.dir, "status")
-	if code, out, errOut := w.runIn("ctl", "--status-dir", statusDir, "app", "d"); code != 0 {
-		t.Fatalf("svman ctl d = %d %s%s", code, out, errOut)
-	}
-	w.waitGone("the module after svman ctl d", pid)
-	waitFor(t, "svman status to show app down", func() bool {
-		_, out, _ := w.runIn("status", "--status-dir", statusDir)
-		return regexp.MustCompile(`(?m)^app\s+down\s+down\s`).MatchString(out)
-	})
-	if code, out, errOut := w.runIn("ctl", "--status-dir", statusDir, "app", "x"); code != 0 {
-		t.Fatalf("svman ctl x = %d %s%s", code, out, errOut)
-	}
-	w.waitGone("the supervisor after x", svPID)
-}
-
-// Bad status directories and command lines exit 100 before anything starts.
-func TestSuperviseBadArguments(t *testing.T) {
-	w := newLegacyWorld(t)
-	for _, tc := range []struct{ script, want string }{
-		{`./supervise -p ./run/app -f "sleep 100000"`, `bad status_dir: sub-string "status/module_name" is required`},
-		{`./supervise -p ./status/ -f "sleep 100000"`, `bad status_dir: sub-string "status/module_name" is required`},
-		{`./supervise -p "./status/my app" -f "sleep 100000"`, `bad status_dir`},
-		{`./supervise -p ./status/app`, "bad arg: no command"},
-		{`./supervise -f "sleep 100000"`, "bad arg: no status directory"},
-		{`./supervise -x -p ./status/app -f "sleep 100000"`, "invalid option -- 'x'"},
-		{`./supervise -p ./status/app -f`, "option requires an argument -- 'f'"},
-		{`./supervise -t soon -r true -p ./status/app -f "sleep 100000"`, "TIME_LIMIT"},
-	} {
-		code, _, errOut := w.sh(tc.script)
-		if code != exitLegacyUsage || !strings.Contains(errOut, tc.want) {
-			t.Errorf("%s = %d %q, want 100 and %q", tc.script, code, errOut, tc.want)
-		}
-	}
-	if _, err := os.Stat(filepath.Join(w.dir, "status", "app")); err == nil {
-		t.Error("a refused command line created the status directory")
-	}
-	code, out, _ := w.sh(`./supervise -h`)
-	if code != 0 || !strings.Contains(out, "Usage: ./supervise -p STATUS_DIR -f COMMAND_STR") {
-		t.Errorf("-h = %d %q", code, out)
-	}
-	code, out, _ = w.sh(`./supervise -v`)
-	if code != 0 || !strings.Contains(out, legacyVersion) {
-		t.Errorf("-v = %d %q", code, out)
-	}
-	if code, out, _ := w.runIn("supervise", "-v"); code != 0 || !strings.Contains(out, legacyVersion) {
-		t.Errorf("svman supervise -v = %d %q", code, out)
-	}
 }
 
 func TestParseSuperviseArgs(t *testing.T) {
@@ -285,32 +227,6 @@ func TestParseSuperviseArgs(t *testing.T) {
 	}
 }
 
-// -r runs the hook with the count of exits; -t N keeps counting for N seconds,
-// while without -t the count is always 1, as with the legacy tool.
-func TestSuperviseRestartHook(t *testing.T) {
-	w := newLegacyWorld(t)
-	if err := os.WriteFile(filepath.Join(w.dir, "hook.sh"), []byte("#!/bin/sh\necho \"$2\" >> \"$0.$1\"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	w.mustSh(`mkdir -p status/counted status/plain &&
-		./supervise -r "./hook.sh counted" -t 3600 -p ./status/counted -f "sleep 100000" &&
-		./supervise -r "./hook.sh plain" -p ./status/plain -f "sleep 100000"`)
-	for _, name := range []string{"counted", "plain"} {
-		readPID := `od -An -j16 -N4 -tu4 ./status/` + name + `/status`
-		pid := w.shPID(readPID, 0)
-		for range 2 {
-			w.mustSh(`echo k > ./status/` + name + `/control`)
-			pid = w.shPID(readPID, pid)
-		}
-	}
-	for name, want := range map[string]string{"counted": "1\n2\n", "plain": "1\n1\n"} {
-		b, _ := os.ReadFile(filepath.Join(w.dir, "hook.sh."+name))
-		if string(b) != want {
-			t.Errorf("hook of %s got %q, want %q", name, b, want)
-		}
-	}
-}
-
 // --foreground stays attached and prints the module's output; SIGHUP is ignored,
 // `r` re-reads supervise.conf and applies its alarm policy in place, and TERM stops
 // the module and exits 0.
@@ -324,11 +240,11 @@ func TestSuperviseForegroundAndConf(t *testing.T) {
 	}
 	write("[global]\nalarm_interval : 120\nmax_tries : 7\nalarm_gsm : 13900000000\n[app]\nalarm_mail : ops@example.com\n")
 	out := &syncBuffer{}
-	cmd := exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-F", "my.conf", "-u", "status/app", "sh", "-c", "echo hello; exec sleep 100000")
+	cmd := exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-F", "my.conf", "-u", "status/app", "sleeper")
 	cmd.Dir, cmd.Env = w.dir, w.env
 	cmd.Stdout, cmd.Stderr = out, out
 	sv := runSvman(t, cmd, out, nil)
-	sv.waitOutput(`app\s+\| hello`)
+	sv.waitOutput(`app\s+\| ready pid=`)
 	dir := filepath.Join(w.dir, "status", "app")
 	pid := w.shPID(`od -An -j16 -N4 -tu4 status/app/status`, 0)
 	applied, err := statusfs.ReadApplied(dir)
@@ -347,7 +263,7 @@ func TestSuperviseForegroundAndConf(t *testing.T) {
 
 	write("[global]\nalarm_interval : 300\n")
 	w.mustSh(`echo r > status/app/control`)
-	waitFor(t, "the new alarm policy to be applied", func() bool {
+	testkit.WaitFor(t, "the new alarm policy to be applied", func() bool {
 		m, err := statusfs.ReadApplied(dir)
 		return err == nil && m.Alarm.Interval == 300*time.Second && m.Alarm.MaxTries == 20 && m.Alarm.Mail == nil
 	})
@@ -359,34 +275,4 @@ func TestSuperviseForegroundAndConf(t *testing.T) {
 		t.Errorf("supervise exited %d on SIGTERM, want 0; output:\n%s", code, sv.out)
 	}
 	w.waitGone("the module after SIGTERM", pid)
-}
-
-// Too many exits in one alarm window: the supervisor gives up and exits, as the
-// legacy tool does.
-func TestSuperviseGivesUp(t *testing.T) {
-	w := newLegacyWorld(t)
-	if err := os.WriteFile(filepath.Join(w.dir, "supervise.conf"), []byte("[global]\nalarm_interval : 60\nmax_tries : 1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(filepath.Join(w.dir, superviseName), "--foreground", "-p", "status/app", "-f", "false")
-	cmd.Dir, cmd.Env = w.dir, w.env
-	cmd.WaitDelay = deadline
-	done := make(chan error, 1)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("supervise exited with %v, want 0", err)
-		}
-	case <-time.After(deadline):
-		cmd.Process.Kill()
-		t.Fatal("supervise did not give up")
-	}
-	log, _ := os.ReadFile(filepath.Join(w.dir, "status", "app", "supervise.log"))
-	if !strings.Contains(string(log), "supervise refused to restart app any more and exited itself!") {
-		t.Errorf("supervise.log does not say it gave up:\n%s", log)
-	}
 }

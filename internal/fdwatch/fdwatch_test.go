@@ -3,7 +3,8 @@ package fdwatch
 import (
 	"os"
 	"testing"
-	"time"
+
+	"svman/internal/testkit"
 )
 
 func pipe(t *testing.T) (r, w *os.File) {
@@ -33,7 +34,7 @@ func expect(t *testing.T, c <-chan struct{}, what string) {
 	t.Helper()
 	select {
 	case <-c:
-	case <-time.After(10 * time.Second):
+	case <-testkit.Within():
 		t.Fatalf("no callback: %s", what)
 	}
 }
