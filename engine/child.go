@@ -94,7 +94,9 @@ func (s *supervisor) spawnWithPumps(path string, argv, env []string) (int, <-cha
 		ps.closeReadEnds()
 		return 0, nil, fmt.Errorf("exec %s: %w", path, err)
 	}
-	s.startPumps(ps)
+	if err := s.startPumps(ps); err != nil {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot read the output of pid %d: %w", pid, err)})
+	}
 	return pid, exited, nil
 }
 

@@ -2,20 +2,16 @@ package engine
 
 import (
 	"fmt"
-	"sync"
 
 	"svman/internal/fdwatch"
 )
 
 // watchControl has the engine's fdwatch tell the supervisor when its control FIFO
-// is readable, so that no goroutine per module waits on it; false if it cannot.
-func (s *supervisor) watchControl() bool {
-	if s.fds == nil {
-		return false
-	}
+// is readable, so that no goroutine per module waits on it.
+func (s *supervisor) watchControl() error {
 	fd, err := s.dir.ControlFD()
 	if err != nil {
-		return false
+		return err
 	}
 	x, err := s.fds.Add(fd, func(*fdwatch.Watch) {
 		select {
@@ -24,10 +20,10 @@ func (s *supervisor) watchControl() bool {
 		}
 	})
 	if err != nil {
-		return false
+		return err
 	}
 	s.ctl = x
-	return true
+	return nil
 }
 
 // unwatchControl unregisters the control FIFO, before the directory closes or
@@ -56,25 +52,5 @@ func (s *supervisor) readCommands() {
 	}
 	if s.ctl != nil {
 		_ = s.ctl.Rearm()
-	}
-}
-
-// readControl feeds what each read of the control FIFO returns to run until
-// quit is closed; the directory's Close makes a blocked read return.
-func (s *supervisor) readControl(quit chan struct{}, wg *sync.WaitGroup) {
-	defer wg.Done()
-	for {
-		buf := make([]byte, controlReadSize)
-		n, err := s.dir.ReadControl(buf)
-		if n > 0 {
-			select {
-			case s.cmds <- buf[:n]:
-			case <-quit:
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
 	}
 }

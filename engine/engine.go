@@ -37,7 +37,7 @@ type Engine struct {
 
 	// ---- owned by Run ----
 	watch    *dirWatch        // nil when inotify is not available
-	fds      *fdwatch.Watcher // nil when epoll is not available
+	fds      *fdwatch.Watcher // tells when control FIFOs and output pipes are readable
 	current  *manifest.Manifest
 	inForce  []manifest.Module      // the blocks the supervised modules run with, pending removals included
 	pending  map[string]bool        // modules whose removal an edit held back (ApplyEdit)
@@ -51,19 +51,26 @@ type Engine struct {
 	listeners map[string]*listener // on the control FIFOs of released modules (released.go)
 }
 
-// New returns an Engine that does nothing until Run runs.
-func New(cfg Config) *Engine {
+// New returns an Engine that does nothing until Run runs. It fails if the
+// kernel cannot tell it when descriptors are readable (epoll): svman reads every
+// control FIFO and output pipe that way.
+func New(cfg Config) (*Engine, error) {
 	if cfg.Hostname == "" {
 		cfg.Hostname, _ = os.Hostname()
 	}
+	fds, err := fdwatch.New()
+	if err != nil {
+		return nil, fmt.Errorf("cannot watch descriptors (epoll): %w", err)
+	}
 	return &Engine{
 		cfg:      cfg,
+		fds:      fds,
 		reqs:     make(chan func()),
 		stopped:  make(chan struct{}),
 		sups:     make(map[string]*supervisor),
 		draining: make(map[string]*supervisor),
 		released: make(map[string]manifest.Module),
-	}
+	}, nil
 }
 
 // ErrStopped is returned by requests made after Run has begun shutting down.
@@ -73,13 +80,10 @@ var ErrStopped = errors.New("engine is shutting down")
 // returns once all of them are down and their status directories released.
 func (e *Engine) Run(ctx context.Context) {
 	defer close(e.stopped)
+	defer e.fds.Close() // last: every supervisor has unregistered by then
 	if w, err := newDirWatch(); err == nil {
 		e.watch = w
 		defer w.close()
-	}
-	if w, err := fdwatch.New(); err == nil {
-		e.fds = w
-		defer w.Close() // last: every supervisor has unregistered by then
 	}
 	for {
 		select {

@@ -157,7 +157,11 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 	for _, e := range edit {
 		e(&h.cfg)
 	}
-	h.e = New(h.cfg)
+	e, err := New(h.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.e = e
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go func() {

@@ -17,10 +17,9 @@ package engine
 //     line stays pending as usual (until its newline, idle time or end of file).
 //
 // A step never waits for a pump, so the gate cannot deadlock; a pump waits at
-// most one step. Pipes read by a goroutine of their own (no fdwatch) are not
-// read ahead of an exit.
+// most one step.
 
-// showWritten hands over what the module's watched pipes hold now. Only the run
+// showWritten hands over what the module's pipes hold now. Only the run
 // goroutine calls it, outside a step.
 func (s *supervisor) showWritten() {
 	for _, ps := range s.pumps {
@@ -28,11 +27,11 @@ func (s *supervisor) showWritten() {
 	}
 }
 
-// readNow reads what watched pipes hold now and emits their lines, and ends a
+// readNow reads what the pipes hold now and emits their lines, and ends a
 // stream that reached end of file.
 func (ps *pumpSet) readNow() {
 	for i, l := range ps.lines {
-		if l != nil && !ps.ended[i].Load() && l.Service() {
+		if !ps.ended[i].Load() && l.Service() {
 			ps.end(i, ps.watches[i])
 		}
 	}

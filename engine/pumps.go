@@ -21,19 +21,18 @@ const pumpDrain = 2 * time.Second
 // gets the write ends; the pumps own the read ends and close them at end of file;
 // done is closed when both streams have ended.
 //
-// With the engine's fdwatch, a pipe has no goroutine of its own: the watcher says
-// when it is readable, and a goroutine that lives only as long as the read copies
-// what is there (a thousand idle modules cost no pump stacks). Without it, each
-// pipe has a goroutine blocked in Read.
+// A pipe has no goroutine of its own: the engine's fdwatch says when it is
+// readable, and a goroutine that lives only as long as the read copies what is
+// there (a thousand idle modules cost no pump stacks).
 type pumpSet struct {
 	r, w    [2]*os.File
 	running atomic.Int32 // streams still copying; the last one closes done
 	done    chan struct{}
 
-	pace    func()            // waits for a console slower than the module (Output.Pace)
-	lines   [2]*logmux.Lines  // watched pipes only
-	watches [2]*fdwatch.Watch // watched pipes only; set and read by the supervisor
-	ended   [2]atomic.Bool    // watched pipes only: end ran
+	pace    func() // waits for a console slower than the module (Output.Pace)
+	lines   [2]*logmux.Lines
+	watches [2]*fdwatch.Watch // set and read by the supervisor
+	ended   [2]atomic.Bool    // end ran
 }
 
 func newPumpSet() (*pumpSet, error) {
@@ -68,8 +67,11 @@ func (ps *pumpSet) closeReadEnds() {
 
 // startPumps copies the child's output to the console line by line. The pumps
 // outlive the child as long as anything holds the pipes open, so a restart never
-// waits for them; drainPumps bounds that when supervision ends.
-func (s *supervisor) startPumps(ps *pumpSet) {
+// waits for them; drainPumps bounds that when supervision ends. A pipe the
+// watcher cannot take is closed (the child's writes to it fail) and the error
+// returned.
+func (s *supervisor) startPumps(ps *pumpSet) error {
+	var werr error
 	live := s.pumps[:0]
 	for _, old := range s.pumps {
 		select {
@@ -111,31 +113,29 @@ func (s *supervisor) startPumps(ps *pumpSet) {
 			batch.Reset()
 			now = time.Time{}
 		}
-		if s.fds != nil && ps.watch(s.fds, i, emit, flush) {
-			continue
+		if err := ps.watch(s.fds, i, emit, flush); err != nil {
+			ps.ended[i].Store(true)
+			ps.r[i].Close()
+			ps.streamEnded()
+			werr = err
 		}
-		go func() {
-			defer ps.streamEnded()
-			defer ps.r[i].Close()
-			_ = logmux.PumpFlush(ps.r[i], partialLineIdle, emit, func() { flush(); ps.pace() })
-		}()
 	}
+	return werr
 }
 
-// watch registers pipe i with the watcher; false if it cannot be.
-func (ps *pumpSet) watch(fds *fdwatch.Watcher, i int, emit func([]byte, logmux.End), flush func()) bool {
+// watch registers pipe i with the watcher.
+func (ps *pumpSet) watch(fds *fdwatch.Watcher, i int, emit func([]byte, logmux.End), flush func()) error {
 	l, err := logmux.NewLines(ps.r[i], partialLineIdle, emit, flush)
 	if err != nil {
-		return false
+		return err
 	}
-	ps.lines[i] = l
+	ps.lines[i] = l // before Add: the callback may run at once
 	x, err := fds.Add(l.FD(), func(x *fdwatch.Watch) { go ps.service(i, x) })
 	if err != nil {
-		ps.lines[i] = nil
-		return false
+		return err
 	}
 	ps.watches[i] = x
-	return true
+	return nil
 }
 
 // service copies what pipe i holds now, then waits for the watcher again: after
@@ -173,11 +173,7 @@ func (ps *pumpSet) streamEnded() {
 // abort ends both streams now, whatever still holds the pipes open.
 func (ps *pumpSet) abort() {
 	for i := range ps.r {
-		if ps.lines[i] != nil {
-			ps.end(i, ps.watches[i])
-		} else {
-			ps.r[i].Close() // the pump's Read fails and it returns
-		}
+		ps.end(i, ps.watches[i])
 	}
 }
 

@@ -75,7 +75,7 @@ func (e *Engine) handOver(s *supervisor, rel *statusfs.Released) {
 // module is still released (it may have been removed or changed meanwhile).
 func (e *Engine) listen(name string, rel *statusfs.Released) {
 	e.prune() // records the module as released if no Apply has yet
-	if _, ok := e.released[name]; !ok || e.closing || e.fds == nil || e.listeners[name] != nil {
+	if _, ok := e.released[name]; !ok || e.closing || e.listeners[name] != nil {
 		rel.Close()
 		return
 	}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,8 +23,8 @@ func (s *supervisor) repairDir() {
 	if s.ctl != nil {
 		s.unwatchControl()
 		defer func() {
-			if !s.watchControl() {
-				s.record(Event{Kind: Warning, Err: errors.New("cannot watch the control FIFO again: control commands are not read")})
+			if err := s.watchControl(); err != nil {
+				s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the control FIFO again (%w): control commands are not read", err)})
 			}
 		}()
 	}

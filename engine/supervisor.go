@@ -38,8 +38,7 @@ type supervisor struct {
 	hostname string
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
 	msgs     chan supMsg               // from the engine
-	cmds     chan []byte               // from the control reader, if it has one: one read each
-	fds      *fdwatch.Watcher          // the engine's, or nil: then each pipe and FIFO has a reader goroutine
+	fds      *fdwatch.Watcher          // the engine's
 	ctlReady chan struct{}             // from fds: the control FIFO is readable
 	repair   chan struct{}             // from the directory watcher: something was deleted
 	watch    *dirWatch                 // the engine's, or nil
@@ -163,27 +162,23 @@ func (s *supervisor) send(m supMsg) {
 }
 
 // run supervises until the module is released or `x` ends it. It reads the
-// control FIFO when the engine's fdwatch says it is readable, or else starts and
-// owns a control reader; it returns only after every goroutine it started is gone.
+// control FIFO when the engine's fdwatch says it is readable; it returns only
+// after every goroutine it started is gone.
 //
 // The goroutine spends its life parked in loop, so what sits on its stack then
 // (run's frame and loop's) is kept small: the setup and the teardown are
 // functions of their own, and the runtime can shrink an idle supervisor's stack.
 func (s *supervisor) run() {
-	var readerDone sync.WaitGroup
-	quit := make(chan struct{})
-	defer s.end(quit, &readerDone)
-	s.begin(quit, &readerDone)
+	defer s.end()
+	s.begin()
 	s.loop()
 }
 
 // begin takes up the module: watches, leftovers of a previous svman, log files,
 // module.json and the first start (or the status of a module that starts down).
-func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
-	if !s.watchControl() {
-		s.cmds = make(chan []byte, 1)
-		readerDone.Add(1)
-		go s.readControl(quit, readerDone)
+func (s *supervisor) begin() {
+	if err := s.watchControl(); err != nil {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the control FIFO (%w): control commands are not read", err)})
 	}
 	if s.watch != nil {
 		if err := s.watch.add(s.dir.Path(), s); err != nil {
@@ -224,9 +219,6 @@ func (s *supervisor) loop() {
 		case m := <-s.msgs:
 			s.hold()
 			s.handleMsg(m)
-		case p := <-s.cmds:
-			s.hold()
-			s.applyControl(p)
 		case <-s.ctlReady:
 			s.readCommands()
 		case st := <-s.exited:
@@ -259,19 +251,16 @@ func (s *supervisor) loop() {
 	}
 }
 
-// end releases the module: watches, pumps, log files, the status directory, and
-// the control reader if there is one.
-func (s *supervisor) end(quit chan struct{}, readerDone *sync.WaitGroup) {
+// end releases the module: watches, pumps, log files, the status directory.
+func (s *supervisor) end() {
 	if s.watch != nil {
 		s.watch.remove(s.dir.Path())
 	}
-	close(quit)
 	s.unwatchControl() // before the directory closes the FIFO
 	s.drainPumps()
 	s.closeLogs()
 	s.record(Event{Kind: Released})
 	rel := s.letGo()
-	readerDone.Wait()
 	close(s.done)
 	if rel != nil {
 		s.handOver(s, rel)

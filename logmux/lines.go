@@ -12,12 +12,12 @@ import (
 // again at once that more is there.
 const maxReadsPerService = 16
 
-// Lines is Pump turned inside out, for callers that learn themselves when a pipe
-// is readable (one epoll instance for many pipes) instead of keeping a goroutine
-// blocked in Read per pipe. Each Service call reads what r holds, without
-// waiting, and emits its lines exactly as Pump would: whole lines, MaxLine
-// pieces, a partial line after idle without more bytes (from a timer that exists
-// only while a partial line is pending), and flush after each read's lines.
+// Lines cuts the output of a pipe into lines (see pump), for a caller that learns
+// itself when the pipe is readable (one epoll instance for many pipes). Each
+// Service call reads what r holds, without waiting, and emits its lines: whole
+// lines, MaxLine pieces, a partial line after idle without more bytes (from a
+// timer that exists only while a partial line is pending), and flush after each
+// read's lines.
 //
 // Service, Finish and the idle timer may run in any goroutines; Lines
 // serializes them, so emit and flush are never called concurrently.

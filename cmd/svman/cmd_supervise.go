@@ -330,7 +330,7 @@ func superviseForeground(ctx context.Context, a superviseArgs, abs string, stdou
 
 	// Supervision ends when the module is released (`x`) or given up on.
 	done := make(chan struct{}, 1)
-	sv := startSupervision(ctx, m, console, func(ev engine.Event) {
+	sv, err := startSupervision(ctx, m, console, func(ev engine.Event) {
 		switch ev.Kind {
 		case engine.GaveUp:
 			appendLegacyLog(abs, "NOTICE", "supervise refused to restart %s any more and exited itself!", a.target.section)
@@ -343,6 +343,10 @@ func superviseForeground(ctx context.Context, a superviseArgs, abs string, stdou
 		default:
 		}
 	})
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", superviseProg(), err)
+		return exitFailure
+	}
 	defer sv.close()
 	if _, err := sv.engine.Apply(m); err != nil {
 		return statusDirFailed(a.target, abs, err, stderr)

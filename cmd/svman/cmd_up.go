@@ -77,7 +77,11 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		edits, settled = w.C, w.Settled
 	}
 
-	sv := startSupervision(ctx, m, console, nil)
+	sv, err := startSupervision(ctx, m, console, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "svman up: %v\n", err)
+		return exitFailure
+	}
 	defer sv.close()
 	e, alarms := sv.engine, sv.alarms
 	if _, err := e.Apply(m); err != nil {
@@ -145,7 +149,7 @@ type supervision struct {
 // modules; nothing runs until the caller's first Apply. Every event is printed on
 // the console, then handed to also (if set), which must not block. Close it once
 // done (after the console's last use but before console.Close).
-func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux.Console, also func(engine.Event)) *supervision {
+func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux.Console, also func(engine.Event)) (*supervision, error) {
 	// Orphans of modules (daemons that detach) are re-parented to svman, so they are
 	// reaped and no zombie is left behind.
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
@@ -164,7 +168,7 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 		Run:    sv.reaper.Run,
 		Failed: func(module, channel string, err error) { e.ReportAlarmFailure(module, channel, err) },
 	})
-	e = engine.New(engine.Config{
+	e, err := engine.New(engine.Config{
 		Reaper: sv.reaper,
 		Output: console,
 		Alarms: sv.alarms,
@@ -183,6 +187,11 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 			}
 		},
 	})
+	if err != nil {
+		sv.alarms.Close()
+		sv.reaper.Close()
+		return nil, err
+	}
 	sv.engine = e
 	runCtx, stop := context.WithCancel(ctx)
 	sv.stop = stop
@@ -190,7 +199,7 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 		e.Run(runCtx)
 		close(sv.stopped)
 	}()
-	return sv
+	return sv, nil
 }
 
 // close stops the engine (every module it still supervises), waits for it, and
