@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"svman/internal/proc"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -32,7 +33,7 @@ func (s *supervisor) afterStop() {
 // restarted, an exit the module's exit_codes call a success is expected and
 // raises nothing, and every other end (a failure, a signal, a failed start) is
 // counted and alarmed as usual.
-func (s *supervisor) afterExit(exit *ExitStatus) {
+func (s *supervisor) afterExit(exit *proc.ExitStatus) {
 	m := s.mod
 	if s.want == statusfs.WantOnce {
 		m.Restart.Policy = manifest.RestartNever

@@ -128,7 +128,7 @@ func (s *supervisor) signalChild(sig syscall.Signal) {
 	if s.pid == 0 {
 		return
 	}
-	if err := syscall.Kill(s.pid, sig); err != nil {
+	if err := s.fx.Signal(s.pid, sig); err != nil {
 		s.recordControl(Event{Kind: Warning, Err: err})
 		return
 	}

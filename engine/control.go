@@ -2,8 +2,6 @@ package engine
 
 import (
 	"fmt"
-
-	"svman/internal/fdwatch"
 )
 
 // watchControl has the engine's fdwatch tell the supervisor when its control FIFO
@@ -13,7 +11,7 @@ func (s *supervisor) watchControl() error {
 	if err != nil {
 		return err
 	}
-	x, err := s.fds.Add(fd, func(*fdwatch.Watch) {
+	x, err := s.fx.WatchFD(fd, func() {
 		select {
 		case s.ctlReady <- struct{}{}:
 		default: // already told

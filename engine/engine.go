@@ -4,18 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync/atomic"
 	"time"
 
-	"svman/internal/fdwatch"
+	"svman/internal/proc"
 	"svman/manifest"
 )
 
 // Config is what an Engine needs from its owner.
 type Config struct {
 	// Reaper forks and reaps every child; one per process.
-	Reaper *Reaper
+	Reaper *proc.Reaper
 	// Output receives every line the children write.
 	Output Output
 	// Events, if set, receives every event as it happens, from the module's
@@ -36,8 +35,8 @@ type Engine struct {
 	stopped chan struct{} // closed when Run has returned
 
 	// ---- owned by Run ----
-	watch    *dirWatch        // nil when inotify is not available
-	fds      *fdwatch.Watcher // tells when control FIFOs and output pipes are readable
+	sys      *proc.System   // forks, signals, and tells when descriptors are readable
+	watch    *proc.DirWatch // nil when inotify is not available
 	current  *manifest.Manifest
 	inForce  []manifest.Module      // the blocks the supervised modules run with, pending removals included
 	pending  map[string]bool        // modules whose removal an edit held back (ApplyEdit)
@@ -56,15 +55,15 @@ type Engine struct {
 // control FIFO and output pipe that way.
 func New(cfg Config) (*Engine, error) {
 	if cfg.Hostname == "" {
-		cfg.Hostname, _ = os.Hostname()
+		cfg.Hostname = proc.Hostname()
 	}
-	fds, err := fdwatch.New()
+	sys, err := proc.NewSystem(cfg.Reaper)
 	if err != nil {
 		return nil, fmt.Errorf("cannot watch descriptors (epoll): %w", err)
 	}
 	return &Engine{
 		cfg:      cfg,
-		fds:      fds,
+		sys:      sys,
 		reqs:     make(chan func()),
 		stopped:  make(chan struct{}),
 		sups:     make(map[string]*supervisor),
@@ -80,10 +79,10 @@ var ErrStopped = errors.New("engine is shutting down")
 // returns once all of them are down and their status directories released.
 func (e *Engine) Run(ctx context.Context) {
 	defer close(e.stopped)
-	defer e.fds.Close() // last: every supervisor has unregistered by then
-	if w, err := newDirWatch(); err == nil {
+	defer e.sys.Close() // last: every supervisor has unregistered by then
+	if w, err := proc.NewDirWatch(); err == nil {
 		e.watch = w
-		defer w.close()
+		defer w.Close()
 	}
 	for {
 		select {
@@ -102,7 +101,7 @@ func (e *Engine) shutdown() {
 		e.stopListening(name)
 	}
 	if e.watch != nil {
-		e.watch.stopAll()
+		e.watch.StopAll()
 	}
 	all := make([]*supervisor, 0, len(e.sups)+len(e.draining))
 	for _, s := range e.sups {
@@ -235,7 +234,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (Plan, []*superviso
 		return Plan{}, nil, fmt.Errorf("status_dir changed from %s to %s: svman must be restarted to move its status directories; keeping the running configuration", e.current.StatusDir, m.StatusDir)
 	}
 	e.prune()
-	if err := checkFileLimit(len(m.Modules)); err != nil {
+	if err := proc.CheckFileLimit(len(m.Modules)); err != nil {
 		if e.current != nil {
 			err = fmt.Errorf("%w; keeping the running configuration", err)
 		}
@@ -301,7 +300,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (Plan, []*superviso
 		for _, d := range dirs {
 			paths[d.Path()] = true
 		}
-		marked = markedProcesses(paths)
+		marked = proc.MarkedProcesses(paths)
 	}
 	var added []*supervisor
 	for _, name := range plan.Add {
@@ -312,12 +311,9 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (Plan, []*superviso
 		if e.cfg.Output != nil {
 			e.cfg.Output.Add(name)
 		}
-		s := newSupervisor(byName[name], dir, &e.cfg, &e.secrets)
+		s := e.newSupervisor(byName[name], dir)
 		s.kept = kept[name]
 		s.leftover = marked[dir.Path()]
-		s.watch = e.watch
-		s.fds = e.fds
-		s.handOver = e.handOver
 		e.sups[name] = s
 		added = append(added, s)
 		go s.run()

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"svman/internal/proc"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -32,9 +33,7 @@ func (e *Engine) openDirs(statusDir string, names []string, byName map[string]ma
 		dir, err := statusfs.OpenWith(filepath.Join(statusDir, name), dirOptions(byName[name]))
 		if err != nil {
 			if errors.Is(err, syscall.EMFILE) {
-				var lim syscall.Rlimit
-				_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
-				err = fmt.Errorf("%w; %s", err, fileLimitHint(len(names), lim.Cur))
+				err = fmt.Errorf("%w; %s", err, proc.FileLimitHint(len(names)))
 			}
 			errs = append(errs, fmt.Errorf("module %s: %w", name, err))
 			if all {

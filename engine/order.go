@@ -22,17 +22,7 @@ package engine
 // showWritten hands over what the module's pipes hold now. Only the run
 // goroutine calls it, outside a step.
 func (s *supervisor) showWritten() {
-	for _, ps := range s.pumps {
-		ps.readNow()
-	}
-}
-
-// readNow reads what the pipes hold now and emits their lines, and ends a
-// stream that reached end of file.
-func (ps *pumpSet) readNow() {
-	for i, l := range ps.lines {
-		if !ps.ended[i].Load() && l.Service() {
-			ps.end(i, ps.watches[i])
-		}
+	for _, p := range s.pipes {
+		p.ReadNow()
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"svman/internal/fdwatch"
+	"svman/internal/proc"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -22,7 +22,7 @@ import (
 // listener is the engine's watch on the control FIFO of a released module.
 type listener struct {
 	rel   *statusfs.Released
-	watch *fdwatch.Watch
+	watch proc.Watch
 	limit lineLimit // on the warnings about bytes that do not take it back
 }
 
@@ -82,7 +82,7 @@ func (e *Engine) listen(name string, rel *statusfs.Released) {
 	fd, err := rel.ControlFD()
 	l := &listener{rel: rel}
 	if err == nil {
-		l.watch, err = e.fds.Add(fd, func(*fdwatch.Watch) {
+		l.watch, err = e.sys.WatchFD(fd, func() {
 			go func() { _ = e.do(func() { e.reclaim(name, l) }) }() // fn must not block
 		})
 	}
@@ -130,8 +130,7 @@ func (e *Engine) reclaim(name string, l *listener) {
 	if _, ok := e.desired(name); !ok {
 		e.inForce = append(e.inForce, mod) // a reload since the release left it out
 	}
-	s := newSupervisor(mod, dir, &e.cfg, &e.secrets)
-	s.watch, s.fds, s.handOver = e.watch, e.fds, e.handOver
+	s := e.newSupervisor(mod, dir)
 	s.initial = append([]byte{}, buf[:n]...)
 	e.sups[name] = s
 	go s.run()

@@ -39,7 +39,7 @@ func (s *supervisor) repairDir() {
 	}
 	s.record(Event{Kind: Warning, Err: fmt.Errorf("status directory damaged from outside: recreated %s", strings.Join(recreated, ", "))})
 	if slices.Contains(recreated, "directory") && s.watch != nil {
-		_ = s.watch.add(s.dir.Path(), s) // the old watch went with the old directory
+		_ = s.watch.Add(s.dir.Path(), s.requestRepair) // the old watch went with the old directory
 	}
 	s.writeStatus()
 	s.writeApplied()

@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"svman/internal/fdwatch"
+	"svman/internal/proc"
 	"svman/logmux"
 	"svman/manifest"
 	"svman/statusfs"
@@ -31,17 +31,16 @@ const (
 type supervisor struct {
 	name     string
 	dir      *statusfs.Dir
-	r        *Reaper
+	fx       effects // the engine's *proc.System
 	out      Output
 	emit     func(Event)
 	alarmer  Alarmer
 	hostname string
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
 	msgs     chan supMsg               // from the engine
-	fds      *fdwatch.Watcher          // the engine's
 	ctlReady chan struct{}             // from fds: the control FIFO is readable
 	repair   chan struct{}             // from the directory watcher: something was deleted
-	watch    *dirWatch                 // the engine's, or nil
+	watch    *proc.DirWatch            // the engine's, or nil
 	done     chan struct{}             // closed when run has returned and the directory is released
 	// ready is closed once the module's first start has been attempted (or, with
 	// autostart false, its status written), so Apply can return when what it added
@@ -57,7 +56,7 @@ type supervisor struct {
 	alarms  bool // false once silenced with `s`
 	pid     int  // the child, which leads its own process group; 0 when none
 	pgid    int  // the child's process group, kept until it is empty
-	exited  <-chan ExitStatus
+	exited  <-chan proc.ExitStatus
 	started time.Time // the last start
 	changed time.Time // the last pid change, for the status stamp
 
@@ -67,20 +66,21 @@ type supervisor struct {
 	killAt     time.Time        // stStopping: when SIGKILL is due
 	killed     bool             // stStopping: SIGKILL was sent
 	poll       time.Duration    // stStopping: the next interval between group checks
-	lastExit   *ExitStatus      // the exit that ended the child being stopped
+	lastExit   *proc.ExitStatus // the exit that ended the child being stopped
 	unexpected bool             // that exit came while the child was up, not stopping
 
 	history History  // what the restart and alarm policy remember
 	pending Decision // stHook: what to do once the hook is done
 	hookPID int      // stHook: the hook, which leads its own process group
-	hookC   <-chan ExitStatus
+	hookC   <-chan proc.ExitStatus
 	written State // the state last written to state.json
 
 	downBy string // why the module is down (state.json's reason), when it is
 	kept   *State // set by the engine before run: the recorded state a re-added module keeps (kept.go)
 
-	leftover []int // processes a killed svman left of this module, stopped before the first start
-	escaped  []int // stStopping: processes of the module that left its group, stopped with it
+	leftover  []int // set by the engine before run: processes a killed svman left of this module
+	leftovers bool  // stStopping: what stops is what a previous svman left (leftover.go)
+	escaped   []int // stStopping: processes of the module that left its group, stopped with it
 
 	initial  []byte                                // the control bytes that took a released module back (released.go)
 	handOver func(*supervisor, *statusfs.Released) // the engine's, for `x`; nil: close the directory
@@ -90,13 +90,13 @@ type supervisor struct {
 	release      bool // removal or shutdown: also record want down
 	finished     bool
 
-	pumps []*pumpSet
+	pipes []*proc.Pipes   // of the children whose output may still come
 	files [2]*logmux.File // __stdout, __stderr: written by the pumps
 	logWarnState
 	fileRetry // files of the status directory whose last write failed (statusfiles.go)
 
-	ctl      *fdwatch.Watch // the control FIFO's registration with fds, or nil
-	ctlLimit controlLimit   // the limit on lines control bytes cause (controllimit.go)
+	ctl      proc.Watch   // the control FIFO's watch, or nil
+	ctlLimit controlLimit // the limit on lines control bytes cause (controllimit.go)
 
 	shown sync.Mutex // held by a step, and by a pump handing lines to out (order.go)
 
@@ -133,12 +133,20 @@ type Output interface {
 	Pace(name string)
 }
 
-func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets *atomic.Pointer[[]string]) *supervisor {
+// newSupervisor returns the supervisor of mod, whose status directory is dir,
+// for run to take up.
+func (e *Engine) newSupervisor(mod manifest.Module, dir *statusfs.Dir) *supervisor {
+	s := newSupervisor(mod, dir, &e.cfg, &e.secrets, e.sys)
+	s.watch, s.handOver = e.watch, e.handOver
+	return s
+}
+
+func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets *atomic.Pointer[[]string], fx effects) *supervisor {
 	return &supervisor{
 		secrets:  secrets,
 		name:     mod.Name,
 		dir:      dir,
-		r:        cfg.Reaper,
+		fx:       fx,
 		out:      cfg.Output,
 		emit:     cfg.Events,
 		alarmer:  cfg.Alarms,
@@ -181,7 +189,7 @@ func (s *supervisor) begin() {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the control FIFO (%w): control commands are not read", err)})
 	}
 	if s.watch != nil {
-		if err := s.watch.add(s.dir.Path(), s); err != nil {
+		if err := s.watch.Add(s.dir.Path(), s.requestRepair); err != nil {
 			s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the status directory (%w): a deleted FIFO or lock will not be recreated", err)})
 		}
 	}
@@ -191,25 +199,39 @@ func (s *supervisor) begin() {
 		s.want = statusfs.WantUp
 	}
 	s.restoreKept()
-	if old, err := statusfs.ReadStatus(s.dir.Path()); err == nil || len(s.leftover) > 0 {
-		s.stopLeftovers(old, s.leftover)
-	}
-	s.leftover = nil
 	s.openLogs()
 	s.readWritten()
 	s.hold()
+	defer s.flush()
 	if !s.appliedOnDisk() {
 		s.writeApplied()
 	}
-	if s.want == statusfs.WantUp {
+	old, err := statusfs.ReadStatus(s.dir.Path())
+	leftover := s.leftover
+	s.leftover = nil
+	if s.stopLeftovers(old, err == nil, leftover) {
+		return // firstStart follows once they are gone
+	}
+	s.firstStart()
+}
+
+// firstStart takes the module up once nothing of a previous run is left: it
+// starts it if it is wanted up (and was not released meanwhile), or writes the
+// status of a module that starts down, and closes ready at the end of the step.
+func (s *supervisor) firstStart() {
+	defer s.afterStep(func() { close(s.ready) }) // once the step's files are written
+	if s.exitWhenDown {
+		s.finish()
+		return
+	}
+	s.adoptNext()
+	if s.want != statusfs.WantDown {
 		s.start() // writes the status, whatever happens
 	} else {
 		s.writeStatus()
 		s.writeState() // what a previous supervision left there is not true now
 	}
 	s.applyTakeBack()
-	s.flush()
-	close(s.ready)
 }
 
 // loop serves the module's events, each one a step (batch.go), until it is done.
@@ -254,13 +276,16 @@ func (s *supervisor) loop() {
 // end releases the module: watches, pumps, log files, the status directory.
 func (s *supervisor) end() {
 	if s.watch != nil {
-		s.watch.remove(s.dir.Path())
+		s.watch.Remove(s.dir.Path())
 	}
 	s.unwatchControl() // before the directory closes the FIFO
 	s.drainPumps()
 	s.closeLogs()
 	s.record(Event{Kind: Released})
 	rel := s.letGo()
+	if !isClosed(s.ready) {
+		close(s.ready) // ended before its first start
+	}
 	close(s.done)
 	if rel != nil {
 		s.handOver(s, rel)

@@ -16,6 +16,7 @@ import (
 
 	"svman/alarm"
 	"svman/engine"
+	"svman/internal/proc"
 	"svman/logmux"
 	"svman/manifest"
 )
@@ -138,7 +139,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // reaper, the alarm sender and the engine, running and reporting to a console.
 type supervision struct {
 	engine  *engine.Engine
-	reaper  *engine.Reaper
+	reaper  *proc.Reaper
 	alarms  *alarm.Sender
 	reloads chan struct{} // an `r` was written to a control FIFO
 	stopped chan struct{} // closed once the engine's Run has returned
@@ -160,7 +161,7 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 	// of killing svman, and the log files still get every line. (Notify, not Ignore:
 	// an ignored signal would stay ignored in every child.)
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	sv := &supervision{reaper: engine.NewReaper(), reloads: make(chan struct{}, 1), stopped: make(chan struct{})}
+	sv := &supervision{reaper: proc.NewReaper(), reloads: make(chan struct{}, 1), stopped: make(chan struct{})}
 	// The engine is created below; deliveries that fail report to it.
 	var e *engine.Engine
 	sv.alarms = alarm.NewSender(alarm.Config{

@@ -11,14 +11,14 @@ import (
 	"syscall"
 	"testing"
 
-	"svman/engine"
+	"svman/internal/proc"
 )
 
 // markedPIDs lists the live processes whose environment marks them as the module
 // whose status directory is dir.
 func markedPIDs(dir string) []int {
 	entries, _ := os.ReadDir("/proc")
-	want := []byte(engine.EnvStatusDir + "=" + dir + "\x00")
+	want := []byte(proc.EnvStatusDir + "=" + dir + "\x00")
 	var out []int
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"svman/engine"
+	"svman/internal/proc"
 )
 
 // roleEnv selects what the test binary is when it runs as a child: svman itself
@@ -21,8 +21,8 @@ import (
 const roleEnv = "SVMAN_TEST_ROLE"
 
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == engine.WrapperArg {
-		os.Exit(engine.WrapperMain(os.Args[2:])) // svman's exec wrapper, as main does
+	if len(os.Args) > 1 && os.Args[1] == proc.WrapperArg {
+		os.Exit(proc.WrapperMain(os.Args[2:])) // svman's exec wrapper, as main does
 	}
 	role := os.Getenv(roleEnv)
 	if role == "" {
