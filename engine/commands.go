@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"syscall"
 
 	"svman/statusfs"
@@ -115,14 +116,7 @@ var commandSignals = map[byte]syscall.Signal{
 // Commands lists every control byte svman understands, in the legacy order.
 const Commands = "udoktihapcxsnr"
 
-func isCommand(b byte) bool {
-	for i := 0; i < len(Commands); i++ {
-		if Commands[i] == b {
-			return true
-		}
-	}
-	return false
-}
+func isCommand(b byte) bool { return strings.IndexByte(Commands, b) >= 0 }
 
 func (s *supervisor) signalChild(sig syscall.Signal) {
 	if s.pid == 0 {

@@ -17,8 +17,11 @@ type Config struct {
 	Reaper *proc.Reaper
 	// Output receives every line the children write.
 	Output Output
-	// Events, if set, receives every event as it happens, from the module's
-	// supervisor goroutine. It must not block.
+	// Events, if set, receives every event as it happens: a module's events
+	// from its supervisor's goroutine, in order, and the engine's own (a status
+	// directory closed up, a released module's control FIFO, an alarm not
+	// delivered) from Run's. It is never called from anywhere else, and must not
+	// block.
 	Events func(Event)
 	// Alarms, if set, delivers the alarms modules raise.
 	Alarms Alarmer

@@ -40,6 +40,7 @@ type supervisor struct {
 	msgs     chan supMsg               // from the engine
 	ctlReady chan struct{}             // from fds: the control FIFO is readable
 	repair   chan struct{}             // from the directory watcher: something was deleted
+	warnings chan Event                // from the pumps: warnings for the run loop to record
 	watch    *proc.DirWatch            // the engine's, or nil
 	done     chan struct{}             // closed when run has returned and the directory is released
 	// ready is closed once the module's first start has been attempted (or, with
@@ -154,6 +155,7 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		msgs:     make(chan supMsg, 2),
 		ctlReady: make(chan struct{}, 1),
 		repair:   make(chan struct{}, 1),
+		warnings: make(chan Event, 4),
 		done:     make(chan struct{}),
 		ready:    make(chan struct{}),
 		mod:      mod,
@@ -257,6 +259,9 @@ func (s *supervisor) loop() {
 		case <-s.repair:
 			s.hold()
 			s.repairDir()
+		case ev := <-s.warnings:
+			s.hold()
+			s.record(ev)
 		case <-s.timerC:
 			s.timerC = nil
 			s.hold()
@@ -281,6 +286,7 @@ func (s *supervisor) end() {
 	s.unwatchControl() // before the directory closes the FIFO
 	s.drainPumps()
 	s.closeLogs()
+	s.recordWarnings()
 	s.record(Event{Kind: Released})
 	rel := s.letGo()
 	if !isClosed(s.ready) {
@@ -354,8 +360,30 @@ func (s *supervisor) record(ev Event) {
 	s.afterStep(func() { s.log(ev) })
 }
 
+// warn hands ev, a warning of another goroutine (a pump's), to the run loop,
+// which records it: a module's events come from its supervisor only. A warning
+// that finds the queue full is dropped; the pumps' are rate limited already.
+func (s *supervisor) warn(ev Event) {
+	select {
+	case s.warnings <- ev:
+	default:
+	}
+}
+
+// recordWarnings records the warnings still queued, once the loop is over.
+func (s *supervisor) recordWarnings() {
+	for {
+		select {
+		case ev := <-s.warnings:
+			s.record(ev)
+		default:
+			return
+		}
+	}
+}
+
 // log writes ev to the module's supervise log and hands it to the engine's hook
-// now. Any goroutine may call it.
+// now. Only the run goroutine calls it.
 func (s *supervisor) log(ev Event) {
 	ev.Module = s.name
 	if ev.Time.IsZero() {

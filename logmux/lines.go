@@ -2,6 +2,7 @@ package logmux
 
 import (
 	"os"
+	"svman/internal/fdwatch"
 	"sync"
 	"syscall"
 	"time"
@@ -76,18 +77,9 @@ func (l *Lines) Service() (over bool) {
 
 // readOnce reads once, without waiting, into a pooled buffer and feeds the lines.
 func (l *Lines) readOnce() (int, error) {
-	var n int
-	var rerr error
 	bp := readBufs.Get().(*[]byte)
 	defer readBufs.Put(bp)
-	err := l.rc.Read(func(fd uintptr) bool {
-		for {
-			n, rerr = syscall.Read(int(fd), *bp)
-			if rerr != syscall.EINTR {
-				return true // one attempt: never wait in the poller
-			}
-		}
-	})
+	n, rerr, err := fdwatch.ReadNow(l.rc, *bp)
 	if err != nil {
 		return 0, err
 	}
