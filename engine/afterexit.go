@@ -72,13 +72,13 @@ func (s *supervisor) follow(d Decision) {
 	case d.Restart && s.want == statusfs.WantUp:
 		s.state, s.startAt = stBackoff, d.At
 		s.record(Event{Kind: Restarting, Delay: d.At.Sub(now), Tries: d.History.Fails, Uptime: minUptime(s.mod.Restart)})
-		s.writeState()
+		s.oweState()
 		s.arm(d.At)
 	default:
 		if s.want == statusfs.WantUp {
 			s.want = statusfs.WantDown // the policy keeps it down: say so in status
 			s.downBy = downByPolicy
-			s.writeStatus()
+			s.oweStatus()
 		}
 		s.goDown() // a run-once keeps want 0 once it has run, as the legacy tool does
 	}
@@ -89,8 +89,8 @@ func (s *supervisor) follow(d Decision) {
 func (s *supervisor) giveUp() {
 	s.state = stFailed
 	s.want, s.downBy = statusfs.WantDown, downByPolicy
-	s.writeStatus()
-	s.writeState()
+	s.oweStatus()
+	s.oweState()
 	s.record(Event{Kind: GaveUp, Tries: s.history.Exits, Delay: s.mod.Alarm.Interval})
 	s.raise("gave_up", nil)
 }
@@ -98,7 +98,7 @@ func (s *supervisor) giveUp() {
 // goDown settles in stDown and says so.
 func (s *supervisor) goDown() {
 	s.state = stDown
-	s.writeState()
+	s.oweState()
 	s.record(Event{Kind: Stopped})
 }
 
@@ -107,12 +107,12 @@ func (s *supervisor) finish() {
 	s.disarm()
 	if s.release {
 		s.want = statusfs.WantDown
-		s.writeStatus()
+		s.oweStatus()
 	}
 	if s.state != stFailed {
 		s.state = stDown
 	}
 	s.downBy = cmp.Or(s.downBy, downByRelease)
-	s.writeState()
+	s.oweState()
 	s.finished = true
 }

@@ -12,10 +12,6 @@ import (
 // writeApplied records the module settings now in force in the status directory,
 // so `svman diff` can compare them with the manifest on disk from any terminal.
 func (s *supervisor) writeApplied() {
-	if s.holding {
-		s.owed.applied = true
-		return
-	}
 	b, err := recordedJSON(s.mod)
 	if err == nil {
 		err = s.dir.WriteApplied(b)

@@ -28,7 +28,7 @@ func (s *supervisor) start() {
 	s.started = time.Now()
 	pid, exited, err := s.spawn()
 	if err != nil {
-		s.writeStatus()
+		s.oweStatus()
 		s.record(Event{Kind: StartFailed, Err: err})
 		s.state = stDown
 		s.afterExit(nil)
@@ -36,9 +36,9 @@ func (s *supervisor) start() {
 	}
 	s.pid, s.pgid, s.exited = pid, pid, exited
 	s.changed, s.paused, s.state = s.started, false, stUp
-	s.writeStatus()
+	s.oweStatus()
 	if s.written.State != "up" {
-		s.writeState()
+		s.oweState()
 	}
 	s.record(Event{Kind: Started, PID: pid, Time: s.started})
 }
@@ -131,7 +131,7 @@ func (s *supervisor) handleExit(st proc.ExitStatus) {
 	s.record(Event{Kind: Exited, PID: st.PID, Exit: st, Uptime: st.At.Sub(s.started), Time: st.At, Stopping: s.state == stStopping})
 	s.pid, s.paused, s.changed = 0, false, st.At
 	s.lastExit = &st
-	s.writeStatus()
+	s.oweStatus()
 	s.unexpected = s.state == stUp
 	if s.exitWhenDown && s.state == stUp {
 		s.want = statusfs.WantDown

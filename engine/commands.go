@@ -56,7 +56,7 @@ func (s *supervisor) handleCommand(b byte) {
 		if b == 'o' {
 			s.want = statusfs.WantOnce
 		}
-		s.writeStatus()
+		s.oweStatus()
 		switch s.state {
 		case stFailed:
 			s.history = History{} // `u` re-arms a module svman gave up on
@@ -66,7 +66,7 @@ func (s *supervisor) handleCommand(b byte) {
 		}
 	case 'd':
 		s.want, s.downBy = statusfs.WantDown, downByOperator
-		s.writeStatus()
+		s.oweStatus()
 		switch s.state {
 		case stUp:
 			s.stop()
@@ -85,19 +85,19 @@ func (s *supervisor) handleCommand(b byte) {
 		if s.pid != 0 && !s.paused {
 			s.signalGroup(syscall.SIGSTOP)
 			s.paused = true
-			s.writeStatus()
+			s.oweStatus()
 			s.recordControl(Event{Kind: Paused, PID: s.pgid})
 		}
 	case 'c':
 		if s.pid != 0 && s.paused {
 			s.signalGroup(syscall.SIGCONT)
 			s.paused = false
-			s.writeStatus()
+			s.oweStatus()
 			s.recordControl(Event{Kind: Continued, PID: s.pgid})
 		}
 	case 's', 'n':
 		s.alarms = b == 'n'
-		s.writeStatus()
+		s.oweStatus()
 	case 'r':
 		s.recordControl(Event{Kind: Reload})
 	}

@@ -42,7 +42,6 @@ const controlReadSize = 4096
 func (s *supervisor) readCommands() {
 	buf := make([]byte, controlReadSize)
 	n, err := s.dir.TryReadControl(buf)
-	s.hold()
 	s.applyControl(buf[:n])
 	if err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("control FIFO: %w", err)})

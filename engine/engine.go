@@ -9,6 +9,7 @@ import (
 
 	"svman/internal/proc"
 	"svman/manifest"
+	"svman/statusfs"
 )
 
 // Config is what an Engine needs from its owner.
@@ -35,6 +36,7 @@ type Engine struct {
 	cfg     Config
 	secrets atomic.Pointer[[]string] // the manifest's secrets, kept out of children
 	reqs    chan func()
+	ends    chan supEnd   // supervisors that have ended, for Run to forget
 	stopped chan struct{} // closed when Run has returned
 
 	// ---- owned by Run ----
@@ -68,6 +70,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg:      cfg,
 		sys:      sys,
 		reqs:     make(chan func()),
+		ends:     make(chan supEnd),
 		stopped:  make(chan struct{}),
 		sups:     make(map[string]*supervisor),
 		draining: make(map[string]*supervisor),
@@ -91,6 +94,8 @@ func (e *Engine) Run(ctx context.Context) {
 		select {
 		case f := <-e.reqs:
 			f()
+		case x := <-e.ends:
+			e.ended(x)
 		case <-ctx.Done():
 			e.shutdown()
 			return
@@ -106,28 +111,44 @@ func (e *Engine) shutdown() {
 	if e.watch != nil {
 		e.watch.StopAll()
 	}
-	all := make([]*supervisor, 0, len(e.sups)+len(e.draining))
 	for _, s := range e.sups {
 		s.send(supMsg{kind: msgRelease})
-		all = append(all, s)
 	}
-	for _, s := range e.draining {
-		all = append(all, s)
-	}
-	allDone := make(chan struct{})
-	go func() {
-		for _, s := range all {
-			<-s.done
-		}
-		close(allDone)
-	}()
-	for {
+	for len(e.sups)+len(e.draining) > 0 {
 		select {
 		case f := <-e.reqs:
 			f() // Kill still works while stopping
-		case <-allDone:
-			return
+		case x := <-e.ends:
+			e.ended(x)
 		}
+	}
+}
+
+// supEnd is a supervisor that has ended (its done is closed), with the control
+// FIFO of a module the operator released with `x` (nil otherwise).
+type supEnd struct {
+	s   *supervisor
+	rel *statusfs.Released
+}
+
+// supervisorEnded is called by the goroutine of a supervisor once its done is
+// closed; Run takes the end as an event of its loop (ended).
+func (e *Engine) supervisorEnded(s *supervisor, rel *statusfs.Released) {
+	select {
+	case e.ends <- supEnd{s, rel}:
+	case <-e.stopped:
+		if rel != nil {
+			rel.Close()
+		}
+	}
+}
+
+// ended forgets a supervisor that has ended, and listens on the control FIFO of
+// a module the operator released with `x` while it stays released.
+func (e *Engine) ended(x supEnd) {
+	e.prune()
+	if x.rel != nil {
+		e.listen(x.s.name, x.rel)
 	}
 }
 
@@ -215,8 +236,19 @@ func (e *Engine) ApplyWith(m *manifest.Manifest, o ApplyOptions) (Plan, error) {
 	var plan Plan
 	var err error
 	var added []*supervisor
-	if rerr := e.do(func() { plan, added, err = e.apply(m, o) }); rerr != nil {
-		return Plan{}, rerr
+	for {
+		var stopping []*supervisor
+		if rerr := e.do(func() { plan, added, stopping, err = e.apply(m, o) }); rerr != nil {
+			return Plan{}, rerr
+		}
+		if len(stopping) == 0 {
+			break
+		}
+		// Modules to add that a removal is still stopping: nothing was applied.
+		// Wait for them here, not on the Run goroutine, then apply again.
+		for _, s := range stopping {
+			<-s.done
+		}
 	}
 	// Wait here, not on the Run goroutine: Run must stay free for other requests.
 	for _, s := range added {
@@ -228,24 +260,35 @@ func (e *Engine) ApplyWith(m *manifest.Manifest, o ApplyOptions) (Plan, error) {
 	return plan, err
 }
 
-func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (Plan, []*supervisor, error) {
+// apply applies m on the Run goroutine. If a module to add has the name of one
+// a removal is still stopping, it applies nothing and returns that one's
+// supervisor (stopping) for the caller to wait for: its directory is not free.
+func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, stopping []*supervisor, _ error) {
 	holdRemovals := o.HoldRemovals
 	if e.closing {
-		return Plan{}, nil, ErrStopped
+		return Plan{}, nil, nil, ErrStopped
 	}
 	if e.current != nil && e.current.StatusDir != m.StatusDir {
-		return Plan{}, nil, fmt.Errorf("status_dir changed from %s to %s: svman must be restarted to move its status directories; keeping the running configuration", e.current.StatusDir, m.StatusDir)
+		return Plan{}, nil, nil, fmt.Errorf("status_dir changed from %s to %s: svman must be restarted to move its status directories; keeping the running configuration", e.current.StatusDir, m.StatusDir)
 	}
 	e.prune()
 	if err := proc.CheckFileLimit(len(m.Modules)); err != nil {
 		if e.current != nil {
 			err = fmt.Errorf("%w; keeping the running configuration", err)
 		}
-		return Plan{}, nil, err
+		return Plan{}, nil, nil, err
 	}
 	desired := e.skipReleased(m.Modules, !holdRemovals)
 	running := e.modules()
 	plan := Diff(running, desired)
+	for _, name := range plan.Add {
+		if s, ok := e.draining[name]; ok {
+			stopping = append(stopping, s)
+		}
+	}
+	if len(stopping) > 0 {
+		return Plan{}, nil, stopping, nil
+	}
 	inForce := desired
 	plan.Cancelled = backFromPending(e.pending, desired)
 	e.pending = nil
@@ -262,7 +305,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (Plan, []*superviso
 
 	dirs, err := e.openDirs(m.StatusDir, plan.Add, byName, e.current == nil)
 	if err != nil && e.current == nil {
-		return Plan{}, nil, err
+		return Plan{}, nil, nil, err
 	}
 	readded := e.current != nil // not svman's start: a module added now may have been removed before
 	e.current, e.inForce = m, inForce
@@ -305,7 +348,6 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (Plan, []*superviso
 		}
 		marked = proc.MarkedProcesses(paths)
 	}
-	var added []*supervisor
 	for _, name := range plan.Add {
 		dir, ok := dirs[name]
 		if !ok {
@@ -321,7 +363,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (Plan, []*superviso
 		added = append(added, s)
 		go s.run()
 	}
-	return plan, added, err
+	return plan, added, nil, err
 }
 
 // prune forgets supervisors that ended on their own (`x`) or finished draining.

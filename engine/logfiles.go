@@ -74,7 +74,7 @@ func (s *supervisor) fileFlushed(f *logmux.File, err error) {
 	}
 	s.logWarn.Unlock()
 	if due {
-		s.warn(Event{Kind: Warning, Err: fmt.Errorf("log file: %w (reported once a minute)", err)})
+		s.warn(fmt.Errorf("log file: %w (reported once a minute)", err))
 	}
 }
 

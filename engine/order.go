@@ -2,7 +2,7 @@ package engine
 
 // A module's events and its output reach the console (Config.Events and
 // Output) in the order they happened, although they come from different
-// goroutines: the events from the supervisor at the end of each step (batch.go),
+// goroutines: the events from the supervisor at the end of each step (step.go),
 // the lines from the pumps as they read them.
 //
 //   - A step holds the module's gate, shown, from its beginning until its

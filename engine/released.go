@@ -37,7 +37,7 @@ func TakesBack(cmds []byte) bool {
 // control FIFO for the engine to listen on; otherwise the directory is closed
 // and it returns nil.
 func (s *supervisor) letGo() *statusfs.Released {
-	if s.handOver != nil && !s.release {
+	if s.ended != nil && !s.release {
 		rel, err := s.dir.Release()
 		if err == nil {
 			return rel
@@ -60,15 +60,6 @@ func (s *supervisor) applyTakeBack() {
 	s.record(Event{Kind: Reclaimed})
 	s.applyControl(s.initial)
 	s.initial = nil
-}
-
-// handOver is called by the goroutine of a supervisor that `x` ended, after its
-// done is closed, with its control FIFO; the engine listens on it while the module
-// stays released. It waits for Run, which never waits for that goroutine then.
-func (e *Engine) handOver(s *supervisor, rel *statusfs.Released) {
-	if err := e.do(func() { e.listen(s.name, rel) }); err != nil {
-		rel.Close()
-	}
 }
 
 // listen watches rel, the control FIFO of the released module name, if the

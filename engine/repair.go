@@ -34,15 +34,15 @@ func (s *supervisor) repairDir() {
 	}
 	if len(recreated) == 0 && err == nil {
 		// Nothing of the directory was missing; the status file may have been.
-		s.writeStatus()
+		s.oweStatus()
 		return
 	}
 	s.record(Event{Kind: Warning, Err: fmt.Errorf("status directory damaged from outside: recreated %s", strings.Join(recreated, ", "))})
 	if slices.Contains(recreated, "directory") && s.watch != nil {
 		_ = s.watch.Add(s.dir.Path(), s.requestRepair) // the old watch went with the old directory
 	}
-	s.writeStatus()
-	s.writeApplied()
+	s.oweStatus()
+	s.oweApplied()
 	s.written = State{} // force: state.json went with the directory
-	s.writeState()
+	s.oweState()
 }

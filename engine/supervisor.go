@@ -40,7 +40,7 @@ type supervisor struct {
 	msgs     chan supMsg               // from the engine
 	ctlReady chan struct{}             // from fds: the control FIFO is readable
 	repair   chan struct{}             // from the directory watcher: something was deleted
-	warnings chan Event                // from the pumps: warnings for the run loop to record
+	warnings chan error                // from the pumps: warnings for the run loop to record
 	watch    *proc.DirWatch            // the engine's, or nil
 	done     chan struct{}             // closed when run has returned and the directory is released
 	// ready is closed once the module's first start has been attempted (or, with
@@ -83,9 +83,9 @@ type supervisor struct {
 	leftovers bool  // stStopping: what stops is what a previous svman left (leftover.go)
 	escaped   []int // stStopping: processes of the module that left its group, stopped with it
 
-	initial  []byte                                // the control bytes that took a released module back (released.go)
-	handOver func(*supervisor, *statusfs.Released) // the engine's, for `x`; nil: close the directory
-	orphanC  chan struct{}                         // stStopping, leader gone: the reaper tells of orphans reaped (orphanwatch.go)
+	initial []byte                                // the control bytes that took a released module back (released.go)
+	ended   func(*supervisor, *statusfs.Released) // the engine's, told once done is closed; nil: nobody listens after `x`
+	orphanC chan struct{}                         // stStopping, leader gone: the reaper tells of orphans reaped (orphanwatch.go)
 
 	exitWhenDown bool // `x` or removal: end supervision once the child is down
 	release      bool // removal or shutdown: also record want down
@@ -101,9 +101,7 @@ type supervisor struct {
 
 	shown sync.Mutex // held by a step, and by a pump handing lines to out (order.go)
 
-	holding bool      // within a step: effects wait for flush (batch.go)
-	owed    owedFiles // files the step must write at flush
-	later   []func()  // the step's events and alarms, in order
+	step step // what the step under way owes (step.go)
 }
 
 // supMsg is what the engine asks of a supervisor. It stays small (the module by
@@ -138,7 +136,7 @@ type Output interface {
 // for run to take up.
 func (e *Engine) newSupervisor(mod manifest.Module, dir *statusfs.Dir) *supervisor {
 	s := newSupervisor(mod, dir, &e.cfg, &e.secrets, e.sys)
-	s.watch, s.handOver = e.watch, e.handOver
+	s.watch, s.ended = e.watch, e.supervisorEnded
 	return s
 }
 
@@ -155,7 +153,7 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		msgs:     make(chan supMsg, 2),
 		ctlReady: make(chan struct{}, 1),
 		repair:   make(chan struct{}, 1),
-		warnings: make(chan Event, 4),
+		warnings: make(chan error, 4),
 		done:     make(chan struct{}),
 		ready:    make(chan struct{}),
 		mod:      mod,
@@ -187,6 +185,8 @@ func (s *supervisor) run() {
 // begin takes up the module: watches, leftovers of a previous svman, log files,
 // module.json and the first start (or the status of a module that starts down).
 func (s *supervisor) begin() {
+	s.beginStep()
+	defer s.endStep()
 	if err := s.watchControl(); err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the control FIFO (%w): control commands are not read", err)})
 	}
@@ -203,10 +203,8 @@ func (s *supervisor) begin() {
 	s.restoreKept()
 	s.openLogs()
 	s.readWritten()
-	s.hold()
-	defer s.flush()
 	if !s.appliedOnDisk() {
-		s.writeApplied()
+		s.oweApplied()
 	}
 	old, err := statusfs.ReadStatus(s.dir.Path())
 	leftover := s.leftover
@@ -230,51 +228,22 @@ func (s *supervisor) firstStart() {
 	if s.want != statusfs.WantDown {
 		s.start() // writes the status, whatever happens
 	} else {
-		s.writeStatus()
-		s.writeState() // what a previous supervision left there is not true now
+		s.oweStatus()
+		s.oweState() // what a previous supervision left there is not true now
 	}
 	s.applyTakeBack()
 }
 
-// loop serves the module's events, each one a step (batch.go), until it is done.
+// loop serves the module's events, each one a step (step.go), until it is done.
 func (s *supervisor) loop() {
 	for !s.finished {
-		select {
-		case m := <-s.msgs:
-			s.hold()
-			s.handleMsg(m)
-		case <-s.ctlReady:
-			s.readCommands()
-		case st := <-s.exited:
-			s.showWritten()
-			s.hold()
-			s.handleExit(st)
-		case st := <-s.hookC:
-			s.showWritten()
-			s.hold()
-			s.hookDone(st)
-		case <-s.orphanC:
-			s.hold()
-			s.checkStopped()
-		case <-s.repair:
-			s.hold()
-			s.repairDir()
-		case ev := <-s.warnings:
-			s.hold()
-			s.record(ev)
-		case <-s.timerC:
-			s.timerC = nil
-			s.hold()
-			s.handleTimer()
-		case <-s.ctlLimit.C:
-			s.hold()
-			s.reportSuppressed()
-		case <-s.retryC:
-			s.retryC = nil
-			s.hold()
-			s.retryFiles()
+		ev := s.wait()
+		if ev.kind == evExited || ev.kind == evHookExited {
+			s.showWritten() // before the step: what the child wrote comes before its exit
 		}
-		s.flush()
+		s.beginStep()
+		s.handle(ev)
+		s.endStep()
 	}
 }
 
@@ -286,15 +255,19 @@ func (s *supervisor) end() {
 	s.unwatchControl() // before the directory closes the FIFO
 	s.drainPumps()
 	s.closeLogs()
+	s.beginStep()
 	s.recordWarnings()
 	s.record(Event{Kind: Released})
+	s.endStep()
+	s.beginStep() // the warnings of letting go come after Released
 	rel := s.letGo()
+	s.endStep()
 	if !isClosed(s.ready) {
 		close(s.ready) // ended before its first start
 	}
 	close(s.done)
-	if rel != nil {
-		s.handOver(s, rel)
+	if s.ended != nil {
+		s.ended(s, rel)
 	}
 }
 
@@ -303,7 +276,7 @@ func (s *supervisor) handleMsg(m supMsg) {
 	case msgUpdate:
 		s.mod = *m.mod
 		s.setLogOptions()
-		s.writeApplied()
+		s.oweApplied()
 	case msgReplace:
 		s.next = m.mod
 		switch s.state {
@@ -340,18 +313,19 @@ func (s *supervisor) adoptNext() {
 	}
 	s.mod, s.next = *s.next, nil
 	s.setLogOptions()
-	s.writeApplied()
+	s.oweApplied()
 	s.want, s.downBy = statusfs.WantDown, ""
 	if s.mod.Autostart {
 		s.want = statusfs.WantUp
 	}
 	s.startAt = time.Time{}
 	s.started = time.Time{} // a new configuration owes nothing to the old one's delay
-	s.writeStatus()
+	s.oweStatus()
 }
 
-// record writes ev to the module's supervise log and hands it to the engine's
-// hook, at the end of the step. Only the run goroutine records; others log.
+// record has the step write ev to the module's supervise log and hand it to the
+// engine's hook, once the step's files are written. Only the run goroutine
+// records, within a step.
 func (s *supervisor) record(ev Event) {
 	ev.Module = s.name
 	if ev.Time.IsZero() {
@@ -360,12 +334,12 @@ func (s *supervisor) record(ev Event) {
 	s.afterStep(func() { s.log(ev) })
 }
 
-// warn hands ev, a warning of another goroutine (a pump's), to the run loop,
+// warn hands err, a warning of another goroutine (a pump's), to the run loop,
 // which records it: a module's events come from its supervisor only. A warning
 // that finds the queue full is dropped; the pumps' are rate limited already.
-func (s *supervisor) warn(ev Event) {
+func (s *supervisor) warn(err error) {
 	select {
-	case s.warnings <- ev:
+	case s.warnings <- err:
 	default:
 	}
 }
@@ -374,8 +348,8 @@ func (s *supervisor) warn(ev Event) {
 func (s *supervisor) recordWarnings() {
 	for {
 		select {
-		case ev := <-s.warnings:
-			s.record(ev)
+		case err := <-s.warnings:
+			s.record(Event{Kind: Warning, Err: err})
 		default:
 			return
 		}
