@@ -2,11 +2,17 @@ package engine
 
 import (
 	"errors"
+	"path/filepath"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
+	"testing"
 	"time"
 
 	"svman/internal/proc"
+	"svman/manifest"
+	"svman/statusfs"
 )
 
 // childPlan is how a fake child behaves.
@@ -233,3 +239,105 @@ func (f *fakeFX) exitNow(pid, code int) {
 }
 
 var errNoSuchProgram = errors.New("prog: command not found in PATH")
+
+// machine is one supervisor under test.
+type machine struct {
+	t   *testing.T
+	s   *supervisor
+	fx  *fakeFX
+	evs chan Event
+	t0  time.Time // when it began
+}
+
+// startMachine runs a supervisor of mod on fx; before, if set, runs on its status
+// directory first.
+func startMachine(t *testing.T, mod manifest.Module, fx *fakeFX, before func(*statusfs.Dir)) *machine {
+	t.Helper()
+	dir, err := statusfs.Open(filepath.Join(t.TempDir(), mod.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before != nil {
+		before(dir)
+	}
+	m := &machine{t: t, fx: fx, evs: make(chan Event, 256), t0: time.Now()}
+	cfg := &Config{Events: func(ev Event) { m.evs <- ev }}
+	m.s = newSupervisor(mod, dir, cfg, new(atomic.Pointer[[]string]), fx)
+	go m.s.run()
+	<-m.s.ready // as Apply waits
+	return m
+}
+
+// expect takes the next events, which must be of kinds, in order.
+func (m *machine) expect(kinds ...Kind) []Event {
+	m.t.Helper()
+	var got []Event
+	for range kinds {
+		got = append(got, <-m.evs) // fake time runs on until the event comes
+	}
+	for i, ev := range got {
+		if ev.Kind != kinds[i] {
+			m.t.Fatalf("events %v, want kinds %v", got, kinds)
+		}
+	}
+	return got
+}
+
+// at is how long after the start ev happened.
+func (m *machine) at(ev Event) time.Duration { return ev.Time.Sub(m.t0) }
+
+// ctl writes cmds to the control FIFO, as `svman ctl` does, and has the
+// supervisor told it is readable.
+func (m *machine) ctl(cmds string) {
+	m.t.Helper()
+	if err := statusfs.SendControl(m.s.dir.Path(), []byte(cmds)); err != nil {
+		m.t.Fatal(err)
+	}
+	m.fx.mu.Lock()
+	ready := m.fx.ready
+	m.fx.mu.Unlock()
+	ready()
+}
+
+func (m *machine) status() statusfs.Status {
+	m.t.Helper()
+	st, err := statusfs.ReadStatus(m.s.dir.Path())
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return st
+}
+
+func (m *machine) state() State {
+	m.t.Helper()
+	st, err := ReadState(m.s.dir.Path())
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return st
+}
+
+// wantSignals checks what the supervisor sent since the last check.
+func (m *machine) wantSignals(want ...sent) {
+	m.t.Helper()
+	if got := m.fx.signals(); !slices.Equal(got, want) {
+		m.t.Errorf("signals sent %v, want %v", got, want)
+	}
+}
+
+// release ends supervision as the engine does on removal, unless it has ended,
+// and waits until the directory is let go.
+func (m *machine) release() {
+	m.t.Helper()
+	m.s.send(supMsg{kind: msgRelease})
+	for !isClosed(m.s.done) {
+		select {
+		case <-m.evs:
+		case <-m.s.done:
+		}
+	}
+}
+
+func group(pgid int, sig syscall.Signal) sent { return sent{pid: pgid, group: true, sig: sig} }
+
+func within(d, want time.Duration) bool { return d >= want-want/10 && d <= want+want/10 }

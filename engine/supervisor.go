@@ -85,7 +85,7 @@ type supervisor struct {
 
 	initial []byte                                // the control bytes that took a released module back (released.go)
 	ended   func(*supervisor, *statusfs.Released) // the engine's, told once done is closed; nil: nobody listens after `x`
-	orphanC chan struct{}                         // stStopping, leader gone: the reaper tells of orphans reaped (orphanwatch.go)
+	orphanC chan struct{}                         // stStopping, leader gone: told of orphans reaped (effects.WatchOrphanExits)
 
 	exitWhenDown bool // `x` or removal: end supervision once the child is down
 	release      bool // removal or shutdown: also record want down
