@@ -104,7 +104,7 @@ func (s *supervisor) stop() {
 // escalate kills the whole group now.
 func (s *supervisor) escalate() {
 	if !s.killed {
-		s.killed = true
+		s.killed, s.poll = true, pollFirst
 		if s.leftovers {
 			s.killAt = time.Now().Add(leftoverKillWait)
 		} else {

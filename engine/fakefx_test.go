@@ -53,9 +53,10 @@ type fakeFX struct {
 	nextPID  int
 	sent     []sent
 	orphans  map[chan<- struct{}]bool
-	ready    func() // the control FIFO's: call it after writing to the FIFO
-	leftover int    // LeftoverGroup's answer
-	leftAt   []syscall.Signal
+	ready    func()           // the control FIFO's: call it after writing to the FIFO
+	leftover int              // LeftoverGroup's answer
+	leftDies []syscall.Signal // the signals the leftover group dies at; nil: SIGTERM and SIGKILL
+	leftAt   []syscall.Signal // the signals it got
 }
 
 func newFakeFX(plans ...childPlan) *fakeFX {
@@ -166,10 +167,14 @@ func (f *fakeFX) GroupAlive(pgid int) bool {
 	return c != nil && (c.alive || c.straggling)
 }
 
-// leftoverAlive: the leftover group dies at its stop signal, or at SIGKILL.
+// leftoverAlive: the leftover group is alive until one of leftDies reaches it.
 func (f *fakeFX) leftoverAlive() bool {
+	dies := f.leftDies
+	if dies == nil {
+		dies = []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL}
+	}
 	for _, s := range f.leftAt {
-		if s == syscall.SIGTERM || s == syscall.SIGKILL {
+		if slices.Contains(dies, s) {
 			return false
 		}
 	}

@@ -30,11 +30,12 @@ func TestMachine(t *testing.T) {
 	forever := childPlan{}
 	short := childPlan{runFor: 100 * time.Millisecond, code: 1}
 	for _, tc := range []struct {
-		name   string
-		mod    func(*manifest.Module)
-		plans  []childPlan
-		before func(*statusfs.Dir)
-		run    func(m *machine)
+		name     string
+		mod      func(*manifest.Module)
+		plans    []childPlan
+		before   func(*statusfs.Dir)
+		leftDies []syscall.Signal
+		run      func(m *machine)
 	}{{
 		name: "start",
 		run: func(m *machine) {
@@ -274,16 +275,35 @@ func TestMachine(t *testing.T) {
 			<-m.s.done
 		},
 	}, {
-		name: "what a killed svman left is stopped before the first start",
-		before: func(d *statusfs.Dir) {
-			_ = d.WriteStatus(statusfs.Status{PID: 50, Changed: time.Now(), Want: statusfs.WantUp})
-		},
+		name:   "what a killed svman left is stopped before the first start",
+		before: writeLeftoverStatus,
 		run: func(m *machine) {
 			evs := m.expect(Warning, Started)
 			if m.at(evs[1]) != 0 {
 				m.t.Errorf("started at %v, want once the leftovers died at the stop signal", m.at(evs[1]))
 			}
 			m.wantSignals(group(50, syscall.SIGTERM), group(50, syscall.SIGCONT))
+		},
+	}, {
+		name:     "leftovers that ignore the stop signal are killed at stop_timeout",
+		before:   writeLeftoverStatus,
+		leftDies: []syscall.Signal{syscall.SIGKILL},
+		run: func(m *machine) {
+			evs := m.expect(Warning, Started)
+			if d := m.at(evs[1]); d < 5*time.Second || d > 5*time.Second+pollMax {
+				m.t.Errorf("started at %v, want at stop_timeout (5s), once SIGKILL ended the leftovers", d)
+			}
+			m.wantSignals(group(50, syscall.SIGTERM), group(50, syscall.SIGCONT), group(50, syscall.SIGKILL))
+		},
+	}, {
+		name:     "leftovers that survive SIGKILL hold the start back 5s more",
+		before:   writeLeftoverStatus,
+		leftDies: []syscall.Signal{},
+		run: func(m *machine) {
+			evs := m.expect(Warning, Warning, Started)
+			if m.at(evs[1]) != 10*time.Second || m.at(evs[2]) != 10*time.Second {
+				m.t.Errorf("events %v at %v: want the warning and the start 5s after SIGKILL (10s)", evs, m.at(evs[2]))
+			}
 		},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -295,7 +315,7 @@ func TestMachine(t *testing.T) {
 				}
 				fx := newFakeFX(tc.plans...)
 				if tc.before != nil {
-					fx.leftover = 50
+					fx.leftover, fx.leftDies = 50, tc.leftDies
 				}
 				m := startMachine(t, mod, fx, tc.before)
 				defer m.release() // also after a failure: the bubble must end
@@ -303,4 +323,10 @@ func TestMachine(t *testing.T) {
 			})
 		})
 	}
+}
+
+// writeLeftoverStatus is the status file a killed svman left: its child was
+// pid 50, which leads the leftover group of the fake system.
+func writeLeftoverStatus(d *statusfs.Dir) {
+	_ = d.WriteStatus(statusfs.Status{PID: 50, Changed: time.Now(), Want: statusfs.WantUp})
 }
