@@ -1,11 +1,10 @@
 package engine
 
-import (
-	"fmt"
-)
+import "fmt"
 
-// watchControl has the engine's fdwatch tell the supervisor when its control FIFO
-// is readable, so that no goroutine per module waits on it.
+// watchControl has the effects tell the supervisor when its control FIFO is
+// readable (one epoll instance for every module), so that no goroutine per
+// module waits on it.
 func (s *supervisor) watchControl() error {
 	fd, err := s.dir.ControlFD()
 	if err != nil {
@@ -37,8 +36,8 @@ func (s *supervisor) unwatchControl() {
 // one atomic write to a pipe can hold (PIPE_BUF).
 const controlReadSize = 4096
 
-// readCommands applies the bytes waiting in the control FIFO, as one step, then
-// asks to be told of more.
+// readCommands applies the bytes waiting in the control FIFO, all in the step
+// under way, then asks to be told of more.
 func (s *supervisor) readCommands() {
 	buf := make([]byte, controlReadSize)
 	n, err := s.dir.TryReadControl(buf)

@@ -170,7 +170,7 @@ func (s *supervisor) send(m supMsg) {
 }
 
 // run supervises until the module is released or `x` ends it. It reads the
-// control FIFO when the engine's fdwatch says it is readable; it returns only
+// control FIFO when the effects say it is readable; it returns only
 // after every goroutine it started is gone.
 //
 // The goroutine spends its life parked in loop, so what sits on its stack then
