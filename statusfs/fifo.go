@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"svman/internal/fdwatch"
 
 	"golang.org/x/sys/unix"
 )
@@ -103,16 +104,7 @@ func (d *Dir) TryReadControl(p []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var n int
-	var rerr error
-	err = rc.Read(func(fd uintptr) bool {
-		for {
-			n, rerr = unix.Read(int(fd), p)
-			if rerr != unix.EINTR {
-				return true // one attempt: never wait in the poller
-			}
-		}
-	})
+	n, rerr, err := fdwatch.ReadNow(rc, p)
 	switch {
 	case err != nil:
 		return 0, err
