@@ -6,9 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"svman/internal/fdwatch"
 
 	"golang.org/x/sys/unix"
+
+	"svman/internal/fdwatch"
 )
 
 // ensureFIFO creates the FIFO name (0600) in the directory dirfd, whose path is dir,
