@@ -237,6 +237,7 @@ func TestMachine(t *testing.T) {
 			mod := machineModule()
 			mod.StopTimeout = 2 * time.Second
 			m.s.send(supMsg{kind: msgUpdate, mod: &mod})
+			synctest.Wait() // the update is applied before d is written: the loop takes events in no set order
 			m.ctl("d")
 			m.expect(Command, Stopping)
 			if ev := m.expect(Escalated)[0]; ev.PID != pid || m.at(ev) != 2*time.Second {
