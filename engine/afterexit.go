@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"svman/internal/proc"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -32,7 +33,7 @@ func (s *supervisor) afterStop() {
 // restarted, an exit the module's exit_codes call a success is expected and
 // raises nothing, and every other end (a failure, a signal, a failed start) is
 // counted and alarmed as usual.
-func (s *supervisor) afterExit(exit *ExitStatus) {
+func (s *supervisor) afterExit(exit *proc.ExitStatus) {
 	m := s.mod
 	if s.want == statusfs.WantOnce {
 		m.Restart.Policy = manifest.RestartNever
@@ -71,13 +72,13 @@ func (s *supervisor) follow(d Decision) {
 	case d.Restart && s.want == statusfs.WantUp:
 		s.state, s.startAt = stBackoff, d.At
 		s.record(Event{Kind: Restarting, Delay: d.At.Sub(now), Tries: d.History.Fails, Uptime: minUptime(s.mod.Restart)})
-		s.writeState()
+		s.oweState()
 		s.arm(d.At)
 	default:
 		if s.want == statusfs.WantUp {
 			s.want = statusfs.WantDown // the policy keeps it down: say so in status
 			s.downBy = statusfs.DownByPolicy
-			s.writeStatus()
+			s.oweStatus()
 		}
 		s.goDown() // a run-once keeps want 0 once it has run, as the legacy tool does
 	}
@@ -88,8 +89,8 @@ func (s *supervisor) follow(d Decision) {
 func (s *supervisor) giveUp() {
 	s.state = stFailed
 	s.want, s.downBy = statusfs.WantDown, statusfs.DownByPolicy
-	s.writeStatus()
-	s.writeState()
+	s.oweStatus()
+	s.oweState()
 	s.record(Event{Kind: GaveUp, Tries: s.history.Exits, Delay: s.mod.Alarm.Interval})
 	s.raise("gave_up", nil)
 }
@@ -97,7 +98,7 @@ func (s *supervisor) giveUp() {
 // goDown settles in stDown and says so.
 func (s *supervisor) goDown() {
 	s.state = stDown
-	s.writeState()
+	s.oweState()
 	s.record(Event{Kind: Stopped})
 }
 
@@ -106,12 +107,12 @@ func (s *supervisor) finish() {
 	s.disarm()
 	if s.release {
 		s.want = statusfs.WantDown
-		s.writeStatus()
+		s.oweStatus()
 	}
 	if s.state != stFailed {
 		s.state = stDown
 	}
 	s.downBy = cmp.Or(s.downBy, statusfs.DownByRelease)
-	s.writeState()
+	s.oweState()
 	s.finished = true
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"svman/alarm"
+	"svman/internal/proc"
 	"svman/manifest"
 )
 
@@ -14,7 +15,7 @@ type Alarmer interface {
 }
 
 // facts describes an alarm or hook event of this module.
-func (s *supervisor) facts(event string, exit *ExitStatus) alarm.Facts {
+func (s *supervisor) facts(event string, exit *proc.ExitStatus) alarm.Facts {
 	f := alarm.Facts{
 		Module:   s.name,
 		Event:    event,
@@ -37,7 +38,7 @@ func (s *supervisor) facts(event string, exit *ExitStatus) alarm.Facts {
 // raise records an alarm in the module's logs and, unless the operator silenced
 // the module's alarms with `s`, hands it to the alarmer, which delivers it in the
 // background: an alarm never delays supervision.
-func (s *supervisor) raise(event string, exit *ExitStatus) {
+func (s *supervisor) raise(event string, exit *proc.ExitStatus) {
 	f := s.facts(event, exit)
 	a := s.mod.Alarm
 	ch := alarm.Channels{Mail: a.Mail, Webhook: a.Webhook, Exec: a.Exec, Dir: s.mod.Dir}

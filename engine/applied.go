@@ -10,10 +10,6 @@ import (
 // (module.json, statusfs.WriteApplied), so `svman diff` can compare them with the
 // manifest on disk from any terminal.
 func (s *supervisor) writeApplied() {
-	if s.holding {
-		s.owed.applied = true
-		return
-	}
 	err := s.dir.WriteApplied(s.mod)
 	if err != nil {
 		err = fmt.Errorf("cannot record the applied settings: %w", err)

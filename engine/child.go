@@ -1,13 +1,13 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"slices"
 	"syscall"
 	"time"
 
+	"svman/internal/proc"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -28,7 +28,7 @@ func (s *supervisor) start() {
 	s.started = time.Now()
 	pid, exited, err := s.spawn()
 	if err != nil {
-		s.writeStatus()
+		s.oweStatus()
 		s.record(Event{Kind: StartFailed, Err: err})
 		s.state = stDown
 		s.afterExit(nil)
@@ -36,66 +36,35 @@ func (s *supervisor) start() {
 	}
 	s.pid, s.pgid, s.exited = pid, pid, exited
 	s.changed, s.paused, s.state = s.started, false, stUp
-	s.writeStatus()
+	s.oweStatus()
 	if s.written.State != statusfs.RunUp {
-		s.writeState()
+		s.oweState()
 	}
 	s.record(Event{Kind: Started, PID: pid, Time: s.started})
 }
 
-// spawn resolves the module's command and forks it with its output pumped.
-func (s *supervisor) spawn() (int, <-chan ExitStatus, error) {
+// spawn forks the module's child with its output shown as the module's.
+func (s *supervisor) spawn() (int, <-chan proc.ExitStatus, error) {
 	m := s.mod
-	if fi, err := os.Stat(m.Dir); err != nil {
-		return 0, nil, fmt.Errorf("working directory %s: %w", m.Dir, errors.Unwrap(err))
-	} else if !fi.IsDir() {
-		return 0, nil, fmt.Errorf("working directory %s is not a directory", m.Dir)
-	}
-	env := s.env(nil)
-	path, err := resolveCommand(m.Dir, m.Command[0], env)
-	if err != nil {
-		return 0, nil, err
-	}
-	path, argv, err := wrap(m.Limits, m.Umask, path, m.Command)
-	if err != nil {
-		return 0, nil, err
-	}
-	return s.spawnWithPumps(path, argv, env)
+	return s.startChild(proc.Spec{
+		Dir: m.Dir, Argv: m.Command, Env: s.env(nil),
+		Limits: m.Limits, Umask: m.Umask, User: m.User, Group: m.Group,
+	})
 }
 
-// spawnWithPumps forks path in the module's directory, its stdin /dev/null and
-// its output shown as the module's.
-func (s *supervisor) spawnWithPumps(path string, argv, env []string) (int, <-chan ExitStatus, error) {
-	stdin, err := os.Open(os.DevNull)
+// startChild starts spec with its output shown as the module's.
+func (s *supervisor) startChild(spec proc.Spec) (int, <-chan proc.ExitStatus, error) {
+	c, err := s.fx.Start(spec, s.output())
 	if err != nil {
 		return 0, nil, err
 	}
-	defer stdin.Close()
-	ps, err := newPumpSet()
-	if err != nil {
-		return 0, nil, err
+	if c.Pipes != nil {
+		s.keepPipes(c.Pipes)
 	}
-	cred, err := credential(s.mod)
-	if err != nil {
-		ps.closeReadEnds()
-		ps.closeWriteEnds()
-		return 0, nil, err
+	if c.OutputErr != nil {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot read the output of pid %d: %w", c.PID, c.OutputErr)})
 	}
-	pid, exited, err := s.r.Spawn(SpawnSpec{
-		Path:       path,
-		Argv:       argv,
-		Env:        env,
-		Dir:        s.mod.Dir,
-		Files:      [3]*os.File{stdin, ps.w[0], ps.w[1]},
-		Credential: cred,
-	})
-	ps.closeWriteEnds()
-	if err != nil {
-		ps.closeReadEnds()
-		return 0, nil, fmt.Errorf("exec %s: %w", path, err)
-	}
-	s.startPumps(ps)
-	return pid, exited, nil
+	return c.PID, c.Exited, nil
 }
 
 // stop sends the stop signal to the child's process group and to the module's
@@ -118,10 +87,10 @@ func (s *supervisor) stop() {
 	s.escaped = nil
 	s.signalGroup(s.mod.StopSignal)
 	s.signalGroup(syscall.SIGCONT)
-	s.escaped = s.r.escapees(s.dir.Path())
+	s.escaped = s.fx.Escapees(s.dir.Path())
 	for _, pid := range s.escaped {
-		_ = syscall.Kill(pid, s.mod.StopSignal)
-		_ = syscall.Kill(pid, syscall.SIGCONT)
+		_ = s.fx.Signal(pid, s.mod.StopSignal)
+		_ = s.fx.Signal(pid, syscall.SIGCONT)
 	}
 	s.paused = false
 	if s.pid == 0 {
@@ -135,8 +104,12 @@ func (s *supervisor) stop() {
 // escalate kills the whole group now.
 func (s *supervisor) escalate() {
 	if !s.killed {
-		s.killed = true
-		s.record(Event{Kind: Escalated, PID: s.pgid})
+		s.killed, s.poll = true, pollFirst
+		if s.leftovers {
+			s.killAt = time.Now().Add(leftoverKillWait)
+		} else {
+			s.record(Event{Kind: Escalated, PID: s.pgid})
+		}
 	}
 	s.signalGroup(syscall.SIGKILL)
 	s.arm(time.Now().Add(s.poll))
@@ -153,17 +126,17 @@ func (s *supervisor) killNow() {
 }
 
 // handleExit takes the child's exit from the reaper.
-func (s *supervisor) handleExit(st ExitStatus) {
+func (s *supervisor) handleExit(st proc.ExitStatus) {
 	s.exited = nil
 	s.record(Event{Kind: Exited, PID: st.PID, Exit: st, Uptime: st.At.Sub(s.started), Time: st.At, Stopping: s.state == stStopping})
 	s.pid, s.paused, s.changed = 0, false, st.At
 	s.lastExit = &st
-	s.writeStatus()
+	s.oweStatus()
 	s.unexpected = s.state == stUp
 	if s.exitWhenDown && s.state == stUp {
 		s.want = statusfs.WantDown
 	}
-	if s.state == stUp && (groupAlive(s.pgid) || len(s.r.escapees(s.dir.Path())) > 0) {
+	if s.state == stUp && (s.fx.GroupAlive(s.pgid) || len(s.fx.Escapees(s.dir.Path())) > 0) {
 		// The leader is gone but something it started is still in its group: stop
 		// that too before anything new starts, so two instances never overlap.
 		s.stop()
@@ -203,8 +176,9 @@ func (s *supervisor) handleTimer() {
 // leader's exit; after it, every exit of an orphan the reaper reaps (the group's
 // members and the detached processes are svman's children once the leader is
 // gone) is a reason to look again, and the kill deadline is the last one. Only
-// after SIGKILL does the supervisor also look on a timer, more and more slowly:
-// a member whose parent is not svman dies without svman being told.
+// after SIGKILL, or for the leftovers of a previous svman (leftover.go), does
+// the supervisor also look on a timer, more and more slowly: a process whose
+// parent is not svman dies without svman being told.
 func (s *supervisor) checkStopped() {
 	if s.pid != 0 {
 		// The reaper reports the leader's exit: nothing to look at until then.
@@ -220,14 +194,20 @@ func (s *supervisor) checkStopped() {
 		s.groupGone()
 		return
 	}
-	if !s.killed {
+	if !s.killed && !s.leftovers {
 		s.arm(s.killAt)
 		return
 	}
-	next := time.Now().Add(s.poll)
-	if s.poll *= 2; s.poll > pollMax {
-		s.poll = pollMax
+	now := time.Now()
+	if s.killed && s.leftovers && !now.Before(s.killAt) {
+		s.leftoversSurvive()
+		return
 	}
+	next := now.Add(s.poll)
+	if s.leftovers && next.After(s.killAt) {
+		next = s.killAt
+	}
+	s.poll = min(2*s.poll, pollMax)
 	s.arm(next)
 }
 
@@ -237,18 +217,18 @@ func (s *supervisor) checkStopped() {
 // once the stop escalated): killing the group may orphan more of them, and they
 // come to svman, the subreaper, to be stopped with the rest.
 func (s *supervisor) leftoversGone() bool {
-	for _, pid := range s.r.escapees(s.dir.Path()) {
+	for _, pid := range s.fx.Escapees(s.dir.Path()) {
 		if !slices.Contains(s.escaped, pid) {
 			s.escaped = append(s.escaped, pid)
 			sig := s.mod.StopSignal
 			if s.killed {
 				sig = syscall.SIGKILL
 			}
-			_ = syscall.Kill(pid, sig)
-			_ = syscall.Kill(pid, syscall.SIGCONT)
+			_ = s.fx.Signal(pid, sig)
+			_ = s.fx.Signal(pid, syscall.SIGCONT)
 		}
 	}
-	if groupAlive(s.pgid) || anyAlive(s.escaped) {
+	if s.fx.GroupAlive(s.pgid) || s.anyAlive(s.escaped) {
 		return false
 	}
 	s.escaped = nil
@@ -259,14 +239,14 @@ func (s *supervisor) leftoversGone() bool {
 func (s *supervisor) watchOrphans() {
 	if s.orphanC == nil {
 		s.orphanC = make(chan struct{}, 1)
-		s.r.watchOrphanExits(s.orphanC)
+		s.fx.WatchOrphanExits(s.orphanC)
 	}
 }
 
 // unwatchOrphans undoes watchOrphans.
 func (s *supervisor) unwatchOrphans() {
 	if s.orphanC != nil {
-		s.r.unwatchOrphanExits(s.orphanC)
+		s.fx.UnwatchOrphanExits(s.orphanC)
 		s.orphanC = nil
 	}
 }
@@ -278,6 +258,11 @@ func (s *supervisor) groupGone() {
 	s.unwatchOrphans()
 	s.pgid = 0
 	s.state = stDown
+	if s.leftovers {
+		s.leftovers = false
+		s.firstStart()
+		return
+	}
 	exit, unexpected := s.lastExit, s.unexpected
 	s.lastExit, s.unexpected = nil, false
 	if unexpected {
@@ -285,15 +270,6 @@ func (s *supervisor) groupGone() {
 		return
 	}
 	s.afterStop()
-}
-
-// groupAlive reports whether any process is left in process group pgid.
-func groupAlive(pgid int) bool {
-	if pgid == 0 {
-		return false
-	}
-	err := syscall.Kill(-pgid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // env is the environment of a child of this module: svman's own without its
@@ -313,24 +289,24 @@ func (s *supervisor) env(extra map[string]string) []string {
 	if u := s.mod.User; u != nil {
 		user = map[string]string{"HOME": u.Home, "USER": u.Name, "LOGNAME": u.Name}
 	}
-	mark := map[string]string{EnvModule: s.name, EnvStatusDir: s.dir.Path()}
-	return childEnv(base, secrets, user, extra, s.mod.Env, mark)
+	mark := map[string]string{proc.EnvModule: s.name, proc.EnvStatusDir: s.dir.Path()}
+	return proc.ChildEnv(base, secrets, user, extra, s.mod.Env, mark)
 }
 
 // signalGroup signals the child's process group, and the module's processes that
 // left it (setsid) while a stop is under way.
 func (s *supervisor) signalGroup(sig syscall.Signal) {
 	if s.pgid != 0 {
-		_ = syscall.Kill(-s.pgid, sig)
+		s.fx.SignalGroup(s.pgid, sig)
 	}
 	for _, pid := range s.escaped {
-		_ = syscall.Kill(pid, sig)
+		_ = s.fx.Signal(pid, sig)
 	}
 }
 
-func anyAlive(pids []int) bool {
+func (s *supervisor) anyAlive(pids []int) bool {
 	for _, pid := range pids {
-		if processAlive(pid) {
+		if s.fx.Alive(pid) {
 			return true
 		}
 	}

@@ -55,7 +55,7 @@ func (s *supervisor) handleCommand(b byte) {
 		if c == statusfs.CtlOnce {
 			s.want = statusfs.WantOnce
 		}
-		s.writeStatus()
+		s.oweStatus()
 		switch s.state {
 		case stFailed:
 			s.history = History{} // `u` re-arms a module svman gave up on
@@ -65,7 +65,7 @@ func (s *supervisor) handleCommand(b byte) {
 		}
 	case statusfs.CtlDown:
 		s.want, s.downBy = statusfs.WantDown, statusfs.DownByOperator
-		s.writeStatus()
+		s.oweStatus()
 		switch s.state {
 		case stUp:
 			s.stop()
@@ -84,19 +84,19 @@ func (s *supervisor) handleCommand(b byte) {
 		if s.pid != 0 && !s.paused {
 			s.signalGroup(syscall.SIGSTOP)
 			s.paused = true
-			s.writeStatus()
+			s.oweStatus()
 			s.recordControl(Event{Kind: Paused, PID: s.pgid})
 		}
 	case statusfs.CtlCont:
 		if s.pid != 0 && s.paused {
 			s.signalGroup(syscall.SIGCONT)
 			s.paused = false
-			s.writeStatus()
+			s.oweStatus()
 			s.recordControl(Event{Kind: Continued, PID: s.pgid})
 		}
 	case statusfs.CtlSilence, statusfs.CtlNotify:
 		s.alarms = c == statusfs.CtlNotify
-		s.writeStatus()
+		s.oweStatus()
 	case statusfs.CtlReload:
 		s.recordControl(Event{Kind: Reload})
 	}
@@ -116,7 +116,7 @@ func (s *supervisor) signalChild(sig syscall.Signal) {
 	if s.pid == 0 {
 		return
 	}
-	if err := syscall.Kill(s.pid, sig); err != nil {
+	if err := s.fx.Signal(s.pid, sig); err != nil {
 		s.recordControl(Event{Kind: Warning, Err: err})
 		return
 	}

@@ -1,33 +1,26 @@
 package engine
 
-import (
-	"fmt"
-	"sync"
+import "fmt"
 
-	"svman/internal/fdwatch"
-)
-
-// watchControl has the engine's fdwatch tell the supervisor when its control FIFO
-// is readable, so that no goroutine per module waits on it; false if it cannot.
-func (s *supervisor) watchControl() bool {
-	if s.fds == nil {
-		return false
-	}
+// watchControl has the effects tell the supervisor when its control FIFO is
+// readable (one epoll instance for every module), so that no goroutine per
+// module waits on it.
+func (s *supervisor) watchControl() error {
 	fd, err := s.dir.ControlFD()
 	if err != nil {
-		return false
+		return err
 	}
-	x, err := s.fds.Add(fd, func(*fdwatch.Watch) {
+	x, err := s.fx.WatchFD(fd, func() {
 		select {
 		case s.ctlReady <- struct{}{}:
 		default: // already told
 		}
 	})
 	if err != nil {
-		return false
+		return err
 	}
 	s.ctl = x
-	return true
+	return nil
 }
 
 // unwatchControl unregisters the control FIFO, before the directory closes or
@@ -43,12 +36,11 @@ func (s *supervisor) unwatchControl() {
 // one atomic write to a pipe can hold (PIPE_BUF).
 const controlReadSize = 4096
 
-// readCommands applies the bytes waiting in the control FIFO, as one step, then
-// asks to be told of more.
+// readCommands applies the bytes waiting in the control FIFO, all in the step
+// under way, then asks to be told of more.
 func (s *supervisor) readCommands() {
 	buf := make([]byte, controlReadSize)
 	n, err := s.dir.TryReadControl(buf)
-	s.hold()
 	s.applyControl(buf[:n])
 	if err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("control FIFO: %w", err)})
@@ -56,25 +48,5 @@ func (s *supervisor) readCommands() {
 	}
 	if s.ctl != nil {
 		_ = s.ctl.Rearm()
-	}
-}
-
-// readControl feeds what each read of the control FIFO returns to run until
-// quit is closed; the directory's Close makes a blocked read return.
-func (s *supervisor) readControl(quit chan struct{}, wg *sync.WaitGroup) {
-	defer wg.Done()
-	for {
-		buf := make([]byte, controlReadSize)
-		n, err := s.dir.ReadControl(buf)
-		if n > 0 {
-			select {
-			case s.cmds <- buf[:n]:
-			case <-quit:
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
 	}
 }

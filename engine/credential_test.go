@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"svman/internal/proc"
 	"svman/manifest"
 )
 
@@ -85,7 +86,7 @@ func TestUmaskAndEnvClear(t *testing.T) {
 	}
 	// sh itself adds PWD (and, in some shells, SHLVL and _).
 	got := strings.Join(names, " ")
-	for _, want := range []string{"ONLY", "PATH", EnvModule, EnvStatusDir} {
+	for _, want := range []string{"ONLY", "PATH", proc.EnvModule, proc.EnvStatusDir} {
 		if !strings.Contains(" "+got+" ", " "+want+" ") {
 			t.Errorf("environment %q lacks %s", got, want)
 		}

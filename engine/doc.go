@@ -1,4 +1,6 @@
 // Package engine makes the running set of modules match a manifest: one supervisor
-// goroutine per module owns its child, its timer and its status directory, and one
-// reaper per process learns every exit from the kernel and hands it to its owner.
+// goroutine per module owns its child, its timer and its status directory. The
+// supervisor is a state machine that makes no system call: what it does to
+// processes and descriptors goes through its effects (internal/proc on the real
+// machine, a fake in its tests), and its clock is the time package.
 package engine

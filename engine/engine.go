@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync/atomic"
-	"time"
 
-	"svman/internal/fdwatch"
+	"svman/internal/proc"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -16,11 +14,14 @@ import (
 // Config is what an Engine needs from its owner.
 type Config struct {
 	// Reaper forks and reaps every child; one per process.
-	Reaper *Reaper
+	Reaper *proc.Reaper
 	// Output receives every line the children write.
 	Output Output
-	// Events, if set, receives every event as it happens, from the module's
-	// supervisor goroutine. It must not block.
+	// Events, if set, receives every event as it happens: a module's events
+	// from its supervisor's goroutine, in order, and the engine's own (a status
+	// directory closed up, a released module's control FIFO, an alarm not
+	// delivered) from Run's. It is never called from anywhere else, and must not
+	// block.
 	Events func(Event)
 	// Alarms, if set, delivers the alarms modules raise.
 	Alarms Alarmer
@@ -34,11 +35,12 @@ type Engine struct {
 	cfg     Config
 	secrets atomic.Pointer[[]string] // the manifest's secrets, kept out of children
 	reqs    chan func()
+	ends    chan supEnd   // supervisors that have ended, for Run to forget
 	stopped chan struct{} // closed when Run has returned
 
 	// ---- owned by Run ----
-	watch    *dirWatch        // nil when inotify is not available
-	fds      *fdwatch.Watcher // nil when epoll is not available
+	sys      *proc.System   // forks, signals, and tells when descriptors are readable
+	watch    *proc.DirWatch // nil when inotify is not available
 	current  *manifest.Manifest
 	inForce  []manifest.Module      // the blocks the supervised modules run with, pending removals included
 	pending  map[string]bool        // modules whose removal an edit held back (ApplyEdit)
@@ -52,19 +54,27 @@ type Engine struct {
 	listeners map[string]*listener // on the control FIFOs of released modules (released.go)
 }
 
-// New returns an Engine that does nothing until Run runs.
-func New(cfg Config) *Engine {
+// New returns an Engine that does nothing until Run runs. It fails if the
+// kernel cannot tell it when descriptors are readable (epoll): svman reads every
+// control FIFO and output pipe that way.
+func New(cfg Config) (*Engine, error) {
 	if cfg.Hostname == "" {
-		cfg.Hostname, _ = os.Hostname()
+		cfg.Hostname = proc.Hostname()
+	}
+	sys, err := proc.NewSystem(cfg.Reaper)
+	if err != nil {
+		return nil, fmt.Errorf("cannot watch descriptors (epoll): %w", err)
 	}
 	return &Engine{
 		cfg:      cfg,
+		sys:      sys,
 		reqs:     make(chan func()),
+		ends:     make(chan supEnd),
 		stopped:  make(chan struct{}),
 		sups:     make(map[string]*supervisor),
 		draining: make(map[string]*supervisor),
 		released: make(map[string]manifest.Module),
-	}
+	}, nil
 }
 
 // ErrStopped is returned by requests made after Run has begun shutting down.
@@ -74,18 +84,17 @@ var ErrStopped = errors.New("engine is shutting down")
 // returns once all of them are down and their status directories released.
 func (e *Engine) Run(ctx context.Context) {
 	defer close(e.stopped)
-	if w, err := newDirWatch(); err == nil {
+	defer e.sys.Close() // last: every supervisor has unregistered by then
+	if w, err := proc.NewDirWatch(); err == nil {
 		e.watch = w
-		defer w.close()
-	}
-	if w, err := fdwatch.New(); err == nil {
-		e.fds = w
-		defer w.Close() // last: every supervisor has unregistered by then
+		defer w.Close()
 	}
 	for {
 		select {
 		case f := <-e.reqs:
 			f()
+		case x := <-e.ends:
+			e.ended(x)
 		case <-ctx.Done():
 			e.shutdown()
 			return
@@ -99,30 +108,46 @@ func (e *Engine) shutdown() {
 		e.stopListening(name)
 	}
 	if e.watch != nil {
-		e.watch.stopAll()
+		e.watch.StopAll()
 	}
-	all := make([]*supervisor, 0, len(e.sups)+len(e.draining))
 	for _, s := range e.sups {
 		s.send(supMsg{kind: msgRelease})
-		all = append(all, s)
 	}
-	for _, s := range e.draining {
-		all = append(all, s)
-	}
-	allDone := make(chan struct{})
-	go func() {
-		for _, s := range all {
-			<-s.done
-		}
-		close(allDone)
-	}()
-	for {
+	for len(e.sups)+len(e.draining) > 0 {
 		select {
 		case f := <-e.reqs:
 			f() // Kill still works while stopping
-		case <-allDone:
-			return
+		case x := <-e.ends:
+			e.ended(x)
 		}
+	}
+}
+
+// supEnd is a supervisor that has ended (its done is closed), with the control
+// FIFO of a module the operator released with `x` (nil otherwise).
+type supEnd struct {
+	s   *supervisor
+	rel *statusfs.Released
+}
+
+// supervisorEnded is called by the goroutine of a supervisor once its done is
+// closed; Run takes the end as an event of its loop (ended).
+func (e *Engine) supervisorEnded(s *supervisor, rel *statusfs.Released) {
+	select {
+	case e.ends <- supEnd{s, rel}:
+	case <-e.stopped:
+		if rel != nil {
+			rel.Close()
+		}
+	}
+}
+
+// ended forgets a supervisor that has ended, and listens on the control FIFO of
+// a module the operator released with `x` while it stays released.
+func (e *Engine) ended(x supEnd) {
+	e.prune()
+	if x.rel != nil {
+		e.listen(x.s.name, x.rel)
 	}
 }
 
@@ -152,21 +177,21 @@ func (e *Engine) Kill() {
 }
 
 // ReportAlarmFailure records that an alarm of module could not be delivered
-// through channel, in its supervise.log.wf and as a Warning event. It is the
-// alarm sender's Failed callback, called from a delivery goroutine.
+// through channel, in its supervise.log.wf and as a Warning event (only the
+// event, if the module is no longer supervised). It is the alarm sender's
+// Failed callback, called from a delivery goroutine.
 func (e *Engine) ReportAlarmFailure(module, channel string, err error) {
 	_ = e.do(func() {
 		s := e.sups[module]
 		if s == nil {
 			s = e.draining[module]
 		}
-		ev := Event{Time: time.Now(), Module: module, Kind: Warning, Err: fmt.Errorf("alarm by %s not delivered: %w", channel, err)}
-		if s != nil {
-			s.dir.Warning("%s", ev)
+		err := fmt.Errorf("alarm by %s not delivered: %w", channel, err)
+		if s != nil && !isClosed(s.done) {
+			s.warn(err) // its supervisor records it, in its log and as its event
+			return
 		}
-		if e.cfg.Events != nil {
-			e.cfg.Events(ev)
-		}
+		e.emit(Event{Module: module, Kind: Warning, Err: err})
 	})
 }
 
@@ -210,8 +235,19 @@ func (e *Engine) ApplyWith(m *manifest.Manifest, o ApplyOptions) (Plan, error) {
 	var plan Plan
 	var err error
 	var added []*supervisor
-	if rerr := e.do(func() { plan, added, err = e.apply(m, o) }); rerr != nil {
-		return Plan{}, rerr
+	for {
+		var stopping []*supervisor
+		if rerr := e.do(func() { plan, added, stopping, err = e.apply(m, o) }); rerr != nil {
+			return Plan{}, rerr
+		}
+		if len(stopping) == 0 {
+			break
+		}
+		// Modules to add that a removal is still stopping: nothing was applied.
+		// Wait for them here, not on the Run goroutine, then apply again.
+		for _, s := range stopping {
+			<-s.done
+		}
 	}
 	// Wait here, not on the Run goroutine: Run must stay free for other requests.
 	for _, s := range added {
@@ -221,143 +257,6 @@ func (e *Engine) ApplyWith(m *manifest.Manifest, o ApplyOptions) (Plan, error) {
 		}
 	}
 	return plan, err
-}
-
-func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (Plan, []*supervisor, error) {
-	holdRemovals := o.HoldRemovals
-	if e.closing {
-		return Plan{}, nil, ErrStopped
-	}
-	if e.current != nil && e.current.StatusDir != m.StatusDir {
-		return Plan{}, nil, fmt.Errorf("status_dir changed from %s to %s: svman must be restarted to move its status directories; keeping the running configuration", e.current.StatusDir, m.StatusDir)
-	}
-	e.prune()
-	if err := checkFileLimit(len(m.Modules)); err != nil {
-		if e.current != nil {
-			err = fmt.Errorf("%w; keeping the running configuration", err)
-		}
-		return Plan{}, nil, err
-	}
-	desired := e.skipReleased(m.Modules, !holdRemovals)
-	running := e.modules()
-	plan := Diff(running, desired)
-	inForce := desired
-	plan.Cancelled = backFromPending(e.pending, desired)
-	e.pending = nil
-	if holdRemovals && len(plan.Remove) > 0 {
-		inForce, e.pending = holdBack(&plan, running, desired)
-	}
-	byName := make(map[string]manifest.Module, len(m.Modules))
-	for _, mod := range m.Modules {
-		byName[mod.Name] = mod
-	}
-	if e.current != nil && len(plan.Add) > 0 {
-		e.keepReleased(&plan, m.StatusDir, byName)
-	}
-
-	dirs, err := e.openDirs(m.StatusDir, plan.Add, byName, e.current == nil)
-	if err != nil && e.current == nil {
-		return Plan{}, nil, err
-	}
-	readded := e.current != nil // not svman's start: a module added now may have been removed before
-	e.current, e.inForce = m, inForce
-	var secrets []string
-	if m.SMTP.Password != "" {
-		secrets = append(secrets, m.SMTP.Password)
-	}
-	e.secrets.Store(&secrets)
-	// What added modules keep of their recorded state is named in the plan
-	// before it is announced.
-	kept := make(map[string]*statusfs.State)
-	if readded {
-		for _, name := range plan.Add {
-			if dir, ok := dirs[name]; ok {
-				kept[name] = keptDecision(&plan, dir.Path(), byName[name])
-			}
-		}
-	}
-	if o.Announce != nil {
-		o.Announce(plan)
-	}
-	for _, name := range plan.Remove {
-		s := e.sups[name]
-		delete(e.sups, name)
-		e.draining[name] = s
-		s.send(supMsg{kind: msgRelease})
-	}
-	for _, name := range plan.Restart {
-		e.sups[name].send(supMsg{kind: msgReplace, mod: new(byName[name])})
-	}
-	for _, name := range plan.Update {
-		e.sups[name].send(supMsg{kind: msgUpdate, mod: new(byName[name])})
-	}
-	// One scan of every process for what a killed svman left of the added modules.
-	var marked map[string][]int
-	if len(dirs) > 0 {
-		paths := make(map[string]bool, len(dirs))
-		for _, d := range dirs {
-			paths[d.Path()] = true
-		}
-		marked = markedProcesses(paths)
-	}
-	var added []*supervisor
-	for _, name := range plan.Add {
-		dir, ok := dirs[name]
-		if !ok {
-			continue
-		}
-		if e.cfg.Output != nil {
-			e.cfg.Output.Add(name)
-		}
-		s := newSupervisor(byName[name], dir, &e.cfg, &e.secrets)
-		s.kept = kept[name]
-		s.leftover = marked[dir.Path()]
-		s.watch = e.watch
-		s.fds = e.fds
-		s.handOver = e.handOver
-		e.sups[name] = s
-		added = append(added, s)
-		go s.run()
-	}
-	return plan, added, err
-}
-
-// prune forgets supervisors that ended on their own (`x`) or finished draining.
-func (e *Engine) prune() {
-	for name, s := range e.sups {
-		if isClosed(s.done) {
-			delete(e.sups, name)
-			if mod, ok := e.desired(name); ok {
-				e.released[name] = mod
-			}
-		}
-	}
-	for name, s := range e.draining {
-		if isClosed(s.done) {
-			delete(e.draining, name)
-		}
-	}
-}
-
-func (e *Engine) desired(name string) (manifest.Module, bool) {
-	for _, m := range e.inForce {
-		if m.Name == name {
-			return m, true
-		}
-	}
-	return manifest.Module{}, false
-}
-
-// modules returns the desired module of every live supervisor, in manifest order
-// (pending removals last).
-func (e *Engine) modules() []manifest.Module {
-	var out []manifest.Module
-	for _, m := range e.inForce {
-		if _, ok := e.sups[m.Name]; ok {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 func isClosed(c chan struct{}) bool {

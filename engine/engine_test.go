@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"svman/internal/proc"
 	"svman/logmux"
 	"svman/manifest"
 	"svman/statusfs"
@@ -27,17 +28,17 @@ import (
 const helperEnv = "SVMAN_ENGINE_HELPER"
 
 // testReaper is the one reaper of this test process: wait4(-1) is process-wide.
-var testReaper *Reaper
+var testReaper *proc.Reaper
 
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == WrapperArg {
-		os.Exit(WrapperMain(os.Args[2:])) // the exec wrapper, as svman's main does
+	if len(os.Args) > 1 && os.Args[1] == proc.WrapperArg {
+		os.Exit(proc.WrapperMain(os.Args[2:])) // the exec wrapper, as svman's main does
 	}
 	switch os.Getenv(helperEnv) {
 	case "":
 		// As svman does: what a module's main process leaves behind comes to it.
 		_ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-		testReaper = NewReaper()
+		testReaper = proc.NewReaper()
 		code := m.Run()
 		testReaper.Close()
 		os.Exit(code)
@@ -157,7 +158,11 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 	for _, e := range edit {
 		e(&h.cfg)
 	}
-	h.e = New(h.cfg)
+	e, err := New(h.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.e = e
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go func() {

@@ -6,6 +6,7 @@ import (
 	"syscall"
 	"time"
 
+	"svman/internal/proc"
 	"svman/manifest"
 )
 
@@ -42,7 +43,7 @@ type Event struct {
 	Module   string
 	Kind     Kind
 	PID      int
-	Exit     ExitStatus
+	Exit     proc.ExitStatus
 	Uptime   time.Duration
 	Delay    time.Duration
 	Signal   syscall.Signal

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"svman/alarm"
+	"svman/internal/proc"
 )
 
 // hookTimeout bounds an on_exit hook: the restart it delays must come.
@@ -15,17 +16,12 @@ const hookTimeout = 30 * time.Second
 // runHook starts the module's on_exit command (the legacy -r RESTART_SH) with the
 // number of exits in the current window as its last argument and the facts in its
 // environment; its output joins the module's. It reports whether it started.
-func (s *supervisor) runHook(exit *ExitStatus) bool {
+func (s *supervisor) runHook(exit *proc.ExitStatus) bool {
 	m := s.mod
 	facts := s.facts("exited", exit)
 	argv := append(append([]string{}, m.OnExit...), strconv.Itoa(s.history.Exits))
-	env := s.env(envMap(alarm.Env(facts)))
-	path, err := resolveCommand(m.Dir, argv[0], env)
-	if err != nil {
-		s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit: %w", err)})
-		return false
-	}
-	pid, exited, err := s.spawnWithPumps(path, argv, env)
+	env := s.env(proc.EnvMap(alarm.Env(facts)))
+	pid, exited, err := s.startChild(proc.Spec{Dir: m.Dir, Argv: argv, Env: env, User: m.User, Group: m.Group})
 	if err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit: %w", err)})
 		return false
@@ -36,7 +32,7 @@ func (s *supervisor) runHook(exit *ExitStatus) bool {
 }
 
 // hookDone takes the hook's exit and carries out the decision it delayed.
-func (s *supervisor) hookDone(st ExitStatus) {
+func (s *supervisor) hookDone(st proc.ExitStatus) {
 	s.disarm()
 	s.hookPID, s.hookC = 0, nil
 	if !st.Success() {
@@ -48,5 +44,5 @@ func (s *supervisor) hookDone(st ExitStatus) {
 // hookTimedOut kills a hook that ran too long; its exit then arrives as usual.
 func (s *supervisor) hookTimedOut() {
 	s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit hook did not finish within %s: killed", hookTimeout)})
-	_ = syscall.Kill(-s.hookPID, syscall.SIGKILL)
+	s.fx.SignalGroup(s.hookPID, syscall.SIGKILL)
 }

@@ -53,7 +53,7 @@ func (s *supervisor) setLogOptions() {
 
 // fileFlushed reports a log file's failure (a full disk, say), at most once a
 // minute: supervision goes on, and the console still shows the lines. Pumps call
-// it from their own goroutines.
+// it from their own goroutines; the run loop records the warning (warn).
 func (s *supervisor) fileFlushed(f *logfiles.File, err error) {
 	if err == nil {
 		err = f.Err()
@@ -68,7 +68,7 @@ func (s *supervisor) fileFlushed(f *logfiles.File, err error) {
 	}
 	s.logWarn.Unlock()
 	if due {
-		s.log(Event{Kind: Warning, Err: fmt.Errorf("log file: %w (reported once a minute)", err)})
+		s.warn(fmt.Errorf("log file: %w (reported once a minute)", err))
 	}
 }
 

@@ -22,7 +22,10 @@ func BenchmarkLogThroughput(b *testing.B) {
 		status := b.TempDir()
 		console := logmux.NewConsole(io.Discard, logmux.Options{Buffer: 4096, Timestamps: true})
 		ev := &events{}
-		e := New(Config{Reaper: testReaper, Output: console, Events: ev.add})
+		e, err := New(Config{Reaper: testReaper, Output: console, Events: ev.add})
+		if err != nil {
+			b.Fatal(err)
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { e.Run(ctx); close(done) }()

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"svman/internal/proc"
 	"svman/logfiles"
 	"svman/logmux"
 	"svman/manifest"
@@ -228,7 +229,7 @@ func TestConsolePipeToCatGetsEveryLine(t *testing.T) {
 		t.Skip(err)
 	}
 	// Through the reaper: it alone waits for this process's children.
-	_, exited, err := testReaper.Spawn(SpawnSpec{Path: catPath, Argv: []string{"cat"}, Files: [3]*os.File{r, out, os.Stderr}})
+	_, exited, err := testReaper.Spawn(proc.SpawnSpec{Path: catPath, Argv: []string{"cat"}, Files: [3]*os.File{r, out, os.Stderr}})
 	if err != nil {
 		t.Fatal(err)
 	}

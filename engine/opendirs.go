@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"svman/internal/proc"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -16,25 +17,17 @@ func dirOptions(mod manifest.Module) statusfs.Options {
 }
 
 // openDirs locks the status directory of every module to add (whose settings
-// byName holds). With all true, one failure closes every directory opened so far.
+// byName holds); none of them is still stopping after a removal (apply). With all true, one failure closes every directory opened so far.
 // A directory found more open than the module's log mode allows was closed up by
 // Open, which logged a NOTICE; the console hears of it too, once.
 func (e *Engine) openDirs(statusDir string, names []string, byName map[string]manifest.Module, all bool) (map[string]*statusfs.Dir, error) {
 	dirs := make(map[string]*statusfs.Dir, len(names))
 	var errs []error
 	for _, name := range names {
-		if s, ok := e.draining[name]; ok {
-			// The same name was removed a moment ago: its supervisor must let go
-			// of the lock before a new one can take it.
-			<-s.done
-			delete(e.draining, name)
-		}
 		dir, err := statusfs.OpenWith(filepath.Join(statusDir, name), dirOptions(byName[name]))
 		if err != nil {
 			if errors.Is(err, syscall.EMFILE) {
-				var lim syscall.Rlimit
-				_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
-				err = fmt.Errorf("%w; %s", err, fileLimitHint(len(names), lim.Cur))
+				err = fmt.Errorf("%w; %s", err, proc.FileLimitHint(len(names)))
 			}
 			errs = append(errs, fmt.Errorf("module %s: %w", name, err))
 			if all {

@@ -2,7 +2,7 @@ package engine
 
 // A module's events and its output reach the console (Config.Events and
 // Output) in the order they happened, although they come from different
-// goroutines: the events from the supervisor at the end of each step (batch.go),
+// goroutines: the events from the supervisor at the end of each step (step.go),
 // the lines from the pumps as they read them.
 //
 //   - A step holds the module's gate, shown, from its beginning until its
@@ -17,23 +17,12 @@ package engine
 //     line stays pending as usual (until its newline, idle time or end of file).
 //
 // A step never waits for a pump, so the gate cannot deadlock; a pump waits at
-// most one step. Pipes read by a goroutine of their own (no fdwatch) are not
-// read ahead of an exit.
+// most one step.
 
-// showWritten hands over what the module's watched pipes hold now. Only the run
+// showWritten hands over what the module's pipes hold now. Only the run
 // goroutine calls it, outside a step.
 func (s *supervisor) showWritten() {
-	for _, ps := range s.pumps {
-		ps.readNow()
-	}
-}
-
-// readNow reads what watched pipes hold now and emits their lines, and ends a
-// stream that reached end of file.
-func (ps *pumpSet) readNow() {
-	for i, l := range ps.lines {
-		if l != nil && !ps.ended[i].Load() && l.Service() {
-			ps.end(i, ps.watches[i])
-		}
+	for _, p := range s.pipes {
+		p.ReadNow()
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"svman/internal/proc"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -53,7 +54,7 @@ type Decision struct {
 //     max_tries_if_coredumped, give up; interval 0 switches alarms and limits off.
 //     These limits, not a delay, are what stop a module that keeps dying after
 //     running a while.
-func Decide(m manifest.Module, want statusfs.Want, h History, exit *ExitStatus, lastStart, now time.Time, jitter float64) Decision {
+func Decide(m manifest.Module, want statusfs.Want, h History, exit *proc.ExitStatus, lastStart, now time.Time, jitter float64) Decision {
 	r := m.Restart
 	crashed := crashedRun(r, exit, lastStart, now)
 	if crashed {
@@ -101,7 +102,7 @@ func Decide(m manifest.Module, want statusfs.Want, h History, exit *ExitStatus, 
 // crashedRun reports whether a run that started at lastStart and ended now with
 // exit (nil: the start failed) was a crash: shorter than min_uptime (never less
 // than manifest.RestartFloor).
-func crashedRun(r manifest.Restart, exit *ExitStatus, lastStart, now time.Time) bool {
+func crashedRun(r manifest.Restart, exit *proc.ExitStatus, lastStart, now time.Time) bool {
 	return exit == nil || lastStart.IsZero() || now.Sub(lastStart) < minUptime(r)
 }
 

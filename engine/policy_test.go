@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/proc"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -25,10 +26,10 @@ func policyModule(edit ...func(*manifest.Module)) manifest.Module {
 }
 
 func TestDecideRestart(t *testing.T) {
-	ok := &ExitStatus{Code: 0}
-	fail := &ExitStatus{Code: 3}
-	two := &ExitStatus{Code: 2}
-	killed := &ExitStatus{Code: -1, Signal: syscall.SIGKILL}
+	ok := &proc.ExitStatus{Code: 0}
+	fail := &proc.ExitStatus{Code: 3}
+	two := &proc.ExitStatus{Code: 2}
+	killed := &proc.ExitStatus{Code: -1, Signal: syscall.SIGKILL}
 	onFailure := func(m *manifest.Module) { m.Restart.Policy = manifest.RestartOnFailure }
 	delay := func(d time.Duration) func(*manifest.Module) {
 		return func(m *manifest.Module) { m.Restart.Delay = d }
@@ -37,7 +38,7 @@ func TestDecideRestart(t *testing.T) {
 		name    string
 		m       manifest.Module
 		want    statusfs.Want
-		exit    *ExitStatus
+		exit    *proc.ExitStatus
 		up      time.Duration // how long the run lasted
 		restart bool
 		after   time.Duration // restart this long after the exit
@@ -80,7 +81,7 @@ func runs(m manifest.Module, ups []time.Duration, jitter float64) ([]time.Durati
 	var waits []time.Duration
 	for _, up := range ups {
 		exit := start.Add(up)
-		d := Decide(m, statusfs.WantUp, h, &ExitStatus{Code: -1, Signal: syscall.SIGKILL}, start, exit, jitter)
+		d := Decide(m, statusfs.WantUp, h, &proc.ExitStatus{Code: -1, Signal: syscall.SIGKILL}, start, exit, jitter)
 		waits = append(waits, d.At.Sub(exit))
 		h, start = d.History, d.At
 	}
@@ -111,7 +112,7 @@ func TestDecideRepeatedKillsRestartNow(t *testing.T) {
 	start := t0
 	for i := range 6 {
 		exit := start.Add(2 * time.Second)
-		d := Decide(m, statusfs.WantUp, hist, &ExitStatus{Code: 1}, start, exit, 0.5)
+		d := Decide(m, statusfs.WantUp, hist, &proc.ExitStatus{Code: 1}, start, exit, 0.5)
 		if want := i == 5; d.GiveUp != want || d.Restart == want || (d.Restart && !d.At.Equal(exit)) {
 			t.Errorf("exit %d in the window: %+v, want give up %v, else restart at once", i+1, d, want)
 		}
@@ -130,7 +131,7 @@ func TestDecideCrashLoopBacksOff(t *testing.T) {
 	for range 9 {
 		start := now
 		now = start.Add(10 * time.Millisecond) // crashes at once
-		d := Decide(m, statusfs.WantUp, h, &ExitStatus{Code: 1}, start, now, 0.5)
+		d := Decide(m, statusfs.WantUp, h, &proc.ExitStatus{Code: 1}, start, now, 0.5)
 		gaps = append(gaps, d.At.Sub(start))
 		h, now = d.History, d.At
 	}
@@ -145,12 +146,12 @@ func TestDecideCrashLoopBacksOff(t *testing.T) {
 	}
 	// A run that lasted ends the crash loop.
 	start := now
-	d := Decide(m, statusfs.WantUp, h, &ExitStatus{Code: 1}, start, start.Add(1500*time.Millisecond), 0.5)
+	d := Decide(m, statusfs.WantUp, h, &proc.ExitStatus{Code: 1}, start, start.Add(1500*time.Millisecond), 0.5)
 	if d.History.Fails != 0 || !d.At.Equal(start.Add(1500*time.Millisecond)) {
 		t.Errorf("after a run that lasted: fails %d, restart at +%v; want 0 and at once", d.History.Fails, d.At.Sub(start))
 	}
 	start = d.At
-	d = Decide(m, statusfs.WantUp, d.History, &ExitStatus{Code: 1}, start, start.Add(10*time.Millisecond), 0.5)
+	d = Decide(m, statusfs.WantUp, d.History, &proc.ExitStatus{Code: 1}, start, start.Add(10*time.Millisecond), 0.5)
 	if d.History.Fails != 1 || !d.At.Equal(start.Add(time.Second)) {
 		t.Errorf("a new crash: fails %d, restart at +%v; want 1 and after delay (1s)", d.History.Fails, d.At.Sub(start))
 	}
@@ -206,7 +207,7 @@ func TestDecideAlarmWindow(t *testing.T) {
 	var alarms, gaveUp []int
 	for i := range 5 {
 		now := t0.Add(time.Duration(i) * 10 * time.Second)
-		d := Decide(m, statusfs.WantUp, h, &ExitStatus{Code: 1}, now.Add(-time.Hour), now, 0.5)
+		d := Decide(m, statusfs.WantUp, h, &proc.ExitStatus{Code: 1}, now.Add(-time.Hour), now, 0.5)
 		if d.Alarm {
 			alarms = append(alarms, i)
 		}
@@ -225,7 +226,7 @@ func TestDecideAlarmWindow(t *testing.T) {
 		t.Errorf("gave up at exits %v, want from the 4th (more than 3 in the window)", gaveUp)
 	}
 	// The window is over a minute after it opened: a new one, a new alarm, no give-up.
-	d := Decide(m, statusfs.WantUp, History{WindowStart: t0, Exits: 3}, &ExitStatus{Code: 1}, t0, t0.Add(61*time.Second), 0.5)
+	d := Decide(m, statusfs.WantUp, History{WindowStart: t0, Exits: 3}, &proc.ExitStatus{Code: 1}, t0, t0.Add(61*time.Second), 0.5)
 	if !d.Alarm || d.GiveUp || d.History.Exits != 1 {
 		t.Errorf("next window: %+v", d)
 	}
@@ -233,12 +234,12 @@ func TestDecideAlarmWindow(t *testing.T) {
 
 func TestDecideCoreBudget(t *testing.T) {
 	m := policyModule(func(m *manifest.Module) { m.Alarm.MaxTriesIfCoredumped = 1 })
-	core := &ExitStatus{Code: -1, Signal: syscall.SIGABRT, CoreDumped: true}
+	core := &proc.ExitStatus{Code: -1, Signal: syscall.SIGABRT, CoreDumped: true}
 	d := Decide(m, statusfs.WantUp, History{}, core, t0.Add(-time.Hour), t0, 0.5)
 	if d.GiveUp {
 		t.Fatal("gave up after one core dump with a budget of 1")
 	}
-	d = Decide(m, statusfs.WantUp, d.History, &ExitStatus{Code: 1}, t0, t0.Add(time.Second), 0.5)
+	d = Decide(m, statusfs.WantUp, d.History, &proc.ExitStatus{Code: 1}, t0, t0.Add(time.Second), 0.5)
 	if d.GiveUp {
 		t.Fatal("a plain exit spent the core budget")
 	}
@@ -255,7 +256,7 @@ func TestDecideExpectedExitsAreNotCounted(t *testing.T) {
 	})
 	var h History
 	for range 3 {
-		d := Decide(m, statusfs.WantUp, h, &ExitStatus{Code: 0}, t0, t0.Add(time.Second), 0.5)
+		d := Decide(m, statusfs.WantUp, h, &proc.ExitStatus{Code: 0}, t0, t0.Add(time.Second), 0.5)
 		if d.Alarm || d.GiveUp {
 			t.Fatalf("a successful exit under on-failure alarmed or gave up: %+v", d)
 		}
@@ -265,7 +266,7 @@ func TestDecideExpectedExitsAreNotCounted(t *testing.T) {
 	off := policyModule(func(m *manifest.Module) { m.Alarm = manifest.Alarm{Interval: 0, MaxTries: 1} })
 	h = History{}
 	for range 3 {
-		d := Decide(off, statusfs.WantUp, h, &ExitStatus{Code: 1}, t0, t0.Add(time.Second), 0.5)
+		d := Decide(off, statusfs.WantUp, h, &proc.ExitStatus{Code: 1}, t0, t0.Add(time.Second), 0.5)
 		if d.Alarm || d.GiveUp || !d.Restart {
 			t.Fatalf("interval 0: %+v", d)
 		}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"svman/internal/fdwatch"
+	"svman/internal/proc"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -21,7 +21,7 @@ import (
 // listener is the engine's watch on the control FIFO of a released module.
 type listener struct {
 	rel   *statusfs.Released
-	watch *fdwatch.Watch
+	watch proc.Watch
 	limit lineLimit // on the warnings about bytes that do not take it back
 }
 
@@ -30,7 +30,7 @@ type listener struct {
 // control FIFO for the engine to listen on; otherwise the directory is closed
 // and it returns nil.
 func (s *supervisor) letGo() *statusfs.Released {
-	if s.handOver != nil && !s.release {
+	if s.ended != nil && !s.release {
 		rel, err := s.dir.Release()
 		if err == nil {
 			return rel
@@ -55,27 +55,18 @@ func (s *supervisor) applyTakeBack() {
 	s.initial = nil
 }
 
-// handOver is called by the goroutine of a supervisor that `x` ended, after its
-// done is closed, with its control FIFO; the engine listens on it while the module
-// stays released. It waits for Run, which never waits for that goroutine then.
-func (e *Engine) handOver(s *supervisor, rel *statusfs.Released) {
-	if err := e.do(func() { e.listen(s.name, rel) }); err != nil {
-		rel.Close()
-	}
-}
-
 // listen watches rel, the control FIFO of the released module name, if the
 // module is still released (it may have been removed or changed meanwhile).
 func (e *Engine) listen(name string, rel *statusfs.Released) {
 	e.prune() // records the module as released if no Apply has yet
-	if _, ok := e.released[name]; !ok || e.closing || e.fds == nil || e.listeners[name] != nil {
+	if _, ok := e.released[name]; !ok || e.closing || e.listeners[name] != nil {
 		rel.Close()
 		return
 	}
 	fd, err := rel.ControlFD()
 	l := &listener{rel: rel}
 	if err == nil {
-		l.watch, err = e.fds.Add(fd, func(*fdwatch.Watch) {
+		l.watch, err = e.sys.WatchFD(fd, func() {
 			go func() { _ = e.do(func() { e.reclaim(name, l) }) }() // fn must not block
 		})
 	}
@@ -123,8 +114,7 @@ func (e *Engine) reclaim(name string, l *listener) {
 	if _, ok := e.desired(name); !ok {
 		e.inForce = append(e.inForce, mod) // a reload since the release left it out
 	}
-	s := newSupervisor(mod, dir, &e.cfg, &e.secrets)
-	s.watch, s.fds, s.handOver = e.watch, e.fds, e.handOver
+	s := e.newSupervisor(mod, dir)
 	s.initial = append([]byte{}, buf[:n]...)
 	e.sups[name] = s
 	go s.run()

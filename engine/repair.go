@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -26,8 +25,8 @@ func (s *supervisor) repairDir() {
 	if s.ctl != nil {
 		s.unwatchControl()
 		defer func() {
-			if !s.watchControl() {
-				s.record(Event{Kind: Warning, Err: errors.New("cannot watch the control FIFO again: control commands are not read")})
+			if err := s.watchControl(); err != nil {
+				s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the control FIFO again (%w): control commands are not read", err)})
 			}
 		}()
 	}
@@ -37,15 +36,15 @@ func (s *supervisor) repairDir() {
 	}
 	if len(recreated) == 0 && err == nil {
 		// Nothing of the directory was missing; the status file may have been.
-		s.writeStatus()
+		s.oweStatus()
 		return
 	}
 	s.record(Event{Kind: Warning, Err: fmt.Errorf("status directory damaged from outside: recreated %s", strings.Join(recreated, ", "))})
 	if slices.Contains(recreated, "directory") && s.watch != nil {
-		_ = s.watch.add(s.dir.Path(), s) // the old watch went with the old directory
+		_ = s.watch.Add(s.dir.Path(), s.requestRepair) // the old watch went with the old directory
 	}
-	s.writeStatus()
-	s.writeApplied()
+	s.oweStatus()
+	s.oweApplied()
 	s.written = statusfs.State{} // force: state.json went with the directory
-	s.writeState()
+	s.oweState()
 }

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"svman/internal/proc"
 	"svman/manifest"
 )
 
@@ -26,7 +27,7 @@ func asNobody(t *testing.T, argv ...string) (string, bool) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	_, exited, err := testReaper.Spawn(SpawnSpec{
+	_, exited, err := testReaper.Spawn(proc.SpawnSpec{
 		Path: path, Argv: argv, Dir: "/", Files: [3]*os.File{nil, w, w},
 		Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}},
 	})

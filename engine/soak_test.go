@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/proc"
 	"svman/manifest"
 )
 
@@ -67,7 +68,7 @@ func TestSoak(t *testing.T) {
 			t.Errorf("%s: %d exits, %d in its supervise logs", name, n, logged)
 		}
 	}
-	if kids := ownChildren(); len(kids) > 0 {
+	if kids := proc.Children(); len(kids) > 0 {
 		t.Errorf("children left after shutdown (zombies or survivors): %v", kids)
 	}
 	waitFor(t, "open files back to where they started", func() bool { return openFDs() <= fds })

@@ -16,10 +16,6 @@ var runStates = map[state]statusfs.RunState{
 // it is one `svman status` shows and differs from the last one written: a
 // restart that comes at once writes nothing, so the restart path stays short.
 func (s *supervisor) writeState() {
-	if s.holding {
-		s.owed.state = true // written at the end of the step, from the state then
-		return
-	}
 	st := statusfs.State{State: runStates[s.state], Fails: s.history.Fails, Exits: s.history.Exits}
 	switch s.state {
 	case stBackoff:

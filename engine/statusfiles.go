@@ -35,12 +35,8 @@ type fileRetry struct {
 	fileWarned bool             // this run of failures has been reported
 }
 
-// writeStatus writes the status file (at the end of the step: see batch.go).
+// writeStatus writes the status file; a step does, when it ends (step.go).
 func (s *supervisor) writeStatus() {
-	if s.holding {
-		s.owed.status = true
-		return
-	}
 	err := s.dir.WriteStatus(statusfs.Status{
 		Changed:  s.changed,
 		Paused:   s.paused,
@@ -85,9 +81,9 @@ func (s *supervisor) retryFiles() {
 	}
 	s.repairDir() // writes the status file, after clearing what stands in its way
 	if failed.applied {
-		s.writeApplied()
+		s.oweApplied()
 	}
 	if failed.state {
-		s.writeState()
+		s.oweState()
 	}
 }

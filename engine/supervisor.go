@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"svman/internal/fdwatch"
+	"svman/internal/proc"
 	"svman/logfiles"
 	"svman/logmux"
 	"svman/manifest"
@@ -32,18 +32,17 @@ const (
 type supervisor struct {
 	name     string
 	dir      *statusfs.Dir
-	r        *Reaper
+	fx       effects // the engine's *proc.System
 	out      Output
 	emit     func(Event)
 	alarmer  Alarmer
 	hostname string
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
 	msgs     chan supMsg               // from the engine
-	cmds     chan []byte               // from the control reader, if it has one: one read each
-	fds      *fdwatch.Watcher          // the engine's, or nil: then each pipe and FIFO has a reader goroutine
 	ctlReady chan struct{}             // from fds: the control FIFO is readable
 	repair   chan struct{}             // from the directory watcher: something was deleted
-	watch    *dirWatch                 // the engine's, or nil
+	warnings chan error                // from the pumps: warnings for the run loop to record
+	watch    *proc.DirWatch            // the engine's, or nil
 	done     chan struct{}             // closed when run has returned and the directory is released
 	// ready is closed once the module's first start has been attempted (or, with
 	// autostart false, its status written), so Apply can return when what it added
@@ -59,7 +58,7 @@ type supervisor struct {
 	alarms  bool // false once silenced with `s`
 	pid     int  // the child, which leads its own process group; 0 when none
 	pgid    int  // the child's process group, kept until it is empty
-	exited  <-chan ExitStatus
+	exited  <-chan proc.ExitStatus
 	started time.Time // the last start
 	changed time.Time // the last pid change, for the status stamp
 
@@ -69,42 +68,41 @@ type supervisor struct {
 	killAt     time.Time        // stStopping: when SIGKILL is due
 	killed     bool             // stStopping: SIGKILL was sent
 	poll       time.Duration    // stStopping: the next interval between group checks
-	lastExit   *ExitStatus      // the exit that ended the child being stopped
+	lastExit   *proc.ExitStatus // the exit that ended the child being stopped
 	unexpected bool             // that exit came while the child was up, not stopping
 
 	history History  // what the restart and alarm policy remember
 	pending Decision // stHook: what to do once the hook is done
 	hookPID int      // stHook: the hook, which leads its own process group
-	hookC   <-chan ExitStatus
+	hookC   <-chan proc.ExitStatus
 	written statusfs.State // the state last written to state.json
 
 	downBy statusfs.DownReason // why the module is down (state.json's reason), when it is
 	kept   *statusfs.State     // set by the engine before run: the recorded state a re-added module keeps (kept.go)
 
-	leftover []int // processes a killed svman left of this module, stopped before the first start
-	escaped  []int // stStopping: processes of the module that left its group, stopped with it
+	leftover  []int // set by the engine before run: processes a killed svman left of this module
+	leftovers bool  // stStopping: what stops is what a previous svman left (leftover.go)
+	escaped   []int // stStopping: processes of the module that left its group, stopped with it
 
-	initial  []byte                                // the control bytes that took a released module back (released.go)
-	handOver func(*supervisor, *statusfs.Released) // the engine's, for `x`; nil: close the directory
-	orphanC  chan struct{}                         // stStopping, leader gone: the reaper tells of orphans reaped (orphanwatch.go)
+	initial []byte                                // the control bytes that took a released module back (released.go)
+	ended   func(*supervisor, *statusfs.Released) // the engine's, told once done is closed; nil: nobody listens after `x`
+	orphanC chan struct{}                         // stStopping, leader gone: told of orphans reaped (effects.WatchOrphanExits)
 
 	exitWhenDown bool // `x` or removal: end supervision once the child is down
 	release      bool // removal or shutdown: also record want down
 	finished     bool
 
-	pumps []*pumpSet
+	pipes []*proc.Pipes     // of the children whose output may still come
 	files [2]*logfiles.File // __stdout, __stderr: written by the pumps
 	logWarnState
 	fileRetry // files of the status directory whose last write failed (statusfiles.go)
 
-	ctl      *fdwatch.Watch // the control FIFO's registration with fds, or nil
-	ctlLimit controlLimit   // the limit on lines control bytes cause (controllimit.go)
+	ctl      proc.Watch   // the control FIFO's watch, or nil
+	ctlLimit controlLimit // the limit on lines control bytes cause (controllimit.go)
 
 	shown sync.Mutex // held by a step, and by a pump handing lines to out (order.go)
 
-	holding bool      // within a step: effects wait for flush (batch.go)
-	owed    owedFiles // files the step must write at flush
-	later   []func()  // the step's events and alarms, in order
+	step step // what the step under way owes (step.go)
 }
 
 // supMsg is what the engine asks of a supervisor. It stays small (the module by
@@ -135,12 +133,20 @@ type Output interface {
 	Pace(name string)
 }
 
-func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets *atomic.Pointer[[]string]) *supervisor {
+// newSupervisor returns the supervisor of mod, whose status directory is dir,
+// for run to take up.
+func (e *Engine) newSupervisor(mod manifest.Module, dir *statusfs.Dir) *supervisor {
+	s := newSupervisor(mod, dir, &e.cfg, &e.secrets, e.sys)
+	s.watch, s.ended = e.watch, e.supervisorEnded
+	return s
+}
+
+func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets *atomic.Pointer[[]string], fx effects) *supervisor {
 	return &supervisor{
 		secrets:  secrets,
 		name:     mod.Name,
 		dir:      dir,
-		r:        cfg.Reaper,
+		fx:       fx,
 		out:      cfg.Output,
 		emit:     cfg.Events,
 		alarmer:  cfg.Alarms,
@@ -148,6 +154,7 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		msgs:     make(chan supMsg, 2),
 		ctlReady: make(chan struct{}, 1),
 		repair:   make(chan struct{}, 1),
+		warnings: make(chan error, 4),
 		done:     make(chan struct{}),
 		ready:    make(chan struct{}),
 		mod:      mod,
@@ -164,30 +171,28 @@ func (s *supervisor) send(m supMsg) {
 }
 
 // run supervises until the module is released or `x` ends it. It reads the
-// control FIFO when the engine's fdwatch says it is readable, or else starts and
-// owns a control reader; it returns only after every goroutine it started is gone.
+// control FIFO when the effects say it is readable; it returns only
+// after every goroutine it started is gone.
 //
 // The goroutine spends its life parked in loop, so what sits on its stack then
 // (run's frame and loop's) is kept small: the setup and the teardown are
 // functions of their own, and the runtime can shrink an idle supervisor's stack.
 func (s *supervisor) run() {
-	var readerDone sync.WaitGroup
-	quit := make(chan struct{})
-	defer s.end(quit, &readerDone)
-	s.begin(quit, &readerDone)
+	defer s.end()
+	s.begin()
 	s.loop()
 }
 
 // begin takes up the module: watches, leftovers of a previous svman, log files,
 // module.json and the first start (or the status of a module that starts down).
-func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
-	if !s.watchControl() {
-		s.cmds = make(chan []byte, 1)
-		readerDone.Add(1)
-		go s.readControl(quit, readerDone)
+func (s *supervisor) begin() {
+	s.beginStep()
+	defer s.endStep()
+	if err := s.watchControl(); err != nil {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the control FIFO (%w): control commands are not read", err)})
 	}
 	if s.watch != nil {
-		if err := s.watch.add(s.dir.Path(), s); err != nil {
+		if err := s.watch.Add(s.dir.Path(), s.requestRepair); err != nil {
 			s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot watch the status directory (%w): a deleted FIFO or lock will not be recreated", err)})
 		}
 	}
@@ -197,85 +202,73 @@ func (s *supervisor) begin(quit chan struct{}, readerDone *sync.WaitGroup) {
 		s.want = statusfs.WantUp
 	}
 	s.restoreKept()
-	if old, err := statusfs.ReadStatus(s.dir.Path()); err == nil || len(s.leftover) > 0 {
-		s.stopLeftovers(old, s.leftover)
-	}
-	s.leftover = nil
 	s.openLogs()
 	s.readWritten()
-	s.hold()
 	if !s.appliedOnDisk() {
-		s.writeApplied()
+		s.oweApplied()
 	}
-	if s.want == statusfs.WantUp {
+	old, err := statusfs.ReadStatus(s.dir.Path())
+	leftover := s.leftover
+	s.leftover = nil
+	if s.stopLeftovers(old, err == nil, leftover) {
+		return // firstStart follows once they are gone
+	}
+	s.firstStart()
+}
+
+// firstStart takes the module up once nothing of a previous run is left: it
+// starts it if it is wanted up (and was not released meanwhile), or writes the
+// status of a module that starts down, and closes ready at the end of the step.
+func (s *supervisor) firstStart() {
+	defer s.afterStep(func() { close(s.ready) }) // once the step's files are written
+	if s.exitWhenDown {
+		s.finish()
+		return
+	}
+	s.adoptNext()
+	if s.want != statusfs.WantDown {
 		s.start() // writes the status, whatever happens
 	} else {
-		s.writeStatus()
-		s.writeState() // what a previous supervision left there is not true now
+		s.oweStatus()
+		s.oweState() // what a previous supervision left there is not true now
 	}
 	s.applyTakeBack()
-	s.flush()
-	close(s.ready)
 }
 
-// loop serves the module's events, each one a step (batch.go), until it is done.
+// loop serves the module's events, each one a step (step.go), until it is done.
 func (s *supervisor) loop() {
 	for !s.finished {
-		select {
-		case m := <-s.msgs:
-			s.hold()
-			s.handleMsg(m)
-		case p := <-s.cmds:
-			s.hold()
-			s.applyControl(p)
-		case <-s.ctlReady:
-			s.readCommands()
-		case st := <-s.exited:
-			s.showWritten()
-			s.hold()
-			s.handleExit(st)
-		case st := <-s.hookC:
-			s.showWritten()
-			s.hold()
-			s.hookDone(st)
-		case <-s.orphanC:
-			s.hold()
-			s.checkStopped()
-		case <-s.repair:
-			s.hold()
-			s.repairDir()
-		case <-s.timerC:
-			s.timerC = nil
-			s.hold()
-			s.handleTimer()
-		case <-s.ctlLimit.C:
-			s.hold()
-			s.reportSuppressed()
-		case <-s.retryC:
-			s.retryC = nil
-			s.hold()
-			s.retryFiles()
+		ev := s.wait()
+		if ev.kind == evExited || ev.kind == evHookExited {
+			s.showWritten() // before the step: what the child wrote comes before its exit
 		}
-		s.flush()
+		s.beginStep()
+		s.handle(ev)
+		s.endStep()
 	}
 }
 
-// end releases the module: watches, pumps, log files, the status directory, and
-// the control reader if there is one.
-func (s *supervisor) end(quit chan struct{}, readerDone *sync.WaitGroup) {
+// end releases the module: watches, pumps, log files, the status directory.
+func (s *supervisor) end() {
 	if s.watch != nil {
-		s.watch.remove(s.dir.Path())
+		s.watch.Remove(s.dir.Path())
 	}
-	close(quit)
 	s.unwatchControl() // before the directory closes the FIFO
 	s.drainPumps()
 	s.closeLogs()
+	s.beginStep()
+	s.recordWarnings()
 	s.record(Event{Kind: Released})
+	s.endStep()
+	s.beginStep() // the warnings of letting go come after Released
 	rel := s.letGo()
-	readerDone.Wait()
+	s.endStep()
+	if !isClosed(s.ready) {
+		close(s.ready) // ended before its first start
+	}
 	close(s.done)
-	if rel != nil {
-		s.handOver(s, rel)
+	if s.ended != nil {
+		s.ended(s, rel)
 	}
 }
 
@@ -284,7 +277,7 @@ func (s *supervisor) handleMsg(m supMsg) {
 	case msgUpdate:
 		s.mod = *m.mod
 		s.setLogOptions()
-		s.writeApplied()
+		s.oweApplied()
 	case msgReplace:
 		s.next = m.mod
 		switch s.state {
@@ -321,18 +314,19 @@ func (s *supervisor) adoptNext() {
 	}
 	s.mod, s.next = *s.next, nil
 	s.setLogOptions()
-	s.writeApplied()
+	s.oweApplied()
 	s.want, s.downBy = statusfs.WantDown, statusfs.NoReason
 	if s.mod.Autostart {
 		s.want = statusfs.WantUp
 	}
 	s.startAt = time.Time{}
 	s.started = time.Time{} // a new configuration owes nothing to the old one's delay
-	s.writeStatus()
+	s.oweStatus()
 }
 
-// record writes ev to the module's supervise log and hands it to the engine's
-// hook, at the end of the step. Only the run goroutine records; others log.
+// record has the step write ev to the module's supervise log and hand it to the
+// engine's hook, once the step's files are written. Only the run goroutine
+// records, within a step.
 func (s *supervisor) record(ev Event) {
 	ev.Module = s.name
 	if ev.Time.IsZero() {
@@ -341,8 +335,30 @@ func (s *supervisor) record(ev Event) {
 	s.afterStep(func() { s.log(ev) })
 }
 
+// warn hands err, a warning of another goroutine (a pump's), to the run loop,
+// which records it: a module's events come from its supervisor only. A warning
+// that finds the queue full is dropped; the pumps' are rate limited already.
+func (s *supervisor) warn(err error) {
+	select {
+	case s.warnings <- err:
+	default:
+	}
+}
+
+// recordWarnings records the warnings still queued, once the loop is over.
+func (s *supervisor) recordWarnings() {
+	for {
+		select {
+		case err := <-s.warnings:
+			s.record(Event{Kind: Warning, Err: err})
+		default:
+			return
+		}
+	}
+}
+
 // log writes ev to the module's supervise log and hands it to the engine's hook
-// now. Any goroutine may call it.
+// now. Only the run goroutine calls it.
 func (s *supervisor) log(ev Event) {
 	ev.Module = s.name
 	if ev.Time.IsZero() {

@@ -5,7 +5,7 @@
 //
 // # Pieces of lines
 //
-// Pump (or Lines) cuts a pipe's bytes into pieces and says how each ends (End): a
+// Lines cuts a pipe's bytes into pieces and says how each ends (End): a
 // whole line at its newline; a MaxLine piece of a longer line (Cut); what a child
 // wrote before it paused mid-line for the idle time (Pause); and the empty end of a
 // paused line (PauseEnd). The console shows every piece as a line at once, marking

@@ -2,6 +2,7 @@ package logmux
 
 import (
 	"os"
+	"svman/internal/fdwatch"
 	"sync"
 	"syscall"
 	"time"
@@ -12,12 +13,12 @@ import (
 // again at once that more is there.
 const maxReadsPerService = 16
 
-// Lines is Pump turned inside out, for callers that learn themselves when a pipe
-// is readable (one epoll instance for many pipes) instead of keeping a goroutine
-// blocked in Read per pipe. Each Service call reads what r holds, without
-// waiting, and emits its lines exactly as Pump would: whole lines, MaxLine
-// pieces, a partial line after idle without more bytes (from a timer that exists
-// only while a partial line is pending), and flush after each read's lines.
+// Lines cuts the output of a pipe into lines (see pump), for a caller that learns
+// itself when the pipe is readable (one epoll instance for many pipes). Each
+// Service call reads what r holds, without waiting, and emits its lines: whole
+// lines, MaxLine pieces, a partial line after idle without more bytes (from a
+// timer that exists only while a partial line is pending), and flush after each
+// read's lines.
 //
 // Service, Finish and the idle timer may run in any goroutines; Lines
 // serializes them, so emit and flush are never called concurrently.
@@ -76,18 +77,9 @@ func (l *Lines) Service() (over bool) {
 
 // readOnce reads once, without waiting, into a pooled buffer and feeds the lines.
 func (l *Lines) readOnce() (int, error) {
-	var n int
-	var rerr error
 	bp := readBufs.Get().(*[]byte)
 	defer readBufs.Put(bp)
-	err := l.rc.Read(func(fd uintptr) bool {
-		for {
-			n, rerr = syscall.Read(int(fd), *bp)
-			if rerr != syscall.EINTR {
-				return true // one attempt: never wait in the poller
-			}
-		}
-	})
+	n, rerr, err := fdwatch.ReadNow(l.rc, *bp)
 	if err != nil {
 		return 0, err
 	}

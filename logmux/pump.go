@@ -2,18 +2,15 @@ package logmux
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"os"
 	"sync"
-	"syscall"
 	"time"
 )
 
-// MaxLine is the longest piece Pump emits; longer lines are cut into MaxLine pieces.
+// MaxLine is the longest piece a Lines emits; longer lines are cut into MaxLine pieces.
 const MaxLine = 64 << 10
 
-// End says how a piece that Pump emits ends, which is what its sinks treat
+// End says how a piece that a Lines emits ends, which is what its sinks treat
 // differently: the console shows every piece but a PauseEnd as a line of its own,
 // while a log file joins the pieces of a line until its Newline or PauseEnd.
 type End uint8
@@ -45,138 +42,36 @@ const (
 	keepPending = 4 << 10
 )
 
-// Pump copies r, the read end of a child's stdout or stderr pipe, into whole lines for emit,
-// until EOF or a read error. It returns nil at EOF and the read error otherwise; in both cases
-// a pending partial line is emitted first, so nothing read is ever dropped.
+// pump is the line splitter of a Lines: it cuts what the reads of one stream
+// return into pieces for emit, and calls flush after each read's pieces.
 //
-// A line is emitted, without its "\n", when its newline arrives (end Newline). A partial line
-// (no newline yet) is emitted when idle passes with no more bytes (end Pause: the bytes after it
-// belong to the same line), and at EOF or error (end Newline, or an empty PauseEnd when the
-// line's bytes were all emitted in Pause pieces already); idle <= 0 disables the idle flush. The idle flush uses r's read deadline, set only while a partial line is
-// pending, so an idle pump wakes up for nothing; if r does not support deadlines (not a pipe
-// or not pollable) partial lines simply wait for their newline. Pump owns r's read deadline.
+// A line is emitted, without its "\n", when its newline arrives (end Newline). A
+// partial line (no newline yet) is emitted when idle passes with no more bytes
+// (end Pause: the bytes after it belong to the same line), and at end of stream
+// (end Newline, or an empty PauseEnd when the line's bytes were all emitted in
+// Pause pieces already); idle <= 0 disables the idle flush.
 //
-// A line longer than MaxLine is emitted in MaxLine pieces: every piece but the last with
-// end Cut, and the concatenation of the pieces equals the line. A piece is only cut when a
-// further byte of the same line is known, so a line of exactly MaxLine bytes is one piece.
-// Bytes are passed through untouched: "\r", NUL and invalid UTF-8 included.
+// A line longer than MaxLine is emitted in MaxLine pieces: every piece but the
+// last with end Cut, and the concatenation of the pieces equals the line. A piece
+// is only cut when a further byte of the same line is known, so a line of exactly
+// MaxLine bytes is one piece. Bytes are passed through untouched: "\r", NUL and
+// invalid UTF-8 included.
 //
-// emit is called from Pump's goroutine only, and must not retain line after it returns: the
-// slice aliases Pump's buffers.
-func Pump(r *os.File, idle time.Duration, emit func(line []byte, end End)) error {
-	return PumpFlush(r, idle, emit, nil)
-}
-
-// PumpFlush is Pump with flush called after the lines of each read have been
-// emitted, before the pump waits for more: a sink that buffers (a log file) flushes
-// then, so it is never behind by more than one read, and writes in large pieces
-// when the child writes fast.
-func PumpFlush(r *os.File, idle time.Duration, emit func(line []byte, end End), flush func()) error {
-	p := pump{r: r, idle: idle, emit: emit, flush: flush, deadlines: idle > 0}
-	return p.run()
-}
-
-// pump is the state of one Pump call.
+// emit must not retain line after it returns: the slice aliases the buffers.
 type pump struct {
 	r     *os.File
 	idle  time.Duration
 	emit  func([]byte, End)
 	flush func() // after each read's lines; may be nil
 
-	pend      []byte // the partial line: bytes read after the last newline
-	paused    bool   // the line under way was emitted in part, in a Pause piece
-	deadlines bool   // idle flush is on and r accepts deadlines
-	armed     bool   // a read deadline is set on r
+	pend   []byte // the partial line: bytes read after the last newline
+	paused bool   // the line under way was emitted in part, in a Pause piece
 }
 
-func (p *pump) run() error {
-	read := p.pooledReader()
-	for {
-		err := read()
-		switch {
-		case err == nil:
-		case errors.Is(err, os.ErrDeadlineExceeded):
-			// idle passed with a partial line pending: show what we have. The pump is
-			// idle by definition now, so it gives back its partial-line buffer too.
-			p.pausePending()
-			p.flushed()
-		case err == io.EOF:
-			p.flushPending()
-			p.flushed()
-			p.disarm()
-			return nil
-		default:
-			p.flushPending()
-			p.flushed()
-			p.disarm()
-			return err
-		}
-		p.rearm()
-	}
-}
-
-// readBufs are the read buffers of all pumps. A pump takes one only once its pipe
-// is readable and gives it back before it waits again, so a thousand idle pumps hold
-// no read buffer at all: what svman pays per idle module is a goroutine stack.
+// readBufs are the read buffers of all pumps. A Lines takes one only for a read
+// and gives it back before it returns, so a thousand idle modules hold no read
+// buffer at all.
 var readBufs = sync.Pool{New: func() any { b := make([]byte, readSize); return &b }}
-
-// pooledReader returns the function that waits for p.r to be readable, reads once
-// into a pooled buffer and feeds what it read. It returns io.EOF at end of file,
-// and the error of the wait (a deadline, a closed file) or of the read.
-func (p *pump) pooledReader() func() error {
-	rc, err := p.r.SyscallConn()
-	if err != nil {
-		// Not a pollable file: fall back to a plain read with a buffer of its own.
-		buf := make([]byte, readSize)
-		return func() error {
-			n, err := p.r.Read(buf)
-			if n > 0 {
-				p.feed(buf[:n])
-				p.flushed()
-			}
-			return err
-		}
-	}
-	return func() error {
-		var n int
-		var rerr error
-		var bp *[]byte
-		werr := rc.Read(func(fd uintptr) bool {
-			bp = readBufs.Get().(*[]byte)
-			for {
-				n, rerr = syscall.Read(int(fd), *bp)
-				if rerr != syscall.EINTR {
-					break
-				}
-			}
-			if rerr == syscall.EAGAIN {
-				readBufs.Put(bp) // nothing to read: wait in the netpoller without it
-				bp = nil
-				return false
-			}
-			return true
-		})
-		if bp != nil {
-			if n > 0 {
-				p.feed((*bp)[:n])
-				p.flushed()
-			}
-			readBufs.Put(bp)
-		}
-		switch {
-		case errors.Is(werr, os.ErrDeadlineExceeded):
-			return werr
-		case werr != nil:
-			// The only other way a wait ends is the file being closed.
-			return &os.PathError{Op: "read", Path: p.r.Name(), Err: os.ErrClosed}
-		case rerr != nil:
-			return &os.PathError{Op: "read", Path: p.r.Name(), Err: rerr}
-		case n == 0:
-			return io.EOF
-		}
-		return nil
-	}
-}
 
 // feed splits data into lines. Complete lines that lie wholly in data are emitted straight
 // from the read buffer; only the bytes of an unfinished line are copied into p.pend.
@@ -260,34 +155,6 @@ func (p *pump) pausePending() {
 		p.paused = true
 	}
 	p.pend = nil
-}
-
-// rearm sets the read deadline to idle from now while a partial line is pending (every read
-// pushes it back: the flush waits for idle with no bytes), and clears it once nothing is
-// pending, so a pump blocked on a quiet pipe has no timer at all.
-func (p *pump) rearm() {
-	if !p.deadlines {
-		return
-	}
-	if len(p.pend) == 0 {
-		p.disarm()
-		return
-	}
-	if err := p.r.SetReadDeadline(time.Now().Add(p.idle)); err != nil {
-		// Not pollable (os.ErrNoDeadline) or closed: no idle flush for this file.
-		// A closed file reports itself on the next Read.
-		p.deadlines = false
-		return
-	}
-	p.armed = true
-}
-
-// disarm clears the read deadline if one is set.
-func (p *pump) disarm() {
-	if p.armed {
-		_ = p.r.SetReadDeadline(time.Time{})
-		p.armed = false
-	}
 }
 
 // flushed tells the sink that the lines of one read have all been emitted.

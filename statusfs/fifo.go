@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
+
+	"svman/internal/fdwatch"
 )
 
 // ensureFIFO creates the FIFO name (0600) in the directory dirfd, whose path is dir,
@@ -103,16 +105,7 @@ func (d *Dir) TryReadControl(p []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var n int
-	var rerr error
-	err = rc.Read(func(fd uintptr) bool {
-		for {
-			n, rerr = unix.Read(int(fd), p)
-			if rerr != unix.EINTR {
-				return true // one attempt: never wait in the poller
-			}
-		}
-	})
+	n, rerr, err := fdwatch.ReadNow(rc, p)
 	switch {
 	case err != nil:
 		return 0, err

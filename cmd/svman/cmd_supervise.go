@@ -168,12 +168,16 @@ func superviseForeground(ctx context.Context, a superviseArgs, abs string, stdou
 	m := pol.manifest(cwd)
 
 	// Supervision ends when the module is released (`x`) or given up on.
-	sv := startSupervision(ctx, m, console, func(ev engine.Event) bool {
+	sv, err := startSupervision(ctx, m, console, func(ev engine.Event) bool {
 		if ev.Kind == engine.GaveUp {
 			statusfs.AppendLog(abs, "NOTICE", "supervise refused to restart %s any more and exited itself!", a.target.section)
 		}
 		return ev.Kind == engine.GaveUp || ev.Kind == engine.Released
 	})
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", superviseProg(), err)
+		return exitFailure
+	}
 	defer sv.close()
 	if _, err := sv.engine.Apply(m); err != nil {
 		return statusDirFailed(a.target, abs, err, stderr)

@@ -63,7 +63,11 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 		edits, settled = w.C, w.Settled
 	}
 
-	sv := startSupervision(ctx, m, console, nil)
+	sv, err := startSupervision(ctx, m, console, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "svman up: %v\n", err)
+		return exitFailure
+	}
 	defer sv.close()
 	if _, err := sv.engine.Apply(m); err != nil {
 		fmt.Fprintf(stderr, "svman up: %v\n", err)

@@ -11,6 +11,7 @@ import (
 
 	"svman/alarm"
 	"svman/engine"
+	"svman/internal/proc"
 	"svman/logmux"
 	"svman/manifest"
 )
@@ -20,7 +21,7 @@ import (
 // and the signals svman takes while it supervises.
 type supervision struct {
 	engine  *engine.Engine
-	reaper  *engine.Reaper
+	reaper  *proc.Reaper
 	alarms  *alarm.Sender
 	signals chan os.Signal  // INT, TERM and HUP, from startSupervision on
 	reloads chan struct{}   // an `r` was written to a control FIFO
@@ -34,8 +35,9 @@ type supervision struct {
 // nothing runs until the caller's first Apply. Every event is printed on the
 // console; supervision stops by itself at an event for which ends (if set)
 // returns true, and ends must not block. Close it once done (after the
-// console's last use but before console.Close).
-func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux.Console, ends func(engine.Event) bool) *supervision {
+// console's last use but before console.Close). The error is the engine's
+// (engine.New): svman cannot supervise on this system.
+func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux.Console, ends func(engine.Event) bool) (*supervision, error) {
 	// Orphans of modules (daemons that detach) are re-parented to svman, so they are
 	// reaped and no zombie is left behind.
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
@@ -47,7 +49,7 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 	// an ignored signal would stay ignored in every child.)
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	sv := &supervision{
-		reaper:  engine.NewReaper(),
+		reaper:  proc.NewReaper(),
 		signals: make(chan os.Signal, 4),
 		reloads: make(chan struct{}, 1),
 		stopped: make(chan struct{}),
@@ -64,7 +66,7 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 		Run:    sv.reaper.Run,
 		Failed: func(module, channel string, err error) { e.ReportAlarmFailure(module, channel, err) },
 	})
-	e = engine.New(engine.Config{
+	e, err := engine.New(engine.Config{
 		Reaper: sv.reaper,
 		Output: console,
 		Alarms: sv.alarms,
@@ -80,12 +82,19 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 			}
 		},
 	})
+	if err != nil {
+		sv.stop()
+		sv.alarms.Close()
+		sv.reaper.Close()
+		signal.Stop(sv.signals)
+		return nil, err
+	}
 	sv.engine = e
 	go func() {
 		e.Run(sv.running)
 		close(sv.stopped)
 	}()
-	return sv
+	return sv, nil
 }
 
 // lifecycle is what `svman up` and `svman supervise` do differently between

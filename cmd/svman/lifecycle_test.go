@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"svman/engine"
+	"svman/internal/proc"
 	"svman/internal/testkit"
 )
 
@@ -17,7 +17,7 @@ import (
 // whose status directory is dir.
 func markedPIDs(dir string) []int {
 	entries, _ := os.ReadDir("/proc")
-	want := []byte(engine.EnvStatusDir + "=" + dir + "\x00")
+	want := []byte(proc.EnvStatusDir + "=" + dir + "\x00")
 	var out []int
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())

@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"svman/engine"
+	"svman/internal/proc"
 )
 
 func main() { svmanMain() }
@@ -19,8 +19,8 @@ func svmanMain() {
 	if err := closeInheritedOnExec(); err != nil {
 		fmt.Fprintf(os.Stderr, "svman: cannot keep inherited descriptors from its children: %v\n", err)
 	}
-	if len(os.Args) > 1 && os.Args[1] == engine.WrapperArg {
-		os.Exit(engine.WrapperMain(os.Args[2:])) // becomes a module's program
+	if len(os.Args) > 1 && os.Args[1] == proc.WrapperArg {
+		os.Exit(proc.WrapperMain(os.Args[2:])) // becomes a module's program
 	}
 	if filepath.Base(os.Args[0]) == superviseName { // ln -s svman supervise
 		os.Exit(runSupervise(context.Background(), os.Args[1:], os.Stdout, os.Stderr))

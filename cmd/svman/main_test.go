@@ -12,7 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"svman/engine"
+	"svman/internal/proc"
 	"svman/internal/testkit"
 )
 
@@ -24,7 +24,7 @@ const svmanRole = "svman"
 // wrapper, svman (by testkit.RoleEnv for the Go tests, by its name on PATH for
 // the scripts), a role of testkit's, or logto; otherwise it runs the tests.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == engine.WrapperArg || os.Getenv(testkit.RoleEnv) == svmanRole {
+	if len(os.Args) > 1 && os.Args[1] == proc.WrapperArg || os.Getenv(testkit.RoleEnv) == svmanRole {
 		svmanMain()
 	}
 	testkit.RunRole()

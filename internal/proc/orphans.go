@@ -1,4 +1,4 @@
-package engine
+package proc
 
 import (
 	"bytes"
@@ -34,10 +34,10 @@ func markedWith(pid int, dir string) bool {
 	return false
 }
 
-// escapees are the children of svman that the reaper did not fork (orphans that
+// Escapees are the children of svman that the reaper did not fork (orphans that
 // svman, a child subreaper, inherited: daemons that detached from a module) and
 // that belong to status directory dir.
-func (r *Reaper) escapees(dir string) []int {
+func (r *Reaper) Escapees(dir string) []int {
 	var out []int
 	for _, pid := range r.strangers.get(r.unknownChildren) {
 		if markedWith(pid, dir) {
@@ -49,7 +49,7 @@ func (r *Reaper) escapees(dir string) []int {
 
 // unknownChildren lists svman's children that the reaper did not fork.
 func (r *Reaper) unknownChildren() []int {
-	children := ownChildren()
+	children := Children()
 	unknown := children[:0]
 	r.mu.Lock()
 	for _, pid := range children {
@@ -63,9 +63,8 @@ func (r *Reaper) unknownChildren() []int {
 
 // sharedScan lets concurrent callers share scans of /proc: each caller gets the
 // result of a scan that began after it asked (so nothing it must see is missed),
-// but callers who ask while a scan runs share the next one. At shutdown every
-// module scans at once, twice; one scan each made that O(modules²) in reads of
-// /proc.
+// but callers who ask while a scan runs share the next one, so modules that all
+// scan at once (at shutdown) cost a few scans, not one each.
 type sharedScan struct {
 	mu      sync.Mutex
 	running bool
@@ -110,11 +109,11 @@ func (c *sharedScan) get(scan func() []int) []int {
 	}
 }
 
-// ownChildren lists svman's children, from each thread's children file (a child
+// Children lists svman's children, from each thread's children file (a child
 // belongs to the thread that forked it, or that inherited it). It runs on every
 // exit, before the restart: it reads the thread list once and each children file
 // directly (a glob would list every thread's directory too).
-func ownChildren() []int {
+func Children() []int {
 	tasks, _ := os.ReadDir("/proc/self/task")
 	var out []int
 	var buf []byte
@@ -133,10 +132,10 @@ func ownChildren() []int {
 	return out
 }
 
-// markedProcesses scans every process once and returns, for each of dirs, the
+// MarkedProcesses scans every process once and returns, for each of dirs, the
 // pids whose environment names it: what a previous svman, killed without a chance
 // to stop them, left running.
-func markedProcesses(dirs map[string]bool) map[string][]int {
+func MarkedProcesses(dirs map[string]bool) map[string][]int {
 	out := map[string][]int{}
 	entries, _ := os.ReadDir("/proc")
 	self := os.Getpid()
@@ -163,10 +162,9 @@ func markedProcesses(dirs map[string]bool) map[string][]int {
 }
 
 // readProcFile appends the contents of a file of /proc to buf. It makes the
-// calls directly: os.ReadFile registers each file with the poller first (five
-// more system calls), ownChildren reads one file per thread of svman on the way
-// from a module's exit to its restart, and markedProcesses one per process on
-// the machine at start.
+// calls directly, without registering the file with the runtime poller: it is
+// on the way from a module's exit to its restart (Children reads one file per
+// thread of svman), and MarkedProcesses reads one per process on the machine.
 func readProcFile(path string, buf []byte) ([]byte, error) {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {

@@ -1,9 +1,10 @@
-package engine
+package proc
 
 import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"syscall"
 )
 
@@ -15,7 +16,7 @@ func (r *Reaper) Run(ctx context.Context, argv, env []string, dir string) error 
 	if len(argv) == 0 {
 		return fmt.Errorf("empty command")
 	}
-	full := childEnv(os.Environ(), nil, envMap(env))
+	full := ChildEnv(os.Environ(), nil, EnvMap(env))
 	path, err := resolveCommand(dir, argv[0], full)
 	if err != nil {
 		return err
@@ -42,14 +43,12 @@ func (r *Reaper) Run(ctx context.Context, argv, env []string, dir string) error 
 	}
 }
 
-func envMap(env []string) map[string]string {
+// EnvMap is a KEY=VALUE list as a map; an entry without "=" is left out.
+func EnvMap(env []string) map[string]string {
 	m := make(map[string]string, len(env))
 	for _, kv := range env {
-		for i := 0; i < len(kv); i++ {
-			if kv[i] == '=' {
-				m[kv[:i]] = kv[i+1:]
-				break
-			}
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
 		}
 	}
 	return m

@@ -1,4 +1,4 @@
-package engine
+package proc
 
 import (
 	"os"
@@ -8,26 +8,23 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// dirWatch watches every supervised status directory, so that when an operator or
-// a cleanup script deletes the directory, its FIFOs, its lock or its status file,
-// the module's supervisor recreates them at once, rather than leave `echo d >
-// control` writing into a new regular file.
+// DirWatch watches status directories for deletions, so that when an operator or
+// a cleanup script deletes a directory, its FIFOs, its lock or its status file,
+// the module's supervisor is told at once and recreates them, rather than leave
+// `echo d > control` writing into a new regular file.
 //
-// It asks inotify for deletions and renames only. svman itself writes into these
-// directories all the time (supervise.log lines, status.new, the module's
-// __stdout and __stderr), and a watch that also took modifications and creations
-// woke svman for each of those writes: it cost a fifth of svman's CPU at shutdown.
-// fsnotify, which watches the manifest, cannot narrow its mask; this watch is a
-// plain inotify descriptor read by one goroutine.
-type dirWatch struct {
+// It asks inotify for deletions and renames only: the writes svman itself makes
+// in these directories all the time (logs, status.new, output files) never wake
+// it. One goroutine reads the inotify descriptor.
+type DirWatch struct {
 	f    *os.File // the inotify descriptor; closing it drops every watch at once
 	done chan struct{}
 
-	mu       sync.Mutex             // guards the maps and shutdown
-	owners   map[string]*supervisor // status directory -> its supervisor
-	dirs     map[int32]string       // watch descriptor -> status directory
-	wds      map[string]int32       // status directory -> watch descriptor
-	shutdown bool                   // every directory is let go at once by close
+	mu       sync.Mutex        // guards the maps and shutdown
+	owners   map[string]func() // status directory -> what to call when it needs repair
+	dirs     map[int32]string  // watch descriptor -> status directory
+	wds      map[string]int32  // status directory -> watch descriptor
+	shutdown bool              // every directory is let go at once by Close
 }
 
 // dirWatchMask: the directory itself deleted or moved, or a file in it deleted or
@@ -37,16 +34,16 @@ const dirWatchMask = unix.IN_DELETE | unix.IN_DELETE_SELF | unix.IN_MOVED_FROM |
 // contract are the files of the legacy contract that a supervisor restores.
 var contract = map[string]bool{"control": true, "ok": true, "lock": true, "status": true}
 
-// newDirWatch starts the watcher's goroutine; close stops it.
-func newDirWatch() (*dirWatch, error) {
+// NewDirWatch starts the watcher's goroutine; Close stops it.
+func NewDirWatch() (*DirWatch, error) {
 	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
 	if err != nil {
 		return nil, os.NewSyscallError("inotify_init1", err)
 	}
-	w := &dirWatch{
+	w := &DirWatch{
 		f:      os.NewFile(uintptr(fd), "inotify"), // non-blocking: reads go through the poller
 		done:   make(chan struct{}),
-		owners: make(map[string]*supervisor),
+		owners: make(map[string]func()),
 		dirs:   make(map[int32]string),
 		wds:    make(map[string]int32),
 	}
@@ -54,17 +51,20 @@ func newDirWatch() (*dirWatch, error) {
 	return w, nil
 }
 
-// close stops the goroutine and drops every watch.
-func (w *dirWatch) close() {
+// Close stops the goroutine and drops every watch.
+func (w *DirWatch) Close() {
 	w.f.Close() // the blocked read returns
 	<-w.done
 }
 
-// add watches dir for s; adding it again (after the directory was recreated) is fine.
-func (w *dirWatch) add(dir string, s *supervisor) error {
+// Add watches dir: repair is called, from the watcher's goroutine, whenever
+// something of the legacy contract in it is deleted or moved away, or the
+// directory itself is. It must not block. Adding dir again (after the directory
+// was recreated) is fine.
+func (w *DirWatch) Add(dir string, repair func()) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.owners[dir] = s
+	w.owners[dir] = repair
 	var wd int
 	err := w.control(func(fd int) (err error) {
 		wd, err = unix.InotifyAddWatch(fd, dir, dirWatchMask)
@@ -78,13 +78,14 @@ func (w *dirWatch) add(dir string, s *supervisor) error {
 	return nil
 }
 
-func (w *dirWatch) remove(dir string) {
+// Remove stops watching dir; repair is not called after Remove returns.
+func (w *DirWatch) Remove(dir string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	delete(w.owners, dir)
 	wd, ok := w.wds[dir]
 	if !ok || w.shutdown {
-		return // close drops every watch at once
+		return // Close drops every watch at once
 	}
 	delete(w.wds, dir)
 	delete(w.dirs, wd)
@@ -95,8 +96,8 @@ func (w *dirWatch) remove(dir string) {
 	})
 }
 
-// control runs f on the inotify descriptor, unless close has closed it.
-func (w *dirWatch) control(f func(fd int) error) error {
+// control runs f on the inotify descriptor, unless Close has closed it.
+func (w *DirWatch) control(f func(fd int) error) error {
 	rc, err := w.f.SyscallConn()
 	if err != nil {
 		return err
@@ -108,32 +109,31 @@ func (w *dirWatch) control(f func(fd int) error) error {
 	return ferr
 }
 
-// stopAll is called when every module is about to be released: their removes
-// then only forget the owner, and close drops the kernel's watches all at once.
-// Each inotify_rm_watch waits for the kernel's SRCU grace period, so removing a
-// hundred one by one held up svman's exit by tens of milliseconds.
-func (w *dirWatch) stopAll() {
+// StopAll is called when every directory is about to be let go: the Removes
+// that follow only forget their owner, and Close drops the kernel's watches all
+// at once (each inotify_rm_watch waits for a kernel grace period).
+func (w *DirWatch) StopAll() {
 	w.mu.Lock()
 	w.shutdown = true
 	w.mu.Unlock()
 }
 
-// loop reads events until close and asks the owners of the directories they
+// loop reads events until Close and asks the owners of the directories they
 // concern to repair them.
-func (w *dirWatch) loop() {
+func (w *DirWatch) loop() {
 	defer close(w.done)
 	buf := make([]byte, 64*1024)
 	for {
 		n, err := w.f.Read(buf)
 		if err != nil {
-			return // closed by close (the poller retries EAGAIN and EINTR itself)
+			return // closed by Close (the poller retries EAGAIN and EINTR itself)
 		}
 		w.dispatch(buf[:n])
 	}
 }
 
 // dispatch acts on one read's worth of events.
-func (w *dirWatch) dispatch(b []byte) {
+func (w *DirWatch) dispatch(b []byte) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for len(b) >= unix.SizeofInotifyEvent {
@@ -151,8 +151,8 @@ func (w *dirWatch) dispatch(b []byte) {
 		case ev.Mask&unix.IN_Q_OVERFLOW != 0:
 			// A lost event may have been a deletion: every directory checks itself
 			// (a repair with nothing missing is a few stat calls).
-			for _, s := range w.owners {
-				s.requestRepair()
+			for _, repair := range w.owners {
+				repair()
 			}
 		case ev.Mask&unix.IN_IGNORED != 0:
 			// The kernel dropped the watch (the directory is gone).
@@ -161,8 +161,8 @@ func (w *dirWatch) dispatch(b []byte) {
 			}
 			delete(w.dirs, ev.Wd)
 		case ev.Mask&(unix.IN_DELETE_SELF|unix.IN_MOVE_SELF) != 0 || contract[string(name)]:
-			if s := w.owners[w.dirs[ev.Wd]]; s != nil {
-				s.requestRepair()
+			if repair := w.owners[w.dirs[ev.Wd]]; repair != nil {
+				repair()
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package engine
+package proc
 
 import (
 	"errors"
@@ -11,11 +11,11 @@ import (
 	"strings"
 )
 
-// childEnv is base with the variables of each set on top, later sets winning, as
+// ChildEnv is base with the variables of each set on top, later sets winning, as
 // a sorted KEY=VALUE list with one entry per key. A variable of base whose value is
 // one of secrets (svman's SMTP password, say) is left out: svman never hands its
 // own secrets to a child, whatever variable carried them.
-func childEnv(base []string, secrets []string, sets ...map[string]string) []string {
+func ChildEnv(base []string, secrets []string, sets ...map[string]string) []string {
 	env := make(map[string]string, len(base))
 	for _, kv := range base {
 		if k, v, ok := strings.Cut(kv, "="); ok && !(v != "" && slices.Contains(secrets, v)) {

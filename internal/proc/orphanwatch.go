@@ -1,4 +1,4 @@
-package engine
+package proc
 
 // A module's main process may leave processes behind in its group, or detached
 // from it, that svman has to see gone before the module counts as stopped. The
@@ -7,11 +7,11 @@ package engine
 // supervisor therefore watches the reaper's exits of processes it did not fork
 // and looks at its group again after each, instead of polling.
 
-// watchOrphanExits asks that c receive a value after every exit of a process the
-// reaper did not fork, from the moment watchOrphanExits returns until
-// unwatchOrphanExits(c). The send never blocks: c should have a buffer of one,
+// WatchOrphanExits asks that c receive a value after every exit of a process the
+// reaper did not fork, from the moment WatchOrphanExits returns until
+// UnwatchOrphanExits(c). The send never blocks: c should have a buffer of one,
 // and a value already waiting stands for any number of exits.
-func (r *Reaper) watchOrphanExits(c chan<- struct{}) {
+func (r *Reaper) WatchOrphanExits(c chan<- struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.watchers == nil {
@@ -20,8 +20,8 @@ func (r *Reaper) watchOrphanExits(c chan<- struct{}) {
 	r.watchers[c] = struct{}{}
 }
 
-// unwatchOrphanExits undoes watchOrphanExits(c). A value may still be waiting in c.
-func (r *Reaper) unwatchOrphanExits(c chan<- struct{}) {
+// UnwatchOrphanExits undoes WatchOrphanExits(c). A value may still be waiting in c.
+func (r *Reaper) UnwatchOrphanExits(c chan<- struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.watchers, c)

@@ -1,4 +1,4 @@
-package engine
+package proc
 
 import (
 	"fmt"
@@ -12,10 +12,10 @@ import (
 // FIFOs and the two output pipes, and its two log files while the module writes.
 const filesPerModule = 8
 
-// checkFileLimit refuses a manifest of n modules that the open-files limit
+// CheckFileLimit refuses a manifest of n modules that the open-files limit
 // cannot hold: better none started, and a clear message, than some modules
 // failing at random to open their pipes.
-func checkFileLimit(n int) error {
+func CheckFileLimit(n int) error {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur == unix.RLIM_INFINITY {
 		return nil
@@ -30,7 +30,13 @@ func checkFileLimit(n int) error {
 // own log, the manifest watch, the reaper, the console.
 const fileReserve = 64
 
-// fileLimitHint says what the open-files limit, now limit, must be for n modules.
+// FileLimitHint says what the open-files limit must be for n modules.
+func FileLimitHint(n int) string {
+	var lim syscall.Rlimit
+	_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
+	return fileLimitHint(n, lim.Cur)
+}
+
 func fileLimitHint(n int, limit uint64) string {
 	return fmt.Sprintf("svman holds up to %d files open per module and may open %d (ulimit -n): for %d modules raise the limit to at least %d (ulimit -n as root, LimitNOFILE= in a systemd unit) or supervise fewer modules",
 		filesPerModule, limit, n, n*filesPerModule+fileReserve)

@@ -1,8 +1,9 @@
-package engine
+package proc
 
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -60,13 +61,7 @@ func wrap(l manifest.Limits, umask *uint32, path string, argv []string) (string,
 // cannot raise that far (above the hard limit without privilege) is lowered to
 // the hard limit, with a warning on stderr, rather than keep the module down.
 func WrapperMain(args []string) int {
-	sep := -1
-	for i, a := range args {
-		if a == "--" {
-			sep = i
-			break
-		}
-	}
+	sep := slices.Index(args, "--")
 	if sep < 0 || len(args) < sep+3 {
 		fmt.Fprintln(os.Stderr, "svman: exec wrapper: usage: NAME=VALUE... -- PATH ARGV0 [ARG...]")
 		return 127

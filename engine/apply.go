@@ -1,0 +1,153 @@
+package engine
+
+import (
+	"fmt"
+
+	"svman/internal/proc"
+	"svman/manifest"
+	"svman/statusfs"
+)
+
+// apply applies m on the Run goroutine. If a module to add has the name of one
+// a removal is still stopping, it applies nothing and returns that one's
+// supervisor (stopping) for the caller to wait for: its directory is not free.
+func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, stopping []*supervisor, _ error) {
+	holdRemovals := o.HoldRemovals
+	if e.closing {
+		return Plan{}, nil, nil, ErrStopped
+	}
+	if e.current != nil && e.current.StatusDir != m.StatusDir {
+		return Plan{}, nil, nil, fmt.Errorf("status_dir changed from %s to %s: svman must be restarted to move its status directories; keeping the running configuration", e.current.StatusDir, m.StatusDir)
+	}
+	e.prune()
+	if err := proc.CheckFileLimit(len(m.Modules)); err != nil {
+		if e.current != nil {
+			err = fmt.Errorf("%w; keeping the running configuration", err)
+		}
+		return Plan{}, nil, nil, err
+	}
+	desired := e.skipReleased(m.Modules, !holdRemovals)
+	running := e.modules()
+	plan := Diff(running, desired)
+	for _, name := range plan.Add {
+		if s, ok := e.draining[name]; ok {
+			stopping = append(stopping, s)
+		}
+	}
+	if len(stopping) > 0 {
+		return Plan{}, nil, stopping, nil
+	}
+	inForce := desired
+	plan.Cancelled = backFromPending(e.pending, desired)
+	e.pending = nil
+	if holdRemovals && len(plan.Remove) > 0 {
+		inForce, e.pending = holdBack(&plan, running, desired)
+	}
+	byName := make(map[string]manifest.Module, len(m.Modules))
+	for _, mod := range m.Modules {
+		byName[mod.Name] = mod
+	}
+	if e.current != nil && len(plan.Add) > 0 {
+		e.keepReleased(&plan, m.StatusDir, byName)
+	}
+
+	dirs, err := e.openDirs(m.StatusDir, plan.Add, byName, e.current == nil)
+	if err != nil && e.current == nil {
+		return Plan{}, nil, nil, err
+	}
+	readded := e.current != nil // not svman's start: a module added now may have been removed before
+	e.current, e.inForce = m, inForce
+	var secrets []string
+	if m.SMTP.Password != "" {
+		secrets = append(secrets, m.SMTP.Password)
+	}
+	e.secrets.Store(&secrets)
+	// What added modules keep of their recorded state is named in the plan
+	// before it is announced.
+	kept := make(map[string]*statusfs.State)
+	if readded {
+		for _, name := range plan.Add {
+			if dir, ok := dirs[name]; ok {
+				kept[name] = keptDecision(&plan, dir.Path(), byName[name])
+			}
+		}
+	}
+	if o.Announce != nil {
+		o.Announce(plan)
+	}
+	for _, name := range plan.Remove {
+		s := e.sups[name]
+		delete(e.sups, name)
+		e.draining[name] = s
+		s.send(supMsg{kind: msgRelease})
+	}
+	for _, name := range plan.Restart {
+		e.sups[name].send(supMsg{kind: msgReplace, mod: new(byName[name])})
+	}
+	for _, name := range plan.Update {
+		e.sups[name].send(supMsg{kind: msgUpdate, mod: new(byName[name])})
+	}
+	// One scan of every process for what a killed svman left of the added modules.
+	var marked map[string][]int
+	if len(dirs) > 0 {
+		paths := make(map[string]bool, len(dirs))
+		for _, d := range dirs {
+			paths[d.Path()] = true
+		}
+		marked = proc.MarkedProcesses(paths)
+	}
+	for _, name := range plan.Add {
+		dir, ok := dirs[name]
+		if !ok {
+			continue
+		}
+		if e.cfg.Output != nil {
+			e.cfg.Output.Add(name)
+		}
+		s := e.newSupervisor(byName[name], dir)
+		s.kept = kept[name]
+		s.leftover = marked[dir.Path()]
+		e.sups[name] = s
+		added = append(added, s)
+		go s.run()
+	}
+	return plan, added, nil, err
+}
+
+// prune forgets supervisors that ended on their own (`x`) or finished draining.
+func (e *Engine) prune() {
+	for name, s := range e.sups {
+		if isClosed(s.done) {
+			delete(e.sups, name)
+			if mod, ok := e.desired(name); ok {
+				e.released[name] = mod
+			}
+		}
+	}
+	for name, s := range e.draining {
+		if isClosed(s.done) {
+			delete(e.draining, name)
+		}
+	}
+}
+
+func (e *Engine) desired(name string) (manifest.Module, bool) {
+	for _, m := range e.inForce {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return manifest.Module{}, false
+}
+
+// modules returns the desired module of every live supervisor, in manifest order
+// (pending removals last).
+func (e *Engine) modules() []manifest.Module {
+	var out []manifest.Module
+	for _, m := range e.inForce {
+		if _, ok := e.sups[m.Name]; ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}

@@ -1,0 +1,38 @@
+package engine
+
+import (
+	"syscall"
+	"time"
+
+	"svman/internal/proc"
+)
+
+// effects are what a supervisor does to the processes of its module and to the
+// descriptors it waits on: everything of supervision that is a system call.
+// *proc.System is the real one; the state machine's tests use a fake. Every
+// method is called from the supervisor's goroutine, and none blocks for long.
+type effects interface {
+	// Start forks spec in a new process group, its output going to out.
+	Start(spec proc.Spec, out proc.Output) (proc.Child, error)
+	// Signal sends sig to process pid.
+	Signal(pid int, sig syscall.Signal) error
+	// SignalGroup sends sig to process group pgid; a group that is gone is no error.
+	SignalGroup(pgid int, sig syscall.Signal)
+	// GroupAlive reports whether any process is left in process group pgid.
+	GroupAlive(pgid int) bool
+	// Alive reports whether process pid exists and has not exited.
+	Alive(pid int) bool
+	// Escapees lists the processes of status directory dir that left their
+	// group and came to svman, the subreaper, when their parent died.
+	Escapees(dir string) []int
+	// WatchOrphanExits has c told (without blocking: c has a buffer of one) of
+	// every exit of a process svman did not fork, until UnwatchOrphanExits(c).
+	WatchOrphanExits(c chan<- struct{})
+	UnwatchOrphanExits(c chan<- struct{})
+	// LeftoverGroup is the process group of the status file a previous svman
+	// wrote (pid, changed), if processes of that run are still in it, or 0.
+	LeftoverGroup(pid int, changed time.Time) int
+	// WatchFD calls ready, from another goroutine, when fd is readable; it must
+	// not block. After each call, fd is watched again only once rearmed.
+	WatchFD(fd int, ready func()) (proc.Watch, error)
+}

@@ -1,0 +1,80 @@
+package engine
+
+import "svman/internal/proc"
+
+// event is one thing the supervisor's loop handles as a step.
+type event struct {
+	kind evKind
+	msg  supMsg          // evMsg
+	exit proc.ExitStatus // evExited, evHookExited
+	err  error           // evWarning
+}
+
+type evKind uint8
+
+const (
+	evMsg          evKind = iota // the engine asks something
+	evControl                    // the control FIFO is readable
+	evExited                     // the child exited
+	evHookExited                 // the on_exit hook exited
+	evOrphan                     // an orphan was reaped: look at a stopping group again
+	evRepair                     // something of the status directory was deleted
+	evWarning                    // a pump's warning
+	evTimer                      // the one timer: a due start, SIGKILL, or group check
+	evControlLimit               // the limit on control lines lets a line through again
+	evRetry                      // failed files are due to be written again
+)
+
+// wait waits for the supervisor's next event.
+func (s *supervisor) wait() event {
+	select {
+	case m := <-s.msgs:
+		return event{kind: evMsg, msg: m}
+	case <-s.ctlReady:
+		return event{kind: evControl}
+	case st := <-s.exited:
+		return event{kind: evExited, exit: st}
+	case st := <-s.hookC:
+		return event{kind: evHookExited, exit: st}
+	case <-s.orphanC:
+		return event{kind: evOrphan}
+	case <-s.repair:
+		return event{kind: evRepair}
+	case err := <-s.warnings:
+		return event{kind: evWarning, err: err}
+	case <-s.timerC:
+		s.timerC = nil
+		return event{kind: evTimer}
+	case <-s.ctlLimit.C:
+		return event{kind: evControlLimit}
+	case <-s.retryC:
+		s.retryC = nil
+		return event{kind: evRetry}
+	}
+}
+
+// handle handles ev, within a step.
+func (s *supervisor) handle(ev event) {
+	switch ev.kind {
+	case evMsg:
+		s.handleMsg(ev.msg)
+	case evControl:
+		s.readCommands()
+	case evExited:
+		s.handleExit(ev.exit)
+	case evHookExited:
+		s.hookDone(ev.exit)
+	case evOrphan:
+		s.checkStopped()
+	case evRepair:
+		s.repairDir()
+	case evWarning:
+		s.record(Event{Kind: Warning, Err: ev.err})
+	case evTimer:
+		s.handleTimer()
+	case evControlLimit:
+		s.reportSuppressed()
+	case evRetry:
+		s.retryFiles()
+	}
+}

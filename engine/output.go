@@ -1,0 +1,77 @@
+package engine
+
+import (
+	"time"
+
+	"svman/internal/proc"
+	"svman/logmux"
+)
+
+// pumpDrain bounds how long a released module waits for its output pipes to reach
+// end of file: a process that left the group (setsid) may hold them open forever.
+const pumpDrain = 2 * time.Second
+
+// output is where the lines of a child of the module go: each line to the
+// module's log file of its stream first (it gets every line), then the lines of
+// one read, as one batch with one time, to the console, after the events of a
+// step under way (order.go). A module writing as fast as it can then costs a
+// clock read and a console hand-off per read, not per line.
+func (s *supervisor) output() proc.Output {
+	var out proc.Output
+	if s.out != nil {
+		out.Pace = func() { s.out.Pace(s.name) }
+	}
+	for i, stream := range [2]logmux.Stream{logmux.Stdout, logmux.Stderr} {
+		file := s.files[i] // opened for the life of the supervision; nil if it could not be
+		// Emit and Flush of one stream are never called concurrently (proc.Sink),
+		// so now and batch need no lock.
+		var now time.Time
+		var batch logmux.Batch
+		out.Streams[i] = proc.Sink{
+			Emit: func(line []byte, end logmux.End) {
+				if now.IsZero() {
+					now = time.Now()
+				}
+				if file != nil {
+					file.LineAt(now, line, end)
+				}
+				batch.Add(line, end)
+			},
+			Flush: func() {
+				if file != nil {
+					s.fileFlushed(file, file.Flush())
+				}
+				s.shown.Lock()
+				if s.out != nil {
+					s.out.WriteLines(s.name, stream, now, &batch)
+				}
+				s.shown.Unlock()
+				batch.Reset()
+				now = time.Time{}
+			},
+		}
+	}
+	return out
+}
+
+// keepPipes adds the pipes of a new child to those of the module's earlier
+// children that something still holds open: they outlive their child, so a
+// restart never waits for them, and drainPumps bounds that when supervision ends.
+func (s *supervisor) keepPipes(p *proc.Pipes) {
+	live := s.pipes[:0]
+	for _, old := range s.pipes {
+		select {
+		case <-old.Done():
+		default:
+			live = append(live, old)
+		}
+	}
+	s.pipes = append(live, p)
+}
+
+// drainPumps waits, at most pumpDrain, for every pipe of the module to reach end
+// of file.
+func (s *supervisor) drainPumps() {
+	proc.Drain(s.pipes, pumpDrain)
+	s.pipes = nil
+}

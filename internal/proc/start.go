@@ -1,0 +1,83 @@
+package proc
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"svman/manifest"
+)
+
+// Spec is a child to start.
+type Spec struct {
+	Dir  string   // its working directory, which must exist
+	Argv []string // Argv[0] is found as execvp would, with Env's PATH, relative to Dir
+	Env  []string // its whole environment
+	// Limits and Umask, if any is set, are applied by the exec wrapper (WrapperArg)
+	// before the program's first instruction.
+	Limits manifest.Limits
+	Umask  *uint32
+	// User and Group, if set, are whom the child runs as (svman must be root).
+	User, Group *manifest.Credential
+}
+
+// Child is a started child: its pid, which leads its own process group, the
+// channel that receives its exit once, and its output pipes.
+type Child struct {
+	PID    int
+	Exited <-chan ExitStatus
+	Pipes  *Pipes
+	// OutputErr, if set, says why some of the child's output is not read: the
+	// child runs, but its writes to that pipe fail.
+	OutputErr error
+}
+
+// Start forks spec in a new process group, its stdin /dev/null and its output
+// going to out. A child that cannot be started is an error that says what is
+// missing.
+func (s *System) Start(spec Spec, out Output) (Child, error) {
+	if fi, err := os.Stat(spec.Dir); err != nil {
+		return Child{}, fmt.Errorf("working directory %s: %w", spec.Dir, errors.Unwrap(err))
+	} else if !fi.IsDir() {
+		return Child{}, fmt.Errorf("working directory %s is not a directory", spec.Dir)
+	}
+	path, err := resolveCommand(spec.Dir, spec.Argv[0], spec.Env)
+	if err != nil {
+		return Child{}, err
+	}
+	path, argv, err := wrap(spec.Limits, spec.Umask, path, spec.Argv)
+	if err != nil {
+		return Child{}, err
+	}
+	cred, err := credential(spec.User, spec.Group)
+	if err != nil {
+		return Child{}, err
+	}
+	stdin, err := os.Open(os.DevNull)
+	if err != nil {
+		return Child{}, err
+	}
+	defer stdin.Close()
+	p, err := newPipes()
+	if err != nil {
+		return Child{}, err
+	}
+	pid, exited, err := s.r.Spawn(SpawnSpec{
+		Path:       path,
+		Argv:       argv,
+		Env:        spec.Env,
+		Dir:        spec.Dir,
+		Files:      [3]*os.File{stdin, p.w[0], p.w[1]},
+		Credential: cred,
+	})
+	p.closeWriteEnds()
+	if err != nil {
+		p.closeReadEnds()
+		return Child{}, fmt.Errorf("exec %s: %w", path, err)
+	}
+	c := Child{PID: pid, Exited: exited, Pipes: p}
+	if err := p.start(s.fds, out); err != nil {
+		c.OutputErr = err
+	}
+	return c, nil
+}

@@ -1,0 +1,114 @@
+package proc
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// userHZ is the unit of /proc/PID/stat's start time: 100 on every Linux svman
+// runs on (it is part of the kernel's ABI, whatever CONFIG_HZ is).
+const userHZ = 100
+
+// procStat is what svman reads of /proc/PID/stat.
+type procStat struct {
+	state byte  // field 3: R, S, D, Z, X, ...
+	start int64 // field 22: start time, in userHZ ticks since boot
+}
+
+var errMalformedStat = errors.New("malformed /proc/PID/stat")
+
+// readStat reads and parses /proc/PID/stat: the only reader of that file.
+func readStat(pid int) (procStat, error) {
+	b, err := readProcFile("/proc/"+strconv.Itoa(pid)+"/stat", nil)
+	if err != nil {
+		return procStat{}, err
+	}
+	// The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return procStat{}, errMalformedStat
+	}
+	fields := strings.Fields(string(b[i+1:])) // fields[0] is field 3
+	if len(fields) < 20 || len(fields[0]) != 1 {
+		return procStat{}, errMalformedStat
+	}
+	ticks, err := strconv.ParseInt(fields[19], 10, 64)
+	if err != nil {
+		return procStat{}, errMalformedStat
+	}
+	return procStat{state: fields[0][0], start: ticks}, nil
+}
+
+// Alive reports whether pid exists and has not exited (a zombie has).
+func Alive(pid int) bool {
+	st, err := readStat(pid)
+	return err == nil && st.state != 'Z' && st.state != 'X'
+}
+
+// GroupAlive reports whether any process is left in process group pgid.
+func GroupAlive(pgid int) bool {
+	if pgid == 0 {
+		return false
+	}
+	err := syscall.Kill(-pgid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// SignalGroup sends sig to process group pgid; a group that is gone is no error.
+func SignalGroup(pgid int, sig syscall.Signal) {
+	if pgid != 0 {
+		_ = syscall.Kill(-pgid, sig)
+	}
+}
+
+// Signal sends sig to process pid.
+func Signal(pid int, sig syscall.Signal) error {
+	return syscall.Kill(pid, sig)
+}
+
+// LeftoverGroup returns the process group that a status file of a previous run
+// names (pid, written at changed), if processes of that run are still in it, or
+// 0. A pid in an old status file may long since belong to someone else, so the
+// group counts only if the status was written in this boot and either its leader
+// is the very process started then (same start time, to the second) or the
+// leader is gone but the group is not: a pid that still names a process group
+// cannot have been given to a new process.
+func LeftoverGroup(pid int, changed time.Time) int {
+	boot := bootTime()
+	if pid <= 1 || changed.Before(boot) {
+		return 0
+	}
+	st, err := readStat(pid)
+	switch {
+	case err == nil:
+		start := boot.Add(time.Duration(st.start) * time.Second / userHZ)
+		if d := start.Sub(changed); d > 2*time.Second || d < -2*time.Second {
+			return 0 // a different process now has that pid
+		}
+		return pid
+	case GroupAlive(pid):
+		return pid
+	}
+	return 0
+}
+
+// bootTime is when this machine booted, from /proc/stat.
+func bootTime() time.Time {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return time.Time{}
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "btime "); ok {
+			if s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+				return time.Unix(s, 0)
+			}
+		}
+	}
+	return time.Time{}
+}
