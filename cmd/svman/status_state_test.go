@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,13 +14,8 @@ import (
 // A state.json this svman cannot read (a state a newer svman wrote) makes a
 // down module's state unknown, with the reason: never plain down.
 func TestStatusWithUnknownState(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleep"))
-	// This test holds the directory as a supervisor does.
-	d, err := statusfs.Open(p.statusDir("web"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	p := newProject(t, helperModule("web", "sleeper"))
+	d := p.holdStatusDir("web")
 	if err := d.WriteStatus(statusfs.Status{Changed: time.Now(), Want: statusfs.WantUp, AlarmsOn: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -33,12 +27,7 @@ func TestStatusWithUnknownState(t *testing.T) {
 	if code != 0 || !regexp.MustCompile(`(?m)^web\s+unknown \(state.json unreadable: .*unknown state "starting"\)\s+up\s+-\s`).MatchString(out) {
 		t.Errorf("status = %d %q\n%s", code, errOut, out)
 	}
-	_, out, _ = p.svmanCmd("status", "--json")
-	var rows []moduleStatus
-	if err := json.Unmarshal([]byte(out), &rows); err != nil {
-		t.Fatalf("status --json: %v\n%s", err, out)
-	}
-	if len(rows) != 1 || rows[0].State != "unknown" || !strings.Contains(rows[0].Error, `unknown state "starting"`) {
+	if rows := p.statusRows(); len(rows) != 1 || rows[0].State != "unknown" || !strings.Contains(rows[0].Error, `unknown state "starting"`) {
 		t.Errorf("status --json = %+v", rows)
 	}
 
