@@ -176,6 +176,7 @@ func superviseForeground(ctx context.Context, a superviseArgs, abs string, stdou
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", superviseProg(), err)
+		statusfs.AppendLog(abs, "FATAL", "%v", err) // as every other failure to start
 		return exitFailure
 	}
 	defer sv.close()
