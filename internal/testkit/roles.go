@@ -21,7 +21,7 @@ const RoleEnv = "SVMAN_TEST_ROLE"
 // PrintEnv lists, comma-separated, the variables the "showenv" role prints.
 const PrintEnv = "SVMAN_TEST_PRINT"
 
-// CountEnv is how many lines the "count" role prints.
+// CountEnv is how many lines the "count-lines" role prints.
 const CountEnv = "SVMAN_TEST_COUNT"
 
 // ChildRoleEnv names the role of the child the "group-leader" role starts.
@@ -141,9 +141,9 @@ var roles = map[string]func(){
 	},
 	// exit-clean exits 0 at once, saying nothing.
 	"exit-clean": func() {},
-	// count prints the lines "0" to "N-1", N being CountEnv, as fast as it can,
+	// count-lines prints the lines "0" to "N-1", N being CountEnv, as fast as it can,
 	// then exits.
-	"count": func() {
+	"count-lines": func() {
 		n, _ := strconv.Atoi(os.Getenv(CountEnv))
 		w := bufio.NewWriterSize(os.Stdout, 64<<10)
 		for i := range n {
