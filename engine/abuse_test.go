@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
 
@@ -19,10 +20,10 @@ import (
 // reader takes the bytes as they come.)
 func TestControlFIFOAbuse(t *testing.T) {
 	h := newHarness(t)
-	h.apply(h.module("target", "sleep", nil)) // a Go child: SIGALRM ('a') is caught and ignored
+	h.apply(h.module("target", "showenv", nil)) // a Go child: SIGALRM ('a') is caught and ignored
 	pid := h.waitUp("target")
 	// Until the child's runtime has set up its signal handlers, SIGALRM kills it.
-	waitFor(t, "the child to be ready", func() bool { return h.out.has("target: VALUE=") })
+	testkit.WaitFor(t, "the child to be ready", func() bool { return h.out.has("target: VALUE=") })
 	dir := filepath.Join(h.status, "target")
 
 	idle, err := os.OpenFile(filepath.Join(dir, "control"), os.O_WRONLY, 0)
@@ -68,7 +69,7 @@ func TestControlFIFOAbuse(t *testing.T) {
 	garbage.Range(func(_, v any) bool { bad += v.(int); return true })
 	// The FIFO still answers at once, after every byte written before.
 	statusfs.SendControl(dir, []byte("d"))
-	waitFor(t, "target's exit", func() bool { return h.ev.count("target", Exited) > 0 })
+	testkit.WaitFor(t, "target's exit", func() bool { return h.ev.count("target", Exited) > 0 })
 	unknown := 0
 	for _, ev := range h.ev.find("target", BadCommand) {
 		unknown += ev.UnknownCount
@@ -99,7 +100,7 @@ func TestFullDiskKeepsSupervising(t *testing.T) {
 
 	h := newHarness(t)
 	h.status = mnt
-	h.apply(h.module("app", "sleep", nil))
+	h.apply(h.module("app", "showenv", nil))
 	pid := h.waitUp("app")
 	filler := filepath.Join(mnt, "filler")
 	f, _ := os.Create(filler)
@@ -111,7 +112,7 @@ func TestFullDiskKeepsSupervising(t *testing.T) {
 	f.Close()
 
 	syscall.Kill(pid, syscall.SIGKILL)
-	waitFor(t, "a warning about the failed status write", func() bool {
+	testkit.WaitFor(t, "a warning about the failed status write", func() bool {
 		for _, ev := range h.ev.find("app", Warning) {
 			if strings.Contains(ev.Err.Error(), "no space left") {
 				return true
@@ -119,10 +120,10 @@ func TestFullDiskKeepsSupervising(t *testing.T) {
 		}
 		return false
 	})
-	waitFor(t, "app restarted despite the full disk", func() bool { return h.ev.count("app", Started) == 2 })
+	testkit.WaitFor(t, "app restarted despite the full disk", func() bool { return h.ev.count("app", Started) == 2 })
 	os.Remove(filler)
 	statusfs.SendControl(filepath.Join(mnt, "app"), []byte("k"))
-	waitFor(t, "the status file right again", func() bool {
+	testkit.WaitFor(t, "the status file right again", func() bool {
 		st, err := statusfs.ReadStatus(filepath.Join(mnt, "app"))
 		return err == nil && st.PID != 0 && st.PID != pid && alive(st.PID) && h.ev.count("app", Started) == 3
 	})

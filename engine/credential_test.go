@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"svman/internal/proc"
+	"svman/internal/testkit"
 	"svman/manifest"
 )
 
@@ -52,10 +53,10 @@ func TestUserNeedsRoot(t *testing.T) {
 		t.Skip("as root every user is allowed; this checks the refusal for other users")
 	}
 	h := newHarness(t)
-	m := h.module("other", "sleep", nil)
+	m := h.module("other", "showenv", nil)
 	m.User = &manifest.Credential{Name: "root", ID: 0, GID: 0, Home: "/root"}
 	h.apply(m)
-	waitFor(t, "the refusal", func() bool { return h.ev.count("other", StartFailed) > 0 })
+	testkit.WaitFor(t, "the refusal", func() bool { return h.ev.count("other", StartFailed) > 0 })
 	if err := h.ev.find("other", StartFailed)[0].Err.Error(); !strings.Contains(err, `running as user "root" needs svman to run as root`) {
 		t.Errorf("error = %s", err)
 	}
@@ -71,7 +72,7 @@ func TestUmaskAndEnvClear(t *testing.T) {
 	h.apply(m)
 	h.waitUp("masked")
 	var umask, env []byte
-	waitFor(t, "the child's report", func() bool {
+	testkit.WaitFor(t, "the child's report", func() bool {
 		umask, _ = os.ReadFile(filepath.Join(h.status, "umask.out"))
 		env, _ = os.ReadFile(filepath.Join(h.status, "env.out"))
 		return len(umask) > 0 && strings.Contains(string(env), "ONLY=")
@@ -91,7 +92,7 @@ func TestUmaskAndEnvClear(t *testing.T) {
 			t.Errorf("environment %q lacks %s", got, want)
 		}
 	}
-	if strings.Contains(string(env), "HOME=") || strings.Contains(string(env), helperEnv) {
+	if strings.Contains(string(env), "HOME=") || strings.Contains(string(env), testkit.RoleEnv) {
 		t.Errorf("env_clear leaked svman's environment: %s", env)
 	}
 }

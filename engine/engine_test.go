@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -18,66 +17,28 @@ import (
 	"golang.org/x/sys/unix"
 
 	"svman/internal/proc"
+	"svman/internal/testkit"
 	"svman/logmux"
 	"svman/manifest"
 	"svman/statusfs"
 )
 
-// The test binary is also the children the engine supervises (os/exec's own
-// pattern): SVMAN_ENGINE_HELPER selects the role.
-const helperEnv = "SVMAN_ENGINE_HELPER"
-
 // testReaper is the one reaper of this test process: wait4(-1) is process-wide.
 var testReaper *proc.Reaper
 
+// TestMain runs the exec wrapper or a testkit role when the engine starts the
+// test binary as one, and otherwise the tests, as a subreaper with one reaper.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == proc.WrapperArg {
 		os.Exit(proc.WrapperMain(os.Args[2:])) // the exec wrapper, as svman's main does
 	}
-	switch os.Getenv(helperEnv) {
-	case "":
-		// As svman does: what a module's main process leaves behind comes to it.
-		_ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-		testReaper = proc.NewReaper()
-		code := m.Run()
-		testReaper.Close()
-		os.Exit(code)
-	case "sleep":
-		fmt.Printf("%s=%s\n", "VALUE", os.Getenv("VALUE"))
-		select {}
-	case "exit0":
-		os.Exit(0)
-	case "lines":
-		// LINES lines "0".."LINES-1", as fast as possible, then exit.
-		n, _ := strconv.Atoi(os.Getenv("LINES"))
-		w := bufio.NewWriterSize(os.Stdout, 64<<10)
-		for i := range n {
-			w.WriteString(strconv.Itoa(i))
-			w.WriteByte('\n')
-		}
-		w.Flush()
-		os.Exit(0)
-	case "hello":
-		fmt.Printf("hello %d\n", os.Getpid())
-		fmt.Printf("bye %d\n", os.Getpid())
-		os.Exit(0)
-	case "leader", "child", "child-ignore-term", "child-slow-term":
-		os.Exit(groupHelper(os.Getenv(helperEnv)))
-	}
-	os.Exit(2)
-}
-
-const waitLimit = 15 * time.Second
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	end := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(end) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testkit.RunRole()
+	// As svman does: what a module's main process leaves behind comes to it.
+	_ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+	testReaper = proc.NewReaper()
+	code := m.Run()
+	testReaper.Close()
+	os.Exit(code)
 }
 
 // lines is an Output that keeps every line.
@@ -177,15 +138,17 @@ func (h *harness) shutdown() {
 	h.cancel()
 	select {
 	case <-h.done:
-	case <-time.After(waitLimit):
+	case <-testkit.Within():
 		pprof.Lookup("goroutine").WriteTo(os.Stderr, 1)
 		h.t.Fatal("engine did not stop")
 	}
 }
 
+// module runs the test binary as the testkit role named role, with env added to
+// its environment; the "showenv" role prints VALUE.
 func (h *harness) module(name, role string, env map[string]string) manifest.Module {
 	exe, _ := os.Executable()
-	e := map[string]string{helperEnv: role}
+	e := map[string]string{testkit.RoleEnv: role, testkit.PrintEnv: "VALUE"}
 	for k, v := range env {
 		e[k] = v
 	}
@@ -223,7 +186,7 @@ func (h *harness) pid(name string) int {
 
 func (h *harness) waitUp(name string) int {
 	h.t.Helper()
-	waitFor(h.t, name+" up", func() bool { return h.pid(name) != 0 })
+	testkit.WaitFor(h.t, name+" up", func() bool { return h.pid(name) != 0 })
 	return h.pid(name)
 }
 
@@ -242,35 +205,35 @@ func hasEnv(pid int, kv string) bool {
 // their pids; a removed module is stopped and its directory released.
 func TestApplyTouchesOnlyWhatChanged(t *testing.T) {
 	h := newHarness(t)
-	a, b, c := h.module("a", "sleep", nil), h.module("b", "sleep", map[string]string{"VALUE": "one"}), h.module("c", "sleep", nil)
+	a, b, c := h.module("a", "showenv", nil), h.module("b", "showenv", map[string]string{"VALUE": "one"}), h.module("c", "showenv", nil)
 	h.apply(a, b, c)
 	pa, pb, pc := h.waitUp("a"), h.waitUp("b"), h.waitUp("c")
-	waitFor(t, "b's first env", func() bool { return h.out.has("b: VALUE=one") })
+	testkit.WaitFor(t, "b's first env", func() bool { return h.out.has("b: VALUE=one") })
 
-	b2 := h.module("b", "sleep", map[string]string{"VALUE": "two"})
+	b2 := h.module("b", "showenv", map[string]string{"VALUE": "two"})
 	a2 := a
 	a2.Restart.Delay = time.Minute
 	plan := h.apply(a2, b2)
 	if got := plan.String(); got != "+0 -1 ~2 (0 unchanged): -c ~b (env) ~a (in place: restart)" {
 		t.Errorf("plan = %q", got)
 	}
-	waitFor(t, "b restarted with the new env", func() bool { return h.out.has("b: VALUE=two") })
+	testkit.WaitFor(t, "b restarted with the new env", func() bool { return h.out.has("b: VALUE=two") })
 	// The new child prints as soon as it runs, but the status file names it only
 	// once the step that forked it ends: wait for the status itself.
-	waitFor(t, "b's status to name a new child, with the new env", func() bool {
+	testkit.WaitFor(t, "b's status to name a new child, with the new env", func() bool {
 		pid := h.pid("b")
 		return pid != pb && hasEnv(pid, "VALUE=two")
 	})
 	// a's new policy is in force once its module.json says so; a restart would
 	// have stopped pa before that.
-	waitFor(t, "a's new policy applied", func() bool {
+	testkit.WaitFor(t, "a's new policy applied", func() bool {
 		m, err := statusfs.ReadApplied(filepath.Join(h.status, "a"))
 		return err == nil && m.Restart.Delay == time.Minute
 	})
 	if h.pid("a") != pa || !alive(pa) {
 		t.Error("a restarted on a policy-only change")
 	}
-	waitFor(t, "c's child gone and its directory released", func() bool {
+	testkit.WaitFor(t, "c's child gone and its directory released", func() bool {
 		return !alive(pc) && !statusfs.Supervised(filepath.Join(h.status, "c"))
 	})
 	if st, _ := statusfs.ReadStatus(filepath.Join(h.status, "c")); st.PID != 0 || st.Want != statusfs.WantDown {
@@ -287,7 +250,7 @@ func TestFirstApplyIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer held.Close()
-	_, err = h.e.Apply(&manifest.Manifest{StatusDir: h.status, Modules: []manifest.Module{h.module("a", "sleep", nil), h.module("b", "sleep", nil)}})
+	_, err = h.e.Apply(&manifest.Manifest{StatusDir: h.status, Modules: []manifest.Module{h.module("a", "showenv", nil), h.module("b", "showenv", nil)}})
 	if err == nil || !strings.Contains(err.Error(), "module b") {
 		t.Fatalf("Apply = %v, want an error naming module b", err)
 	}
@@ -302,7 +265,7 @@ func TestShutdownLeavesNothing(t *testing.T) {
 	h := newHarness(t)
 	var mods []manifest.Module
 	for i := range 10 {
-		mods = append(mods, h.module(fmt.Sprintf("m%d", i), "sleep", nil))
+		mods = append(mods, h.module(fmt.Sprintf("m%d", i), "showenv", nil))
 	}
 	h.apply(mods...)
 	var pids []int
@@ -318,18 +281,18 @@ func TestShutdownLeavesNothing(t *testing.T) {
 			t.Errorf("%s is still supervised", mods[i].Name)
 		}
 	}
-	waitFor(t, "goroutines back to where they started", func() bool { return runtime.NumGoroutine() <= before })
+	testkit.WaitFor(t, "goroutines back to where they started", func() bool { return runtime.NumGoroutine() <= before })
 }
 
 // `x` ends supervision of one module once it is down; the others carry on.
 func TestExitCommandReleasesOneModule(t *testing.T) {
 	h := newHarness(t)
-	h.apply(h.module("a", "sleep", nil), h.module("b", "sleep", nil))
+	h.apply(h.module("a", "showenv", nil), h.module("b", "showenv", nil))
 	pa, pb := h.waitUp("a"), h.waitUp("b")
 	if err := statusfs.SendControl(filepath.Join(h.status, "a"), []byte("dx")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, "a")) })
+	testkit.WaitFor(t, "a released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, "a")) })
 	if alive(pa) {
 		t.Error("a's child survived dx")
 	}
@@ -338,7 +301,7 @@ func TestExitCommandReleasesOneModule(t *testing.T) {
 	}
 
 	// A reload leaves what the operator released alone while its block is unchanged...
-	a, b := h.module("a", "sleep", nil), h.module("b", "sleep", nil)
+	a, b := h.module("a", "showenv", nil), h.module("b", "showenv", nil)
 	if plan := h.apply(a, b); plan.Changes() {
 		t.Errorf("reload after x = %s, want no changes", plan)
 	}
@@ -359,22 +322,22 @@ func TestUnstartableModulesAreReported(t *testing.T) {
 	h := newHarness(t)
 	notExec := filepath.Join(h.status, "not-executable")
 	os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o644)
-	missing := h.module("missing", "sleep", nil)
+	missing := h.module("missing", "showenv", nil)
 	missing.Command = []string{"/nonexistent/program"}
-	noexec := h.module("noexec", "sleep", nil)
+	noexec := h.module("noexec", "showenv", nil)
 	noexec.Command = []string{notExec}
-	nodir := h.module("nodir", "sleep", nil)
+	nodir := h.module("nodir", "showenv", nil)
 	nodir.Dir = filepath.Join(h.status, "no-such-dir")
-	notfound := h.module("notfound", "sleep", nil)
+	notfound := h.module("notfound", "showenv", nil)
 	notfound.Command = []string{"no-such-program-anywhere"}
-	h.apply(missing, noexec, nodir, notfound, h.module("fine", "sleep", nil))
+	h.apply(missing, noexec, nodir, notfound, h.module("fine", "showenv", nil))
 	for name, want := range map[string]string{
 		"missing":  "/nonexistent/program: no such file or directory",
 		"noexec":   notExec + ": permission denied (not executable)",
 		"nodir":    "working directory " + nodir.Dir + ": no such file or directory",
 		"notfound": "no-such-program-anywhere: command not found in PATH",
 	} {
-		waitFor(t, name+"'s start failure", func() bool { return h.ev.count(name, StartFailed) > 0 })
+		testkit.WaitFor(t, name+"'s start failure", func() bool { return h.ev.count(name, StartFailed) > 0 })
 		log, _ := os.ReadFile(filepath.Join(h.status, name, "supervise.log.wf"))
 		if !strings.Contains(string(log), name+" could not start: "+want) {
 			t.Errorf("%s: supervise.log.wf = %q, want %q", name, log, want)

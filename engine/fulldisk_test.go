@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"svman/internal/fulldisk"
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
 
@@ -26,10 +27,10 @@ func TestFullDiskStatusTellsTheTruth(t *testing.T) {
 
 	h := newHarness(t)
 	h.status = filepath.Join(disk.Dir, "status")
-	h.apply(h.module("app", "sleep", nil))
+	h.apply(h.module("app", "showenv", nil))
 	pid := h.waitUp("app")
 	dir := filepath.Join(h.status, "app")
-	waitFor(t, "state.json to say up", func() bool {
+	testkit.WaitFor(t, "state.json to say up", func() bool {
 		st, err := statusfs.ReadState(dir)
 		return err == nil && st.State == statusfs.RunUp
 	})
@@ -71,7 +72,7 @@ func TestFullDiskStatusTellsTheTruth(t *testing.T) {
 	if err := statusfs.SendControl(dir, []byte("d")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the module down and the status saying so", func() bool {
+	testkit.WaitFor(t, "the module down and the status saying so", func() bool {
 		st, err := statusfs.ReadStatus(dir)
 		return err == nil && st.Want == statusfs.WantDown && st.PID == 0 && !alive(pid)
 	})
@@ -80,14 +81,14 @@ func TestFullDiskStatusTellsTheTruth(t *testing.T) {
 	}
 
 	disk.Free(t)
-	waitFor(t, "the files written the normal way again", func() bool {
+	testkit.WaitFor(t, "the files written the normal way again", func() bool {
 		st, err := statusfs.ReadState(dir)
 		return ino() != before && err == nil && st.State == statusfs.RunDown
 	})
 	if err := statusfs.SendControl(dir, []byte("u")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the module up again", func() bool {
+	testkit.WaitFor(t, "the module up again", func() bool {
 		st, err := statusfs.ReadStatus(dir)
 		return err == nil && st.Want == statusfs.WantUp && st.PID != 0 && st.PID != pid
 	})

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -51,26 +52,26 @@ func TestKeeps(t *testing.T) {
 // added again starts; once its block changes, the one taken down starts too.
 func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
 	h := newHarness(t)
-	held := h.module("held", "sleep", nil)
+	held := h.module("held", "showenv", nil)
 	flaky := h.shModule("flaky", "exit 3")
 	flaky.Restart.Delay = 10 * time.Millisecond
 	flaky.Alarm = manifest.Alarm{Interval: time.Hour, MaxTries: 1}
-	other := h.module("other", "sleep", nil)
+	other := h.module("other", "showenv", nil)
 	h.apply(held, flaky, other)
 	h.waitUp("held")
 	h.waitUp("other")
 	if err := statusfs.SendControl(filepath.Join(h.status, "held"), []byte("d")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "held down by d", func() bool {
+	testkit.WaitFor(t, "held down by d", func() bool {
 		s, err := statusfs.ReadState(filepath.Join(h.status, "held"))
 		return err == nil && s.State == statusfs.RunDown
 	})
-	waitFor(t, "flaky given up on", func() bool { return h.ev.count("flaky", GaveUp) == 1 })
+	testkit.WaitFor(t, "flaky given up on", func() bool { return h.ev.count("flaky", GaveUp) == 1 })
 
 	h.apply(other)
 	for _, name := range []string{"held", "flaky"} {
-		waitFor(t, name+" released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, name)) })
+		testkit.WaitFor(t, name+" released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, name)) })
 	}
 	if s, _ := statusfs.ReadState(filepath.Join(h.status, "held")); s.State != statusfs.RunDown || s.Reason != statusfs.DownByOperator {
 		t.Errorf("held's state.json after removal = %+v, want down by the operator", s)
@@ -82,7 +83,7 @@ func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
 	if got := h.apply(held).String(); got != "+1 -1 ~0 (0 unchanged): +held (kept: down by d) -other" {
 		t.Errorf("plan = %q", got)
 	}
-	waitFor(t, "other released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, "other")) })
+	testkit.WaitFor(t, "other released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, "other")) })
 	if s, _ := statusfs.ReadState(filepath.Join(h.status, "other")); s.State != statusfs.RunDown || s.Reason != statusfs.DownByRemoval {
 		t.Errorf("other's state.json after removal = %+v, want down by removal", s)
 	}
@@ -110,12 +111,12 @@ func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
 	}
 
 	// A changed block starts, per its autostart.
-	plan = h.apply(h.module("held", "sleep", map[string]string{"VALUE": "new"}), flaky, other)
+	plan = h.apply(h.module("held", "showenv", map[string]string{"VALUE": "new"}), flaky, other)
 	if got := plan.String(); got != "+0 -0 ~1 (2 unchanged): ~held (env)" {
 		t.Errorf("plan = %q", got)
 	}
 	h.waitUp("held")
-	waitFor(t, "held's new child", func() bool { return h.out.has("held: VALUE=new") })
+	testkit.WaitFor(t, "held's new child", func() bool { return h.out.has("held: VALUE=new") })
 }
 
 // A module released with x, whose block is removed and later added again
@@ -123,7 +124,7 @@ func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
 // (here with autostart false: down, and state.json says so).
 func TestReaddedReleasedModuleStaysReleased(t *testing.T) {
 	h := newHarness(t)
-	a, r := h.module("a", "sleep", nil), h.module("r", "sleep", nil)
+	a, r := h.module("a", "showenv", nil), h.module("r", "showenv", nil)
 	h.apply(a, r)
 	h.waitUp("a")
 	pr := h.waitUp("r")
@@ -131,7 +132,7 @@ func TestReaddedReleasedModuleStaysReleased(t *testing.T) {
 	if err := statusfs.SendControl(dir, []byte("x")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "x received", func() bool { return h.ev.count("r", Command) == 1 })
+	testkit.WaitFor(t, "x received", func() bool { return h.ev.count("r", Command) == 1 })
 	syscall.Kill(pr, syscall.SIGTERM) // x waits for the child to end
 	h.waitEnded("r")
 	if s, err := statusfs.ReadState(dir); err != nil || s.State != statusfs.RunDown || s.Reason != statusfs.DownByRelease {
@@ -150,7 +151,7 @@ func TestReaddedReleasedModuleStaysReleased(t *testing.T) {
 	if got := h.apply(a, r).String(); got != "+0 -0 ~0 (1 unchanged)" {
 		t.Errorf("plan of the next reload = %q", got)
 	}
-	changed := h.module("r", "sleep", map[string]string{"VALUE": "new"})
+	changed := h.module("r", "showenv", map[string]string{"VALUE": "new"})
 	changed.Autostart = false
 	if got := h.apply(a, changed).String(); got != "+1 -0 ~0 (1 unchanged): +r" {
 		t.Errorf("plan with r changed = %q", got)
@@ -170,7 +171,7 @@ func TestReaddedReleasedModuleStaysReleased(t *testing.T) {
 // lock is released a moment before.)
 func (h *harness) waitEnded(name string) {
 	h.t.Helper()
-	waitFor(h.t, name+"'s supervision ended", func() bool {
+	testkit.WaitFor(h.t, name+"'s supervision ended", func() bool {
 		ended := false
 		if err := h.e.do(func() { s := h.e.sups[name]; ended = s == nil || isClosed(s.done) }); err != nil {
 			h.t.Fatal(err)

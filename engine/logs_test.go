@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"svman/internal/proc"
+	"svman/internal/testkit"
 	"svman/logfiles"
 	"svman/logmux"
 	"svman/manifest"
@@ -31,7 +32,7 @@ func lineWriters(h *harness) []manifest.Module { return lineWritersOf(h, linesPe
 func lineWritersOf(h *harness, lines int) []manifest.Module {
 	var mods []manifest.Module
 	for i := range 4 {
-		m := h.module(fmt.Sprintf("w%d", i), "lines", map[string]string{"LINES": strconv.Itoa(lines)})
+		m := h.module(fmt.Sprintf("w%d", i), "count-lines", map[string]string{testkit.CountEnv: strconv.Itoa(lines)})
 		m.Restart.Policy = manifest.RestartNever
 		m.Log = manifest.Log{Timestamps: true, MaxSize: 50_000_000, Keep: 10}
 		mods = append(mods, m)
@@ -93,7 +94,7 @@ func TestLogFilesGetEveryLine(t *testing.T) {
 	mods := lineWriters(h)
 	h.apply(mods...)
 	for _, m := range mods {
-		waitFor(t, m.Name+" done", func() bool { return h.ev.count(m.Name, Exited) == 1 })
+		testkit.WaitFor(t, m.Name+" done", func() bool { return h.ev.count(m.Name, Exited) == 1 })
 	}
 	h.shutdown()
 	console.Close()
@@ -118,7 +119,7 @@ func TestBlockedConsoleSlowsNoModule(t *testing.T) {
 	mods := lineWriters(h)
 	h.apply(mods...)
 	for _, m := range mods {
-		waitFor(t, m.Name+" done while the console is blocked", func() bool { return h.ev.count(m.Name, Exited) == 1 })
+		testkit.WaitFor(t, m.Name+" done while the console is blocked", func() bool { return h.ev.count(m.Name, Exited) == 1 })
 	}
 	h.shutdown()
 	go func() { console.Close(); w.Close() }()
@@ -184,7 +185,7 @@ func runToConsole(t *testing.T, w *os.File) []manifest.Module {
 	mods := lineWritersOf(h, consoleLines())
 	h.apply(mods...)
 	for _, m := range mods {
-		waitFor(t, m.Name+" done", func() bool { return h.ev.count(m.Name, Exited) == 1 })
+		testkit.WaitFor(t, m.Name+" done", func() bool { return h.ev.count(m.Name, Exited) == 1 })
 	}
 	h.shutdown()
 	console.Close()
@@ -241,7 +242,7 @@ func TestConsolePipeToCatGetsEveryLine(t *testing.T) {
 		if !st.Success() {
 			t.Fatalf("cat: %v", st)
 		}
-	case <-time.After(waitLimit):
+	case <-testkit.Within():
 		t.Fatal("cat did not end at the end of its input")
 	}
 	checkConsole(t, path, mods, consoleLines())
@@ -256,7 +257,7 @@ func TestRotationUnderLoad(t *testing.T) {
 	mods[1].Log.MaxSize, mods[1].Log.Keep = 100_000, 2
 	h.apply(mods...)
 	for _, m := range mods {
-		waitFor(t, m.Name+" done", func() bool { return h.ev.count(m.Name, Exited) == 1 })
+		testkit.WaitFor(t, m.Name+" done", func() bool { return h.ev.count(m.Name, Exited) == 1 })
 	}
 	h.shutdown()
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -24,7 +25,7 @@ func (h *harness) wantByte(name string) byte {
 // however it ends; a clean end raises no alarm, a failure does.
 func TestRunOnce(t *testing.T) {
 	h := newHarness(t)
-	clean, crash := h.module("clean", "exit0", nil), h.shModule("crash", "exit 3")
+	clean, crash := h.module("clean", "exit-clean", nil), h.shModule("crash", "exit 3")
 	for _, m := range []*manifest.Module{&clean, &crash} {
 		m.Autostart = false
 		m.Alarm.Interval = time.Minute
@@ -36,7 +37,7 @@ func TestRunOnce(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"clean", "crash"} {
-		waitFor(t, name+"'s run over", func() bool { return h.ev.count(name, Stopped) > 0 })
+		testkit.WaitFor(t, name+"'s run over", func() bool { return h.ev.count(name, Stopped) > 0 })
 		if b := h.wantByte(name); b != 0 {
 			t.Errorf("%s: status byte 13 = %q after its run once, want 0", name, b)
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/logmux"
 	"svman/statusfs"
 )
@@ -69,15 +70,15 @@ func (c *consoleSink) before(t *testing.T, a, b string) {
 // and the next instance's lines after that.
 func TestEventsAndOutputInOrder(t *testing.T) {
 	h, sink := newSinkHarness(t)
-	m := h.module("w", "hello", nil)
+	m := h.module("w", "hello-bye", nil)
 	m.Restart.Delay, m.Restart.MaxDelay = 5*time.Millisecond, 20*time.Millisecond
 	h.apply(m)
 	const runs = 5
-	waitFor(t, "runs", func() bool { return h.ev.count("w", Exited) >= runs })
+	testkit.WaitFor(t, "runs", func() bool { return h.ev.count("w", Exited) >= runs })
 	if err := statusfs.SendControl(filepath.Join(h.status, "w"), []byte("d")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "w down", func() bool { return h.ev.count("w", Stopped) > 0 })
+	testkit.WaitFor(t, "w down", func() bool { return h.ev.count("w", Stopped) > 0 })
 
 	got := sink.lines()
 	at := func(line string) int {
@@ -107,18 +108,18 @@ func TestEventsAndOutputInOrder(t *testing.T) {
 // says the signal was sent.
 func TestStopAnnouncedBeforeItsAnswer(t *testing.T) {
 	h, sink := newSinkHarness(t)
-	h.apply(h.module("w", "child-slow-term", nil))
+	h.apply(h.module("w", "group-child-slow-term", nil))
 	pid := h.waitUp("w")
 	ready := fmt.Sprintf("w | child %d ready", pid)
-	waitFor(t, "w ready", func() bool { return slices.Contains(sink.lines(), ready) })
+	testkit.WaitFor(t, "w ready", func() bool { return slices.Contains(sink.lines(), ready) })
 	if err := statusfs.SendControl(filepath.Join(h.status, "w"), []byte("d")); err != nil {
 		t.Fatal(err)
 	}
 	answer := fmt.Sprintf("w | child %d got TERM", pid)
-	waitFor(t, "the answer to TERM", func() bool { return slices.Contains(sink.lines(), answer) })
+	testkit.WaitFor(t, "the answer to TERM", func() bool { return slices.Contains(sink.lines(), answer) })
 	if err := syscall.Kill(pid, syscall.SIGUSR2); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "w down", func() bool { return h.ev.count("w", Stopped) > 0 })
+	testkit.WaitFor(t, "w down", func() bool { return h.ev.count("w", Stopped) > 0 })
 	sink.before(t, fmt.Sprintf("svman | w stopping: SIGTERM sent to process group %d", pid), answer)
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"svman/internal/testkit"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -46,7 +47,7 @@ func TestHoldBack(t *testing.T) {
 // nothing; Apply removes.
 func TestApplyEditHoldsRemovals(t *testing.T) {
 	h := newHarness(t)
-	a, b, c, r := h.module("a", "sleep", nil), h.module("b", "sleep", nil), h.module("c", "sleep", nil), h.module("r", "sleep", nil)
+	a, b, c, r := h.module("a", "showenv", nil), h.module("b", "showenv", nil), h.module("c", "showenv", nil), h.module("r", "showenv", nil)
 	h.apply(a, b, c, r)
 	pids := map[string]int{"a": h.waitUp("a"), "b": h.waitUp("b"), "c": h.waitUp("c")}
 	h.waitUp("r")
@@ -87,5 +88,5 @@ func TestApplyEditHoldsRemovals(t *testing.T) {
 	if got := h.apply(a, b, r).String(); got != "+0 -1 ~0 (2 unchanged): -c" {
 		t.Errorf("plan once quiet = %q", got)
 	}
-	waitFor(t, "c released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, "c")) && !alive(pids["c"]) })
+	testkit.WaitFor(t, "c released", func() bool { return !statusfs.Supervised(filepath.Join(h.status, "c")) && !alive(pids["c"]) })
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"svman/alarm"
+	"svman/internal/testkit"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -78,7 +79,7 @@ func TestGiveUpAfterMaxTriesAndRearm(t *testing.T) {
 	m.Alarm = manifest.Alarm{Interval: time.Hour, MaxTries: 2, Webhook: hook.URL}
 	h.apply(m)
 	dir := filepath.Join(h.status, "flaky")
-	waitFor(t, "the give-up", func() bool { return h.ev.count("flaky", GaveUp) == 1 })
+	testkit.WaitFor(t, "the give-up", func() bool { return h.ev.count("flaky", GaveUp) == 1 })
 	if n := h.ev.count("flaky", Exited); n != 3 {
 		t.Errorf("%d exits before giving up, want 3 (more than max_tries 2)", n)
 	}
@@ -93,7 +94,7 @@ func TestGiveUpAfterMaxTriesAndRearm(t *testing.T) {
 	if !strings.Contains(string(wf), "supervise refused to restart flaky any more") {
 		t.Errorf("supervise.log.wf lacks the give-up:\n%s", wf)
 	}
-	waitFor(t, "two alarms delivered", func() bool { return len(hook.events()) == 2 })
+	testkit.WaitFor(t, "two alarms delivered", func() bool { return len(hook.events()) == 2 })
 	if got := strings.Join(hook.events(), " "); got != "flaky:exited flaky:gave_up" {
 		t.Errorf("alarms = %s", got)
 	}
@@ -101,7 +102,7 @@ func TestGiveUpAfterMaxTriesAndRearm(t *testing.T) {
 	if err := statusfs.SendControl(dir, []byte("u")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the second give-up after u re-armed", func() bool { return h.ev.count("flaky", GaveUp) == 2 })
+	testkit.WaitFor(t, "the second give-up after u re-armed", func() bool { return h.ev.count("flaky", GaveUp) == 2 })
 	if n := h.ev.count("flaky", Exited); n != 6 {
 		t.Errorf("%d exits in all, want 6: u must reset the counters", n)
 	}
@@ -111,30 +112,30 @@ func TestGiveUpAfterMaxTriesAndRearm(t *testing.T) {
 func TestSilenceSuppressesDelivery(t *testing.T) {
 	hook := newWebhook(t, false)
 	h := newHarness(t, withAlarms(5*time.Second))
-	m := h.module("quiet", "sleep", nil)
+	m := h.module("quiet", "showenv", nil)
 	m.Autostart = false
 	m.Alarm = manifest.Alarm{Interval: time.Hour, MaxTries: 1, Webhook: hook.URL}
 	h.apply(m)
 	dir := filepath.Join(h.status, "quiet")
 	statusfs.SendControl(dir, []byte("s"))
-	waitFor(t, "alarms off in status", func() bool { st, _ := statusfs.ReadStatus(dir); return !st.AlarmsOn })
+	testkit.WaitFor(t, "alarms off in status", func() bool { st, _ := statusfs.ReadStatus(dir); return !st.AlarmsOn })
 	statusfs.SendControl(dir, []byte("u"))
 	pid := h.waitUp("quiet")
 	syscall.Kill(pid, syscall.SIGKILL)
 	pid = waitNewPID(h, "quiet", pid)
 	syscall.Kill(pid, syscall.SIGKILL)
-	waitFor(t, "the give-up while silenced", func() bool { return h.ev.count("quiet", GaveUp) == 1 })
+	testkit.WaitFor(t, "the give-up while silenced", func() bool { return h.ev.count("quiet", GaveUp) == 1 })
 	// The give-up's alarm is raised just after the GaveUp event: wait for it too.
-	waitFor(t, "two silenced alarms (exit, give-up)", func() bool { return h.ev.count("quiet", AlarmSilenced) == 2 })
+	testkit.WaitFor(t, "two silenced alarms (exit, give-up)", func() bool { return h.ev.count("quiet", AlarmSilenced) == 2 })
 	if n := h.ev.count("quiet", Alarm); n != 0 {
 		t.Errorf("%d alarms raised while silenced, want 0", n)
 	}
 
 	statusfs.SendControl(dir, []byte("nu"))
-	waitFor(t, "alarms on in status", func() bool { st, _ := statusfs.ReadStatus(dir); return st.AlarmsOn })
+	testkit.WaitFor(t, "alarms on in status", func() bool { st, _ := statusfs.ReadStatus(dir); return st.AlarmsOn })
 	pid = h.waitUp("quiet")
 	syscall.Kill(pid, syscall.SIGKILL)
-	waitFor(t, "an alarm delivered", func() bool { return len(hook.events()) == 1 })
+	testkit.WaitFor(t, "an alarm delivered", func() bool { return len(hook.events()) == 1 })
 	if got := hook.events(); got[0] != "quiet:exited" {
 		t.Errorf("delivered %v, want the exit only: nothing sent while silenced", got)
 	}
@@ -143,7 +144,7 @@ func TestSilenceSuppressesDelivery(t *testing.T) {
 func waitNewPID(h *harness, name string, old int) int {
 	h.t.Helper()
 	var pid int
-	waitFor(h.t, name+" restarted", func() bool { pid = h.pid(name); return pid != 0 && pid != old })
+	testkit.WaitFor(h.t, name+" restarted", func() bool { pid = h.pid(name); return pid != 0 && pid != old })
 	return pid
 }
 
@@ -151,14 +152,14 @@ func waitNewPID(h *harness, name string, old int) int {
 func TestDeadWebhookDoesNotDelayRestart(t *testing.T) {
 	hook := newWebhook(t, true)
 	h := newHarness(t, withAlarms(time.Minute))
-	m := h.module("svc", "sleep", nil)
+	m := h.module("svc", "showenv", nil)
 	m.Alarm = manifest.Alarm{Interval: time.Hour, Webhook: hook.URL}
 	h.apply(m)
 	pid := h.waitUp("svc")
 	syscall.Kill(pid, syscall.SIGKILL)
 	select {
 	case <-hook.in:
-	case <-time.After(waitLimit):
+	case <-testkit.Within():
 		t.Fatal("no alarm reached the webhook")
 	}
 	waitNewPID(h, "svc", pid) // while the webhook still holds the request
@@ -172,7 +173,7 @@ func TestOnExitHook(t *testing.T) {
 	m.Alarm = manifest.Alarm{Interval: time.Hour, MaxTries: 2}
 	m.OnExit = []string{"/bin/sh", "-c", `echo "$1 $SVMAN_EVENT $SVMAN_EXIT_CODE $SVMAN_MODULE" >> hook.log`, "hook"}
 	h.apply(m)
-	waitFor(t, "the give-up", func() bool { return h.ev.count("hooked", GaveUp) == 1 })
+	testkit.WaitFor(t, "the give-up", func() bool { return h.ev.count("hooked", GaveUp) == 1 })
 	b, _ := os.ReadFile(filepath.Join(h.status, "hook.log"))
 	want := "1 exited 3 hooked\n2 exited 3 hooked\n3 exited 3 hooked\n"
 	if string(b) != want {
@@ -194,7 +195,7 @@ func TestCoreDumpIsRecognised(t *testing.T) {
 	m.Limits = manifest.Limits{Core: &unlimited}
 	m.Restart.Policy = manifest.RestartNever
 	h.apply(m)
-	waitFor(t, "the exit", func() bool { return h.ev.count("dumper", Exited) == 1 })
+	testkit.WaitFor(t, "the exit", func() bool { return h.ev.count("dumper", Exited) == 1 })
 	ev := h.ev.find("dumper", Exited)[0]
 	if !ev.Exit.CoreDumped || ev.Exit.Signal != syscall.SIGABRT {
 		t.Errorf("exit = %+v, want SIGABRT with a core dump", ev.Exit)
@@ -221,7 +222,7 @@ func TestFailedDeliveryIsLogged(t *testing.T) {
 	m.Alarm = manifest.Alarm{Interval: time.Hour, Webhook: refusing.URL}
 	h.apply(m)
 	wf := filepath.Join(h.status, "once", "supervise.log.wf")
-	waitFor(t, "the failed delivery in supervise.log.wf", func() bool {
+	testkit.WaitFor(t, "the failed delivery in supervise.log.wf", func() bool {
 		b, _ := os.ReadFile(wf)
 		return strings.Contains(string(b), "alarm by webhook not delivered") && strings.Contains(string(b), "500")
 	})

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
 
@@ -15,7 +16,7 @@ import (
 // once), and once its block is removed nothing listens for it any more.
 func TestReleasedModuleListensForUpOrOnce(t *testing.T) {
 	h := newHarness(t)
-	a, b := h.module("a", "sleep", nil), h.module("b", "sleep", nil)
+	a, b := h.module("a", "showenv", nil), h.module("b", "showenv", nil)
 	h.apply(a, b)
 	pa := h.waitUp("a")
 	dir := filepath.Join(h.status, "a")
@@ -28,9 +29,9 @@ func TestReleasedModuleListensForUpOrOnce(t *testing.T) {
 	released := func() bool { return !statusfs.Supervised(dir) && statusfs.Listening(dir) }
 
 	send("dx")
-	waitFor(t, "a released", released)
+	testkit.WaitFor(t, "a released", released)
 	send("d\n")
-	waitFor(t, "the d for released a reported as ignored", func() bool {
+	testkit.WaitFor(t, "the d for released a reported as ignored", func() bool {
 		for _, ev := range h.ev.find("a", Warning) {
 			if strings.Contains(ev.Err.Error(), `released: 2 bytes ignored: "d\n"`) {
 				return true
@@ -43,30 +44,30 @@ func TestReleasedModuleListensForUpOrOnce(t *testing.T) {
 	}
 
 	send("o")
-	waitFor(t, "a taken back and running once", func() bool {
+	testkit.WaitFor(t, "a taken back and running once", func() bool {
 		st, err := statusfs.ReadStatus(dir)
 		return err == nil && statusfs.Supervised(dir) && st.PID != 0 && st.PID != pa && st.Want == statusfs.WantOnce
 	})
 	// Events follow the files of their step: wait for it rather than assume it.
-	waitFor(t, "the Reclaimed event of a", func() bool { return h.ev.count("a", Reclaimed) == 1 })
+	testkit.WaitFor(t, "the Reclaimed event of a", func() bool { return h.ev.count("a", Reclaimed) == 1 })
 
 	send("dx")
-	waitFor(t, "a released again", released)
+	testkit.WaitFor(t, "a released again", released)
 	h.apply(b)
-	waitFor(t, "nothing listening for removed a", func() bool { return !statusfs.Listening(dir) && !statusfs.Supervised(dir) })
+	testkit.WaitFor(t, "nothing listening for removed a", func() bool { return !statusfs.Listening(dir) && !statusfs.Supervised(dir) })
 }
 
 // A flood on a released module's control FIFO makes a bounded number of
 // warnings, and the u written after it still takes the module back.
 func TestReleasedFloodIsBounded(t *testing.T) {
 	h := newHarness(t)
-	h.apply(h.module("a", "sleep", nil))
+	h.apply(h.module("a", "showenv", nil))
 	h.waitUp("a")
 	dir := filepath.Join(h.status, "a")
 	if err := statusfs.SendControl(dir, []byte("dx")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a released", func() bool { return !statusfs.Supervised(dir) && statusfs.Listening(dir) })
+	testkit.WaitFor(t, "a released", func() bool { return !statusfs.Supervised(dir) && statusfs.Listening(dir) })
 
 	start := time.Now()
 	f, err := os.OpenFile(filepath.Join(dir, "control"), os.O_WRONLY, 0)
@@ -78,7 +79,7 @@ func TestReleasedFloodIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a taken back by the u after the flood", func() bool { return h.pid("a") != 0 })
+	testkit.WaitFor(t, "a taken back by the u after the flood", func() bool { return h.pid("a") != 0 })
 	shown, held := 0, 0
 	for _, ev := range h.ev.find("a", Warning) {
 		switch {

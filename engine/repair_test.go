@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"svman/internal/testkit"
 	"svman/statusfs"
 )
 
@@ -12,7 +13,7 @@ import (
 // is recreated at once, and the module's status is right again.
 func TestDeletedStatusDirectoryIsRecreated(t *testing.T) {
 	h := newHarness(t)
-	h.apply(h.module("app", "sleep", nil))
+	h.apply(h.module("app", "showenv", nil))
 	pid := h.waitUp("app")
 	dir := filepath.Join(h.status, "app")
 	isFIFO := func(name string) bool {
@@ -22,17 +23,17 @@ func TestDeletedStatusDirectoryIsRecreated(t *testing.T) {
 
 	os.Remove(filepath.Join(dir, "control"))
 	// Recreated, and held by svman again: only then does a write to it succeed.
-	waitFor(t, "control recreated and reaching svman", func() bool {
+	testkit.WaitFor(t, "control recreated and reaching svman", func() bool {
 		return isFIFO("control") && statusfs.SendControl(dir, []byte("p")) == nil
 	})
-	waitFor(t, "the child paused through the new FIFO", func() bool {
+	testkit.WaitFor(t, "the child paused through the new FIFO", func() bool {
 		st, _ := statusfs.ReadStatus(dir)
 		return st.Paused
 	})
 	statusfs.SendControl(dir, []byte("c"))
 
 	os.RemoveAll(dir)
-	waitFor(t, "the directory recreated with its FIFOs, lock and status", func() bool {
+	testkit.WaitFor(t, "the directory recreated with its FIFOs, lock and status", func() bool {
 		st, err := statusfs.ReadStatus(dir)
 		return err == nil && st.PID == pid && isFIFO("control") && isFIFO("ok") && statusfs.Supervised(dir)
 	})
@@ -41,10 +42,10 @@ func TestDeletedStatusDirectoryIsRecreated(t *testing.T) {
 	}
 	// And once more: the new directory is watched too.
 	os.Remove(filepath.Join(dir, "ok"))
-	waitFor(t, "ok recreated in the new directory", func() bool { return isFIFO("ok") && statusfs.Supervised(dir) })
+	testkit.WaitFor(t, "ok recreated in the new directory", func() bool { return isFIFO("ok") && statusfs.Supervised(dir) })
 	// A file moved away is as gone as a deleted one.
 	os.Rename(filepath.Join(dir, "status"), filepath.Join(dir, "status.saved"))
-	waitFor(t, "status rewritten after it was moved away", func() bool {
+	testkit.WaitFor(t, "status rewritten after it was moved away", func() bool {
 		st, err := statusfs.ReadStatus(dir)
 		return err == nil && st.PID == pid
 	})
@@ -57,7 +58,7 @@ func TestDeletedStatusDirectoryIsRecreated(t *testing.T) {
 // again, whether the directory comes before or after svman saw the file go.
 func TestStatusReplacedByDirectoryIsRepaired(t *testing.T) {
 	h := newHarness(t)
-	h.apply(h.module("app", "sleep", nil))
+	h.apply(h.module("app", "showenv", nil))
 	pid := h.waitUp("app")
 	dir := filepath.Join(h.status, "app")
 	statusRight := func() bool {
@@ -68,11 +69,11 @@ func TestStatusReplacedByDirectoryIsRepaired(t *testing.T) {
 	// came first, and the mkdir fails): try until the directory is made, so that
 	// either order can happen.
 	p := filepath.Join(dir, "status")
-	waitFor(t, "a directory made where the status file was", func() bool {
+	testkit.WaitFor(t, "a directory made where the status file was", func() bool {
 		os.Remove(p)
 		return os.Mkdir(p, 0o755) == nil
 	})
-	waitFor(t, "the status file back", statusRight)
+	testkit.WaitFor(t, "the status file back", statusRight)
 	if h.pid("app") != pid {
 		t.Error("the module was restarted")
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"svman/internal/proc"
+	"svman/internal/testkit"
 	"svman/manifest"
 )
 
@@ -55,10 +56,10 @@ func TestReadableStatusDirIsClosedUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Chmod(dir, 0o755)
-	h.apply(h.module("api", "sleep", map[string]string{"VALUE": "hunter2"}))
+	h.apply(h.module("api", "showenv", map[string]string{"VALUE": "hunter2"}))
 	h.waitUp("api")
 	stdout := filepath.Join(dir, "__stdout")
-	waitFor(t, "the secret in __stdout", func() bool {
+	testkit.WaitFor(t, "the secret in __stdout", func() bool {
 		b, _ := os.ReadFile(stdout)
 		return strings.Contains(string(b), "VALUE=hunter2")
 	})
@@ -98,7 +99,7 @@ func TestWorldWritableStatusDirIsRefused(t *testing.T) {
 	if err := os.Chmod(h.status, 0o1777); err != nil {
 		t.Fatal(err)
 	}
-	m := h.module("api", "sleep", nil)
+	m := h.module("api", "showenv", nil)
 	_, err := h.e.Apply(&manifest.Manifest{StatusDir: h.status, Modules: []manifest.Module{m}})
 	if err == nil || !strings.Contains(err.Error(), "writable by others") || !strings.Contains(err.Error(), "chmod o-w") {
 		t.Fatalf("Apply = %v, want a refusal that says how to fix it", err)
@@ -127,7 +128,7 @@ func TestPlantedLinkIsRefused(t *testing.T) {
 	if out, ok := asNobody(t, "ln", "-s", victim, filepath.Join(h.status, "api")); !ok {
 		t.Fatalf("nobody cannot plant the link: %s", out)
 	}
-	_, err := h.e.Apply(&manifest.Manifest{StatusDir: h.status, Modules: []manifest.Module{h.module("api", "sleep", nil)}})
+	_, err := h.e.Apply(&manifest.Manifest{StatusDir: h.status, Modules: []manifest.Module{h.module("api", "showenv", nil)}})
 	if err == nil || !strings.Contains(err.Error(), "is a symbolic link") {
 		t.Errorf("Apply = %v, want the link refused", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/logmux"
 )
 
@@ -51,7 +52,7 @@ func TestSlowConsoleDelaysNoRestart(t *testing.T) {
 		<-readerDone
 		r.Close()
 	})
-	m := h.module("chatty", "lines", map[string]string{"LINES": "1000000000"})
+	m := h.module("chatty", "count-lines", map[string]string{testkit.CountEnv: "1000000000"})
 	m.Restart.MinUptime = time.Second // a run longer than this restarts at once
 	h.apply(m)
 
@@ -60,7 +61,7 @@ func TestSlowConsoleDelaysNoRestart(t *testing.T) {
 	for i := range kills {
 		pid := h.waitUp("chatty")
 		began := time.Now()
-		waitFor(t, "chatty to have run for its min_uptime, its output queued for the console", func() bool {
+		testkit.WaitFor(t, "chatty to have run for its min_uptime, its output queued for the console", func() bool {
 			return time.Since(began) > 1100*time.Millisecond
 		})
 		starts := h.ev.count("chatty", Started)
@@ -68,7 +69,7 @@ func TestSlowConsoleDelaysNoRestart(t *testing.T) {
 		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "the replacement's start", func() bool { return h.ev.count("chatty", Started) > starts })
+		testkit.WaitFor(t, "the replacement's start", func() bool { return h.ev.count("chatty", Started) > starts })
 		started := h.ev.find("chatty", Started)[starts].Time
 		if d := started.Sub(killed); d > worst {
 			worst = d

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"svman/internal/proc"
+	"svman/internal/testkit"
 	"svman/manifest"
 )
 
@@ -71,7 +72,7 @@ func TestSoak(t *testing.T) {
 	if kids := proc.Children(); len(kids) > 0 {
 		t.Errorf("children left after shutdown (zombies or survivors): %v", kids)
 	}
-	waitFor(t, "open files back to where they started", func() bool { return openFDs() <= fds })
-	waitFor(t, "goroutines back to where they started", func() bool { return runtime.NumGoroutine() <= goroutines })
+	testkit.WaitFor(t, "open files back to where they started", func() bool { return openFDs() <= fds })
+	testkit.WaitFor(t, "goroutines back to where they started", func() bool { return runtime.NumGoroutine() <= goroutines })
 	t.Logf("%d modules, %s: %d exits, %d orphans reaped", len(names), d, exits, testReaper.Orphans())
 }

@@ -11,13 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/manifest"
 )
 
 // leaderModule is a module whose main process starts a child of role childRole
 // in its group and exits at SIGUSR1, leaving the child behind.
 func (h *harness) leaderModule(name, childRole string, stopTimeout time.Duration) manifest.Module {
-	m := h.module(name, "leader", map[string]string{"CHILD_ROLE": childRole})
+	m := h.module(name, "group-leader", map[string]string{testkit.ChildRoleEnv: childRole})
 	m.StopTimeout = stopTimeout
 	return m
 }
@@ -27,7 +28,7 @@ func (h *harness) leaderModule(name, childRole string, stopTimeout time.Duration
 func (h *harness) childReady(name string, skip ...int) int {
 	h.t.Helper()
 	var pid int
-	waitFor(h.t, name+"'s child ready", func() bool {
+	testkit.WaitFor(h.t, name+"'s child ready", func() bool {
 		h.out.mu.Lock()
 		defer h.out.mu.Unlock()
 		for _, l := range h.out.all {
@@ -47,14 +48,14 @@ func (h *harness) childReady(name string, skip ...int) int {
 // and nothing says it did not stop.
 func TestLeftoverThatStopsIsNotWaitedFor(t *testing.T) {
 	h := newHarness(t)
-	h.apply(h.leaderModule("w", "child", 10*time.Second))
+	h.apply(h.leaderModule("w", "group-child", 10*time.Second))
 	leader := h.waitUp("w")
 	child := h.childReady("w")
 
 	if err := syscall.Kill(leader, syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a restart decided", func() bool { return h.ev.count("w", Restarting) > 0 })
+	testkit.WaitFor(t, "a restart decided", func() bool { return h.ev.count("w", Restarting) > 0 })
 	exited, restarting := h.ev.find("w", Exited)[0], h.ev.find("w", Restarting)[0]
 	took := restarting.Time.Sub(exited.Time)
 	t.Logf("main process reaped to restart decided: %s", took)
@@ -79,21 +80,21 @@ func TestLeftoverThatStopsIsNotWaitedFor(t *testing.T) {
 func TestLeftoverThatIgnoresTermIsKilled(t *testing.T) {
 	h := newHarness(t)
 	const stopTimeout = 300 * time.Millisecond
-	h.apply(h.leaderModule("w", "child-ignore-term", stopTimeout))
+	h.apply(h.leaderModule("w", "group-child-ignore-term", stopTimeout))
 	leader := h.waitUp("w")
 	child := h.childReady("w")
 
 	if err := syscall.Kill(leader, syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the SIGKILL", func() bool { return h.ev.count("w", Escalated) > 0 })
+	testkit.WaitFor(t, "the SIGKILL", func() bool { return h.ev.count("w", Escalated) > 0 })
 	exited, escalated := h.ev.find("w", Exited)[0], h.ev.find("w", Escalated)[0]
 	if d := escalated.Time.Sub(exited.Time); d < stopTimeout {
 		t.Errorf("SIGKILL %s after the main process exited, before stop_timeout (%s)", d, stopTimeout)
 	}
-	waitFor(t, "the leftover dead", func() bool { return !alive(child) })
+	testkit.WaitFor(t, "the leftover dead", func() bool { return !alive(child) })
 	waitNewPID(h, "w", leader)
-	waitFor(t, "the message in supervise.log.wf", func() bool {
+	testkit.WaitFor(t, "the message in supervise.log.wf", func() bool {
 		wf, _ := os.ReadFile(filepath.Join(h.status, "w", "supervise.log.wf"))
 		return strings.Contains(string(wf), "w did not stop within stop_timeout: SIGKILL sent")
 	})
@@ -104,7 +105,7 @@ func TestLeftoverThatIgnoresTermIsKilled(t *testing.T) {
 func TestShutdownWhileLeftoverStops(t *testing.T) {
 	h := newHarness(t)
 	// No restart: the leftover's exit and the shutdown may come in either order.
-	m := h.leaderModule("w", "child-slow-term", 10*time.Second)
+	m := h.leaderModule("w", "group-child-slow-term", 10*time.Second)
 	m.Restart.Policy = manifest.RestartNever
 	h.apply(m)
 	leader := h.waitUp("w")
@@ -112,7 +113,7 @@ func TestShutdownWhileLeftoverStops(t *testing.T) {
 	if err := syscall.Kill(leader, syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the leftover stopping", func() bool { return h.out.has("w: child " + strconv.Itoa(child) + " got TERM") })
+	testkit.WaitFor(t, "the leftover stopping", func() bool { return h.out.has("w: child " + strconv.Itoa(child) + " got TERM") })
 
 	h.cancel()
 	if err := syscall.Kill(child, syscall.SIGUSR2); err != nil {

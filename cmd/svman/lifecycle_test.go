@@ -14,18 +14,11 @@ import (
 )
 
 // markedPIDs lists the live processes whose environment marks them as the module
-// whose status directory is dir.
+// whose status directory is dir, as svman's own scan for leftovers finds them.
 func markedPIDs(dir string) []int {
-	entries, _ := os.ReadDir("/proc")
-	want := []byte(proc.EnvStatusDir + "=" + dir + "\x00")
 	var out []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/environ")
-		if err == nil && bytes.Contains(append(b, 0), want) && pidAlive(pid) {
+	for _, pid := range proc.MarkedProcesses(map[string]bool{dir: true})[dir] {
+		if pidAlive(pid) {
 			out = append(out, pid)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"svman/internal/testkit"
 )
 
 // A burst of touches fires once, quiet after the last one.
@@ -77,9 +79,6 @@ func TestWatcherSettlesAfterTheLastWrite(t *testing.T) {
 	})
 }
 
-// waitLimit bounds every wait on a real file system event.
-const waitLimit = 15 * time.Second
-
 // Every way editors save a file is reported once the burst is over.
 func TestWatcherSeesEverySaveStyle(t *testing.T) {
 	dir := t.TempDir()
@@ -122,7 +121,7 @@ func TestWatcherSeesEverySaveStyle(t *testing.T) {
 		styles[name]()
 		select {
 		case <-w.C:
-		case <-time.After(waitLimit):
+		case <-testkit.Within():
 			t.Fatalf("%s: no report", name)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"svman/internal/testkit"
 )
 
 // startSleeper starts a process that leads its own group and sleeps; the test
@@ -27,13 +29,8 @@ func TestAliveUntilExited(t *testing.T) {
 		t.Fatalf("a running process: Alive %v, GroupAlive %v", Alive(pid), GroupAlive(pid))
 	}
 	SignalGroup(pid, syscall.SIGKILL)
-	deadline := time.Now().Add(10 * time.Second)
-	for Alive(pid) { // a zombie is not alive: no Wait needed
-		if time.Now().After(deadline) {
-			t.Fatal("still alive after SIGKILL")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	// A zombie is not alive: no Wait needed.
+	testkit.WaitFor(t, "the process dead after SIGKILL", func() bool { return !Alive(pid) })
 	_ = cmd.Wait()
 	if GroupAlive(pid) {
 		t.Error("the group of a reaped process is alive")

@@ -1,11 +1,13 @@
 package testkit
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -18,6 +20,12 @@ const RoleEnv = "SVMAN_TEST_ROLE"
 
 // PrintEnv lists, comma-separated, the variables the "showenv" role prints.
 const PrintEnv = "SVMAN_TEST_PRINT"
+
+// CountEnv is how many lines the "count-lines" role prints.
+const CountEnv = "SVMAN_TEST_COUNT"
+
+// ChildRoleEnv names the role of the child the "group-leader" role starts.
+const ChildRoleEnv = "SVMAN_TEST_CHILD_ROLE"
 
 // PausedPieces are what the "pauses" role writes, one after the other, waiting
 // for a SIGUSR1 after each but the last: a line written in three pieces; a line of
@@ -131,6 +139,66 @@ var roles = map[string]func(){
 			os.Stdout.WriteString(s)
 		}
 	},
+	// exit-clean exits 0 at once, saying nothing.
+	"exit-clean": func() {},
+	// count-lines prints the lines "0" to "N-1", N being CountEnv, as fast as it can,
+	// then exits.
+	"count-lines": func() {
+		n, _ := strconv.Atoi(os.Getenv(CountEnv))
+		w := bufio.NewWriterSize(os.Stdout, 64<<10)
+		for i := range n {
+			w.WriteString(strconv.Itoa(i))
+			w.WriteByte('\n')
+		}
+		w.Flush()
+	},
+	// hello-bye prints "hello PID" and "bye PID", then exits.
+	"hello-bye": func() {
+		fmt.Printf("hello %d\n", os.Getpid())
+		fmt.Printf("bye %d\n", os.Getpid())
+	},
+	// group-leader starts a child in its own process group, of the role
+	// ChildRoleEnv names and with its output, and exits 0 at SIGUSR1 without
+	// waiting for the child: a main process that leaves a process behind.
+	"group-leader": func() {
+		usr1 := make(chan os.Signal, 1)
+		signal.Notify(usr1, syscall.SIGUSR1)
+		cmd := Command(os.Getenv(ChildRoleEnv))
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		<-usr1
+	},
+	// group-child prints "child PID ready" and runs until a signal kills it
+	// (SIGTERM does).
+	"group-child": groupChildReady,
+	// group-child-ignore-term is group-child ignoring SIGTERM.
+	"group-child-ignore-term": func() {
+		signal.Ignore(syscall.SIGTERM)
+		groupChildReady()
+	},
+	// group-child-slow-term is group-child that, at SIGTERM, prints
+	// "child PID got TERM" and exits only at SIGUSR2.
+	"group-child-slow-term": func() {
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, syscall.SIGTERM, syscall.SIGUSR2)
+		fmt.Printf("child %d ready\n", os.Getpid())
+		<-sigs
+		fmt.Printf("child %d got TERM\n", os.Getpid())
+		for sig := range sigs {
+			if sig == syscall.SIGUSR2 {
+				return
+			}
+		}
+	},
+}
+
+// groupChildReady prints "child PID ready" and waits to be killed.
+func groupChildReady() {
+	fmt.Printf("child %d ready\n", os.Getpid())
+	select {}
 }
 
 // RoleNames lists the roles, sorted.
