@@ -46,7 +46,8 @@ type Dir struct {
 	dirfd int // -1 once closed
 
 	// closeMu guards closed and the three descriptors, which Repair may replace after
-	// Open; it is held only for short, non-blocking work, never across a read.
+	// Open; it is held only for short, non-blocking work (TryReadControl's one
+	// read that never waits included).
 	closeMu sync.Mutex
 	closed  atomic.Bool // set under closeMu; read without it by isClosed
 	lock    *os.File    // flock'ed LOCK_EX while the Dir is open

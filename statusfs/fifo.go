@@ -95,24 +95,31 @@ func (d *Dir) ReadControl(p []byte) (int, error) {
 
 // TryReadControl is ReadControl without the wait, for a caller that learns by
 // itself (through ControlFD) when the FIFO is readable: it returns 0 and no
-// error when no byte is waiting.
-func (d *Dir) TryReadControl(p []byte) (int, error) {
-	f, err := d.controlFile("read control")
+// error when no byte is waiting. It reads the control FIFO in place at the time
+// of the call, under closeMu: a concurrent Repair that replaces the FIFO comes
+// wholly before or after it, so every byte is read once, from the old FIFO or
+// (carried) from the new one. After Close it returns an error wrapping
+// os.ErrClosed.
+func (d *Dir) TryReadControl(p []byte) (n int, err error) {
+	err = d.withControl("read control", func(f *os.File) error {
+		rc, err := f.SyscallConn()
+		if err != nil {
+			return err
+		}
+		var rerr error
+		n, rerr, err = fdwatch.ReadNow(rc, p)
+		switch {
+		case err != nil:
+			return err
+		case rerr == unix.EAGAIN:
+			n = 0
+		case rerr != nil:
+			return &os.PathError{Op: "read", Path: f.Name(), Err: rerr}
+		}
+		return nil
+	})
 	if err != nil {
 		return 0, err
-	}
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return 0, err
-	}
-	n, rerr, err := fdwatch.ReadNow(rc, p)
-	switch {
-	case err != nil:
-		return 0, err
-	case rerr == unix.EAGAIN:
-		return 0, nil
-	case rerr != nil:
-		return 0, &os.PathError{Op: "read", Path: f.Name(), Err: rerr}
 	}
 	return n, nil
 }
@@ -120,28 +127,25 @@ func (d *Dir) TryReadControl(p []byte) (int, error) {
 // ControlFD is the descriptor of the control FIFO, for registering with a
 // poller. It is the Dir's: valid until Close, or until a Repair that recreates
 // the FIFO; never close it or make it blocking.
-func (d *Dir) ControlFD() (int, error) {
-	f, err := d.controlFile("control")
-	if err != nil {
-		return 0, err
-	}
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return 0, err
-	}
-	var fd int
-	err = rc.Control(func(u uintptr) { fd = int(u) })
+func (d *Dir) ControlFD() (fd int, err error) {
+	err = d.withControl("control", func(f *os.File) error {
+		rc, err := f.SyscallConn()
+		if err != nil {
+			return err
+		}
+		return rc.Control(func(u uintptr) { fd = int(u) })
+	})
 	return fd, err
 }
 
-// controlFile is the open control FIFO, or an error naming op once the Dir is
-// closed.
-func (d *Dir) controlFile(op string) (*os.File, error) {
+// withControl calls fn with the open control FIFO, holding closeMu so that
+// neither Close nor Repair closes it meanwhile; fn must not block. Once the Dir
+// is closed it returns an error naming op, wrapping os.ErrClosed.
+func (d *Dir) withControl(op string, fn func(*os.File) error) error {
 	d.closeMu.Lock()
-	f, closed := d.control, d.closed.Load()
-	d.closeMu.Unlock()
-	if closed {
-		return nil, fmt.Errorf("%s of %s: %w", op, d.path, os.ErrClosed)
+	defer d.closeMu.Unlock()
+	if d.closed.Load() {
+		return fmt.Errorf("%s of %s: %w", op, d.path, os.ErrClosed)
 	}
-	return f, nil
+	return fn(d.control)
 }
