@@ -46,7 +46,8 @@ type Dir struct {
 	dirfd int // -1 once closed
 
 	// closeMu guards closed and the three descriptors, which Repair may replace after
-	// Open; it is held only for short, non-blocking work, never across a read.
+	// Open; it is held only for short, non-blocking work (TryReadControl's one
+	// read that never waits included).
 	closeMu sync.Mutex
 	closed  atomic.Bool // set under closeMu; read without it by isClosed
 	lock    *os.File    // flock'ed LOCK_EX while the Dir is open
@@ -88,7 +89,7 @@ func Open(path string) (*Dir, error) { return OpenWith(path, Options{}) }
 //   - it creates the FIFOs control and ok (0600) if missing (existing ones must pass the
 //     same owner and mode checks as the directory) and opens them: ok for
 //     reading, so that [Supervised] answers true, and control for reading and writing,
-//     so that [Dir.ReadControl] never sees end of file.
+//     so that [Dir.TryReadControl] never sees end of file.
 //
 // All descriptors are close-on-exec, so children never hold the lock or the FIFOs.
 // On error nothing stays open or locked.
@@ -155,9 +156,8 @@ func takeLock(dirfd int, dir string) (*os.File, error) {
 func (d *Dir) Path() string { return d.path }
 
 // Close closes control and ok, then releases the lock, in that order, so that ok stops
-// answering before another supervisor can take the directory. A blocked ReadControl
-// returns an error wrapping os.ErrClosed. Closing twice returns an error wrapping
-// os.ErrClosed.
+// answering before another supervisor can take the directory. Then TryReadControl,
+// ControlFD, Repair and a second Close return an error wrapping os.ErrClosed.
 func (d *Dir) Close() error {
 	d.closeMu.Lock()
 	defer d.closeMu.Unlock()

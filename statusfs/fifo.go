@@ -1,7 +1,6 @@
 package statusfs
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -38,10 +37,11 @@ func ensureFIFO(dirfd int, dir, name string) error {
 // openFIFO opens the FIFO name of the directory dirfd (whose path is dir) with
 // flag (os.O_RDWR for control, os.O_RDONLY for ok) and O_NONBLOCK, since opening
 // a FIFO for reading would otherwise wait for a writer; a link or anything but a
-// FIFO there is refused. control stays non-blocking and joins the runtime poller
-// (Linux epoll handles FIFOs), so ReadControl parks the goroutine and Close wakes
-// it. ok is never read, only held open: it is made blocking again, which keeps it
-// out of the poller, whose registration would cost memory for every module.
+// FIFO there is refused. control stays non-blocking, for TryReadControl's reads
+// that never wait (os.NewFile adds it to the runtime poller, where nothing waits
+// on it). ok is never read, only held open: it is made blocking again, which
+// keeps it out of the poller, whose registration would cost memory for every
+// module.
 func openFIFO(dirfd int, dir, name string, flag int) (*os.File, error) {
 	p := filepath.Join(dir, name)
 	fd, err := openAt(dirfd, name, flag|unix.O_NONBLOCK, 0)
@@ -63,56 +63,35 @@ func openFIFO(dirfd int, dir, name string, flag int) (*os.File, error) {
 	return os.NewFile(uintptr(fd), p), nil
 }
 
-// ReadControl reads command bytes from the control FIFO into p. Each byte is one
+// TryReadControl reads command bytes from the control FIFO into p, without
+// waiting: the caller learns by itself (through ControlFD) when the FIFO is
+// readable, and gets 0 and no error when no byte is waiting. Each byte is one
 // command; unknown bytes (such as the newline of `echo d > control`) are for the
-// caller to ignore. It blocks by parking the goroutine in the runtime poller (no OS
-// thread is held) until at least one byte arrives. After Close, and also when Close
-// happens while it is blocked, it returns promptly with an error wrapping os.ErrClosed.
-// It never returns io.EOF: the Dir holds the FIFO open for writing too.
-//
-// When [Dir.Repair] replaces the control FIFO, a ReadControl blocked on the old one
-// carries on, transparently, on the new one; only Close makes it return os.ErrClosed.
-func (d *Dir) ReadControl(p []byte) (int, error) {
-	d.closeMu.Lock()
-	f := d.control
-	d.closeMu.Unlock()
-	for {
-		n, err := f.Read(p)
-		if n > 0 || !errors.Is(err, os.ErrClosed) {
-			return n, err
+// caller to ignore. It never returns io.EOF: the Dir holds the FIFO open for
+// writing too. It reads the control FIFO in place at the time of the call, under
+// closeMu: a concurrent Repair that replaces the FIFO comes wholly before or
+// after it, so every byte is read once, from the old FIFO or (carried) from the
+// new one. After Close it returns an error wrapping os.ErrClosed.
+func (d *Dir) TryReadControl(p []byte) (n int, err error) {
+	err = d.withControl("read control", func(f *os.File) error {
+		rc, err := f.SyscallConn()
+		if err != nil {
+			return err
 		}
-		// f was closed, by Close or by Repair: Repair installs the new FIFO before it
-		// closes the old one, under closeMu, so the lock orders this check after both.
-		d.closeMu.Lock()
-		cur, closed := d.control, d.closed.Load()
-		d.closeMu.Unlock()
-		if closed || cur == f {
-			return n, err
+		var rerr error
+		n, rerr, err = fdwatch.ReadNow(rc, p)
+		switch {
+		case err != nil:
+			return err
+		case rerr == unix.EAGAIN:
+			n = 0
+		case rerr != nil:
+			return &os.PathError{Op: "read", Path: f.Name(), Err: rerr}
 		}
-		f = cur
-	}
-}
-
-// TryReadControl is ReadControl without the wait, for a caller that learns by
-// itself (through ControlFD) when the FIFO is readable: it returns 0 and no
-// error when no byte is waiting.
-func (d *Dir) TryReadControl(p []byte) (int, error) {
-	f, err := d.controlFile("read control")
+		return nil
+	})
 	if err != nil {
 		return 0, err
-	}
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return 0, err
-	}
-	n, rerr, err := fdwatch.ReadNow(rc, p)
-	switch {
-	case err != nil:
-		return 0, err
-	case rerr == unix.EAGAIN:
-		return 0, nil
-	case rerr != nil:
-		return 0, &os.PathError{Op: "read", Path: f.Name(), Err: rerr}
 	}
 	return n, nil
 }
@@ -120,28 +99,25 @@ func (d *Dir) TryReadControl(p []byte) (int, error) {
 // ControlFD is the descriptor of the control FIFO, for registering with a
 // poller. It is the Dir's: valid until Close, or until a Repair that recreates
 // the FIFO; never close it or make it blocking.
-func (d *Dir) ControlFD() (int, error) {
-	f, err := d.controlFile("control")
-	if err != nil {
-		return 0, err
-	}
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return 0, err
-	}
-	var fd int
-	err = rc.Control(func(u uintptr) { fd = int(u) })
+func (d *Dir) ControlFD() (fd int, err error) {
+	err = d.withControl("control", func(f *os.File) error {
+		rc, err := f.SyscallConn()
+		if err != nil {
+			return err
+		}
+		return rc.Control(func(u uintptr) { fd = int(u) })
+	})
 	return fd, err
 }
 
-// controlFile is the open control FIFO, or an error naming op once the Dir is
-// closed.
-func (d *Dir) controlFile(op string) (*os.File, error) {
+// withControl calls fn with the open control FIFO, holding closeMu so that
+// neither Close nor Repair closes it meanwhile; fn must not block. Once the Dir
+// is closed it returns an error naming op, wrapping os.ErrClosed.
+func (d *Dir) withControl(op string, fn func(*os.File) error) error {
 	d.closeMu.Lock()
-	f, closed := d.control, d.closed.Load()
-	d.closeMu.Unlock()
-	if closed {
-		return nil, fmt.Errorf("%s of %s: %w", op, d.path, os.ErrClosed)
+	defer d.closeMu.Unlock()
+	if d.closed.Load() {
+		return fmt.Errorf("%s of %s: %w", op, d.path, os.ErrClosed)
 	}
-	return f, nil
+	return fn(d.control)
 }

@@ -2,54 +2,35 @@ package statusfs
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"testing"
 
 	"svman/internal/testkit"
 )
 
-type readResult struct {
-	b   string
-	err error
-}
-
-// startRead runs ReadControl in a goroutine and returns where its result arrives.
-func startRead(d *Dir) <-chan readResult {
-	ch := make(chan readResult, 1)
-	go func() {
-		buf := make([]byte, 64)
-		n, err := d.ReadControl(buf)
-		ch <- readResult{string(buf[:n]), err}
-	}()
-	return ch
-}
-
-func await(t *testing.T, ch <-chan readResult) readResult {
+// readControl reads the control FIFO with TryReadControl, waiting until as many
+// bytes as want has arrived, and fails the test unless they are want and nothing
+// more is waiting.
+func readControl(t *testing.T, d *Dir, want string) {
 	t.Helper()
-	select {
-	case r := <-ch:
-		return r
-	case <-testkit.Within():
-		t.Fatal("ReadControl did not return")
-		return readResult{}
+	var got []byte
+	var err error
+	buf := make([]byte, 64)
+	testkit.WaitFor(t, fmt.Sprintf("%q on control", want), func() bool {
+		var n int
+		n, err = d.TryReadControl(buf)
+		got = append(got, buf[:n]...)
+		return err != nil || len(got) >= len(want)
+	})
+	if err != nil || string(got) != want {
+		t.Fatalf("TryReadControl read %q, %v; want %q", got, err, want)
 	}
-}
-
-// parkedInPoller reports whether a goroutine is blocked in ReadControl in the runtime
-// poller ("IO wait"), which is where it must wait: not on an OS thread, not spinning.
-func parkedInPoller() bool {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "[IO wait") && strings.Contains(g, "(*Dir).ReadControl") {
-			return true
-		}
+	if n, err := d.TryReadControl(buf); n != 0 || err != nil {
+		t.Fatalf("TryReadControl after %q = %q, %v; want nothing more", want, buf[:n], err)
 	}
-	return false
 }
 
 func TestSupervised(t *testing.T) {
@@ -100,23 +81,16 @@ func TestSendControlRefusesRegularFile(t *testing.T) {
 	}
 }
 
-func TestSendControlReadControl(t *testing.T) {
+func TestSendControlTryReadControl(t *testing.T) {
 	d := openTemp(t)
-	ch := startRead(d)
-	// Before anything is sent, the reader must be parked in the poller, not returning
-	// EAGAIN or spinning.
-	testkit.WaitFor(t, "ReadControl to park in the poller", parkedInPoller)
-	select {
-	case r := <-ch:
-		t.Fatalf("ReadControl returned with nothing sent: %q, %v", r.b, r.err)
-	default:
+	// Before anything is sent, there is nothing to read, and no waiting.
+	if n, err := d.TryReadControl(make([]byte, 8)); n != 0 || err != nil {
+		t.Fatalf("TryReadControl with nothing sent = %d, %v; want 0, nil", n, err)
 	}
 	if err := SendControl(d.Path(), []byte("dx")); err != nil {
 		t.Fatal(err)
 	}
-	if r := await(t, ch); r.err != nil || r.b != "dx" {
-		t.Errorf("ReadControl = %q, %v; want \"dx\"", r.b, r.err)
-	}
+	readControl(t, d, "dx")
 	if err := SendControl(d.Path(), nil); err != nil {
 		t.Errorf("SendControl(nil) = %v", err)
 	}
@@ -129,30 +103,21 @@ func TestShellEchoControl(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("echo d > control: %v %s", err, out)
 	}
-	var got string
-	for len(got) < 2 {
-		r := await(t, startRead(d))
-		if r.err != nil {
-			t.Fatal(r.err)
-		}
-		got += r.b
-	}
-	if got != "d\n" {
-		t.Errorf("read %q, want \"d\\n\"", got)
-	}
+	readControl(t, d, "d\n")
 }
 
-func TestReadControlUnblocksOnClose(t *testing.T) {
+func TestControlAfterClose(t *testing.T) {
 	d := openTemp(t)
-	ch := startRead(d)
-	testkit.WaitFor(t, "ReadControl to park in the poller", parkedInPoller)
+	if err := SendControl(d.Path(), []byte("d")); err != nil {
+		t.Fatal(err)
+	}
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if r := await(t, ch); !errors.Is(r.err, os.ErrClosed) {
-		t.Errorf("blocked ReadControl after Close = %q, %v; want os.ErrClosed", r.b, r.err)
+	if n, err := d.TryReadControl(make([]byte, 8)); n != 0 || !errors.Is(err, os.ErrClosed) {
+		t.Errorf("TryReadControl after Close = %d, %v; want 0, os.ErrClosed", n, err)
 	}
-	if _, err := d.ReadControl(make([]byte, 1)); !errors.Is(err, os.ErrClosed) {
-		t.Errorf("ReadControl after Close = %v, want os.ErrClosed", err)
+	if _, err := d.ControlFD(); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("ControlFD after Close = %v, want os.ErrClosed", err)
 	}
 }

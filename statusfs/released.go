@@ -26,8 +26,8 @@ type Released struct {
 // Release ends the hold on the directory as Close does (control, ok, then the
 // lock) but first duplicates the control FIFO's descriptor, which it returns as
 // a Released: writers never find the FIFO without a reader, and
-// [Listening] tells that a released module can still be taken back. A ReadControl
-// blocked on the Dir returns as after Close.
+// [Listening] tells that a released module can still be taken back. The Dir is
+// closed as by Close.
 func (d *Dir) Release() (*Released, error) {
 	d.closeMu.Lock()
 	defer d.closeMu.Unlock()

@@ -51,9 +51,7 @@ func TestReleaseAndReclaim(t *testing.T) {
 	if err := SendControl(path, []byte("k")); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := got.ReadControl(buf); err != nil || string(buf[:n]) != "k" {
-		t.Errorf("the reclaimed directory reads %q, %v from control; want k", buf[:n], err)
-	}
+	readControl(t, got, "k") // the reclaimed directory reads control
 }
 
 // When another supervisor took the directory, Reclaim leaves it alone and never
@@ -79,9 +77,7 @@ func TestReclaimLeavesAnotherSupervisorAlone(t *testing.T) {
 	if got, n, err := r.Reclaim(buf, wantsUp); got != nil || n != 0 || !errors.As(err, &locked) {
 		t.Fatalf("Reclaim under another supervisor = %v, %d, %v; want a *LockedError and nothing read", got, n, err)
 	}
-	if n, err := other.ReadControl(buf); err != nil || string(buf[:n]) != "u" {
-		t.Errorf("the other supervisor reads %q, %v; want u", buf[:n], err)
-	}
+	readControl(t, other, "u") // the other supervisor reads what was meant for it
 	other.Close()
 	r.Close()
 	if Listening(path) {

@@ -39,8 +39,8 @@ const maxCarried = 64 << 10
 //     in it is renamed to status.aside.TIME (see clearStatus) so nothing is lost.
 //     Any other file type there is replaced by the caller's next WriteStatus.
 //
-// A ReadControl blocked on the old control FIFO carries on on the new one. Bytes
-// still unread in the old control FIFO when Repair runs are moved to the new one; but
+// Bytes still unread in the old control FIFO when Repair runs are moved to the
+// new one, which TryReadControl and ControlFD use from then on; but
 // bytes written later by a process that opened the old FIFO before it was deleted
 // are lost with it (nobody else can reach an unlinked FIFO), as are bytes written into
 // a regular file that stood in place of the FIFO.
@@ -104,8 +104,6 @@ func (d *Dir) Repair() (recreated []string, err error) {
 			return recreated, err
 		}
 		carryUnread(d.control, f)
-		// Install the new descriptor before closing the old one, both under closeMu:
-		// a ReadControl woken by the close then finds the new one (see ReadControl).
 		old := d.control
 		d.control = f
 		old.Close()
@@ -177,8 +175,9 @@ func (d *Dir) reopenFIFO(name string, flag int) (*os.File, error) {
 }
 
 // carryUnread moves the bytes buffered in the old control FIFO into the new one,
-// without blocking. It works on the raw descriptors through Control, which does not
-// wait for the read lock that a ReadControl parked on from holds.
+// without blocking: it reads and writes the raw non-blocking descriptors through
+// Control until EAGAIN. The caller holds closeMu, so no TryReadControl reads
+// the old FIFO meanwhile.
 func carryUnread(from, to *os.File) {
 	var buf []byte
 	if rc, err := from.SyscallConn(); err == nil {

@@ -45,8 +45,8 @@ func TestRepairNoFDLeak(t *testing.T) {
 	}
 }
 
-// Repair from one goroutine, writes and logs from another, and a reader in
-// ReadControl all along: every command arrives exactly once, with no data race.
+// Repair from one goroutine, writes and logs from another, and a reader polling
+// TryReadControl all along: every command arrives exactly once, with no data race.
 func TestRepairConcurrent(t *testing.T) {
 	d := openTemp(t)
 	const rounds = 30
@@ -55,7 +55,12 @@ func TestRepairConcurrent(t *testing.T) {
 	go func() {
 		buf := make([]byte, 8)
 		for {
-			n, err := d.ReadControl(buf)
+			var n int
+			var err error
+			testkit.Poll(func() bool {
+				n, err = d.TryReadControl(buf)
+				return n > 0 || err != nil
+			})
 			for _, b := range buf[:n] {
 				got <- b
 			}
