@@ -7,9 +7,10 @@ import (
 	"syscall"
 	"time"
 
-	"svman/logfiles"
-
 	"golang.org/x/sys/unix"
+
+	"svman/internal/fdwatch"
+	"svman/logfiles"
 )
 
 // Names Repair reports, besides lockName, controlName and okName.
@@ -181,19 +182,14 @@ func (d *Dir) reopenFIFO(name string, flag int) (*os.File, error) {
 func carryUnread(from, to *os.File) {
 	var buf []byte
 	if rc, err := from.SyscallConn(); err == nil {
-		rc.Control(func(fd uintptr) {
-			chunk := make([]byte, 4096)
-			for len(buf) < maxCarried {
-				n, err := unix.Read(int(fd), chunk)
-				if err == unix.EINTR {
-					continue
-				}
-				if n <= 0 {
-					return
-				}
-				buf = append(buf, chunk[:n]...)
+		chunk := make([]byte, 4096)
+		for len(buf) < maxCarried {
+			n, rerr, err := fdwatch.ReadNow(rc, chunk)
+			if err != nil || rerr != nil || n <= 0 {
+				break
 			}
-		})
+			buf = append(buf, chunk[:n]...)
+		}
 	}
 	if len(buf) == 0 {
 		return
