@@ -99,14 +99,7 @@ func exitsMain() {
 }
 
 // pidAlive reports whether pid exists and is not a zombie.
-func pidAlive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	st := procState(b)
-	return st != 'Z' && st != 'X'
-}
+func pidAlive(pid int) bool { return proc.Alive(pid) }
 
 // hasEnv reports whether process pid runs with the variable kv ("NAME=value").
 func hasEnv(pid int, kv string) bool {
@@ -115,14 +108,4 @@ func hasEnv(pid int, kv string) bool {
 	}
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
 	return err == nil && strings.Contains("\x00"+string(b), "\x00"+kv+"\x00")
-}
-
-// procState is the state letter of /proc/PID/stat (R, S, T, Z, ...).
-func procState(stat []byte) byte {
-	for i := len(stat) - 1; i >= 0; i-- {
-		if stat[i] == ')' && i+2 < len(stat) {
-			return stat[i+2]
-		}
-	}
-	return 0
 }

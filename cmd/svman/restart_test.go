@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"svman/internal/testkit"
 
 	"golang.org/x/sys/unix"
+	"svman/internal/proc"
 )
 
 // A module killed again and again after running a while (the OOM killer, an
@@ -77,20 +76,15 @@ func sinceBoot(t *testing.T) time.Duration {
 	return time.Duration(ts.Nano())
 }
 
-// tick is the resolution of forkedAt: USER_HZ is 100 on Linux.
-const tick = 10 * time.Millisecond
+// tick is the resolution of forkedAt.
+const tick = time.Second / proc.UserHZ
 
 // forkedAt is when process pid was forked, since boot, truncated to the tick:
 // field 22 of /proc/PID/stat, as ps shows it.
 func forkedAt(t *testing.T, pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	st, err := proc.ReadStat(pid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:])) // the name may hold spaces
-	ticks, err := strconv.ParseInt(fields[19], 10, 64)
-	if err != nil {
-		t.Fatalf("/proc/%d/stat: %v", pid, err)
-	}
-	return time.Duration(ticks) * tick
+	return time.Duration(st.Start) * tick
 }

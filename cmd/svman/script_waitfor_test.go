@@ -15,6 +15,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"svman/internal/proc"
 	"svman/internal/testkit"
 )
 
@@ -32,7 +33,8 @@ import (
 //	                                   alarms (o, x) and pid
 //	waitfor process PID COND...        /proc/PID/stat shows every COND on
 //	                                   its fields state (R, S, T, Z...; empty
-//	                                   once the process is reaped) and ppid
+//	                                   once the process is reaped), ppid and
+//	                                   alive (true, false: gone or a zombie)
 //
 // REGEXP is in multi-line mode, as testscript's grep. FLAGS are status's own
 // (-f FILE, --status-dir DIR); without them, status reads ./supervise.hcl. On
@@ -167,17 +169,15 @@ func waitProcess(ts *testscript.TestScript, args []string) {
 	ts.Fatalf("timed out after %v waiting for process %s to show %s: it shows %v", testkit.Deadline, args[0], strings.Join(args[1:], " "), row)
 }
 
-// procFields are the state and ppid of process pid, empty once it is reaped.
+// procFields are the state and ppid of process pid, empty once it is reaped,
+// and whether it is alive (a zombie is not).
 func procFields(pid string) map[string]any {
-	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	n, _ := strconv.Atoi(pid)
+	st, err := proc.ReadStat(n)
 	if err != nil {
-		return map[string]any{"state": "", "ppid": ""}
+		return map[string]any{"state": "", "ppid": "", "alive": "false"}
 	}
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:])) // after the command, which may hold anything
-	if len(f) < 2 {
-		return map[string]any{"state": "", "ppid": ""}
-	}
-	return map[string]any{"state": f[0], "ppid": f[1]}
+	return map[string]any{"state": string(st.State), "ppid": strconv.Itoa(st.PPID), "alive": strconv.FormatBool(proc.Alive(n))}
 }
 
 // statusFileFields are the fields of a 20-byte status file, or why there are none.

@@ -10,44 +10,49 @@ import (
 	"time"
 )
 
-// userHZ is the unit of /proc/PID/stat's start time: 100 on every Linux svman
+// UserHZ is the unit of /proc/PID/stat's start time: 100 on every Linux svman
 // runs on (it is part of the kernel's ABI, whatever CONFIG_HZ is).
-const userHZ = 100
+const UserHZ = 100
 
-// procStat is what svman reads of /proc/PID/stat.
-type procStat struct {
-	state byte  // field 3: R, S, D, Z, X, ...
-	start int64 // field 22: start time, in userHZ ticks since boot
+// Stat is what svman reads of /proc/PID/stat.
+type Stat struct {
+	State byte  // field 3: R, S, D, Z, X, ...
+	PPID  int   // field 4: the parent's pid
+	Start int64 // field 22: start time, in ticks of 1/UserHZ s since boot
 }
 
 var errMalformedStat = errors.New("malformed /proc/PID/stat")
 
-// readStat reads and parses /proc/PID/stat: the only reader of that file.
-func readStat(pid int) (procStat, error) {
+// ReadStat reads and parses /proc/PID/stat: the only reader of that file.
+func ReadStat(pid int) (Stat, error) {
 	b, err := readProcFile("/proc/"+strconv.Itoa(pid)+"/stat", nil)
 	if err != nil {
-		return procStat{}, err
+		return Stat{}, err
 	}
 	// The command name (field 2) may hold spaces and parentheses: count from the last ')'.
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return procStat{}, errMalformedStat
+		return Stat{}, errMalformedStat
 	}
 	fields := strings.Fields(string(b[i+1:])) // fields[0] is field 3
 	if len(fields) < 20 || len(fields[0]) != 1 {
-		return procStat{}, errMalformedStat
+		return Stat{}, errMalformedStat
+	}
+	ppid, err := strconv.Atoi(fields[1])
+	if err != nil {
+		return Stat{}, errMalformedStat
 	}
 	ticks, err := strconv.ParseInt(fields[19], 10, 64)
 	if err != nil {
-		return procStat{}, errMalformedStat
+		return Stat{}, errMalformedStat
 	}
-	return procStat{state: fields[0][0], start: ticks}, nil
+	return Stat{State: fields[0][0], PPID: ppid, Start: ticks}, nil
 }
 
 // Alive reports whether pid exists and has not exited (a zombie has).
 func Alive(pid int) bool {
-	st, err := readStat(pid)
-	return err == nil && st.state != 'Z' && st.state != 'X'
+	st, err := ReadStat(pid)
+	return err == nil && st.State != 'Z' && st.State != 'X'
 }
 
 // GroupAlive reports whether any process is left in process group pgid.
@@ -83,10 +88,10 @@ func LeftoverGroup(pid int, changed time.Time) int {
 	if pid <= 1 || changed.Before(boot) {
 		return 0
 	}
-	st, err := readStat(pid)
+	st, err := ReadStat(pid)
 	switch {
 	case err == nil:
-		start := boot.Add(time.Duration(st.start) * time.Second / userHZ)
+		start := boot.Add(time.Duration(st.Start) * time.Second / UserHZ)
 		if d := start.Sub(changed); d > 2*time.Second || d < -2*time.Second {
 			return 0 // a different process now has that pid
 		}
