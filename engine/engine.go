@@ -85,7 +85,7 @@ var ErrStopped = errors.New("engine is shutting down")
 func (e *Engine) Run(ctx context.Context) {
 	defer close(e.stopped)
 	defer e.sys.Close() // last: every supervisor has unregistered by then
-	if w, err := proc.NewDirWatch(); err == nil {
+	if w, err := proc.NewDirWatch(statusfs.Restored); err == nil {
 		e.watch = w
 		defer w.Close()
 	}

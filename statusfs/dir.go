@@ -29,6 +29,17 @@ const (
 	logWFName    = "supervise.log.wf"
 )
 
+// Restored reports whether name is a file of a status directory that its
+// supervisor recreates when it is deleted (Repair): those of the legacy
+// contract.
+func Restored(name string) bool {
+	switch name {
+	case lockName, controlName, okName, statusName:
+		return true
+	}
+	return false
+}
+
 // Dir is a status directory held by one supervisor for as long as it supervises the
 // module: it holds the flock on lock, the control FIFO (for reading and writing) and
 // the ok FIFO (for reading). Its methods may be called from several goroutines.

@@ -20,6 +20,8 @@ type DirWatch struct {
 	f    *os.File // the inotify descriptor; closing it drops every watch at once
 	done chan struct{}
 
+	restored func(name string) bool // whether deleting the file name of a directory calls for a repair
+
 	mu       sync.Mutex        // guards the maps and shutdown
 	owners   map[string]func() // status directory -> what to call when it needs repair
 	dirs     map[int32]string  // watch descriptor -> status directory
@@ -31,21 +33,21 @@ type DirWatch struct {
 // moved away. IN_ONLYDIR refuses to watch what is not a directory.
 const dirWatchMask = unix.IN_DELETE | unix.IN_DELETE_SELF | unix.IN_MOVED_FROM | unix.IN_MOVE_SELF | unix.IN_ONLYDIR
 
-// contract are the files of the legacy contract that a supervisor restores.
-var contract = map[string]bool{"control": true, "ok": true, "lock": true, "status": true}
-
-// NewDirWatch starts the watcher's goroutine; Close stops it.
-func NewDirWatch() (*DirWatch, error) {
+// NewDirWatch starts the watcher's goroutine; Close stops it. restored says
+// which files of a status directory its supervisor recreates when they are
+// deleted (statusfs knows; this package does not).
+func NewDirWatch(restored func(name string) bool) (*DirWatch, error) {
 	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
 	if err != nil {
 		return nil, os.NewSyscallError("inotify_init1", err)
 	}
 	w := &DirWatch{
-		f:      os.NewFile(uintptr(fd), "inotify"), // non-blocking: reads go through the poller
-		done:   make(chan struct{}),
-		owners: make(map[string]func()),
-		dirs:   make(map[int32]string),
-		wds:    make(map[string]int32),
+		f:        os.NewFile(uintptr(fd), "inotify"), // non-blocking: reads go through the poller
+		restored: restored,
+		done:     make(chan struct{}),
+		owners:   make(map[string]func()),
+		dirs:     make(map[int32]string),
+		wds:      make(map[string]int32),
 	}
 	go w.loop()
 	return w, nil
@@ -160,7 +162,7 @@ func (w *DirWatch) dispatch(b []byte) {
 				delete(w.wds, dir)
 			}
 			delete(w.dirs, ev.Wd)
-		case ev.Mask&(unix.IN_DELETE_SELF|unix.IN_MOVE_SELF) != 0 || contract[string(name)]:
+		case ev.Mask&(unix.IN_DELETE_SELF|unix.IN_MOVE_SELF) != 0 || w.restored(string(name)):
 			if repair := w.owners[w.dirs[ev.Wd]]; repair != nil {
 				repair()
 			}
