@@ -72,16 +72,33 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 // `supervise` outlives the script that started it unless the script ends it.
 func stopSupervisors(t testscript.T, work string) {
 	dirs, _ := filepath.Glob(filepath.Join(work, "status", "*"))
-	for _, d := range dirs {
-		pid, ok := statusfs.LockHolder(d)
-		if !ok {
-			continue
-		}
+	var killed []string
+	stopSupervisorsOf(dirs, func(pid int, d string) {
 		t.Log("stopping the supervisor of " + d + " that the script left running")
-		syscall.Kill(pid, syscall.SIGTERM)
-		if !testkit.Poll(func() bool { return !pidAlive(pid) }) {
-			syscall.Kill(pid, syscall.SIGKILL)
-			t.Fatal("the supervisor of " + d + " did not exit on SIGTERM: killed")
+	}, func(what string) { killed = append(killed, what) })
+	if len(killed) > 0 {
+		t.Fatal(strings.Join(killed, "; "))
+	}
+}
+
+// stopSupervisorsOf ends, with TERM (which stops their modules too), every
+// supervisor that still holds one of the status directories dirs, telling
+// stopping of each first, and kills what does not end: a supervisor that
+// outlives TERM, a module that outlives its supervisor. killed says what it
+// had to kill.
+func stopSupervisorsOf(dirs []string, stopping func(pid int, dir string), killed func(what string)) {
+	for _, d := range dirs {
+		if pid, ok := statusfs.LockHolder(d); ok {
+			stopping(pid, d)
+			syscall.Kill(pid, syscall.SIGTERM)
+			if !testkit.Poll(func() bool { return !pidAlive(pid) }) {
+				syscall.Kill(pid, syscall.SIGKILL)
+				killed(fmt.Sprintf("supervisor %d of %s did not exit on SIGTERM: killed", pid, d))
+			}
+		}
+		if st, err := statusfs.ReadStatus(d); err == nil && st.PID > 0 && pidAlive(st.PID) {
+			syscall.Kill(st.PID, syscall.SIGKILL)
+			killed(fmt.Sprintf("module pid %d of %s outlived its supervisor: killed", st.PID, d))
 		}
 	}
 }

@@ -104,23 +104,7 @@ func (w *legacyWorld) waitGone(what string, pid int) {
 // world (TERM stops its module too), and kills any module left behind.
 func (w *legacyWorld) stopAll() {
 	dirs, _ := filepath.Glob(filepath.Join(w.dir, "*", "*"))
-	for _, d := range dirs {
-		if pid, ok := statusfs.LockHolder(d); ok {
-			syscall.Kill(pid, syscall.SIGTERM)
-			end := time.Now().Add(testkit.Deadline)
-			for pidAlive(pid) && time.Now().Before(end) {
-				time.Sleep(5 * time.Millisecond)
-			}
-			if pidAlive(pid) {
-				w.t.Errorf("supervisor %d of %s did not exit on SIGTERM: killed", pid, d)
-				syscall.Kill(pid, syscall.SIGKILL)
-			}
-		}
-		if st, err := statusfs.ReadStatus(d); err == nil && st.PID > 0 && pidAlive(st.PID) {
-			w.t.Errorf("module pid %d of %s outlived its supervisor: killed", st.PID, d)
-			syscall.Kill(st.PID, syscall.SIGKILL)
-		}
-	}
+	stopSupervisorsOf(dirs, func(int, string) {}, func(what string) { w.t.Error(what) })
 }
 
 // cmdline is /proc/PID/cmdline as words.
