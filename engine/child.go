@@ -77,16 +77,10 @@ func (s *supervisor) stop() {
 		return
 	}
 	s.disarm()
-	s.state = stStopping
-	s.killed = false
-	s.poll = pollFirst
-	s.killAt = time.Now().Add(s.mod.StopTimeout)
 	s.record(Event{Kind: Stopping, PID: s.pgid, Signal: s.mod.StopSignal})
 	// The group first: the scan for the module's processes that left it reads
 	// /proc, and at shutdown every module scans at once.
-	s.escaped = nil
-	s.signalGroup(s.mod.StopSignal)
-	s.signalGroup(syscall.SIGCONT)
+	s.beginStop(s.pgid, nil)
 	s.escaped = s.fx.Escapees(s.dir.Path())
 	for _, pid := range s.escaped {
 		_ = s.fx.Signal(pid, s.mod.StopSignal)
@@ -99,6 +93,17 @@ func (s *supervisor) stop() {
 		return
 	}
 	s.arm(s.killAt)
+}
+
+// beginStop enters stStopping for the process group pgid and the processes
+// pids: stop_timeout runs from now, and the stop signal goes to all of them,
+// with SIGCONT, so that a paused process can act on it.
+func (s *supervisor) beginStop(pgid int, pids []int) {
+	s.state, s.killed, s.poll = stStopping, false, pollFirst
+	s.killAt = time.Now().Add(s.mod.StopTimeout)
+	s.pgid, s.escaped = pgid, pids
+	s.signalGroup(s.mod.StopSignal)
+	s.signalGroup(syscall.SIGCONT)
 }
 
 // escalate kills the whole group now.

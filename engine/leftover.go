@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"svman/statusfs"
@@ -34,12 +33,8 @@ func (s *supervisor) stopLeftovers(old statusfs.Status, hasOld bool, marked []in
 		return false
 	}
 	s.record(Event{Kind: Warning, Err: errors.New(leftoverText(pgid, marked))})
-	s.state, s.leftovers = stStopping, true
-	s.killed, s.poll = false, pollFirst
-	s.pgid, s.escaped = pgid, marked
-	s.killAt = time.Now().Add(s.mod.StopTimeout)
-	s.signalGroup(s.mod.StopSignal)
-	s.signalGroup(syscall.SIGCONT)
+	s.leftovers = true
+	s.beginStop(pgid, marked)
 	s.checkStopped()
 	return true
 }
