@@ -73,7 +73,10 @@ func TestMachine(t *testing.T) {
 				if st := m.status(); st.PID != 0 {
 					m.t.Errorf("status pid %d while backing off", st.PID)
 				}
-				_ = evs
+				want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second, 4 * time.Second}[i]
+				if r := evs[1]; !within(r.Delay, want) || r.Delay > 4*time.Second || r.Tries != i+1 {
+					m.t.Errorf("after run %d: restarting in %v (crash loop of %d), want %v (±10%%, at most max_delay) after %d short runs", i+1, r.Delay, r.Tries, want, i+1)
+				}
 			}
 			for i, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second} {
 				if d := starts[i+1].Sub(starts[i]); !within(d, want) || d > 4*time.Second {
