@@ -42,7 +42,7 @@ func (s *supervisor) closeLogs() {
 // applies to the directory and the open files at once.
 func (s *supervisor) setLogOptions() {
 	if err := s.dir.SetOptions(dirOptions(s.mod)); err != nil {
-		s.log(Event{Kind: Warning, Err: fmt.Errorf("log mode: %w", err)})
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("log mode: %w", err)})
 	}
 	for _, f := range s.files {
 		if f != nil {

@@ -67,7 +67,10 @@ func (e *Engine) listen(name string, rel *statusfs.Released) {
 	l := &listener{rel: rel}
 	if err == nil {
 		l.watch, err = e.sys.WatchFD(fd, func() {
-			go func() { _ = e.do(func() { e.reclaim(name, l) }) }() // fn must not block
+			// ready must not block, and Run may be busy: the request goes to Run on a
+			// goroutine of its own, which ends when Run takes it or stops (e.do). The
+			// watch is one-shot until reclaim rearms it, so there is at most one.
+			go func() { _ = e.do(func() { e.reclaim(name, l) }) }()
 		})
 	}
 	if err != nil {

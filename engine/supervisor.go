@@ -27,8 +27,9 @@ const (
 )
 
 // supervisor owns one module: its child, its timer, its status directory. Only its
-// run goroutine touches the fields below the line; everyone else sends messages
-// (engine) or control bytes (the control FIFO reader).
+// run goroutine touches the fields below the line; the engine sends it messages,
+// and the callbacks of its effects (the control FIFO is readable, a file of the
+// status directory was deleted) and its pumps only notify its channels.
 type supervisor struct {
 	name     string
 	dir      *statusfs.Dir
@@ -39,11 +40,12 @@ type supervisor struct {
 	hostname string
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
 	msgs     chan supMsg               // from the engine
-	ctlReady chan struct{}             // from fds: the control FIFO is readable
+	ctlReady chan struct{}             // from the WatchFD callback: the control FIFO is readable
 	repair   chan struct{}             // from the directory watcher: something was deleted
-	warnings chan error                // from the pumps: warnings for the run loop to record
+	warnings chan error                // from the pumps and alarm deliveries: warnings for the run loop to record
 	watch    *proc.DirWatch            // the engine's, or nil
 	done     chan struct{}             // closed when run has returned and the directory is released
+	deaf     chan struct{}             // closed when the loop is over: messages sent then are moot
 	// ready is closed once the module's first start has been attempted (or, with
 	// autostart false, its status written), so Apply can return when what it added
 	// is running.
@@ -156,17 +158,20 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		repair:   make(chan struct{}, 1),
 		warnings: make(chan error, 4),
 		done:     make(chan struct{}),
+		deaf:     make(chan struct{}),
 		ready:    make(chan struct{}),
 		mod:      mod,
 		alarms:   true,
 	}
 }
 
-// send hands m to the supervisor unless it has already finished.
+// send hands m to the supervisor unless its loop is over: then nothing would
+// read m, and the supervisor is letting go of the module anyway (its end may take
+// a while, draining the pipes), so the sender does not wait for it.
 func (s *supervisor) send(m supMsg) {
 	select {
 	case s.msgs <- m:
-	case <-s.done:
+	case <-s.deaf:
 	}
 }
 
@@ -250,6 +255,7 @@ func (s *supervisor) loop() {
 
 // end releases the module: watches, pumps, log files, the status directory.
 func (s *supervisor) end() {
+	close(s.deaf)
 	if s.watch != nil {
 		s.watch.Remove(s.dir.Path())
 	}
@@ -335,9 +341,11 @@ func (s *supervisor) record(ev Event) {
 	s.afterStep(func() { s.log(ev) })
 }
 
-// warn hands err, a warning of another goroutine (a pump's), to the run loop,
-// which records it: a module's events come from its supervisor only. A warning
-// that finds the queue full is dropped; the pumps' are rate limited already.
+// warn hands err, a warning of another goroutine (a pump's, or an alarm
+// delivery's), to the run loop, which records it: a module's events come from
+// its supervisor only. A warning that finds the queue full is dropped; both
+// sources are rate limited already (a failing log file warns once a minute, an
+// alarm is sent at most once per alarm interval and channel).
 func (s *supervisor) warn(err error) {
 	select {
 	case s.warnings <- err:
