@@ -2,7 +2,7 @@ package logmux
 
 import "sync"
 
-// Batch is a batch of lines from one read of one stream of a module: Pump emits
+// Batch is a batch of lines from one read of one stream of a module: Lines emits
 // the lines of a read one by one, and a sink that takes them together (the
 // asynchronous Console) pays its per-batch costs (a copy, a queue hand-off, a
 // clock read) once per read instead of once per line. The zero value is empty.
@@ -43,7 +43,7 @@ var batchPool = sync.Pool{New: func() any {
 // nothing from the pool and keeps its small buffer for the next read.
 const smallBatch = 4 << 10
 
-// Add appends a copy of a piece as Pump's emit gives it: every piece is a line
+// Add appends a copy of a piece as Lines gives it: every piece is a line
 // on the console, a Cut one marked as going on, but for a PauseEnd, which adds
 // nothing (the console showed its line in the Pause pieces before).
 func (l *Batch) Add(line []byte, end End) {

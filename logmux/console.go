@@ -41,7 +41,7 @@ const SystemName = "svman"
 const CutMarker = " …"
 
 // keepBuf bounds the line buffer a Console keeps between lines: a MaxLine piece plus its
-// prefix fits, so the largest lines Pump produces reuse it, but a huge Systemf does not pin memory.
+// prefix fits, so the largest lines Lines produces reuse it, but a huge Systemf does not pin memory.
 const keepBuf = MaxLine + 1024
 
 // Options configures a Console.
@@ -167,7 +167,7 @@ func (c *Console) Line(name string, s Stream, line []byte) {
 }
 
 // LineCont is Line for a piece of a longer line: with cont=true the piece is marked with a
-// trailing " …" to show the line continues on the next one (a Pump's Cut piece).
+// trailing " …" to show the line continues on the next one (a Cut piece of Lines).
 func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 	// A trailing "\r" is a Windows-style line end, or on a cut piece a carriage return that
 	// would send the cursor back over the prefix before the marker; drop it in both cases.

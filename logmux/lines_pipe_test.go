@@ -24,9 +24,9 @@ func (p piece) String() string {
 	return fmt.Sprintf("%q%s", l, [...]string{Newline: "", Cut: "+", Pause: "…", PauseEnd: "⏎"}[p.end])
 }
 
-// startPump runs a Lines on a fresh pipe. It returns the write end, the emitted pieces (copied,
-// since emit must not retain the slice) and Pump's result.
-func startPump(t *testing.T, idle time.Duration) (*os.File, *os.File, <-chan piece, <-chan error) {
+// startLines runs a Lines on a fresh pipe. It returns the write end, the emitted pieces (copied,
+// since emit must not retain the slice) and Lines's result.
+func startLines(t *testing.T, idle time.Duration) (*os.File, *os.File, <-chan piece, <-chan error) {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -40,7 +40,7 @@ func startPump(t *testing.T, idle time.Duration) (*os.File, *os.File, <-chan pie
 	return w, r, pieces, done
 }
 
-// finish closes w, waits for Pump to return and collects the pieces.
+// finish closes w, waits for Lines to return and collects the pieces.
 func finish(t *testing.T, w *os.File, pieces <-chan piece, done <-chan error) []piece {
 	t.Helper()
 	w.Close()
@@ -51,7 +51,7 @@ func finish(t *testing.T, w *os.File, pieces <-chan piece, done <-chan error) []
 			got = append(got, p)
 		case err := <-done:
 			if err != nil {
-				t.Errorf("Pump returned %v, want nil at EOF", err)
+				t.Errorf("Lines returned %v, want nil at EOF", err)
 			}
 			for {
 				select {
@@ -62,7 +62,7 @@ func finish(t *testing.T, w *os.File, pieces <-chan piece, done <-chan error) []
 				}
 			}
 		case <-testkit.Within():
-			t.Fatal("Pump did not return after EOF")
+			t.Fatal("Lines did not return after EOF")
 		}
 	}
 }
@@ -130,9 +130,9 @@ func equal(t *testing.T, got, want []piece) {
 	}
 }
 
-func TestPumpByteByByte(t *testing.T) {
+func TestLinesByteByByte(t *testing.T) {
 	for _, idle := range []time.Duration{0, time.Hour} {
-		w, _, pieces, done := startPump(t, idle)
+		w, _, pieces, done := startLines(t, idle)
 		input := "hello world\n\nsecond line\nlast"
 		for i := range len(input) {
 			mustWrite(t, w, input[i:i+1])
@@ -141,8 +141,8 @@ func TestPumpByteByByte(t *testing.T) {
 	}
 }
 
-func TestPumpManyLinesOneWrite(t *testing.T) {
-	w, _, pieces, done := startPump(t, time.Hour)
+func TestLinesManyLinesOneWrite(t *testing.T) {
+	w, _, pieces, done := startLines(t, time.Hour)
 	var sb strings.Builder
 	var want []string
 	for i := range 3000 { // ~40 KiB: spans many 4 KiB reads, lines cut at read boundaries
@@ -160,14 +160,14 @@ func TestPumpManyLinesOneWrite(t *testing.T) {
 	equal(t, finish(t, w, pieces, done), nil)
 }
 
-func TestPumpPartialAtEOF(t *testing.T) {
-	w, _, pieces, done := startPump(t, time.Hour)
+func TestLinesPartialAtEOF(t *testing.T) {
+	w, _, pieces, done := startLines(t, time.Hour)
 	mustWrite(t, w, "a\nb")
 	equal(t, finish(t, w, pieces, done), lines("a", "b"))
 }
 
-func TestPumpPartialAfterIdle(t *testing.T) {
-	w, _, pieces, done := startPump(t, 20*time.Millisecond)
+func TestLinesPartialAfterIdle(t *testing.T) {
+	w, _, pieces, done := startLines(t, 20*time.Millisecond)
 	mustWrite(t, w, "password: ")
 	// The writer keeps the pipe open: only the idle flush can produce this.
 	if p := next(t, pieces); p != (piece{"password: ", Pause}) {
@@ -191,7 +191,7 @@ func TestPumpPartialAfterIdle(t *testing.T) {
 	equal(t, finish(t, w, pieces, done), []piece{{"", PauseEnd}})
 }
 
-func TestPumpLongLines(t *testing.T) {
+func TestLinesLongLines(t *testing.T) {
 	big := make([]byte, 1<<20)
 	for i := range big {
 		big[i] = byte('a' + i%26)
@@ -209,7 +209,7 @@ func TestPumpLongLines(t *testing.T) {
 		{"MaxLine+1", MaxLine + 1, true, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w, _, pieces, done := startPump(t, time.Hour)
+			w, _, pieces, done := startLines(t, time.Hour)
 			in := string(big[:tc.size])
 			if tc.newline {
 				in += "\ntail\n" // the line after a long one is unaffected
@@ -256,16 +256,16 @@ func TestPumpLongLines(t *testing.T) {
 	}
 }
 
-func TestPumpBytesUntouched(t *testing.T) {
-	w, _, pieces, done := startPump(t, time.Hour)
+func TestLinesBytesUntouched(t *testing.T) {
+	w, _, pieces, done := startLines(t, time.Hour)
 	weird := "\xff\xfe\x00nul\x00 \xc3\x28 \xed\xa0\x80 \x1b[31m"
 	mustWrite(t, w, weird+"\n\x00\n"+weird)
 	equal(t, finish(t, w, pieces, done), lines(weird, "\x00", weird))
 }
 
-func TestPumpCRLF(t *testing.T) {
-	// Pump keeps the "\r" (bytes untouched); the Console drops it.
-	w, _, pieces, done := startPump(t, time.Hour)
+func TestLinesCRLF(t *testing.T) {
+	// Lines keeps the "\r" (bytes untouched); the Console drops it.
+	w, _, pieces, done := startLines(t, time.Hour)
 	mustWrite(t, w, "one\r\ntwo\r\n\r\nmid\rdle\r\n")
 	got := finish(t, w, pieces, done)
 	equal(t, got, lines("one\r", "two\r", "\r", "mid\rdle\r"))
@@ -281,8 +281,8 @@ func TestPumpCRLF(t *testing.T) {
 	}
 }
 
-func TestPumpReadError(t *testing.T) {
-	w, r, pieces, done := startPump(t, 0)
+func TestLinesReadError(t *testing.T) {
+	w, r, pieces, done := startLines(t, 0)
 	// One write is one read here, so once "line" is out, "partial" has been read as well.
 	mustWrite(t, w, "line\npartial")
 	equal(t, []piece{next(t, pieces)}, lines("line"))
@@ -295,7 +295,7 @@ func TestPumpReadError(t *testing.T) {
 	equal(t, []piece{next(t, pieces)}, lines("partial")) // nothing read is dropped
 }
 
-func BenchmarkPump(b *testing.B) {
+func BenchmarkLines(b *testing.B) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		b.Fatal(err)

@@ -128,8 +128,7 @@ type Restart struct {
 // about such a value.
 const RestartFloor = time.Second
 
-// Alarm is a module's alarm policy. It is parsed and validated; the engine acts on it
-// in a later version.
+// Alarm is a module's alarm policy: when its alarms are raised and where they go.
 type Alarm struct {
 	Interval             time.Duration // default 60s; 0 switches alarms and try limits off
 	MaxTries             int           // 0: no limit
