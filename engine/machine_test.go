@@ -74,8 +74,10 @@ func TestMachine(t *testing.T) {
 					m.t.Errorf("status pid %d while backing off", st.PID)
 				}
 				want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second, 4 * time.Second}[i]
-				if r := evs[1]; !within(r.Delay, want) || r.Delay > 4*time.Second || r.Tries != i+1 {
-					m.t.Errorf("after run %d: restarting in %v (crash loop of %d), want %v (±10%%, at most max_delay) after %d short runs", i+1, r.Delay, r.Tries, want, i+1)
+				// The delay runs from the start of the short run, not from its exit.
+				r := evs[1]
+				if due := evs[0].Time.Add(r.Delay).Sub(starts[i]); !within(due, want) || due > 4*time.Second || r.Tries != i+1 {
+					m.t.Errorf("after run %d: restarting in %v (crash loop of %d), %v after its start; want %v (±10%%, at most max_delay) after %d short runs", i+1, r.Delay, r.Tries, due, want, i+1)
 				}
 			}
 			for i, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second} {
