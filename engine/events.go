@@ -34,6 +34,11 @@ const (
 	AlarmSilenced             // an alarm was not sent: the operator silenced them (`s`)
 	Reclaimed                 // a module released with `x` is supervised again (`u` or `o`)
 	Killed                    // a second stop request (svman interrupted twice): SIGKILL sent to the group at once
+	Waiting                   // a start waits for dependencies: Text says for what
+	Ready                     // the module is ready: Text says how (probe, READY=1, ...)
+	NotReady                  // the module was not ready within its ready timeout: Delay
+	Unhealthy                 // health checks failed: Tries in a row, Err the last failure
+	Notified                  // the module sent STATUS= (Text), STOPPING=1 or RELOADING=1 on its notify socket
 )
 
 // Event is one thing that happened to one module. The engine hands every event to

@@ -71,6 +71,17 @@ type Module struct {
 	OnExit []string
 	Limits Limits
 	Log    Log
+	// DependsOn names the modules that must satisfy a condition before this
+	// one starts (depends_on); nil when none. Every name is a module of the
+	// manifest, and the graph has no cycle.
+	DependsOn map[string]Condition
+	// OnDependencyRestart is what the running module does when a dependency
+	// stops or restarts (default DepIgnore).
+	OnDependencyRestart DependencyRestart
+	// Ready is how svman knows the module is ready; nil: once it has started.
+	Ready *Ready
+	// Health is the module's liveness check once ready; nil when none.
+	Health *Health
 }
 
 // DefaultPath is the PATH a module with EnvClear gets when its Env sets none.

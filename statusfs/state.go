@@ -23,6 +23,21 @@ type State struct {
 	Window    string    `json:"window,omitempty"`     // failed: the alarm window
 	// Reason says, when down or failed, who decided it.
 	Reason DownReason `json:"reason,omitempty"`
+	// Ready: the child runs and is ready (its ready probe passed, it sent
+	// READY=1, or it has no ready block). Left out when false.
+	Ready bool `json:"ready,omitempty"`
+	// Waiting, in state "waiting", says what the module waits for: "db not
+	// ready", or why it cannot start at all: "db failed".
+	Waiting string `json:"waiting,omitempty"`
+	// Status is the last STATUS= the module sent on its notify socket.
+	Status string `json:"status,omitempty"`
+	// Healthy: the last health check passed. Unhealthy counts the checks
+	// that failed in a row since.
+	Healthy   bool `json:"healthy,omitempty"`
+	Unhealthy int  `json:"unhealthy,omitempty"`
+	// Completed: the module's last run exited with a success code (a one-shot
+	// that has done its work), which satisfies `completed` dependencies.
+	Completed bool `json:"completed,omitempty"`
 }
 
 // RunState is state.json's "state": where the supervisor of a module stands.
@@ -38,10 +53,12 @@ const (
 	RunStopping                 // "stopping": the child or its group is being stopped
 	RunHook                     // "hook": the child is gone; its on_exit hook runs
 	RunFailed                   // "failed": given up after too many exits; down until `u`
+	RunWaiting                  // "waiting": wanted up; its dependencies are not yet what it needs (Waiting)
 )
 
 var runStateNames = [...]string{
 	RunUp: "up", RunDown: "down", RunBackoff: "backoff", RunStopping: "stopping", RunHook: "hook", RunFailed: "failed",
+	RunWaiting: "waiting",
 }
 
 // String returns the name state.json gives r, or "unknown".
