@@ -40,14 +40,17 @@ func (s *supervisor) afterExit(exit *proc.ExitStatus) {
 	}
 	d := Decide(m, s.want, s.history, exit, s.started, time.Now(), rand.Float64())
 	s.history = d.History
+	event := "exited"
+	switch {
+	case s.chk.stopCause != "": // a check stopped the run: "unhealthy", "not_ready"
+		event, s.chk.stopCause = s.chk.stopCause, ""
+	case exit == nil:
+		event = "start_failed"
+	}
 	if d.Alarm {
-		event := "exited"
-		if exit == nil {
-			event = "start_failed"
-		}
 		s.raise(event, exit)
 	}
-	if exit != nil && len(s.mod.OnExit) > 0 && s.runHook(exit) {
+	if exit != nil && len(s.mod.OnExit) > 0 && s.runHook(exit, event) {
 		s.pending, s.state = d, stHook
 		return
 	}

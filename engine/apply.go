@@ -105,12 +105,14 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 			e.cfg.Output.Add(name)
 		}
 		s := e.newSupervisor(byName[name], dir)
+		s.gate = e.initialGate(name, byName[name].DependsOn)
 		s.kept = kept[name]
 		s.leftover = marked[dir.Path()]
 		e.sups[name] = s
 		added = append(added, s)
 		go s.run()
 	}
+	e.reconcileDeps() // the graph may have changed
 	return plan, added, nil, err
 }
 

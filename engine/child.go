@@ -24,9 +24,13 @@ const (
 // start forks the module's child now. A child that cannot be started counts as a
 // failed run: it is retried per the restart policy, like a crash.
 func (s *supervisor) start() {
+	if !s.gate.open {
+		s.holdForDeps()
+		return
+	}
 	s.disarm()
 	s.started = time.Now()
-	pid, exited, err := s.spawn()
+	c, err := s.spawn()
 	if err != nil {
 		s.oweStatus()
 		s.record(Event{Kind: StartFailed, Err: err})
@@ -34,29 +38,34 @@ func (s *supervisor) start() {
 		s.afterExit(nil)
 		return
 	}
-	s.pid, s.pgid, s.exited = pid, pid, exited
+	s.pid, s.pgid, s.exited = c.PID, c.PID, c.Exited
 	s.changed, s.paused, s.state = s.started, false, stUp
 	s.oweStatus()
-	if s.written.State != statusfs.RunUp {
+	s.record(Event{Kind: Started, PID: c.PID, Time: s.started})
+	s.beginChecks(c)
+	if s.written.State != statusfs.RunUp || s.written.Ready != s.chk.ready || s.written.Completed || s.written.Status != "" {
 		s.oweState()
 	}
-	s.record(Event{Kind: Started, PID: pid, Time: s.started})
 }
 
 // spawn forks the module's child with its output shown as the module's.
-func (s *supervisor) spawn() (int, <-chan proc.ExitStatus, error) {
+func (s *supervisor) spawn() (proc.Child, error) {
 	m := s.mod
-	return s.startChild(proc.Spec{
-		Dir: m.Dir, Argv: m.Command, Env: s.env(nil),
+	spec := proc.Spec{
+		Dir: m.Dir, Argv: m.Command, Env: s.env(s.notifyEnv()),
 		Limits: m.Limits, Umask: m.Umask, User: m.User, Group: m.Group,
-	})
+	}
+	if m.Ready != nil {
+		spec.NotifyFD = m.Ready.NotificationFD
+	}
+	return s.startChild(spec)
 }
 
 // startChild starts spec with its output shown as the module's.
-func (s *supervisor) startChild(spec proc.Spec) (int, <-chan proc.ExitStatus, error) {
+func (s *supervisor) startChild(spec proc.Spec) (proc.Child, error) {
 	c, err := s.fx.Start(spec, s.output())
 	if err != nil {
-		return 0, nil, err
+		return proc.Child{}, err
 	}
 	if c.Pipes != nil {
 		s.keepPipes(c.Pipes)
@@ -64,7 +73,7 @@ func (s *supervisor) startChild(spec proc.Spec) (int, <-chan proc.ExitStatus, er
 	if c.OutputErr != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot read the output of pid %d: %w", c.PID, c.OutputErr)})
 	}
-	return c.PID, c.Exited, nil
+	return c, nil
 }
 
 // stop sends the stop signal to the child's process group and to the module's
@@ -77,6 +86,7 @@ func (s *supervisor) stop() {
 		return
 	}
 	s.disarm()
+	s.endChecks()
 	s.record(Event{Kind: Stopping, PID: s.pgid, Signal: s.mod.StopSignal})
 	// The group first: the scan for the module's processes that left it reads
 	// /proc, and at shutdown every module scans at once.
@@ -133,6 +143,10 @@ func (s *supervisor) killNow() {
 // handleExit takes the child's exit from the reaper.
 func (s *supervisor) handleExit(st proc.ExitStatus) {
 	s.exited = nil
+	s.endChecks()
+	if s.state == stUp {
+		s.chk.completed = st.Signal == 0 && slices.Contains(s.mod.Restart.ExitCodes, st.Code)
+	}
 	s.record(Event{Kind: Exited, PID: st.PID, Exit: st, Uptime: st.At.Sub(s.started), Time: st.At, Stopping: s.state == stStopping})
 	s.pid, s.paused, s.changed = 0, false, st.At
 	s.lastExit = &st
@@ -270,7 +284,7 @@ func (s *supervisor) groupGone() {
 	}
 	exit, unexpected := s.lastExit, s.unexpected
 	s.lastExit, s.unexpected = nil, false
-	if unexpected {
+	if unexpected || s.chk.stopCause != "" {
 		s.afterExit(exit)
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"svman/internal/proc"
+	"svman/manifest"
 )
 
 // effects are what a supervisor does to the processes of its module and to the
@@ -35,4 +36,14 @@ type effects interface {
 	// WatchFD calls ready, from another goroutine, when fd is readable; it must
 	// not block. After each call, fd is watched again only once rearmed.
 	WatchFD(fd int, ready func()) (proc.Watch, error)
+	// Probe runs one attempt of check p where and as whom spec says (its Dir,
+	// Env, User and Group; Argv is p.Exec), for at most timeout, and calls done
+	// once, from another goroutine, with nil if it passed. cancel abandons the
+	// attempt (a process it started is killed); done may still be called.
+	Probe(p manifest.Probe, spec proc.Spec, timeout time.Duration, done func(error)) (cancel func())
+	// ListenNotify opens a notify socket (sd_notify) for a module; deliver is
+	// called, from another goroutine, with every datagram, and must not block.
+	ListenNotify(deliver func(Notification)) (NotifySocket, error)
+	// ProcessGroup is the process group of process pid, or 0 if it is gone.
+	ProcessGroup(pid int) int
 }

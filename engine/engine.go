@@ -27,6 +27,9 @@ type Config struct {
 	Alarms Alarmer
 	// Hostname names this machine in alarms; empty means os.Hostname.
 	Hostname string
+	// Readiness, if set, is called from Run's goroutine whenever the counts
+	// of modules by readiness change. It must not block.
+	Readiness func(Readiness)
 }
 
 // Engine makes the running set of modules match the manifest it is given. Run owns
@@ -52,6 +55,11 @@ type Engine struct {
 	closing  bool
 
 	listeners map[string]*listener // on the control FIFOs of released modules (released.go)
+
+	board     *board          // the phases the supervisors publish (phase.go)
+	gates     map[string]gate // what each module with dependencies was last told (deps.go)
+	readiness Readiness       // the counts last reported
+	letGo     map[string]bool // at shutdown: the modules already told to stop
 }
 
 // New returns an Engine that does nothing until Run runs. It fails if the
@@ -74,6 +82,9 @@ func New(cfg Config) (*Engine, error) {
 		sups:     make(map[string]*supervisor),
 		draining: make(map[string]*supervisor),
 		released: make(map[string]manifest.Module),
+		board:    newBoard(),
+		gates:    make(map[string]gate),
+		letGo:    make(map[string]bool),
 	}, nil
 }
 
@@ -95,6 +106,8 @@ func (e *Engine) Run(ctx context.Context) {
 			f()
 		case x := <-e.ends:
 			e.ended(x)
+		case <-e.board.changed:
+			e.reconcileDeps()
 		case <-ctx.Done():
 			e.shutdown()
 			return
@@ -110,15 +123,16 @@ func (e *Engine) shutdown() {
 	if e.watch != nil {
 		e.watch.StopAll()
 	}
-	for _, s := range e.sups {
-		s.send(supMsg{kind: msgRelease})
-	}
+	e.releaseInOrder()
 	for len(e.sups)+len(e.draining) > 0 {
 		select {
 		case f := <-e.reqs:
 			f() // Kill still works while stopping
 		case x := <-e.ends:
 			e.ended(x)
+			e.releaseInOrder()
+		case <-e.board.changed:
+			e.reconcileDeps()
 		}
 	}
 }
@@ -146,6 +160,9 @@ func (e *Engine) supervisorEnded(s *supervisor, rel *statusfs.Released) {
 // a module the operator released with `x` while it stays released.
 func (e *Engine) ended(x supEnd) {
 	e.prune()
+	if e.sups[x.s.name] == nil {
+		e.board.drop(x.s.name)
+	}
 	if x.rel != nil {
 		e.listen(x.s.name, x.rel)
 	}
@@ -167,7 +184,11 @@ func (e *Engine) do(f func()) error {
 // second interrupt while a graceful stop is under way.
 func (e *Engine) Kill() {
 	_ = e.do(func() {
-		for _, s := range e.sups {
+		for name, s := range e.sups {
+			if e.closing && !e.letGo[name] {
+				e.letGo[name] = true // no waiting for dependents any more
+				s.send(supMsg{kind: msgRelease})
+			}
 			s.send(supMsg{kind: msgKill})
 		}
 		for _, s := range e.draining {

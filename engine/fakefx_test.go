@@ -57,6 +57,10 @@ type fakeFX struct {
 	leftover int              // LeftoverGroup's answer
 	leftDies []syscall.Signal // the signals the leftover group dies at; nil: SIGTERM and SIGKILL
 	leftAt   []syscall.Signal // the signals it got
+
+	probes     []error            // the results of the next probe attempts (probeResults)
+	probeCalls int                // the attempts made
+	notify     func(Notification) // the notify socket's deliver
 }
 
 func newFakeFX(plans ...childPlan) *fakeFX {
@@ -346,3 +350,58 @@ func (m *machine) release() {
 func group(pgid int, sig syscall.Signal) sent { return sent{pid: pgid, group: true, sig: sig} }
 
 func within(d, want time.Duration) bool { return d >= want-want/10 && d <= want+want/10 }
+
+// probeResults sets the results of the next probe attempts, in order; the
+// last one stays. Without any, an attempt passes.
+func (f *fakeFX) probeResults(errs ...error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.probes = errs
+}
+
+func (f *fakeFX) Probe(_ manifest.Probe, _ proc.Spec, _ time.Duration, done func(error)) func() {
+	f.mu.Lock()
+	var err error
+	if len(f.probes) > 0 {
+		err = f.probes[0]
+		if len(f.probes) > 1 {
+			f.probes = f.probes[1:]
+		}
+	}
+	f.probeCalls++
+	f.mu.Unlock()
+	go done(err)
+	return func() {}
+}
+
+// fakeSocket is a notify socket of the fake system: send hands a datagram to
+// the supervisor as the socket's reader would.
+type fakeSocket struct{ deliver func(Notification) }
+
+func (fakeSocket) Addr() string { return "@fake" }
+func (fakeSocket) Close() error { return nil }
+func (f *fakeFX) ListenNotify(deliver func(Notification)) (NotifySocket, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.notify = deliver
+	return fakeSocket{deliver}, nil
+}
+
+// notifyFrom sends n as the process pid would.
+func (f *fakeFX) notifyFrom(pid int, n Notification) {
+	f.mu.Lock()
+	deliver := f.notify
+	f.mu.Unlock()
+	n.PID = pid
+	deliver(n)
+}
+
+// ProcessGroup: a fake child leads its own group while alive.
+func (f *fakeFX) ProcessGroup(pid int) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c := f.children[pid]; c != nil && c.alive {
+		return pid
+	}
+	return 0
+}

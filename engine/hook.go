@@ -16,17 +16,17 @@ const hookTimeout = 30 * time.Second
 // runHook starts the module's on_exit command (the legacy -r RESTART_SH) with the
 // number of exits in the current window as its last argument and the facts in its
 // environment; its output joins the module's. It reports whether it started.
-func (s *supervisor) runHook(exit *proc.ExitStatus) bool {
+func (s *supervisor) runHook(exit *proc.ExitStatus, event string) bool {
 	m := s.mod
-	facts := s.facts("exited", exit)
+	facts := s.facts(event, exit)
 	argv := append(append([]string{}, m.OnExit...), strconv.Itoa(s.history.Exits))
 	env := s.env(proc.EnvMap(alarm.Env(facts)))
-	pid, exited, err := s.startChild(proc.Spec{Dir: m.Dir, Argv: argv, Env: env, User: m.User, Group: m.Group})
+	c, err := s.startChild(proc.Spec{Dir: m.Dir, Argv: argv, Env: env, User: m.User, Group: m.Group})
 	if err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit: %w", err)})
 		return false
 	}
-	s.hookPID, s.hookC = pid, exited
+	s.hookPID, s.hookC = c.PID, c.Exited
 	s.arm(time.Now().Add(hookTimeout))
 	return true
 }

@@ -1,13 +1,19 @@
 package engine
 
-import "svman/internal/proc"
+import (
+	"strconv"
+
+	"svman/internal/proc"
+)
 
 // event is one thing the supervisor's loop handles as a step.
 type event struct {
-	kind evKind
-	msg  supMsg          // evMsg
-	exit proc.ExitStatus // evExited, evHookExited
-	err  error           // evWarning
+	kind   evKind
+	msg    supMsg          // evMsg
+	exit   proc.ExitStatus // evExited, evHookExited
+	err    error           // evWarning
+	check  checkResult     // evCheck
+	notice Notification    // evNotify
 }
 
 type evKind uint8
@@ -23,6 +29,11 @@ const (
 	evTimer                      // the one timer: a due start, SIGKILL, or group check
 	evControlLimit               // the limit on control lines lets a line through again
 	evRetry                      // failed files are due to be written again
+	evCheck                      // a ready or health attempt is done
+	evChecksDue                  // the checks' timer: an attempt, the ready timeout or the watchdog is due
+	evNotify                     // a datagram of the notify socket
+	evFDReady                    // the notification fd saw a newline
+	evLogMatched                 // a line of output matched the ready log probe
 )
 
 // wait waits for the supervisor's next event.
@@ -50,6 +61,18 @@ func (s *supervisor) wait() event {
 	case <-s.retryC:
 		s.retryC = nil
 		return event{kind: evRetry}
+	case r := <-s.chk.results:
+		return event{kind: evCheck, check: r}
+	case <-s.chk.timerC:
+		s.chk.timerC = nil
+		return event{kind: evChecksDue}
+	case n := <-s.notifyC:
+		return event{kind: evNotify, notice: n}
+	case <-s.chk.fdReady:
+		s.chk.fdReady = nil
+		return event{kind: evFDReady}
+	case <-s.chk.logMatched:
+		return event{kind: evLogMatched}
 	}
 }
 
@@ -76,5 +99,17 @@ func (s *supervisor) handle(ev event) {
 		s.reportSuppressed()
 	case evRetry:
 		s.retryFiles()
+	case evCheck:
+		s.checkDone(ev.check)
+	case evChecksDue:
+		s.checksDue()
+	case evNotify:
+		s.notified(ev.notice)
+	case evFDReady:
+		s.becomeReady("newline on notification fd " + strconv.Itoa(s.mod.Ready.NotificationFD))
+	case evLogMatched:
+		if s.state == stUp && s.mod.Ready != nil && s.mod.Ready.Log != "" {
+			s.becomeReady("output matched " + strconv.Quote(s.mod.Ready.Log))
+		}
 	}
 }

@@ -36,6 +36,7 @@ func (s *supervisor) output() proc.Output {
 					file.LineAt(now, line, end)
 				}
 				batch.Add(line, end)
+				s.matchReadyLog(line)
 			},
 			Flush: func() {
 				if file != nil {
@@ -74,4 +75,18 @@ func (s *supervisor) keepPipes(p *proc.Pipes) {
 func (s *supervisor) drainPumps() {
 	proc.Drain(s.pipes, pumpDrain)
 	s.pipes = nil
+}
+
+// matchReadyLog tells the supervisor, once, that a line of output matched its
+// ready log probe while it waits for one. A pump calls it for every line: when
+// no log probe waits, it costs one atomic load.
+func (s *supervisor) matchReadyLog(line []byte) {
+	re := s.chk.logRE.Load()
+	if re == nil || !re.Match(line) || !s.chk.logRE.CompareAndSwap(re, nil) {
+		return
+	}
+	select {
+	case s.chk.logMatched <- struct{}{}:
+	default:
+	}
 }

@@ -10,14 +10,23 @@ import (
 var runStates = map[state]statusfs.RunState{
 	stDown: statusfs.RunDown, stUp: statusfs.RunUp, stBackoff: statusfs.RunBackoff,
 	stStopping: statusfs.RunStopping, stHook: statusfs.RunHook, stFailed: statusfs.RunFailed,
+	stWaiting: statusfs.RunWaiting,
 }
 
 // writeState records the supervisor's state in state.json (statusfs.State) when
 // it is one `svman status` shows and differs from the last one written: a
 // restart that comes at once writes nothing, so the restart path stays short.
 func (s *supervisor) writeState() {
-	st := statusfs.State{State: runStates[s.state], Fails: s.history.Fails, Exits: s.history.Exits}
+	k := &s.chk
+	st := statusfs.State{
+		State: runStates[s.state], Fails: s.history.Fails, Exits: s.history.Exits,
+		Ready: s.state == stUp && k.ready, Status: k.status,
+		Healthy: s.state == stUp && k.healthy, Unhealthy: k.unhealthy,
+		Completed: s.state == stDown && k.completed,
+	}
 	switch s.state {
+	case stWaiting:
+		st.Waiting = s.gate.why
 	case stBackoff:
 		st.NextStart, st.MinUptime = s.startAt, minUptime(s.mod.Restart).String()
 	case stFailed:

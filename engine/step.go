@@ -46,6 +46,7 @@ func (s *supervisor) endStep() {
 	if owed.state {
 		s.writeState()
 	}
+	s.publishPhase()
 	later := s.step.later // with what the writes themselves recorded
 	s.step.later = nil    // most steps queue nothing: keep no buffer per idle module
 	for _, f := range later {

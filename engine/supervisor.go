@@ -24,6 +24,7 @@ const (
 	stStopping              // the child or its process group is being stopped
 	stHook                  // the child is gone; its on_exit hook runs before what follows
 	stFailed                // gave up after too many exits; down until `u`
+	stWaiting               // wanted up; its dependencies are not what it needs (gate)
 )
 
 // supervisor owns one module: its child, its timer, its status directory. Only its
@@ -44,6 +45,7 @@ type supervisor struct {
 	repair   chan struct{}             // from the directory watcher: something was deleted
 	warnings chan error                // from the pumps and alarm deliveries: warnings for the run loop to record
 	watch    *proc.DirWatch            // the engine's, or nil
+	board    *board                    // the engine's: where the module's phase is published; nil in tests of one supervisor
 	done     chan struct{}             // closed when run has returned and the directory is released
 	deaf     chan struct{}             // closed when the loop is over: messages sent then are moot
 	// ready is closed once the module's first start has been attempted (or, with
@@ -105,6 +107,12 @@ type supervisor struct {
 	shown sync.Mutex // held by a step, and by a pump handing lines to out (order.go)
 
 	step step // what the step under way owes (step.go)
+
+	gate    gate   // what the engine last said of the dependencies (gate.go)
+	starts  uint64 // starts of the child so far (phase.go)
+	chk     checks // readiness and health (checks.go)
+	notify  NotifySocket
+	notifyC chan Notification // from the notify socket's reader; nil while none is open
 }
 
 // supMsg is what the engine asks of a supervisor. It stays small (the module by
@@ -113,6 +121,7 @@ type supervisor struct {
 type supMsg struct {
 	kind msgKind
 	mod  *manifest.Module // msgUpdate, msgReplace
+	gate *gate            // msgGate
 }
 
 type msgKind int
@@ -122,6 +131,7 @@ const (
 	msgReplace                // new process settings: stop, then start with mod
 	msgRelease                // stop the child and end supervision
 	msgKill                   // SIGKILL the group now (second interrupt)
+	msgGate                   // what the dependencies are now: gate
 )
 
 // Output receives the lines the children write. *logmux.Console is one.
@@ -138,8 +148,8 @@ type Output interface {
 // newSupervisor returns the supervisor of mod, whose status directory is dir,
 // for run to take up.
 func (e *Engine) newSupervisor(mod manifest.Module, dir *statusfs.Dir) *supervisor {
-	s := newSupervisor(mod, dir, &e.cfg, &e.secrets, e.sys)
-	s.watch, s.ended = e.watch, e.supervisorEnded
+	s := newSupervisor(mod, dir, &e.cfg, &e.secrets, systemFx{e.sys})
+	s.watch, s.ended, s.board = e.watch, e.supervisorEnded, e.board
 	return s
 }
 
@@ -162,6 +172,8 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		ready:    make(chan struct{}),
 		mod:      mod,
 		alarms:   true,
+		gate:     openGate,
+		chk:      checks{results: make(chan checkResult), logMatched: make(chan struct{}, 1)},
 	}
 }
 
@@ -260,6 +272,8 @@ func (s *supervisor) end() {
 		s.watch.Remove(s.dir.Path())
 	}
 	s.unwatchControl() // before the directory closes the FIFO
+	s.endChecks()
+	s.closeNotify()
 	s.drainPumps()
 	s.closeLogs()
 	s.beginStep()
@@ -289,7 +303,7 @@ func (s *supervisor) handleMsg(m supMsg) {
 		switch s.state {
 		case stUp:
 			s.stop()
-		case stDown, stBackoff, stFailed:
+		case stDown, stBackoff, stFailed, stWaiting:
 			s.disarm()
 			s.state = stDown
 			s.afterStop()
@@ -300,15 +314,18 @@ func (s *supervisor) handleMsg(m supMsg) {
 		switch s.state {
 		case stUp:
 			s.stop()
-		case stDown, stBackoff, stFailed:
+		case stDown, stBackoff, stFailed, stWaiting:
 			s.disarm()
 			s.afterStop()
 		}
 	case msgKill:
 		if s.state == stUp || s.state == stStopping {
+			s.endChecks()
 			s.state, s.poll = stStopping, pollFirst
 			s.killNow()
 		}
+	case msgGate:
+		s.handleGate(*m.gate)
 	}
 }
 

@@ -19,6 +19,9 @@ type Spec struct {
 	Umask  *uint32
 	// User and Group, if set, are whom the child runs as (svman must be root).
 	User, Group *manifest.Credential
+	// NotifyFD, if not 0, is the descriptor (3 or more) on which the child
+	// says it is ready by writing a newline (s6's notification-fd).
+	NotifyFD int
 }
 
 // Child is a started child: its pid, which leads its own process group, the
@@ -30,6 +33,9 @@ type Child struct {
 	// OutputErr, if set, says why some of the child's output is not read: the
 	// child runs, but its writes to that pipe fail.
 	OutputErr error
+	// Notified, with Spec.NotifyFD, is closed once the child has written a
+	// newline on that descriptor; nil without.
+	Notified <-chan struct{}
 }
 
 // Start forks spec in a new process group, its stdin /dev/null and its output

@@ -1,0 +1,301 @@
+package engine
+
+import (
+	"fmt"
+	"regexp"
+	"sync/atomic"
+	"time"
+
+	"svman/internal/proc"
+	"svman/manifest"
+)
+
+// checks is what a supervisor knows of its child beyond "it runs": whether it
+// is ready and healthy, and the checks that tell (checks.go, notify.go). Only
+// the run goroutine touches it, but for logRE, which the pumps read.
+type checks struct {
+	ready     bool   // stUp: the child is ready
+	healthy   bool   // the last health check passed
+	unhealthy int    // health checks failed in a row
+	completed bool   // the last run exited with a success code
+	status    string // the last STATUS= of the notify socket
+
+	attempt int    // failed attempts of the ready probe since the start
+	lastErr error  // the last failed attempt, for the not_ready alarm
+	cancel  func() // cancels the attempt in flight; nil when none
+	gen     uint64 // numbers the attempts: the result of an older one is stale
+	results chan checkResult
+
+	timer      *time.Timer
+	timerC     <-chan time.Time // nil while unarmed
+	probeAt    time.Time        // the next attempt is due; zero when none is
+	readyBy    time.Time        // the ready timeout; zero when none runs
+	watchdogBy time.Time        // the next WATCHDOG=1 is due; zero when none is
+
+	// stopCause, during a stop, is the check that asked for it ("unhealthy",
+	// "not_ready"): the end of the run then counts like an unexpected exit.
+	stopCause string
+	// blockedAlarm: the alarm that the module cannot start was raised since
+	// its dependencies were last met.
+	blockedAlarm bool
+
+	fdReady    <-chan struct{}               // the child's notification fd saw a newline
+	logRE      atomic.Pointer[regexp.Regexp] // the ready log probe while it waits for a line
+	logMatched chan struct{}                 // from the pumps: a line matched logRE
+}
+
+// checkResult is the result of ready or health attempt gen.
+type checkResult struct {
+	gen uint64
+	err error
+}
+
+// readyAttemptLeast is the least time one attempt of a ready probe may take,
+// whatever its interval: a probe of a loaded machine must not time out only
+// because its interval is short.
+const readyAttemptLeast = time.Second
+
+// beginChecks follows a start: the module is ready at once if it has no ready
+// block, else its ready checks begin, the probe's first attempt at once.
+func (s *supervisor) beginChecks(c proc.Child) {
+	s.starts++
+	k := &s.chk
+	k.completed, k.healthy, k.unhealthy, k.status = false, false, 0, ""
+	k.attempt, k.lastErr = 0, nil
+	r := s.mod.Ready
+	if r == nil {
+		k.ready = true
+		s.afterReady()
+		return
+	}
+	k.ready = false
+	k.readyBy = s.started.Add(r.Timeout)
+	k.fdReady = c.Notified
+	if r.Log != "" {
+		re, err := regexp.Compile(r.Log)
+		if err == nil { // checked at load
+			k.logRE.Store(re)
+		}
+	}
+	if r.Probe.Set() && r.Log == "" {
+		s.launchCheck(r.Probe, max(r.Interval, readyAttemptLeast))
+	}
+	s.armChecks()
+}
+
+// endChecks stops every check of a child that is gone or being stopped.
+func (s *supervisor) endChecks() {
+	k := &s.chk
+	if k.cancel != nil {
+		k.cancel()
+		k.cancel = nil
+	}
+	k.gen++
+	k.ready, k.healthy = false, false
+	k.probeAt, k.readyBy, k.watchdogBy = time.Time{}, time.Time{}, time.Time{}
+	k.fdReady = nil
+	k.logRE.Store(nil)
+	if k.timer != nil {
+		k.timer.Stop()
+	}
+	k.timerC = nil
+}
+
+// launchCheck starts an attempt of probe p, at most timeout long.
+func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration) {
+	k := &s.chk
+	k.gen++
+	k.probeAt = time.Time{}
+	gen, results, deaf := k.gen, k.results, s.deaf
+	m := s.mod
+	spec := proc.Spec{Dir: m.Dir, Argv: p.Exec, Env: s.env(nil), User: m.User, Group: m.Group}
+	k.cancel = s.fx.Probe(p, spec, timeout, func(err error) {
+		select {
+		case results <- checkResult{gen, err}:
+		case <-deaf:
+		}
+	})
+}
+
+// checkDone takes the result of an attempt.
+func (s *supervisor) checkDone(r checkResult) {
+	k := &s.chk
+	if r.gen != k.gen || s.state != stUp {
+		return // stale: a newer attempt, or the child is gone
+	}
+	k.cancel = nil
+	now := time.Now()
+	if !k.ready {
+		if r.err == nil {
+			s.becomeReady(probeText(s.mod.Ready.Probe))
+			return
+		}
+		k.lastErr = r.err
+		k.attempt++
+		k.probeAt = now.Add(probeBackoff(k.attempt, s.mod.Ready.Interval))
+		s.armChecks()
+		return
+	}
+	h := s.mod.Health
+	if h == nil {
+		return
+	}
+	if r.err == nil {
+		if !k.healthy || k.unhealthy > 0 {
+			k.healthy, k.unhealthy = true, 0
+			s.oweState()
+		}
+	} else {
+		s.healthFailed(r.err)
+		if s.state != stUp {
+			return
+		}
+	}
+	k.probeAt = now.Add(h.Interval)
+	s.armChecks()
+}
+
+// healthFailed counts a failed health check (or a missed watchdog); the
+// failures-th in a row restarts the module.
+func (s *supervisor) healthFailed(err error) {
+	k := &s.chk
+	k.healthy = false
+	k.unhealthy++
+	s.oweState()
+	failures := 1
+	if h := s.mod.Health; h != nil {
+		failures = h.Failures
+	}
+	if k.unhealthy < failures {
+		s.record(Event{Kind: Warning, Err: fmt.Errorf("health check failed (%d of %d): %w", k.unhealthy, failures, err)})
+		return
+	}
+	s.record(Event{Kind: Unhealthy, Tries: k.unhealthy, Err: err})
+	k.stopCause = "unhealthy"
+	s.stop()
+}
+
+// becomeReady marks the child ready, as how says, and starts its health checks.
+func (s *supervisor) becomeReady(how string) {
+	k := &s.chk
+	if k.ready || s.state != stUp {
+		return
+	}
+	if k.cancel != nil {
+		k.cancel()
+		k.cancel = nil
+	}
+	k.gen++
+	k.ready, k.readyBy, k.probeAt, k.fdReady = true, time.Time{}, time.Time{}, nil
+	k.logRE.Store(nil)
+	s.oweState()
+	s.record(Event{Kind: Ready, Text: how, Uptime: time.Since(s.started)})
+	s.afterReady()
+}
+
+// afterReady begins what runs once the child is ready: its health checks,
+// the first at once, and its watchdog.
+func (s *supervisor) afterReady() {
+	k := &s.chk
+	if r := s.mod.Ready; r != nil && r.Watchdog > 0 {
+		k.watchdogBy = time.Now().Add(r.Watchdog)
+	}
+	if h := s.mod.Health; h != nil {
+		s.launchCheck(h.Probe, h.Timeout)
+	}
+	s.armChecks()
+}
+
+// armChecks arms the checks' timer for the earliest of what is due.
+func (s *supervisor) armChecks() {
+	k := &s.chk
+	var at time.Time
+	for _, t := range [...]time.Time{k.probeAt, k.readyBy, k.watchdogBy} {
+		if !t.IsZero() && (at.IsZero() || t.Before(at)) {
+			at = t
+		}
+	}
+	if at.IsZero() {
+		if k.timer != nil {
+			k.timer.Stop()
+		}
+		k.timerC = nil
+		return
+	}
+	if k.timer == nil {
+		k.timer = time.NewTimer(time.Until(at))
+	} else {
+		k.timer.Reset(time.Until(at))
+	}
+	k.timerC = k.timer.C
+}
+
+// checksDue acts on what is due of the checks: the ready timeout, a missed
+// watchdog, the next attempt.
+func (s *supervisor) checksDue() {
+	k := &s.chk
+	if s.state != stUp {
+		return
+	}
+	now := time.Now()
+	if !k.readyBy.IsZero() && !now.Before(k.readyBy) {
+		s.readyTimedOut()
+		if s.state != stUp {
+			return
+		}
+	}
+	if !k.watchdogBy.IsZero() && !now.Before(k.watchdogBy) {
+		k.watchdogBy = now.Add(s.mod.Ready.Watchdog)
+		s.healthFailed(fmt.Errorf("no WATCHDOG=1 within %s", s.mod.Ready.Watchdog))
+		if s.state != stUp {
+			return
+		}
+	}
+	if !k.probeAt.IsZero() && !now.Before(k.probeAt) && k.cancel == nil {
+		if !k.ready {
+			s.launchCheck(s.mod.Ready.Probe, max(s.mod.Ready.Interval, readyAttemptLeast))
+		} else if h := s.mod.Health; h != nil {
+			s.launchCheck(h.Probe, h.Timeout)
+		}
+	}
+	s.armChecks()
+}
+
+// readyTimedOut: the module was not ready within its ready timeout. The
+// not_ready alarm goes out, and on_timeout says whether it is restarted or
+// kept (its probe going on at its interval).
+func (s *supervisor) readyTimedOut() {
+	k := &s.chk
+	r := s.mod.Ready
+	k.readyBy = time.Time{}
+	s.record(Event{Kind: NotReady, Delay: r.Timeout, Err: k.lastErr})
+	if r.OnTimeout == manifest.ReadyTimeoutKeep {
+		s.raise("not_ready", nil)
+		return
+	}
+	k.stopCause = "not_ready"
+	s.stop()
+}
+
+// probeBackoff is the wait before attempt n (n >= 1) of a ready probe:
+// ProbeFirst, doubling, up to interval.
+func probeBackoff(n int, interval time.Duration) time.Duration {
+	d := manifest.ProbeFirst
+	for i := 1; i < n && d < interval; i++ {
+		d *= 2
+	}
+	return min(d, max(interval, time.Millisecond))
+}
+
+// probeText says how a probe found the module ready, for its Ready event.
+func probeText(p manifest.Probe) string {
+	switch {
+	case p.HTTP != "":
+		return "GET " + p.HTTP + " passed"
+	case p.TCP != "":
+		return p.TCP + " accepts connections"
+	case p.Exec != nil:
+		return p.Exec[0] + " passed"
+	}
+	return "ready"
+}

@@ -1,0 +1,108 @@
+package engine
+
+import "svman/manifest"
+
+// The engine's side of dependencies: it reads the phases the supervisors
+// publish (phase.go), tells each module with dependencies whether they are met
+// (gate.go), reports svman's own readiness, and at shutdown lets modules go in
+// reverse dependency order.
+
+// reconcileDeps looks at the phases after a change: each module whose gate
+// changed is told, and the readiness report goes out if it changed. While
+// svman shuts down, no gate opens: nothing starts then.
+func (e *Engine) reconcileDeps() {
+	phases := e.board.snapshot()
+	if !e.closing {
+		for _, m := range e.inForce {
+			s := e.sups[m.Name]
+			if s == nil {
+				continue
+			}
+			g := openGate
+			if len(m.DependsOn) > 0 {
+				g = gateOf(m.DependsOn, phases)
+			} else if _, had := e.gates[m.Name]; !had {
+				continue // never had dependencies: its gate was always open
+			}
+			if old, ok := e.gates[m.Name]; ok && old == g {
+				continue
+			}
+			if len(m.DependsOn) > 0 {
+				e.gates[m.Name] = g
+			} else {
+				delete(e.gates, m.Name)
+			}
+			s.send(supMsg{kind: msgGate, gate: &g})
+		}
+	}
+	e.reportReadiness(phases)
+}
+
+// initialGate is the gate a new supervisor of mod starts with.
+func (e *Engine) initialGate(name string, deps map[string]manifest.Condition) gate {
+	if len(deps) == 0 {
+		delete(e.gates, name)
+		return openGate
+	}
+	g := gateOf(deps, e.board.snapshot())
+	e.gates[name] = g
+	return g
+}
+
+// reportReadiness hands the counts of the modules to Config.Readiness when
+// they changed.
+func (e *Engine) reportReadiness(phases map[string]phase) {
+	if e.cfg.Readiness == nil {
+		return
+	}
+	r := Readiness{AllReady: true}
+	for name := range e.sups {
+		r.Modules++
+		p, ok := phases[name]
+		switch {
+		case !ok:
+			r.Down++
+			r.AllReady = false
+			continue
+		case p.ready:
+			r.Ready++
+		case p.running:
+			r.Starting++
+		case p.waiting:
+			r.Waiting++
+		case p.failed:
+			r.Failed++
+		default:
+			r.Down++
+		}
+		if p.wanted && !p.ready && !p.completed {
+			r.AllReady = false
+		}
+	}
+	if r == e.readiness {
+		return
+	}
+	e.readiness = r
+	e.cfg.Readiness(r)
+}
+
+// releaseInOrder, at shutdown, lets go of every module that no module still
+// supervised depends on: dependents stop before what they depend on.
+func (e *Engine) releaseInOrder() {
+	dependedOn := make(map[string]bool)
+	for _, m := range e.inForce {
+		if s := e.sups[m.Name]; s != nil && !isClosed(s.done) {
+			for d := range m.DependsOn {
+				if d != m.Name {
+					dependedOn[d] = true
+				}
+			}
+		}
+	}
+	for name, s := range e.sups {
+		if !e.letGo[name] && !dependedOn[name] {
+			e.letGo[name] = true
+			s.send(supMsg{kind: msgRelease})
+		}
+	}
+}

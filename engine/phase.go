@@ -1,0 +1,102 @@
+package engine
+
+import (
+	"sync"
+
+	"svman/statusfs"
+)
+
+// phase is what the engine needs to know of a module for the modules that
+// depend on it and for svman's own readiness report. Its supervisor publishes
+// it on the engine's board at the end of every step that changed it.
+type phase struct {
+	wanted    bool // want up (or once): the module is meant to run
+	running   bool // the child runs (stUp)
+	ready     bool // running, and ready
+	healthy   bool // ready, and its last health check passed (or it has none)
+	completed bool // down after a run that exited with a success code
+	failed    bool // given up on (stFailed)
+	waiting   bool // wanted up, waiting for its own dependencies (stWaiting)
+	downBy    statusfs.DownReason
+	// starts counts the starts of the child, so that a restart between two
+	// looks of the engine is seen.
+	starts uint64
+}
+
+// board is where supervisors publish their phases for the engine's goroutine,
+// which reads them when changed tells it to. A supervisor never waits for the
+// engine: publishing takes a short lock and a send that does not block.
+type board struct {
+	mu      sync.Mutex
+	phases  map[string]phase
+	changed chan struct{} // buffer of one: "look again"
+}
+
+func newBoard() *board {
+	return &board{phases: make(map[string]phase), changed: make(chan struct{}, 1)}
+}
+
+// set publishes the phase of module name, and tells the engine if it changed.
+func (b *board) set(name string, p phase) {
+	b.mu.Lock()
+	old, ok := b.phases[name]
+	if ok && old == p {
+		b.mu.Unlock()
+		return
+	}
+	b.phases[name] = p
+	b.mu.Unlock()
+	b.poke()
+}
+
+// drop forgets module name once its supervisor has ended.
+func (b *board) drop(name string) {
+	b.mu.Lock()
+	delete(b.phases, name)
+	b.mu.Unlock()
+	b.poke()
+}
+
+func (b *board) poke() {
+	select {
+	case b.changed <- struct{}{}:
+	default:
+	}
+}
+
+// snapshot copies the phases, for the engine to look at without the lock.
+func (b *board) snapshot() map[string]phase {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make(map[string]phase, len(b.phases))
+	for k, v := range b.phases {
+		out[k] = v
+	}
+	return out
+}
+
+// publishPhase puts the supervisor's phase on the engine's board (a step's
+// last act). A supervisor without a board (the state machine's tests) keeps
+// it to itself.
+func (s *supervisor) publishPhase() {
+	if s.board == nil {
+		return
+	}
+	s.board.set(s.name, s.phase())
+}
+
+// phase is the supervisor's phase now.
+func (s *supervisor) phase() phase {
+	up := s.state == stUp
+	return phase{
+		wanted:    s.want != statusfs.WantDown,
+		running:   up,
+		ready:     up && s.chk.ready,
+		healthy:   up && s.chk.ready && (s.mod.Health == nil || s.chk.healthy),
+		completed: s.chk.completed && s.state == stDown,
+		failed:    s.state == stFailed,
+		waiting:   s.state == stWaiting,
+		downBy:    s.downBy,
+		starts:    s.starts,
+	}
+}

@@ -1,0 +1,47 @@
+package engine
+
+import "svman/manifest"
+
+// holdForDeps puts a module that is to start, but whose dependencies are not
+// what it needs, in stWaiting until the engine says they are (handleGate).
+// A module that cannot start without an operator says so, and alarms once.
+func (s *supervisor) holdForDeps() {
+	s.disarm()
+	if s.state == stWaiting && s.written.Waiting == s.gate.why {
+		return
+	}
+	s.state = stWaiting
+	s.oweState()
+	s.record(Event{Kind: Waiting, Text: s.gate.why})
+	if s.gate.blocked && !s.chk.blockedAlarm {
+		s.chk.blockedAlarm = true
+		s.raise("blocked", nil)
+	}
+}
+
+// handleGate takes what the engine says of the module's dependencies now. A
+// waiting module starts once they are met. A running module with
+// on_dependency_restart = "restart" is stopped when they no longer are, or
+// when one of them was started again; its restart then waits for them.
+func (s *supervisor) handleGate(g gate) {
+	old := s.gate
+	s.gate = g
+	if g.open {
+		s.chk.blockedAlarm = false
+	}
+	switch s.state {
+	case stWaiting:
+		if g.open {
+			s.start()
+		} else if g.why != old.why {
+			s.holdForDeps()
+		}
+	case stUp:
+		if s.mod.OnDependencyRestart != manifest.DepRestart {
+			return
+		}
+		if !g.open || (old.open && g.epoch != old.epoch) {
+			s.stop() // afterStop starts it again, through the gate
+		}
+	}
+}
