@@ -11,13 +11,16 @@ const (
 	Exited      = "exited"       // the module's process exited or was killed
 	StartFailed = "start_failed" // the module's process could not be started
 	GaveUp      = "gave_up"      // the module exited too often: svman stopped restarting it
+	Unhealthy   = "unhealthy"    // its health checks failed too often in a row: restarted
+	NotReady    = "not_ready"    // it was not ready within its ready timeout
+	Blocked     = "blocked"      // it cannot start: a dependency failed or was taken down
 )
 
 // Facts describe one alarm. They become the SVMAN_* environment of the exec hook, the JSON
 // body of the webhook, and the mail.
 type Facts struct {
 	Module     string    `json:"module"`
-	Event      string    `json:"event"`      // "exited", "start_failed" or "gave_up"
+	Event      string    `json:"event"`      // one of the events above
 	ExitCode   int       `json:"exit_code"`  // -1 when killed by a signal or never started
 	Signal     string    `json:"signal"`     // "SIGSEGV", "" for a plain exit
 	CoreDumped bool      `json:"coredumped"` // the kernel wrote a core dump
@@ -34,8 +37,10 @@ type Facts struct {
 //
 // The time is f.Time in local time; " with coredump" appears only when CoreDumped.
 // For gave_up the text ends "Service NAME exited too often: svman refused to restart
-// it any more!", for start_failed "Service NAME could not be started!". Any other
-// event reads like exited.
+// it any more!", for start_failed "Service NAME could not be started!", for
+// unhealthy "Service NAME failed its health checks!", for not_ready "Service
+// NAME was not ready in time!", for blocked "Service NAME cannot start: a
+// dependency is down!". Any other event reads like exited.
 func Message(f Facts) string {
 	head := f.Time.Local().Format(time.DateTime) + " [Alarm: " + f.Hostname + "] Service " + f.Module
 	switch f.Event {
@@ -43,6 +48,12 @@ func Message(f Facts) string {
 		return head + " exited too often: svman refused to restart it any more!"
 	case StartFailed:
 		return head + " could not be started!"
+	case Unhealthy:
+		return head + " failed its health checks!"
+	case NotReady:
+		return head + " was not ready in time!"
+	case Blocked:
+		return head + " cannot start: a dependency is down!"
 	}
 	if f.CoreDumped {
 		return head + " exited with coredump!"

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"fmt"
+
 	"regexp"
+	"svman/alarm"
 	"sync/atomic"
 	"time"
 
@@ -171,7 +173,7 @@ func (s *supervisor) healthFailed(err error) {
 		return
 	}
 	s.record(Event{Kind: Unhealthy, Tries: k.unhealthy, Err: err})
-	k.stopCause = "unhealthy"
+	k.stopCause = alarm.Unhealthy
 	s.stop()
 }
 
@@ -270,10 +272,10 @@ func (s *supervisor) readyTimedOut() {
 	k.readyBy = time.Time{}
 	s.record(Event{Kind: NotReady, Delay: r.Timeout, Err: k.lastErr})
 	if r.OnTimeout == manifest.ReadyTimeoutKeep {
-		s.raise("not_ready", nil)
+		s.raise(alarm.NotReady, nil)
 		return
 	}
-	k.stopCause = "not_ready"
+	k.stopCause = alarm.NotReady
 	s.stop()
 }
 

@@ -79,7 +79,7 @@ type Event struct {
 // a look whoever asked for the stop.
 func (e Event) Warn() bool {
 	switch e.Kind {
-	case StartFailed, BadCommand, Escalated, Warning, GaveUp, Alarm:
+	case StartFailed, BadCommand, Escalated, Warning, GaveUp, Alarm, NotReady, Unhealthy:
 		return true
 	case Exited:
 		return !e.Exit.Success() && !e.Stopping
@@ -156,6 +156,19 @@ func (e Event) line() string {
 		return fmt.Sprintf("%s is supervised again", n)
 	case Killed:
 		return fmt.Sprintf("%s: SIGKILL sent to process group %d: svman was asked twice to stop", n, e.PID)
+	case Waiting:
+		return fmt.Sprintf("%s waiting: %s", n, e.Text)
+	case Ready:
+		return fmt.Sprintf("%s ready after %s: %s", n, roundDuration(e.Uptime), e.Text)
+	case NotReady:
+		if e.Err != nil {
+			return fmt.Sprintf("%s not ready within %s: %v", n, e.Delay, e.Err)
+		}
+		return fmt.Sprintf("%s not ready within %s", n, e.Delay)
+	case Unhealthy:
+		return fmt.Sprintf("%s unhealthy: %d health checks failed in a row, the last: %v", n, e.Tries, e.Err)
+	case Notified:
+		return fmt.Sprintf("%s: %s", n, e.Text)
 	}
 	return fmt.Sprintf("%s: event %d", n, e.Kind)
 }

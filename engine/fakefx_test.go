@@ -262,6 +262,13 @@ type machine struct {
 // directory first.
 func startMachine(t *testing.T, mod manifest.Module, fx *fakeFX, before func(*statusfs.Dir)) *machine {
 	t.Helper()
+	return startMachineGated(t, mod, fx, before, openGate)
+}
+
+// startMachineGated is startMachine for a module whose dependencies are, as
+// the engine last said, g.
+func startMachineGated(t *testing.T, mod manifest.Module, fx *fakeFX, before func(*statusfs.Dir), g gate) *machine {
+	t.Helper()
 	dir, err := statusfs.Open(filepath.Join(t.TempDir(), mod.Name))
 	if err != nil {
 		t.Fatal(err)
@@ -272,6 +279,7 @@ func startMachine(t *testing.T, mod manifest.Module, fx *fakeFX, before func(*st
 	m := &machine{t: t, fx: fx, evs: make(chan Event, 256), t0: time.Now()}
 	cfg := &Config{Events: func(ev Event) { m.evs <- ev }}
 	m.s = newSupervisor(mod, dir, cfg, new(atomic.Pointer[[]string]), fx)
+	m.s.gate = g
 	go m.s.run()
 	<-m.s.ready // as Apply waits
 	return m

@@ -1,6 +1,9 @@
 package engine
 
-import "svman/manifest"
+import (
+	"svman/alarm"
+	"svman/manifest"
+)
 
 // holdForDeps puts a module that is to start, but whose dependencies are not
 // what it needs, in stWaiting until the engine says they are (handleGate).
@@ -11,11 +14,12 @@ func (s *supervisor) holdForDeps() {
 		return
 	}
 	s.state = stWaiting
+	s.oweStatus() // want up, no pid: what a start that waits writes
 	s.oweState()
 	s.record(Event{Kind: Waiting, Text: s.gate.why})
 	if s.gate.blocked && !s.chk.blockedAlarm {
 		s.chk.blockedAlarm = true
-		s.raise("blocked", nil)
+		s.raise(alarm.Blocked, nil)
 	}
 }
 

@@ -1,0 +1,197 @@
+package engine
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"svman/manifest"
+	"svman/statusfs"
+)
+
+// The new states of the state machine (waiting, starting, ready, unhealthy),
+// driven by the fake system under synctest like TestMachine: probe results
+// are scripted, notify datagrams are handed to the supervisor as the socket's
+// reader would, and the engine's gate is sent as the engine sends it.
+
+var errRefused = errors.New("connect 127.0.0.1:9: connection refused")
+
+func readyModule(mod *manifest.Module) {
+	mod.Ready = &manifest.Ready{
+		Probe:   manifest.Probe{TCP: "127.0.0.1:9"},
+		Timeout: 10 * time.Second, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart,
+	}
+}
+
+func healthModule(mod *manifest.Module) {
+	mod.Health = &manifest.Health{Probe: manifest.Probe{TCP: "127.0.0.1:9"}, Interval: 10 * time.Second, Timeout: 2 * time.Second, Failures: 3}
+}
+
+func TestMachineReadiness(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		mod    func(*manifest.Module)
+		probes []error
+		gate   *gate
+		run    func(m *machine)
+	}{{
+		name: "a module without a ready block is ready once started",
+		run: func(m *machine) {
+			m.expect(Started)
+			if st := m.state(); st.State != statusfs.RunUp || !st.Ready {
+				m.t.Errorf("state.json %+v, want up and ready", st)
+			}
+		},
+	}, {
+		name:   "a ready probe backs off from 10ms until it passes",
+		mod:    readyModule,
+		probes: []error{errRefused, errRefused, errRefused, nil},
+		run: func(m *machine) {
+			start := m.expect(Started)[0]
+			if st := m.state(); st.State != statusfs.RunUp || st.Ready {
+				m.t.Errorf("state.json %+v while the probe fails, want up, not ready", st)
+			}
+			ready := m.expect(Ready)[0]
+			// Attempts at 0, 10ms, 30ms, 70ms: the fourth passes.
+			if d := ready.Time.Sub(start.Time); d != 70*time.Millisecond {
+				m.t.Errorf("ready %v after the start, want 70ms (back-off 10, 20, 40ms)", d)
+			}
+			if !strings.Contains(ready.String(), "127.0.0.1:9 accepts connections") {
+				m.t.Errorf("ready event %q does not say how", ready)
+			}
+			if st := m.state(); !st.Ready {
+				m.t.Errorf("state.json %+v once ready", st)
+			}
+		},
+	}, {
+		name:   "a module not ready within its timeout is restarted",
+		mod:    readyModule,
+		probes: []error{errRefused},
+		run: func(m *machine) {
+			evs := m.expect(Started, NotReady, Stopping, Exited, Restarting, Started)
+			if d := m.at(evs[1]); d != 10*time.Second {
+				m.t.Errorf("not ready after %v, want the 10s timeout", d)
+			}
+			if !strings.Contains(evs[1].String(), "connection refused") {
+				m.t.Errorf("event %q does not say why", evs[1])
+			}
+		},
+	}, {
+		name: "on_timeout keep raises not_ready and keeps the module",
+		mod: func(mod *manifest.Module) {
+			readyModule(mod)
+			mod.Ready.OnTimeout = manifest.ReadyTimeoutKeep
+		},
+		probes: []error{errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, nil},
+		run: func(m *machine) {
+			evs := m.expect(Started, NotReady, Alarm, Ready)
+			if !strings.Contains(evs[2].Text, "not_ready") && !strings.Contains(evs[2].Text, "not ready") {
+				m.t.Errorf("alarm %q, want not_ready", evs[2].Text)
+			}
+		},
+	}, {
+		name:   "health checks failing three times in a row restart the module",
+		mod:    healthModule,
+		probes: []error{nil, errRefused, errRefused, errRefused, nil},
+		run: func(m *machine) {
+			evs := m.expect(Started, Warning, Warning, Unhealthy, Stopping, Exited, Restarting, Started)
+			if d := m.at(evs[3]); d != 30*time.Second {
+				m.t.Errorf("unhealthy after %v, want after checks at 0, 10s, 20s, 30s", d)
+			}
+			if evs[3].Tries != 3 {
+				m.t.Errorf("unhealthy event %v, want 3 checks in a row", evs[3])
+			}
+		},
+	}, {
+		name: "READY=1 from the child makes it ready; from another process it does not",
+		mod: func(mod *manifest.Module) {
+			mod.Ready = &manifest.Ready{Notify: true, Timeout: 10 * time.Second, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
+		},
+		run: func(m *machine) {
+			pid := m.expect(Started)[0].PID
+			m.fx.notifyFrom(9999, Notification{Ready: true})
+			m.fx.notifyFrom(pid, Notification{Status: "loading cache", HasStatus: true})
+			synctest.Wait()
+			if st := m.state(); st.Ready || st.Status != "loading cache" {
+				m.t.Errorf("state.json %+v, want not ready (a stranger's READY=1), status from the child", st)
+			}
+			m.fx.notifyFrom(pid, Notification{Ready: true})
+			if ev := m.expect(Ready)[0]; ev.Text != "READY=1" {
+				m.t.Errorf("ready event %v", ev)
+			}
+			if env := strings.Join(m.fx.child(pid).spec.Env, " "); !strings.Contains(env, "NOTIFY_SOCKET=@fake") {
+				m.t.Errorf("the child's environment lacks NOTIFY_SOCKET: %s", env)
+			}
+		},
+	}, {
+		name: "a module whose dependencies are not met waits, then starts",
+		gate: &gate{why: "db is not ready"},
+		run: func(m *machine) {
+			if ev := m.expect(Waiting)[0]; ev.Text != "db is not ready" {
+				m.t.Errorf("waiting event %v", ev)
+			}
+			if st := m.state(); st.State != statusfs.RunWaiting || st.Waiting != "db is not ready" {
+				m.t.Errorf("state.json %+v, want waiting for db", st)
+			}
+			if st := m.status(); st.Want != statusfs.WantUp || st.PID != 0 {
+				m.t.Errorf("status %+v while waiting, want up and no pid", st)
+			}
+			m.s.send(supMsg{kind: msgGate, gate: &openGate})
+			m.expect(Started)
+		},
+	}, {
+		name: "a module that cannot start says so and alarms once",
+		gate: &gate{why: "db failed", blocked: true},
+		run: func(m *machine) {
+			evs := m.expect(Waiting, Alarm)
+			if !strings.Contains(evs[1].Text, "cannot start: a dependency is down") {
+				m.t.Errorf("alarm %q", evs[1].Text)
+			}
+			m.s.send(supMsg{kind: msgGate, gate: &gate{why: "db failed, cache failed", blocked: true}})
+			m.expect(Waiting)
+			m.s.send(supMsg{kind: msgGate, gate: &openGate})
+			m.expect(Started)
+		},
+	}, {
+		name: "on_dependency_restart restart stops with the dependency and starts after it",
+		mod:  func(mod *manifest.Module) { mod.OnDependencyRestart = manifest.DepRestart },
+		run: func(m *machine) {
+			m.expect(Started)
+			m.s.send(supMsg{kind: msgGate, gate: &gate{why: "db is not ready"}})
+			m.expect(Stopping, Exited, Waiting)
+			m.s.send(supMsg{kind: msgGate, gate: &gate{open: true, epoch: 2}})
+			m.expect(Started)
+			m.s.send(supMsg{kind: msgGate, gate: &gate{open: true, epoch: 3}}) // db restarted between two looks
+			m.expect(Stopping, Exited, Started)
+		},
+	}, {
+		name: "on_dependency_restart ignore keeps running",
+		run: func(m *machine) {
+			m.expect(Started)
+			m.s.send(supMsg{kind: msgGate, gate: &gate{why: "db is not ready"}})
+			m.ctl("d") // the next event is the command's: the gate changed nothing
+			m.expect(Command, Stopping)
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				mod := machineModule()
+				if tc.mod != nil {
+					tc.mod(&mod)
+				}
+				fx := newFakeFX()
+				fx.probeResults(tc.probes...)
+				g := openGate
+				if tc.gate != nil {
+					g = *tc.gate
+				}
+				m := startMachineGated(t, mod, fx, nil, g)
+				defer m.release()
+				tc.run(m)
+			})
+		})
+	}
+}
