@@ -87,6 +87,7 @@ func (s *supervisor) stop() {
 	}
 	s.disarm()
 	s.endChecks()
+	s.stopHeld = false
 	s.record(Event{Kind: Stopping, PID: s.pgid, Signal: s.mod.StopSignal})
 	// The group first: the scan for the module's processes that left it reads
 	// /proc, and at shutdown every module scans at once.

@@ -51,6 +51,7 @@ func (s *supervisor) handleCommand(b byte) {
 	s.recordControl(Event{Kind: Command, Command: b})
 	switch c := statusfs.Control(b); c {
 	case statusfs.CtlUp, statusfs.CtlOnce:
+		s.stopHeld = false
 		s.want, s.downBy = statusfs.WantUp, statusfs.NoReason
 		if c == statusfs.CtlOnce {
 			s.want = statusfs.WantOnce
@@ -68,14 +69,14 @@ func (s *supervisor) handleCommand(b byte) {
 		s.oweStatus()
 		switch s.state {
 		case stUp:
-			s.stop()
-		case stBackoff:
+			s.stopAfterDependents()
+		case stBackoff, stWaiting:
 			s.disarm()
 			s.goDown()
 		}
 	case statusfs.CtlExit:
 		s.exitWhenDown = true
-		if s.state == stDown || s.state == stBackoff || s.state == stFailed {
+		if s.state == stDown || s.state == stBackoff || s.state == stFailed || s.state == stWaiting {
 			s.finish()
 		}
 	case statusfs.CtlKill, statusfs.CtlTerm, statusfs.CtlInt, statusfs.CtlHup, statusfs.CtlAlrm:

@@ -35,7 +35,45 @@ func (e *Engine) reconcileDeps() {
 			s.send(supMsg{kind: msgGate, gate: &g})
 		}
 	}
+	e.holdForDependents(phases)
 	e.reportReadiness(phases)
+}
+
+// holdForDependents tells each module whether modules that restart with it
+// depend on it (so that a `d` stops them first), and lets a held stop go on
+// once none of them runs.
+func (e *Engine) holdForDependents(phases map[string]phase) {
+	restarting := make(map[string][]string) // module -> its dependents that restart with it
+	for _, m := range e.inForce {
+		if m.OnDependencyRestart == manifest.DepRestart && e.sups[m.Name] != nil {
+			for d := range m.DependsOn {
+				restarting[d] = append(restarting[d], m.Name)
+			}
+		}
+	}
+	for name, s := range e.sups {
+		held := len(restarting[name]) > 0
+		if held != e.holders[name] {
+			if held {
+				e.holders[name] = true
+			} else {
+				delete(e.holders, name)
+			}
+			s.send(supMsg{kind: msgDependents, held: held})
+		}
+		if !phases[name].held || e.closing {
+			continue
+		}
+		running := false
+		for _, d := range restarting[name] {
+			if p := phases[d]; p.running || p.held {
+				running = true
+			}
+		}
+		if !running {
+			s.send(supMsg{kind: msgProceed})
+		}
+	}
 }
 
 // initialGate is the gate a new supervisor of mod starts with.

@@ -60,6 +60,7 @@ type Engine struct {
 	gates     map[string]gate // what each module with dependencies was last told (deps.go)
 	readiness Readiness       // the counts last reported
 	letGo     map[string]bool // at shutdown: the modules already told to stop
+	holders   map[string]bool // the modules told that dependents restart with them
 }
 
 // New returns an Engine that does nothing until Run runs. It fails if the
@@ -85,6 +86,7 @@ func New(cfg Config) (*Engine, error) {
 		board:    newBoard(),
 		gates:    make(map[string]gate),
 		letGo:    make(map[string]bool),
+		holders:  make(map[string]bool),
 	}, nil
 }
 

@@ -54,6 +54,9 @@ func satisfied(name string, c manifest.Condition, p phase, known bool) (ok bool,
 	if !known {
 		return false, name + " is not supervised", true
 	}
+	if p.held {
+		return false, name + " is stopping", false
+	}
 	switch c {
 	case manifest.CondCompleted:
 		if p.completed {

@@ -17,6 +17,7 @@ type phase struct {
 	completed bool // down after a run that exited with a success code
 	failed    bool // given up on (stFailed)
 	waiting   bool // wanted up, waiting for its own dependencies (stWaiting)
+	held      bool // taken down, running until its dependents have stopped (waiting.go)
 	downBy    statusfs.DownReason
 	// starts counts the starts of the child, so that a restart between two
 	// looks of the engine is seen.
@@ -96,6 +97,7 @@ func (s *supervisor) phase() phase {
 		completed: s.chk.completed && s.state == stDown,
 		failed:    s.state == stFailed,
 		waiting:   s.state == stWaiting,
+		held:      s.stopHeld,
 		downBy:    s.downBy,
 		starts:    s.starts,
 	}

@@ -167,6 +167,18 @@ func TestMachineReadiness(t *testing.T) {
 			m.expect(Stopping, Exited, Started)
 		},
 	}, {
+		name: "taken down, a module its dependents restart with waits until they have stopped",
+		run: func(m *machine) {
+			m.expect(Started)
+			m.s.send(supMsg{kind: msgDependents, held: true})
+			m.ctl("d")
+			if ev := m.expect(Command, Waiting)[1]; ev.Text != "its dependents stop first" {
+				m.t.Errorf("event %v", ev)
+			}
+			m.s.send(supMsg{kind: msgProceed})
+			m.expect(Stopping, Exited, Stopped)
+		},
+	}, {
 		name: "on_dependency_restart ignore keeps running",
 		run: func(m *machine) {
 			m.expect(Started)

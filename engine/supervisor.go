@@ -108,11 +108,15 @@ type supervisor struct {
 
 	step step // what the step under way owes (step.go)
 
-	gate    gate   // what the engine last said of the dependencies (gate.go)
-	starts  uint64 // starts of the child so far (phase.go)
-	chk     checks // readiness and health (checks.go)
-	notify  NotifySocket
-	notifyC chan Notification // from the notify socket's reader; nil while none is open
+	gate gate // what the engine last said of the dependencies (gate.go)
+	// holdsDependents: modules with on_dependency_restart = "restart" depend
+	// on this one (the engine says so); stopHeld: taken down, it runs until
+	// they have stopped (waiting.go).
+	holdsDependents, stopHeld bool
+	starts                    uint64 // starts of the child so far (phase.go)
+	chk                       checks // readiness and health (checks.go)
+	notify                    NotifySocket
+	notifyC                   chan Notification // from the notify socket's reader; nil while none is open
 }
 
 // supMsg is what the engine asks of a supervisor. It stays small (the module by
@@ -122,16 +126,19 @@ type supMsg struct {
 	kind msgKind
 	mod  *manifest.Module // msgUpdate, msgReplace
 	gate *gate            // msgGate
+	held bool             // msgDependents
 }
 
 type msgKind int
 
 const (
-	msgUpdate  msgKind = iota // new policy, same process: applied in place
-	msgReplace                // new process settings: stop, then start with mod
-	msgRelease                // stop the child and end supervision
-	msgKill                   // SIGKILL the group now (second interrupt)
-	msgGate                   // what the dependencies are now: gate
+	msgUpdate     msgKind = iota // new policy, same process: applied in place
+	msgReplace                   // new process settings: stop, then start with mod
+	msgRelease                   // stop the child and end supervision
+	msgKill                      // SIGKILL the group now (second interrupt)
+	msgGate                      // what the dependencies are now: gate
+	msgDependents                // modules that restart with it depend on it (held), or no longer
+	msgProceed                   // its dependents have stopped: a held stop goes on
 )
 
 // Output receives the lines the children write. *logmux.Console is one.
@@ -326,6 +333,10 @@ func (s *supervisor) handleMsg(m supMsg) {
 		}
 	case msgGate:
 		s.handleGate(*m.gate)
+	case msgDependents:
+		s.holdsDependents = m.held
+	case msgProceed:
+		s.proceedStop()
 	}
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"svman/alarm"
 	"svman/manifest"
+	"svman/statusfs"
 )
 
 // holdForDeps puts a module that is to start, but whose dependencies are not
@@ -47,5 +48,30 @@ func (s *supervisor) handleGate(g gate) {
 		if !g.open || (old.open && g.epoch != old.epoch) {
 			s.stop() // afterStop starts it again, through the gate
 		}
+	}
+}
+
+// stopAfterDependents stops a module the operator took down, but first, if
+// modules that restart with it depend on it, lets them stop: it runs on until
+// the engine says they have (msgProceed).
+func (s *supervisor) stopAfterDependents() {
+	if !s.holdsDependents {
+		s.stop()
+		return
+	}
+	if !s.stopHeld {
+		s.stopHeld = true
+		s.record(Event{Kind: Waiting, Text: "its dependents stop first"})
+	}
+}
+
+// proceedStop goes on with a stop held for the module's dependents.
+func (s *supervisor) proceedStop() {
+	if !s.stopHeld {
+		return
+	}
+	s.stopHeld = false
+	if s.state == stUp && s.want == statusfs.WantDown {
+		s.stop()
 	}
 }
