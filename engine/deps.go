@@ -11,7 +11,7 @@ import "svman/manifest"
 // changed is told, and the readiness report goes out if it changed. While
 // svman shuts down, no gate opens: nothing starts then.
 func (e *Engine) reconcileDeps() {
-	phases := e.board.snapshot()
+	phases := e.phases()
 	if !e.closing {
 		for _, m := range e.inForce {
 			s := e.sups[m.Name]
@@ -76,13 +76,26 @@ func (e *Engine) holdForDependents(phases map[string]phase) {
 	}
 }
 
+// phases are the phases on the board, and for each supervised module that
+// has not yet published one (its first step is under way), that of a module
+// about to start: it is not "not supervised", which would block its dependents.
+func (e *Engine) phases() map[string]phase {
+	phases := e.board.snapshot()
+	for name := range e.sups {
+		if _, ok := phases[name]; !ok {
+			phases[name] = phase{wanted: true}
+		}
+	}
+	return phases
+}
+
 // initialGate is the gate a new supervisor of mod starts with.
 func (e *Engine) initialGate(name string, deps map[string]manifest.Condition) gate {
 	if len(deps) == 0 {
 		delete(e.gates, name)
 		return openGate
 	}
-	g := gateOf(deps, e.board.snapshot())
+	g := gateOf(deps, e.phases())
 	e.gates[name] = g
 	return g
 }

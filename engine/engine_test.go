@@ -104,6 +104,8 @@ func (e *events) find(module string, k Kind) []Event {
 
 type harness struct {
 	t      *testing.T
+	ready  sync.Mutex
+	last   Readiness // the engine's last readiness report
 	cfg    Config
 	e      *Engine
 	out    *lines
@@ -115,7 +117,7 @@ type harness struct {
 
 func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 	h := &harness{t: t, out: &lines{}, ev: &events{}, status: t.TempDir(), done: make(chan struct{})}
-	h.cfg = Config{Reaper: testReaper, Output: h.out, Events: h.ev.add}
+	h.cfg = Config{Reaper: testReaper, Output: h.out, Events: h.ev.add, Readiness: h.setReadiness}
 	for _, e := range edit {
 		e(&h.cfg)
 	}
@@ -132,6 +134,18 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 	}()
 	t.Cleanup(h.shutdown)
 	return h
+}
+
+func (h *harness) setReadiness(r Readiness) {
+	h.ready.Lock()
+	defer h.ready.Unlock()
+	h.last = r
+}
+
+func (h *harness) readiness() Readiness {
+	h.ready.Lock()
+	defer h.ready.Unlock()
+	return h.last
 }
 
 func (h *harness) shutdown() {

@@ -1,0 +1,188 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"svman/internal/testkit"
+	"svman/manifest"
+	"svman/statusfs"
+)
+
+// Dependencies with real processes: the order of starts and stops is what
+// the processes themselves wrote, in a file, as they started and stopped.
+
+// orderModule appends "start NAME" to the file order when it runs, prints
+// "up", and appends "stop NAME" when SIGTERM comes. It is ready when it has
+// printed "up" (a ready log probe), so a dependent that needs it ready
+// starts only after its line is in the file.
+func (h *harness) orderModule(name string, deps map[string]manifest.Condition) manifest.Module {
+	order := filepath.Join(h.status, "order")
+	m := h.shModule(name, `trap 'echo "stop `+name+`" >> `+order+`; exit 0' TERM
+echo "start `+name+`" >> `+order+`
+echo up
+sleep 60 & wait`)
+	m.DependsOn = deps
+	m.Ready = &manifest.Ready{Probe: manifest.Probe{Log: "^up$"}, Timeout: time.Minute, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
+	return m
+}
+
+// order returns the lines of the order file.
+func (h *harness) order() []string {
+	b, _ := os.ReadFile(filepath.Join(h.status, "order"))
+	return strings.Fields(strings.ReplaceAll(string(b), "start ", "start:"))
+}
+
+func (h *harness) waitOrder(n int) []string {
+	h.t.Helper()
+	testkit.WaitFor(h.t, "order file lines", func() bool { return len(h.order()) >= n })
+	return h.order()
+}
+
+func (h *harness) state(name string) statusfs.State {
+	st, _ := statusfs.ReadState(filepath.Join(h.status, name))
+	return st
+}
+
+func TestDependenciesStartInOrderAndStopInReverse(t *testing.T) {
+	h := newHarness(t)
+	ready := manifest.CondReady
+	// Listed against the order they must start in.
+	h.apply(
+		h.orderModule("web", map[string]manifest.Condition{"api": ready, "db": ready}),
+		h.orderModule("api", map[string]manifest.Condition{"db": ready}),
+		h.orderModule("db", nil),
+	)
+	got := h.waitOrder(3)
+	if want := []string{"start:db", "start:api", "start:web"}; !slices.Equal(got, want) {
+		t.Errorf("started %v, want %v", got, want)
+	}
+	testkit.WaitFor(t, "web ready", func() bool { return h.state("web").Ready })
+	h.shutdown()
+	got = h.order()[3:]
+	if want := []string{"stop web", "stop api", "stop db"}; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("stopped %v, want %v", got, want)
+	}
+}
+
+func TestWaitingModuleSaysWhyAndStartsOnceReady(t *testing.T) {
+	h := newHarness(t)
+	db := h.orderModule("db", nil)
+	db.Autostart = false
+	api := h.orderModule("api", map[string]manifest.Condition{"db": manifest.CondReady})
+	h.apply(db, api)
+	testkit.WaitFor(t, "api waiting", func() bool {
+		st := h.state("api")
+		return st.State == statusfs.RunWaiting && st.Waiting == "db is down"
+	})
+	if err := statusfs.SendControl(filepath.Join(h.status, "db"), []byte("u")); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.waitOrder(2); !slices.Equal(got, []string{"start:db", "start:api"}) {
+		t.Errorf("started %v, want db then api", got)
+	}
+}
+
+func TestCompletedOneShotLetsItsDependentStart(t *testing.T) {
+	h := newHarness(t)
+	order := filepath.Join(h.status, "order")
+	migrate := h.shModule("migrate", `sleep 0.2; echo "start migrate" >> `+order)
+	migrate.Restart.Policy = manifest.RestartNever
+	api := h.orderModule("api", map[string]manifest.Condition{"migrate": manifest.CondCompleted})
+	h.apply(api, migrate)
+	testkit.WaitFor(t, "api waiting for migrate", func() bool {
+		return h.state("api").Waiting == "migrate has not completed"
+	})
+	if got := h.waitOrder(2); !slices.Equal(got, []string{"start:migrate", "start:api"}) {
+		t.Errorf("started %v, want migrate then api", got)
+	}
+	if st := h.state("migrate"); !st.Completed || st.State != statusfs.RunDown {
+		t.Errorf("migrate's state.json %+v, want down and completed", st)
+	}
+}
+
+func TestDependencyThatGivesUpBlocksItsDependent(t *testing.T) {
+	h := newHarness(t)
+	db := h.shModule("db", "exit 3")
+	db.Ready = &manifest.Ready{Probe: manifest.Probe{Log: "never"}, Timeout: time.Minute, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
+	db.Restart.MinUptime = time.Second
+	db.Alarm = manifest.Alarm{Interval: time.Minute, MaxTries: 1}
+	api := h.orderModule("api", map[string]manifest.Condition{"db": manifest.CondReady})
+	h.apply(db, api)
+	testkit.WaitFor(t, "api blocked", func() bool { return h.state("api").Waiting == "db failed" })
+	t.Logf("%+v %+v", h.state("api"), h.state("db"))
+	testkit.WaitFor(t, "the blocked alarm", func() bool { return len(h.ev.find("api", Alarm)) == 1 })
+	if a := h.ev.find("api", Alarm)[0]; !strings.Contains(a.Text, "cannot start: a dependency is down") {
+		t.Errorf("alarm %q", a.Text)
+	}
+	if h.pid("api") != 0 || len(h.order()) != 0 {
+		t.Errorf("api ran (pid %d, %v) though db failed", h.pid("api"), h.order())
+	}
+}
+
+func TestDependencyRestart(t *testing.T) {
+	for _, policy := range []manifest.DependencyRestart{manifest.DepRestart, manifest.DepIgnore} {
+		t.Run(string(policy), func(t *testing.T) {
+			h := newHarness(t)
+			db := h.orderModule("db", nil)
+			api := h.orderModule("api", map[string]manifest.Condition{"db": manifest.CondReady})
+			api.OnDependencyRestart = policy
+			h.apply(db, api)
+			testkit.WaitFor(t, "api ready", func() bool { return h.state("api").Ready })
+			apiPID, dbPID := h.pid("api"), h.pid("db")
+			// db dies and is restarted at once.
+			if err := statusfs.SendControl(filepath.Join(h.status, "db"), []byte("k")); err != nil {
+				t.Fatal(err)
+			}
+			testkit.WaitFor(t, "db restarted and ready", func() bool {
+				return h.pid("db") != dbPID && h.pid("db") != 0 && h.state("db").Ready
+			})
+			if policy == manifest.DepIgnore {
+				// Nothing is to happen to api: wait until the engine has seen
+				// db ready again (svman's own report), then look.
+				testkit.WaitFor(t, "the engine's look", func() bool { return h.readiness().AllReady })
+				if h.pid("api") != apiPID {
+					t.Errorf("api restarted (pid %d -> %d) though on_dependency_restart = ignore", apiPID, h.pid("api"))
+				}
+				return
+			}
+			testkit.WaitFor(t, "api restarted", func() bool {
+				p := h.pid("api")
+				return p != 0 && p != apiPID && h.state("api").Ready
+			})
+			// api's second start came after db's second start.
+			got := h.order()
+			if i, j := lastIndex(got, "start:db"), lastIndex(got, "start:api"); i > j {
+				t.Errorf("order %v: api started again before db", got)
+			}
+		})
+	}
+}
+
+func lastIndex(s []string, v string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == v {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestRemovingADependencyStartsTheWaitingModule(t *testing.T) {
+	h := newHarness(t)
+	db := h.orderModule("db", nil)
+	db.Autostart = false
+	api := h.orderModule("api", map[string]manifest.Condition{"db": manifest.CondReady})
+	h.apply(db, api)
+	testkit.WaitFor(t, "api waiting", func() bool { return h.state("api").State == statusfs.RunWaiting })
+	api.DependsOn = nil
+	h.apply(db, api)
+	h.waitUp("api")
+	if h.pid("db") != 0 {
+		t.Errorf("db started; only api was to")
+	}
+}
