@@ -70,7 +70,9 @@ func TestHungExecProbeIsKilled(t *testing.T) {
 	// The leader and a process it left in its group: both must go.
 	argv := []string{"sh", "-c", "sleep 60 & exec sleep 60"}
 	res := make(chan error, 1)
-	go func() { res <- Attempt(context.Background(), sys, manifest.Probe{Exec: argv}, tg, 300*time.Millisecond) }()
+	go func() {
+		res <- Attempt(context.Background(), sys, manifest.Probe{Exec: argv}, tg, 300*time.Millisecond)
+	}()
 	var err error
 	select {
 	case err = <-res:
@@ -87,5 +89,23 @@ func TestHungExecProbeIsKilled(t *testing.T) {
 	if !gone(pid) {
 		t.Errorf("the probe's process %d is still there after its attempt", pid)
 	}
+	testkit.WaitFor(t, "the probe's process group to be empty", func() bool { return !proc.GroupAlive(pid) })
+}
+
+func TestExecProbeLeavesNothingBehind(t *testing.T) {
+	sys := &counting{System: testSystem}
+	// It passes, leaving a process in its group that holds its output open.
+	argv := []string{"sh", "-c", "sleep 60 & echo started"}
+	res := make(chan error, 1)
+	go func() { res <- Attempt(context.Background(), sys, manifest.Probe{Exec: argv}, here(t), 5*time.Second) }()
+	select {
+	case err := <-res:
+		if err != nil {
+			t.Errorf("got %v, want a pass", err)
+		}
+	case <-testkit.Within():
+		t.Fatal("the attempt did not return")
+	}
+	pid := sys.pid(0)
 	testkit.WaitFor(t, "the probe's process group to be empty", func() bool { return !proc.GroupAlive(pid) })
 }
