@@ -30,7 +30,7 @@ type Starter interface {
 
 // ErrNotRun is Attempt's answer to a probe it does not run: a log probe, which
 // the engine matches against the module's output, or an unset one.
-var ErrNotRun = errors.New("not a probe that is run: log probes match the module's output")
+var ErrNotRun = errors.New("probe not run: a log probe is matched against the module's output")
 
 // Attempt runs one attempt of probe p against target t, bounded by timeout
 // (which must be positive) and by ctx, and returns nil when it passed. Its

@@ -28,10 +28,13 @@ const (
 // process group when ctx is done and waits for its exit all the same.
 func execAttempt(ctx context.Context, sys Starter, argv []string, t Target, timeout time.Duration) error {
 	name := command(argv)
+	if ctx.Err() != nil { // nothing to fork for
+		return fmt.Errorf("%s: %w", name, ended(ctx, timeout))
+	}
 	var first firstLine
 	c, err := sys.Start(proc.Spec{Dir: t.Dir, Argv: argv, Env: t.Env, User: t.User, Group: t.Group}, first.output())
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return err // it names the program or directory that is missing
 	}
 	var st proc.ExitStatus
 	var stopped error
