@@ -57,6 +57,9 @@ var ErrNotRun = errors.New("probe not run: a log probe is matched against the mo
 //     with t.Env, as t.User and t.Group; exit 0 passes. Its output is read
 //     and dropped but for the first line, which a failure quotes.
 //   - log, or nothing set: ErrNotRun.
+//
+// sys starts exec probes only; the others may be given a nil one. Attempt may
+// be called from any goroutine, any number at once (Runner bounds how many).
 func Attempt(ctx context.Context, sys Starter, p manifest.Probe, t Target, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
