@@ -37,10 +37,12 @@ type Pipes struct {
 	running atomic.Int32 // streams still copying; the last one closes done
 	done    chan struct{}
 
-	pace    func()
-	lines   [2]*logmux.Lines
-	watches [2]*fdwatch.Watch // set by watch before anything reads them
-	ended   [2]atomic.Bool    // end ran
+	pace  func()
+	lines [2]*logmux.Lines
+	// watches are set by watch once Add returns, or by the first service, which
+	// may run before Add has returned: whichever comes first.
+	watches [2]atomic.Pointer[fdwatch.Watch]
+	ended   [2]atomic.Bool // end ran
 }
 
 func newPipes() (*Pipes, error) {
@@ -105,7 +107,7 @@ func (p *Pipes) watch(fds *fdwatch.Watcher, i int, sink Sink) error {
 	if err != nil {
 		return err
 	}
-	p.watches[i] = x
+	p.watches[i].CompareAndSwap(nil, x)
 	return nil
 }
 
@@ -113,6 +115,7 @@ func (p *Pipes) watch(fds *fdwatch.Watcher, i int, sink Sink) error {
 // pace, so that a child writing faster than its output is taken waits in its
 // full pipe.
 func (p *Pipes) service(i int, x *fdwatch.Watch) {
+	p.watches[i].CompareAndSwap(nil, x)
 	if !p.lines[i].Service() {
 		p.pace()
 		if x.Rearm() == nil {
@@ -129,7 +132,7 @@ func (p *Pipes) end(i int) {
 	if !p.ended[i].CompareAndSwap(false, true) {
 		return
 	}
-	p.watches[i].Remove()
+	p.watches[i].Load().Remove()
 	p.lines[i].Finish()
 	p.r[i].Close()
 	p.streamEnded()
