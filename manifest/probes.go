@@ -42,23 +42,20 @@ func (ev *evaluator) ready(blocks []*rawReady, baseDir string) *Ready {
 		OnTimeout: valueOr(ev.onTimeout(b.OnTimeout), ReadyTimeoutRestart),
 	}
 	ev.written(&checks, "log", b.Log, func() bool { return ev.logPattern(b.Log, &r.Log) })
-	before := len(ev.diags)
-	notify := ev.boolean("notify", b.Notify)
-	if notify != nil && *notify || len(ev.diags) > before {
-		checks = append(checks, check{"notify = true", rangeOf(b.Notify)})
-	}
-	r.Notify = notify != nil && *notify
-	before = len(ev.diags)
-	if fd := ev.intIn("notification_fd", b.NotificationFD, 3, 1023,
-		"0, 1 and 2 are the module's stdin, stdout and stderr; write 3, the number s6 uses, unless the program expects another."); fd != nil {
-		r.NotificationFD = *fd
-	}
-	if r.NotificationFD != 0 || len(ev.diags) > before {
-		checks = append(checks, check{"notification_fd", rangeOf(b.NotificationFD)})
-	}
+	ev.written(&checks, "notify = true", b.Notify, func() bool {
+		n := ev.boolean("notify", b.Notify)
+		r.Notify = n != nil && *n
+		return r.Notify
+	})
+	ev.written(&checks, "notification_fd", b.NotificationFD, func() bool {
+		fd := ev.intIn("notification_fd", b.NotificationFD, 3, 1023,
+			"0, 1 and 2 are the module's stdin, stdout and stderr; write 3, the number s6 uses, unless the program expects another.")
+		r.NotificationFD = valueOr(fd, 0)
+		return fd != nil
+	})
 	if w := ev.positiveDuration("watchdog", b.Watchdog); w != nil {
 		if !r.Notify {
-			ev.errorf(b.Watchdog.Range(), "watchdog without notify",
+			ev.errorf(b.Watchdog.Range(), "Watchdog without notify",
 				"The module keeps its watchdog alive by sending WATCHDOG=1 through the notify socket, which only notify = true gives it. Add notify = true to this ready block, or remove watchdog.")
 		}
 		r.Watchdog = *w
@@ -77,7 +74,7 @@ func (ev *evaluator) health(blocks []*rawHealth, baseDir string) *Health {
 	}
 	misplacedLog := isSet(b.Log)
 	if misplacedLog {
-		ev.errorf(b.Log.Range(), "log check in a health block",
+		ev.errorf(b.Log.Range(), "Log check in a health block",
 			"A log line says once that a module is ready; it cannot say later that the module is still alive. Move log to the ready block, and check health with exec, http or tcp.")
 	}
 	var checks []check
