@@ -71,8 +71,14 @@ func Diff(running, desired []manifest.Module) Plan {
 }
 
 // inPlace are the settings a running supervisor adopts without a restart: they
-// say what to do at the next exit or stop, not how the process runs.
-var inPlace = map[string]bool{"restart": true, "alarm": true, "stop_timeout": true, "on_exit": true, "log": true}
+// say what to do at the next exit or stop, when the module may start, or how
+// svman checks it, not how the process runs. The parts of a ready block that
+// the child is given (notify's socket and watchdog, the notification fd) are
+// not among them: Changes names them apart.
+var inPlace = map[string]bool{
+	"restart": true, "alarm": true, "stop_timeout": true, "on_exit": true, "log": true,
+	"depends_on": true, "on_dependency_restart": true, "ready": true, "health": true,
+}
 
 func restartNeeded(changed []string) bool {
 	for _, c := range changed {
@@ -106,11 +112,38 @@ func Changes(a, b manifest.Module) []string {
 	add("on_exit", slices.Equal(a.OnExit, b.OnExit))
 	add("limits", reflect.DeepEqual(a.Limits, b.Limits))
 	add("log", a.Log == b.Log)
+	add("depends_on", maps.Equal(a.DependsOn, b.DependsOn))
+	add("on_dependency_restart", a.OnDependencyRestart == b.OnDependencyRestart)
+	add("ready", reflect.DeepEqual(probing(a.Ready), probing(b.Ready)))
+	an, bn := given(a.Ready), given(b.Ready)
+	add("notify", an.Notify == bn.Notify && an.Watchdog == bn.Watchdog)
+	add("notification_fd", an.NotificationFD == bn.NotificationFD)
+	add("health", reflect.DeepEqual(a.Health, b.Health))
 	// A field added to Module but not above must not go unnoticed: it restarts.
 	if out == nil && !reflect.DeepEqual(a, b) {
 		out = append(out, "settings")
 	}
 	return out
+}
+
+// given is what a ready block gives the child itself: a NOTIFY_SOCKET (and
+// WATCHDOG_USEC) or a notification fd; zero for a module without one.
+func given(r *manifest.Ready) manifest.Ready {
+	if r == nil {
+		return manifest.Ready{}
+	}
+	return manifest.Ready{Notify: r.Notify, Watchdog: r.Watchdog, NotificationFD: r.NotificationFD}
+}
+
+// probing is the rest of a ready block, what svman checks and when: r without
+// what given returns.
+func probing(r *manifest.Ready) *manifest.Ready {
+	if r == nil {
+		return nil
+	}
+	p := *r
+	p.Notify, p.Watchdog, p.NotificationFD = false, 0, 0
+	return &p
 }
 
 // Changes reports whether the plan does anything at all.

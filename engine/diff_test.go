@@ -45,6 +45,21 @@ func TestDiff(t *testing.T) {
 		{"restart delay in place", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.Restart.Delay = 5 * time.Second })}, Plan{Update: []string{"a"}}},
 		{"alarm in place", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.Alarm.MaxTries = 3 })}, Plan{Update: []string{"a"}}},
 		{"stop timeout in place", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.StopTimeout = time.Second })}, Plan{Update: []string{"a"}}},
+		{"depends_on in place", []manifest.Module{mod("a"), mod("b")}, []manifest.Module{mod("a"), mod("b", dependsOnA)}, Plan{Keep: []string{"a"}, Update: []string{"b"}}},
+		{"condition in place", []manifest.Module{mod("a"), mod("b", dependsOnA)}, []manifest.Module{mod("a"), mod("b", func(m *manifest.Module) { m.DependsOn = map[string]manifest.Condition{"a": manifest.CondHealthy} })}, Plan{Keep: []string{"a"}, Update: []string{"b"}}},
+		{"on_dependency_restart in place", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) { m.OnDependencyRestart = manifest.DepRestart })}, Plan{Update: []string{"a"}}},
+		{"new ready probe in place", []manifest.Module{mod("a")}, []manifest.Module{mod("a", readyTCP)}, Plan{Update: []string{"a"}}},
+		{"changed ready probe in place", []manifest.Module{mod("a", readyTCP)}, []manifest.Module{mod("a", readyTCP, func(m *manifest.Module) { m.Ready.Probe = manifest.Probe{Exec: []string{"/bin/true"}} })}, Plan{Update: []string{"a"}}},
+		{"ready timing in place", []manifest.Module{mod("a", readyTCP)}, []manifest.Module{mod("a", readyTCP, func(m *manifest.Module) { m.Ready.Timeout = time.Hour; m.Ready.OnTimeout = manifest.ReadyTimeoutKeep })}, Plan{Update: []string{"a"}}},
+		{"ready block removed in place", []manifest.Module{mod("a", readyTCP)}, []manifest.Module{mod("a")}, Plan{Update: []string{"a"}}},
+		{"health in place", []manifest.Module{mod("a")}, []manifest.Module{mod("a", func(m *manifest.Module) {
+			m.Health = &manifest.Health{Probe: manifest.Probe{HTTP: "http://127.0.0.1/"}, Interval: time.Second, Timeout: time.Second, Failures: 3}
+		})}, Plan{Update: []string{"a"}}},
+		{"notify restarts", []manifest.Module{mod("a", readyTCP)}, []manifest.Module{mod("a", readyNotify)}, Plan{Restart: []string{"a"}}},
+		{"notify added restarts", []manifest.Module{mod("a")}, []manifest.Module{mod("a", readyNotify)}, Plan{Restart: []string{"a"}}},
+		{"watchdog restarts", []manifest.Module{mod("a", readyNotify)}, []manifest.Module{mod("a", readyNotify, func(m *manifest.Module) { m.Ready.Watchdog = time.Minute })}, Plan{Restart: []string{"a"}}},
+		{"notification fd restarts", []manifest.Module{mod("a", readyTCP)}, []manifest.Module{mod("a", readyTCP, func(m *manifest.Module) { m.Ready.Probe = manifest.Probe{}; m.Ready.NotificationFD = 3 })}, Plan{Restart: []string{"a"}}},
+		{"notification fd removed restarts", []manifest.Module{mod("a", readyTCP, func(m *manifest.Module) { m.Ready.NotificationFD = 3 })}, []manifest.Module{mod("a")}, Plan{Restart: []string{"a"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,6 +70,18 @@ func TestDiff(t *testing.T) {
 			}
 		})
 	}
+}
+
+func dependsOnA(m *manifest.Module) {
+	m.DependsOn = map[string]manifest.Condition{"a": manifest.CondReady}
+}
+
+func readyTCP(m *manifest.Module) {
+	m.Ready = &manifest.Ready{Probe: manifest.Probe{TCP: "127.0.0.1:9000"}, Timeout: time.Minute, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
+}
+
+func readyNotify(m *manifest.Module) {
+	m.Ready = &manifest.Ready{Notify: true, Watchdog: 30 * time.Second, Timeout: time.Minute, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
 }
 
 func TestPlanString(t *testing.T) {
@@ -78,6 +105,32 @@ func TestDiffNamesWhatChanged(t *testing.T) {
 		t.Errorf("Changed = %v, want %v", p.Changed, want)
 	}
 	if !reflect.DeepEqual(p.Restart, []string{"a"}) || !reflect.DeepEqual(p.Update, []string{"b"}) {
+		t.Errorf("plan = %+v", p)
+	}
+}
+
+// A plan names the readiness settings that changed; a ready block's notify,
+// watchdog and notification fd apart from its probe, since only they restart.
+func TestDiffNamesReadinessChanges(t *testing.T) {
+	old := []manifest.Module{mod("a"), mod("b", readyTCP), mod("c", readyTCP)}
+	desired := []manifest.Module{
+		mod("a", dependsOnA, func(m *manifest.Module) { m.OnDependencyRestart = manifest.DepRestart }),
+		mod("b", readyNotify),
+		mod("c", readyTCP, func(m *manifest.Module) {
+			m.Ready.NotificationFD = 3
+			m.Health = &manifest.Health{Probe: manifest.Probe{TCP: "127.0.0.1:9000"}, Interval: time.Second, Timeout: time.Second, Failures: 1}
+		}),
+	}
+	p := Diff(old, desired)
+	want := map[string][]string{
+		"a": {"depends_on", "on_dependency_restart"},
+		"b": {"ready", "notify"},
+		"c": {"notification_fd", "health"},
+	}
+	if !reflect.DeepEqual(p.Changed, want) {
+		t.Errorf("Changed = %v, want %v", p.Changed, want)
+	}
+	if !reflect.DeepEqual(p.Restart, []string{"b", "c"}) || !reflect.DeepEqual(p.Update, []string{"a"}) {
 		t.Errorf("plan = %+v", p)
 	}
 }

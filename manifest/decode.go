@@ -124,6 +124,28 @@ func (ev *evaluator) count(name string, expr hcl.Expression) *int {
 	return &r
 }
 
+// intIn evaluates a whole number from lo to hi; why, which ends the message
+// about a number out of range, says what the bounds are for.
+func (ev *evaluator) intIn(name string, expr hcl.Expression, lo, hi int64, why string) *int {
+	v, ok := ev.eval(expr)
+	if !ok {
+		return nil
+	}
+	n, err := convert.Convert(v, cty.Number)
+	if err != nil || n.IsNull() {
+		ev.errorf(expr.Range(), "Invalid "+name, "%s must be a whole number from %d to %d, not %s.", name, lo, hi, describe(v))
+		return nil
+	}
+	bf := n.AsBigFloat()
+	i, acc := bf.Int64()
+	if !bf.IsInt() || acc != big.Exact || i < lo || i > hi {
+		ev.errorf(expr.Range(), "Invalid "+name, "%s must be a whole number from %d to %d; %s is not. %s", name, lo, hi, ev.show(expr.Range(), bf.Text('g', 10)), why)
+		return nil
+	}
+	r := int(i)
+	return &r
+}
+
 // strList evaluates a list of strings. An empty list is returned as a non-nil
 // empty slice: "set to nothing" differs from unset when merging with defaults.
 func (ev *evaluator) strList(name string, expr hcl.Expression) *[]string {

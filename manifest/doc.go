@@ -35,6 +35,15 @@
 //	  dir       = "./site"                                  # default: the manifest's directory
 //	  env       = { PORT = "8080", HOME = env("HOME") }
 //	  env_clear = true                                      # default false: env adds to svman's environment
+//	  ready {                             # when the module is ready; without it, once started
+//	    http     = "http://127.0.0.1:8080/" # or tcp, exec, log, notify = true, notification_fd
+//	    timeout  = "60s"                  # default "60s"; then a not_ready alarm and on_timeout
+//	    interval = "1s"                   # default "1s": the longest wait between two attempts
+//	  }
+//	  health {                            # liveness, once ready
+//	    tcp      = "127.0.0.1:8080"       # or exec, http
+//	    failures = 3                      # default 3 failed checks in a row restart the module
+//	  }
 //	}
 //
 //	module "worker" {
@@ -45,6 +54,8 @@
 //	  user         = "1000"                # a name ("www-data") or an id; default: svman's own
 //	  group        = "1000"                # default: the user's primary group
 //	  umask        = "027"                 # octal digits in quotes; default: svman's
+//	  depends_on   = { web = "ready" }     # started | ready | completed | healthy
+//	  on_dependency_restart = "restart"    # default "ignore": keep running when web restarts
 //	  restart {
 //	    policy       = "on-failure"       # always (default) | on-failure | never
 //	    exit_codes   = [0, 3]             # default [0]: the exit codes that mean success
@@ -76,17 +87,31 @@
 // HCL allows only one argument in a block written on a single line, so
 // restart { policy = "never" } is fine but two arguments need one line each.
 //
-// The defaults block takes every module setting except command and
-// inherit_defaults. A module's setting wins over the defaults'; env maps merge
-// key by key and restart, alarm, limits and log blocks field by field, so a module's
-// restart { policy = "never" } keeps the defaults' delay. Unset and null mean the
-// same: "use the defaults, or the built-in default".
+// The defaults block takes every module setting except command,
+// inherit_defaults, depends_on, ready and health. A module's setting wins over
+// the defaults'; env maps merge key by key and restart, alarm, limits and log
+// blocks field by field, so a module's restart { policy = "never" } keeps the
+// defaults' delay. Unset and null mean the same: "use the defaults, or the
+// built-in default".
 //
 // Durations are strings in Go's syntax ("500ms", "10s", "1m30s"), at least zero.
 // Relative paths (status_dir, dir, file()) start at the manifest's directory, not
 // at svman's working directory. So does the program of on_exit and of alarm exec
 // when it holds a "/" ("./notify", "bin/notify"); a bare name ("logger") is looked
 // up in PATH. The command's program is left as written, for the module's dir.
+//
+// # Dependencies, readiness and health
+//
+// depends_on names modules of the manifest, each with the condition it must
+// meet before the module starts; Layers gives the start order. Load refuses an
+// unknown name (suggesting the closest), a module naming itself, a cycle,
+// "completed" on a module restarted always, and a dependency of a module that
+// starts by itself on one with autostart = false (a warning when both are
+// manual). A ready block holds exactly one of http, tcp, exec, log, notify =
+// true and notification_fd (3 to 1023); watchdog needs notify. A health block
+// holds exactly one of exec, http and tcp. on_dependency_restart may come from
+// the defaults; depends_on, ready and health may not, since they name other
+// modules or the module's own address. See readiness.go for what each means.
 //
 // # Users and environment
 //

@@ -48,8 +48,40 @@ func TestDocExample(t *testing.T) {
 	if web := m.Modules[0]; !web.EnvClear || web.Log != (Log{Timestamps: true, MaxSize: 100e6, Keep: 10}) {
 		t.Errorf("web = %+v, want EnvClear and the defaults' log", web)
 	}
+	if web := m.Modules[0]; web.Ready == nil || web.Ready.HTTP != "http://127.0.0.1:8080/" || web.Health == nil || web.Health.TCP != "127.0.0.1:8080" {
+		t.Errorf("web's ready = %+v, health = %+v", web.Ready, web.Health)
+	}
+	if !reflect.DeepEqual(w.DependsOn, map[string]Condition{"web": CondReady}) || w.OnDependencyRestart != DepRestart {
+		t.Errorf("worker's depends_on = %v, on_dependency_restart = %q", w.DependsOn, w.OnDependencyRestart)
+	}
 	want := SMTP{Host: "smtp.example.com", Port: 587, From: "svman@example.com", Username: "svman", Password: "s3cret", StartTLS: true}
 	if m.SMTP != want {
 		t.Errorf("smtp = %+v, want %+v", m.SMTP, want)
+	}
+}
+
+// TestReadmeNamesEveryField checks that README.md's manifest reference names
+// each attribute and block the manifest takes, as `name`, so that a new field
+// cannot go undocumented.
+func TestReadmeNamesEveryField(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	for _, raw := range []any{rawFile{}, rawSettings{}, rawRestart{}, rawAlarm{}, rawLimits{}, rawLog{}, rawSMTP{}, rawReady{}, rawHealth{}} {
+		typ := reflect.TypeOf(raw)
+		for i := range typ.NumField() {
+			name, kind, _ := strings.Cut(typ.Field(i).Tag.Get("hcl"), ",")
+			if name == "" || (kind != "optional" && kind != "block") {
+				continue
+			}
+			if name == "log" && typ == reflect.TypeOf(rawHealth{}) {
+				continue // only there to be refused
+			}
+			if !strings.Contains(readme, "`"+name+"`") && !strings.Contains(readme, "`"+name+" ") {
+				t.Errorf("README.md does not name %s's %s", typ.Name(), name)
+			}
+		}
 	}
 }

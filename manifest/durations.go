@@ -63,3 +63,14 @@ func (ev *evaluator) alarmInterval(expr hcl.Expression) *time.Duration {
 	}
 	return d
 }
+
+// positiveDuration evaluates a duration that must be longer than zero, such as
+// a probe's interval or timeout.
+func (ev *evaluator) positiveDuration(name string, expr hcl.Expression) *time.Duration {
+	d := ev.duration(name, expr)
+	if d != nil && *d == 0 {
+		ev.errorf(expr.Range(), "Invalid "+name, "%s must be longer than zero. %s Leave it out for the default.", name, howToWriteDuration)
+		return nil
+	}
+	return d
+}

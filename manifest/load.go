@@ -98,7 +98,10 @@ func (ev *evaluator) manifest(raw *rawFile, abs, baseDir string) *Manifest {
 		ev.checkBackoff(defaults.restart)
 	}
 	seen := make(map[string]hcl.Range, len(raw.Modules))
+	declared := make([]string, 0, len(raw.Modules))
+	deps := make(map[string]hcl.Expression)
 	for _, rm := range raw.Modules {
+		declared = append(declared, rm.Name)
 		if prev, dup := seen[rm.Name]; dup {
 			ev.errorf(rm.NameRange, "Duplicate module name",
 				"A module named %q is already defined at %s. Module names must be unique: rename or remove one of them.", rm.Name, lineOf(prev))
@@ -107,20 +110,35 @@ func (ev *evaluator) manifest(raw *rawFile, abs, baseDir string) *Manifest {
 		}
 		if mod, ok := ev.module(rm, defaults, baseDir); ok {
 			m.Modules = append(m.Modules, mod)
+			if mod.DependsOn != nil {
+				deps[mod.Name] = rm.Body.DependsOn
+			}
 		}
 	}
+	ev.checkGraph(m.Modules, declared, deps)
 	m.SMTP = ev.smtp(raw.SMTP)
 	return m
 }
 
 // defaults evaluates the defaults block, which takes every module setting but
-// the two that only make sense per module.
+// those that only make sense per module: command, inherit_defaults, and
+// depends_on, ready and health, which name other modules or a module's own
+// address.
 func (ev *evaluator) defaults(body *rawSettings, baseDir string) settings {
 	if r := body.CommandRange; r.Filename != "" {
 		ev.errorf(r, "Misplaced command", "Each module must give its own command, so command cannot be set in defaults. Move it into the module blocks.")
 	}
 	if r := body.InheritDefaultsRange; r.Filename != "" {
 		ev.errorf(r, "Misplaced inherit_defaults", "inherit_defaults only means something in a module block. Remove it here, and write inherit_defaults = false in the modules that should ignore the defaults.")
+	}
+	if r := body.DependsOnRange; r.Filename != "" {
+		ev.errorf(r, "Misplaced depends_on", "Each module names its own dependencies, so depends_on cannot be set in defaults. Move it into the module blocks that depend on others.")
+	}
+	for _, b := range body.Ready {
+		ev.errorf(b.DefRange, "Misplaced ready block", "A ready block checks one module's own port, URL, command or output, so it cannot be shared through defaults. Move it into the module blocks.")
+	}
+	for _, b := range body.Health {
+		ev.errorf(b.DefRange, "Misplaced health block", "A health block checks one module's own port, URL or command, so it cannot be shared through defaults. Move it into the module blocks.")
 	}
 	return ev.settings(body, baseDir)
 }
@@ -138,7 +156,11 @@ func (ev *evaluator) module(rm *rawModule, defaults settings, baseDir string) (M
 		s = merge(defaults, s)
 	}
 	ev.checkBackoff(s.restart)
-	return s.module(rm.Name, argv, shell, baseDir), ok
+	mod := s.module(rm.Name, argv, shell, baseDir)
+	mod.DependsOn = ev.dependsOn(rm.Body.DependsOn)
+	mod.Ready = ev.ready(rm.Body.Ready, baseDir)
+	mod.Health = ev.health(rm.Body.Health, baseDir)
+	return mod, ok
 }
 
 // readManifest reads the manifest file, or returns the diagnostic explaining why

@@ -13,15 +13,16 @@ import (
 // manifest in dir, with no defaults block: every built-in default applied.
 func builtin(dir, name string, argv ...string) Module {
 	return Module{
-		Name:        name,
-		Command:     argv,
-		Dir:         dir,
-		Autostart:   true,
-		StopSignal:  syscall.SIGTERM,
-		StopTimeout: 10 * time.Second,
-		Restart:     Restart{Policy: RestartAlways, Delay: time.Second, MaxDelay: time.Minute, MinUptime: time.Second, ExitCodes: []int{0}},
-		Alarm:       Alarm{Interval: time.Minute},
-		Log:         Log{Timestamps: true, MaxSize: 50e6, Keep: 10},
+		Name:                name,
+		Command:             argv,
+		Dir:                 dir,
+		Autostart:           true,
+		StopSignal:          syscall.SIGTERM,
+		StopTimeout:         10 * time.Second,
+		Restart:             Restart{Policy: RestartAlways, Delay: time.Second, MaxDelay: time.Minute, MinUptime: time.Second, ExitCodes: []int{0}},
+		Alarm:               Alarm{Interval: time.Minute},
+		Log:                 Log{Timestamps: true, MaxSize: 50e6, Keep: 10},
+		OnDependencyRestart: DepIgnore,
 	}
 }
 

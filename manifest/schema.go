@@ -62,6 +62,13 @@ type rawSettings struct {
 	Alarm                []*rawAlarm    `hcl:"alarm,block"`
 	Limits               []*rawLimits   `hcl:"limits,block"`
 	Log                  []*rawLog      `hcl:"log,block"`
+	// DependsOn, Ready and Health are module-only; defaults reports them, which
+	// the range (of depends_on) and the blocks tell.
+	DependsOn           hcl.Expression `hcl:"depends_on,optional"`
+	DependsOnRange      hcl.Range      `hcl:"depends_on,attr_range"`
+	OnDependencyRestart hcl.Expression `hcl:"on_dependency_restart,optional"`
+	Ready               []*rawReady    `hcl:"ready,block"`
+	Health              []*rawHealth   `hcl:"health,block"`
 	// SMTP is only here to explain that it belongs at the top level; its
 	// body is not looked at.
 	SMTP []*rawMisplaced `hcl:"smtp,block"`
@@ -105,6 +112,34 @@ type rawLog struct {
 	MaxSize    hcl.Expression `hcl:"max_size,optional"`
 	Keep       hcl.Expression `hcl:"keep,optional"`
 	Mode       hcl.Expression `hcl:"mode,optional"`
+}
+
+// rawReady is a ready block.
+type rawReady struct {
+	DefRange       hcl.Range      `hcl:",def_range"`
+	HTTP           hcl.Expression `hcl:"http,optional"`
+	TCP            hcl.Expression `hcl:"tcp,optional"`
+	Exec           hcl.Expression `hcl:"exec,optional"`
+	Log            hcl.Expression `hcl:"log,optional"`
+	Notify         hcl.Expression `hcl:"notify,optional"`
+	NotificationFD hcl.Expression `hcl:"notification_fd,optional"`
+	Watchdog       hcl.Expression `hcl:"watchdog,optional"`
+	Timeout        hcl.Expression `hcl:"timeout,optional"`
+	Interval       hcl.Expression `hcl:"interval,optional"`
+	OnTimeout      hcl.Expression `hcl:"on_timeout,optional"`
+}
+
+// rawHealth is a health block. Log is only here to explain that a log check
+// says when a module is ready, not whether it is still alive.
+type rawHealth struct {
+	DefRange hcl.Range      `hcl:",def_range"`
+	Exec     hcl.Expression `hcl:"exec,optional"`
+	HTTP     hcl.Expression `hcl:"http,optional"`
+	TCP      hcl.Expression `hcl:"tcp,optional"`
+	Log      hcl.Expression `hcl:"log,optional"`
+	Interval hcl.Expression `hcl:"interval,optional"`
+	Timeout  hcl.Expression `hcl:"timeout,optional"`
+	Failures hcl.Expression `hcl:"failures,optional"`
 }
 
 // rawSMTP is the top-level smtp block.

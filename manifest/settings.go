@@ -32,19 +32,20 @@ func defaultExitCodes() []int { return []int{0} }
 // checks. A nil field is "not set here", which is what lets a module's
 // attributes override the defaults' field by field.
 type settings struct {
-	dir         *string // absolute and clean
-	env         map[string]string
-	envClear    *bool
-	user, group *Credential
-	umask       *uint32
-	autostart   *bool
-	stopSignal  *syscall.Signal
-	stopTimeout *time.Duration
-	onExit      *[]string // program path resolved
-	restart     restartSettings
-	alarm       alarmSettings
-	limits      Limits // a nil field is unset, as in the Module
-	log         logSettings
+	dir          *string // absolute and clean
+	env          map[string]string
+	envClear     *bool
+	user, group  *Credential
+	umask        *uint32
+	autostart    *bool
+	stopSignal   *syscall.Signal
+	stopTimeout  *time.Duration
+	onExit       *[]string // program path resolved
+	restart      restartSettings
+	alarm        alarmSettings
+	limits       Limits // a nil field is unset, as in the Module
+	log          logSettings
+	onDepRestart *DependencyRestart
 }
 
 type restartSettings struct {
@@ -75,19 +76,21 @@ type alarmSettings struct {
 }
 
 // settings evaluates the attributes and blocks common to modules and defaults.
-// Module-only attributes (command, inherit_defaults) are the caller's business.
+// Module-only attributes and blocks (command, inherit_defaults, depends_on,
+// ready, health) are the caller's business.
 func (ev *evaluator) settings(raw *rawSettings, baseDir string) settings {
 	s := settings{
-		dir:         ev.path("dir", raw.Dir, baseDir),
-		env:         ev.env(raw.Env),
-		envClear:    ev.boolean("env_clear", raw.EnvClear),
-		user:        ev.user(raw.User),
-		group:       ev.group(raw.Group),
-		umask:       ev.umask(raw.Umask),
-		autostart:   ev.boolean("autostart", raw.Autostart),
-		stopSignal:  ev.signal("stop_signal", raw.StopSignal),
-		stopTimeout: ev.duration("stop_timeout", raw.StopTimeout),
-		onExit:      ev.program("on_exit", raw.OnExit, baseDir, howToWriteOnExit),
+		dir:          ev.path("dir", raw.Dir, baseDir),
+		env:          ev.env(raw.Env),
+		envClear:     ev.boolean("env_clear", raw.EnvClear),
+		user:         ev.user(raw.User),
+		group:        ev.group(raw.Group),
+		umask:        ev.umask(raw.Umask),
+		autostart:    ev.boolean("autostart", raw.Autostart),
+		stopSignal:   ev.signal("stop_signal", raw.StopSignal),
+		stopTimeout:  ev.duration("stop_timeout", raw.StopTimeout),
+		onExit:       ev.program("on_exit", raw.OnExit, baseDir, howToWriteOnExit),
+		onDepRestart: ev.onDependencyRestart(raw.OnDependencyRestart),
 	}
 	if r := onlyOne(ev, "restart", raw.Restart, func(r *rawRestart) hcl.Range { return r.DefRange }); r != nil {
 		s.restart = ev.restart(r)
@@ -165,17 +168,18 @@ func merge(def, mod settings) settings {
 		maps.Copy(env, mod.env)
 	}
 	return settings{
-		dir:         pick(mod.dir, def.dir),
-		env:         env,
-		envClear:    pick(mod.envClear, def.envClear),
-		user:        pick(mod.user, def.user),
-		group:       pick(mod.group, def.group),
-		umask:       pick(mod.umask, def.umask),
-		autostart:   pick(mod.autostart, def.autostart),
-		stopSignal:  pick(mod.stopSignal, def.stopSignal),
-		stopTimeout: pick(mod.stopTimeout, def.stopTimeout),
-		onExit:      pick(mod.onExit, def.onExit),
-		restart:     mergeRestart(def.restart, mod.restart),
+		dir:          pick(mod.dir, def.dir),
+		env:          env,
+		envClear:     pick(mod.envClear, def.envClear),
+		user:         pick(mod.user, def.user),
+		group:        pick(mod.group, def.group),
+		umask:        pick(mod.umask, def.umask),
+		autostart:    pick(mod.autostart, def.autostart),
+		stopSignal:   pick(mod.stopSignal, def.stopSignal),
+		stopTimeout:  pick(mod.stopTimeout, def.stopTimeout),
+		onExit:       pick(mod.onExit, def.onExit),
+		onDepRestart: pick(mod.onDepRestart, def.onDepRestart),
+		restart:      mergeRestart(def.restart, mod.restart),
 		alarm: alarmSettings{
 			interval:             pick(mod.alarm.interval, def.alarm.interval),
 			maxTries:             pick(mod.alarm.maxTries, def.alarm.maxTries),
@@ -267,6 +271,7 @@ func (s settings) module(name string, argv []string, shell bool, manifestDir str
 			Keep:       valueOr(s.log.keep, defaultLogKeep),
 			Mode:       valueOr(s.log.mode, 0),
 		},
+		OnDependencyRestart: valueOr(s.onDepRestart, DepIgnore),
 	}
 }
 

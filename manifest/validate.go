@@ -182,7 +182,14 @@ func (ev *evaluator) program(name string, expr hcl.Expression, baseDir, how stri
 
 // webhook evaluates alarm webhook: an absolute http or https URL.
 func (ev *evaluator) webhook(expr hcl.Expression) *string {
-	s := ev.str("webhook", expr)
+	return ev.httpURL("webhook", expr, "https://hooks.example.com/svman")
+}
+
+// httpURL evaluates an attribute that holds an absolute http or https URL
+// (alarm webhook, the http check of ready and health); example is such a URL,
+// for the messages.
+func (ev *evaluator) httpURL(name string, expr hcl.Expression, example string) *string {
+	s := ev.str(name, expr)
 	if s == nil {
 		return nil
 	}
@@ -193,11 +200,11 @@ func (ev *evaluator) webhook(expr hcl.Expression) *string {
 		if errors.As(err, &ue) { // its message repeats the URL
 			err = ue.Err
 		}
-		ev.errorf(expr.Range(), "Invalid webhook", "%s is not a URL%s. Write an http or https URL such as \"https://hooks.example.com/svman\".", ev.quote(expr.Range(), *s), ev.because(expr.Range(), err.Error()))
+		ev.errorf(expr.Range(), "Invalid "+name, "%s is not a URL%s. Write an http or https URL such as %q.", ev.quote(expr.Range(), *s), ev.because(expr.Range(), err.Error()), example)
 	case u.Scheme != "http" && u.Scheme != "https":
-		ev.errorf(expr.Range(), "Invalid webhook", "%s is not an http or https URL. Write one such as \"https://hooks.example.com/svman\".", ev.quote(expr.Range(), *s))
+		ev.errorf(expr.Range(), "Invalid "+name, "%s is not an http or https URL. Write one such as %q.", ev.quote(expr.Range(), *s), example)
 	case u.Host == "":
-		ev.errorf(expr.Range(), "Invalid webhook", "%s has no host. Write a URL such as \"https://hooks.example.com/svman\".", ev.quote(expr.Range(), *s))
+		ev.errorf(expr.Range(), "Invalid "+name, "%s has no host. Write a URL such as %q.", ev.quote(expr.Range(), *s), example)
 	default:
 		return s
 	}
