@@ -112,7 +112,7 @@ func TestWriteStateRefusesUnknown(t *testing.T) {
 }
 
 func TestRunStateString(t *testing.T) {
-	for r, want := range map[RunState]string{RunUnknown: "unknown", RunBackoff: "backoff", RunFailed + 1: "unknown"} {
+	for r, want := range map[RunState]string{RunUnknown: "unknown", RunBackoff: "backoff", RunWaiting: "waiting", RunWaiting + 1: "unknown"} {
 		if got := r.String(); got != want {
 			t.Errorf("RunState(%d).String() = %q, want %q", r, got, want)
 		}
