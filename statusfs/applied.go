@@ -27,8 +27,8 @@ import (
 // anyway; a salt would only make module.json depend on more than the
 // manifest, and the byte comparison with it harder to keep right.
 
-// Recorded returns mod as module.json records it: env values and the webhook
-// replaced by "sha256:HEX". Compare a manifest's module with one read back from
+// Recorded returns mod as module.json records it: env values, the webhook and
+// the URLs of http probes replaced by "sha256:HEX". Compare a manifest's module with one read back from
 // module.json (ReadApplied) in this form.
 func Recorded(mod manifest.Module) manifest.Module {
 	if mod.Env != nil {
@@ -40,6 +40,17 @@ func Recorded(mod manifest.Module) manifest.Module {
 	}
 	if mod.Alarm.Webhook != "" {
 		mod.Alarm.Webhook = secretHash("alarm", "webhook", mod.Alarm.Webhook)
+	}
+	// A probe's URL may carry a token too. The blocks are shared: copy them.
+	if r := mod.Ready; r != nil && r.HTTP != "" {
+		c := *r
+		c.HTTP = secretHash("ready", "http", r.HTTP)
+		mod.Ready = &c
+	}
+	if h := mod.Health; h != nil && h.HTTP != "" {
+		c := *h
+		c.HTTP = secretHash("health", "http", h.HTTP)
+		mod.Health = &c
 	}
 	return mod
 }

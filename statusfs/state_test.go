@@ -101,7 +101,7 @@ func TestWriteStateRefusesUnknown(t *testing.T) {
 	if err := d.WriteState(State{State: RunUp}); err != nil {
 		t.Fatal(err)
 	}
-	for _, st := range []State{{}, {State: RunFailed + 1}, {State: RunDown, Reason: DownByRelease + 1}} {
+	for _, st := range []State{{}, {State: RunWaiting + 1}, {State: RunDown, Reason: DownByRelease + 1}} {
 		if err := d.WriteState(st); err == nil {
 			t.Errorf("WriteState(%+v) succeeded", st)
 		}
