@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -185,4 +186,78 @@ func TestRemovingADependencyStartsTheWaitingModule(t *testing.T) {
 	if h.pid("db") != 0 {
 		t.Errorf("db started; only api was to")
 	}
+}
+
+// TestTCPReadyChain: each module listens on its port at once, is ready when a
+// tcp probe connects, and the next one waits for it to be ready. The chain is
+// ready end to end; every listener runs.
+func TestTCPReadyChain(t *testing.T) {
+	h := newHarness(t)
+	var mods []manifest.Module
+	prev := ""
+	for i := range 5 {
+		addr, err := testkit.FreePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := h.module(fmt.Sprintf("m%d", i), "listen", map[string]string{testkit.ListenEnv: addr})
+		m.Ready = &manifest.Ready{Probe: manifest.Probe{TCP: addr}, Timeout: time.Minute, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
+		m.Health = &manifest.Health{Probe: manifest.Probe{TCP: addr}, Interval: time.Second, Timeout: time.Second, Failures: 3}
+		if prev != "" {
+			m.DependsOn = map[string]manifest.Condition{prev: manifest.CondHealthy}
+		}
+		prev = m.Name
+		mods = append(mods, m)
+	}
+	h.apply(mods...)
+	testkit.WaitFor(t, "the chain ready", func() bool { return h.readiness().AllReady })
+	for _, m := range mods {
+		if st := h.state(m.Name); !st.Ready || !st.Healthy {
+			t.Errorf("%s: state.json %+v, want ready and healthy", m.Name, st)
+		}
+		if evs := h.ev.find(m.Name, Ready); len(evs) != 1 || !strings.Contains(evs[0].String(), "accepts connections") {
+			t.Errorf("%s: ready events %v", m.Name, evs)
+		}
+	}
+	// Ready order follows the chain.
+	var last time.Time
+	for _, m := range mods {
+		ev := h.ev.find(m.Name, Ready)[0]
+		if ev.Time.Before(last) {
+			t.Errorf("%s ready at %v, before its dependency (%v)", m.Name, ev.Time, last)
+		}
+		last = ev.Time
+	}
+}
+
+// TestHealthCheckRestartsAModuleThatDoesNotAnswer: a module whose health
+// check never passes is restarted after `failures` checks in a row, alarmed
+// as unhealthy, and its on_exit hook is told so.
+func TestHealthCheckRestartsAModuleThatDoesNotAnswer(t *testing.T) {
+	h := newHarness(t)
+	addr, err := testkit.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook := filepath.Join(h.status, "hook")
+	m := h.shModule("svc", "exec sleep 60")
+	m.Health = &manifest.Health{Probe: manifest.Probe{TCP: addr}, Interval: 50 * time.Millisecond, Timeout: time.Second, Failures: 2}
+	m.Alarm = manifest.Alarm{Interval: time.Minute}
+	m.OnExit = []string{"/bin/sh", "-c", `echo "$SVMAN_EVENT" >> ` + hook}
+	h.apply(m)
+	first := h.waitUp("svc")
+	testkit.WaitFor(t, "unhealthy", func() bool { return len(h.ev.find("svc", Unhealthy)) > 0 })
+	ev := h.ev.find("svc", Unhealthy)[0]
+	if ev.Tries != 2 || !strings.Contains(ev.String(), "connection refused") {
+		t.Errorf("unhealthy event %q", ev)
+	}
+	testkit.WaitFor(t, "restarted", func() bool { p := h.pid("svc"); return p != 0 && p != first })
+	alarms := h.ev.find("svc", Alarm)
+	if len(alarms) != 1 || !strings.Contains(alarms[0].Text, "failed its health checks") {
+		t.Errorf("alarms %v, want one: unhealthy", alarms)
+	}
+	testkit.WaitFor(t, "the hook told", func() bool {
+		b, _ := os.ReadFile(hook)
+		return strings.HasPrefix(string(b), "unhealthy\n")
+	})
 }

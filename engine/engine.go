@@ -43,6 +43,7 @@ type Engine struct {
 
 	// ---- owned by Run ----
 	sys      *proc.System   // forks, signals, and tells when descriptors are readable
+	fx       systemFx       // sys, with the probes and notify sockets: the supervisors' effects
 	watch    *proc.DirWatch // nil when inotify is not available
 	current  *manifest.Manifest
 	inForce  []manifest.Module      // the blocks the supervised modules run with, pending removals included
@@ -77,6 +78,7 @@ func New(cfg Config) (*Engine, error) {
 	return &Engine{
 		cfg:      cfg,
 		sys:      sys,
+		fx:       newSystemFx(sys),
 		reqs:     make(chan func()),
 		ends:     make(chan supEnd),
 		stopped:  make(chan struct{}),

@@ -4,19 +4,26 @@ import (
 	"errors"
 	"time"
 
+	"svman/internal/probe"
 	"svman/internal/proc"
 	"svman/manifest"
 )
 
 // systemFx is the engine's real effects: the system's processes and
-// descriptors (*proc.System), its probes and its notify sockets.
+// descriptors (*proc.System), its probes, bounded by one runner for every
+// module, and its notify sockets.
 type systemFx struct {
 	*proc.System
+	probes *probe.Runner
 }
 
-func (systemFx) Probe(p manifest.Probe, spec proc.Spec, timeout time.Duration, done func(error)) func() {
-	go done(errors.New("probes are not available"))
-	return func() {}
+func newSystemFx(sys *proc.System) systemFx {
+	return systemFx{System: sys, probes: probe.NewRunner(sys, 0)}
+}
+
+func (fx systemFx) Probe(p manifest.Probe, spec proc.Spec, timeout time.Duration, done func(error)) func() {
+	t := probe.Target{Dir: spec.Dir, Env: spec.Env, User: spec.User, Group: spec.Group}
+	return fx.probes.Go(p, t, timeout, done)
 }
 
 func (systemFx) ListenNotify(deliver func(Notification)) (NotifySocket, error) {

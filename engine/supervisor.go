@@ -155,7 +155,7 @@ type Output interface {
 // newSupervisor returns the supervisor of mod, whose status directory is dir,
 // for run to take up.
 func (e *Engine) newSupervisor(mod manifest.Module, dir *statusfs.Dir) *supervisor {
-	s := newSupervisor(mod, dir, &e.cfg, &e.secrets, systemFx{e.sys})
+	s := newSupervisor(mod, dir, &e.cfg, &e.secrets, e.fx)
 	s.watch, s.ended, s.board = e.watch, e.supervisorEnded, e.board
 	return s
 }
