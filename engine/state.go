@@ -17,6 +17,9 @@ var runStates = map[state]statusfs.RunState{
 // restart that comes at once writes nothing, so the restart path stays short.
 func (s *supervisor) writeState() {
 	st := statusfs.State{State: runStates[s.state], Fails: s.history.Fails, Exits: s.history.Exits}
+	// Until ready probes run, a module is ready as soon as its child has
+	// started, as one without a ready block is.
+	st.Ready = s.state == stUp
 	switch s.state {
 	case stBackoff:
 		st.NextStart, st.MinUptime = s.startAt, minUptime(s.mod.Restart).String()
