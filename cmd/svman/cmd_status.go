@@ -146,4 +146,3 @@ func printStatusTable(w io.Writer, rows []moduleStatus, now time.Time) {
 	}
 	tw.Flush()
 }
-

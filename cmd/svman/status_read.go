@@ -118,4 +118,3 @@ func statusBroken(r *moduleStatus, dir string, err error) {
 	}
 	r.Error = fmt.Sprintf("status file unreadable, svman is rewriting it: %v", err)
 }
-

@@ -88,7 +88,7 @@ func TestStatusShowsReadiness(t *testing.T) {
 			if _, ok := rows[0]["ready"]; !ok {
 				t.Errorf("status --json has no ready:\n%s", js)
 			}
-			if text, _ := rows[0]["text"].(string); !regexp.MustCompile(`(?m)^web\s+`+regexp.QuoteMeta(text)+`\s`).MatchString(out) {
+			if text, _ := rows[0]["text"].(string); !regexp.MustCompile(`(?m)^web\s+` + regexp.QuoteMeta(text) + `\s`).MatchString(out) {
 				t.Errorf("status --json text %q is not what the table shows:\n%s", text, out)
 			}
 		})
