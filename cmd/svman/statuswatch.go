@@ -32,10 +32,16 @@ type statusWatch struct {
 const statusWatchMask = unix.IN_CREATE | unix.IN_MOVED_TO | unix.IN_MOVED_FROM | unix.IN_DELETE |
 	unix.IN_CLOSE_WRITE | unix.IN_DELETE_SELF | unix.IN_MOVE_SELF | unix.IN_ONLYDIR
 
-// wakingNames are the files of a status directory whose change can change its
-// status; any other name wakes the watch only in a directory that holds status
-// directories (a module's directory made or removed).
-var wakingNames = map[string]bool{"status": true, "state.json": true, "lock": true}
+// waking reports whether name is a file of a status directory whose change can
+// change its status. Other names wake the watch only when they are directories:
+// a module's directory made or removed in the directory that holds them.
+func waking(name string) bool {
+	switch name {
+	case "status", "state.json", "lock":
+		return true
+	}
+	return false
+}
 
 // newStatusWatch starts the watch; Close stops it.
 func newStatusWatch() (*statusWatch, error) {
@@ -140,7 +146,7 @@ func (w *statusWatch) matters(b []byte) bool {
 			found = true
 		case ev.Mask&(unix.IN_Q_OVERFLOW|unix.IN_DELETE_SELF) != 0:
 			found = true
-		case ev.Mask&unix.IN_ISDIR != 0 || wakingNames[name]:
+		case ev.Mask&unix.IN_ISDIR != 0 || waking(name):
 			found = true
 		}
 	}
