@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -29,9 +30,13 @@ var ctlCommand = &command{
   silence s  alarms off           notify n alarms on
   reload r   read the manifest again and apply what changed
 
-Letters can be combined ("dx"). Fails at once, without waiting, when no svman
-supervises a module. While the manifest is invalid, its diagnostics are printed
-as a warning and the modules are looked up under its status_dir.`,
+Letters can be combined ("dx"). With a manifest, down says what becomes of the
+module's dependents (depends_on): those with on_dependency_restart = "restart"
+stop with it, before it; those with "ignore" that run keep running without it.
+
+Fails at once, without waiting, when no svman supervises a module. While the
+manifest is invalid, its diagnostics are printed as a warning and the modules
+are looked up under its status_dir.`,
 	run: runCtl,
 }
 
@@ -68,7 +73,7 @@ func runCtl(_ context.Context, c *command, args []string, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "svman ctl: %v\n", err)
 		return exitUsage
 	}
-	targets, ok := tf.resolve(rest[:len(rest)-1], stderr)
+	targets, m, ok := tf.resolveManifest(rest[:len(rest)-1], stderr)
 	if !ok {
 		return exitFailure
 	}
@@ -89,8 +94,19 @@ func runCtl(_ context.Context, c *command, args []string, stdout, stderr io.Writ
 			continue
 		}
 		fmt.Fprintf(stdout, "%s: sent %s\n", t.name, cmds)
+		if m != nil && wantsDown(cmds) {
+			for _, note := range downNotes(m, t.name, runningIn(m)) {
+				fmt.Fprintln(stdout, note)
+			}
+		}
 	}
 	return code
+}
+
+// wantsDown reports whether cmds leave a module wanted down: a d not followed
+// by a u or an o.
+func wantsDown(cmds []byte) bool {
+	return bytes.LastIndexByte(cmds, byte(statusfs.CtlDown)) > max(bytes.LastIndexByte(cmds, byte(statusfs.CtlUp)), bytes.LastIndexByte(cmds, byte(statusfs.CtlOnce)))
 }
 
 // released reports whether a svman released the module at dir with `x` and

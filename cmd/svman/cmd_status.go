@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"slices"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
-	"svman/engine"
 	"svman/statusfs"
 )
 
@@ -19,12 +18,17 @@ var statusCommand = &command{
 	args:    "[MODULE...]",
 	summary: "show every module's state, read from the status directories",
 	help: `Reads each module's status directory (no connection to a running svman is needed) and
-prints its state (up, paused, down, restarting now, backoff in a crash loop with the
-time of its next start, failed; released after 'x', until 'svman ctl NAME up' takes it
-back; unknown, with the reason, while a running svman rewrites a broken status file or
-when its state.json cannot be read; or not supervised when no svman holds its lock),
-what it wants (up, down, once), its pid, how long it has been in that state, and
-whether its alarms are on. With --json, prints one JSON array of the same facts.
+prints its state (up, starting while its ready probe has not passed, unhealthy with
+the health checks failed in a row, paused, waiting with what for (waiting: db not
+ready), down, completed for a one-shot whose last run succeeded, restarting now,
+backoff in a crash loop with the time of its next start, failed; released after 'x',
+until 'svman ctl NAME up' takes it back; unknown, with the reason, while a running
+svman rewrites a broken status file or when its state.json cannot be read; or not
+supervised when no svman holds its lock), what it wants (up, down, once), its pid,
+how long it has been in that state, whether its alarms are on, and, in a STATUS
+column shown when a module has one, the last STATUS= it sent on its notify socket.
+With --json, prints one JSON array of the same facts: each module's "ready" (true
+once its ready probe passed) and "text" (its STATE column) are always there.
 
 While the manifest is invalid, its diagnostics are printed as a warning and every
 status directory under its status_dir is shown: the running set.`,
@@ -40,6 +44,7 @@ const (
 	shownPaused        shownState = "paused"
 	shownDown          shownState = "down"
 	shownRestarting    shownState = "restarting" // down, wanted up, and no backoff: a restart at once
+	shownWaiting       shownState = "waiting"    // wanted up; its dependencies are not yet what it needs
 	shownBackoff       shownState = "backoff"
 	shownFailed        shownState = "failed"
 	shownReleased      shownState = "released"
@@ -62,6 +67,19 @@ type moduleStatus struct {
 	MinUptime     string     `json:"min_uptime,omitempty"` // backoff: the min_uptime they fell short of
 	SupervisorPID int        `json:"supervisor_pid,omitempty"`
 	Error         string     `json:"error,omitempty"`
+	// Ready: the child runs and state.json says it is ready. Always given.
+	Ready bool `json:"ready"`
+	// Text is the STATE column of the table: what the table shows for it.
+	Text string `json:"text"`
+	// The rest is what state.json says beyond the state (statusfs.State).
+	Reason    string `json:"reason,omitempty"`  // down or failed: who decided it
+	Waiting   string `json:"waiting,omitempty"` // waiting: for what
+	Status    string `json:"status,omitempty"`  // the last STATUS= sent on the notify socket
+	Healthy   bool   `json:"healthy,omitempty"`
+	Unhealthy int    `json:"unhealthy,omitempty"` // health checks failed in a row
+	Completed bool   `json:"completed,omitempty"` // its last run exited with a success code
+
+	runState statusfs.RunState // state.json's state; RunUnknown when it was not read
 }
 
 func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
@@ -79,6 +97,7 @@ func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.W
 	rows := make([]moduleStatus, len(targets))
 	for i, t := range targets {
 		rows[i] = readModuleStatus(t, now)
+		rows[i].Text = stateText(rows[i], now)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -89,8 +108,22 @@ func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.W
 		}
 		return exitOK
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODULE\tSTATE\tWANT\tPID\tFOR\tALARMS")
+	printStatusTable(stdout, rows, now)
+	return exitOK
+}
+
+// printStatusTable prints rows as `svman status` shows them. The STATUS column,
+// the modules' own words (STATUS= on their notify socket) quoted as Go strings
+// so that no control character reaches the terminal, is there only when one of
+// them has some.
+func printStatusTable(w io.Writer, rows []moduleStatus, now time.Time) {
+	withStatus := slices.ContainsFunc(rows, func(r moduleStatus) bool { return r.Status != "" })
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	header := "MODULE\tSTATE\tWANT\tPID\tFOR\tALARMS"
+	if withStatus {
+		header += "\tSTATUS"
+	}
+	fmt.Fprintln(tw, header)
 	for _, r := range rows {
 		pid, since, want, alarms := "-", "-", "-", "-"
 		if r.PID != 0 {
@@ -105,121 +138,11 @@ func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.W
 		if r.Alarms != "" {
 			alarms = r.Alarms
 		}
-		state := string(r.State)
-		switch {
-		case r.State == shownBackoff && !r.NextStart.IsZero():
-			if d, err := time.ParseDuration(r.MinUptime); err == nil && r.CrashLoop > 0 {
-				state += " (" + engine.CrashLoopText(r.CrashLoop, d) + ")"
-			}
-			state += ", next start in " + humanDuration(r.NextStart.Sub(now)+time.Second/2)
-		case r.State == shownRestarting:
-			state = "restarting now"
-		case r.State == shownFailed:
-			state += " (gave up; 'svman ctl " + r.Module + " up' starts it)"
-		case r.State == shownReleased:
-			state += " ('svman ctl " + r.Module + " up' takes it back)"
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", r.Module, r.Text, want, pid, since, alarms)
+		if withStatus && r.Status != "" {
+			line += "\t" + strconv.Quote(r.Status)
 		}
-		if r.Error != "" {
-			state += " (" + r.Error + ")"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Module, state, want, pid, since, alarms)
+		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
-	return exitOK
-}
-
-func readModuleStatus(t target, now time.Time) moduleStatus {
-	r := moduleStatus{Module: t.name, State: shownNotSupervised}
-	r.Supervised = statusfs.Supervised(t.dir)
-	if !r.Supervised && statusfs.Listening(t.dir) {
-		r.State = shownReleased // by `x`: the svman that let go of it takes it back on u or o
-	}
-	if pid, ok := statusfs.LockHolder(t.dir); ok {
-		r.SupervisorPID = pid
-	}
-	st, err := statusfs.ReadStatus(t.dir)
-	if err != nil {
-		if r.Supervised {
-			statusBroken(&r, t.dir, err)
-		}
-		return r
-	}
-	if !r.Supervised {
-		return r // the file is what the last supervisor left: not the truth now
-	}
-	r.Since = st.Changed
-	r.Seconds = now.Sub(st.Changed).Seconds()
-	switch st.Want {
-	case statusfs.WantUp:
-		r.Want = "up"
-	case statusfs.WantDown:
-		r.Want = "down"
-	case statusfs.WantOnce:
-		r.Want = "once"
-	}
-	r.Alarms = "on"
-	if !st.AlarmsOn {
-		r.Alarms = "off"
-	}
-	r.PID = st.PID
-	switch {
-	case st.PID != 0 && st.Paused:
-		r.State = shownPaused
-	case st.PID != 0:
-		r.State = shownUp
-	default:
-		downState(&r, t.dir, st.Want)
-	}
-	return r
-}
-
-// downState fills r for a supervised module whose status file says no child
-// runs: the status file cannot say why, state.json (at dir) can. Without
-// state.json (removed on a full disk) the module is down; with one that cannot
-// be read, its state is unknown.
-func downState(r *moduleStatus, dir string, want statusfs.Want) {
-	r.State = shownDown
-	es, err := statusfs.ReadState(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		r.State, r.Error = shownUnknown, fmt.Sprintf("state.json unreadable: %v", err)
-	case es.State == statusfs.RunBackoff:
-		r.State, r.NextStart = shownBackoff, es.NextStart
-		r.CrashLoop, r.MinUptime = es.Fails, es.MinUptime
-	case es.State == statusfs.RunFailed:
-		r.State, r.NextStart = shownFailed, es.NextStart
-	case es.State == statusfs.RunUp && want == statusfs.WantUp:
-		// The child is gone and nothing was decided yet: a restart at
-		// once is under way (what the old instance left is being stopped).
-		r.State = shownRestarting
-	}
-}
-
-// statusBroken fills r for a module whose svman runs but whose status file cannot
-// be read: deleted, or something else (a directory) put in its place. svman
-// writes it again as soon as it notices; until then state.json says what it can.
-func statusBroken(r *moduleStatus, dir string, err error) {
-	r.State = shownUnknown
-	if es, serr := statusfs.ReadState(dir); serr == nil {
-		r.State, r.NextStart = shownState(es.State.String()), es.NextStart // as state.json names it
-	}
-	r.Error = fmt.Sprintf("status file unreadable, svman is rewriting it: %v", err)
-}
-
-// humanDuration is a compact age: 45s, 12m3s, 5h2m, 3d4h.
-func humanDuration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	s := int64(d / time.Second)
-	switch {
-	case s < 60:
-		return fmt.Sprintf("%ds", s)
-	case s < 3600:
-		return fmt.Sprintf("%dm%ds", s/60, s%60)
-	case s < 86400:
-		return fmt.Sprintf("%dh%dm", s/3600, s%3600/60)
-	}
-	return fmt.Sprintf("%dd%dh", s/86400, s%86400/3600)
 }

@@ -36,10 +36,25 @@ func addTargetFlags(fs *flag.FlagSet) targetFlags {
 // resolve returns the targets named by names, or every module when names is empty.
 // An unknown name is an error that lists the known ones.
 func (tf targetFlags) resolve(names []string, stderr io.Writer) ([]target, bool) {
-	all, ok := tf.all(stderr)
+	targets, _, ok := tf.resolveManifest(names, stderr)
+	return targets, ok
+}
+
+// resolveManifest is resolve, with the manifest the targets come from: nil
+// when they are the subdirectories of --status-dir, or the running set of a
+// manifest that cannot be loaded.
+func (tf targetFlags) resolveManifest(names []string, stderr io.Writer) ([]target, *manifest.Manifest, bool) {
+	all, m, ok := tf.all(stderr)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
+	targets, ok := pickTargets(all, names, stderr)
+	return targets, m, ok
+}
+
+// pickTargets returns the targets of all named by names, in their order, or all
+// when names is empty. An unknown name is an error that lists the known ones.
+func pickTargets(all []target, names []string, stderr io.Writer) ([]target, bool) {
 	if len(names) == 0 {
 		return all, true
 	}
@@ -61,23 +76,32 @@ func (tf targetFlags) resolve(names []string, stderr io.Writer) ([]target, bool)
 	return out, true
 }
 
-func (tf targetFlags) all(stderr io.Writer) ([]target, bool) {
+// all is every module's target, and the manifest they come from (nil when
+// there is none: see resolveManifest).
+func (tf targetFlags) all(stderr io.Writer) ([]target, *manifest.Manifest, bool) {
 	if *tf.statusDir != "" {
-		return dirTargets(*tf.statusDir, stderr)
+		targets, ok := dirTargets(*tf.statusDir, stderr)
+		return targets, nil, ok
 	}
 	m, err := manifest.Load(*tf.file)
 	if err != nil {
 		root, ok := runningRoot(*tf.file, err, stderr)
 		if !ok {
-			return nil, false
+			return nil, nil, false
 		}
-		return dirTargets(root, stderr)
+		targets, ok := dirTargets(root, stderr)
+		return targets, nil, ok
 	}
+	return manifestTargets(m), m, true
+}
+
+// manifestTargets is the target of every module of m, in its order.
+func manifestTargets(m *manifest.Manifest) []target {
 	out := make([]target, len(m.Modules))
 	for i, mod := range m.Modules {
 		out[i] = target{mod.Name, filepath.Join(m.StatusDir, mod.Name)}
 	}
-	return out, true
+	return out
 }
 
 // dirTargets are the subdirectories of root, by name: each is a module.

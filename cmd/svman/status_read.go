@@ -1,0 +1,120 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"svman/statusfs"
+)
+
+func readModuleStatus(t target, now time.Time) moduleStatus {
+	r := moduleStatus{Module: t.name, State: shownNotSupervised}
+	r.Supervised = statusfs.Supervised(t.dir)
+	if !r.Supervised && statusfs.Listening(t.dir) {
+		r.State = shownReleased // by `x`: the svman that let go of it takes it back on u or o
+	}
+	if pid, ok := statusfs.LockHolder(t.dir); ok {
+		r.SupervisorPID = pid
+	}
+	st, err := statusfs.ReadStatus(t.dir)
+	if err != nil {
+		if r.Supervised {
+			statusBroken(&r, t.dir, err)
+		}
+		return r
+	}
+	if !r.Supervised {
+		return r // the file is what the last supervisor left: not the truth now
+	}
+	r.Since = st.Changed
+	r.Seconds = now.Sub(st.Changed).Seconds()
+	switch st.Want {
+	case statusfs.WantUp:
+		r.Want = "up"
+	case statusfs.WantDown:
+		r.Want = "down"
+	case statusfs.WantOnce:
+		r.Want = "once"
+	}
+	r.Alarms = "on"
+	if !st.AlarmsOn {
+		r.Alarms = "off"
+	}
+	r.PID = st.PID
+	switch {
+	case st.PID != 0 && st.Paused:
+		r.State = shownPaused
+		runningState(&r, t.dir)
+	case st.PID != 0:
+		r.State = shownUp
+		runningState(&r, t.dir)
+	default:
+		downState(&r, t.dir, st.Want)
+	}
+	return r
+}
+
+// runningState fills r, whose child runs, with what state.json says of it:
+// whether it is ready, healthy, what it said on its notify socket. Without a
+// readable state.json its readiness is unknown, and it is not ready.
+func runningState(r *moduleStatus, dir string) {
+	if es, err := statusfs.ReadState(dir); err == nil {
+		r.addState(es)
+	}
+}
+
+// addState copies into r, whose PID is set, what state.json (es) says beyond
+// the status file. r is ready only when both say a child runs: state.json lags
+// behind the status file, and may still describe the module before this child
+// started, or after it exited.
+func (r *moduleStatus) addState(es statusfs.State) {
+	r.runState = es.State
+	r.Ready = r.PID != 0 && es.State == statusfs.RunUp && es.Ready
+	r.Reason = es.Reason.String()
+	r.Waiting, r.Status = es.Waiting, es.Status
+	r.Healthy, r.Unhealthy, r.Completed = es.Healthy, es.Unhealthy, es.Completed
+}
+
+// downState fills r for a supervised module whose status file says no child
+// runs: the status file cannot say why, state.json (at dir) can. Without
+// state.json (removed on a full disk) the module is down; with one that cannot
+// be read, its state is unknown.
+func downState(r *moduleStatus, dir string, want statusfs.Want) {
+	r.State = shownDown
+	es, err := statusfs.ReadState(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return
+	case err != nil:
+		r.State, r.Error = shownUnknown, fmt.Sprintf("state.json unreadable: %v", err)
+		return
+	}
+	r.addState(es)
+	switch {
+	case es.State == statusfs.RunWaiting:
+		r.State = shownWaiting
+	case es.State == statusfs.RunBackoff:
+		r.State, r.NextStart = shownBackoff, es.NextStart
+		r.CrashLoop, r.MinUptime = es.Fails, es.MinUptime
+	case es.State == statusfs.RunFailed:
+		r.State, r.NextStart = shownFailed, es.NextStart
+	case es.State == statusfs.RunUp && want == statusfs.WantUp:
+		// The child is gone and nothing was decided yet: a restart at
+		// once is under way (what the old instance left is being stopped).
+		r.State = shownRestarting
+	}
+}
+
+// statusBroken fills r for a module whose svman runs but whose status file cannot
+// be read: deleted, or something else (a directory) put in its place. svman
+// writes it again as soon as it notices; until then state.json says what it can.
+func statusBroken(r *moduleStatus, dir string, err error) {
+	r.State = shownUnknown
+	if es, serr := statusfs.ReadState(dir); serr == nil {
+		r.State, r.NextStart = shownState(es.State.String()), es.NextStart // as state.json names it
+		r.addState(es)
+	}
+	r.Error = fmt.Sprintf("status file unreadable, svman is rewriting it: %v", err)
+}
