@@ -9,18 +9,6 @@ import (
 	"svman/manifest"
 )
 
-// dependentsOf is the modules of m whose depends_on names name, in the
-// manifest's order.
-func dependentsOf(m *manifest.Manifest, name string) []string {
-	var out []string
-	for _, mod := range m.Modules {
-		if _, ok := mod.DependsOn[name]; ok {
-			out = append(out, mod.Name)
-		}
-	}
-	return out
-}
-
 // downNotes is what `svman ctl NAME down` says of name's dependents in m, a line
 // for each kind: those with on_dependency_restart = "restart", which svman
 // stops with name, and those with "ignore" whose child runs (running says),
@@ -31,7 +19,7 @@ func downNotes(m *manifest.Manifest, name string, running func(module string) bo
 		policy[mod.Name] = mod.OnDependencyRestart
 	}
 	var restart, ignore []string
-	for _, d := range dependentsOf(m, name) {
+	for _, d := range m.Dependents(name) {
 		switch {
 		case policy[d] == manifest.DepRestart:
 			restart = append(restart, d)
@@ -41,7 +29,7 @@ func downNotes(m *manifest.Manifest, name string, running func(module string) bo
 	}
 	var notes []string
 	if len(restart) > 0 {
-		notes = append(notes, fmt.Sprintf("stopping %s; its %s %s %s with it (on_dependency_restart = %q)",
+		notes = append(notes, fmt.Sprintf("stopping %s; its %s %s %s first (on_dependency_restart = %q)",
 			name, plural(len(restart), "dependent", "dependents"), strings.Join(restart, ", "),
 			plural(len(restart), "stops", "stop"), manifest.DepRestart))
 	}

@@ -34,16 +34,16 @@ func TestCtlDownNamesTheDependents(t *testing.T) {
 	}{
 		{"no dependents", manifestOf(db, module("api", manifest.DepRestart, nil)), nil},
 		{"restart", manifestOf(db, module("api", manifest.DepRestart, needsDB), module("worker", manifest.DepRestart, needsDB)),
-			[]string{`stopping db; its dependents api, worker stop with it (on_dependency_restart = "restart")`}},
+			[]string{`stopping db; its dependents api, worker stop first (on_dependency_restart = "restart")`}},
 		{"one restart", manifestOf(db, module("api", manifest.DepRestart, needsDB)),
-			[]string{`stopping db; its dependent api stops with it (on_dependency_restart = "restart")`}},
+			[]string{`stopping db; its dependent api stops first (on_dependency_restart = "restart")`}},
 		{"ignore, the default", manifestOf(db, module("api", manifest.DepIgnore, needsDB), module("worker", "", needsDB)),
 			[]string{`db is down; api, worker keep running without it (on_dependency_restart = "ignore")`}},
 		{"ignore, one of them down", manifestOf(db, module("api", manifest.DepIgnore, needsDB), module("cron", manifest.DepIgnore, needsDB)),
 			[]string{`db is down; api keeps running without it (on_dependency_restart = "ignore")`}},
 		{"both", manifestOf(db, module("api", manifest.DepRestart, needsDB), module("report", manifest.DepIgnore, needsDB), module("worker", manifest.DepRestart, needsDB)),
 			[]string{
-				`stopping db; its dependents api, worker stop with it (on_dependency_restart = "restart")`,
+				`stopping db; its dependents api, worker stop first (on_dependency_restart = "restart")`,
 				`db is down; report keeps running without it (on_dependency_restart = "ignore")`,
 			}},
 	}
