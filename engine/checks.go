@@ -5,6 +5,7 @@ import (
 
 	"regexp"
 	"svman/alarm"
+	"svman/internal/probe"
 	"sync/atomic"
 	"time"
 
@@ -134,7 +135,7 @@ func (s *supervisor) checkDone(r checkResult) {
 		}
 		k.lastErr = r.err
 		k.attempt++
-		k.probeAt = now.Add(probeBackoff(k.attempt, s.mod.Ready.Interval))
+		k.probeAt = now.Add(probe.Backoff(k.attempt-1, s.mod.Ready.Interval))
 		s.armChecks()
 		return
 	}
@@ -277,16 +278,6 @@ func (s *supervisor) readyTimedOut() {
 	}
 	k.stopCause = alarm.NotReady
 	s.stop()
-}
-
-// probeBackoff is the wait before attempt n (n >= 1) of a ready probe:
-// ProbeFirst, doubling, up to interval.
-func probeBackoff(n int, interval time.Duration) time.Duration {
-	d := manifest.ProbeFirst
-	for i := 1; i < n && d < interval; i++ {
-		d *= 2
-	}
-	return min(d, max(interval, time.Millisecond))
 }
 
 // probeText says how a probe found the module ready, for its Ready event.

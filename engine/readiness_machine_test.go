@@ -150,7 +150,14 @@ func TestMachineReadiness(t *testing.T) {
 				m.t.Errorf("alarm %q", evs[1].Text)
 			}
 			m.s.send(supMsg{kind: msgGate, gate: &gate{why: "db failed, cache failed", blocked: true}})
-			m.expect(Waiting)
+			synctest.Wait() // a new reason of the same kind is no event, only state.json's
+			if st := m.state(); st.Waiting != "db failed, cache failed" {
+				m.t.Errorf("state.json %+v, want the new reason", st)
+			}
+			m.s.send(supMsg{kind: msgGate, gate: &gate{why: "cache is not ready"}})
+			if ev := m.expect(Waiting)[0]; ev.Text != "cache is not ready" {
+				m.t.Errorf("event %v: no longer blocked is an event", ev)
+			}
 			m.s.send(supMsg{kind: msgGate, gate: &openGate})
 			m.expect(Started)
 		},

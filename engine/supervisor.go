@@ -113,6 +113,7 @@ type supervisor struct {
 	// on this one (the engine says so); stopHeld: taken down, it runs until
 	// they have stopped (waiting.go).
 	holdsDependents, stopHeld bool
+	waitBlocked               bool   // stWaiting: the reason recorded last was one only an operator can end
 	starts                    uint64 // starts of the child so far (phase.go)
 	chk                       checks // readiness and health (checks.go)
 	notify                    NotifySocket

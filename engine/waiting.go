@@ -11,13 +11,18 @@ import (
 // A module that cannot start without an operator says so, and alarms once.
 func (s *supervisor) holdForDeps() {
 	s.disarm()
-	if s.state == stWaiting && s.written.Waiting == s.gate.why {
-		return
+	// Entering the wait is an event; a new reason while it waits is one only
+	// when it becomes (or stops being) one no start can end: state.json
+	// always has the reason of the moment.
+	if s.state != stWaiting || s.gate.blocked != s.waitBlocked {
+		s.record(Event{Kind: Waiting, Text: s.gate.why})
+	}
+	s.waitBlocked = s.gate.blocked
+	if s.state != stWaiting {
+		s.oweStatus() // want up, no pid: what a start that waits writes
 	}
 	s.state = stWaiting
-	s.oweStatus() // want up, no pid: what a start that waits writes
 	s.oweState()
-	s.record(Event{Kind: Waiting, Text: s.gate.why})
 	if s.gate.blocked && !s.chk.blockedAlarm {
 		s.chk.blockedAlarm = true
 		s.raise(alarm.Blocked, nil)
