@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"reflect"
 
 	"regexp"
 	"svman/alarm"
@@ -291,4 +292,42 @@ func probeText(p manifest.Probe) string {
 		return p.Exec[0] + " passed"
 	}
 	return "ready"
+}
+
+// checksChanged applies, in place, a reload that changed the running module's
+// ready or health block: the attempt in flight is dropped and the new checks
+// go on from now, a ready probe at once, a health check at once.
+func (s *supervisor) checksChanged(old manifest.Module) {
+	if s.state != stUp || (reflect.DeepEqual(old.Ready, s.mod.Ready) && reflect.DeepEqual(old.Health, s.mod.Health)) {
+		return
+	}
+	k := &s.chk
+	if k.cancel != nil {
+		k.cancel()
+		k.cancel = nil
+	}
+	k.gen++
+	k.probeAt = time.Time{}
+	r := s.mod.Ready
+	switch {
+	case !k.ready && r == nil:
+		s.becomeReady("its ready block was removed")
+		return
+	case !k.ready:
+		k.readyBy = s.started.Add(r.Timeout)
+		k.logRE.Store(nil)
+		if re, err := regexp.Compile(r.Log); err == nil && r.Log != "" {
+			k.logRE.Store(re)
+		}
+		if r.Probe.Set() && r.Log == "" {
+			s.launchCheck(r.Probe, max(r.Interval, readyAttemptLeast))
+		}
+	case s.mod.Health != nil:
+		k.unhealthy = 0
+		s.launchCheck(s.mod.Health.Probe, s.mod.Health.Timeout)
+	default:
+		k.healthy, k.unhealthy = false, 0
+		s.oweState()
+	}
+	s.armChecks()
 }

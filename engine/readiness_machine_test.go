@@ -214,3 +214,26 @@ func TestMachineReadiness(t *testing.T) {
 		})
 	}
 }
+
+func TestMachineChecksChangeInPlace(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		mod := machineModule()
+		fx := newFakeFX()
+		fx.probeResults(errRefused)
+		m := startMachine(t, mod, fx, nil)
+		defer m.release()
+		pid := m.expect(Started)[0].PID
+		// A health block added by a reload: checks begin, no restart.
+		next := mod
+		healthModule(&next)
+		next.Health.Failures = 1
+		m.s.send(supMsg{kind: msgUpdate, mod: &next})
+		evs := m.expect(Unhealthy, Stopping, Exited, Restarting, Started)
+		if evs[0].Time != m.t0 {
+			t.Errorf("unhealthy at %v, want at once after the reload", m.at(evs[0]))
+		}
+		if evs[2].PID != pid {
+			t.Errorf("exit of pid %d, want the first child %d", evs[2].PID, pid)
+		}
+	})
+}

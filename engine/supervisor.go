@@ -303,9 +303,11 @@ func (s *supervisor) end() {
 func (s *supervisor) handleMsg(m supMsg) {
 	switch m.kind {
 	case msgUpdate:
+		old := s.mod
 		s.mod = *m.mod
 		s.setLogOptions()
 		s.oweApplied()
+		s.checksChanged(old)
 	case msgReplace:
 		s.next = m.mod
 		switch s.state {
