@@ -22,10 +22,13 @@ type chainResult struct {
 	ready     int64 // the tool first said the last module was ready
 	notified  int64 // svman's READY=1 arrived; 0 for another tool
 	listening int64 // the last module began listening
+	// gaps are, for each module after the first, the ns from the one before
+	// it listening to its exec.
+	gaps []int64
 }
 
 // chainSamples are a tool's rounds, in ms.
-type chainSamples struct{ ready, notified, listening sample }
+type chainSamples struct{ ready, notified, listening, gaps sample }
 
 // figReady: from launch to all ready for a chain of modules, each starting once
 // the one before is ready, each ready when it accepts on its TCP port; against
@@ -36,8 +39,8 @@ func figReady(env *benchEnv, peers []peerInfo, rounds int) *section {
 		intro: fmt.Sprintf("A chain of %d modules, each started once the one before is ready; each is the harness's listener (`bench listen`), which listens on its TCP port at once and is ready when it accepts there. "+
 			"All ready: from launch to the tool saying the last module is ready (svman's `state.json`, process-compose's `GET /process/NAME`), asked every %v. READY=1: svman's own sd_notify to the `NOTIFY_SOCKET` the harness gives it, sent once every module is ready. "+
 			"Last listening: when the last module began listening. Own starts: %d × a listener's start alone (the harness forks it until it listens: median of %d). "+
-			"Per link: (all ready − own starts) ÷ %d, the tool's cost of each dependency. %d rounds. Ratio: svman's median ÷ the tool's.", chainLength, readyPoll, chainLength, soloRounds(rounds), chainLength, rounds),
-		header: []string{"tool", "all ready, median", "min–max", "READY=1", "last listening", "own starts", "per link", "svman ÷ tool"},
+			"Per link: (all ready − own starts) ÷ %d, the tool's cost of each dependency. Listened → next started: from a module listening to the exec of the one that depends on it, median and maximum over every link of every round. %d rounds. Ratio: svman's median ÷ the tool's.", chainLength, readyPoll, chainLength, soloRounds(rounds), chainLength, rounds),
+		header: []string{"tool", "all ready, median", "min–max", "READY=1", "last listening", "own starts", "per link", "listened → next started", "svman ÷ tool"},
 	}
 	probing, others := probingPeers(peers)
 	s.listFor(probing)
@@ -59,6 +62,9 @@ func figReady(env *benchEnv, peers []peerInfo, rounds int) *section {
 			}
 			cs.ready = append(cs.ready, float64(r.ready)/1e6)
 			cs.listening = append(cs.listening, float64(r.listening)/1e6)
+			for _, g := range r.gaps {
+				cs.gaps = append(cs.gaps, float64(g)/1e6)
+			}
 			if r.notified != 0 {
 				cs.notified = append(cs.notified, float64(r.notified)/1e6)
 			}
@@ -85,7 +91,8 @@ func figReady(env *benchEnv, peers []peerInfo, rounds int) *section {
 		if err == nil {
 			ownCell = ms(own)
 		}
-		s.add(pi.p.name(), ms(cs.ready.median()), cs.ready.spread(ms), notified, ms(cs.listening.median()), ownCell, perLink, rt)
+		gaps := ms(cs.gaps.median()) + " (max " + ms(cs.gaps.quantile(1)) + ")"
+		s.add(pi.p.name(), ms(cs.ready.median()), cs.ready.spread(ms), notified, ms(cs.listening.median()), ownCell, perLink, gaps, rt)
 	}
 	for _, pi := range probing {
 		s.notes = append(s.notes, pi.p.(probingPeer).probeNote()+".")
@@ -167,11 +174,11 @@ func measureChain(env *benchEnv, p probingPeer) (chainResult, error) {
 		}
 		time.Sleep(readyPoll)
 	}
-	listening, err := chainKept(r, dir)
+	listening, gaps, err := chainKept(r, dir)
 	if err != nil {
 		return res, err
 	}
-	res.listening = listening - r.started
+	res.listening, res.gaps = listening-r.started, gaps
 	if notify != nil {
 		select {
 		case at := <-notify.ready:
@@ -181,27 +188,36 @@ func measureChain(env *benchEnv, p probingPeer) (chainResult, error) {
 		}
 	}
 	if verbose {
-		progress("ready chain: %s: ready %s, READY=1 %s, last listening %s", p.name(), ms(float64(res.ready)/1e6), ms(float64(res.notified)/1e6), ms(float64(res.listening)/1e6))
+		progress("ready chain: %s: ready %s, last listening %s", p.name(), ms(float64(res.ready)/1e6), ms(float64(res.listening)/1e6))
+		if notify != nil {
+			progress("ready chain: %s: READY=1 %s", p.name(), ms(float64(res.notified)/1e6))
+		}
 	}
 	_, err = r.shutdown(30 * time.Second)
 	return res, err
 }
 
 // chainKept checks that every module of the chain exec'd only after the one
-// before it was listening, and returns when the last began listening.
-func chainKept(r *run, dir string) (int64, error) {
+// before it was listening, and returns when the last began listening and, for
+// each module after the first, the time from the one before listening to its
+// exec.
+func chainKept(r *run, dir string) (last int64, gaps []int64, err error) {
 	var prev int64
 	for i := range chainLength {
 		at, err := readListening(listeningFile(dir, itoa(r.t.base+i)), 5*time.Second)
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
-		if _, exec := r.t.current(i); i > 0 && exec < prev {
-			return 0, fmt.Errorf("%s started %s before %s listened: the dependency was not kept", moduleName(i), ms(float64(prev-exec)/1e6), moduleName(i-1))
+		if i > 0 {
+			_, exec := r.t.current(i)
+			if exec < prev {
+				return 0, nil, fmt.Errorf("%s started %s before %s listened: the dependency was not kept", moduleName(i), ms(float64(prev-exec)/1e6), moduleName(i-1))
+			}
+			gaps = append(gaps, exec-prev)
 		}
 		prev = at
 	}
-	return prev, nil
+	return prev, gaps, nil
 }
 
 // measureListenerStart forks a listener n times, each alone, and returns the

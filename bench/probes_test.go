@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -182,17 +183,49 @@ func TestChainKept(t *testing.T) {
 	r := &run{instance: &instance{t: newTracker(base, chainLength)}}
 	for i := range chainLength {
 		at := int64(1000 + 100*i)
-		r.t.pid[i], r.t.execAt[i] = 100+i, at-50 // exec'd 50 ns before it listened
+		r.t.pid[i], r.t.execAt[i] = 100+i, at-50 // 50 ns after the one before listened
 		if err := os.WriteFile(listeningFile(dir, itoa(base+i)), []byte(itoa(int(at))), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	last, err := chainKept(r, dir)
+	last, gaps, err := chainKept(r, dir)
 	if err != nil || last != 1000+100*(chainLength-1) {
 		t.Fatalf("chainKept = %d, %v; want %d, nil", last, err, 1000+100*(chainLength-1))
 	}
+	if len(gaps) != chainLength-1 || gaps[0] != 50 || gaps[chainLength-2] != 50 {
+		t.Errorf("gaps = %v, want %d of 50 ns (each module exec'd 50 ns after the one before listened)", gaps, chainLength-1)
+	}
 	r.t.execAt[4] = 1200 // before m00003 listened, at 1300
-	if _, err := chainKept(r, dir); err == nil || !strings.Contains(err.Error(), "m00004 started") {
+	if _, _, err := chainKept(r, dir); err == nil || !strings.Contains(err.Error(), "m00004 started") {
 		t.Errorf("chainKept with m00004 started early = %v, want an error naming it", err)
+	}
+}
+
+// TestListenNotify: datagrams other than READY=1 are read and dropped; the
+// moment READY=1 arrived is reported.
+func TestListenNotify(t *testing.T) {
+	n, err := listenNotify(filepath.Join(t.TempDir(), "notify.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.close()
+	c, err := net.Dial("unixgram", n.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	before := monotonicNow()
+	for _, d := range []string{"STATUS=1 of 2 ready", "STATUS=2 of 2 ready\nREADY=1"} {
+		if _, err := c.Write([]byte(d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case at := <-n.ready:
+		if at < before {
+			t.Errorf("READY=1 at %d, before it was sent (%d)", at, before)
+		}
+	case <-testkit.Within():
+		t.Fatal("no READY=1 seen")
 	}
 }
