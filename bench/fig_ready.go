@@ -20,7 +20,7 @@ const readyPoll = 2 * time.Millisecond
 // chainResult is one round of the ready chain, in ns since the launch.
 type chainResult struct {
 	ready     int64 // the tool first said the last module was ready
-	notified  int64 // svman's READY=1 arrived; 0 for another tool
+	notified  int64 // svman's READY=1 arrived; 0 for another tool or none
 	listening int64 // the last module began listening
 	// gaps are, for each module after the first, the ns from the one before
 	// it listening to its exec.
@@ -28,7 +28,10 @@ type chainResult struct {
 }
 
 // chainSamples are a tool's rounds, in ms.
-type chainSamples struct{ ready, notified, listening, gaps sample }
+type chainSamples struct {
+	ready, notified, listening, gaps sample
+	unnotified                       int // svman's rounds without READY=1
+}
 
 // figReady: from launch to all ready for a chain of modules, each starting once
 // the one before is ready, each ready when it accepts on its TCP port; against
@@ -65,8 +68,11 @@ func figReady(env *benchEnv, peers []peerInfo, rounds int) *section {
 			for _, g := range r.gaps {
 				cs.gaps = append(cs.gaps, float64(g)/1e6)
 			}
-			if r.notified != 0 {
+			switch _, sv := p.(svmanPeer); {
+			case r.notified != 0:
 				cs.notified = append(cs.notified, float64(r.notified)/1e6)
+			case sv:
+				cs.unnotified++
 			}
 		}
 		return cs, nil
@@ -77,19 +83,18 @@ func figReady(env *benchEnv, peers []peerInfo, rounds int) *section {
 		if !ok {
 			continue
 		}
-		notified, perLink, rt := "–", "–", "–"
+		notified, ownCell, perLink, rt := "–", "–", "–", "–"
 		if len(cs.notified) > 0 {
 			notified = ms(cs.notified.median())
 		}
+		if cs.unnotified > 0 {
+			notified = fmt.Sprintf("none in %d of %d rounds", cs.unnotified, rounds)
+		}
 		if err == nil {
-			perLink = ms((cs.ready.median() - own) / chainLength)
+			ownCell, perLink = ms(own), ms((cs.ready.median()-own)/chainLength)
 		}
 		if svOK {
 			rt = ratio(sv.ready.median(), cs.ready.median())
-		}
-		ownCell := "–"
-		if err == nil {
-			ownCell = ms(own)
 		}
 		gaps := ms(cs.gaps.median()) + " (max " + ms(cs.gaps.quantile(1)) + ")"
 		s.add(pi.p.name(), ms(cs.ready.median()), cs.ready.spread(ms), notified, ms(cs.listening.median()), ownCell, perLink, gaps, rt)
@@ -183,13 +188,12 @@ func measureChain(env *benchEnv, p probingPeer) (chainResult, error) {
 		select {
 		case at := <-notify.ready:
 			res.notified = at - r.started
-		case <-time.After(5 * time.Second):
-			return res, fmt.Errorf("no READY=1 on NOTIFY_SOCKET 5 s after every module was ready")
+		case <-time.After(2 * time.Second): // none: the table says so
 		}
 	}
 	if verbose {
 		progress("ready chain: %s: ready %s, last listening %s", p.name(), ms(float64(res.ready)/1e6), ms(float64(res.listening)/1e6))
-		if notify != nil {
+		if res.notified != 0 {
 			progress("ready chain: %s: READY=1 %s", p.name(), ms(float64(res.notified)/1e6))
 		}
 	}
