@@ -41,6 +41,11 @@ func main() {
 		}
 		select {} // stopped by the tool under test, never restarted by it
 	}
+	if len(os.Args) > 1 && os.Args[1] == "listen" {
+		err := listenMain(os.Args[2:])
+		fmt.Fprintln(os.Stderr, "bench listen:", err)
+		os.Exit(1)
+	}
 	if err := benchMain(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -49,17 +54,19 @@ func main() {
 
 func benchMain() error {
 	var (
-		figures  = flag.String("figures", "restart,memory,idle,startstop,logs,reload,scale", "the figures to measure, separated by commas")
+		figures  = flag.String("figures", "restart,memory,idle,startstop,logs,reload,scale,ready,health", "the figures to measure, separated by commas")
 		only     = flag.String("peers", "", "measure only these tools, separated by commas (svman is always measured)")
 		peerDir  = flag.String("peer-dir", "bench/.peers", "where install-peers.sh put the peers")
 		svman    = flag.String("svman", "bin/svman", "the svman binary to measure")
 		out      = flag.String("out", "bench/results.md", "where to write the results")
 		kills    = flag.Int("kills", 30, "restart figures: kills per tool (of different modules, then of the same one)")
 		idle     = flag.Duration("idle", 20*time.Second, "idle figure: how long to watch")
-		rounds   = flag.Int("rounds", 5, "cold start, shutdown, log and reload figures: rounds per tool")
+		rounds   = flag.Int("rounds", 5, "cold start, shutdown, log, reload and ready chain figures: rounds per tool")
 		logLines = flag.Int("log-lines", 250_000, "log figure: lines per module")
 		memSizes = flag.String("memory-sizes", "1,100,1000", "memory figure: module counts")
 		scaleN   = flag.String("scale-sizes", "1000,3000,10000", "scale figure: module counts")
+		healthN  = flag.Int("health-modules", 1000, "health figure: modules")
+		healthT  = flag.Duration("health-for", 60*time.Second, "health figure: how long to watch, with checks and without")
 		verb     = flag.Bool("v", false, "print every measurement as it is made")
 		workDir  = flag.String("work", "", "where the tools' configurations, status directories and logs go (default: a new folder in $TMPDIR, on disk as the tools are used; a tmpfs such as /dev/shm takes the disk out of the figures)")
 	)
@@ -126,6 +133,12 @@ func benchMain() error {
 	}
 	if want["scale"] {
 		sections = append(sections, figScale(env, infos[0], scale))
+	}
+	if want["ready"] {
+		sections = append(sections, figReady(env, files, *rounds))
+	}
+	if want["health"] {
+		sections = append(sections, figHealth(env, files, *healthN, *healthT))
 	}
 
 	var b strings.Builder

@@ -25,10 +25,32 @@ type peer interface {
 	configure(env *benchEnv, dir string, mods []module) (*launch, error)
 }
 
-// module is one supervised program, the same for every peer.
+// module is one supervised program, the same for every peer. The fields after
+// argv are only set for a probingPeer.
 type module struct {
 	name string
 	argv []string
+	// after names the module this one depends on: it starts once that one is
+	// ready.
+	after string
+	// readyTCP is the host:port the module is ready once it accepts on.
+	readyTCP string
+	// healthTCP is the host:port checked every healthEvery while the module
+	// runs.
+	healthTCP   string
+	healthEvery time.Duration
+}
+
+// A probingPeer can start a module after another is ready and check a module's
+// readiness and health on a TCP port: it writes module's after, readyTCP and
+// healthTCP into its configuration.
+type probingPeer interface {
+	peer
+	// readyState asks the running tool, configured in dir, whether module
+	// name is ready.
+	readyState(env *benchEnv, dir, name string) (bool, error)
+	// probeNote says how the tool's configuration expresses the probes.
+	probeNote() string
 }
 
 // launch is how one configured peer is run and controlled.
@@ -55,6 +77,9 @@ type benchEnv struct {
 	work  string // a scratch folder, one subfolder per run
 	// versions of the installed peers, from install-peers.sh
 	versions map[string]string
+	// notifySocket, when a figure listens on one, is the NOTIFY_SOCKET svman
+	// is given (a unix datagram socket's path).
+	notifySocket string
 }
 
 // bin is the path of an installed peer's program.

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,6 +53,9 @@ func (p svmanPeer) configure(env *benchEnv, dir string, mods []module) (*launch,
 		cmd:    exec.Command(env.svman, "up", "-f", manifest, "--color", "never"),
 		update: func(mods []module) error { return writeManifest(manifest, mods) },
 	}
+	if env.notifySocket != "" {
+		l.cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+env.notifySocket)
+	}
 	// The console into a file, directly or through a cat, is read back from that
 	// file as the log files are: the shell only sets the redirection up.
 	out := filepath.Join(dir, consoleOut)
@@ -68,6 +74,17 @@ func (p svmanPeer) configure(env *benchEnv, dir string, mods []module) (*launch,
 
 // writeManifest saves the manifest as editors do: a new file renamed over the old.
 func writeManifest(path string, mods []module) error {
+	tmp := path + ".new"
+	if err := os.WriteFile(tmp, []byte(manifestText(mods)), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// manifestText is svman's manifest for mods: a dependency on the module before
+// is on its being ready, readiness and health are tcp probes with svman's
+// defaults but for the health interval.
+func manifestText(mods []module) string {
 	var b strings.Builder
 	b.WriteString("status_dir = \"./status\"\n")
 	for _, m := range mods {
@@ -78,11 +95,40 @@ func writeManifest(path string, mods []module) error {
 			}
 			fmt.Fprintf(&b, "%q", a)
 		}
-		b.WriteString("]\n}\n")
+		b.WriteString("]\n")
+		if m.after != "" {
+			fmt.Fprintf(&b, "  depends_on = { %s = \"ready\" }\n", m.after)
+		}
+		if m.readyTCP != "" {
+			fmt.Fprintf(&b, "  ready {\n    tcp = %q\n  }\n", m.readyTCP)
+		}
+		if m.healthTCP != "" {
+			fmt.Fprintf(&b, "  health {\n    tcp      = %q\n    interval = %q\n  }\n", m.healthTCP, m.healthEvery.String())
+		}
+		b.WriteString("}\n")
 	}
-	tmp := path + ".new"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
-		return err
+	return b.String()
+}
+
+// readyState reads the module's state.json, where svman says whether it is
+// ready.
+func (svmanPeer) readyState(_ *benchEnv, dir, name string) (bool, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "status", name, "state.json"))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		return false, err
 	}
-	return os.Rename(tmp, path)
+	var st struct {
+		Ready bool `json:"ready"`
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return false, nil // caught between two writes: asked again
+	}
+	return st.Ready, nil
+}
+
+func (svmanPeer) probeNote() string {
+	return "svman: `depends_on = { PREVIOUS = \"ready\" }`, `ready { tcp = ... }` and `health { tcp = ... }` with its defaults (a ready probe at once, then backing off from 10 ms)"
 }

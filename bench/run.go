@@ -22,6 +22,17 @@ type run struct {
 // startRun starts p with the first n of total modules, argv(marker) each, and
 // waits until every one has exec'd.
 func startRun(env *benchEnv, p peer, n, total int, argv func(marker int) []string, stdout io.Writer) (*run, error) {
+	return startRunOf(env, p, n, total, func(i, marker int) module {
+		return module{name: moduleName(i), argv: argv(marker)}
+	}, stdout)
+}
+
+// moduleName is the name of a run's module i.
+func moduleName(i int) string { return fmt.Sprintf("m%05d", i) }
+
+// startRunOf is startRun with module i made by mod(i, marker): its name
+// moduleName(i), its command line carrying the marker.
+func startRunOf(env *benchEnv, p peer, n, total int, mod func(i, marker int) module, stdout io.Writer) (*run, error) {
 	// Seven digits always: the log figure parses them at a fixed width.
 	base := 1_000_000 + (os.Getpid()%40)*200_000 + int(runSeq.Add(1)%4)*20_000
 	t := newTracker(base, total)
@@ -31,7 +42,7 @@ func startRun(env *benchEnv, p peer, n, total int, argv func(marker int) []strin
 	}
 	mods := make([]module, total)
 	for i := range mods {
-		mods[i] = module{name: fmt.Sprintf("m%05d", i), argv: argv(base + i)}
+		mods[i] = mod(i, base+i)
 	}
 	in, err := start(env, p, mods[:n], t, stdout)
 	if err != nil {

@@ -36,6 +36,7 @@ func TestParseMarker(t *testing.T) {
 		{"sleep\x00110\x00", 0, false}, // past the last module
 		{"/bin/sh\x00-c\x00sleep 107\x00", 0, false},
 		{"/x/bench\x00emit\x00103\x0010\x00", 3, true},
+		{"/x/bench\x00listen\x00104\x0041000\x00/tmp/r\x00", 4, true},
 		{"sleep\x00", 0, false},
 	} {
 		got, ok := parseMarker([]byte(c.cmdline), 100, 10)
