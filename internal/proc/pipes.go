@@ -39,7 +39,9 @@ type Pipes struct {
 
 	pace    func()
 	lines   [2]*logmux.Lines
-	watches [2]*fdwatch.Watch // set by watch before anything reads them
+	// watches are set by watch and by the watcher's first callback, whichever
+	// comes first: the callback may run before Add has returned.
+	watches [2]atomic.Pointer[fdwatch.Watch]
 	ended   [2]atomic.Bool    // end ran
 }
 
@@ -101,11 +103,14 @@ func (p *Pipes) watch(fds *fdwatch.Watcher, i int, sink Sink) error {
 		return err
 	}
 	p.lines[i] = l // before Add: the callback may run at once
-	x, err := fds.Add(l.FD(), func(x *fdwatch.Watch) { go p.service(i, x) })
+	x, err := fds.Add(l.FD(), func(x *fdwatch.Watch) {
+		p.watches[i].Store(x)
+		go p.service(i, x)
+	})
 	if err != nil {
 		return err
 	}
-	p.watches[i] = x
+	p.watches[i].Store(x)
 	return nil
 }
 
@@ -129,7 +134,7 @@ func (p *Pipes) end(i int) {
 	if !p.ended[i].CompareAndSwap(false, true) {
 		return
 	}
-	p.watches[i].Remove()
+	p.watches[i].Load().Remove()
 	p.lines[i].Finish()
 	p.r[i].Close()
 	p.streamEnded()
