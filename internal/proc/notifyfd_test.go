@@ -196,4 +196,3 @@ func holdsFile(t *testing.T, link string) bool {
 	}
 	return false
 }
-

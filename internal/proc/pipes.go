@@ -37,12 +37,12 @@ type Pipes struct {
 	running atomic.Int32 // streams still copying; the last one closes done
 	done    chan struct{}
 
-	pace    func()
-	lines   [2]*logmux.Lines
+	pace  func()
+	lines [2]*logmux.Lines
 	// watches are set by watch and by the watcher's first callback, whichever
 	// comes first: the callback may run before Add has returned.
 	watches [2]atomic.Pointer[fdwatch.Watch]
-	ended   [2]atomic.Bool    // end ran
+	ended   [2]atomic.Bool // end ran
 }
 
 func newPipes() (*Pipes, error) {
