@@ -27,6 +27,9 @@ type Config struct {
 	Alarms Alarmer
 	// Hostname names this machine in alarms; empty means os.Hostname.
 	Hostname string
+	// Readiness, if set, is called from Run's goroutine whenever the counts of
+	// modules ready, starting, waiting, down or failed change; it must not block.
+	Readiness func(Readiness)
 }
 
 // Engine makes the running set of modules match the manifest it is given. Run owns
