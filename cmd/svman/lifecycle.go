@@ -28,6 +28,7 @@ type supervision struct {
 	running context.Context // the engine's: done once a stop has begun
 	stop    context.CancelFunc
 	stopped chan struct{} // closed once the engine's Run has returned
+	self    *selfNotifier // nil without NOTIFY_SOCKET (sdnotify.go)
 }
 
 // startSupervision makes svman a child subreaper, takes INT, TERM and HUP (held
@@ -53,6 +54,7 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 		signals: make(chan os.Signal, 4),
 		reloads: make(chan struct{}, 1),
 		stopped: make(chan struct{}),
+		self:    newSelfNotifier(console.Systemf),
 	}
 	// Taken before the first Apply: a signal that comes while the modules start
 	// waits here for the signal actor. HUP is caught rather than ignored, which
@@ -66,10 +68,15 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 		Run:    sv.reaper.Run,
 		Failed: func(module, channel string, err error) { e.ReportAlarmFailure(module, channel, err) },
 	})
+	var readiness func(engine.Readiness)
+	if sv.self != nil {
+		readiness = sv.self.report
+	}
 	e, err := engine.New(engine.Config{
-		Reaper: sv.reaper,
-		Output: console,
-		Alarms: sv.alarms,
+		Reaper:    sv.reaper,
+		Output:    console,
+		Alarms:    sv.alarms,
+		Readiness: readiness,
 		Events: func(ev engine.Event) {
 			if !ev.Quiet { // held back by the limit on what control bytes log
 				console.Systemf("%s", ev)
@@ -118,6 +125,8 @@ type lifecycle struct {
 //   - signals: the first INT or TERM stops the engine, a second kills every
 //     module; HUP is the command's. Interrupted by closing its quit.
 //   - reload: the command's reload actor. Interrupted by closing its quit.
+//   - self-notifier: tells the service manager how supervision goes, and
+//     that it stops (sdnotify.go). Interrupted by closing its quit.
 //
 // The console, and up's manifest watcher, outlive the group: the caller closes
 // them after run, and the supervision after them.
@@ -128,6 +137,8 @@ func (sv *supervision) run(l lifecycle) {
 	g.Add(func() error { sv.handleSignals(l, quitSignals); return nil }, func(error) { close(quitSignals) })
 	quitReload := make(chan struct{})
 	g.Add(func() error { l.reload(quitReload); return nil }, func(error) { close(quitReload) })
+	quitNotifier := make(chan struct{})
+	g.Add(func() error { sv.self.run(sv.running.Done(), quitNotifier); return nil }, func(error) { close(quitNotifier) })
 	_ = g.Run() // every actor returns nil
 }
 

@@ -16,11 +16,13 @@ func main() { svmanMain() }
 // svmanMain is the whole of svman as a program, which the tests also run as the
 // svman and supervise their scripts start.
 func svmanMain() {
-	if err := closeInheritedOnExec(); err != nil {
-		fmt.Fprintf(os.Stderr, "svman: cannot keep inherited descriptors from its children: %v\n", err)
-	}
+	// The exec wrapper has exactly the descriptors svman gave the module, its
+	// notification fd among them: it keeps every one.
 	if len(os.Args) > 1 && os.Args[1] == proc.WrapperArg {
 		os.Exit(proc.WrapperMain(os.Args[2:])) // becomes a module's program
+	}
+	if err := closeInheritedOnExec(); err != nil {
+		fmt.Fprintf(os.Stderr, "svman: cannot keep inherited descriptors from its children: %v\n", err)
 	}
 	if filepath.Base(os.Args[0]) == superviseName { // ln -s svman supervise
 		os.Exit(runSupervise(context.Background(), os.Args[1:], os.Stdout, os.Stderr))

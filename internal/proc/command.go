@@ -11,14 +11,24 @@ import (
 	"strings"
 )
 
+// ServiceManagerEnv are the variables through which a service manager (systemd)
+// speaks to svman itself: its notify socket, its watchdog, the sockets it passes.
+// They are svman's, never a child's.
+var ServiceManagerEnv = []string{
+	"NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
+}
+
 // ChildEnv is base with the variables of each set on top, later sets winning, as
 // a sorted KEY=VALUE list with one entry per key. A variable of base whose value is
 // one of secrets (svman's SMTP password, say) is left out: svman never hands its
-// own secrets to a child, whatever variable carried them.
+// own secrets to a child, whatever variable carried them. So are the
+// ServiceManagerEnv variables of base, which are svman's own; a set may still
+// give them to the child (a module's own notify socket).
 func ChildEnv(base []string, secrets []string, sets ...map[string]string) []string {
 	env := make(map[string]string, len(base))
 	for _, kv := range base {
-		if k, v, ok := strings.Cut(kv, "="); ok && !(v != "" && slices.Contains(secrets, v)) {
+		k, v, ok := strings.Cut(kv, "=")
+		if ok && !(v != "" && slices.Contains(secrets, v)) && !slices.Contains(ServiceManagerEnv, k) {
 			env[k] = v
 		}
 	}

@@ -43,6 +43,10 @@ type SpawnSpec struct {
 	Files [3]*os.File // stdin, stdout, stderr
 	// Credential, if set, is the user and groups the child runs as.
 	Credential *syscall.Credential
+	// Notify, if set, is given to the child at descriptor NotifyFD (3 or more);
+	// the descriptors between 2 and NotifyFD are closed in the child.
+	Notify   *os.File
+	NotifyFD int
 }
 
 type spawnRequest struct {
@@ -119,10 +123,17 @@ func (r *Reaper) spawnLoop() {
 }
 
 func (r *Reaper) fork(spec SpawnSpec) spawnReply {
+	files := []uintptr{spec.Files[0].Fd(), spec.Files[1].Fd(), spec.Files[2].Fd()}
+	if spec.Notify != nil {
+		for len(files) < spec.NotifyFD {
+			files = append(files, ^uintptr(0)) // -1: closed in the child
+		}
+		files = append(files, spec.Notify.Fd())
+	}
 	attr := &syscall.ProcAttr{
 		Dir:   spec.Dir,
 		Env:   spec.Env,
-		Files: []uintptr{spec.Files[0].Fd(), spec.Files[1].Fd(), spec.Files[2].Fd()},
+		Files: files,
 		Sys: &syscall.SysProcAttr{
 			Setpgid:    true,
 			Pdeathsig:  syscall.SIGKILL,

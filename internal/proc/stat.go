@@ -18,6 +18,7 @@ const UserHZ = 100
 type Stat struct {
 	State byte  // field 3: R, S, D, Z, X, ...
 	PPID  int   // field 4: the parent's pid
+	Pgrp  int   // field 5: its process group
 	Start int64 // field 22: start time, in ticks of 1/UserHZ s since boot
 }
 
@@ -42,11 +43,15 @@ func ReadStat(pid int) (Stat, error) {
 	if err != nil {
 		return Stat{}, errMalformedStat
 	}
+	pgrp, err := strconv.Atoi(fields[2])
+	if err != nil {
+		return Stat{}, errMalformedStat
+	}
 	ticks, err := strconv.ParseInt(fields[19], 10, 64)
 	if err != nil {
 		return Stat{}, errMalformedStat
 	}
-	return Stat{State: fields[0][0], PPID: ppid, Start: ticks}, nil
+	return Stat{State: fields[0][0], PPID: ppid, Pgrp: pgrp, Start: ticks}, nil
 }
 
 // Alive reports whether pid exists and has not exited (a zombie has).

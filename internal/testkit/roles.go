@@ -3,6 +3,7 @@ package testkit
 import (
 	"bufio"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -137,6 +138,19 @@ var roles = map[string]func(){
 	"partial": func() {
 		for _, s := range []string{"hel", "lo wor", "ld\nsecond line\nno newline at the end"} {
 			os.Stdout.WriteString(s)
+		}
+	},
+	// notify sends its arguments, one a line, as one datagram to the socket
+	// NOTIFY_SOCKET names ("@name" or a path), as systemd-notify does, and exits.
+	"notify": func() {
+		addr := &net.UnixAddr{Name: os.Getenv("NOTIFY_SOCKET"), Net: "unixgram"}
+		conn, err := net.DialUnix("unixgram", nil, addr)
+		if err == nil {
+			_, err = conn.Write([]byte(strings.Join(os.Args[1:], "\n")))
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "notify:", err)
+			os.Exit(1)
 		}
 	},
 	// exit-clean exits 0 at once, saying nothing.
