@@ -1,11 +1,11 @@
 package engine
 
 import (
-	"errors"
 	"time"
 
 	"svman/internal/probe"
 	"svman/internal/proc"
+	"svman/internal/sdnotify"
 	"svman/manifest"
 )
 
@@ -27,7 +27,18 @@ func (fx systemFx) Probe(p manifest.Probe, spec proc.Spec, timeout time.Duration
 }
 
 func (systemFx) ListenNotify(deliver func(Notification)) (NotifySocket, error) {
-	return nil, errors.New("notify sockets are not available")
+	return sdnotify.Listen(func(m sdnotify.Message) {
+		deliver(Notification{
+			PID: m.PID, Ready: m.Ready, Stopping: m.Stopping, Reloading: m.Reloading,
+			Watchdog: m.Watchdog, Status: m.Status, HasStatus: m.HasStatus, MainPID: m.MainPID,
+		})
+	})
 }
 
-func (systemFx) ProcessGroup(pid int) int { return 0 }
+func (systemFx) ProcessGroup(pid int) int {
+	pgid, err := proc.ProcessGroup(pid)
+	if err != nil {
+		return 0
+	}
+	return pgid
+}

@@ -130,9 +130,6 @@ func TestUpTellsItsServiceManagerItStops(t *testing.T) {
 // svman up under a service manager: READY=1 once both modules are ready, then
 // STOPPING=1 after TERM, both from svman's own pid.
 func TestUpTellsItsServiceManagerItIsReady(t *testing.T) {
-	// The engine does not report its counts through Config.Readiness yet: no
-	// READY=1 can come before it does.
-	t.Skip("needs the engine's readiness report")
 	addr, msgs := managerSocket(t)
 	p := newProject(t, helperModule("a", "sleeper")+helperModule("b", "sleeper"))
 	out := &syncBuffer{}
