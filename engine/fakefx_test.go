@@ -400,7 +400,7 @@ func (f *fakeFX) notifyFrom(pid int, n Notification) {
 	f.mu.Lock()
 	deliver := f.notify
 	f.mu.Unlock()
-	n.PID = pid
+	n.PID, n.PGID = pid, f.ProcessGroup(pid)
 	deliver(n)
 }
 

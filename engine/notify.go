@@ -7,9 +7,12 @@ import (
 )
 
 // Notification is one datagram a module sent on its notify socket (systemd's
-// sd_notify protocol), with the pid the kernel vouches for (SCM_CREDENTIALS).
+// sd_notify protocol), with the pid the kernel vouches for (SCM_CREDENTIALS)
+// and that process's group, looked up as the datagram was received (a sender
+// that exits at once, as `systemd-notify` does, is then still known), or 0.
 type Notification struct {
 	PID       int
+	PGID      int
 	Ready     bool   // READY=1
 	Stopping  bool   // STOPPING=1
 	Reloading bool   // RELOADING=1
@@ -73,7 +76,7 @@ func (s *supervisor) closeNotify() {
 // notified takes a datagram of the notify socket. Only the module's own
 // processes are heard: the sender must be in the child's process group.
 func (s *supervisor) notified(n Notification) {
-	if s.state != stUp || s.pgid == 0 || s.fx.ProcessGroup(n.PID) != s.pgid {
+	if s.state != stUp || s.pgid == 0 || n.PGID != s.pgid {
 		return
 	}
 	k := &s.chk

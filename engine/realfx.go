@@ -26,10 +26,10 @@ func (fx systemFx) Probe(p manifest.Probe, spec proc.Spec, timeout time.Duration
 	return fx.probes.Go(p, t, timeout, done)
 }
 
-func (systemFx) ListenNotify(deliver func(Notification)) (NotifySocket, error) {
+func (fx systemFx) ListenNotify(deliver func(Notification)) (NotifySocket, error) {
 	return sdnotify.Listen(func(m sdnotify.Message) {
 		deliver(Notification{
-			PID: m.PID, Ready: m.Ready, Stopping: m.Stopping, Reloading: m.Reloading,
+			PID: m.PID, PGID: fx.ProcessGroup(m.PID), Ready: m.Ready, Stopping: m.Stopping, Reloading: m.Reloading,
 			Watchdog: m.Watchdog, Status: m.Status, HasStatus: m.HasStatus, MainPID: m.MainPID,
 		})
 	})

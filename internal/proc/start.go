@@ -19,8 +19,9 @@ type Spec struct {
 	Umask  *uint32
 	// User and Group, if set, are whom the child runs as (svman must be root).
 	User, Group *manifest.Credential
-	// NotifyFD, if not 0, is the descriptor (3 or more) on which the child
-	// says it is ready by writing a newline (s6's notification-fd).
+	// NotifyFD, if not 0, is the descriptor (3 or more) at which the child gets
+	// the write end of its notification pipe: it writes a newline there once it
+	// is ready, as s6's notification-fd protocol has it (notifyfd.go).
 	NotifyFD int
 }
 
@@ -33,8 +34,8 @@ type Child struct {
 	// OutputErr, if set, says why some of the child's output is not read: the
 	// child runs, but its writes to that pipe fail.
 	OutputErr error
-	// Notified, with Spec.NotifyFD, is closed once the child has written a
-	// newline on that descriptor; nil without.
+	// Notified, when Spec.NotifyFD is set (nil otherwise), is closed once the
+	// child has written a newline to its notification fd (watchNotification).
 	Notified <-chan struct{}
 }
 
@@ -59,6 +60,9 @@ func (s *System) Start(spec Spec, out Output) (Child, error) {
 	if err != nil {
 		return Child{}, err
 	}
+	if err := checkNotifyFD(spec.NotifyFD); err != nil {
+		return Child{}, err
+	}
 	stdin, err := os.Open(os.DevNull)
 	if err != nil {
 		return Child{}, err
@@ -68,6 +72,14 @@ func (s *System) Start(spec Spec, out Output) (Child, error) {
 	if err != nil {
 		return Child{}, err
 	}
+	var notifyR, notifyW *os.File
+	if spec.NotifyFD != 0 {
+		if notifyR, notifyW, err = os.Pipe(); err != nil {
+			p.closeWriteEnds()
+			p.closeReadEnds()
+			return Child{}, fmt.Errorf("notification pipe: %w", err)
+		}
+	}
 	pid, exited, err := s.r.Spawn(SpawnSpec{
 		Path:       path,
 		Argv:       argv,
@@ -75,13 +87,24 @@ func (s *System) Start(spec Spec, out Output) (Child, error) {
 		Dir:        spec.Dir,
 		Files:      [3]*os.File{stdin, p.w[0], p.w[1]},
 		Credential: cred,
+		Notify:     notifyW,
+		NotifyFD:   spec.NotifyFD,
 	})
 	p.closeWriteEnds()
+	if notifyW != nil {
+		notifyW.Close() // the child's now: end of file comes when its last holder exits
+	}
 	if err != nil {
 		p.closeReadEnds()
+		if notifyR != nil {
+			notifyR.Close()
+		}
 		return Child{}, fmt.Errorf("exec %s: %w", path, err)
 	}
 	c := Child{PID: pid, Exited: exited, Pipes: p}
+	if notifyR != nil {
+		c.Notified = watchNotification(notifyR)
+	}
 	if err := p.start(s.fds, out); err != nil {
 		c.OutputErr = err
 	}

@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"svman/internal/testkit"
+	"svman/manifest"
+)
+
+// Real notify datagrams and a real notification fd.
+
+func TestNotifyReadyAndStatusFromTheModule(t *testing.T) {
+	h := newHarness(t)
+	m := h.module("svc", "notify-serve", nil)
+	m.Command = append(m.Command, "STATUS=warming up", "READY=1\nSTATUS=serving")
+	m.Ready = &manifest.Ready{Notify: true, Timeout: time.Minute, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
+	h.apply(m)
+	testkit.WaitFor(t, "ready by READY=1", func() bool {
+		st := h.state("svc")
+		return st.Ready && st.Status == "serving"
+	})
+	if evs := h.ev.find("svc", Ready); len(evs) != 1 || evs[0].Text != "READY=1" {
+		t.Errorf("ready events %v", evs)
+	}
+}
+
+func TestNotifyFromAStrangerIsIgnored(t *testing.T) {
+	h := newHarness(t)
+	m := h.module("svc", "notify-serve", nil)
+	m.Command = append(m.Command, "STATUS=waiting for the stranger")
+	m.Ready = &manifest.Ready{Notify: true, Timeout: time.Minute, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
+	h.apply(m)
+	testkit.WaitFor(t, "the module's status", func() bool { return h.state("svc").Status == "waiting for the stranger" })
+	// This test process is no process of the module: its READY=1 is not heard.
+	pid := h.pid("svc")
+	addr := envOf(pid, "NOTIFY_SOCKET")
+	if !strings.HasPrefix(addr, "@") {
+		t.Fatalf("the module's NOTIFY_SOCKET is %q, want an abstract socket", addr)
+	}
+	conn, err := net.DialUnix("unixgram", nil, &net.UnixAddr{Name: addr, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("READY=1\nSTATUS=stranger")); err != nil {
+		t.Fatal(err)
+	}
+	// The module speaks after the stranger: once its status is seen, the
+	// stranger's datagram, received before it, has been handled too.
+	if err := syscall.Kill(pid, syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, "the module's second status", func() bool { return h.state("svc").Status == "usr1-1" })
+	if st := h.state("svc"); st.Ready {
+		t.Errorf("state.json %+v after a stranger's READY=1", st)
+	}
+}
+
+func TestNotificationFD(t *testing.T) {
+	h := newHarness(t)
+	m := h.shModule("svc", `sleep 0.1; echo >&3; exec sleep 60`)
+	m.Ready = &manifest.Ready{NotificationFD: 3, Timeout: time.Minute, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
+	h.apply(m)
+	testkit.WaitFor(t, "ready by fd 3", func() bool { return h.state("svc").Ready })
+	if evs := h.ev.find("svc", Ready); len(evs) != 1 || evs[0].Text != "newline on notification fd 3" {
+		t.Errorf("ready events %v", evs)
+	}
+}
+
+// envOf is the value of variable name in process pid's environment.
+func envOf(pid int, name string) string {
+	b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	for _, kv := range strings.Split(string(b), "\x00") {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
