@@ -130,5 +130,5 @@ func (svmanPeer) readyState(_ *benchEnv, dir, name string) (bool, error) {
 }
 
 func (svmanPeer) probeNote() string {
-	return "svman: `depends_on = { PREVIOUS = \"ready\" }`, `ready { tcp = ... }` and `health { tcp = ... }` with its defaults (a ready probe at once, then backing off from 10 ms)"
+	return "svman: `depends_on = { PREVIOUS = \"ready\" }`, `ready { tcp = ... }` and `health { tcp = ... }` with its defaults (a ready probe at once, then backing off from 1 ms, growing by a quarter each time)"
 }

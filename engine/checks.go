@@ -136,7 +136,7 @@ func (s *supervisor) checkDone(r checkResult) {
 		}
 		k.lastErr = r.err
 		k.attempt++
-		k.probeAt = now.Add(probe.Backoff(k.attempt-1, s.mod.Ready.Interval))
+		k.probeAt = now.Add(probe.Backoff(s.mod.Ready.Probe, k.attempt-1, s.mod.Ready.Interval))
 		s.armChecks()
 		return
 	}

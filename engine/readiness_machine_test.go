@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -45,7 +46,7 @@ func TestMachineReadiness(t *testing.T) {
 			}
 		},
 	}, {
-		name:   "a ready probe backs off from 10ms until it passes",
+		name:   "a ready probe backs off from 1ms until it passes",
 		mod:    readyModule,
 		probes: []error{errRefused, errRefused, errRefused, nil},
 		run: func(m *machine) {
@@ -54,9 +55,9 @@ func TestMachineReadiness(t *testing.T) {
 				m.t.Errorf("state.json %+v while the probe fails, want up, not ready", st)
 			}
 			ready := m.expect(Ready)[0]
-			// Attempts at 0, 10ms, 30ms, 70ms: the fourth passes.
-			if d := ready.Time.Sub(start.Time); d != 70*time.Millisecond {
-				m.t.Errorf("ready %v after the start, want 70ms (back-off 10, 20, 40ms)", d)
+			// Attempts at 0, 1ms, 2.25ms, 3.813ms: the fourth passes.
+			if d := ready.Time.Sub(start.Time); d != 3813*time.Microsecond {
+				m.t.Errorf("ready %v after the start, want 3.813ms (back-off 1, 1.25, 1.563ms)", d)
 			}
 			if !strings.Contains(ready.String(), "127.0.0.1:9 accepts connections") {
 				m.t.Errorf("ready event %q does not say how", ready)
@@ -84,7 +85,7 @@ func TestMachineReadiness(t *testing.T) {
 			readyModule(mod)
 			mod.Ready.OnTimeout = manifest.ReadyTimeoutKeep
 		},
-		probes: []error{errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, errRefused, nil},
+		probes: append(slices.Repeat([]error{errRefused}, 40), nil), // passes at about 25s
 		run: func(m *machine) {
 			evs := m.expect(Started, NotReady, Alarm, Ready)
 			if !strings.Contains(evs[2].Text, "not_ready") && !strings.Contains(evs[2].Text, "not ready") {

@@ -74,7 +74,7 @@ func (p Probe) Set() bool { return p.HTTP != "" || p.TCP != "" || p.Exec != nil 
 // Ready holds a slice: compare two of them with reflect.DeepEqual, not ==.
 type Ready struct {
 	// Probe is polled from the start: at once, then backing off from
-	// ProbeFirst up to Interval. It may be unset when Notify or
+	// ProbeFirstConnect (tcp, http) or ProbeFirst (exec) up to Interval. It may be unset when Notify or
 	// NotificationFD is the signal.
 	Probe
 	// Notify gives the child a NOTIFY_SOCKET speaking systemd's sd_notify
@@ -89,7 +89,7 @@ type Ready struct {
 	// Timeout is how long the module may take to become ready (default 60s).
 	Timeout time.Duration
 	// Interval is the longest wait between two probe attempts (default 1s);
-	// it also bounds each attempt.
+	// it also bounds each attempt, to no less than a second.
 	Interval time.Duration
 	// OnTimeout is what a module not ready within Timeout has done to it.
 	OnTimeout ReadyTimeout
@@ -112,12 +112,13 @@ type Health struct {
 }
 
 // Defaults of the ready and health blocks, and the first wait of a ready
-// probe's back-off.
+// probe's back-off (internal/probe.Backoff).
 const (
 	DefaultReadyTimeout   = 60 * time.Second
 	DefaultReadyInterval  = time.Second
 	DefaultHealthInterval = 10 * time.Second
 	DefaultHealthTimeout  = 2 * time.Second
 	DefaultHealthFailures = 3
-	ProbeFirst            = 10 * time.Millisecond
+	ProbeFirst            = 10 * time.Millisecond // an exec probe's
+	ProbeFirstConnect     = time.Millisecond      // a tcp or http probe's
 )

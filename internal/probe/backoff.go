@@ -6,21 +6,31 @@ import (
 	"svman/manifest"
 )
 
-// Backoff is how long a ready probe waits after its failed attempt number
+// Backoff is how long ready probe p waits after its failed attempt number
 // attempt (0 being the first, run as soon as the module has started) before the
-// next: manifest.ProbeFirst after the first, doubling with each attempt, capped
-// at interval. An interval shorter than ProbeFirst is every wait. A negative
-// attempt counts as 0.
-func Backoff(attempt int, interval time.Duration) time.Duration {
-	if interval <= manifest.ProbeFirst {
+// next, capped at interval (an interval shorter than the first wait is every
+// wait; a negative attempt counts as 0).
+//
+// A connection (tcp, http) costs svman a socket and the module an accept:
+// its waits begin at manifest.ProbeFirstConnect and grow by a quarter each
+// time, so a service that listens a few milliseconds after its start is seen
+// ready within a millisecond of it, and one that takes a second has been
+// tried about 31 times. An exec probe forks a process: its waits begin at
+// manifest.ProbeFirst and double.
+func Backoff(p manifest.Probe, attempt int, interval time.Duration) time.Duration {
+	first, grow := manifest.ProbeFirst, 2.0
+	if p.Exec == nil {
+		first, grow = manifest.ProbeFirstConnect, 1.25
+	}
+	if interval <= first {
 		return interval
 	}
-	d := manifest.ProbeFirst
+	d := float64(first)
 	for range max(attempt, 0) {
-		if d >= interval/2 {
+		if d*grow >= float64(interval) {
 			return interval
 		}
-		d *= 2
+		d *= grow
 	}
-	return d
+	return time.Duration(d).Round(time.Microsecond)
 }
