@@ -112,7 +112,10 @@ func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration) {
 	k.probeAt = time.Time{}
 	gen, results, deaf := k.gen, k.results, s.deaf
 	m := s.mod
-	spec := proc.Spec{Dir: m.Dir, Argv: p.Exec, Env: s.env(nil), User: m.User, Group: m.Group}
+	spec := proc.Spec{Dir: m.Dir, Argv: p.Exec, User: m.User, Group: m.Group}
+	if p.Exec != nil {
+		spec.Env = s.env(nil) // only a process needs one: a connection is made by svman
+	}
 	k.cancel = s.fx.Probe(p, spec, timeout, func(err error) {
 		select {
 		case results <- checkResult{gen, err}:
@@ -145,8 +148,9 @@ func (s *supervisor) checkDone(r checkResult) {
 		return
 	}
 	if r.err == nil {
-		if !k.healthy || k.unhealthy > 0 {
-			k.healthy, k.unhealthy = true, 0
+		k.healthy = true
+		if k.unhealthy > 0 {
+			k.unhealthy = 0
 			s.oweState()
 		}
 	} else {

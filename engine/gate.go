@@ -52,10 +52,10 @@ func gateOf(deps map[string]manifest.Condition, phases map[string]phase) gate {
 // and if not, why, and whether only an operator can change that.
 func satisfied(name string, c manifest.Condition, p phase, known bool) (ok bool, why string, blocked bool) {
 	if !known {
-		return false, name + " is not supervised", true
+		return false, name + " not supervised", true
 	}
 	if p.held {
-		return false, name + " is stopping", false
+		return false, name + " stopping", false
 	}
 	switch c {
 	case manifest.CondCompleted:
@@ -79,21 +79,21 @@ func satisfied(name string, c manifest.Condition, p phase, known bool) (ok bool,
 	case p.failed:
 		return false, name + " failed", true
 	case !p.wanted && p.downBy == statusfs.DownByOperator:
-		return false, name + " is down (operator)", true
+		return false, name + " down (operator)", true
 	case !p.wanted && p.downBy == statusfs.DownByPolicy && c == manifest.CondCompleted:
 		return false, name + " did not complete", true
 	case !p.wanted && !p.running:
-		return false, name + " is down", true
+		return false, name + " down", true
 	case p.waiting:
-		return false, name + " is waiting", false
+		return false, name + " waiting", false
 	case c == manifest.CondCompleted:
-		return false, name + " has not completed", false
+		return false, name + " not completed", false
 	case c == manifest.CondStarted:
-		return false, name + " has not started", false
+		return false, name + " not started", false
 	case c == manifest.CondHealthy && p.ready:
-		return false, name + " is not healthy", false
+		return false, name + " not healthy", false
 	}
-	return false, name + " is not ready", false
+	return false, name + " not ready", false
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -23,18 +23,18 @@ func TestGateOf(t *testing.T) {
 		blocked bool
 	}{
 		{"started by a running module", map[string]manifest.Condition{"db": "started"}, map[string]phase{"db": running}, true, "", false},
-		{"ready needs ready", map[string]manifest.Condition{"db": "ready"}, map[string]phase{"db": running}, false, "db is not ready", false},
+		{"ready needs ready", map[string]manifest.Condition{"db": "ready"}, map[string]phase{"db": running}, false, "db not ready", false},
 		{"ready by a ready module", map[string]manifest.Condition{"db": "ready"}, map[string]phase{"db": ready}, true, "", false},
-		{"healthy needs a passed check", map[string]manifest.Condition{"db": "healthy"}, map[string]phase{"db": ready}, false, "db is not healthy", false},
+		{"healthy needs a passed check", map[string]manifest.Condition{"db": "healthy"}, map[string]phase{"db": ready}, false, "db not healthy", false},
 		{"healthy", map[string]manifest.Condition{"db": "healthy"}, map[string]phase{"db": healthy}, true, "", false},
-		{"completed while it runs", map[string]manifest.Condition{"m": "completed"}, map[string]phase{"m": running}, false, "m has not completed", false},
+		{"completed while it runs", map[string]manifest.Condition{"m": "completed"}, map[string]phase{"m": running}, false, "m not completed", false},
 		{"a completed one-shot satisfies every condition", map[string]manifest.Condition{"m": "completed", "n": "ready"}, map[string]phase{"m": completed, "n": completed}, true, "", false},
 		{"a failed dependency blocks", map[string]manifest.Condition{"db": "ready"}, map[string]phase{"db": failed}, false, "db failed", true},
-		{"a dependency taken down blocks", map[string]manifest.Condition{"db": "ready"}, map[string]phase{"db": operator}, false, "db is down (operator)", true},
+		{"a dependency taken down blocks", map[string]manifest.Condition{"db": "ready"}, map[string]phase{"db": operator}, false, "db down (operator)", true},
 		{"a one-shot that failed blocks", map[string]manifest.Condition{"m": "completed"}, map[string]phase{"m": {downBy: statusfs.DownByPolicy}}, false, "m did not complete", true},
-		{"an unknown module blocks", map[string]manifest.Condition{"db": "ready"}, nil, false, "db is not supervised", true},
-		{"a waiting dependency", map[string]manifest.Condition{"db": "ready"}, map[string]phase{"db": {wanted: true, waiting: true}}, false, "db is waiting", false},
-		{"every unmet one is named, in order", map[string]manifest.Condition{"b": "ready", "a": "ready"}, map[string]phase{"a": running, "b": failed}, false, "a is not ready, b failed", true},
+		{"an unknown module blocks", map[string]manifest.Condition{"db": "ready"}, nil, false, "db not supervised", true},
+		{"a waiting dependency", map[string]manifest.Condition{"db": "ready"}, map[string]phase{"db": {wanted: true, waiting: true}}, false, "db waiting", false},
+		{"every unmet one is named, in order", map[string]manifest.Condition{"b": "ready", "a": "ready"}, map[string]phase{"a": running, "b": failed}, false, "a not ready, b failed", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := gateOf(tc.deps, tc.phases)

@@ -128,12 +128,12 @@ func TestMachineReadiness(t *testing.T) {
 		},
 	}, {
 		name: "a module whose dependencies are not met waits, then starts",
-		gate: &gate{why: "db is not ready"},
+		gate: &gate{why: "db not ready"},
 		run: func(m *machine) {
-			if ev := m.expect(Waiting)[0]; ev.Text != "db is not ready" {
+			if ev := m.expect(Waiting)[0]; ev.Text != "db not ready" {
 				m.t.Errorf("waiting event %v", ev)
 			}
-			if st := m.state(); st.State != statusfs.RunWaiting || st.Waiting != "db is not ready" {
+			if st := m.state(); st.State != statusfs.RunWaiting || st.Waiting != "db not ready" {
 				m.t.Errorf("state.json %+v, want waiting for db", st)
 			}
 			if st := m.status(); st.Want != statusfs.WantUp || st.PID != 0 {
@@ -155,8 +155,8 @@ func TestMachineReadiness(t *testing.T) {
 			if st := m.state(); st.Waiting != "db failed, cache failed" {
 				m.t.Errorf("state.json %+v, want the new reason", st)
 			}
-			m.s.send(supMsg{kind: msgGate, gate: &gate{why: "cache is not ready"}})
-			if ev := m.expect(Waiting)[0]; ev.Text != "cache is not ready" {
+			m.s.send(supMsg{kind: msgGate, gate: &gate{why: "cache not ready"}})
+			if ev := m.expect(Waiting)[0]; ev.Text != "cache not ready" {
 				m.t.Errorf("event %v: no longer blocked is an event", ev)
 			}
 			m.s.send(supMsg{kind: msgGate, gate: &openGate})
@@ -167,7 +167,7 @@ func TestMachineReadiness(t *testing.T) {
 		mod:  func(mod *manifest.Module) { mod.OnDependencyRestart = manifest.DepRestart },
 		run: func(m *machine) {
 			m.expect(Started)
-			m.s.send(supMsg{kind: msgGate, gate: &gate{why: "db is not ready"}})
+			m.s.send(supMsg{kind: msgGate, gate: &gate{why: "db not ready"}})
 			m.expect(Stopping, Exited, Waiting)
 			m.s.send(supMsg{kind: msgGate, gate: &gate{open: true, epoch: 2}})
 			m.expect(Started)
@@ -190,7 +190,7 @@ func TestMachineReadiness(t *testing.T) {
 		name: "on_dependency_restart ignore keeps running",
 		run: func(m *machine) {
 			m.expect(Started)
-			m.s.send(supMsg{kind: msgGate, gate: &gate{why: "db is not ready"}})
+			m.s.send(supMsg{kind: msgGate, gate: &gate{why: "db not ready"}})
 			m.ctl("d") // the next event is the command's: the gate changed nothing
 			m.expect(Command, Stopping)
 		},

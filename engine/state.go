@@ -21,12 +21,12 @@ func (s *supervisor) writeState() {
 	st := statusfs.State{
 		State: runStates[s.state], Fails: s.history.Fails, Exits: s.history.Exits,
 		Ready: s.state == stUp && k.ready, Status: k.status,
-		Healthy: s.state == stUp && k.healthy, Unhealthy: k.unhealthy,
+		Unhealthy: k.unhealthy,
 		Completed: s.state == stDown && k.completed,
 	}
 	switch s.state {
 	case stWaiting:
-		st.Waiting = s.gate.why
+		st.Waiting, st.Blocked = s.gate.why, s.gate.blocked
 	case stBackoff:
 		st.NextStart, st.MinUptime = s.startAt, minUptime(s.mod.Restart).String()
 	case stFailed:

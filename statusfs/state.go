@@ -29,12 +29,15 @@ type State struct {
 	// Waiting, in state "waiting", says what the module waits for: "db not
 	// ready", or why it cannot start at all: "db failed".
 	Waiting string `json:"waiting,omitempty"`
+	// Blocked, in state "waiting": what it waits for cannot happen without an
+	// operator (a dependency failed, or was taken down).
+	Blocked bool `json:"blocked,omitempty"`
 	// Status is the last STATUS= the module sent on its notify socket.
 	Status string `json:"status,omitempty"`
-	// Healthy: the last health check passed. Unhealthy counts the checks
-	// that failed in a row since.
-	Healthy   bool `json:"healthy,omitempty"`
-	Unhealthy int  `json:"unhealthy,omitempty"`
+	// Unhealthy counts the health checks that failed in a row (a passing
+	// check is no change to write: 1000 modules checked every 10 s cost
+	// state.json nothing while they pass).
+	Unhealthy int `json:"unhealthy,omitempty"`
 	// Completed: the module's last run exited with a success code (a one-shot
 	// that has done its work), which satisfies `completed` dependencies.
 	Completed bool `json:"completed,omitempty"`

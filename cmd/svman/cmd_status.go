@@ -72,10 +72,10 @@ type moduleStatus struct {
 	// Text is the STATE column of the table: what the table shows for it.
 	Text string `json:"text"`
 	// The rest is what state.json says beyond the state (statusfs.State).
-	Reason    string `json:"reason,omitempty"`  // down or failed: who decided it
-	Waiting   string `json:"waiting,omitempty"` // waiting: for what
-	Status    string `json:"status,omitempty"`  // the last STATUS= sent on the notify socket
-	Healthy   bool   `json:"healthy,omitempty"`
+	Reason    string `json:"reason,omitempty"`    // down or failed: who decided it
+	Waiting   string `json:"waiting,omitempty"`   // waiting: for what
+	Blocked   bool   `json:"blocked,omitempty"`   // waiting: for what only an operator can bring
+	Status    string `json:"status,omitempty"`    // the last STATUS= sent on the notify socket
 	Unhealthy int    `json:"unhealthy,omitempty"` // health checks failed in a row
 	Completed bool   `json:"completed,omitempty"` // its last run exited with a success code
 

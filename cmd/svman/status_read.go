@@ -73,8 +73,8 @@ func (r *moduleStatus) addState(es statusfs.State) {
 	r.runState = es.State
 	r.Ready = r.PID != 0 && es.State == statusfs.RunUp && es.Ready
 	r.Reason = es.Reason.String()
-	r.Waiting, r.Status = es.Waiting, es.Status
-	r.Healthy, r.Unhealthy, r.Completed = es.Healthy, es.Unhealthy, es.Completed
+	r.Waiting, r.Blocked, r.Status = es.Waiting, es.Blocked, es.Status
+	r.Unhealthy, r.Completed = es.Unhealthy, es.Completed
 }
 
 // downState fills r for a supervised module whose status file says no child

@@ -155,7 +155,7 @@ func TestWaitFailsAtOnceOnAStuckModule(t *testing.T) {
 		{"failed", 0, statusfs.WantUp, statusfs.State{State: statusfs.RunFailed, Reason: statusfs.DownByPolicy}, "db: failed"},
 		{"down by the operator", 0, statusfs.WantDown, statusfs.State{State: statusfs.RunDown, Reason: statusfs.DownByOperator}, "db: down (operator)"},
 		{"a one-shot that failed", 0, statusfs.WantUp, statusfs.State{State: statusfs.RunDown, Reason: statusfs.DownByPolicy}, "db: down (policy)"},
-		{"waiting for a dependency that failed", 0, statusfs.WantUp, statusfs.State{State: statusfs.RunWaiting, Waiting: "migrate failed"}, "db: waiting: migrate failed"},
+		{"waiting for a dependency that failed", 0, statusfs.WantUp, statusfs.State{State: statusfs.RunWaiting, Waiting: "migrate failed", Blocked: true}, "db: waiting: migrate failed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"path/filepath"
-	"strings"
 	"time"
 
 	"svman/manifest"
@@ -89,11 +88,11 @@ func (w *waitRound) judgeDepth(name string, depth int) (verdict, string) {
 }
 
 // dependencyStuck reports whether module name, waiting (r), waits for a
-// dependency that cannot become what it needs until an operator acts: one
-// the manifest names that is itself stuck, or, without a manifest, one its
-// waiting text says failed ("db failed").
+// dependency that cannot become what it needs until an operator acts, as
+// its state.json says (blocked), or one the manifest names that is itself
+// stuck.
 func (w *waitRound) dependencyStuck(name string, r moduleStatus, depth int) bool {
-	if strings.HasSuffix(r.Waiting, " failed") {
+	if r.Blocked {
 		return true
 	}
 	if w.m == nil || depth > len(w.m.Modules) {
