@@ -2,6 +2,7 @@ package engine
 
 import (
 	"testing"
+	"time"
 
 	"svman/manifest"
 	"svman/statusfs"
@@ -50,5 +51,25 @@ func TestGateOf(t *testing.T) {
 	again.starts++
 	if after := gateOf(deps, map[string]phase{"db": again}); !after.open || after.epoch == before.epoch {
 		t.Errorf("gates %+v then %+v: a restart of db must change the epoch", before, after)
+	}
+}
+
+func TestNextHealthCheck(t *testing.T) {
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		now      time.Duration
+		interval time.Duration
+		want     time.Duration
+	}{
+		{0, 10 * time.Second, 10 * time.Second},                              // on the grid already
+		{300 * time.Millisecond, 10 * time.Second, 11 * time.Second},         // grid of 1s: later, never earlier
+		{350 * time.Millisecond, time.Second, 1400 * time.Millisecond},       // grid of 100ms
+		{3 * time.Millisecond, 50 * time.Millisecond, 60 * time.Millisecond}, // grid of 10ms at least
+		{999 * time.Millisecond, time.Minute, 61 * time.Second},              // grid of 1s at most
+	} {
+		got := nextHealthCheck(base.Add(tc.now), tc.interval).Sub(base)
+		if got != tc.want {
+			t.Errorf("nextHealthCheck(+%v, %v) = +%v, want +%v", tc.now, tc.interval, got, tc.want)
+		}
 	}
 }
