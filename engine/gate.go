@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -103,10 +102,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// blockedText is the warning of a module whose dependencies cannot become
-// what it needs without an operator.
-func blockedText(why string) string {
-	return fmt.Sprintf("cannot start: %s; it starts once that changes", why)
 }
