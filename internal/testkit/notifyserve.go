@@ -11,9 +11,10 @@ import (
 
 func init() {
 	// notify-serve sends each of its arguments as one datagram to
-	// NOTIFY_SOCKET, from its own pid, in order, then runs until it is
-	// killed, sending "STATUS=usr1-N" at the Nth SIGUSR1: a service that
-	// speaks sd_notify from its main process.
+	// NOTIFY_SOCKET, from its own pid, in order (an argument "--usr1" waits
+	// for a SIGUSR1 instead), then runs until it is killed, sending
+	// "STATUS=usr1-N" at the Nth SIGUSR1 after: a service that speaks
+	// sd_notify from its main process.
 	roles["notify-serve"] = func() {
 		usr1 := make(chan os.Signal, 1)
 		signal.Notify(usr1, syscall.SIGUSR1)
@@ -29,6 +30,10 @@ func init() {
 			}
 		}
 		for _, msg := range os.Args[1:] {
+			if msg == "--usr1" {
+				<-usr1
+				continue
+			}
 			send(msg)
 		}
 		fmt.Println("notified")
