@@ -81,6 +81,8 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 		e.draining[name] = s
 		s.send(supMsg{kind: msgRelease})
 	}
+	// The new gates first: a replaced module must not start against the old.
+	e.reconcileDeps()
 	for _, name := range plan.Restart {
 		e.sups[name].send(supMsg{kind: msgReplace, mod: new(byName[name])})
 	}
@@ -105,7 +107,6 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 			e.cfg.Output.Add(name)
 		}
 		s := e.newSupervisor(byName[name], dir)
-		s.gate = e.initialGate(name, byName[name].DependsOn)
 		s.kept = kept[name]
 		s.leftover = marked[dir.Path()]
 		e.sups[name] = s

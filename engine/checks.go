@@ -45,13 +45,16 @@ type checks struct {
 
 	fdReady    <-chan struct{}               // the child's notification fd saw a newline
 	logRE      atomic.Pointer[regexp.Regexp] // the ready log probe while it waits for a line
-	logMatched chan struct{}                 // from the pumps: a line matched logRE
+	logRun     atomic.Uint64                 // the run (starts) whose output logRE waits in
+	logMatched chan uint64                   // from the pumps: a line of this run matched logRE
 }
 
-// checkResult is the result of ready or health attempt gen.
+// checkResult is the result of attempt gen, of the ready probe or of the
+// health check.
 type checkResult struct {
-	gen uint64
-	err error
+	gen   uint64
+	ready bool
+	err   error
 }
 
 // readyAttemptLeast is the least time one attempt of a ready probe may take,
@@ -65,7 +68,7 @@ func (s *supervisor) beginChecks(c proc.Child) {
 	s.starts++
 	k := &s.chk
 	k.completed, k.healthy, k.unhealthy, k.status = false, false, 0, ""
-	k.attempt, k.lastErr = 0, nil
+	k.attempt, k.lastErr, k.stopCause = 0, nil, ""
 	r := s.mod.Ready
 	if r == nil {
 		k.ready = true
@@ -74,15 +77,9 @@ func (s *supervisor) beginChecks(c proc.Child) {
 	}
 	k.ready = false
 	k.readyBy = s.started.Add(r.Timeout)
-	k.fdReady = c.Notified
-	if r.Log != "" {
-		re, err := regexp.Compile(r.Log)
-		if err == nil { // checked at load
-			k.logRE.Store(re)
-		}
-	}
+	k.fdReady = c.Notified // the ready log line is awaited from before the fork (spawn)
 	if r.Probe.Set() && r.Log == "" {
-		s.launchCheck(r.Probe, max(r.Interval, readyAttemptLeast))
+		s.launchCheck(r.Probe, max(r.Interval, readyAttemptLeast), true)
 	}
 	s.armChecks()
 }
@@ -99,14 +96,33 @@ func (s *supervisor) endChecks() {
 	k.probeAt, k.readyBy, k.watchdogBy = time.Time{}, time.Time{}, time.Time{}
 	k.fdReady = nil
 	k.logRE.Store(nil)
+	k.logRun.Store(0)
 	if k.timer != nil {
 		k.timer.Stop()
 	}
 	k.timerC = nil
 }
 
-// launchCheck starts an attempt of probe p, at most timeout long.
-func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration) {
+// awaitReadyLog has the pumps look for the ready log probe's line in the
+// output of run, if the module has one; a run's child may print it at once,
+// so this comes before its fork.
+func (s *supervisor) awaitReadyLog(run uint64) {
+	k := &s.chk
+	k.logRE.Store(nil)
+	k.logRun.Store(0)
+	r := s.mod.Ready
+	if r == nil || r.Log == "" {
+		return
+	}
+	if re, err := regexp.Compile(r.Log); err == nil { // checked at load
+		k.logRun.Store(run)
+		k.logRE.Store(re)
+	}
+}
+
+// launchCheck starts an attempt of probe p, at most timeout long: of the
+// ready probe (ready) or of the health check.
+func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration, ready bool) {
 	k := &s.chk
 	k.gen++
 	k.probeAt = time.Time{}
@@ -118,7 +134,7 @@ func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration) {
 	}
 	k.cancel = s.fx.Probe(p, spec, timeout, func(err error) {
 		select {
-		case results <- checkResult{gen, err}:
+		case results <- checkResult{gen, ready, err}:
 		case <-deaf:
 		}
 	})
@@ -127,12 +143,12 @@ func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration) {
 // checkDone takes the result of an attempt.
 func (s *supervisor) checkDone(r checkResult) {
 	k := &s.chk
-	if r.gen != k.gen || s.state != stUp {
-		return // stale: a newer attempt, or the child is gone
+	if r.gen != k.gen || s.state != stUp || r.ready == k.ready {
+		return // stale: a newer attempt, the child is gone, or it became ready (or not) since
 	}
 	k.cancel = nil
 	now := time.Now()
-	if !k.ready {
+	if r.ready {
 		if r.err == nil {
 			s.becomeReady(probeText(s.mod.Ready.Probe))
 			return
@@ -196,6 +212,7 @@ func (s *supervisor) becomeReady(how string) {
 	k.gen++
 	k.ready, k.readyBy, k.probeAt, k.fdReady = true, time.Time{}, time.Time{}, nil
 	k.logRE.Store(nil)
+	k.logRun.Store(0)
 	s.oweState()
 	s.record(Event{Kind: Ready, Text: how, Uptime: time.Since(s.started)})
 	s.afterReady()
@@ -209,7 +226,7 @@ func (s *supervisor) afterReady() {
 		k.watchdogBy = time.Now().Add(r.Watchdog)
 	}
 	if h := s.mod.Health; h != nil {
-		s.launchCheck(h.Probe, h.Timeout)
+		s.launchCheck(h.Probe, h.Timeout, false)
 	}
 	s.armChecks()
 }
@@ -261,9 +278,9 @@ func (s *supervisor) checksDue() {
 	}
 	if !k.probeAt.IsZero() && !now.Before(k.probeAt) && k.cancel == nil {
 		if !k.ready {
-			s.launchCheck(s.mod.Ready.Probe, max(s.mod.Ready.Interval, readyAttemptLeast))
+			s.launchCheck(s.mod.Ready.Probe, max(s.mod.Ready.Interval, readyAttemptLeast), true)
 		} else if h := s.mod.Health; h != nil {
-			s.launchCheck(h.Probe, h.Timeout)
+			s.launchCheck(h.Probe, h.Timeout, false)
 		}
 	}
 	s.armChecks()
@@ -319,16 +336,19 @@ func (s *supervisor) checksChanged(old manifest.Module) {
 		return
 	case !k.ready:
 		k.readyBy = s.started.Add(r.Timeout)
-		k.logRE.Store(nil)
-		if re, err := regexp.Compile(r.Log); err == nil && r.Log != "" {
-			k.logRE.Store(re)
-		}
+		s.awaitReadyLog(s.starts)
 		if r.Probe.Set() && r.Log == "" {
-			s.launchCheck(r.Probe, max(r.Interval, readyAttemptLeast))
+			s.launchCheck(r.Probe, max(r.Interval, readyAttemptLeast), true)
+		}
+	case reflect.DeepEqual(old.Health, s.mod.Health):
+		// Only the ready block changed, and the module is ready: its health
+		// checks go on as they were.
+		if h := s.mod.Health; h != nil {
+			k.probeAt = nextHealthCheck(time.Now(), h.Interval)
 		}
 	case s.mod.Health != nil:
 		k.unhealthy = 0
-		s.launchCheck(s.mod.Health.Probe, s.mod.Health.Timeout)
+		s.launchCheck(s.mod.Health.Probe, s.mod.Health.Timeout, false)
 	default:
 		k.healthy, k.unhealthy = false, 0
 		s.oweState()

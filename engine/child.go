@@ -58,12 +58,15 @@ func (s *supervisor) spawn() (proc.Child, error) {
 	if m.Ready != nil {
 		spec.NotifyFD = m.Ready.NotificationFD
 	}
-	return s.startChild(spec)
+	run := s.starts + 1 // beginChecks counts the start
+	s.awaitReadyLog(run)
+	return s.startChild(spec, run)
 }
 
-// startChild starts spec with its output shown as the module's.
-func (s *supervisor) startChild(spec proc.Spec) (proc.Child, error) {
-	c, err := s.fx.Start(spec, s.output())
+// startChild starts spec with its output shown as the module's, as that of
+// run (0: not a run of the module, whose lines are never its ready line).
+func (s *supervisor) startChild(spec proc.Spec, run uint64) (proc.Child, error) {
+	c, err := s.fx.Start(spec, s.output(run))
 	if err != nil {
 		return proc.Child{}, err
 	}

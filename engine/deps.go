@@ -66,7 +66,7 @@ func (e *Engine) holdForDependents(phases map[string]phase) {
 		}
 		running := false
 		for _, d := range restarting[name] {
-			if p := phases[d]; p.running || p.held {
+			if p := phases[d]; p.running || p.held || p.stopping {
 				running = true
 			}
 		}
@@ -76,14 +76,15 @@ func (e *Engine) holdForDependents(phases map[string]phase) {
 	}
 }
 
-// phases are the phases on the board, and for each supervised module that
-// has not yet published one (its first step is under way), that of a module
-// about to start: it is not "not supervised", which would block its dependents.
+// phases are the phases on the board, and for each module in force that has
+// not yet published one (its supervisor is about to begin, or its first step
+// is under way), that of a module about to start if it starts by itself: it
+// is not "not supervised", which would block its dependents.
 func (e *Engine) phases() map[string]phase {
 	phases := e.board.snapshot()
-	for name := range e.sups {
-		if _, ok := phases[name]; !ok {
-			phases[name] = phase{wanted: true}
+	for _, m := range e.inForce {
+		if _, ok := phases[m.Name]; !ok && e.released[m.Name].Name == "" {
+			phases[m.Name] = phase{wanted: m.Autostart}
 		}
 	}
 	return phases

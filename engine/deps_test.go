@@ -91,13 +91,14 @@ func TestWaitingModuleSaysWhyAndStartsOnceReady(t *testing.T) {
 func TestCompletedOneShotLetsItsDependentStart(t *testing.T) {
 	h := newHarness(t)
 	order := filepath.Join(h.status, "order")
-	migrate := h.shModule("migrate", `sleep 0.2; echo "start migrate" >> `+order)
+	migrate := h.shModule("migrate", `echo "start migrate" >> `+order)
 	migrate.Restart.Policy = manifest.RestartNever
 	api := h.orderModule("api", map[string]manifest.Condition{"migrate": manifest.CondCompleted})
 	h.apply(api, migrate)
-	testkit.WaitFor(t, "api waiting for migrate", func() bool {
-		return h.state("api").Waiting == "migrate not completed"
-	})
+	testkit.WaitFor(t, "api waiting for migrate", func() bool { return len(h.ev.find("api", Waiting)) > 0 })
+	if ev := h.ev.find("api", Waiting)[0]; ev.Text != "migrate not completed" {
+		t.Errorf("api waited with %q, want for migrate to complete", ev.Text)
+	}
 	if got := h.waitOrder(2); !slices.Equal(got, []string{"start:migrate", "start:api"}) {
 		t.Errorf("started %v, want migrate then api", got)
 	}
@@ -115,7 +116,6 @@ func TestDependencyThatGivesUpBlocksItsDependent(t *testing.T) {
 	api := h.orderModule("api", map[string]manifest.Condition{"db": manifest.CondReady})
 	h.apply(db, api)
 	testkit.WaitFor(t, "api blocked", func() bool { return h.state("api").Waiting == "db failed" })
-	t.Logf("%+v %+v", h.state("api"), h.state("db"))
 	testkit.WaitFor(t, "the blocked alarm", func() bool { return len(h.ev.find("api", Alarm)) == 1 })
 	if a := h.ev.find("api", Alarm)[0]; !strings.Contains(a.Text, "cannot start: a dependency is down") {
 		t.Errorf("alarm %q", a.Text)
@@ -146,8 +146,9 @@ func TestDependencyRestart(t *testing.T) {
 				// Nothing is to happen to api: wait until the engine has seen
 				// db ready again (svman's own report), then look.
 				testkit.WaitFor(t, "the engine's look", func() bool { return h.readiness().AllReady })
-				if h.pid("api") != apiPID {
-					t.Errorf("api restarted (pid %d -> %d) though on_dependency_restart = ignore", apiPID, h.pid("api"))
+				h.shutdown() // every event is in once it returns
+				if n := len(h.ev.find("api", Started)); n != 1 || h.pid("api") != 0 && h.pid("api") != apiPID {
+					t.Errorf("api started %d times though on_dependency_restart = ignore", n)
 				}
 				return
 			}
@@ -211,6 +212,15 @@ func TestTCPReadyChain(t *testing.T) {
 	}
 	h.apply(mods...)
 	testkit.WaitFor(t, "the chain ready", func() bool { return h.readiness().AllReady })
+	// A step hands out its events after its files: wait for the last one.
+	testkit.WaitFor(t, "every ready event", func() bool {
+		for _, m := range mods {
+			if len(h.ev.find(m.Name, Ready)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
 	for _, m := range mods {
 		if st := h.state(m.Name); !st.Ready || st.Unhealthy != 0 {
 			t.Errorf("%s: state.json %+v, want ready, no failed check", m.Name, st)
@@ -252,6 +262,8 @@ func TestHealthCheckRestartsAModuleThatDoesNotAnswer(t *testing.T) {
 		t.Errorf("unhealthy event %q", ev)
 	}
 	testkit.WaitFor(t, "restarted", func() bool { p := h.pid("svc"); return p != 0 && p != first })
+	// The restart's step writes the status file before it hands out its events.
+	testkit.WaitFor(t, "the restart event", func() bool { return len(h.ev.find("svc", Started)) == 2 })
 	alarms := h.ev.find("svc", Alarm)
 	if len(alarms) != 1 || !strings.Contains(alarms[0].Text, "failed its health checks") {
 		t.Errorf("alarms %v, want one: unhealthy", alarms)
@@ -260,4 +272,51 @@ func TestHealthCheckRestartsAModuleThatDoesNotAnswer(t *testing.T) {
 		b, _ := os.ReadFile(hook)
 		return strings.HasPrefix(string(b), "unhealthy\n")
 	})
+}
+
+// TestTakenDownStopsAfterItsDependents: `d` on db, whose dependent api
+// restarts with it and takes a while to stop, stops api first, then db.
+func TestTakenDownStopsAfterItsDependents(t *testing.T) {
+	h := newHarness(t)
+	order := filepath.Join(h.status, "order")
+	db := h.orderModule("db", nil)
+	api := h.shModule("api", `trap 'sleep 0.3; echo "stop api" >> `+order+`; exit 0' TERM
+echo up
+sleep 60 & wait`)
+	api.DependsOn = map[string]manifest.Condition{"db": manifest.CondReady}
+	api.OnDependencyRestart = manifest.DepRestart
+	api.Ready = &manifest.Ready{Probe: manifest.Probe{Log: "^up$"}, Timeout: time.Minute, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
+	h.apply(db, api)
+	testkit.WaitFor(t, "api ready", func() bool { return h.state("api").Ready })
+	if err := statusfs.SendControl(filepath.Join(h.status, "db"), []byte("d")); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(h.waitOrder(5), " ")
+	if want := "start:db stop api stop db"; got != want {
+		t.Errorf("order %q, want %q", got, want)
+	}
+	testkit.WaitFor(t, "api waiting", func() bool { return h.state("api").Waiting == "db down (operator)" })
+}
+
+// TestReleasedWaitingModuleTakenBackStillWaits: `x` then `u` of a module
+// that waits for its dependency does not start it past the dependency.
+func TestReleasedWaitingModuleTakenBackStillWaits(t *testing.T) {
+	h := newHarness(t)
+	db := h.orderModule("db", nil)
+	db.Autostart = false
+	api := h.orderModule("api", map[string]manifest.Condition{"db": manifest.CondReady})
+	h.apply(db, api)
+	testkit.WaitFor(t, "api waiting", func() bool { return h.state("api").State == statusfs.RunWaiting })
+	apiDir := filepath.Join(h.status, "api")
+	if err := statusfs.SendControl(apiDir, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, "api released", func() bool { return len(h.ev.find("api", Released)) > 0 })
+	if err := statusfs.SendControl(apiDir, []byte("u")); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, "api taken back, waiting", func() bool { return len(h.ev.find("api", Waiting)) == 2 })
+	if n := len(h.ev.find("api", Started)); n != 0 || len(h.order()) != 0 {
+		t.Errorf("api started %d times (order %v) while db is down", n, h.order())
+	}
 }

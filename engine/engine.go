@@ -166,6 +166,8 @@ func (e *Engine) ended(x supEnd) {
 	e.prune()
 	if e.sups[x.s.name] == nil {
 		e.board.drop(x.s.name)
+		delete(e.gates, x.s.name) // a supervisor that takes it back is told afresh
+		delete(e.holders, x.s.name)
 	}
 	if x.rel != nil {
 		e.listen(x.s.name, x.rel)

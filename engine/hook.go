@@ -21,7 +21,7 @@ func (s *supervisor) runHook(exit *proc.ExitStatus, event string) bool {
 	facts := s.facts(event, exit)
 	argv := append(append([]string{}, m.OnExit...), strconv.Itoa(s.history.Exits))
 	env := s.env(proc.EnvMap(alarm.Env(facts)))
-	c, err := s.startChild(proc.Spec{Dir: m.Dir, Argv: argv, Env: env, User: m.User, Group: m.Group})
+	c, err := s.startChild(proc.Spec{Dir: m.Dir, Argv: argv, Env: env, User: m.User, Group: m.Group}, 0)
 	if err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit: %w", err)})
 		return false

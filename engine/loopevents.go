@@ -14,6 +14,7 @@ type event struct {
 	err    error           // evWarning
 	check  checkResult     // evCheck
 	notice Notification    // evNotify
+	run    uint64          // evLogMatched: the run whose line matched
 }
 
 type evKind uint8
@@ -71,8 +72,8 @@ func (s *supervisor) wait() event {
 	case <-s.chk.fdReady:
 		s.chk.fdReady = nil
 		return event{kind: evFDReady}
-	case <-s.chk.logMatched:
-		return event{kind: evLogMatched}
+	case run := <-s.chk.logMatched:
+		return event{kind: evLogMatched, run: run}
 	}
 }
 
@@ -108,7 +109,7 @@ func (s *supervisor) handle(ev event) {
 	case evFDReady:
 		s.becomeReady("newline on notification fd " + strconv.Itoa(s.mod.Ready.NotificationFD))
 	case evLogMatched:
-		if s.state == stUp && s.mod.Ready != nil && s.mod.Ready.Log != "" {
+		if s.state == stUp && ev.run == s.starts && s.mod.Ready != nil && s.mod.Ready.Log != "" {
 			s.becomeReady("output matched " + strconv.Quote(s.mod.Ready.Log))
 		}
 	}

@@ -87,7 +87,7 @@ func (s *supervisor) notified(n Notification) {
 	if n.MainPID > 0 && s.fx.ProcessGroup(n.MainPID) == s.pgid {
 		s.record(Event{Kind: Notified, PID: n.MainPID, Text: "MAINPID=" + strconv.Itoa(n.MainPID)})
 	}
-	if n.Watchdog && s.mod.Ready.Watchdog > 0 && k.ready {
+	if n.Watchdog && !k.watchdogBy.IsZero() {
 		k.watchdogBy = time.Now().Add(s.mod.Ready.Watchdog)
 		s.armChecks()
 	}
@@ -106,8 +106,16 @@ func (s *supervisor) notified(n Notification) {
 // notReadyAgain: the child said it is stopping or reloading; it is not ready
 // until it says READY=1 again.
 func (s *supervisor) notReadyAgain() {
-	if s.chk.ready {
-		s.chk.ready = false
-		s.oweState()
+	k := &s.chk
+	if !k.ready {
+		return
 	}
+	if k.cancel != nil { // its health checks wait for READY=1 too
+		k.cancel()
+		k.cancel = nil
+	}
+	k.gen++
+	k.ready, k.probeAt = false, time.Time{}
+	s.armChecks()
+	s.oweState()
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -11,6 +12,7 @@ import (
 
 	"svman/internal/testkit"
 	"svman/manifest"
+	"svman/statusfs"
 )
 
 // Real notify datagrams and a real notification fd.
@@ -25,6 +27,8 @@ func TestNotifyReadyAndStatusFromTheModule(t *testing.T) {
 		st := h.state("svc")
 		return st.Ready && st.Status == "serving"
 	})
+	// The step writes state.json before it hands out its events.
+	testkit.WaitFor(t, "the ready event", func() bool { return len(h.ev.find("svc", Ready)) > 0 })
 	if evs := h.ev.find("svc", Ready); len(evs) != 1 || evs[0].Text != "READY=1" {
 		t.Errorf("ready events %v", evs)
 	}
@@ -64,10 +68,20 @@ func TestNotifyFromAStrangerIsIgnored(t *testing.T) {
 
 func TestNotificationFD(t *testing.T) {
 	h := newHarness(t)
-	m := h.shModule("svc", `sleep 0.1; echo >&3; exec sleep 60`)
+	gate := filepath.Join(h.status, "go")
+	m := h.shModule("svc", `while [ ! -e `+gate+` ]; do sleep 0.01; done; echo >&3; exec sleep 60`)
 	m.Ready = &manifest.Ready{NotificationFD: 3, Timeout: time.Minute, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
 	h.apply(m)
+	h.waitUp("svc")
+	testkit.WaitFor(t, "state.json of the start", func() bool { return h.state("svc").State == statusfs.RunUp })
+	if st := h.state("svc"); st.Ready {
+		t.Errorf("state.json %+v before the newline", st)
+	}
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	testkit.WaitFor(t, "ready by fd 3", func() bool { return h.state("svc").Ready })
+	testkit.WaitFor(t, "the ready event", func() bool { return len(h.ev.find("svc", Ready)) > 0 })
 	if evs := h.ev.find("svc", Ready); len(evs) != 1 || evs[0].Text != "newline on notification fd 3" {
 		t.Errorf("ready events %v", evs)
 	}

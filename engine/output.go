@@ -16,7 +16,10 @@ const pumpDrain = 2 * time.Second
 // one read, as one batch with one time, to the console, after the events of a
 // step under way (order.go). A module writing as fast as it can then costs a
 // clock read and a console hand-off per read, not per line.
-func (s *supervisor) output() proc.Output {
+//
+// run is the run (s.starts) the child is of, whose lines may match the ready
+// log probe; 0 for an on_exit hook, whose lines never do.
+func (s *supervisor) output(run uint64) proc.Output {
 	var out proc.Output
 	if s.out != nil {
 		out.Pace = func() { s.out.Pace(s.name) }
@@ -36,7 +39,7 @@ func (s *supervisor) output() proc.Output {
 					file.LineAt(now, line, end)
 				}
 				batch.Add(line, end)
-				s.matchReadyLog(line)
+				s.matchReadyLog(run, line)
 			},
 			Flush: func() {
 				if file != nil {
@@ -77,16 +80,16 @@ func (s *supervisor) drainPumps() {
 	s.pipes = nil
 }
 
-// matchReadyLog tells the supervisor, once, that a line of output matched its
-// ready log probe while it waits for one. A pump calls it for every line: when
+// matchReadyLog tells the supervisor, once, that a line of output of run
+// matched its ready log probe while that run waits for one. A pump calls it for every line: when
 // no log probe waits, it costs one atomic load.
-func (s *supervisor) matchReadyLog(line []byte) {
+func (s *supervisor) matchReadyLog(run uint64, line []byte) {
 	re := s.chk.logRE.Load()
-	if re == nil || !re.Match(line) || !s.chk.logRE.CompareAndSwap(re, nil) {
+	if re == nil || run == 0 || s.chk.logRun.Load() != run || !re.Match(line) || !s.chk.logRE.CompareAndSwap(re, nil) {
 		return
 	}
 	select {
-	case s.chk.logMatched <- struct{}{}:
+	case s.chk.logMatched <- run:
 	default:
 	}
 }

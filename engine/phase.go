@@ -18,6 +18,7 @@ type phase struct {
 	failed    bool // given up on (stFailed)
 	waiting   bool // wanted up, waiting for its own dependencies (stWaiting)
 	held      bool // taken down, running until its dependents have stopped (waiting.go)
+	stopping  bool // its child is being stopped, or its on_exit hook runs
 	downBy    statusfs.DownReason
 	// starts counts the starts of the child, so that a restart between two
 	// looks of the engine is seen.
@@ -98,6 +99,7 @@ func (s *supervisor) phase() phase {
 		failed:    s.state == stFailed,
 		waiting:   s.state == stWaiting,
 		held:      s.stopHeld,
+		stopping:  s.state == stStopping || s.state == stHook,
 		downBy:    s.downBy,
 		starts:    s.starts,
 	}

@@ -88,8 +88,8 @@ func TestMachineReadiness(t *testing.T) {
 		probes: append(slices.Repeat([]error{errRefused}, 40), nil), // passes at about 25s
 		run: func(m *machine) {
 			evs := m.expect(Started, NotReady, Alarm, Ready)
-			if !strings.Contains(evs[2].Text, "not_ready") && !strings.Contains(evs[2].Text, "not ready") {
-				m.t.Errorf("alarm %q, want not_ready", evs[2].Text)
+			if !strings.HasSuffix(evs[2].Text, "Service m was not ready in time!") {
+				m.t.Errorf("alarm %q, want not_ready's", evs[2].Text)
 			}
 		},
 	}, {
@@ -179,12 +179,42 @@ func TestMachineReadiness(t *testing.T) {
 		run: func(m *machine) {
 			m.expect(Started)
 			m.s.send(supMsg{kind: msgDependents, held: true})
+			synctest.Wait() // taken before the command
 			m.ctl("d")
 			if ev := m.expect(Command, Waiting)[1]; ev.Text != "its dependents stop first" {
 				m.t.Errorf("event %v", ev)
 			}
 			m.s.send(supMsg{kind: msgProceed})
 			m.expect(Stopping, Exited, Stopped)
+		},
+	}, {
+		name: "RELOADING=1 makes it not ready, and its health checks wait for READY=1",
+		mod: func(mod *manifest.Module) {
+			mod.Ready = &manifest.Ready{Notify: true, Timeout: 10 * time.Second, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
+			healthModule(mod)
+		},
+		run: func(m *machine) {
+			pid := m.expect(Started)[0].PID
+			m.fx.notifyFrom(pid, Notification{Ready: true})
+			m.expect(Ready)
+			calls := m.fx.probeCalls
+			m.fx.notifyFrom(pid, Notification{Reloading: true})
+			m.expect(Notified)
+			time.Sleep(time.Minute) // fake time: six health intervals
+			synctest.Wait()
+			if st := m.state(); st.Ready {
+				m.t.Errorf("state.json %+v while reloading", st)
+			}
+			m.fx.mu.Lock()
+			during := m.fx.probeCalls - calls
+			m.fx.mu.Unlock()
+			if during != 0 {
+				m.t.Errorf("%d health checks while reloading, want none until READY=1", during)
+			}
+			m.fx.notifyFrom(pid, Notification{Ready: true})
+			if ev := m.expect(Ready)[0]; ev.Text != "READY=1" {
+				m.t.Errorf("ready again by %q, want READY=1", ev.Text)
+			}
 		},
 	}, {
 		name: "on_dependency_restart ignore keeps running",

@@ -48,9 +48,10 @@ func starting(r moduleStatus) bool {
 }
 
 // completed reports whether r is a one-shot down after a run that succeeded,
-// and kept down only by its restart policy (not by the operator, nor released).
+// still supervised: what satisfies its `completed` dependents, whoever keeps
+// it down since (its restart policy, or the operator).
 func completed(r moduleStatus) bool {
-	return r.Completed && r.State == shownDown && (r.Reason == "" || r.Reason == statusfs.DownByPolicy.String())
+	return r.Completed && r.State == shownDown && r.Reason != statusfs.DownByRelease.String()
 }
 
 // checksFailed is "1 check failed", "3 checks failed".

@@ -1,0 +1,92 @@
+package engine
+
+import (
+	"cmp"
+	"time"
+
+	"svman/manifest"
+	"svman/statusfs"
+)
+
+// supMsg is what the engine asks of a supervisor. It stays small (the module by
+// pointer, owned by the supervisor once sent): the channel's buffer and the run
+// loop's frame hold it.
+type supMsg struct {
+	kind msgKind
+	mod  *manifest.Module // msgUpdate, msgReplace
+	gate *gate            // msgGate
+	held bool             // msgDependents
+}
+
+type msgKind int
+
+const (
+	msgUpdate     msgKind = iota // new policy, same process: applied in place
+	msgReplace                   // new process settings: stop, then start with mod
+	msgRelease                   // stop the child and end supervision
+	msgKill                      // SIGKILL the group now (second interrupt)
+	msgGate                      // what the dependencies are now: gate
+	msgDependents                // modules that restart with it depend on it (held), or no longer
+	msgProceed                   // its dependents have stopped: a held stop goes on
+)
+
+func (s *supervisor) handleMsg(m supMsg) {
+	switch m.kind {
+	case msgUpdate:
+		old := s.mod
+		s.mod = *m.mod
+		s.setLogOptions()
+		s.oweApplied()
+		s.checksChanged(old)
+	case msgReplace:
+		s.next = m.mod
+		switch s.state {
+		case stUp:
+			s.stop()
+		case stDown, stBackoff, stFailed, stWaiting:
+			s.disarm()
+			s.state = stDown
+			s.afterStop()
+		} // stStopping and stHook adopt it when they are done
+	case msgRelease:
+		s.exitWhenDown, s.release = true, true
+		s.want, s.downBy = statusfs.WantDown, cmp.Or(s.downBy, statusfs.DownByRemoval)
+		switch s.state {
+		case stUp:
+			s.stop()
+		case stDown, stBackoff, stFailed, stWaiting:
+			s.disarm()
+			s.afterStop()
+		}
+	case msgKill:
+		if s.state == stUp || s.state == stStopping {
+			s.endChecks()
+			s.state, s.poll = stStopping, pollFirst
+			s.killNow()
+		}
+	case msgGate:
+		s.handleGate(*m.gate)
+	case msgDependents:
+		s.holdsDependents = m.held
+	case msgProceed:
+		s.proceedStop()
+	}
+}
+
+// adoptNext makes a pending replacement module current; its block changed, so
+// its autostart decides the want again, over any earlier `d`.
+func (s *supervisor) adoptNext() {
+	if s.next == nil {
+		return
+	}
+	s.mod, s.next = *s.next, nil
+	s.setLogOptions()
+	s.oweApplied()
+	s.want, s.downBy = statusfs.WantDown, statusfs.NoReason
+	if s.mod.Autostart {
+		s.want = statusfs.WantUp
+	}
+	s.startAt = time.Time{}
+	s.started = time.Time{} // a new configuration owes nothing to the old one's delay
+	s.oweStatus()
+}
