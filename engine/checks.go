@@ -3,13 +3,12 @@ package engine
 import (
 	"fmt"
 	"reflect"
-
 	"regexp"
-	"svman/alarm"
-	"svman/internal/probe"
 	"sync/atomic"
 	"time"
 
+	"svman/alarm"
+	"svman/internal/probe"
 	"svman/internal/proc"
 	"svman/manifest"
 )
@@ -19,7 +18,7 @@ import (
 // the run goroutine touches it, but for logRE, which the pumps read.
 type checks struct {
 	ready     bool   // stUp: the child is ready
-	healthy   bool   // the last health check passed
+	healthy   bool   // a health check passed since the child became ready, and no restart for failed ones followed
 	unhealthy int    // health checks failed in a row
 	completed bool   // the last run exited with a success code
 	status    string // the last STATUS= of the notify socket
@@ -183,8 +182,7 @@ func (s *supervisor) checkDone(r checkResult) {
 // failures-th in a row restarts the module.
 func (s *supervisor) healthFailed(err error) {
 	k := &s.chk
-	k.healthy = false
-	k.unhealthy++
+	k.unhealthy++ // still healthy to its dependents until failures in a row restart it
 	s.oweState()
 	failures := 1
 	if h := s.mod.Health; h != nil {

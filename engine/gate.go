@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -29,7 +30,7 @@ var openGate = gate{open: true}
 func gateOf(deps map[string]manifest.Condition, phases map[string]phase) gate {
 	g := gate{open: true}
 	var whys []string
-	for _, name := range sortedKeys(deps) {
+	for _, name := range slices.Sorted(maps.Keys(deps)) {
 		p, known := phases[name]
 		g.epoch += p.starts
 		ok, why, blocked := satisfied(name, deps[name], p, known)
@@ -93,13 +94,4 @@ func satisfied(name string, c manifest.Condition, p phase, known bool) (ok bool,
 		return false, name + " not healthy", false
 	}
 	return false, name + " not ready", false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -13,7 +13,7 @@ type phase struct {
 	wanted    bool // want up (or once): the module is meant to run
 	running   bool // the child runs (stUp)
 	ready     bool // running, and ready
-	healthy   bool // ready, and its last health check passed (or it has none)
+	healthy   bool // ready, and a health check passed since, with fewer than `failures` failed in a row (or it has none)
 	completed bool // down after a run that exited with a success code
 	failed    bool // given up on (stFailed)
 	waiting   bool // wanted up, waiting for its own dependencies (stWaiting)

@@ -3,20 +3,12 @@ package sdnotify
 import (
 	"fmt"
 	"net"
-	"os"
 	"time"
 )
 
 // sendTimeout bounds how long Send waits for room in a service manager's
 // socket: one that does not read must not hold svman up.
 const sendTimeout = 2 * time.Second
-
-// Notify sends state (such as "READY=1\nSTATUS=...") to the socket
-// NOTIFY_SOCKET names: how svman tells the service manager that started it
-// how it is doing. Without NOTIFY_SOCKET it does nothing and returns nil.
-func Notify(state string) error {
-	return Send(os.Getenv("NOTIFY_SOCKET"), state)
-}
 
 // Send sends state to the notify socket addr ("@name" in the abstract
 // namespace, or an absolute path), as one datagram; an empty addr is no
