@@ -85,7 +85,7 @@ func autostartTargets(targets []target, m *manifest.Manifest) []target {
 // waitReady waits until every module of targets is ready (exit 0), one of them
 // cannot become ready until an operator acts, or timeout (0: none) passes, or
 // ctx ends (exit 1, with a line on stderr for each module not ready). It reads
-// the status directories when inotify says one changed, and every recheck.
+// the status directories when one changed (statusWatch), and every recheck.
 func waitReady(ctx context.Context, m *manifest.Manifest, targets []target, timeout, recheck time.Duration, stderr io.Writer) int {
 	watch, err := newStatusWatch()
 	if err != nil {
@@ -93,9 +93,9 @@ func waitReady(ctx context.Context, m *manifest.Manifest, targets []target, time
 		return exitFailure
 	}
 	defer watch.Close()
-	var dirs []string // each status directory, after the directory that holds it
+	var roots, dirs []string // the directories that hold status directories, and those
 	for _, t := range targets {
-		dirs = append(dirs, filepath.Dir(t.dir), t.dir)
+		roots, dirs = append(roots, filepath.Dir(t.dir)), append(dirs, t.dir)
 	}
 	var expired <-chan time.Time
 	if timeout > 0 {
@@ -106,7 +106,7 @@ func waitReady(ctx context.Context, m *manifest.Manifest, targets []target, time
 	tick := time.NewTicker(recheck)
 	defer tick.Stop()
 	for {
-		watch.add(dirs...) // before reading: a change after the read wakes the select
+		watch.add(roots, dirs) // before reading: a change after the read wakes the select
 		lines, v := judgeAll(m, targets)
 		switch {
 		case v == verdictDone:
