@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -319,4 +320,25 @@ func TestReleasedWaitingModuleTakenBackStillWaits(t *testing.T) {
 	if n := len(h.ev.find("api", Started)); n != 0 || len(h.order()) != 0 {
 		t.Errorf("api started %d times (order %v) while db is down", n, h.order())
 	}
+}
+
+// TestHungHealthCheckIsKilledAndFails: an exec health check that hangs is
+// killed at its timeout, which counts as a failure.
+func TestHungHealthCheckIsKilledAndFails(t *testing.T) {
+	h := newHarness(t)
+	marker := filepath.Join(h.status, "probe-ran")
+	m := h.shModule("svc", "exec sleep 60")
+	m.Health = &manifest.Health{Probe: manifest.Probe{Exec: []string{"/bin/sh", "-c", "echo $$ >> " + marker + "; exec sleep 60"}},
+		Interval: 50 * time.Millisecond, Timeout: 200 * time.Millisecond, Failures: 1}
+	h.apply(m)
+	testkit.WaitFor(t, "unhealthy", func() bool { return len(h.ev.find("svc", Unhealthy)) > 0 })
+	if ev := h.ev.find("svc", Unhealthy)[0]; !strings.Contains(ev.String(), "timed out after 200ms") {
+		t.Errorf("unhealthy event %q, want the timeout", ev)
+	}
+	b, _ := os.ReadFile(marker)
+	pid, err := strconv.Atoi(strings.Fields(string(b))[0])
+	if err != nil {
+		t.Fatalf("the probe's pid: %q", b)
+	}
+	testkit.WaitFor(t, "the hung probe gone", func() bool { return !alive(pid) })
 }

@@ -106,6 +106,23 @@ func TestMachineReadiness(t *testing.T) {
 			}
 		},
 	}, {
+		name:   "a flapping health check never fails three times in a row: no restart",
+		mod:    healthModule,
+		probes: []error{nil, errRefused, nil, errRefused, nil, errRefused, nil},
+		run: func(m *machine) {
+			m.expect(Started)
+			for _, ev := range m.expect(Warning, Warning, Warning) {
+				if !strings.Contains(ev.String(), "health check failed (1 of 3)") {
+					m.t.Errorf("warning %q, want the first of 3 failures each time", ev)
+				}
+			}
+			time.Sleep(time.Minute) // fake time: the checks pass from then on
+			synctest.Wait()
+			if st := m.state(); st.State != statusfs.RunUp || st.Unhealthy != 0 {
+				m.t.Errorf("state.json %+v, want up, the last check passed", st)
+			}
+		},
+	}, {
 		name: "READY=1 from the child makes it ready; from another process it does not",
 		mod: func(mod *manifest.Module) {
 			mod.Ready = &manifest.Ready{Notify: true, Timeout: 10 * time.Second, Interval: time.Second, OnTimeout: manifest.ReadyTimeoutRestart}
