@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"reflect"
 	"regexp"
 	"sync/atomic"
 	"time"
@@ -178,25 +177,6 @@ func (s *supervisor) checkDone(r checkResult) {
 	s.armChecks()
 }
 
-// healthFailed counts a failed health check (or a missed watchdog); the
-// failures-th in a row restarts the module.
-func (s *supervisor) healthFailed(err error) {
-	k := &s.chk
-	k.unhealthy++ // still healthy to its dependents until failures in a row restart it
-	s.oweState()
-	failures := 1
-	if h := s.mod.Health; h != nil {
-		failures = h.Failures
-	}
-	if k.unhealthy < failures {
-		s.record(Event{Kind: Warning, Err: fmt.Errorf("health check failed (%d of %d): %w", k.unhealthy, failures, err)})
-		return
-	}
-	s.record(Event{Kind: Unhealthy, Tries: k.unhealthy, Err: err})
-	k.stopCause = alarm.Unhealthy
-	s.stop()
-}
-
 // becomeReady marks the child ready, as how says, and starts its health checks.
 func (s *supervisor) becomeReady(how string) {
 	k := &s.chk
@@ -311,59 +291,4 @@ func probeText(p manifest.Probe) string {
 		return p.Exec[0] + " passed"
 	}
 	return "ready"
-}
-
-// checksChanged applies, in place, a reload that changed the running module's
-// ready or health block: the attempt in flight is dropped and the new checks
-// go on from now, a ready probe at once, a health check at once.
-func (s *supervisor) checksChanged(old manifest.Module) {
-	if s.state != stUp || (reflect.DeepEqual(old.Ready, s.mod.Ready) && reflect.DeepEqual(old.Health, s.mod.Health)) {
-		return
-	}
-	k := &s.chk
-	if k.cancel != nil {
-		k.cancel()
-		k.cancel = nil
-	}
-	k.gen++
-	k.probeAt = time.Time{}
-	r := s.mod.Ready
-	switch {
-	case !k.ready && r == nil:
-		s.becomeReady("its ready block was removed")
-		return
-	case !k.ready:
-		k.readyBy = s.started.Add(r.Timeout)
-		s.awaitReadyLog(s.starts)
-		if r.Probe.Set() && r.Log == "" {
-			s.launchCheck(r.Probe, max(r.Interval, readyAttemptLeast), true)
-		}
-	case reflect.DeepEqual(old.Health, s.mod.Health):
-		// Only the ready block changed, and the module is ready: its health
-		// checks go on as they were.
-		if h := s.mod.Health; h != nil {
-			k.probeAt = nextHealthCheck(time.Now(), h.Interval)
-		}
-	case s.mod.Health != nil:
-		k.unhealthy = 0
-		s.launchCheck(s.mod.Health.Probe, s.mod.Health.Timeout, false)
-	default:
-		k.healthy, k.unhealthy = false, 0
-		s.oweState()
-	}
-	s.armChecks()
-}
-
-// nextHealthCheck is when a health check due interval after now runs: at
-// the next tick of a grid of interval/10 (from 10 ms to 1 s) on the clock, a
-// little late rather than early. Every module's check then falls on the same
-// few instants, and the runtime wakes svman once for many checks: 1000
-// modules checked every 10 s wake it about once a second, not 100 times.
-func nextHealthCheck(now time.Time, interval time.Duration) time.Time {
-	grain := min(max(interval/10, 10*time.Millisecond), time.Second)
-	due := now.Add(interval)
-	if t := due.Truncate(grain); t.Before(due) {
-		return t.Add(grain)
-	}
-	return due
 }
