@@ -31,6 +31,7 @@ type checks struct {
 	timer      *time.Timer
 	timerC     <-chan time.Time // nil while unarmed
 	probeAt    time.Time        // the next attempt is due; zero when none is
+	healthDue  time.Time        // when the last health check launched was due: the next is due interval after
 	readyBy    time.Time        // the ready timeout; zero when none runs
 	watchdogBy time.Time        // the next WATCHDOG=1 is due; zero when none is
 
@@ -123,6 +124,12 @@ func (s *supervisor) awaitReadyLog(run uint64) {
 func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration, ready bool) {
 	k := &s.chk
 	k.gen++
+	if !ready {
+		k.healthDue = k.probeAt // zero when launched at once
+		if k.healthDue.IsZero() {
+			k.healthDue = time.Now()
+		}
+	}
 	k.probeAt = time.Time{}
 	gen, results, deaf := k.gen, k.results, s.deaf
 	m := s.mod
@@ -173,7 +180,7 @@ func (s *supervisor) checkDone(r checkResult) {
 			return
 		}
 	}
-	k.probeAt = nextHealthCheck(now, h.Interval)
+	k.probeAt = nextHealthCheck(k.healthDue, now, h.Interval)
 	s.armChecks()
 }
 

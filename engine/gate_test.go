@@ -56,20 +56,23 @@ func TestGateOf(t *testing.T) {
 
 func TestNextHealthCheck(t *testing.T) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ms := time.Millisecond
 	for _, tc := range []struct {
-		now      time.Duration
-		interval time.Duration
-		want     time.Duration
+		last, now time.Duration
+		interval  time.Duration
+		want      time.Duration
 	}{
-		{0, 10 * time.Second, 10 * time.Second},                              // on the grid already
-		{300 * time.Millisecond, 10 * time.Second, 11 * time.Second},         // grid of 1s: later, never earlier
-		{350 * time.Millisecond, time.Second, 1400 * time.Millisecond},       // grid of 100ms
-		{3 * time.Millisecond, 50 * time.Millisecond, 60 * time.Millisecond}, // grid of 10ms at least
-		{999 * time.Millisecond, time.Minute, 61 * time.Second},              // grid of 1s at most
+		{0, 5 * ms, 10 * time.Second, 10 * time.Second},          // a fixed rate: from when it was due, not when it ended
+		{300 * ms, 310 * ms, 10 * time.Second, 10 * time.Second}, // the nearest tick of a grid of 1s
+		{700 * ms, 710 * ms, 10 * time.Second, 11 * time.Second}, // ...either way
+		{350 * ms, 360 * ms, time.Second, 1400 * ms},             // a grid of 100ms
+		{3 * ms, 4 * ms, 50 * ms, 50 * ms},                       // a grid of 10ms at least
+		{999 * ms, 1000 * ms, time.Minute, 61 * time.Second},     // a grid of 1s at most
+		{0, 12500 * ms, 10 * time.Second, 13 * time.Second},      // a check slower than its interval: the next tick after now
 	} {
-		got := nextHealthCheck(base.Add(tc.now), tc.interval).Sub(base)
+		got := nextHealthCheck(base.Add(tc.last), base.Add(tc.now), tc.interval).Sub(base)
 		if got != tc.want {
-			t.Errorf("nextHealthCheck(+%v, %v) = +%v, want +%v", tc.now, tc.interval, got, tc.want)
+			t.Errorf("nextHealthCheck(+%v, +%v, %v) = +%v, want +%v", tc.last, tc.now, tc.interval, got, tc.want)
 		}
 	}
 }

@@ -32,18 +32,20 @@ func (s *supervisor) healthFailed(err error) {
 	s.stop()
 }
 
-// nextHealthCheck is when a health check due interval after now runs: at
-// the next tick of a grid of interval/10 (from 10 ms to 1 s) on the clock, a
-// little late rather than early. Every module's check then falls on the same
-// few instants, and the runtime wakes svman once for many checks: 1000
-// modules checked every 10 s wake it about once a second, not 100 times.
-func nextHealthCheck(now time.Time, interval time.Duration) time.Time {
+// nextHealthCheck is when the health check after the one due at last runs,
+// now: interval after last, on the nearest tick of a grid of interval/10
+// (from 10 ms to 1 s) on the clock, or the next tick after now if a slow check
+// ran past that. The checks keep their rate however long each takes, and
+// every module's check falls on the same few instants, so the runtime wakes
+// svman once for many: 1000 modules checked every 10 s wake it about once a
+// second, not 100 times.
+func nextHealthCheck(last, now time.Time, interval time.Duration) time.Time {
 	grain := min(max(interval/10, 10*time.Millisecond), time.Second)
-	due := now.Add(interval)
-	if t := due.Truncate(grain); t.Before(due) {
-		return t.Add(grain)
+	next := last.Add(interval).Round(grain)
+	if next.Before(now) {
+		next = now.Truncate(grain).Add(grain)
 	}
-	return due
+	return next
 }
 
 // checksChanged applies, in place, a reload that changed the running module's
@@ -75,7 +77,7 @@ func (s *supervisor) checksChanged(old manifest.Module) {
 		// Only the ready block changed, and the module is ready: its health
 		// checks go on as they were.
 		if h := s.mod.Health; h != nil {
-			k.probeAt = nextHealthCheck(time.Now(), h.Interval)
+			k.probeAt = nextHealthCheck(k.healthDue, time.Now(), h.Interval)
 		}
 	case s.mod.Health != nil:
 		k.unhealthy = 0
