@@ -1,6 +1,10 @@
 package engine
 
-import "svman/manifest"
+import (
+	"maps"
+
+	"svman/manifest"
+)
 
 // The engine's side of dependencies: it reads the phases the supervisors
 // publish (phase.go), tells each module with dependencies whether they are met
@@ -12,6 +16,10 @@ import "svman/manifest"
 // svman shuts down, no gate opens: nothing starts then.
 func (e *Engine) reconcileDeps() {
 	phases := e.phases()
+	if !e.graph && len(e.gates) == 0 && len(e.holders) == 0 {
+		e.reportReadiness(phases)
+		return
+	}
 	if !e.closing {
 		for _, m := range e.inForce {
 			s := e.sups[m.Name]
@@ -51,6 +59,9 @@ func (e *Engine) holdForDependents(phases map[string]phase) {
 			}
 		}
 	}
+	if len(restarting) == 0 && len(e.holders) == 0 {
+		return
+	}
 	for name, s := range e.sups {
 		held := len(restarting[name]) > 0
 		if held != e.holders[name] {
@@ -76,14 +87,22 @@ func (e *Engine) holdForDependents(phases map[string]phase) {
 	}
 }
 
-// phases are the phases on the board, and for each module in force that has
-// not yet published one (its supervisor is about to begin, or its first step
-// is under way), that of a module about to start if it starts by itself: it
-// is not "not supervised", which would block its dependents.
+// phases brings the engine's picture of the phases up to date with the
+// board. A module in force that has not yet published one (its supervisor is
+// about to begin, or its first step is under way) has that of a module about
+// to start if it starts by itself: it is not "not supervised", which would
+// block its dependents.
 func (e *Engine) phases() map[string]phase {
-	phases := e.board.snapshot()
+	e.board.take(e.published)
+	if !e.graph {
+		return e.published // nobody depends on anybody: only the counts are read
+	}
+	phases, cloned := e.published, false
 	for _, m := range e.inForce {
 		if _, ok := phases[m.Name]; !ok && e.released[m.Name].Name == "" {
+			if !cloned {
+				phases, cloned = maps.Clone(e.published), true // what is assumed is not published
+			}
 			phases[m.Name] = phase{wanted: m.Autostart}
 		}
 	}
@@ -157,4 +176,14 @@ func (e *Engine) releaseInOrder() {
 			s.send(supMsg{kind: msgRelease})
 		}
 	}
+}
+
+// hasDependencies reports whether any of mods depends on another.
+func hasDependencies(mods []manifest.Module) bool {
+	for _, m := range mods {
+		if len(m.DependsOn) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -57,11 +57,13 @@ type Engine struct {
 
 	listeners map[string]*listener // on the control FIFOs of released modules (released.go)
 
-	board     *board          // the phases the supervisors publish (phase.go)
-	gates     map[string]gate // what each module with dependencies was last told (deps.go)
-	readiness Readiness       // the counts last reported
-	letGo     map[string]bool // at shutdown: the modules already told to stop
-	holders   map[string]bool // the modules told that dependents restart with them
+	board     *board           // the phases the supervisors publish (phase_board.go)
+	published map[string]phase // what the board said, as of the last look
+	graph     bool             // some module in force has depends_on
+	gates     map[string]gate  // what each module with dependencies was last told (deps.go)
+	readiness Readiness        // the counts last reported
+	letGo     map[string]bool  // at shutdown: the modules already told to stop
+	holders   map[string]bool  // the modules told that dependents restart with them
 }
 
 // New returns an Engine that does nothing until Run runs. It fails if the
@@ -76,19 +78,20 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("cannot watch descriptors (epoll): %w", err)
 	}
 	return &Engine{
-		cfg:      cfg,
-		sys:      sys,
-		fx:       newSystemFx(sys),
-		reqs:     make(chan func()),
-		ends:     make(chan supEnd),
-		stopped:  make(chan struct{}),
-		sups:     make(map[string]*supervisor),
-		draining: make(map[string]*supervisor),
-		released: make(map[string]manifest.Module),
-		board:    newBoard(),
-		gates:    make(map[string]gate),
-		letGo:    make(map[string]bool),
-		holders:  make(map[string]bool),
+		cfg:       cfg,
+		sys:       sys,
+		fx:        newSystemFx(sys),
+		reqs:      make(chan func()),
+		ends:      make(chan supEnd),
+		stopped:   make(chan struct{}),
+		sups:      make(map[string]*supervisor),
+		draining:  make(map[string]*supervisor),
+		released:  make(map[string]manifest.Module),
+		board:     newBoard(),
+		published: make(map[string]phase),
+		gates:     make(map[string]gate),
+		letGo:     make(map[string]bool),
+		holders:   make(map[string]bool),
 	}, nil
 }
 

@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"sync"
-
-	"svman/statusfs"
-)
+import "svman/statusfs"
 
 // phase is what the engine needs to know of a module for the modules that
 // depend on it and for svman's own readiness report. Its supervisor publishes
@@ -23,58 +19,6 @@ type phase struct {
 	// starts counts the starts of the child, so that a restart between two
 	// looks of the engine is seen.
 	starts uint64
-}
-
-// board is where supervisors publish their phases for the engine's goroutine,
-// which reads them when changed tells it to. A supervisor never waits for the
-// engine: publishing takes a short lock and a send that does not block.
-type board struct {
-	mu      sync.Mutex
-	phases  map[string]phase
-	changed chan struct{} // buffer of one: "look again"
-}
-
-func newBoard() *board {
-	return &board{phases: make(map[string]phase), changed: make(chan struct{}, 1)}
-}
-
-// set publishes the phase of module name, and tells the engine if it changed.
-func (b *board) set(name string, p phase) {
-	b.mu.Lock()
-	old, ok := b.phases[name]
-	if ok && old == p {
-		b.mu.Unlock()
-		return
-	}
-	b.phases[name] = p
-	b.mu.Unlock()
-	b.poke()
-}
-
-// drop forgets module name once its supervisor has ended.
-func (b *board) drop(name string) {
-	b.mu.Lock()
-	delete(b.phases, name)
-	b.mu.Unlock()
-	b.poke()
-}
-
-func (b *board) poke() {
-	select {
-	case b.changed <- struct{}{}:
-	default:
-	}
-}
-
-// snapshot copies the phases, for the engine to look at without the lock.
-func (b *board) snapshot() map[string]phase {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	out := make(map[string]phase, len(b.phases))
-	for k, v := range b.phases {
-		out[k] = v
-	}
-	return out
 }
 
 // publishPhase puts the supervisor's phase on the engine's board (a step's

@@ -116,6 +116,7 @@ func (e *Engine) reclaim(name string, l *listener) {
 	delete(e.released, name)
 	if _, ok := e.desired(name); !ok {
 		e.inForce = append(e.inForce, mod) // a reload since the release left it out
+		e.graph = e.graph || len(mod.DependsOn) > 0
 	}
 	s := e.newSupervisor(mod, dir)
 	s.initial = append([]byte{}, buf[:n]...)
