@@ -18,7 +18,7 @@ var waitCommand = &command{
 	help: `Waits until each named module (by default, every module of the manifest with
 autostart = true) is ready: its child runs and its ready probe has passed (at once
 for a module without a ready block), or it is a one-shot whose last run succeeded
-and that is down only by its restart policy. It reads the status directories, as
+and that is still supervised. It reads the status directories, as
 'svman status' does, and wakes on their changes, so it may run before 'svman up'
 has made them.
 
