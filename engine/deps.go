@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"maps"
-
-	"svman/manifest"
-)
+import "svman/manifest"
 
 // The engine's side of dependencies: it reads the phases the supervisors
 // publish (phase.go), tells each module with dependencies whether they are met
@@ -89,24 +85,20 @@ func (e *Engine) holdForDependents(phases map[string]phase) {
 
 // phases brings the engine's picture of the phases up to date with the
 // board. A module in force that has not yet published one (its supervisor is
-// about to begin, or its first step is under way) has that of a module about
-// to start if it starts by itself: it is not "not supervised", which would
-// block its dependents.
+// about to begin, or its first step is under way) is taken to be about to
+// start if it starts by itself, until it publishes: it is not "not
+// supervised", which would block its dependents.
 func (e *Engine) phases() map[string]phase {
 	e.board.take(e.published)
 	if !e.graph {
 		return e.published // nobody depends on anybody: only the counts are read
 	}
-	phases, cloned := e.published, false
 	for _, m := range e.inForce {
-		if _, ok := phases[m.Name]; !ok && e.released[m.Name].Name == "" {
-			if !cloned {
-				phases, cloned = maps.Clone(e.published), true // what is assumed is not published
-			}
-			phases[m.Name] = phase{wanted: m.Autostart}
+		if _, ok := e.published[m.Name]; !ok && e.released[m.Name].Name == "" {
+			e.published[m.Name] = phase{wanted: m.Autostart}
 		}
 	}
-	return phases
+	return e.published
 }
 
 // initialGate is the gate a new supervisor of mod starts with.

@@ -73,20 +73,26 @@ func TestDependenciesStartInOrderAndStopInReverse(t *testing.T) {
 
 func TestWaitingModuleSaysWhyAndStartsOnceReady(t *testing.T) {
 	h := newHarness(t)
-	db := h.orderModule("db", nil)
-	db.Autostart = false
-	api := h.orderModule("api", map[string]manifest.Condition{"db": manifest.CondReady})
-	h.apply(db, api)
-	testkit.WaitFor(t, "api waiting", func() bool {
-		st := h.state("api")
-		return st.State == statusfs.RunWaiting && st.Waiting == "db down"
-	})
+	h.waitOnManualDB()
+	testkit.WaitFor(t, "api waiting for db", func() bool { return h.state("api").Waiting == "db down" })
 	if err := statusfs.SendControl(filepath.Join(h.status, "db"), []byte("u")); err != nil {
 		t.Fatal(err)
 	}
 	if got := h.waitOrder(2); !slices.Equal(got, []string{"start:db", "start:api"}) {
 		t.Errorf("started %v, want db then api", got)
 	}
+}
+
+// waitOnManualDB applies db, which starts only when asked, and api, which
+// needs it ready, and waits until api says it waits.
+func (h *harness) waitOnManualDB() (db, api manifest.Module) {
+	h.t.Helper()
+	db = h.orderModule("db", nil)
+	db.Autostart = false
+	api = h.orderModule("api", map[string]manifest.Condition{"db": manifest.CondReady})
+	h.apply(db, api)
+	testkit.WaitFor(h.t, "api waiting", func() bool { return h.state("api").State == statusfs.RunWaiting })
+	return db, api
 }
 
 func TestCompletedOneShotLetsItsDependentStart(t *testing.T) {
@@ -177,11 +183,7 @@ func lastIndex(s []string, v string) int {
 
 func TestRemovingADependencyStartsTheWaitingModule(t *testing.T) {
 	h := newHarness(t)
-	db := h.orderModule("db", nil)
-	db.Autostart = false
-	api := h.orderModule("api", map[string]manifest.Condition{"db": manifest.CondReady})
-	h.apply(db, api)
-	testkit.WaitFor(t, "api waiting", func() bool { return h.state("api").State == statusfs.RunWaiting })
+	db, api := h.waitOnManualDB()
 	api.DependsOn = nil
 	h.apply(db, api)
 	h.waitUp("api")
@@ -303,11 +305,7 @@ sleep 60 & wait`)
 // that waits for its dependency does not start it past the dependency.
 func TestReleasedWaitingModuleTakenBackStillWaits(t *testing.T) {
 	h := newHarness(t)
-	db := h.orderModule("db", nil)
-	db.Autostart = false
-	api := h.orderModule("api", map[string]manifest.Condition{"db": manifest.CondReady})
-	h.apply(db, api)
-	testkit.WaitFor(t, "api waiting", func() bool { return h.state("api").State == statusfs.RunWaiting })
+	h.waitOnManualDB()
 	apiDir := filepath.Join(h.status, "api")
 	if err := statusfs.SendControl(apiDir, []byte("x")); err != nil {
 		t.Fatal(err)

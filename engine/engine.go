@@ -58,7 +58,7 @@ type Engine struct {
 	listeners map[string]*listener // on the control FIFOs of released modules (released.go)
 
 	board     *board           // the phases the supervisors publish (phase_board.go)
-	published map[string]phase // what the board said, as of the last look
+	published map[string]phase // what the board said, as of the last look (and what is assumed of those yet to publish: phases)
 	graph     bool             // some module in force has depends_on
 	gates     map[string]gate  // what each module with dependencies was last told (deps.go)
 	readiness Readiness        // the counts last reported
