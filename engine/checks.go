@@ -28,12 +28,11 @@ type checks struct {
 	gen     uint64 // numbers the attempts: the result of an older one is stale
 	results chan checkResult
 
-	timer      *time.Timer
-	timerC     <-chan time.Time // nil while unarmed
-	probeAt    time.Time        // the next attempt is due; zero when none is
-	healthDue  time.Time        // when the last health check launched was due: the next is due interval after
-	readyBy    time.Time        // the ready timeout; zero when none runs
-	watchdogBy time.Time        // the next WATCHDOG=1 is due; zero when none is
+	timer      wakeup    // for the earliest of what follows (armChecks)
+	probeAt    time.Time // the next attempt is due; zero when none is
+	healthDue  time.Time // when the last health check launched was due: the next is due interval after
+	readyBy    time.Time // the ready timeout; zero when none runs
+	watchdogBy time.Time // the next WATCHDOG=1 is due; zero when none is
 
 	// stopCause, during a stop, is the check that asked for it ("unhealthy",
 	// "not_ready"): the end of the run then counts like an unexpected exit.
@@ -96,10 +95,7 @@ func (s *supervisor) endChecks() {
 	k.fdReady = nil
 	k.logRE.Store(nil)
 	k.logRun.Store(0)
-	if k.timer != nil {
-		k.timer.Stop()
-	}
-	k.timerC = nil
+	k.timer.clear()
 }
 
 // awaitReadyLog has the pumps look for the ready log probe's line in the
@@ -226,18 +222,10 @@ func (s *supervisor) armChecks() {
 		}
 	}
 	if at.IsZero() {
-		if k.timer != nil {
-			k.timer.Stop()
-		}
-		k.timerC = nil
+		k.timer.clear()
 		return
 	}
-	if k.timer == nil {
-		k.timer = time.NewTimer(time.Until(at))
-	} else {
-		k.timer.Reset(time.Until(at))
-	}
-	k.timerC = k.timer.C
+	k.timer.set(at)
 }
 
 // checksDue acts on what is due of the checks: the ready timeout, a missed

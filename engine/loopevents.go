@@ -54,8 +54,8 @@ func (s *supervisor) wait() event {
 		return event{kind: evRepair}
 	case err := <-s.warnings:
 		return event{kind: evWarning, err: err}
-	case <-s.timerC:
-		s.timerC = nil
+	case <-s.timer.C:
+		s.timer.C = nil
 		return event{kind: evTimer}
 	case <-s.ctlLimit.C:
 		return event{kind: evControlLimit}
@@ -64,8 +64,8 @@ func (s *supervisor) wait() event {
 		return event{kind: evRetry}
 	case r := <-s.chk.results:
 		return event{kind: evCheck, check: r}
-	case <-s.chk.timerC:
-		s.chk.timerC = nil
+	case <-s.chk.timer.C:
+		s.chk.timer.C = nil
 		return event{kind: evChecksDue}
 	case n := <-s.notifyC:
 		return event{kind: evNotify, notice: n}

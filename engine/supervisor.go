@@ -65,8 +65,7 @@ type supervisor struct {
 	started time.Time // the last start
 	changed time.Time // the last pid change, for the status stamp
 
-	timer      *time.Timer      // made at the first arm: most modules never need one
-	timerC     <-chan time.Time // nil while the timer is unarmed
+	timer      wakeup           // the one timer of the state machine (arm, disarm)
 	startAt    time.Time        // stBackoff: when the start is due
 	killAt     time.Time        // stStopping: when SIGKILL is due
 	killed     bool             // stStopping: SIGKILL was sent
@@ -332,18 +331,6 @@ func (s *supervisor) log(ev Event) {
 	}
 }
 
-func (s *supervisor) arm(at time.Time) {
-	if s.timer == nil {
-		s.timer = time.NewTimer(time.Until(at))
-	} else {
-		s.timer.Reset(time.Until(at))
-	}
-	s.timerC = s.timer.C
-}
+func (s *supervisor) arm(at time.Time) { s.timer.set(at) }
 
-func (s *supervisor) disarm() {
-	if s.timer != nil {
-		s.timer.Stop()
-	}
-	s.timerC = nil
-}
+func (s *supervisor) disarm() { s.timer.clear() }
