@@ -25,6 +25,29 @@ type Manifest struct {
 	// raises to a floor, a former name), with the files to quote, for `svman
 	// check` to print; nil when there are none.
 	Warnings *DiagError
+	// Sources are the absolute paths of the other files the manifest is made
+	// of: its modules' env files (an optional one that is missing too, since
+	// creating it changes the manifest) and a Procfile's .env. svman up
+	// watches them as it watches Path. Sorted, without duplicates; nil when
+	// there are none.
+	Sources []string
+	// Instances holds, for each module block with instances = N, how many of
+	// its instances are in force, by the block's name. Its modules are
+	// NAME.0 … NAME.(Count-1), in Modules where the block stands. nil when no
+	// block has instances.
+	Instances map[string]InstanceCount
+}
+
+// InstanceCount is how many instances of a module block are in force.
+type InstanceCount struct {
+	// Count is the number in force: the manifest's, or svman scale's when
+	// Scaled.
+	Count int
+	// Declared is the manifest's instances.
+	Declared int
+	// Scaled is true when svman scale (or up --formation) set Count, which
+	// then may differ from Declared.
+	Scaled bool
 }
 
 // Module is everything svman needs to supervise one program. It is a plain value:
@@ -82,6 +105,13 @@ type Module struct {
 	Ready *Ready
 	// Health is the module's liveness check once ready; nil when none.
 	Health *Health
+	// InstanceOf is the name of the module block this module is an instance
+	// of ("web" for web.1, from instances = N); "" for a module written
+	// without instances.
+	InstanceOf string
+	// Instance is the instance's number, from 0 (SVMAN_INSTANCE in its
+	// environment); 0 when InstanceOf is "".
+	Instance int
 }
 
 // DefaultPath is the PATH a module with EnvClear gets when its Env sets none.
