@@ -4,24 +4,26 @@ import "strings"
 
 // graph is the dependency graph of a list of modules, by index in the list:
 // deps[i] are the modules that module i depends on, in list order. A name in
-// depends_on that is no module of the list has no edge.
+// depends_on that is no module of the list has no edge; one that is a module
+// block with instances has an edge to each of them.
 type graph struct {
 	names []string
 	deps  [][]int
 }
 
 func newGraph(mods []Module) graph {
-	index := make(map[string]int, len(mods))
+	index := make(map[string][]int, len(mods))
 	for i, m := range mods {
-		index[m.Name] = i
+		index[m.Name] = append(index[m.Name], i)
+		if m.InstanceOf != "" {
+			index[m.InstanceOf] = append(index[m.InstanceOf], i)
+		}
 	}
 	g := graph{names: make([]string, len(mods)), deps: make([][]int, len(mods))}
 	for i, m := range mods {
 		g.names[i] = m.Name
 		for _, name := range sortedDeps(m.DependsOn, mods) {
-			if j, ok := index[name]; ok {
-				g.deps[i] = append(g.deps[i], j)
-			}
+			g.deps[i] = append(g.deps[i], index[name]...)
 		}
 	}
 	return g
@@ -78,12 +80,20 @@ func (m *Manifest) Layers() [][]string {
 	return layers
 }
 
-// Dependents lists the modules whose depends_on names name, in manifest
-// order; nil when there are none.
+// Dependents lists the modules whose depends_on names name (or, for an
+// instance, its module block), in manifest order; nil when there are none.
 func (m *Manifest) Dependents(name string) []string {
+	block := ""
+	for _, mod := range m.Modules {
+		if mod.Name == name {
+			block = mod.InstanceOf
+		}
+	}
 	var out []string
 	for _, mod := range m.Modules {
-		if _, ok := mod.DependsOn[name]; ok {
+		_, direct := mod.DependsOn[name]
+		_, viaBlock := mod.DependsOn[block]
+		if direct || block != "" && viaBlock {
 			out = append(out, mod.Name)
 		}
 	}

@@ -98,8 +98,11 @@ func (ev *evaluator) manifest(raw *rawFile, abs, baseDir string) *Manifest {
 		ev.checkBackoff(defaults.restart)
 	}
 	seen := make(map[string]hcl.Range, len(raw.Modules))
+	labels := make(map[string]hcl.Range, len(raw.Modules))
 	declared := make([]string, 0, len(raw.Modules))
 	deps := make(map[string]hcl.Expression)
+	var blocks []block
+	var templates []Module
 	for _, rm := range raw.Modules {
 		declared = append(declared, rm.Name)
 		if prev, dup := seen[rm.Name]; dup {
@@ -107,15 +110,21 @@ func (ev *evaluator) manifest(raw *rawFile, abs, baseDir string) *Manifest {
 				"A module named %q is already defined at %s. Module names must be unique: rename or remove one of them.", rm.Name, lineOf(prev))
 		} else if ev.checkModuleName(rm.Name, rm.NameRange) {
 			seen[rm.Name] = rm.DefRange
+			labels[rm.Name] = rm.NameRange
 		}
-		if mod, ok := ev.module(rm, defaults, baseDir); ok {
-			m.Modules = append(m.Modules, mod)
+		decl := ev.instanceDecl(&rm.Body)
+		if mod, ok := ev.moduleOf(rm, decl, 0, defaults, baseDir); ok {
+			blocks = append(blocks, block{raw: rm, decl: decl, template: mod})
+			templates = append(templates, mod)
 			if mod.DependsOn != nil {
 				deps[mod.Name] = rm.Body.DependsOn
 			}
 		}
 	}
-	ev.checkGraph(m.Modules, declared, deps)
+	ev.checkGraph(templates, declared, deps)
+	m.Instances = ev.counts(blocks, m.StatusDir)
+	ev.checkInstanceNames(blocks, m.Instances, labels)
+	m.Modules = ev.expand(blocks, m.Instances, defaults, baseDir)
 	m.SMTP = ev.smtp(raw.SMTP)
 	return m
 }
@@ -139,6 +148,12 @@ func (ev *evaluator) defaults(body *rawSettings, baseDir string) settings {
 	}
 	for _, b := range body.Health {
 		ev.errorf(b.DefRange, "Misplaced health block", "A health block checks one module's own port, URL or command, so it cannot be shared through defaults. Move it into the module blocks.")
+	}
+	if r := body.InstancesRange; r.Filename != "" {
+		ev.errorf(r, "Misplaced instances", "Each module says how many copies of it run, so instances cannot be set in defaults. Move it into the module blocks.")
+	}
+	if r := body.PortBaseRange; r.Filename != "" {
+		ev.errorf(r, "Misplaced port_base", "Each module's instances need ports of their own, so port_base cannot be set in defaults. Move it into the module blocks.")
 	}
 	return ev.settings(body, baseDir)
 }

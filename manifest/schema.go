@@ -69,6 +69,11 @@ type rawSettings struct {
 	OnDependencyRestart hcl.Expression `hcl:"on_dependency_restart,optional"`
 	Ready               []*rawReady    `hcl:"ready,block"`
 	Health              []*rawHealth   `hcl:"health,block"`
+	// Instances and PortBase are module-only too (instances.go).
+	Instances      hcl.Expression `hcl:"instances,optional"`
+	InstancesRange hcl.Range      `hcl:"instances,attr_range"`
+	PortBase       hcl.Expression `hcl:"port_base,optional"`
+	PortBaseRange  hcl.Range      `hcl:"port_base,attr_range"`
 	// SMTP is only here to explain that it belongs at the top level; its
 	// body is not looked at.
 	SMTP []*rawMisplaced `hcl:"smtp,block"`
