@@ -57,7 +57,8 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 	}
 	readded := e.current != nil // not svman's start: a module added now may have been removed before
 	e.current, e.inForce = m, inForce
-	e.graph = hasDependencies(inForce)
+	e.deps = expandDeps(inForce, m.Instances)
+	e.graph = len(e.deps) > 0
 	var secrets []string
 	if m.SMTP.Password != "" {
 		secrets = append(secrets, m.SMTP.Password)

@@ -23,15 +23,16 @@ func (e *Engine) reconcileDeps() {
 				continue
 			}
 			g := openGate
-			if len(m.DependsOn) > 0 {
-				g = gateOf(m.DependsOn, phases)
+			deps := e.deps[m.Name]
+			if len(deps) > 0 {
+				g = gateOf(deps, phases)
 			} else if _, had := e.gates[m.Name]; !had {
 				continue // never had dependencies: its gate was always open
 			}
 			if old, ok := e.gates[m.Name]; ok && old == g {
 				continue
 			}
-			if len(m.DependsOn) > 0 {
+			if len(deps) > 0 {
 				e.gates[m.Name] = g
 			} else {
 				delete(e.gates, m.Name)
@@ -50,7 +51,7 @@ func (e *Engine) holdForDependents(phases map[string]phase) {
 	restarting := make(map[string][]string) // module -> its dependents that restart with it
 	for _, m := range e.inForce {
 		if m.OnDependencyRestart == manifest.DepRestart && e.sups[m.Name] != nil {
-			for d := range m.DependsOn {
+			for d := range e.deps[m.Name] {
 				restarting[d] = append(restarting[d], m.Name)
 			}
 		}
@@ -101,8 +102,9 @@ func (e *Engine) phases() map[string]phase {
 	return e.published
 }
 
-// initialGate is the gate a new supervisor of mod starts with.
-func (e *Engine) initialGate(name string, deps map[string]manifest.Condition) gate {
+// initialGate is the gate a new supervisor of the module name starts with.
+func (e *Engine) initialGate(name string) gate {
+	deps := e.deps[name]
 	if len(deps) == 0 {
 		delete(e.gates, name)
 		return openGate
@@ -155,7 +157,7 @@ func (e *Engine) releaseInOrder() {
 	dependedOn := make(map[string]bool)
 	for _, m := range e.inForce {
 		if s := e.sups[m.Name]; s != nil && !isClosed(s.done) {
-			for d := range m.DependsOn {
+			for d := range e.deps[m.Name] {
 				if d != m.Name {
 					dependedOn[d] = true
 				}
@@ -168,14 +170,4 @@ func (e *Engine) releaseInOrder() {
 			s.send(supMsg{kind: msgRelease})
 		}
 	}
-}
-
-// hasDependencies reports whether any of mods depends on another.
-func hasDependencies(mods []manifest.Module) bool {
-	for _, m := range mods {
-		if len(m.DependsOn) > 0 {
-			return true
-		}
-	}
-	return false
 }

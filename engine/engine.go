@@ -57,13 +57,14 @@ type Engine struct {
 
 	listeners map[string]*listener // on the control FIFOs of released modules (released.go)
 
-	board     *board           // the phases the supervisors publish (phase_board.go)
-	published map[string]phase // what the board said, as of the last look (and what is assumed of those yet to publish: phases)
-	graph     bool             // some module in force has depends_on
-	gates     map[string]gate  // what each module with dependencies was last told (deps.go)
-	readiness Readiness        // the counts last reported
-	letGo     map[string]bool  // at shutdown: the modules already told to stop
-	holders   map[string]bool  // the modules told that dependents restart with them
+	board     *board                                   // the phases the supervisors publish (phase_board.go)
+	published map[string]phase                         // what the board said, as of the last look (and what is assumed of those yet to publish: phases)
+	graph     bool                                     // some module in force has depends_on
+	deps      map[string]map[string]manifest.Condition // each module's dependencies on modules (instances.go)
+	gates     map[string]gate                          // what each module with dependencies was last told (deps.go)
+	readiness Readiness                                // the counts last reported
+	letGo     map[string]bool                          // at shutdown: the modules already told to stop
+	holders   map[string]bool                          // the modules told that dependents restart with them
 }
 
 // New returns an Engine that does nothing until Run runs. It fails if the

@@ -116,7 +116,8 @@ func (e *Engine) reclaim(name string, l *listener) {
 	delete(e.released, name)
 	if _, ok := e.desired(name); !ok {
 		e.inForce = append(e.inForce, mod) // a reload since the release left it out
-		e.graph = e.graph || len(mod.DependsOn) > 0
+		e.deps = expandDeps(e.inForce, e.current.Instances)
+		e.graph = len(e.deps) > 0
 	}
 	s := e.newSupervisor(mod, dir)
 	s.initial = append([]byte{}, buf[:n]...)

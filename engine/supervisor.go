@@ -134,7 +134,7 @@ type Output interface {
 func (e *Engine) newSupervisor(mod manifest.Module, dir *statusfs.Dir) *supervisor {
 	s := newSupervisor(mod, dir, &e.cfg, &e.secrets, e.fx)
 	s.watch, s.ended, s.board = e.watch, e.supervisorEnded, e.board
-	s.gate = e.initialGate(mod.Name, mod.DependsOn)
+	s.gate = e.initialGate(mod.Name)
 	return s
 }
 
