@@ -49,6 +49,7 @@ func runDiff(_ context.Context, c *command, args []string, stdout, stderr io.Wri
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "svman diff: %s\n", w)
 	}
+	defer printScaled(stdout, m)
 	if len(running) == 0 && len(releasedMods) == 0 {
 		fmt.Fprintf(stdout, "no svman supervises any module in %s: 'svman up' would start all %d\n", m.StatusDir, len(m.Modules))
 		return exitOK

@@ -36,6 +36,7 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	file := manifestFlag(fs)
 	color := addColorFlag(fs)
 	view := addViewFlags(fs)
+	formation := fs.String("formation", "", "run `MODULE=N,...` instances of these modules, as svman scale records them (foreman's -m)")
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
 	}
@@ -43,6 +44,11 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	m, ok := loadManifest(*file, stderr, useColor)
 	if !ok {
 		return exitFailure
+	}
+	if *formation != "" {
+		if m, ok = applyFormation(*file, m, *formation, stderr, useColor); !ok {
+			return exitUsage
+		}
 	}
 	opts, err := view.options(m, useColor, terminalText(stdout, useColor), stderr)
 	if err != nil {
@@ -73,6 +79,7 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 		fmt.Fprintf(stderr, "svman up: %v\n", err)
 		return exitFailure
 	}
+	pruneScale(m, console)
 	// Start-up garbage (the parsed manifest, the first forks' stacks) is the largest
 	// the heap will be; give it back now rather than keep it for the life of svman.
 	debug.FreeOSMemory()

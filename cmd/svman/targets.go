@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"svman/manifest"
@@ -48,13 +49,21 @@ func (tf targetFlags) resolveManifest(names []string, stderr io.Writer) ([]targe
 	if !ok {
 		return nil, nil, false
 	}
-	targets, ok := pickTargets(all, names, stderr)
+	var blocks map[string]manifest.InstanceCount
+	if m != nil {
+		blocks = m.Instances
+	}
+	targets, ok := pickTargets(all, names, blocks, stderr)
 	return targets, m, ok
 }
 
 // pickTargets returns the targets of all named by names, in their order, or all
-// when names is empty. An unknown name is an error that lists the known ones.
-func pickTargets(all []target, names []string, stderr io.Writer) ([]target, bool) {
+// when names is empty. A name may be that of a module block with instances
+// (web for web.0, web.1, ...: every instance of it in all, whatever
+// blocks says, so that status directories name them too); blocks, when
+// known, tells such a block without instances from an unknown name, which
+// is an error that lists the known ones.
+func pickTargets(all []target, names []string, blocks map[string]manifest.InstanceCount, stderr io.Writer) ([]target, bool) {
 	if len(names) == 0 {
 		return all, true
 	}
@@ -66,14 +75,51 @@ func pickTargets(all []target, names []string, stderr io.Writer) ([]target, bool
 	}
 	out := make([]target, 0, len(names))
 	for _, n := range names {
-		t, ok := byName[n]
-		if !ok {
+		if t, ok := byName[n]; ok {
+			out = append(out, t)
+			continue
+		}
+		instances := instancesIn(all, n)
+		_, block := blocks[n]
+		switch {
+		case len(instances) > 0:
+			out = append(out, instances...)
+		case block:
+			fmt.Fprintf(stderr, "svman: module %s has no instances in force (instances = 0): 'svman scale %s=N' starts some\n", n, n)
+			return nil, false
+		default:
 			fmt.Fprintf(stderr, "svman: no module named %q (modules: %s)\n", n, strings.Join(known, ", "))
 			return nil, false
 		}
-		out = append(out, t)
 	}
 	return out, true
+}
+
+// instancesIn is the targets of all that are instances of the module block
+// name (name.N), by instance number.
+func instancesIn(all []target, name string) []target {
+	var out []target
+	for _, t := range all {
+		if _, ok := instanceNumber(t.name, name); ok {
+			out = append(out, t)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, _ := instanceNumber(out[i].name, name)
+		b, _ := instanceNumber(out[j].name, name)
+		return a < b
+	})
+	return out
+}
+
+// instanceNumber is N when module is instance N of block (block.N).
+func instanceNumber(module, block string) (int, bool) {
+	rest, ok := strings.CutPrefix(module, block+".")
+	if !ok || rest == "" || (len(rest) > 1 && rest[0] == '0') {
+		return 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	return n, err == nil && n >= 0 && strconv.Itoa(n) == rest
 }
 
 // all is every module's target, and the manifest they come from (nil when

@@ -54,6 +54,15 @@ func (r *upReloader) run(quit <-chan struct{}) {
 	}
 }
 
+// pruneScale forgets the counts of svman scale that the manifest m in force
+// overrides: left, they would apply again if the manifest's field went back
+// to the value they were recorded against.
+func pruneScale(m *manifest.Manifest, console *logmux.Console) {
+	if err := manifest.PruneScale(m); err != nil {
+		console.Systemf("cannot update svman scale's counts in %s: %v", m.StatusDir, err)
+	}
+}
+
 // reloadQuiet is how long the manifest's directory must be still after an edit
 // before it is read: an editor's save is a burst of events, and reading it in the
 // middle would see half a file.
@@ -113,5 +122,6 @@ func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, co
 		console.Systemf("reload: %v", err)
 	}
 	alarms.SetSMTP(alarmSMTP(next.SMTP))
+	pruneScale(next, console)
 	return next, len(plan.Pending) > 0
 }

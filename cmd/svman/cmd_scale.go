@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"svman/manifest"
+)
+
+var scaleCommand = &command{
+	name:    "scale",
+	args:    "MODULE=N...",
+	summary: "change how many instances of a module run, without editing the manifest",
+	help: `Sets the number of instances of each named module (a module block with
+instances = N; any process of a Procfile) and makes the running svman apply it at
+once: going from 3 to 5 starts web.3 and web.4, going to 2 stops the highest ones,
+and no other instance restarts. The count is recorded in status_dir (so that status,
+ctl and diff see the same modules, and a restarted svman up keeps it) until the
+manifest's instances for that module is edited: the manifest then wins again.
+'svman diff' shows the counts that differ from the manifest.
+
+  svman scale web=5 worker=2
+  svman scale web=0        # stop every instance of web, keep the module
+
+Without a running svman, the count is recorded for the next 'svman up'.`,
+	run: runScale,
+}
+
+func runScale(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(c, stderr)
+	file := manifestFlag(fs)
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintf(stderr, "svman scale: name the modules and their counts, such as 'svman scale web=3'\n")
+		return exitUsage
+	}
+	counts, err := parseCounts(strings.Join(fs.Args(), ","))
+	if err != nil {
+		fmt.Fprintf(stderr, "svman scale: %v\n", err)
+		return exitUsage
+	}
+	m, ok := loadManifest(*file, stderr, false)
+	if !ok {
+		return exitFailure
+	}
+	changes, err := recordScale(m, counts)
+	if err != nil {
+		fmt.Fprintf(stderr, "svman scale: %v\n", err)
+		return exitFailure
+	}
+	for _, ch := range changes {
+		fmt.Fprintln(stdout, ch)
+	}
+	pids := supervisorPIDs(m.StatusDir)
+	switch len(pids) {
+	case 0:
+		fmt.Fprintf(stdout, "no svman supervises %s now: 'svman up' will run these counts\n", m.StatusDir)
+		return exitOK
+	case 1:
+	default:
+		fmt.Fprintf(stderr, "svman scale: recorded, but the modules in %s are held by several processes (pids %v): reload the one you mean with 'kill -HUP PID'\n", m.StatusDir, pids)
+		return exitFailure
+	}
+	if err := syscall.Kill(pids[0], syscall.SIGHUP); err != nil {
+		fmt.Fprintf(stderr, "svman scale: recorded, but cannot signal svman (pid %d): %v; run 'svman reload'\n", pids[0], err)
+		return exitFailure
+	}
+	fmt.Fprintf(stdout, "svman (pid %d) applies it now: it prints the plan in its output\n", pids[0])
+	return exitOK
+}
+
+// parseCounts reads "web=2,worker=1" (foreman's formation; svman scale's
+// arguments joined by commas) into counts by module name, in their order.
+func parseCounts(s string) ([]moduleCount, error) {
+	var out []moduleCount
+	seen := map[string]bool{}
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, n, ok := strings.Cut(item, "=")
+		count, err := strconv.Atoi(n)
+		switch {
+		case !ok || name == "":
+			return nil, fmt.Errorf("%q is not MODULE=N, such as web=3", item)
+		case err != nil || count < 0 || count > manifest.MaxInstances:
+			return nil, fmt.Errorf("%q: the count must be a whole number from 0 to %d", item, manifest.MaxInstances)
+		case seen[name]:
+			return nil, fmt.Errorf("%s is given twice", name)
+		}
+		seen[name] = true
+		out = append(out, moduleCount{name, count})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no MODULE=N given")
+	}
+	return out, nil
+}
+
+// moduleCount is one MODULE=N.
+type moduleCount struct {
+	name  string
+	count int
+}
+
+// recordScale records counts for the module blocks of m, and returns a line
+// for each saying what changes. A module block without instances cannot be
+// scaled, unless m is a Procfile (whose lines cannot say instances); a count
+// equal to the manifest's removes the record.
+func recordScale(m *manifest.Manifest, counts []moduleCount) ([]string, error) {
+	procfile := manifest.IsProcfile(m.Path)
+	recs, err := manifest.ReadScale(m.StatusDir)
+	if err != nil {
+		return nil, fmt.Errorf("%v; remove the file to start again from the manifest's counts", err)
+	}
+	if recs == nil {
+		recs = map[string]manifest.ScaleRecord{}
+	}
+	plain := map[string]bool{}
+	for _, mod := range m.Modules {
+		if mod.InstanceOf == "" {
+			plain[mod.Name] = true
+		}
+	}
+	var lines []string
+	for _, c := range counts {
+		cur, block := m.Instances[c.name]
+		switch {
+		case block:
+		case plain[c.name] && procfile:
+			cur = manifest.InstanceCount{Count: 1, Declared: 1}
+		case plain[c.name]:
+			return nil, fmt.Errorf("module %s has no instances: write instances = 1 in its block of %s, then scale it", c.name, m.Path)
+		default:
+			return nil, fmt.Errorf("no module named %q in %s", c.name, m.Path)
+		}
+		var declared *int
+		if !procfile {
+			declared = &cur.Declared
+		}
+		if declared != nil && c.count == *declared {
+			delete(recs, c.name)
+		} else {
+			recs[c.name] = manifest.ScaleRecord{Instances: c.count, Manifest: declared}
+		}
+		line := fmt.Sprintf("%s: %d -> %d %s", c.name, cur.Count, c.count, plural(c.count, "instance", "instances"))
+		if declared != nil && c.count != *declared {
+			line += fmt.Sprintf(" (the manifest says %d)", *declared)
+		}
+		lines = append(lines, line)
+	}
+	if err := manifest.WriteScale(m.StatusDir, recs); err != nil {
+		return nil, fmt.Errorf("cannot record the counts: %v", err)
+	}
+	return lines, nil
+}
+
+// applyFormation records up's --formation as svman scale does, and loads the
+// manifest at path again with it.
+func applyFormation(path string, m *manifest.Manifest, formation string, stderr io.Writer, color bool) (*manifest.Manifest, bool) {
+	counts, err := parseCounts(formation)
+	if err == nil {
+		_, err = recordScale(m, counts)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "svman up: --formation: %v\n", err)
+		return nil, false
+	}
+	return loadManifest(path, stderr, color)
+}
