@@ -184,3 +184,27 @@ func TestReservedInstanceName(t *testing.T) {
 		t.Errorf("the warning suggests no other name: %v", m.Warnings)
 	}
 }
+
+// Two svman scale at once keep both counts: each update holds the lock.
+func TestUpdateScaleConcurrently(t *testing.T) {
+	dir := t.TempDir()
+	const n = 16
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			errs <- UpdateScale(dir, func(recs map[string]ScaleRecord) error {
+				recs[InstanceName("m", i)] = ScaleRecord{Instances: i}
+				return nil
+			})
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs, err := ReadScale(dir)
+	if err != nil || len(recs) != n {
+		t.Fatalf("%d records (%v), want %d: an update was lost", len(recs), err, n)
+	}
+}

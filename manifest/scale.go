@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -96,6 +97,34 @@ func WriteScale(statusDir string, recs map[string]ScaleRecord) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// UpdateScale changes the counts recorded in statusDir with edit, holding a
+// lock on statusDir meanwhile, so that two svman scale at once do not lose
+// each other's counts. edit gets the records (never nil) to change in place.
+func UpdateScale(statusDir string, edit func(map[string]ScaleRecord) error) error {
+	if err := os.MkdirAll(statusDir, 0o755); err != nil {
+		return err
+	}
+	dir, err := os.Open(statusDir)
+	if err != nil {
+		return err
+	}
+	defer dir.Close() // releases the lock
+	if err := syscall.Flock(int(dir.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("cannot lock %s: %w", statusDir, err)
+	}
+	recs, err := ReadScale(statusDir)
+	if err != nil {
+		return err
+	}
+	if recs == nil {
+		recs = map[string]ScaleRecord{}
+	}
+	if err := edit(recs); err != nil {
+		return err
+	}
+	return WriteScale(statusDir, recs)
 }
 
 // Applies reports whether r holds for a block whose instances the manifest

@@ -116,19 +116,13 @@ type moduleCount struct {
 // equal to the manifest's removes the record.
 func recordScale(m *manifest.Manifest, counts []moduleCount) ([]string, error) {
 	procfile := manifest.IsProcfile(m.Path)
-	recs, err := manifest.ReadScale(m.StatusDir)
-	if err != nil {
-		return nil, fmt.Errorf("%v; remove the file to start again from the manifest's counts", err)
-	}
-	if recs == nil {
-		recs = map[string]manifest.ScaleRecord{}
-	}
 	plain := map[string]bool{}
 	for _, mod := range m.Modules {
 		if mod.InstanceOf == "" {
 			plain[mod.Name] = true
 		}
 	}
+	set := map[string]*manifest.ScaleRecord{} // nil: back to the manifest's count
 	var lines []string
 	for _, c := range counts {
 		cur, block := m.Instances[c.name]
@@ -145,19 +139,28 @@ func recordScale(m *manifest.Manifest, counts []moduleCount) ([]string, error) {
 		if !procfile {
 			declared = &cur.Declared
 		}
-		if declared != nil && c.count == *declared {
-			delete(recs, c.name)
-		} else {
-			recs[c.name] = manifest.ScaleRecord{Instances: c.count, Manifest: declared}
-		}
+		set[c.name] = &manifest.ScaleRecord{Instances: c.count, Manifest: declared}
 		line := fmt.Sprintf("%s: %d -> %d %s", c.name, cur.Count, c.count, plural(c.count, "instance", "instances"))
-		if declared != nil && c.count != *declared {
+		switch {
+		case declared != nil && c.count == *declared:
+			set[c.name] = nil
+		case declared != nil:
 			line += fmt.Sprintf(" (the manifest says %d)", *declared)
 		}
 		lines = append(lines, line)
 	}
-	if err := manifest.WriteScale(m.StatusDir, recs); err != nil {
-		return nil, fmt.Errorf("cannot record the counts: %v", err)
+	err := manifest.UpdateScale(m.StatusDir, func(recs map[string]manifest.ScaleRecord) error {
+		for name, r := range set {
+			if r == nil {
+				delete(recs, name)
+			} else {
+				recs[name] = *r
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cannot record the counts in %s: %v", m.StatusDir, err)
 	}
 	return lines, nil
 }
