@@ -183,8 +183,10 @@ func LoadProcfile(path string) (*Manifest, error) {
 	generated := path + " (as HCL)"
 	m, file, _, diags := decode(src, generated, abs)
 	if !diags.HasErrors() {
-		// The digest covers the .env too: both make the manifest.
+		// The digest covers the .env too: both make the manifest. The .env
+		// is a source even while missing: creating it changes the manifest.
 		m.Digest = sha256.Sum256(src)
+		m.Sources = []string{filepath.Join(filepath.Dir(abs), ".env")}
 		return m, nil
 	}
 	// Only what the Procfile parser does not check can get here; point each

@@ -50,6 +50,7 @@ URL=http://example.com/#frag # comment
 		Digest:    got.Digest,
 		Modules:   []Module{shell("web", "bundle exec rails server -p $PORT"), shell("worker", `./bin/worker --queue="${QUEUE}"`)},
 		SMTP:      builtinSMTP(),
+		Sources:   []string{filepath.Join(dir, ".env")},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("LoadProcfile mismatch\n got: %+v\nwant: %+v", got, want)
@@ -99,6 +100,10 @@ func TestLoadProcfileWithoutEnv(t *testing.T) {
 	want := with(builtin(dir, "web", "/bin/sh", "-c", "./web"), func(m *Module) { m.Shell = true })
 	if len(got.Modules) != 1 || !reflect.DeepEqual(got.Modules[0], want) || got.StatusDir != filepath.Join(dir, "status") {
 		t.Errorf("LoadProcfile = %+v", got)
+	}
+	// Creating the .env would change the manifest: it is a source already.
+	if want := []string{filepath.Join(dir, ".env")}; !reflect.DeepEqual(got.Sources, want) {
+		t.Errorf("Sources = %q, want %q", got.Sources, want)
 	}
 	writeFiles(t, dir, map[string]string{"Procfile": "# nothing yet\n"})
 	if got, err := LoadProcfile(filepath.Join(dir, "Procfile")); err != nil || len(got.Modules) != 0 || got.Modules == nil {
