@@ -70,15 +70,15 @@ func expandDotEnv(vars []dotenvVar, lookup func(string) (string, bool)) map[stri
 	for _, v := range vars {
 		var b strings.Builder
 		for _, part := range v.Value {
-			switch val, ok := out[part.Text]; {
-			case !part.Ref:
+			if !part.Ref {
 				b.WriteString(part.Text)
-			case ok:
-				b.WriteString(val)
-			default:
-				val, _ = lookup(part.Text)
-				b.WriteString(val)
+				continue
 			}
+			val, ok := out[part.Text]
+			if !ok {
+				val, _ = lookup(part.Text)
+			}
+			b.WriteString(val)
 		}
 		out[v.Key] = b.String()
 	}
