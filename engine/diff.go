@@ -19,6 +19,9 @@ type Plan struct {
 	Keep    []string // unchanged: untouched
 	// Changed names, for every restarted or updated module, the settings that differ.
 	Changed map[string][]string
+	// EnvKeys names, for every module whose env differs, the variables added,
+	// removed or changed, sorted; never their values. Detail shows them.
+	EnvKeys map[string][]string
 	// Pending are the removals an edit held back (Engine.ApplyEdit): these modules
 	// run on, unchanged, until a later Apply removes them.
 	Pending []string
@@ -61,6 +64,12 @@ func Diff(running, desired []manifest.Module) Plan {
 			p.Changed = make(map[string][]string)
 		}
 		p.Changed[m.Name] = changed
+		if keys := ChangedKeys(o.Env, m.Env); len(keys) > 0 {
+			if p.EnvKeys == nil {
+				p.EnvKeys = make(map[string][]string)
+			}
+			p.EnvKeys[m.Name] = keys
+		}
 	}
 	for _, m := range running {
 		if !seen[m.Name] {
@@ -146,14 +155,50 @@ func probing(r *manifest.Ready) *manifest.Ready {
 	return &p
 }
 
+// ChangedKeys lists, sorted, the keys that a and b do not share with the same
+// value: the environment variables a change of env adds, removes or changes.
+// It compares values only for equality, so it works as well on the hashes
+// statusfs.Recorded gives.
+func ChangedKeys(a, b map[string]string) []string {
+	var keys []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			keys = append(keys, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Detail is Changed[name] with env naming the variables that changed, as in
+// "env (DATABASE_URL, PORT)", for printing.
+func (p Plan) Detail(name string) []string {
+	ch := p.Changed[name]
+	keys := p.EnvKeys[name]
+	if len(keys) == 0 {
+		return ch
+	}
+	out := slices.Clone(ch)
+	if i := slices.Index(out, "env"); i >= 0 {
+		out[i] = "env (" + strings.Join(keys, ", ") + ")"
+	}
+	return out
+}
+
 // Changes reports whether the plan does anything at all.
 func (p Plan) Changes() bool {
 	return len(p.Add)+len(p.Remove)+len(p.Restart)+len(p.Update) > 0
 }
 
-// String is the plan on one line, each changed module with what changed in it:
-// "+2 -1 ~2 (2 unchanged): +api +db (kept: down by d) -old ~web (env) ~cron (in
-// place: restart); removal of jobs, mail pending until the file is quiet".
+// String is the plan on one line, each changed module with what changed in it
+// (Detail): "+2 -1 ~2 (2 unchanged): +api +db (kept: down by d) -old ~web (env
+// (PORT)) ~cron (in place: restart); removal of jobs, mail pending until the
+// file is quiet".
 func (p Plan) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "+%d -%d ~%d (%d unchanged)", len(p.Add), len(p.Remove), len(p.Restart)+len(p.Update), len(p.Keep))
@@ -162,7 +207,7 @@ func (p Plan) String() string {
 		for _, n := range names {
 			b.WriteString(sep + prefix + n)
 			sep = " "
-			if ch := p.Changed[n]; len(ch) > 0 {
+			if ch := p.Detail(n); len(ch) > 0 {
 				b.WriteString(" (" + why + strings.Join(ch, ", ") + ")")
 			}
 			if k := p.Kept[n]; k != "" {

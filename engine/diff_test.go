@@ -64,7 +64,7 @@ func TestDiff(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Diff(tt.running, tt.desired)
-			got.Changed = nil // checked in TestDiffNamesWhatChanged
+			got.Changed, got.EnvKeys = nil, nil // checked in TestDiffNamesWhatChanged, TestPlanNamesChangedEnvKeys
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Diff = %+v, want %+v", got, tt.want)
 			}

@@ -228,7 +228,7 @@ func TestApplyTouchesOnlyWhatChanged(t *testing.T) {
 	a2 := a
 	a2.Restart.Delay = time.Minute
 	plan := h.apply(a2, b2)
-	if got := plan.String(); got != "+0 -1 ~2 (0 unchanged): -c ~b (env) ~a (in place: restart)" {
+	if got := plan.String(); got != "+0 -1 ~2 (0 unchanged): -c ~b (env (VALUE)) ~a (in place: restart)" {
 		t.Errorf("plan = %q", got)
 	}
 	testkit.WaitFor(t, "b restarted with the new env", func() bool { return h.out.has("b: VALUE=two") })

@@ -112,7 +112,7 @@ func TestReaddedModuleKeepsWhatWasDecided(t *testing.T) {
 
 	// A changed block starts, per its autostart.
 	plan = h.apply(h.module("held", "showenv", map[string]string{"VALUE": "new"}), flaky, other)
-	if got := plan.String(); got != "+0 -0 ~1 (2 unchanged): ~held (env)" {
+	if got := plan.String(); got != "+0 -0 ~1 (2 unchanged): ~held (env (VALUE))" {
 		t.Errorf("plan = %q", got)
 	}
 	h.waitUp("held")

@@ -20,7 +20,7 @@ func TestHoldBack(t *testing.T) {
 	if len(p.Remove) != 0 || !reflect.DeepEqual(p.Pending, []string{"b", "c"}) {
 		t.Errorf("plan after holdBack = %+v, want no removal and b, c pending", p)
 	}
-	if got := p.String(); got != "+1 -0 ~1 (0 unchanged): +d ~a (env); removal of b, c pending until the file is quiet" {
+	if got := p.String(); got != "+1 -0 ~1 (0 unchanged): +d ~a (env (A)); removal of b, c pending until the file is quiet" {
 		t.Errorf("plan = %q", got)
 	}
 	var names []string

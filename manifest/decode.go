@@ -30,6 +30,8 @@ type evaluator struct {
 	filename string           // the manifest's name in ranges, whose text is src
 	src      []byte           // for the source text of an expression
 	secrets  []sensitiveValue // where sensitive values were written
+
+	envFileSet envFileSet // the env files read (envfile.go)
 }
 
 // errorf records an error diagnostic at rng. When rng is where a sensitive

@@ -34,6 +34,7 @@
 //	  command   = ["python3", "-m", "http.server", "8080"]  # a list is exec'd directly
 //	  dir       = "./site"                                  # default: the manifest's directory
 //	  env       = { PORT = "8080", HOME = env("HOME") }
+//	  env_file  = [".env?"]                                 # env files' variables, under env; "?": may be missing
 //	  env_clear = true                                      # default false: env adds to svman's environment
 //	  ready {                             # when the module is ready; without it, once started
 //	    http     = "http://127.0.0.1:8080/" # or tcp, exec, log, notify = true, notification_fd
@@ -89,7 +90,8 @@
 //
 // The defaults block takes every module setting except command,
 // inherit_defaults, depends_on, ready and health. A module's setting wins over
-// the defaults'; env maps merge key by key and restart, alarm, limits and log
+// the defaults'; env maps merge key by key, env_file lists put the module's
+// files after the defaults', and restart, alarm, limits and log
 // blocks field by field, so a module's restart { policy = "never" } keeps the
 // defaults' delay. Unset and null mean the same: "use the defaults, or the
 // built-in default".
@@ -128,7 +130,8 @@
 //
 // env adds to svman's own environment, unless env_clear = true: then the child
 // starts from an empty environment plus env, and PATH=/usr/local/bin:/usr/bin:/bin
-// when env sets no PATH.
+// when env sets no PATH. env_file's files (envfile.go) come between the two:
+// Module.Env holds their variables with env's on top.
 //
 // # Restarts
 //

@@ -1,7 +1,6 @@
 package manifest
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -44,7 +43,6 @@ func Load(path string) (*Manifest, error) {
 	if diags.HasErrors() {
 		return nil, newDiagError(diags, files)
 	}
-	m.Digest = sha256.Sum256(src)
 	if len(diags) > 0 { // warnings only
 		m.Warnings = newDiagError(diags, files)
 	}
@@ -82,7 +80,8 @@ func decode(src []byte, filename, abs string) (*Manifest, *hcl.File, map[string]
 	var raw rawFile
 	ev.diags = append(ev.diags, gohcl.DecodeBody(file.Body, ev.ctx, &raw)...)
 	m := ev.manifest(&raw, abs, baseDir)
-	return m, file, parser.Files(), ev.diags
+	m.Sources, m.Digest = ev.envFileSet.sources(), ev.envFileSet.digest(src)
+	return m, file, ev.envFileSet.addTo(parser.Files()), ev.diags
 }
 
 // manifest checks and normalises the decoded file.
@@ -172,6 +171,7 @@ func (ev *evaluator) module(rm *rawModule, defaults settings, baseDir string) (M
 	}
 	ev.checkBackoff(s.restart)
 	mod := s.module(rm.Name, argv, shell, baseDir)
+	mod.Env = ev.moduleEnv(s.envFiles, mod.Env)
 	mod.DependsOn = ev.dependsOn(rm.Body.DependsOn)
 	mod.Ready = ev.ready(rm.Body.Ready, baseDir)
 	mod.Health = ev.health(rm.Body.Health, baseDir)

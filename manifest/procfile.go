@@ -24,11 +24,8 @@ import (
 //
 // Each becomes a module with only command = "<the command>" (run by /bin/sh -c,
 // as foreman does) and, when a .env file stands beside the Procfile, env = its
-// variables. .env holds KEY=VALUE lines: blank lines and # comments are skipped,
-// "export " before a key is allowed, a value may be quoted with '...' (taken as
-// written) or "..." (where \n, \t, \r stand for a newline, tab and carriage
-// return and \ before any other character stands for that character), and an
-// unquoted value ends at a " #" comment.
+// variables. .env is an env file (dotenv.go) whose ${NAME} references, beyond
+// its own earlier lines, are to svman's own environment.
 
 // Procfile is a parsed Procfile and the .env file beside it.
 type Procfile struct {
@@ -74,8 +71,8 @@ func ReadProcfile(path string) (*Procfile, error) {
 	case err == nil:
 		pf.EnvPath = envPath
 		files[envPath] = &hcl.File{Bytes: envSrc}
-		var envDiags hcl.Diagnostics
-		pf.Env, envDiags = parseDotEnv(envSrc, envPath)
+		vars, envDiags := parseDotEnv(envSrc, envPath)
+		pf.Env = expandDotEnv(vars, os.LookupEnv)
 		diags = append(diags, envDiags...)
 	case !errors.Is(err, fs.ErrNotExist):
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read .env",
@@ -143,94 +140,6 @@ func parseProcfile(src []byte, filename string) ([]ProcfileEntry, hcl.Diagnostic
 	return entries, diags
 }
 
-func parseDotEnv(src []byte, filename string) (map[string]string, hcl.Diagnostics) {
-	var env map[string]string
-	var diags hcl.Diagnostics
-	eachLine(src, func(line string, n, off int) {
-		fail := func(summary, format string, args ...any) {
-			diags = append(diags, diagErr(lineRange(filename, n, off, line), summary, fmt.Sprintf(format, args...)))
-		}
-		s := strings.TrimSpace(line)
-		if s == "" || strings.HasPrefix(s, "#") {
-			return
-		}
-		if rest, ok := strings.CutPrefix(s, "export"); ok && rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
-			s = strings.TrimSpace(rest)
-		}
-		key, value, ok := strings.Cut(s, "=")
-		key = strings.TrimSpace(key)
-		if !ok {
-			fail("Invalid .env line", `A .env line is KEY=VALUE, such as PORT=8080; this one has no "=". Comment lines start with "#".`)
-			return
-		}
-		if !envName(key) {
-			fail("Invalid environment variable name", "%q is not a variable name: use letters, digits and \"_\", not starting with a digit, such as PORT or APP_MODE.", key)
-			return
-		}
-		value, err := dotEnvValue(strings.TrimSpace(value))
-		if err != "" {
-			fail("Invalid .env value", "The value of %s %s.", key, err)
-			return
-		}
-		if strings.ContainsRune(value, 0) {
-			fail("Invalid .env value", "The value of %s contains a NUL character, which no environment variable can hold.", key)
-			return
-		}
-		if env == nil {
-			env = map[string]string{}
-		}
-		env[key] = value
-	})
-	return env, diags
-}
-
-// envName is the rule [A-Za-z_][A-Za-z0-9_]*.
-func envName(s string) bool {
-	for i, r := range s {
-		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// dotEnvValue unquotes a .env value; err says what is wrong with it.
-func dotEnvValue(v string) (value, err string) {
-	if v == "" || (v[0] != '\'' && v[0] != '"') {
-		for i := 1; i < len(v); i++ { // a comment starts at a blank and "#"
-			if v[i] == '#' && (v[i-1] == ' ' || v[i-1] == '\t') {
-				return strings.TrimSpace(v[:i]), ""
-			}
-		}
-		return v, ""
-	}
-	quote := v[0]
-	var b strings.Builder
-	i := 1
-	for ; i < len(v) && v[i] != quote; i++ {
-		c := v[i]
-		if quote == '"' && c == '\\' && i+1 < len(v) {
-			i++
-			switch c = v[i]; c {
-			case 'n':
-				c = '\n'
-			case 't':
-				c = '\t'
-			case 'r':
-				c = '\r'
-			}
-		}
-		b.WriteByte(c)
-	}
-	if i == len(v) {
-		return "", fmt.Sprintf("has no closing %c (a quoted value must end on its own line)", quote)
-	}
-	if rest := strings.TrimSpace(v[i+1:]); rest != "" && !strings.HasPrefix(rest, "#") {
-		return "", fmt.Sprintf("has %q after its closing quote", rest)
-	}
-	return b.String(), ""
-}
-
 // AppendModules writes one module block per entry into body: command as a
 // string (run by /bin/sh -c) and env holding the .env variables.
 func (pf *Procfile) AppendModules(body *hclwrite.Body) {
@@ -274,8 +183,10 @@ func LoadProcfile(path string) (*Manifest, error) {
 	generated := path + " (as HCL)"
 	m, file, _, diags := decode(src, generated, abs)
 	if !diags.HasErrors() {
-		// The digest covers the .env too: both make the manifest.
+		// The digest covers the .env too: both make the manifest. The .env
+		// is a source even while missing: creating it changes the manifest.
 		m.Digest = sha256.Sum256(src)
+		m.Sources = []string{filepath.Join(filepath.Dir(abs), ".env")}
 		return m, nil
 	}
 	// Only what the Procfile parser does not check can get here; point each

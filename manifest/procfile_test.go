@@ -50,6 +50,7 @@ URL=http://example.com/#frag # comment
 		Digest:    got.Digest,
 		Modules:   []Module{shell("web", "bundle exec rails server -p $PORT"), shell("worker", `./bin/worker --queue="${QUEUE}"`)},
 		SMTP:      builtinSMTP(),
+		Sources:   []string{filepath.Join(dir, ".env")},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("LoadProcfile mismatch\n got: %+v\nwant: %+v", got, want)
@@ -100,6 +101,10 @@ func TestLoadProcfileWithoutEnv(t *testing.T) {
 	if len(got.Modules) != 1 || !reflect.DeepEqual(got.Modules[0], want) || got.StatusDir != filepath.Join(dir, "status") {
 		t.Errorf("LoadProcfile = %+v", got)
 	}
+	// Creating the .env would change the manifest: it is a source already.
+	if want := []string{filepath.Join(dir, ".env")}; !reflect.DeepEqual(got.Sources, want) {
+		t.Errorf("Sources = %q, want %q", got.Sources, want)
+	}
 	writeFiles(t, dir, map[string]string{"Procfile": "# nothing yet\n"})
 	if got, err := LoadProcfile(filepath.Join(dir, "Procfile")); err != nil || len(got.Modules) != 0 || got.Modules == nil {
 		t.Errorf("empty Procfile: %+v, %v", got, err)
@@ -121,10 +126,10 @@ func TestLoadProcfileErrors(t *testing.T) {
 		{"empty command", "web:\n", "", []string{"Procfile:1:1: error: Empty command"}},
 		{"duplicate", "web: a\nweb: b\n", "", []string{"Procfile:2:1: error: Duplicate process name", "on line 1"}},
 		{"every error at once", "a\nb\nok: x\n", "", []string{"Procfile:1:1:", "Procfile:2:1:"}},
-		{"env without =", "web: ./web\n", "PORT=1\n\nPORT 2\n", []string{".env:3:1: error: Invalid .env line"}},
+		{"env without =", "web: ./web\n", "PORT=1\n\nPORT 2\n", []string{".env:3:1: error: Invalid env file line", " 3 | PORT 2"}},
 		{"env bad name", "web: ./web\n", "1PORT=1\n", []string{".env:1:1: error: Invalid environment variable name"}},
-		{"env unterminated quote", "web: ./web\n", "A='x\n", []string{".env:1:1: error: Invalid .env value", "no closing '"}},
-		{"env text after quote", "web: ./web\n", "A=\"x\" y\n", []string{".env:1:1: error: Invalid .env value", `"y" after its closing quote`}},
+		{"env unterminated quote", "web: ./web\n", "A='x\n", []string{".env:1:3: error: Unterminated quoted value", "no closing '"}},
+		{"env text after quote", "web: ./web\n", "A=\"x\" y\n", []string{".env:1:7: error: Text after a quoted value", " 1 | A=\"x\" y"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

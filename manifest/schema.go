@@ -50,6 +50,7 @@ type rawSettings struct {
 	InheritDefaultsRange hcl.Range      `hcl:"inherit_defaults,attr_range"`
 	Dir                  hcl.Expression `hcl:"dir,optional"`
 	Env                  hcl.Expression `hcl:"env,optional"`
+	EnvFile              hcl.Expression `hcl:"env_file,optional"`
 	EnvClear             hcl.Expression `hcl:"env_clear,optional"`
 	User                 hcl.Expression `hcl:"user,optional"`
 	Group                hcl.Expression `hcl:"group,optional"`

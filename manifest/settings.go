@@ -34,6 +34,7 @@ func defaultExitCodes() []int { return []int{0} }
 type settings struct {
 	dir          *string // absolute and clean
 	env          map[string]string
+	envFiles     []envFileRef // nil when unset
 	envClear     *bool
 	user, group  *Credential
 	umask        *uint32
@@ -82,6 +83,7 @@ func (ev *evaluator) settings(raw *rawSettings, baseDir string) settings {
 	s := settings{
 		dir:          ev.path("dir", raw.Dir, baseDir),
 		env:          ev.env(raw.Env),
+		envFiles:     ev.envFiles(raw.EnvFile, baseDir),
 		envClear:     ev.boolean("env_clear", raw.EnvClear),
 		user:         ev.user(raw.User),
 		group:        ev.group(raw.Group),
@@ -170,6 +172,7 @@ func merge(def, mod settings) settings {
 	return settings{
 		dir:          pick(mod.dir, def.dir),
 		env:          env,
+		envFiles:     mergeEnvFiles(def.envFiles, mod.envFiles),
 		envClear:     pick(mod.envClear, def.envClear),
 		user:         pick(mod.user, def.user),
 		group:        pick(mod.group, def.group),

@@ -12,8 +12,9 @@ type Manifest struct {
 	Path string
 	// StatusDir is the absolute directory that holds one status directory per module.
 	StatusDir string
-	// Digest is the SHA-256 of the file's bytes: two loads with the same digest read
-	// the same text, so a reload of an unchanged file can be skipped.
+	// Digest is the SHA-256 of the file's bytes and of its Sources': two loads
+	// with the same digest read the same text, so a reload of an unchanged file
+	// can be skipped.
 	Digest [32]byte
 	// Modules in the order they appear in the file.
 	// It is empty (not nil) for a manifest without modules.

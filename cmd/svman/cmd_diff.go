@@ -24,10 +24,11 @@ reload would carry out:
 
   + api     start: a new module
   - old     stop: no longer in the manifest
-  ~ web     restart: env, command
+  ~ web     restart: env (DATABASE_URL, PORT), command
   ~ cron    in place: restart
   = batch   released: a reload leaves it so ('svman ctl batch up' takes it back)
 
+A changed env names the variables added, removed or changed, never their values.
 Exits 0 whether or not there are changes. An invalid manifest cannot be compared:
 diff prints its diagnostics and the modules running now, and exits 1.`,
 	run: runDiff,
@@ -150,10 +151,10 @@ func printPlan(w io.Writer, p engine.Plan) {
 		fmt.Fprintf(tw, "- %s\tstop: no longer in the manifest\n", n)
 	}
 	for _, n := range p.Restart {
-		fmt.Fprintf(tw, "~ %s\trestart: %s\n", n, strings.Join(p.Changed[n], ", "))
+		fmt.Fprintf(tw, "~ %s\trestart: %s\n", n, strings.Join(p.Detail(n), ", "))
 	}
 	for _, n := range p.Update {
-		fmt.Fprintf(tw, "~ %s\tin place: %s\n", n, strings.Join(p.Changed[n], ", "))
+		fmt.Fprintf(tw, "~ %s\tin place: %s\n", n, strings.Join(p.Detail(n), ", "))
 	}
 	tw.Flush()
 	if len(p.Keep) > 0 {

@@ -19,10 +19,11 @@ shows all their output as one stream: "15:04:05 web    | line" (stderr lines use
 Each module is controlled through its status directory (status_dir/NAME/), from any
 terminal: 'svman ctl', 'svman status', or the legacy 'echo d > control'.
 
-Hot reload: saving the manifest (in any editor) applies it: added modules start,
-changed ones restart, policy-only changes apply in place, and every other module
-keeps running untouched; removed ones stop once the file has not changed for a
-second (a save written in pieces is whole by then). An invalid manifest changes
+Hot reload: saving the manifest or one of its env files (in any editor) applies it:
+added modules start, changed ones restart (an env file's edit restarts only the
+modules whose environment it changes), policy-only changes apply in place, and every
+other module keeps running untouched; removed ones stop once the file has not changed
+for a second (a save written in pieces is whole by then). An invalid manifest changes
 nothing. HUP, 'svman reload', or 'r' written to any control FIFO reload it too,
 removals included, at once.
 
@@ -60,13 +61,16 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	defer console.Close() // last: everything else may still print
 
 	// Watch before the first Apply, so an edit saved while svman starts is not lost:
-	// it is applied as soon as the start is done.
+	// it is applied as soon as the start is done. The env files are watched too.
 	var edits, settled <-chan struct{}
+	sources := &sourceWatch{systemf: console.Systemf}
 	if w, err := manifestwatch.Watch(m.Path, reloadQuiet, removalQuiet); err != nil {
 		console.Systemf("cannot watch %s for changes (%v): reload with 'svman reload' or SIGHUP", m.Path, err)
 	} else {
 		defer w.Close()
 		edits, settled = w.C, w.Settled
+		sources.w = w
+		sources.follow(m)
 	}
 
 	sv, err := startSupervision(ctx, m, console, nil)
@@ -88,7 +92,7 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	r := &upReloader{
 		sv: sv, console: console, m: m,
 		edits: edits, settled: settled, hangups: make(chan struct{}, 1),
-		loads: newManifestLoader(m.Path, console.Systemf),
+		loads: newManifestLoader(m.Path, console.Systemf), sources: sources,
 	}
 	sv.run(lifecycle{
 		hangup: func() { notify(r.hangups) },

@@ -142,7 +142,7 @@ func TestSaveRestartsOnlyTheChangedModule(t *testing.T) {
 	others := p.pids(names(3)...)
 
 	p.save("rename over", envModule("bonjour")+policyModule("1h")+sleepModules(3))
-	sv.waitOutput(`reload: \+0 -0 ~2 \(3 unchanged\): ~app \(env\) ~steady \(in place: restart\)`)
+	sv.waitOutput(`reload: \+0 -0 ~2 \(3 unchanged\): ~app \(env \(GREETING\)\) ~steady \(in place: restart\)`)
 	sv.waitOutput(`app +\| GREETING=bonjour\n`)
 	testkit.WaitFor(t, "app's status to name a new child, with the new env", func() bool {
 		st, err := statusfs.ReadStatus(p.statusDir("app"))

@@ -33,7 +33,7 @@ func TestReloadPrintsThePlanFirst(t *testing.T) {
 	out := sv.out.String()
 	// The save's additions and changes apply at once; a's removal waits until the
 	// file is quiet, and its own plan comes then.
-	plan := lineIndex(out, `svman +\| reload: \+1 -0 ~1 \(0 unchanged\): \+c ~b \(env\); removal of a pending`)
+	plan := lineIndex(out, `svman +\| reload: \+1 -0 ~1 \(0 unchanged\): \+c ~b \(env \(CHANGED\)\); removal of a pending`)
 	removal := lineIndex(out, `svman +\| reload: \+0 -1 ~0 \(2 unchanged\): -a`)
 	if plan < 0 || removal < 0 {
 		t.Fatalf("no reload plans in:\n%s", out)

@@ -7,6 +7,7 @@ import (
 
 	"svman/alarm"
 	"svman/engine"
+	"svman/internal/manifestwatch"
 	"svman/logmux"
 	"svman/manifest"
 )
@@ -24,6 +25,7 @@ type upReloader struct {
 	edits, settled <-chan struct{} // the manifest watcher's; nil when there is none
 	hangups        chan struct{}   // HUP, buffered for one
 	loads          *manifestLoader
+	sources        *sourceWatch // keeps the watcher on the env files of the manifest in force
 }
 
 // run is the actor; it returns once quit is closed. A load still running then
@@ -42,7 +44,11 @@ func (r *upReloader) run(quit <-chan struct{}) {
 		case res := <-r.loads.results:
 			r.loads.done()
 			if !r.sv.stopping() {
+				prev := r.m
 				r.m, r.pending = reload(r.sv.engine, r.m, r.pending, res, r.console, r.sv.alarms)
+				if r.m != prev {
+					r.sources.follow(r.m)
+				}
 			}
 		case <-r.hangups:
 			r.loads.request(byOperator)
@@ -61,6 +67,34 @@ func pruneScale(m *manifest.Manifest, console *logmux.Console) {
 	if err := manifest.PruneScale(m); err != nil {
 		console.Systemf("cannot update svman scale's counts in %s: %v", m.StatusDir, err)
 	}
+}
+
+// sourceWatch keeps the manifest watcher watching the other files the
+// manifest in force is made of (Manifest.Sources: env files, a Procfile's
+// .env), so that saving one reloads as saving the manifest does. svman up
+// calls follow once at the start, then the reload actor after each reload
+// that puts a new manifest in force.
+type sourceWatch struct {
+	w       *manifestwatch.Watcher // nil when there is no watcher
+	systemf func(format string, args ...any)
+	lastErr string // what the last follow could not watch, said once
+}
+
+// follow watches m's sources in place of the previous manifest's. A
+// directory that cannot be watched is said on the console, once until it
+// changes.
+func (s *sourceWatch) follow(m *manifest.Manifest) {
+	if s == nil || s.w == nil {
+		return
+	}
+	msg := ""
+	if err := s.w.WatchAlso(m.Sources); err != nil {
+		msg = strings.ReplaceAll(err.Error(), "\n", "; ")
+	}
+	if msg != "" && msg != s.lastErr {
+		s.systemf("%s: edits of the env files there apply at the next 'svman reload'", msg)
+	}
+	s.lastErr = msg
 }
 
 // reloadQuiet is how long the manifest's directory must be still after an edit

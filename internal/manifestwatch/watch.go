@@ -1,75 +1,110 @@
-// Package manifestwatch tells svman up that its manifest file may have changed,
-// debounced: one report per editor's save, and one more once the file has been
-// quiet long enough for a save in pieces to be whole.
+// Package manifestwatch tells svman up that its manifest, or a file it is
+// made of, may have changed, debounced: one report per editor's save, and one
+// more once the files have been quiet long enough for a save in pieces to be
+// whole.
 package manifestwatch
 
 import (
+	"errors"
+	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
 )
 
-// Watcher reports, debounced, that a manifest file may have changed. It watches the
-// file's directory rather than the file, so every way an editor saves is seen:
-// writing in place, truncating and writing, writing a temporary file and renaming it
-// over, deleting and creating. A symlinked manifest's target directory is watched
-// too. One burst of events (an editor's save is several) becomes one report on C,
-// sent once the file has been quiet for the debounce time; each burst is later
-// followed by one report on Settled, sent once the file has been quiet for the
-// longer settle time: a save that comes in pieces (a paste into `cat >`, a slow
-// copy) is whole by then.
+// Watcher reports, debounced, that a manifest file, or one of the other files
+// WatchAlso names (its env files), may have changed. It watches each file's
+// directory rather than the file, so every way an editor saves is seen:
+// writing in place, truncating and writing, writing a temporary file and
+// renaming it over, deleting and creating (and creating a file that was
+// missing). A symlinked file's target directory is watched too. One burst of
+// events (an editor's save is several) becomes one report on C, sent once the
+// files have been quiet for the debounce time; each burst is later followed by
+// one report on Settled, sent once they have been quiet for the longer settle
+// time: a save that comes in pieces (a paste into `cat >`, a slow copy) is
+// whole by then.
+//
+// One goroutine, started by Watch and ended by Close, owns the set of files
+// and directories watched; WatchAlso hands it a new set.
 type Watcher struct {
-	// C receives a value after each burst of events that touch the manifest. It is
+	// C receives a value after each burst of events that touch the files. It is
 	// buffered: a report that is not taken yet absorbs the next ones.
 	C <-chan struct{}
-	// Settled receives a value once the manifest has not been touched for the
+	// Settled receives a value once the files have not been touched for the
 	// settle time after a burst; buffered like C.
 	Settled <-chan struct{}
 
 	fsw  *fsnotify.Watcher // nil when the events come from elsewhere (tests)
+	also chan alsoRequest
 	quit chan struct{}
 	done chan struct{}
 }
 
-// Watch starts watching path. quiet is how long the file must be still
-// before a burst is reported on C, settle (longer) how long before it is reported
-// on Settled. Close stops the watcher's goroutine.
+// alsoRequest is a WatchAlso call, for the watcher's goroutine.
+type alsoRequest struct {
+	paths []string
+	reply chan error
+}
+
+// dirWatcher watches directories: fsnotify's watcher, or a test's.
+type dirWatcher interface {
+	Add(dir string) error
+	Remove(dir string) error
+}
+
+// Watch starts watching path. quiet is how long the files must be still
+// before a burst is reported on C, settle (longer) how long before it is
+// reported on Settled. Close stops the watcher's goroutine.
 func Watch(path string, quiet, settle time.Duration) (*Watcher, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	names := map[string]bool{abs: true}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		names[real] = true
-	}
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	dirs := map[string]bool{}
-	for n := range names {
-		dirs[filepath.Dir(n)] = true
+	w, err := watchEvents(fsw.Events, fsw.Errors, fsw, path, quiet, settle)
+	if err != nil {
+		fsw.Close()
+		return nil, err
 	}
-	for d := range dirs {
-		if err := fsw.Add(d); err != nil {
-			fsw.Close()
-			return nil, err
-		}
-	}
-	w := watchEvents(fsw.Events, fsw.Errors, names, quiet, settle)
 	w.fsw = fsw
 	return w, nil
 }
 
-// watchEvents starts the goroutine that turns events about names into the
-// Watcher's reports. It ends when Close is called or either channel is closed.
-func watchEvents(events <-chan fsnotify.Event, errs <-chan error, names map[string]bool, quiet, settle time.Duration) *Watcher {
-	c, settled := make(chan struct{}, 1), make(chan struct{}, 1)
-	w := &Watcher{C: c, Settled: settled, quit: make(chan struct{}), done: make(chan struct{})}
-	go w.loop(events, errs, names, newDebouncer(quiet), newDebouncer(settle), c, settled)
-	return w
+// watchEvents watches path's directories with dirs and starts the goroutine
+// that turns events about the files watched into the Watcher's reports. It
+// ends when Close is called or either channel is closed.
+func watchEvents(events <-chan fsnotify.Event, errs <-chan error, dirs dirWatcher, path string, quiet, settle time.Duration) (*Watcher, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	set := &watchSet{dirs: dirs, base: fileNames(nil, abs), watched: map[string]bool{}}
+	if err := set.replace(nil); err != nil {
+		return nil, err
+	}
+	c, settledC := make(chan struct{}, 1), make(chan struct{}, 1)
+	w := &Watcher{C: c, Settled: settledC, also: make(chan alsoRequest), quit: make(chan struct{}), done: make(chan struct{})}
+	go w.loop(events, errs, set, newDebouncer(quiet), newDebouncer(settle), c, settledC)
+	return w, nil
+}
+
+// WatchAlso makes the watcher report changes to paths (relative ones start at
+// the working directory) besides the manifest, in place of the paths an
+// earlier call gave. A path may name a file that does not exist yet: its
+// creation is a change. The error names each directory that cannot be watched
+// (one that does not exist, say); the others are watched all the same, and the
+// next call tries the failed ones again. It may be called from any goroutine,
+// and returns once the new set is in force.
+func (w *Watcher) WatchAlso(paths []string) error {
+	req := alsoRequest{paths: paths, reply: make(chan error, 1)}
+	select {
+	case w.also <- req:
+		return <-req.reply
+	case <-w.done:
+		return errors.New("the watcher is closed")
+	}
 }
 
 // Close stops watching and waits for the goroutine to end.
@@ -83,7 +118,7 @@ func (w *Watcher) Close() error {
 	return err
 }
 
-func (w *Watcher) loop(events <-chan fsnotify.Event, errs <-chan error, names map[string]bool, burst, settle *debouncer, c, settled chan<- struct{}) {
+func (w *Watcher) loop(events <-chan fsnotify.Event, errs <-chan error, set *watchSet, burst, settle *debouncer, c, settled chan<- struct{}) {
 	defer close(w.done)
 	defer burst.stop()
 	defer settle.stop()
@@ -93,7 +128,7 @@ func (w *Watcher) loop(events <-chan fsnotify.Event, errs <-chan error, names ma
 			if !ok {
 				return
 			}
-			if names[filepath.Clean(ev.Name)] {
+			if set.names[filepath.Clean(ev.Name)] {
 				burst.touch()
 				settle.touch()
 			}
@@ -101,9 +136,11 @@ func (w *Watcher) loop(events <-chan fsnotify.Event, errs <-chan error, names ma
 			if !ok {
 				return
 			}
-			// An overflowed queue may have hidden a change: look at the file again.
+			// An overflowed queue may have hidden a change: look at the files again.
 			burst.touch()
 			settle.touch()
+		case req := <-w.also:
+			req.reply <- set.replace(req.paths)
 		case <-burst.C():
 			burst.fired()
 			notify(c)
@@ -114,6 +151,60 @@ func (w *Watcher) loop(events <-chan fsnotify.Event, errs <-chan error, names ma
 			return
 		}
 	}
+}
+
+// watchSet is the files a Watcher reports on and the directories it watches
+// for them. Only the watcher's goroutine uses it once the watcher runs.
+type watchSet struct {
+	dirs    dirWatcher
+	base    map[string]bool // the manifest's names: its path and its symlink's target
+	names   map[string]bool // base and the other files' names
+	watched map[string]bool // the directories watched
+}
+
+// replace makes the set the manifest's files and extra's: it watches the
+// directories newly needed and stops watching those no longer needed.
+func (s *watchSet) replace(extra []string) error {
+	names := maps.Clone(s.base)
+	for _, p := range extra {
+		if abs, err := filepath.Abs(p); err == nil {
+			fileNames(names, abs)
+		}
+	}
+	want := map[string]bool{}
+	for n := range names {
+		want[filepath.Dir(n)] = true
+	}
+	var errs []error
+	for _, d := range slices.Sorted(maps.Keys(want)) {
+		if s.watched[d] {
+			continue
+		}
+		if err := s.dirs.Add(d); err != nil {
+			errs = append(errs, fmt.Errorf("cannot watch %s: %w", d, err))
+			delete(want, d)
+		}
+	}
+	for d := range s.watched {
+		if !want[d] {
+			s.dirs.Remove(d) // an error leaves a watch that only costs events
+		}
+	}
+	s.names, s.watched = names, want
+	return errors.Join(errs...)
+}
+
+// fileNames adds to names (a new map when nil) the absolute path abs and,
+// when it is a symlink, the file it leads to, and returns names.
+func fileNames(names map[string]bool, abs string) map[string]bool {
+	if names == nil {
+		names = map[string]bool{}
+	}
+	names[filepath.Clean(abs)] = true
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		names[real] = true
+	}
+	return names
 }
 
 // notify sends on a buffered channel of one unless a report is already waiting.

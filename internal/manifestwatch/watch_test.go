@@ -1,9 +1,11 @@
 package manifestwatch
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -44,7 +46,10 @@ func TestWatcherSettlesAfterTheLastWrite(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		events, errs := make(chan fsnotify.Event), make(chan error)
 		const path = "/srv/supervise.hcl"
-		w := watchEvents(events, errs, map[string]bool{path: true}, 30*time.Millisecond, time.Second)
+		w, err := watchEvents(events, errs, &fakeDirs{}, path, 30*time.Millisecond, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
 		defer w.Close()
 		start := time.Now()
 		var reports []string
@@ -123,6 +128,120 @@ func TestWatcherSeesEverySaveStyle(t *testing.T) {
 		case <-w.C:
 		case <-testkit.Within():
 			t.Fatalf("%s: no report", name)
+		}
+	}
+}
+
+// fakeDirs records the directories a watcher watches.
+type fakeDirs struct {
+	watched []string
+	fail    string // a directory Add refuses
+}
+
+func (f *fakeDirs) Add(dir string) error {
+	if dir == f.fail {
+		return errors.New("no such directory")
+	}
+	f.watched = append(f.watched, dir)
+	slices.Sort(f.watched)
+	return nil
+}
+
+func (f *fakeDirs) Remove(dir string) error {
+	f.watched = slices.DeleteFunc(f.watched, func(d string) bool { return d == dir })
+	return nil
+}
+
+// WatchAlso replaces the other files watched: their directories are watched
+// while they are in the set, and events about them are reported only then;
+// the manifest's directory stays watched throughout.
+func TestWatchAlsoReplacesTheOtherFiles(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		events, errs := make(chan fsnotify.Event), make(chan error)
+		dirs := &fakeDirs{fail: "/gone"}
+		w, err := watchEvents(events, errs, dirs, "/srv/supervise.hcl", 30*time.Millisecond, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		reported := func() bool {
+			synctest.Wait()
+			time.Sleep(30 * time.Millisecond) // fake time inside the bubble
+			synctest.Wait()
+			select {
+			case <-w.C:
+				return true
+			default:
+				return false
+			}
+		}
+
+		err = w.WatchAlso([]string{"/srv/.env", "/etc/app/db.env", "/gone/x.env"})
+		if err == nil || err.Error() != "cannot watch /gone: no such directory" {
+			t.Errorf("WatchAlso error = %v", err)
+		}
+		if want := "[/etc/app /srv]"; fmt.Sprint(dirs.watched) != want {
+			t.Errorf("watching %v, want %s", dirs.watched, want)
+		}
+		for _, p := range []string{"/srv/.env", "/etc/app/db.env", "/srv/supervise.hcl"} {
+			events <- fsnotify.Event{Name: p, Op: fsnotify.Write}
+			if !reported() {
+				t.Errorf("an event about %s was not reported", p)
+			}
+		}
+
+		if err := w.WatchAlso([]string{"/srv/.env.local"}); err != nil {
+			t.Errorf("WatchAlso: %v", err)
+		}
+		if want := "[/srv]"; fmt.Sprint(dirs.watched) != want {
+			t.Errorf("watching %v, want %s", dirs.watched, want)
+		}
+		for p, want := range map[string]bool{"/srv/.env": false, "/etc/app/db.env": false, "/srv/.env.local": true} {
+			events <- fsnotify.Event{Name: p, Op: fsnotify.Create}
+			if got := reported(); got != want {
+				t.Errorf("an event about %s: reported %v, want %v", p, got, want)
+			}
+		}
+	})
+}
+
+// A file in another directory, missing at first, then created, then reached
+// through a symlink, is reported once WatchAlso names it.
+func TestWatchAlsoSeesOtherDirectories(t *testing.T) {
+	root := t.TempDir()
+	manifest := filepath.Join(root, "app", "supervise.hcl")
+	env := filepath.Join(root, "conf", "app.env")
+	real := filepath.Join(root, "secrets", "real.env")
+	link := filepath.Join(root, "conf", "link.env")
+	for _, d := range []string{"app", "conf", "secrets"} {
+		if err := os.Mkdir(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{manifest, real} {
+		if err := os.WriteFile(p, []byte("# v0\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Watch(manifest, 20*time.Millisecond, 100*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.WatchAlso([]string{env, link}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{env, real} {
+		if err := os.WriteFile(p, []byte("A=1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-w.C:
+		case <-testkit.Within():
+			t.Fatalf("writing %s: no report", p)
 		}
 	}
 }
