@@ -20,6 +20,10 @@ type DiagError struct {
 	// Files are the parsed files, keyed by the file name the diagnostics use,
 	// so that WriteText can quote the offending source lines. It may be empty.
 	Files map[string]*hcl.File
+	// Sources are the env files the manifest names, as Manifest.Sources,
+	// when it was read far enough to tell: creating a missing one may be what
+	// fixes it, so svman up watches them too.
+	Sources []string
 }
 
 // Error returns the same text as WriteText without color, minus the final newline.

@@ -41,7 +41,11 @@ func Load(path string) (*Manifest, error) {
 	}
 	m, _, files, diags := decode(src, path, abs)
 	if diags.HasErrors() {
-		return nil, newDiagError(diags, files)
+		de := newDiagError(diags, files)
+		if m != nil {
+			de.Sources = m.Sources
+		}
+		return nil, de
 	}
 	if len(diags) > 0 { // warnings only
 		m.Warnings = newDiagError(diags, files)

@@ -70,7 +70,7 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 		defer w.Close()
 		edits, settled = w.C, w.Settled
 		sources.w = w
-		sources.follow(m)
+		sources.follow(m.Sources)
 	}
 
 	sv, err := startSupervision(ctx, m, console, nil)

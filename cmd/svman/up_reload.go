@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,8 +48,12 @@ func (r *upReloader) run(quit <-chan struct{}) {
 			if !r.sv.stopping() {
 				prev := r.m
 				r.m, r.pending = reload(r.sv.engine, r.m, r.pending, res, r.console, r.sv.alarms)
-				if r.m != prev {
-					r.sources.follow(r.m)
+				switch de := (*manifest.DiagError)(nil); {
+				case r.m != prev:
+					r.sources.follow(r.m.Sources)
+				case errors.As(res.err, &de) && len(de.Sources) > 0:
+					// The save that fixes it may be that of a missing env file.
+					r.sources.follow(slices.Concat(r.m.Sources, de.Sources))
 				}
 			}
 		case <-r.hangups:
@@ -80,15 +86,15 @@ type sourceWatch struct {
 	lastErr string // what the last follow could not watch, said once
 }
 
-// follow watches m's sources in place of the previous manifest's. A
+// follow watches sources (a manifest's) in place of the previous ones. A
 // directory that cannot be watched is said on the console, once until it
 // changes.
-func (s *sourceWatch) follow(m *manifest.Manifest) {
+func (s *sourceWatch) follow(sources []string) {
 	if s == nil || s.w == nil {
 		return
 	}
 	msg := ""
-	if err := s.w.WatchAlso(m.Sources); err != nil {
+	if err := s.w.WatchAlso(sources); err != nil {
 		msg = strings.ReplaceAll(err.Error(), "\n", "; ")
 	}
 	if msg != "" && msg != s.lastErr {
