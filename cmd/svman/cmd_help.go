@@ -35,8 +35,8 @@ func runHelp(ctx context.Context, _ *command, args []string, stdout, stderr io.W
 			fmt.Fprintf(stderr, "svman help: unknown command %q\n", args[0])
 			return exitUsage
 		}
-		fs := newFlags(c, stdout)
-		if c.name != "help" && c.name != "version" {
+		fs := declaredFlags(c, stdout)
+		if fs == nil { // supervise: the legacy usage
 			c.run(ctx, c, []string{"-h"}, stdout, stdout)
 			return exitOK
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -28,14 +29,17 @@ removals included, at once.
 
 Signals: INT or TERM stops every module (stop_signal, then SIGKILL after stop_timeout)
 and exits 0; a second INT kills them all at once.`,
-	run: runUp,
+	flags: func(fs *flag.FlagSet) { upFlags(fs) },
+	run:   runUp,
+}
+
+func upFlags(fs *flag.FlagSet) (file *string, color *colorFlag, view viewFlags) {
+	return manifestFlag(fs), addColorFlag(fs), addViewFlags(fs)
 }
 
 func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
-	file := manifestFlag(fs)
-	color := addColorFlag(fs)
-	view := addViewFlags(fs)
+	file, color, view := upFlags(fs)
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
 	}

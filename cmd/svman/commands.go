@@ -19,12 +19,18 @@ const (
 var version = "dev"
 
 // command is one verb of the CLI: its arguments, a one-line summary, a longer
-// help, and what it does. Its usage line is made from its flags (usageLine).
+// help, its flags and what it does. Its usage line is made from its flags
+// (usageLine).
 type command struct {
 	name    string
 	args    string // what follows the flags in the usage line: "[MODULE...]"
 	summary string
 	help    string
+	// flags declares the command's flags on fs: run declares its own with the
+	// same function, and help, completion and the man page list them from
+	// here without running the command. nil for a command without flags and
+	// for supervise, which parses the legacy command line itself.
+	flags func(fs *flag.FlagSet)
 	// run does the verb: args are the words after its name, c is the command
 	// itself (for its flag set and usage line). It returns the exit code.
 	run func(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int
@@ -103,6 +109,20 @@ func newFlags(c *command, stderr io.Writer) *flag.FlagSet {
 			fmt.Fprintln(stderr, "\nFlags:")
 			printFlags(stderr, fs)
 		}
+	}
+	return fs
+}
+
+// declaredFlags is c's flag set as its run declares it (command.flags), with
+// usage and errors going to w; nil for supervise, whose command line is the
+// legacy one.
+func declaredFlags(c *command, w io.Writer) *flag.FlagSet {
+	if c == superviseCommand {
+		return nil
+	}
+	fs := newFlags(c, w)
+	if c.flags != nil {
+		c.flags(fs)
 	}
 	return fs
 }

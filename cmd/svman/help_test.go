@@ -149,3 +149,21 @@ func TestSuperviseHelpNamesEveryOption(t *testing.T) {
 		}
 	}
 }
+
+// svman help CMD lists the flags that CMD's flags declare (command.flags), the
+// same that CMD -h lists from the flag set its run parses: a flag declared in
+// run alone would be missing from help, completion and the man page.
+func TestHelpListsTheFlagsRunParses(t *testing.T) {
+	for _, c := range commands() {
+		switch c {
+		case superviseCommand, helpCommand, versionCommand:
+			continue // the legacy command line; no flags, and -h is not parsed
+		}
+		var p project
+		code, help, _ := p.runArgs("help", c.name)
+		hcode, h, herr := p.runArgs(c.name, "-h")
+		if code != 0 || hcode != 0 || h+herr != help {
+			t.Errorf("svman help %s (exit %d):\n%s\nsvman %s -h (exit %d):\n%s%s", c.name, code, help, c.name, hcode, h, herr)
+		}
+	}
+}
