@@ -15,6 +15,23 @@ const (
 	exitUsage   = 2 // the command line was wrong
 )
 
+// exitCodes says what each exit code means, in a word (svman help) and in a
+// sentence (the manual).
+var exitCodes = []struct {
+	code          int
+	word, meaning string
+}{
+	{exitOK, "ok", "The command did what it was asked."},
+	{exitFailure, "failure", "The command ran and failed: an invalid manifest, a module not supervised, ..."},
+	{exitUsage, "usage", "The command line was wrong."},
+}
+
+// tagline is what svman is: the first line of svman help, and the manual's.
+const tagline = "a declarative process manager; one supervise.hcl declares every module."
+
+// helpHint is where svman help points for more.
+const helpHint = "Run 'svman help COMMAND' for a command's flags."
+
 // version is set by the Makefile from git describe.
 var version = "dev"
 
@@ -83,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "svman: a declarative process manager; one supervise.hcl declares every module.")
+	fmt.Fprintln(w, "svman: "+tagline)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage: svman COMMAND [ARGS]")
 	fmt.Fprintln(w)
@@ -96,7 +113,11 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'svman help COMMAND' for a command's flags. Exit codes: 0 ok, 1 failure, 2 usage.")
+	var codes []string
+	for _, e := range exitCodes {
+		codes = append(codes, fmt.Sprintf("%d %s", e.code, e.word))
+	}
+	fmt.Fprintf(w, "%s Exit codes: %s.\n", helpHint, strings.Join(codes, ", "))
 }
 
 // newFlags returns a FlagSet for c that reports errors as usage errors on stderr.
