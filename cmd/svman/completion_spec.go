@@ -21,7 +21,8 @@ const (
 	argModulesEq argKind = "modules=" // the same, each followed by "=" (scale's MODULE=N)
 	argCommands  argKind = "commands" // svman's commands (help COMMAND)
 	argFiles     argKind = "files"    // a path
-	argWords     argKind = "words"    // the words of argSlot.words
+	argWords     argKind = "words"    // the words of argSlot.words (or flagSpec.choices)
+	argValue     argKind = "value"    // a flag's value that nothing completes (--timeout D)
 )
 
 // argSlot is what completes the argument at one position.
@@ -34,13 +35,9 @@ type argSlot struct {
 type flagSpec struct {
 	name    string   // as the command line spells it: -f, --color
 	desc    string   // its description, placeholder included
-	value   argKind  // "" for a flag without a value; argFiles, argWords, or "value" (anything)
+	value   argKind  // "" for a flag without a value; argFiles, argWords or argValue
 	choices []string // for argWords
-	file    bool     // the flag names the manifest (-f FILE)
 }
-
-// argValue is the value kind of a flag whose value nothing completes.
-const argValue argKind = "value"
 
 // completionSpec is how the completion completes one command's words.
 type completionSpec struct {
@@ -84,7 +81,7 @@ func commandSpec(c *command) completionSpec {
 
 func flagSpecOf(f *flag.Flag) flagSpec {
 	placeholder, usage := flag.UnquoteUsage(f)
-	s := flagSpec{name: dashed(f.Name), desc: usage, file: f.Name == "f"}
+	s := flagSpec{name: dashed(f.Name), desc: usage}
 	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 		return s
 	}
