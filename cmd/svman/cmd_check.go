@@ -20,6 +20,8 @@ of one second), 1 when it is not.`,
 	run:   runCheck,
 }
 
+// checkFlags declares svman check's flags on fs and returns their values: the
+// command table lists them from it, and runCheck parses them.
 func checkFlags(fs *flag.FlagSet) (file *string, color *colorFlag) {
 	return manifestFlag(fs), addColorFlag(fs)
 }

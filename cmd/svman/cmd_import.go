@@ -51,6 +51,8 @@ Exits 0 when the manifest was written, 1 when SOURCE cannot be read or converted
 	run:   runImport,
 }
 
+// importFlags declares svman import's flags on fs and returns their values: the
+// command table lists them from it, and runImport parses them.
 func importFlags(fs *flag.FlagSet) (mods *moduleFlags, out *string) {
 	mods = new(moduleFlags)
 	fs.Var(mods, "module", "a module of the conf and its command, `NAME=COMMAND` (repeatable)")

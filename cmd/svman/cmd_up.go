@@ -33,6 +33,8 @@ and exits 0; a second INT kills them all at once.`,
 	run:   runUp,
 }
 
+// upFlags declares svman up's flags on fs and returns their values: the
+// command table lists them from it, and runUp parses them.
 func upFlags(fs *flag.FlagSet) (file *string, color *colorFlag, view viewFlags) {
 	return manifestFlag(fs), addColorFlag(fs), addViewFlags(fs)
 }

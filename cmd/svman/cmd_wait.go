@@ -33,6 +33,8 @@ dependency that is one of these. Without --timeout it waits for as long as it ta
 	run:   runWait,
 }
 
+// waitFlags declares svman wait's flags on fs and returns their values: the
+// command table lists them from it, and runWait parses them.
 func waitFlags(fs *flag.FlagSet) (tf targetFlags, timeout *time.Duration) {
 	return addTargetFlags(fs), fs.Duration("timeout", 0, "give up after `D` (a duration: 90s, 2m); 0, the default, waits for as long as it takes")
 }
