@@ -90,7 +90,7 @@ func parseSince(v string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("want a duration (10m, 2h) or a time (2006-01-02T15:04:05+01:00, 2006-01-02T15:04:05, 2006-01-02)")
 }
 
-// logsFlags declares svman logs's flags on fs and returns their values: the
+// logsFlags declares svman logs' flags on fs and returns their values: the
 // command table lists them from it, and runLogs parses them.
 func logsFlags(fs *flag.FlagSet) (tf targetFlags, color *colorFlag, follow *bool, count *countFlag, since *sinceFlag) {
 	tf, color = addTargetFlags(fs), addColorFlag(fs)

@@ -37,7 +37,7 @@ status directory under its status_dir is shown: the running set.`,
 	run:   runStatus,
 }
 
-// statusFlags declares svman status's flags on fs and returns their values: the
+// statusFlags declares svman status' flags on fs and returns their values: the
 // command table lists them from it, and runStatus parses them.
 func statusFlags(fs *flag.FlagSet) (tf targetFlags, asJSON *bool) {
 	return addTargetFlags(fs), fs.Bool("json", false, "print JSON instead of a table")
