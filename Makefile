@@ -5,6 +5,7 @@ STATICCHECK := $(GOBIN)/staticcheck
 VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS     := -X main.version=$(VERSION)
 EXAMPLES    := ticker crasher webserver
+PREFIX      ?= /usr/local
 
 .PHONY: all build examples run test lint vet fmt-check bench bench-peers bench-micro test-soak clean install install-supervise
 
@@ -61,12 +62,16 @@ bench-micro:
 	$(GO) test -run '^$$' -bench LogThroughput -benchtime 5x ./engine
 	$(GO) test -run '^$$' -bench . ./logmux ./logfiles
 
+# The binary, and the manual page it prints (made from the same table as svman help).
 install: build
-	install -m 0755 bin/svman $(DESTDIR)/usr/local/bin/svman
+	./bin/svman help --man > bin/svman.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 bin/svman $(DESTDIR)$(PREFIX)/bin/svman
+	install -m 0644 bin/svman.1 $(DESTDIR)$(PREFIX)/share/man/man1/svman.1
 
 # svman under the legacy name: start scripts that call supervise keep working.
 install-supervise: install
-	ln -sf svman $(DESTDIR)/usr/local/bin/supervise
+	ln -sf svman $(DESTDIR)$(PREFIX)/bin/supervise
 
 clean:
 	rm -rf bin status

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -15,13 +16,19 @@ var checkCommand = &command{
 file:line:col, the source line and how to fix it. Exits 0 with a one-line summary when
 the manifest is valid (after its warnings, such as a restart delay below svman's floor
 of one second), 1 when it is not.`,
-	run: runCheck,
+	flags: func(fs *flag.FlagSet) { checkFlags(fs) },
+	run:   runCheck,
+}
+
+// checkFlags declares svman check's flags on fs and returns their values: the
+// command table lists them from it, and runCheck parses them.
+func checkFlags(fs *flag.FlagSet) (file *string, color *colorFlag) {
+	return manifestFlag(fs), addColorFlag(fs)
 }
 
 func runCheck(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
-	file := manifestFlag(fs)
-	color := addColorFlag(fs)
+	file, color := checkFlags(fs)
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
 	}

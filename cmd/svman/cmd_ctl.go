@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -37,7 +38,8 @@ stop with it, before it; those with "ignore" that run keep running without it.
 Fails at once, without waiting, when no svman supervises a module. While the
 manifest is invalid, its diagnostics are printed as a warning and the modules
 are looked up under its status_dir.`,
-	run: runCtl,
+	flags: func(fs *flag.FlagSet) { addTargetFlags(fs) },
+	run:   runCtl,
 }
 
 // parseControl turns a word or a run of letters (statusfs.ControlLetters) into

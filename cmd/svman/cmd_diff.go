@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -31,7 +32,8 @@ reload would carry out:
 A changed env names the variables added, removed or changed, never their values.
 Exits 0 whether or not there are changes. An invalid manifest cannot be compared:
 diff prints its diagnostics and the modules running now, and exits 1.`,
-	run: runDiff,
+	flags: func(fs *flag.FlagSet) { manifestFlag(fs) },
+	run:   runDiff,
 }
 
 func runDiff(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {

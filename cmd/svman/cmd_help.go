@@ -25,18 +25,21 @@ var versionCommand = &command{
 }
 
 func runHelp(ctx context.Context, _ *command, args []string, stdout, stderr io.Writer) int {
-	switch len(args) {
-	case 0:
+	switch {
+	case len(args) == 1 && args[0] == manFlag:
+		writeManPage(stdout)
+		return exitOK
+	case len(args) == 0:
 		printUsage(stdout)
 		return exitOK
-	case 1:
+	case len(args) == 1:
 		c := findCommand(args[0])
 		if c == nil {
 			fmt.Fprintf(stderr, "svman help: unknown command %q\n", args[0])
 			return exitUsage
 		}
-		fs := newFlags(c, stdout)
-		if c.name != "help" && c.name != "version" {
+		fs := declaredFlags(c, stdout)
+		if fs == nil { // supervise: the legacy usage
 			c.run(ctx, c, []string{"-h"}, stdout, stdout)
 			return exitOK
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,7 +47,16 @@ that names no section of the conf. supervise.conf lines the legacy tool skips
 are reported as warnings with their line numbers, and skipped as it skipped them.
 Exits 0 when the manifest was written, 1 when SOURCE cannot be read or converted,
 2 on a usage error.`,
-	run: runImport,
+	flags: func(fs *flag.FlagSet) { importFlags(fs) },
+	run:   runImport,
+}
+
+// importFlags declares svman import's flags on fs and returns their values: the
+// command table lists them from it, and runImport parses them.
+func importFlags(fs *flag.FlagSet) (mods *moduleFlags, out *string) {
+	mods = new(moduleFlags)
+	fs.Var(mods, "module", "a module of the conf and its command, `NAME=COMMAND` (repeatable)")
+	return mods, fs.String("o", "", "write the manifest to `FILE` instead of standard output")
 }
 
 // moduleArg is one --module NAME=COMMAND.
@@ -82,9 +92,7 @@ func (m *moduleFlags) Set(v string) error {
 
 func runImport(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
-	var mods moduleFlags
-	fs.Var(&mods, "module", "a module of the conf and its command, `NAME=COMMAND` (repeatable)")
-	out := fs.String("o", "", "write the manifest to `FILE` instead of standard output")
+	mods, out := importFlags(fs)
 	// Flags may come after SOURCE too.
 	var sources []string
 	for rest := args; ; {
@@ -109,7 +117,7 @@ func runImport(_ context.Context, c *command, args []string, stdout, stderr io.W
 
 	var text []byte
 	if manifest.IsProcfile(source) {
-		if len(mods) > 0 {
+		if len(*mods) > 0 {
 			fmt.Fprintf(stderr, "svman import: --module is for a supervise.conf; a Procfile names its commands itself\n")
 			return exitUsage
 		}
@@ -128,7 +136,7 @@ func runImport(_ context.Context, c *command, args []string, stdout, stderr io.W
 			fmt.Fprintf(stderr, "svman import: %v\n", err)
 			return exitFailure
 		}
-		if !modulesHaveSections(conf, source, mods, stderr) {
+		if !modulesHaveSections(conf, source, *mods, stderr) {
 			return exitFailure
 		}
 		// The legacy tool skips these lines without a word; so does the
@@ -136,7 +144,7 @@ func runImport(_ context.Context, c *command, args []string, stdout, stderr io.W
 		for _, p := range problems {
 			fmt.Fprintf(stderr, "%s:%d: warning: %s\n", source, p.Line, p.Reason)
 		}
-		text = confManifest(conf, source, mods, stderr)
+		text = confManifest(conf, source, *mods, stderr)
 	}
 	if err := checkGenerated(text); err != nil {
 		fmt.Fprintf(stderr, "svman import: the manifest made from %s does not load, which is a bug in svman import:\n", source)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -28,7 +29,8 @@ restarts, and for modules that have written nothing yet, until interrupted.
 -n N prints only the last N lines (with --follow, -n 0 prints only new ones).
 --since takes a duration back from now (10m, 2h) or a time (2026-11-24T15:04:05+01:00,
 2026-11-24T15:04:05 or 2026-11-24, local time).`,
-	run: runLogs,
+	flags: func(fs *flag.FlagSet) { logsFlags(fs) },
+	run:   runLogs,
 }
 
 // countFlag is -n: unset means every line.
@@ -88,17 +90,21 @@ func parseSince(v string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("want a duration (10m, 2h) or a time (2006-01-02T15:04:05+01:00, 2006-01-02T15:04:05, 2006-01-02)")
 }
 
+// logsFlags declares svman logs' flags on fs and returns their values: the
+// command table lists them from it, and runLogs parses them.
+func logsFlags(fs *flag.FlagSet) (tf targetFlags, color *colorFlag, follow *bool, count *countFlag, since *sinceFlag) {
+	tf, color = addTargetFlags(fs), addColorFlag(fs)
+	follow, count, since = new(bool), new(countFlag), new(sinceFlag)
+	fs.BoolVar(follow, "follow", false, "then print the new lines as they are written, until interrupted")
+	fs.BoolVar(follow, "F", false, "short for --follow")
+	fs.Var(count, "n", "print only the last `N` lines (default: all)")
+	fs.Var(since, "since", "print only the lines since `WHEN`: a duration back from now (10m) or a time (RFC 3339)")
+	return tf, color, follow, count, since
+}
+
 func runLogs(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
-	tf := addTargetFlags(fs)
-	color := addColorFlag(fs)
-	var follow bool
-	fs.BoolVar(&follow, "follow", false, "then print the new lines as they are written, until interrupted")
-	fs.BoolVar(&follow, "F", false, "short for --follow")
-	var count countFlag
-	fs.Var(&count, "n", "print only the last `N` lines (default: all)")
-	var since sinceFlag
-	fs.Var(&since, "since", "print only the lines since `WHEN`: a duration back from now (10m) or a time (RFC 3339)")
+	tf, color, follow, count, since := logsFlags(fs)
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -119,7 +125,7 @@ func runLogs(ctx context.Context, c *command, args []string, stdout, stderr io.W
 		console.Add(t.name) // the padding of every module from the first line
 		srcs[i] = logfiles.Source{Module: t.name, Dir: t.dir}
 	}
-	o := logfiles.Options{Since: since.t, Follow: follow}
+	o := logfiles.Options{Since: since.t, Follow: *follow}
 	if count.set {
 		o.Tail = count.n
 		if count.n == 0 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,7 +22,8 @@ var reloadCommand = &command{
 That svman reads its manifest again and prints the plan it applies in its output.
 Saving the manifest does the same by itself; reload is for scripts and for changes
 svman cannot see, such as a file() a module reads.`,
-	run: runReload,
+	flags: func(fs *flag.FlagSet) { addTargetFlags(fs) },
+	run:   runReload,
 }
 
 func runReload(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {

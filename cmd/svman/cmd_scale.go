@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -27,7 +28,8 @@ manifest's instances for that module is edited: the manifest then wins again.
   svman scale web=0        # stop every instance of web, keep the module
 
 Without a running svman, the count is recorded for the next 'svman up'.`,
-	run: runScale,
+	flags: func(fs *flag.FlagSet) { manifestFlag(fs) },
+	run:   runScale,
 }
 
 func runScale(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {

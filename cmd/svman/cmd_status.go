@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -32,7 +33,14 @@ once its ready probe passed) and "text" (its STATE column) are always there.
 
 While the manifest is invalid, its diagnostics are printed as a warning and every
 status directory under its status_dir is shown: the running set.`,
-	run: runStatus,
+	flags: func(fs *flag.FlagSet) { statusFlags(fs) },
+	run:   runStatus,
+}
+
+// statusFlags declares svman status' flags on fs and returns their values: the
+// command table lists them from it, and runStatus parses them.
+func statusFlags(fs *flag.FlagSet) (tf targetFlags, asJSON *bool) {
+	return addTargetFlags(fs), fs.Bool("json", false, "print JSON instead of a table")
 }
 
 // shownState is what `svman status` says a module does: its STATE column, and
@@ -84,8 +92,7 @@ type moduleStatus struct {
 
 func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
-	tf := addTargetFlags(fs)
-	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	tf, asJSON := statusFlags(fs)
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}

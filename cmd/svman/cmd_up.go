@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -29,15 +30,20 @@ removals included, at once.
 
 Signals: INT or TERM stops every module (stop_signal, then SIGKILL after stop_timeout)
 and exits 0; a second INT kills them all at once.`,
-	run: runUp,
+	flags: func(fs *flag.FlagSet) { upFlags(fs) },
+	run:   runUp,
+}
+
+// upFlags declares svman up's flags on fs and returns their values: the
+// command table lists them from it, and runUp parses them.
+func upFlags(fs *flag.FlagSet) (file *string, color *colorFlag, view viewFlags, formation *string) {
+	return manifestFlag(fs), addColorFlag(fs), addViewFlags(fs),
+		fs.String("formation", "", "run `MODULE=N,...` instances of these modules, as svman scale records them (foreman's -m)")
 }
 
 func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
-	file := manifestFlag(fs)
-	color := addColorFlag(fs)
-	view := addViewFlags(fs)
-	formation := fs.String("formation", "", "run `MODULE=N,...` instances of these modules, as svman scale records them (foreman's -m)")
+	file, color, view, formation := upFlags(fs)
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -28,7 +29,14 @@ ready, db: not supervised (no svman holds status/db/lock)), when --timeout
 passes, and at once when a module cannot become ready until an operator acts:
 failed, down by the operator or its restart policy, released, or waiting for a
 dependency that is one of these. Without --timeout it waits for as long as it takes.`,
-	run: runWait,
+	flags: func(fs *flag.FlagSet) { waitFlags(fs) },
+	run:   runWait,
+}
+
+// waitFlags declares svman wait's flags on fs and returns their values: the
+// command table lists them from it, and runWait parses them.
+func waitFlags(fs *flag.FlagSet) (tf targetFlags, timeout *time.Duration) {
+	return addTargetFlags(fs), fs.Duration("timeout", 0, "give up after `D` (a duration: 90s, 2m); 0, the default, waits for as long as it takes")
 }
 
 // waitRecheck is how often `svman wait` reads the status directories without
@@ -38,8 +46,7 @@ const waitRecheck = time.Second
 
 func runWait(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
-	tf := addTargetFlags(fs)
-	timeout := fs.Duration("timeout", 0, "give up after `D` (a duration: 90s, 2m); 0, the default, waits for as long as it takes")
+	tf, timeout := waitFlags(fs)
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}

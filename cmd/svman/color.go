@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 
 	"golang.org/x/sys/unix"
 )
@@ -14,13 +15,15 @@ type colorFlag string
 func (c *colorFlag) String() string { return string(*c) }
 
 func (c *colorFlag) Set(s string) error {
-	switch s {
-	case "auto", "always", "never":
-		*c = colorFlag(s)
-		return nil
+	if !slices.Contains(c.choices(), s) {
+		return fmt.Errorf("want auto, always or never")
 	}
-	return fmt.Errorf("want auto, always or never")
+	*c = colorFlag(s)
+	return nil
 }
+
+// choices makes --color a choiceFlag: the completion offers these values.
+func (*colorFlag) choices() []string { return []string{"auto", "always", "never"} }
 
 func addColorFlag(fs *flag.FlagSet) *colorFlag {
 	c := colorFlag("auto")

@@ -15,16 +15,39 @@ const (
 	exitUsage   = 2 // the command line was wrong
 )
 
+// exitCodes says what each exit code means, in a word (svman help) and in a
+// sentence (the manual).
+var exitCodes = []struct {
+	code          int
+	word, meaning string
+}{
+	{exitOK, "ok", "The command did what it was asked."},
+	{exitFailure, "failure", "The command ran and failed: an invalid manifest, a module not supervised, ..."},
+	{exitUsage, "usage", "The command line was wrong."},
+}
+
+// tagline is what svman is: the first line of svman help, and the manual's.
+const tagline = "a declarative process manager; one supervise.hcl declares every module."
+
+// helpHint is where svman help points for more.
+const helpHint = "Run 'svman help COMMAND' for a command's flags."
+
 // version is set by the Makefile from git describe.
 var version = "dev"
 
 // command is one verb of the CLI: its arguments, a one-line summary, a longer
-// help, and what it does. Its usage line is made from its flags (usageLine).
+// help, its flags and what it does. Its usage line is made from its flags
+// (usageLine).
 type command struct {
 	name    string
 	args    string // what follows the flags in the usage line: "[MODULE...]"
 	summary string
 	help    string
+	// flags declares the command's flags on fs: run declares its own with the
+	// same function, and help, completion and the man page list them from
+	// here without running the command. nil for a command without flags and
+	// for supervise, which parses the legacy command line itself.
+	flags func(fs *flag.FlagSet)
 	// run does the verb: args are the words after its name, c is the command
 	// itself (for its flag set and usage line). It returns the exit code.
 	run func(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int
@@ -38,7 +61,7 @@ var commandTable []*command
 // run lists it: declared with help in it, help would refer to itself (an
 // initialisation cycle).
 func init() {
-	commandTable = []*command{upCommand, statusCommand, waitCommand, logsCommand, ctlCommand, scaleCommand, reloadCommand, diffCommand, checkCommand, importCommand, superviseCommand, versionCommand, helpCommand}
+	commandTable = []*command{upCommand, statusCommand, waitCommand, logsCommand, ctlCommand, scaleCommand, reloadCommand, diffCommand, checkCommand, importCommand, superviseCommand, completionCommand, versionCommand, helpCommand}
 }
 
 // commands returns the command table.
@@ -77,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "svman: a declarative process manager; one supervise.hcl declares every module.")
+	fmt.Fprintln(w, "svman: "+tagline)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage: svman COMMAND [ARGS]")
 	fmt.Fprintln(w)
@@ -90,7 +113,11 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'svman help COMMAND' for a command's flags. Exit codes: 0 ok, 1 failure, 2 usage.")
+	var codes []string
+	for _, e := range exitCodes {
+		codes = append(codes, fmt.Sprintf("%d %s", e.code, e.word))
+	}
+	fmt.Fprintf(w, "%s Exit codes: %s.\n", helpHint, strings.Join(codes, ", "))
 }
 
 // newFlags returns a FlagSet for c that reports errors as usage errors on stderr.
@@ -103,6 +130,20 @@ func newFlags(c *command, stderr io.Writer) *flag.FlagSet {
 			fmt.Fprintln(stderr, "\nFlags:")
 			printFlags(stderr, fs)
 		}
+	}
+	return fs
+}
+
+// declaredFlags is c's flag set as its run declares it (command.flags), with
+// usage and errors going to w; nil for supervise, whose command line is the
+// legacy one.
+func declaredFlags(c *command, w io.Writer) *flag.FlagSet {
+	if c == superviseCommand {
+		return nil
+	}
+	fs := newFlags(c, w)
+	if c.flags != nil {
+		c.flags(fs)
 	}
 	return fs
 }

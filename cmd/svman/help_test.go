@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -146,6 +147,81 @@ func TestSuperviseHelpNamesEveryOption(t *testing.T) {
 		}
 		if !hasFlag(strings.Join(readme, " "), o) {
 			t.Errorf("README.md's supervise usage lacks %s:\n%s", o, strings.Join(readme, "\n"))
+		}
+	}
+}
+
+// svman help CMD lists the flags that CMD's flags declare (command.flags), the
+// same that CMD -h lists from the flag set its run parses: a flag declared in
+// run alone would be missing from help, completion and the man page.
+func TestHelpListsTheFlagsRunParses(t *testing.T) {
+	for _, c := range commands() {
+		switch c {
+		case superviseCommand, helpCommand, versionCommand:
+			continue // the legacy command line; no flags, and -h is not parsed
+		}
+		var p project
+		code, help, _ := p.runArgs("help", c.name)
+		hcode, h, herr := p.runArgs(c.name, "-h")
+		if code != 0 || hcode != 0 || h+herr != help {
+			t.Errorf("svman help %s (exit %d):\n%s\nsvman %s -h (exit %d):\n%s%s", c.name, code, help, c.name, hcode, h, herr)
+		}
+	}
+}
+
+// readmeUsages is every usage line that a heading of README.md's Commands
+// section gives in backquotes ("### `svman version`, `svman help [COMMAND]`"),
+// by the command it names.
+func readmeUsages(t *testing.T) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "\n## Commands\n")
+	if !ok {
+		t.Fatal("README.md has no Commands section")
+	}
+	if end := strings.Index(section, "\n## "); end >= 0 {
+		section = section[:end]
+	}
+	usages := map[string]string{}
+	for _, line := range strings.Split(section, "\n") {
+		if !strings.HasPrefix(line, "### ") {
+			continue
+		}
+		for _, m := range regexp.MustCompile("`(svman [^`]*)`").FindAllStringSubmatch(line, -1) {
+			name, _, _ := strings.Cut(strings.TrimPrefix(m[1], "svman "), " ")
+			if _, dup := usages[name]; dup {
+				t.Errorf("README.md documents svman %s twice", name)
+			}
+			usages[name] = m[1]
+		}
+	}
+	return usages
+}
+
+// The Commands section of README.md has a heading for every command that gives
+// its usage line as svman help prints it, and none for a command that does
+// not exist.
+func TestReadmeHeadingsAreTheUsageLines(t *testing.T) {
+	usages := readmeUsages(t)
+	for _, c := range commands() {
+		if c == superviseCommand {
+			continue // the legacy command line, in its own section: TestSuperviseHelpNamesEveryOption
+		}
+		want := usageLine(c, declaredFlags(c, io.Discard))
+		got, ok := usages[c.name]
+		switch {
+		case !ok:
+			t.Errorf("README.md's Commands section has no heading for svman %s: want ### `%s`", c.name, want)
+		case got != want:
+			t.Errorf("README.md's heading for svman %s is\n\t%s\nits usage line is\n\t%s", c.name, got, want)
+		}
+	}
+	for name := range usages {
+		if findCommand(name) == nil {
+			t.Errorf("README.md's Commands section documents svman %s, which is not a command", name)
 		}
 	}
 }
