@@ -58,10 +58,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 	readded := e.current != nil // not svman's start: a module added now may have been removed before
 	e.current, e.inForce = m, inForce
 	e.graph = hasDependencies(inForce)
-	var secrets []string
-	if m.SMTP.Password != "" {
-		secrets = append(secrets, m.SMTP.Password)
-	}
+	secrets := proc.Secrets(m)
 	e.secrets.Store(&secrets)
 	// What added modules keep of their recorded state is named in the plan
 	// before it is announced.
