@@ -38,7 +38,7 @@ var commandTable []*command
 // run lists it: declared with help in it, help would refer to itself (an
 // initialisation cycle).
 func init() {
-	commandTable = []*command{upCommand, statusCommand, waitCommand, logsCommand, ctlCommand, reloadCommand, diffCommand, checkCommand, importCommand, superviseCommand, versionCommand, helpCommand}
+	commandTable = []*command{upCommand, statusCommand, waitCommand, logsCommand, ctlCommand, runCommand, reloadCommand, diffCommand, checkCommand, importCommand, superviseCommand, versionCommand, helpCommand}
 }
 
 // commands returns the command table.
