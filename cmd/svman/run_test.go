@@ -210,21 +210,20 @@ func TestRunUnknownModule(t *testing.T) {
 
 // A signal sent to svman run's pid reaches the command: svman has become it.
 func TestRunSignalReachesCommand(t *testing.T) {
-	p := newRunProject(t)
+	p := newProject(t, helperModule("trap", "signal-trap"))
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		name := strings.TrimPrefix(manifest.SignalName(sig), "SIG")
-		script := `trap 'echo caught ` + name + `; kill $!; exit 7' ` + name + `; echo "ready $$"; sleep 1000 & wait $!`
 		out := &syncBuffer{}
-		cmd := newSvmanCmd(p.dir, "run", "-f", p.manifestPath(), "web", "--", "sh", "-c", script)
+		cmd := newSvmanCmd(p.dir, "run", "-f", p.manifestPath(), "trap")
 		cmd.Stdout, cmd.Stderr = out, out
 		s := runSvman(t, cmd, out, nil)
-		s.waitOutput(`ready \d+`)
-		if want := "ready " + strconv.Itoa(cmd.Process.Pid); !strings.Contains(out.String(), want) {
-			t.Errorf("the command says %q, want %q: svman run's own pid", out, want)
+		pid := s.waitOutput(`ready pid=(\d+)`)[1]
+		if pid != strconv.Itoa(cmd.Process.Pid) {
+			t.Errorf("the command's pid is %s, want svman run's own, %d", pid, cmd.Process.Pid)
 		}
 		cmd.Process.Signal(sig)
 		if code := s.wait(); code != 7 || !strings.Contains(out.String(), "caught "+name+"\n") {
-			t.Errorf("svman run sent %s: exit %d, output %q; want the command's trap and exit 7", name, code, out)
+			t.Errorf("svman run sent %s: exit %d, output %q; want the command's handler and exit 7", name, code, out)
 		}
 	}
 }
@@ -269,16 +268,15 @@ func TestRunBesideSvmanUp(t *testing.T) {
 // On a terminal, the command has it on stdin and stdout, and Ctrl-C typed
 // there interrupts the command.
 func TestRunOnTerminal(t *testing.T) {
-	p := newRunProject(t)
+	p := newProject(t, helperModule("trap", "signal-trap"))
 	term := openPTY(t)
-	script := `test -t 0 && test -t 1 && echo "on a terminal"; trap 'echo caught INT; kill $!; exit 9' INT; echo ready; sleep 1000 & wait $!`
-	cmd := newSvmanCmd(p.dir, "run", "-f", p.manifestPath(), "web", "--", "sh", "-c", script)
+	cmd := newSvmanCmd(p.dir, "run", "-f", p.manifestPath(), "trap")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = term.term, term.term, term.term
 	// A session of its own with the pty as its controlling terminal, as a
 	// login shell has: svman run is its foreground process group.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	s := runSvman(t, cmd, term.out, term.closeTerm)
-	s.waitOutput(`ready`)
+	s.waitOutput(`ready pid=`)
 	if !strings.Contains(term.out.String(), "on a terminal") {
 		t.Errorf("the command's stdin and stdout are not the terminal:\n%q", term.out)
 	}
@@ -289,8 +287,8 @@ func TestRunOnTerminal(t *testing.T) {
 	case <-time.After(testkit.Deadline):
 		t.Fatal("the pty of svman run was not closed")
 	}
-	if code != 9 || !strings.Contains(term.out.String(), "caught INT") {
-		t.Errorf("Ctrl-C at svman run's terminal: exit %d, output %q; want the command's trap and exit 9", code, term.out)
+	if code != 7 || !strings.Contains(term.out.String(), "caught INT") {
+		t.Errorf("Ctrl-C at svman run's terminal: exit %d, output %q; want the command's handler and exit 7", code, term.out)
 	}
 }
 
