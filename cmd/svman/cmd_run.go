@@ -28,7 +28,8 @@ block with instances, for its instance 0.
 svman sets the process up, then becomes COMMAND (exec: same pid), so COMMAND is
 the terminal's foreground process: it reads stdin and writes stdout and stderr
 directly, and every signal (Ctrl-C, Ctrl-Z, a kill of the pid) reaches it
-alone. Like a module's child, it gets no other descriptor of the caller's.
+alone. Like a module's child, it gets no other descriptor of the caller's; nor
+does it get a ready notification fd or NOTIFY_SOCKET: nothing waits for it.
 
 It is not supervised: it does not touch the module's status directory, and its
 environment has neither SVMAN_MODULE nor SVMAN_STATUS_DIR, by which svman knows
