@@ -59,10 +59,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 	e.current, e.inForce = m, inForce
 	e.deps = expandDeps(inForce, m.Instances)
 	e.graph = len(e.deps) > 0
-	var secrets []string
-	if m.SMTP.Password != "" {
-		secrets = append(secrets, m.SMTP.Password)
-	}
+	secrets := proc.Secrets(m)
 	e.secrets.Store(&secrets)
 	// What added modules keep of their recorded state is named in the plan
 	// before it is announced.

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"svman/internal/proc"
-	"svman/manifest"
 	"svman/statusfs"
 )
 
@@ -295,25 +294,17 @@ func (s *supervisor) groupGone() {
 	s.afterStop()
 }
 
-// env is the environment of a child of this module: svman's own without its
-// secrets (or nothing but a PATH, with env_clear), the user's HOME, USER and
-// LOGNAME when it runs as another user, then extra, then the module's env, then
-// the variables that mark the child as this module's.
+// env is the environment of a child of this module (proc.ModuleEnv): svman's own
+// without its secrets (or nothing but a PATH, with env_clear), the user's HOME,
+// USER and LOGNAME when it runs as another user, then extra, then the module's
+// env, then the variables that mark the child as this module's.
 func (s *supervisor) env(extra map[string]string) []string {
 	var secrets []string
 	if p := s.secrets.Load(); p != nil {
 		secrets = *p
 	}
-	base := os.Environ()
-	if s.mod.EnvClear {
-		base = []string{"PATH=" + manifest.DefaultPath}
-	}
-	var user map[string]string
-	if u := s.mod.User; u != nil {
-		user = map[string]string{"HOME": u.Home, "USER": u.Name, "LOGNAME": u.Name}
-	}
 	mark := map[string]string{proc.EnvModule: s.name, proc.EnvStatusDir: s.dir.Path()}
-	return proc.ChildEnv(base, secrets, user, extra, s.mod.Env, mark)
+	return proc.ModuleEnv(&s.mod, os.Environ(), secrets, extra, mark)
 }
 
 // signalGroup signals the child's process group, and the module's processes that

@@ -15,9 +15,10 @@ import (
 // would be sent from out, every byte, until every holder of the terminal side
 // has closed it.
 type pty struct {
-	term *os.File      // the terminal side, for a child's stdout and stderr
-	out  *syncBuffer   // what was written to the terminal
-	done chan struct{} // closed when the terminal side is closed everywhere
+	term   *os.File      // the terminal side, for a child's stdout and stderr
+	master *os.File      // the other side: what is written to it is typed at the terminal
+	out    *syncBuffer   // what was written to the terminal
+	done   chan struct{} // closed when the terminal side is closed everywhere
 }
 
 // openPTY opens a pty through /dev/ptmx (no cgo, no library) and starts copying
@@ -43,7 +44,7 @@ func openPTY(t *testing.T) *pty {
 		master.Close()
 		t.Fatalf("open the terminal side: %v", err)
 	}
-	p := &pty{term: term, out: &syncBuffer{}, done: make(chan struct{})}
+	p := &pty{term: term, master: master, out: &syncBuffer{}, done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
 		_, err := io.Copy(p.out, master)
@@ -62,3 +63,13 @@ func openPTY(t *testing.T) *pty {
 // closeTerm closes the test's own copy of the terminal side, once a child that
 // writes to it holds its own.
 func (p *pty) closeTerm() { p.term.Close() }
+
+// typeIn types s at the terminal, as a user at its keyboard: the terminal's
+// line discipline echoes it, and turns its intr character (Ctrl-C) into a
+// SIGINT to the terminal's foreground process group.
+func (p *pty) typeIn(t *testing.T, s string) {
+	t.Helper()
+	if _, err := p.master.WriteString(s); err != nil {
+		t.Fatalf("typing %q at the terminal: %v", s, err)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"svman/manifest"
 )
 
 // ServiceManagerEnv are the variables through which a service manager (systemd)
@@ -44,6 +46,36 @@ func ChildEnv(base []string, secrets []string, sets ...map[string]string) []stri
 	sort.Strings(out)
 	return out
 }
+
+// ModuleEnv is the environment of a process of module m, given svman's own
+// environment environ and secrets, in rising precedence: environ without
+// secrets and ServiceManagerEnv (as ChildEnv has it), or nothing but a PATH with
+// env_clear; the user's HOME, USER and LOGNAME when m runs as another user;
+// extra; m's env; mark. Each of extra and mark may be nil.
+func ModuleEnv(m *manifest.Module, environ, secrets []string, extra, mark map[string]string) []string {
+	base := environ
+	if m.EnvClear {
+		base = []string{"PATH=" + manifest.DefaultPath}
+	}
+	var user map[string]string
+	if u := m.User; u != nil {
+		user = map[string]string{"HOME": u.Home, "USER": u.Name, "LOGNAME": u.Name}
+	}
+	return ChildEnv(base, secrets, user, extra, m.Env, mark)
+}
+
+// Secrets are the values of m that no child may see, for ChildEnv and ModuleEnv:
+// the SMTP password.
+func Secrets(m *manifest.Manifest) []string {
+	if m.SMTP.Password == "" {
+		return nil
+	}
+	return []string{m.SMTP.Password}
+}
+
+// ErrCommandNotFound is the error, wrapped with the name, of a program name
+// without a "/" that no directory of the PATH holds.
+var ErrCommandNotFound = errors.New("command not found in PATH")
 
 // resolveCommand finds the program a module runs, as execvp would but with the
 // child's own PATH and relative to the child's own directory, so that the error
@@ -82,7 +114,7 @@ func resolveCommand(dir, name string, env []string) (string, error) {
 	if firstErr != nil {
 		return "", firstErr
 	}
-	return "", fmt.Errorf("%s: command not found in PATH", name)
+	return "", fmt.Errorf("%s: %w", name, ErrCommandNotFound)
 }
 
 func checkExecutable(path string) error {

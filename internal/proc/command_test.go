@@ -3,6 +3,8 @@ package proc
 import (
 	"slices"
 	"testing"
+
+	"svman/manifest"
 )
 
 func TestChildEnvLeavesOutSvmansOwnServiceManagerVariables(t *testing.T) {
@@ -26,5 +28,34 @@ func TestChildEnvLeavesOutSvmansOwnServiceManagerVariables(t *testing.T) {
 	want = []string{"LISTEN_FDS=1", "NOTIFY_SOCKET=@svman/1", "PATH=/usr/bin", "SMTP_PASS=hunter2"}
 	if !slices.Equal(got, want) {
 		t.Errorf("ChildEnv with the module's own = %q, want %q", got, want)
+	}
+}
+
+// ModuleEnv layers, lowest first: svman's environment (without secrets and its
+// service manager's variables) or env_clear's PATH, the user's, extra, the
+// module's env, mark.
+func TestModuleEnvPrecedence(t *testing.T) {
+	environ := []string{"PATH=/svman/bin", "HOME=/root", "KEEP=svman", "PASS=hunter2", "NOTIFY_SOCKET=/run/n", "X=svman"}
+	user := &manifest.Credential{Name: "www", Home: "/var/www"}
+	extra := map[string]string{"X": "extra", "E": "extra"}
+	mark := map[string]string{"SVMAN_MODULE": "web", "E": "mark"}
+	for _, tc := range []struct {
+		name string
+		m    manifest.Module
+		want []string
+	}{
+		{"svman's environment", manifest.Module{Env: map[string]string{"X": "env"}},
+			[]string{"E=mark", "HOME=/root", "KEEP=svman", "PATH=/svman/bin", "SVMAN_MODULE=web", "X=env"}},
+		{"env_clear", manifest.Module{EnvClear: true, Env: map[string]string{"A": "1"}},
+			[]string{"A=1", "E=mark", "PATH=" + manifest.DefaultPath, "SVMAN_MODULE=web", "X=extra"}},
+		{"env_clear with a PATH", manifest.Module{EnvClear: true, Env: map[string]string{"PATH": "/opt/bin"}},
+			[]string{"E=mark", "PATH=/opt/bin", "SVMAN_MODULE=web", "X=extra"}},
+		{"another user", manifest.Module{User: user, Env: map[string]string{"USER": "env"}},
+			[]string{"E=mark", "HOME=/var/www", "KEEP=svman", "LOGNAME=www", "PATH=/svman/bin", "SVMAN_MODULE=web", "USER=env", "X=extra"}},
+	} {
+		got := ModuleEnv(&tc.m, environ, []string{"hunter2"}, extra, mark)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: ModuleEnv = %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

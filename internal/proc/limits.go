@@ -89,6 +89,17 @@ func WrapperMain(args []string) int {
 	return 127
 }
 
+// setLimits applies l's limits to this process, each as setLimit does.
+func setLimits(l manifest.Limits) {
+	for _, r := range limitResources {
+		if v := r.get(l); v != nil {
+			setLimit(r.name, r.resource, *v)
+		}
+	}
+}
+
+// setLimit sets resource to v, or to its hard limit, with a warning on stderr,
+// when v is above it and this process may not raise it.
 func setLimit(name string, resource int, v uint64) {
 	lim := unix.Rlimit{Cur: v, Max: v}
 	if err := unix.Setrlimit(resource, &lim); err == nil {

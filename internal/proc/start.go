@@ -43,10 +43,8 @@ type Child struct {
 // going to out. A child that cannot be started is an error that says what is
 // missing.
 func (s *System) Start(spec Spec, out Output) (Child, error) {
-	if fi, err := os.Stat(spec.Dir); err != nil {
-		return Child{}, fmt.Errorf("working directory %s: %w", spec.Dir, errors.Unwrap(err))
-	} else if !fi.IsDir() {
-		return Child{}, fmt.Errorf("working directory %s is not a directory", spec.Dir)
+	if err := checkDir(spec.Dir); err != nil {
+		return Child{}, err
 	}
 	path, err := resolveCommand(spec.Dir, spec.Argv[0], spec.Env)
 	if err != nil {
@@ -109,4 +107,14 @@ func (s *System) Start(spec Spec, out Output) (Child, error) {
 		c.OutputErr = err
 	}
 	return c, nil
+}
+
+// checkDir says what is wrong with dir as a child's working directory, if anything.
+func checkDir(dir string) error {
+	if fi, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("working directory %s: %w", dir, errors.Unwrap(err))
+	} else if !fi.IsDir() {
+		return fmt.Errorf("working directory %s is not a directory", dir)
+	}
+	return nil
 }

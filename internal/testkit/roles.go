@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // RoleEnv names the role the test binary plays when it runs as a child process.
@@ -171,6 +173,20 @@ var roles = map[string]func(){
 		fmt.Printf("hello %d\n", os.Getpid())
 		fmt.Printf("bye %d\n", os.Getpid())
 	},
+	// signal-trap prints "on a terminal" when its stdin and stdout are one,
+	// then "ready pid=PID"; at SIGTERM or SIGINT it prints "caught TERM" (or
+	// INT) and exits 7.
+	"signal-trap": func() {
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+		if isTerminal(0) && isTerminal(1) {
+			fmt.Println("on a terminal")
+		}
+		fmt.Printf("ready pid=%d\n", os.Getpid())
+		name := map[os.Signal]string{syscall.SIGTERM: "TERM", syscall.SIGINT: "INT"}[<-sigs]
+		fmt.Printf("caught %s\n", name)
+		os.Exit(7)
+	},
 	// group-leader starts a child in its own process group, of the role
 	// ChildRoleEnv names and with its output, and exits 0 at SIGUSR1 without
 	// waiting for the child: a main process that leaves a process behind.
@@ -207,6 +223,12 @@ var roles = map[string]func(){
 			}
 		}
 	},
+}
+
+// isTerminal reports whether descriptor fd is a terminal.
+func isTerminal(fd int) bool {
+	_, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	return err == nil
 }
 
 // groupChildReady prints "child PID ready" and waits to be killed.
