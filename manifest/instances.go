@@ -81,9 +81,10 @@ type block struct {
 }
 
 // moduleOf evaluates module block rm for instance i with the variables of
-// decl. Only the evaluation of instance 0 reports diagnostics: the others
-// evaluate the same text, and an error would be the same error again.
-func (ev *evaluator) moduleOf(rm *rawModule, decl instanceDecl, i int, defaults settings, baseDir string) (Module, bool) {
+// decl. The evaluation of instance 0 records its diagnostics in ev; that of
+// another instance returns them, for expand to report those instance 0 did
+// not have (an index out of range for instance 3 only).
+func (ev *evaluator) moduleOf(rm *rawModule, decl instanceDecl, i int, defaults settings, baseDir string) (Module, bool, hcl.Diagnostics) {
 	quiet := ev
 	if i > 0 {
 		q := *ev
@@ -100,7 +101,10 @@ func (ev *evaluator) moduleOf(rm *rawModule, decl instanceDecl, i int, defaults 
 	if decl.portBase != nil {
 		mod.Env = withEnv(mod.Env, "PORT", strconv.Itoa(*decl.portBase+i))
 	}
-	return mod, ok
+	if i > 0 {
+		return mod, ok && !quiet.diags.HasErrors(), quiet.diags
+	}
+	return mod, ok, nil
 }
 
 // explainVariables adds to an unknown variable error about instance or port
@@ -142,10 +146,16 @@ func (ev *evaluator) expand(blocks []block, counts map[string]InstanceCount, def
 			mods = append(mods, b.template)
 			continue
 		}
+		seen := diagKeys(ev.diags)
 		for i := range c.Count {
 			mod := b.template
 			if i > 0 {
-				mod, _ = ev.moduleOf(b.raw, b.decl, i, defaults, baseDir)
+				var diags hcl.Diagnostics
+				mod, ok, diags = ev.moduleOf(b.raw, b.decl, i, defaults, baseDir)
+				ev.instanceDiags(diags, InstanceName(b.template.Name, i), seen)
+				if !ok {
+					continue
+				}
 			}
 			mod.Name = InstanceName(b.template.Name, i)
 			mod.InstanceOf, mod.Instance = b.template.Name, i
@@ -154,6 +164,41 @@ func (ev *evaluator) expand(blocks []block, counts map[string]InstanceCount, def
 		}
 	}
 	return mods
+}
+
+// diagKey tells two diagnostics of the same problem apart from others.
+type diagKey struct {
+	summary string
+	subject hcl.Range
+}
+
+func diagKeys(diags hcl.Diagnostics) map[diagKey]bool {
+	keys := make(map[diagKey]bool, len(diags))
+	for _, d := range diags {
+		keys[keyOf(d)] = true
+	}
+	return keys
+}
+
+func keyOf(d *hcl.Diagnostic) diagKey {
+	k := diagKey{summary: d.Summary}
+	if d.Subject != nil {
+		k.subject = *d.Subject
+	}
+	return k
+}
+
+// instanceDiags reports the diagnostics of instance name that are not
+// already reported (seen, which it extends): once per problem, at the
+// first instance that has it, so that an error of 998 instances is one.
+func (ev *evaluator) instanceDiags(diags hcl.Diagnostics, name string, seen map[diagKey]bool) {
+	for _, d := range diags {
+		if k := keyOf(d); !seen[k] {
+			seen[k] = true
+			d.Detail = fmt.Sprintf("In instance %s: %s", name, d.Detail)
+			ev.diags = append(ev.diags, d)
+		}
+	}
 }
 
 // InstanceName is the name of instance i of the module block name.

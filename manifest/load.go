@@ -116,7 +116,7 @@ func (ev *evaluator) manifest(raw *rawFile, abs, baseDir string) *Manifest {
 			labels[rm.Name] = rm.NameRange
 		}
 		decl := ev.instanceDecl(&rm.Body)
-		if mod, ok := ev.moduleOf(rm, decl, 0, defaults, baseDir); ok {
+		if mod, ok, _ := ev.moduleOf(rm, decl, 0, defaults, baseDir); ok {
 			blocks = append(blocks, block{raw: rm, decl: decl, template: mod})
 			templates = append(templates, mod)
 			if mod.DependsOn != nil {

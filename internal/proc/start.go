@@ -43,6 +43,9 @@ type Child struct {
 // going to out. A child that cannot be started is an error that says what is
 // missing.
 func (s *System) Start(spec Spec, out Output) (Child, error) {
+	if len(spec.Argv) == 0 { // a manifest never gives one; a caller's bug must not panic svman
+		return Child{}, errors.New("empty command")
+	}
 	if err := checkDir(spec.Dir); err != nil {
 		return Child{}, err
 	}

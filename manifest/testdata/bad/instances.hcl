@@ -21,3 +21,8 @@ module "api" {
 module "worker" {
   command = ["./worker", "--id", instance]
 }
+
+module "pick" {
+  command   = ["sleep", ["100", "200"][instance]]
+  instances = 4
+}
