@@ -159,6 +159,31 @@ module "plain" {
 		t.Errorf("after prune: %v, %v; want only plain's record", recs, err)
 	}
 
+	// A count recorded after the manifest in force was loaded (svman scale
+	// while a reload applies) is not stale: pruning keeps it.
+	before := loadString(t, dir, src)
+	two := 2
+	if err := UpdateScale(before.StatusDir, func(recs map[string]ScaleRecord) error {
+		recs["web"] = ScaleRecord{Instances: 7, Manifest: &two}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := PruneScale(before); err != nil {
+		t.Fatal(err)
+	}
+	if recs, _ := ReadScale(before.StatusDir); recs["web"].Instances != 7 {
+		t.Errorf("pruning with a manifest loaded before the count dropped it: %v", recs)
+	}
+	// A block the manifest no longer has loses its count.
+	gone := loadString(t, dir, strings.Replace(src, `module "plain"`, `module "other"`, 1))
+	if err := PruneScale(gone); err != nil {
+		t.Fatal(err)
+	}
+	if recs, _ := ReadScale(gone.StatusDir); len(recs) != 1 || recs["web"].Instances != 7 {
+		t.Errorf("after removing plain's block: %v, want only web's count", recs)
+	}
+
 	// A broken file is a warning, and the manifest's counts apply.
 	if err := os.WriteFile(filepath.Join(m.StatusDir, ScaleFile), []byte("{"), 0o644); err != nil {
 		t.Fatal(err)

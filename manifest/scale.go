@@ -136,24 +136,37 @@ func (r ScaleRecord) Applies(declared *int) bool {
 	return *r.Manifest == *declared
 }
 
-// PruneScale removes from statusDir's records those m does not apply: they
-// are stale (the manifest's field was edited since), and would come back to
-// life if the manifest went back to its old value.
+// PruneScale removes from m's status_dir the records that are stale: those
+// of a module block m no longer has, and those made against another value
+// of its instances than m's (the manifest's field was edited since). Left,
+// they would come back to life if the manifest went back to its old value.
+// It judges by the manifest's values, not by what m applied, and under the
+// lock UpdateScale takes, so that a record svman scale makes while m was
+// being applied is kept.
 func PruneScale(m *Manifest) error {
-	recs, err := ReadScale(m.StatusDir)
-	if err != nil || len(recs) == 0 {
-		return err
+	if recs, err := ReadScale(m.StatusDir); err != nil || len(recs) == 0 {
+		return err // nothing to prune: leave the directory alone
 	}
-	kept := make(map[string]ScaleRecord, len(recs))
-	for name, r := range recs {
-		if c, ok := m.Instances[name]; ok && c.Scaled && c.Count == r.Instances {
-			kept[name] = r
+	blocks := make(map[string]bool, len(m.Modules))
+	for _, mod := range m.Modules {
+		blocks[mod.Name], blocks[mod.InstanceOf] = true, true
+	}
+	return UpdateScale(m.StatusDir, func(recs map[string]ScaleRecord) error {
+		for name, r := range recs {
+			c, counted := m.Instances[name]
+			stale := !blocks[name] && !counted
+			switch {
+			case r.Manifest != nil:
+				stale = stale || !counted || c.Declared != *r.Manifest
+			case counted && !c.Scaled: // the block has instances now
+				stale = true
+			}
+			if stale {
+				delete(recs, name)
+			}
 		}
-	}
-	if len(kept) == len(recs) {
 		return nil
-	}
-	return WriteScale(m.StatusDir, kept)
+	})
 }
 
 // counts works out how many instances of each block are in force: the

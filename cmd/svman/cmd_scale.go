@@ -5,11 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"svman/manifest"
+	"svman/statusfs"
 )
 
 var scaleCommand = &command{
@@ -27,7 +31,10 @@ manifest's instances for that module is edited: the manifest then wins again.
   svman scale web=5 worker=2
   svman scale web=0        # stop every instance of web, keep the module
 
-Without a running svman, the count is recorded for the next 'svman up'.`,
+It returns once the running svman has applied the counts (the new instances are
+supervised, the removed ones no longer), so 'svman scale web=5 && svman wait web'
+waits for the five. Without a running svman, the count is recorded for the next
+'svman up'. A Procfile's process scaled back to 1 is named as its line again.`,
 	flags: func(fs *flag.FlagSet) { manifestFlag(fs) },
 	run:   runScale,
 }
@@ -73,9 +80,82 @@ func runScale(_ context.Context, c *command, args []string, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "svman scale: recorded, but cannot signal svman (pid %d): %v; run 'svman reload'\n", pids[0], err)
 		return exitFailure
 	}
-	fmt.Fprintf(stdout, "svman (pid %d) applies it now: it prints the plan in its output\n", pids[0])
+	// Return once it is applied, so that 'svman scale web=5 && svman wait web'
+	// waits for the new instances rather than judging the old set.
+	if late := awaitScale(m, counts, scaleLimit(m, counts)); len(late) > 0 {
+		fmt.Fprintf(stderr, "svman scale: svman (pid %d) has not applied it within %s: %s; see its output\n", pids[0], scaleLimit(m, counts), strings.Join(late, ", "))
+		return exitFailure
+	}
+	fmt.Fprintf(stdout, "applied by svman (pid %d)\n", pids[0])
 	return exitOK
 }
+
+// scaleLimit is how long svman scale waits for the running svman to apply
+// counts: the longest stop_timeout of the blocks (a removed instance may
+// take that long to stop), and 10 s for the reload and the starts.
+func scaleLimit(m *manifest.Manifest, counts []moduleCount) time.Duration {
+	limit := 10 * time.Second
+	longest := time.Duration(0)
+	for _, mod := range m.Modules {
+		for _, c := range counts {
+			if mod.InstanceOf == c.name || mod.Name == c.name {
+				longest = max(longest, mod.StopTimeout)
+			}
+		}
+	}
+	return limit + longest
+}
+
+// awaitScale waits, up to limit, until the status directories under m's
+// status_dir show counts applied: instances 0 … N-1 of each block supervised,
+// and no higher one. It returns those not yet so, by name.
+func awaitScale(m *manifest.Manifest, counts []moduleCount, limit time.Duration) []string {
+	deadline := time.Now().Add(limit)
+	for {
+		var late []string
+		entries, _ := os.ReadDir(m.StatusDir)
+		for _, c := range counts {
+			want, first := instanceNames(c), c.count // supervised, and the first instance that must not be
+			if plainAgain(m, c) {
+				want, first = []string{c.name}, 0
+			}
+			for _, name := range want {
+				if !statusfs.Supervised(filepath.Join(m.StatusDir, name)) {
+					late = append(late, name+" not supervised yet")
+				}
+			}
+			for _, e := range entries {
+				n, ok := instanceNumber(e.Name(), c.name)
+				if ok && n >= first && statusfs.Supervised(filepath.Join(m.StatusDir, e.Name())) {
+					late = append(late, e.Name()+" still supervised")
+				}
+			}
+		}
+		if len(late) == 0 || time.Now().After(deadline) {
+			return late
+		}
+		time.Sleep(scalePoll)
+	}
+}
+
+// instanceNames are the names of c's instances.
+func instanceNames(c moduleCount) []string {
+	names := make([]string, c.count)
+	for i := range names {
+		names[i] = manifest.InstanceName(c.name, i)
+	}
+	return names
+}
+
+// plainAgain reports whether c takes a Procfile's process back to the one
+// process its line is, named as the line.
+func plainAgain(m *manifest.Manifest, c moduleCount) bool {
+	return manifest.IsProcfile(m.Path) && c.count == 1
+}
+
+// scalePoll is how often awaitScale looks: a lock taken or dropped makes no
+// event to wait on.
+const scalePoll = 20 * time.Millisecond
 
 // parseCounts reads "web=2,worker=1" (foreman's formation; svman scale's
 // arguments joined by commas) into counts by module name, in their order.
@@ -146,6 +226,8 @@ func recordScale(m *manifest.Manifest, counts []moduleCount) ([]string, error) {
 		switch {
 		case declared != nil && c.count == *declared:
 			set[c.name] = nil
+		case plainAgain(m, c): // one process, named as the Procfile's line again
+			set[c.name] = nil
 		case declared != nil:
 			line += fmt.Sprintf(" (the manifest says %d)", *declared)
 		}
@@ -169,14 +251,21 @@ func recordScale(m *manifest.Manifest, counts []moduleCount) ([]string, error) {
 
 // applyFormation records up's --formation as svman scale does, and loads the
 // manifest at path again with it.
-func applyFormation(path string, m *manifest.Manifest, formation string, stderr io.Writer, color bool) (*manifest.Manifest, bool) {
+// The exit code is exitUsage for a formation that cannot be read, and
+// exitFailure when it cannot be recorded or the manifest read again.
+func applyFormation(path string, m *manifest.Manifest, formation string, stderr io.Writer, color bool) (*manifest.Manifest, int) {
 	counts, err := parseCounts(formation)
-	if err == nil {
-		_, err = recordScale(m, counts)
-	}
 	if err != nil {
 		fmt.Fprintf(stderr, "svman up: --formation: %v\n", err)
-		return nil, false
+		return nil, exitUsage
 	}
-	return loadManifest(path, stderr, color)
+	if _, err := recordScale(m, counts); err != nil {
+		fmt.Fprintf(stderr, "svman up: --formation: %v\n", err)
+		return nil, exitFailure
+	}
+	m, ok := loadManifest(path, stderr, color)
+	if !ok {
+		return nil, exitFailure
+	}
+	return m, exitOK
 }

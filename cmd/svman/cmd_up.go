@@ -53,8 +53,9 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 		return exitFailure
 	}
 	if *formation != "" {
-		if m, ok = applyFormation(*file, m, *formation, stderr, useColor); !ok {
-			return exitUsage
+		var code int
+		if m, code = applyFormation(*file, m, *formation, stderr, useColor); code != exitOK {
+			return code
 		}
 	}
 	opts, err := view.options(m, useColor, terminalText(stdout, useColor), stderr)
