@@ -25,11 +25,15 @@ import (
 // A name is [A-Za-z_][A-Za-z0-9_]*, blanks around "=" are allowed. In double
 // quotes, \n, \t and \r stand for a newline, tab and carriage return, and a
 // backslash before any other character stands for that character (\", \\,
-// \$). Unquoted values are trimmed and keep their backslashes. ${NAME} and
-// $NAME are expanded in double-quoted and unquoted values, never in single
-// quotes: from the earlier lines of the same file, else from what the caller
-// looks up (expandDotEnv); an unset variable expands to "". A "$" not followed
-// by a name or "{" is itself. A name set twice keeps its last value.
+// \$). Unquoted values are trimmed and taken as written, backslashes and "$"
+// included (a password such as pa$word1 stays whole, as foreman reads it).
+// ${NAME} and $NAME are expanded in double-quoted values only: from the
+// earlier lines of the same file, else from what the caller looks up
+// (expandDotEnv); an unset variable expands to "". A "$" not followed by a
+// name or "{" is itself. A name set twice keeps its last value.
+//
+// A diagnostic about an env file points at its line and column but never
+// quotes the line: env files hold secrets.
 
 // dotenvVar is one NAME=VALUE of an env file, its value not yet expanded.
 type dotenvVar struct {
@@ -119,14 +123,14 @@ func (p *dotenvParser) statement() bool {
 	key, keyEnd := p.src[start:p.off], p.off
 	if !envName(key) {
 		p.fail(start, p.off, "Invalid environment variable name",
-			"%q is not a variable name: use letters, digits and \"_\", not starting with a digit, such as PORT or APP_MODE.", key)
+			"This line does not start with a variable name: use letters, digits and \"_\", not starting with a digit, such as PORT or APP_MODE.")
 		p.skipLine()
 		return true
 	}
 	p.skip(" \t")
 	if p.off == len(p.src) || p.src[p.off] != '=' {
 		p.fail(start, keyEnd, "Invalid env file line",
-			`A line of an env file is NAME=VALUE, such as PORT=8080; this one has no "=" after %s. Comment lines start with "#".`, key)
+			`A line of an env file is NAME=VALUE, such as PORT=8080; this one has no "=" after its name. Comment lines start with "#".`)
 		p.skipLine()
 		return true
 	}
@@ -204,7 +208,7 @@ func (p *dotenvParser) quoted() ([]dotenvPart, bool) {
 type valueKind int
 
 const (
-	unquoted     valueKind = iota // references, no escapes
+	unquoted     valueKind = iota // as written (trimmed)
 	singleQuoted                  // as written
 	doubleQuoted                  // references and escapes
 )
@@ -216,10 +220,10 @@ func (p *dotenvParser) text(at int, s string, kind valueKind) ([]dotenvPart, boo
 		p.fail(at, at+len(s), "Invalid env file value", "This value contains a NUL character, which no environment variable can hold.")
 		return nil, false
 	}
-	if kind == singleQuoted {
+	if kind != doubleQuoted {
 		return []dotenvPart{{Text: s}}, true
 	}
-	escapes := kind == doubleQuoted
+	escapes := true
 	var parts []dotenvPart
 	var b strings.Builder
 	flush := func() {

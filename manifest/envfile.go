@@ -194,17 +194,3 @@ func (set *envFileSet) digest(src []byte) [32]byte {
 	h.Sum(sum[:0])
 	return sum
 }
-
-// addTo adds the env files read to files, the files diagnostics quote, and
-// returns it.
-func (set *envFileSet) addTo(files map[string]*hcl.File) map[string]*hcl.File {
-	for _, f := range set.files {
-		if f.err == nil {
-			if files == nil {
-				files = map[string]*hcl.File{}
-			}
-			files[f.name] = &hcl.File{Bytes: f.src}
-		}
-	}
-	return files
-}

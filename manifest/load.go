@@ -85,7 +85,7 @@ func decode(src []byte, filename, abs string) (*Manifest, *hcl.File, map[string]
 	ev.diags = append(ev.diags, gohcl.DecodeBody(file.Body, ev.ctx, &raw)...)
 	m := ev.manifest(&raw, abs, baseDir)
 	m.Sources, m.Digest = ev.envFileSet.sources(), ev.envFileSet.digest(src)
-	return m, file, ev.envFileSet.addTo(parser.Files()), ev.diags
+	return m, file, parser.Files(), ev.diags
 }
 
 // manifest checks and normalises the decoded file.

@@ -70,7 +70,6 @@ func ReadProcfile(path string) (*Procfile, error) {
 	switch {
 	case err == nil:
 		pf.EnvPath = envPath
-		files[envPath] = &hcl.File{Bytes: envSrc}
 		vars, envDiags := parseDotEnv(envSrc, envPath)
 		pf.Env = expandDotEnv(vars, os.LookupEnv)
 		diags = append(diags, envDiags...)

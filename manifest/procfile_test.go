@@ -126,10 +126,10 @@ func TestLoadProcfileErrors(t *testing.T) {
 		{"empty command", "web:\n", "", []string{"Procfile:1:1: error: Empty command"}},
 		{"duplicate", "web: a\nweb: b\n", "", []string{"Procfile:2:1: error: Duplicate process name", "on line 1"}},
 		{"every error at once", "a\nb\nok: x\n", "", []string{"Procfile:1:1:", "Procfile:2:1:"}},
-		{"env without =", "web: ./web\n", "PORT=1\n\nPORT 2\n", []string{".env:3:1: error: Invalid env file line", " 3 | PORT 2"}},
+		{"env without =", "web: ./web\n", "PORT=1\n\nPORT 2\n", []string{".env:3:1: error: Invalid env file line"}},
 		{"env bad name", "web: ./web\n", "1PORT=1\n", []string{".env:1:1: error: Invalid environment variable name"}},
 		{"env unterminated quote", "web: ./web\n", "A='x\n", []string{".env:1:3: error: Unterminated quoted value", "no closing '"}},
-		{"env text after quote", "web: ./web\n", "A=\"x\" y\n", []string{".env:1:7: error: Text after a quoted value", " 1 | A=\"x\" y"}},
+		{"env text after quote", "web: ./web\n", "A=\"x\" y\n", []string{".env:1:7: error: Text after a quoted value"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
