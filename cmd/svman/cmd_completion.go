@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 
 	"svman/manifest"
 )
@@ -74,25 +73,4 @@ func printModuleNames(args []string, stdout io.Writer) int {
 		fmt.Fprintln(stdout, name)
 	}
 	return exitOK
-}
-
-// moduleNames is the names of m's modules in the manifest's order, each block
-// with instances before its first instance.
-func moduleNames(m *manifest.Manifest) []string {
-	var names []string
-	for _, mod := range m.Modules {
-		if _, ok := m.Instances[mod.InstanceOf]; ok && !slices.Contains(names, mod.InstanceOf) {
-			names = append(names, mod.InstanceOf)
-		}
-		names = append(names, mod.Name)
-	}
-	// A block scaled to 0 instances has no module left, but is still addressed.
-	var rest []string
-	for block := range m.Instances {
-		if !slices.Contains(names, block) {
-			rest = append(rest, block)
-		}
-	}
-	slices.Sort(rest)
-	return append(names, rest...)
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -133,19 +132,7 @@ func runModule(m *manifest.Manifest, name string) (*manifest.Module, error) {
 		}
 		return nil, fmt.Errorf("module %q has instances = 0: it has no instance to run as (give it one, or svman scale %s=1)", name, name)
 	}
-	// The known names in the manifest's order, each block's before its instances.
-	var known []string
-	for _, mod := range m.Modules {
-		if b := mod.InstanceOf; b != "" && !slices.Contains(known, b) {
-			known = append(known, b)
-		}
-		known = append(known, mod.Name)
-	}
-	for _, b := range slices.Sorted(maps.Keys(m.Instances)) {
-		if !slices.Contains(known, b) { // a block with instances = 0
-			known = append(known, b)
-		}
-	}
+	known := moduleNames(m)
 	if len(known) == 0 {
 		return nil, fmt.Errorf("no module named %q: %s has no modules", name, m.Path)
 	}

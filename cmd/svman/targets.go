@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -195,4 +196,28 @@ func runningRoot(path string, err error, stderr io.Writer) (string, bool) {
 	}
 	fmt.Fprintf(stderr, "svman: warning: %s is not valid (see above); acting on the running set: the status directories under %s\n", path, root)
 	return root, true
+}
+
+// moduleNames is every name a command takes for the modules of m, in the
+// manifest's order: each module's, each block with instances before its
+// instances (web, web.0, web.1), then the blocks scaled to 0 instances,
+// which have no module left but are still addressed.
+func moduleNames(m *manifest.Manifest) []string {
+	names := make([]string, 0, len(m.Modules)+len(m.Instances))
+	seen := make(map[string]bool, len(m.Instances))
+	for _, mod := range m.Modules {
+		if b := mod.InstanceOf; b != "" && !seen[b] {
+			seen[b] = true
+			names = append(names, b)
+		}
+		names = append(names, mod.Name)
+	}
+	var rest []string
+	for block := range m.Instances {
+		if !seen[block] {
+			rest = append(rest, block)
+		}
+	}
+	slices.Sort(rest)
+	return append(names, rest...)
 }
