@@ -77,7 +77,7 @@ func WriteScale(statusDir string, recs map[string]ScaleRecord) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(statusDir, 0o755); err != nil {
+	if err := os.MkdirAll(statusDir, 0o700); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(statusDir, ScaleFile+".*")
@@ -103,7 +103,7 @@ func WriteScale(statusDir string, recs map[string]ScaleRecord) error {
 // lock on statusDir meanwhile, so that two svman scale at once do not lose
 // each other's counts. edit gets the records (never nil) to change in place.
 func UpdateScale(statusDir string, edit func(map[string]ScaleRecord) error) error {
-	if err := os.MkdirAll(statusDir, 0o755); err != nil {
+	if err := os.MkdirAll(statusDir, 0o700); err != nil {
 		return err
 	}
 	dir, err := os.Open(statusDir)

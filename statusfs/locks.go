@@ -24,8 +24,13 @@ const procLocks = "/proc/locks"
 // that /proc/locks prints, so when nothing matches device and inode, a lock matching
 // the inode alone is accepted if all such locks name the same pid.
 func LockHolder(dir string) (pid int, ok bool) {
+	return holderOf(filepath.Join(dir, lockName))
+}
+
+// holderOf is LockHolder for the file at path.
+func holderOf(path string) (pid int, ok bool) {
 	var st unix.Stat_t
-	if err := unix.Lstat(filepath.Join(dir, lockName), &st); err != nil {
+	if err := unix.Lstat(path, &st); err != nil {
 		return 0, false
 	}
 	f, err := os.Open(procLocks)

@@ -54,11 +54,16 @@ func runReload(_ context.Context, c *command, args []string, stdout, stderr io.W
 	return exitOK
 }
 
-// supervisorPIDs are the distinct holders of the lock files under root, sorted.
+// supervisorPIDs are the distinct holders of the lock files under root, sorted:
+// svman up's on root itself (even with no module left), and every module's.
 func supervisorPIDs(root string) []int {
 	entries, _ := os.ReadDir(root)
 	seen := map[int]bool{}
 	var pids []int
+	if pid, ok := statusfs.RootHolder(root); ok {
+		seen[pid] = true
+		pids = append(pids, pid)
+	}
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue

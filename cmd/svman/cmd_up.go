@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 
 	"svman/internal/manifestwatch"
 	"svman/logmux"
+	"svman/statusfs"
 )
 
 var upCommand = &command{
@@ -80,6 +82,15 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 		sources.follow(m.Sources)
 	}
 
+	// Held until svman exits (released after every module has stopped: the
+	// defers run in reverse), so that scale and reload find this svman even
+	// when it supervises no module. Another holder is another svman up on the
+	// same status_dir: Apply refuses it, module by module, as before.
+	if root, err := statusfs.HoldRoot(m.StatusDir); err == nil {
+		defer root.Close()
+	} else if !errors.Is(err, statusfs.ErrRootHeld) {
+		console.Systemf("cannot lock %s (%v): with no module supervised, svman scale and reload will not find this svman", m.StatusDir, err)
+	}
 	sv, err := startSupervision(ctx, m, console, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "svman up: %v\n", err)
