@@ -44,7 +44,8 @@ type InstanceCount struct {
 	// Count is the number in force: the manifest's, or svman scale's when
 	// Scaled.
 	Count int
-	// Declared is the manifest's instances.
+	// Declared is the manifest's instances; 1 for a block that has none
+	// but is scaled (a Procfile's line, which is one process).
 	Declared int
 	// Scaled is true when svman scale (or up --formation) set Count, which
 	// then may differ from Declared.
