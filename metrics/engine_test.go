@@ -114,7 +114,7 @@ module "quiet" {
 	}
 
 	// A reload that removes quiet: its series are gone, flaky's stay.
-	o.Retain([]string{"flaky"})
+	o.Forget([]string{"quiet"})
 	o.Reloaded("applied")
 	f = scrape(t, srv.URL+"/metrics")
 	if _, ok := value(f, "svman_module_up", "module", "quiet"); ok {

@@ -76,11 +76,12 @@ func New(dropped func() int64) *Observer {
 }
 
 // Add makes the modules of mods known, before they are applied: events of a
-// module that is not known are ignored (those of a module that is stopping
-// after its removal). A module known already keeps its counts.
-func (o *Observer) Add(mods []manifest.Module) {
+// module that is not known are ignored (those of a module that stops after
+// its removal). A module known already keeps its counts. It returns the names
+// it did not know, for a caller whose apply fails to Forget.
+func (o *Observer) Add(mods []manifest.Module) (added []string) {
 	if o == nil {
-		return
+		return nil
 	}
 	o.mu.Lock()
 	for _, m := range mods {
@@ -91,30 +92,28 @@ func (o *Observer) Add(mods []manifest.Module) {
 		mod := &module{readyBlock: m.Ready != nil, exits: map[exitKey]uint64{}, lines: new(lineCounts)}
 		o.mods[m.Name] = mod
 		o.lines.Store(m.Name, mod.lines)
+		added = append(added, m.Name)
 	}
 	o.mu.Unlock()
 	o.touch()
+	return added
 }
 
-// Retain forgets every module but those named: their series disappear. svman
-// up calls it with the modules in force once a reload has been applied.
-func (o *Observer) Retain(names []string) {
-	if o == nil {
+// Forget drops the modules named, and their series: svman up calls it with
+// the modules a reload removed.
+func (o *Observer) Forget(names []string) {
+	if o == nil || len(names) == 0 {
 		return
 	}
-	keep := make(map[string]bool, len(names))
-	for _, n := range names {
-		keep[n] = true
-	}
+	gone := make(map[string]bool, len(names))
 	o.mu.Lock()
-	for n := range o.mods {
-		if !keep[n] {
-			delete(o.mods, n)
-			o.lines.Delete(n)
-		}
+	for _, n := range names {
+		gone[n] = true
+		delete(o.mods, n)
+		o.lines.Delete(n)
 	}
 	for k := range o.alarms {
-		if !keep[k.module] {
+		if gone[k.module] {
 			delete(o.alarms, k)
 		}
 	}
@@ -164,6 +163,9 @@ func (m *module) observe(ev engine.Event) bool {
 	case engine.NotReady:
 		m.ready = false
 	case engine.Stopped, engine.Released:
+		if m.backoff == 0 {
+			return false
+		}
 		m.backoff = 0
 	default:
 		return false

@@ -29,7 +29,8 @@ func (o *Observer) SetTextfile(path string) {
 }
 
 // RunTextfile writes the metrics, in the Prometheus text format, to the file
-// SetTextfile names, until quit is closed; report is told when a write fails.
+// SetTextfile names, until quit is closed; report is told how each write went
+// (nil when it succeeded), from RunTextfile's goroutine.
 // It writes when something changed, at most once every textfileEvery; in
 // between, and while nothing changes, it waits on a channel with no timer
 // armed: it costs nothing while svman is idle. Each write goes to a temporary
@@ -50,9 +51,7 @@ func (o *Observer) RunTextfile(quit <-chan struct{}, report func(error)) {
 		if path == "" {
 			return
 		}
-		if err := prometheus.WriteToTextfile(path, o.fileReg); err != nil {
-			report(err)
-		}
+		report(prometheus.WriteToTextfile(path, o.fileReg))
 		last = time.Now()
 	}
 	for {

@@ -33,7 +33,14 @@ func TestTextfileIsWrittenOnChangeOnly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		o := New(func() int64 { return 7 })
 		quit, done := make(chan struct{}), make(chan struct{})
-		go func() { o.RunTextfile(quit, func(err error) { t.Error(err) }); close(done) }()
+		go func() {
+			o.RunTextfile(quit, func(err error) {
+				if err != nil {
+					t.Error(err)
+				}
+			})
+			close(done)
+		}()
 		o.Add([]manifest.Module{{Name: "web"}})
 		o.SetTextfile(path)
 		synctest.Wait()
