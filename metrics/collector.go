@@ -64,7 +64,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		add(descCoredumps, prometheus.CounterValue, float64(m.coredumps), name)
 		add(descBackoff, prometheus.GaugeValue, m.backoff.Seconds(), name)
 		if !m.start.IsZero() {
-			add(descStartTime, prometheus.GaugeValue, float64(m.start.UnixNano())/1e9, name)
+			add(descStartTime, prometheus.GaugeValue, float64(m.start.Unix())+float64(m.start.Nanosecond())/1e9, name)
 		}
 		for k, n := range m.exits {
 			add(descExits, prometheus.CounterValue, float64(n), name, k.code, k.signal)
