@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,8 +33,9 @@ import (
 type writer struct {
 	c         *Console
 	perModule int32
-	canStall  bool        // the console may wait on a reader: not a regular file
-	stall     *time.Timer // stallAfter into a write: stallCheck; nil unless canStall
+	canStall  bool         // the console may wait on a reader: not a regular file
+	stall     *time.Timer  // stallAfter into a write: stallCheck; nil unless canStall
+	dropped   atomic.Int64 // lines not shown since the console was made (Console.Dropped)
 
 	mu      sync.Mutex // guards the fields below
 	q       []entry    // a ring of batches waiting, oldest at head; grows past queueEntries only between paces
@@ -157,6 +159,7 @@ func (w *writer) enqueue(m *module, data []byte, n int32, prefix []byte) {
 	if w.closed || w.stalled && !w.fits(m, n, len(data)) && !(own && w.n < queueEntries) {
 		w.mu.Unlock()
 		m.dropped.Add(int64(n))
+		w.dropped.Add(int64(n))
 		giveBack(data, prefix)
 		return
 	}
@@ -172,6 +175,16 @@ func (w *writer) enqueue(m *module, data []byte, n int32, prefix []byte) {
 	case w.ready <- struct{}{}:
 	default: // the writer has a token already
 	}
+}
+
+// Dropped is how many lines of modules the Console has not shown since it was
+// made, for a queue that was full: safe to call from any goroutine; always 0
+// for a synchronous Console, which shows every line.
+func (c *Console) Dropped() int64 {
+	if c.async == nil {
+		return 0
+	}
+	return c.async.dropped.Load()
 }
 
 // Pace waits, for an asynchronous Console, while the lines of module name fill

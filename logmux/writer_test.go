@@ -62,6 +62,9 @@ func TestAsyncConsoleNeverBlocks(t *testing.T) {
 	if shown+dropped != lines || dropped == 0 {
 		t.Errorf("shown %d + not shown %d, want %d with some not shown", shown, dropped, lines)
 	}
+	if got := c.Dropped(); got != int64(dropped) {
+		t.Errorf("Dropped() = %d, want the %d lines the notices said were not shown", got, dropped)
+	}
 }
 
 func TestAsyncConsoleKeepsOrderWhenItKeepsUp(t *testing.T) {

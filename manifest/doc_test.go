@@ -69,7 +69,7 @@ func TestReadmeNamesEveryField(t *testing.T) {
 		t.Fatal(err)
 	}
 	readme := string(b)
-	for _, raw := range []any{rawFile{}, rawSettings{}, rawRestart{}, rawAlarm{}, rawLimits{}, rawLog{}, rawSMTP{}, rawReady{}, rawHealth{}} {
+	for _, raw := range []any{rawFile{}, rawSettings{}, rawRestart{}, rawAlarm{}, rawLimits{}, rawLog{}, rawSMTP{}, rawMetrics{}, rawReady{}, rawHealth{}} {
 		typ := reflect.TypeOf(raw)
 		for i := range typ.NumField() {
 			name, kind, _ := strings.Cut(typ.Field(i).Tag.Get("hcl"), ",")

@@ -97,6 +97,8 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 		return exitFailure
 	}
 	defer sv.close()
+	sv.metrics.Add(m.Modules)
+	defer startTextfile(sv.metrics, m, console)() // after the last module is down: sv.run has returned
 	if _, err := sv.engine.Apply(m); err != nil {
 		fmt.Fprintf(stderr, "svman up: %v\n", err)
 		return exitFailure

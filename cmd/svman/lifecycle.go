@@ -14,6 +14,7 @@ import (
 	"svman/internal/proc"
 	"svman/logmux"
 	"svman/manifest"
+	"svman/metrics"
 )
 
 // supervision is the machinery `svman up` and `svman supervise` share: the
@@ -29,6 +30,9 @@ type supervision struct {
 	stop    context.CancelFunc
 	stopped chan struct{} // closed once the engine's Run has returned
 	self    *selfNotifier // nil without NOTIFY_SOCKET (sdnotify.go)
+	// metrics counts the engine's events, the alarms, the lines and the
+	// reloads; it knows only the modules the command Adds to it.
+	metrics *metrics.Observer
 }
 
 // startSupervision makes svman a child subreaper, takes INT, TERM and HUP (held
@@ -55,6 +59,7 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 		reloads: make(chan struct{}, 1),
 		stopped: make(chan struct{}),
 		self:    newSelfNotifier(console.Systemf),
+		metrics: metrics.New(console.Dropped),
 	}
 	// Taken before the first Apply: a signal that comes while the modules start
 	// waits here for the signal actor. HUP is caught rather than ignored, which
@@ -64,9 +69,12 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 	// The engine is created below; deliveries that fail report to it.
 	var e *engine.Engine
 	sv.alarms = alarm.NewSender(alarm.Config{
-		SMTP:   alarmSMTP(m.SMTP),
-		Run:    sv.reaper.Run,
-		Failed: func(module, channel string, err error) { e.ReportAlarmFailure(module, channel, err) },
+		SMTP: alarmSMTP(m.SMTP),
+		Run:  sv.reaper.Run,
+		Failed: func(module, channel string, err error) {
+			sv.metrics.AlarmFailed(module, channel)
+			e.ReportAlarmFailure(module, channel, err)
+		},
 	})
 	var readiness func(engine.Readiness)
 	if sv.self != nil {
@@ -74,10 +82,11 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 	}
 	e, err := engine.New(engine.Config{
 		Reaper:    sv.reaper,
-		Output:    console,
-		Alarms:    sv.alarms,
+		Output:    sv.metrics.Output(console),
+		Alarms:    sv.metrics.Alarms(sv.alarms),
 		Readiness: readiness,
 		Events: func(ev engine.Event) {
+			sv.metrics.Observe(ev)
 			if !ev.Quiet { // held back by the limit on what control bytes log
 				console.Systemf("%s", ev)
 			}

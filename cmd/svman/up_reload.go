@@ -12,6 +12,7 @@ import (
 	"svman/internal/manifestwatch"
 	"svman/logmux"
 	"svman/manifest"
+	"svman/metrics"
 )
 
 // upReloader is svman up's reload actor (lifecycle.go): it turns saves of the
@@ -47,7 +48,7 @@ func (r *upReloader) run(quit <-chan struct{}) {
 			r.loads.done()
 			if !r.sv.stopping() {
 				prev := r.m
-				r.m, r.pending = reload(r.sv.engine, r.m, r.pending, res, r.console, r.sv.alarms)
+				r.m, r.pending = reload(r.sv.engine, r.m, r.pending, res, r.console, r.sv.alarms, r.sv.metrics)
 				switch de := (*manifest.DiagError)(nil); {
 				case r.m != prev:
 					r.sources.follow(r.m.Sources)
@@ -132,7 +133,9 @@ const (
 // one that an edit triggered is skipped when the file is unchanged, empty or
 // missing (those are moments inside a save, not the end of one), and holds its
 // removals back until the file has been quiet for removalQuiet (bySettled).
-func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, console *logmux.Console, alarms *alarm.Sender) (*manifest.Manifest, bool) {
+// The metrics (obs) count each reload that runs by its result, and follow the
+// modules and the textfile of the manifest in force.
+func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, console *logmux.Console, alarms *alarm.Sender, obs *metrics.Observer) (*manifest.Manifest, bool) {
 	next, err := r.m, r.err
 	if next == nil && err == nil {
 		return cur, pending // skipped by loadForReload
@@ -142,6 +145,7 @@ func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, co
 		printLoadError(&buf, err, false)
 		console.Systemf("reload: %s is not valid; keeping the running configuration", cur.Path)
 		console.Systemf("%s", strings.TrimRight(buf.String(), "\n"))
+		obs.Reloaded("invalid")
 		return cur, pending
 	}
 	if r.cause == byEdit && next.Digest == cur.Digest {
@@ -153,13 +157,23 @@ func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, co
 		// events it announces.
 		Announce: func(p engine.Plan) { console.Systemf("reload: %s", p) },
 	}
+	added := obs.Add(next.Modules) // before their first events
 	plan, err := e.ApplyWith(next, apply)
 	if err != nil && !plan.Changes() {
 		console.Systemf("reload: %v", err)
+		obs.Forget(added)
+		obs.Reloaded("failed")
 		return cur, pending
 	}
+	obs.Forget(plan.Remove)
 	if err != nil {
 		console.Systemf("reload: %v", err)
+		obs.Reloaded("partial")
+	} else {
+		obs.Reloaded("applied")
+	}
+	if next.Metrics != cur.Metrics {
+		obs.SetTextfile(next.Metrics.Textfile)
 	}
 	alarms.SetSMTP(alarmSMTP(next.SMTP))
 	pruneScale(next, console)

@@ -19,7 +19,10 @@ type Stat struct {
 	State byte  // field 3: R, S, D, Z, X, ...
 	PPID  int   // field 4: the parent's pid
 	Pgrp  int   // field 5: its process group
+	UTime int64 // field 14: CPU time in user mode, in ticks of 1/UserHZ s
+	STime int64 // field 15: CPU time in kernel mode, in ticks of 1/UserHZ s
 	Start int64 // field 22: start time, in ticks of 1/UserHZ s since boot
+	RSS   int64 // field 24: resident set size, in pages
 }
 
 var errMalformedStat = errors.New("malformed /proc/PID/stat")
@@ -36,7 +39,7 @@ func ReadStat(pid int) (Stat, error) {
 		return Stat{}, errMalformedStat
 	}
 	fields := strings.Fields(string(b[i+1:])) // fields[0] is field 3
-	if len(fields) < 20 || len(fields[0]) != 1 {
+	if len(fields) < 22 || len(fields[0]) != 1 {
 		return Stat{}, errMalformedStat
 	}
 	ppid, err := strconv.Atoi(fields[1])
@@ -47,11 +50,13 @@ func ReadStat(pid int) (Stat, error) {
 	if err != nil {
 		return Stat{}, errMalformedStat
 	}
-	ticks, err := strconv.ParseInt(fields[19], 10, 64)
-	if err != nil {
-		return Stat{}, errMalformedStat
+	var num [4]int64 // fields 14, 15, 22 and 24
+	for i, f := range [4]int{11, 12, 19, 21} {
+		if num[i], err = strconv.ParseInt(fields[f], 10, 64); err != nil {
+			return Stat{}, errMalformedStat
+		}
 	}
-	return Stat{State: fields[0][0], PPID: ppid, Pgrp: pgrp, Start: ticks}, nil
+	return Stat{State: fields[0][0], PPID: ppid, Pgrp: pgrp, UTime: num[0], STime: num[1], Start: num[2], RSS: num[3]}, nil
 }
 
 // Alive reports whether pid exists and has not exited (a zombie has).

@@ -53,3 +53,25 @@ func TestLeftoverGroupIsTheProcessStartedThen(t *testing.T) {
 		t.Errorf("LeftoverGroup(1) = %d, want 0", got)
 	}
 }
+
+func TestGroupUsageOfABusyGroup(t *testing.T) {
+	// A shell that spins in its own group: its CPU time grows past zero.
+	cmd := exec.Command("/bin/sh", "-c", "while :; do :; done")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	pid := cmd.Process.Pid
+	var u Usage
+	testkit.WaitFor(t, "CPU time of a spinning group", func() bool {
+		u = GroupUsage(map[int]bool{pid: true})[pid]
+		return u.CPU > 0
+	})
+	if u.RSS <= 0 {
+		t.Errorf("RSS of a running shell = %d, want > 0", u.RSS)
+	}
+	if got := GroupUsage(map[int]bool{pid: true, 1<<22 + 7: true}); len(got) != 1 {
+		t.Errorf("usage of a live and a missing group = %v, want the live one alone", got)
+	}
+}
