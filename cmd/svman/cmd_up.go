@@ -49,7 +49,11 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
 	}
-	useColor := color.enabled(stdout)
+	if err := view.jsonConflicts(*color); err != nil {
+		fmt.Fprintf(stderr, "svman up: %v\n", err)
+		return exitUsage
+	}
+	useColor := color.enabled(stdout) && !*view.json
 	m, ok := loadManifest(*file, stderr, useColor)
 	if !ok {
 		return exitFailure
