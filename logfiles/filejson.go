@@ -43,7 +43,7 @@ func (f *File) jsonPiece(t time.Time, pid int, line []byte, end logmux.End) {
 	j := &f.json
 	if end == logmux.PauseEnd {
 		if f.midLine {
-			f.writeRecord()
+			f.writeRecord(j.line)
 		}
 		return
 	}
@@ -52,28 +52,33 @@ func (f *File) jsonPiece(t time.Time, pid int, line []byte, end logmux.End) {
 			t = f.opts.Now()
 		}
 		j.t, j.pid, f.midLine = t, pid, true
+		if end == logmux.Newline && len(line) <= MaxFileLine {
+			f.writeRecord(line) // a whole line, the usual case: no copy
+			return
+		}
 	}
 	for room := MaxFileLine - len(j.line); len(line) > room; room = MaxFileLine {
 		j.line = append(append(j.line, line[:room]...), logmux.CutMarker...)
-		f.writeRecord()
+		f.writeRecord(j.line)
 		f.midLine = true // the line goes on as the next record, with the same time
 		line = line[room:]
 	}
 	j.line = append(j.line, line...)
 	if end == logmux.Newline {
-		f.writeRecord()
+		f.writeRecord(j.line)
 	}
 }
 
-// writeRecord writes the line under way as one record, after a rotation if it
-// would take the file past MaxSize, and ends it. The caller holds f.mu.
-func (f *File) writeRecord() {
+// writeRecord writes line, the whole line under way, as one record, after a
+// rotation if it would take the file past MaxSize, and ends it. The caller
+// holds f.mu.
+func (f *File) writeRecord(line []byte) {
 	j := &f.json
 	if j.head == nil || j.headPID != j.pid || !j.headT.Equal(j.t) {
 		j.head = logmux.AppendRecordHead(j.head[:0], j.t, f.opts.Module, f.opts.Stream, j.pid)
 		j.headT, j.headPID = j.t, j.pid
 	}
-	rec := logmux.AppendRecordLine(append(j.rec[:0], j.head...), j.line, f.opts.ParseJSON)
+	rec := logmux.AppendRecordLine(append(j.rec[:0], j.head...), line, f.opts.ParseJSON)
 	if f.opts.MaxSize > 0 && f.size > 0 && f.size+int64(len(rec))+1 > f.opts.MaxSize {
 		f.rotate(j.t)
 	}
@@ -93,7 +98,7 @@ func (f *File) endFormat() {
 		f.takeBuf()
 	}
 	if f.opts.Format == JSON {
-		f.writeRecord()
+		f.writeRecord(f.json.line)
 	} else {
 		f.endLine()
 	}
