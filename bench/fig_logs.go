@@ -20,7 +20,7 @@ import (
 // file, as `svman up > file` and `svman up | cat > file` do).
 var logSinks = map[string]string{
 	"svman":                  "files",
-	"svman (json files)":      "files, JSON",
+	"svman (json files)":     "files, JSON",
 	"svman (console)":        "stdout",
 	"svman (console > file)": "stdout > file",
 	"svman (console to cat)": "stdout piped to cat > file",
