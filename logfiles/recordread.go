@@ -29,6 +29,14 @@ func ParseRecord(b []byte) (t time.Time, pid int, text []byte, parsed, ok bool) 
 	if !bytes.HasPrefix(b, []byte(`{"`)) || b[len(b)-1] != '}' {
 		return time.Time{}, 0, nil, false, false
 	}
+	if t, pid, text, parsed, ok = parseOwnRecord(b); ok {
+		return t, pid, text, parsed, true
+	}
+	return parseAnyRecord(b)
+}
+
+// parseAnyRecord is ParseRecord for any JSON object, with encoding/json.
+func parseAnyRecord(b []byte) (t time.Time, pid int, text []byte, parsed, ok bool) {
 	var r record
 	if json.Unmarshal(b, &r) != nil || r.TS == nil || r.Module == nil || (r.Stream != "stdout" && r.Stream != "stderr") {
 		return time.Time{}, 0, nil, false, false
