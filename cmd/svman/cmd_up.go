@@ -109,7 +109,9 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	// Start-up garbage (the parsed manifest, the first forks' stacks) is the largest
 	// the heap will be; give it back now rather than keep it for the life of svman.
 	debug.FreeOSMemory()
-	console.Systemf("supervising %d %s from %s (status in %s)", len(m.Modules), plural(len(m.Modules), "module", "modules"), m.Path, m.StatusDir)
+	console.Event(logmux.SystemName, "supervising",
+		fmt.Sprintf("supervising %d %s from %s (status in %s)", len(m.Modules), plural(len(m.Modules), "module", "modules"), m.Path, m.StatusDir),
+		logmux.Field{Key: "modules", Value: len(m.Modules)}, logmux.Field{Key: "manifest", Value: m.Path}, logmux.Field{Key: "status_dir", Value: m.StatusDir})
 
 	r := &upReloader{
 		sv: sv, console: console, m: m,
@@ -119,11 +121,13 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	sv.run(lifecycle{
 		hangup: func() { notify(r.hangups) },
 		stopping: func(sig string) {
-			console.Systemf("%s: stopping every module (interrupt again to kill them at once)", sig)
+			console.Event(logmux.SystemName, "shutdown", sig+": stopping every module (interrupt again to kill them at once)", logmux.Field{Key: "signal", Value: sig})
 		},
-		killing: func(sig string) { console.Systemf("%s again: killing every module", sig) },
+		killing: func(sig string) {
+			console.Event(logmux.SystemName, "kill_all", sig+" again: killing every module", logmux.Field{Key: "signal", Value: sig})
+		},
 		reload:  r.run,
 	})
-	console.Systemf("every module is down; bye")
+	console.Event(logmux.SystemName, "bye", "every module is down; bye")
 	return exitOK
 }

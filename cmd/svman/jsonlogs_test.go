@@ -87,8 +87,11 @@ func TestUpJSON(t *testing.T) {
 			t.Errorf("ts %q of %v: not RFC 3339 with nanoseconds in UTC", ts, o)
 		}
 	}
-	if len(find(objs, event("svman", "message"))) == 0 {
-		t.Errorf("no message event of svman itself in:\n%s", out)
+	if sup := find(objs, event("svman", "supervising")); len(sup) != 1 || sup[0]["modules"] != 1.0 || sup[0]["manifest"] != p.manifestPath() {
+		t.Errorf("svman's supervising event: %v", sup)
+	}
+	if shut := find(objs, event("svman", "shutdown")); len(shut) != 1 || shut[0]["signal"] != "SIGTERM" {
+		t.Errorf("svman's shutdown event: %v", shut)
 	}
 	started := find(objs, event("web", "started"))
 	pid := jsonPID(started[0]["pid"])
