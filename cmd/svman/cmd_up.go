@@ -126,7 +126,7 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 		killing: func(sig string) {
 			console.Event(logmux.SystemName, "kill_all", sig+" again: killing every module", logmux.Field{Key: "signal", Value: sig})
 		},
-		reload:  r.run,
+		reload: r.run,
 	})
 	console.Event(logmux.SystemName, "bye", "every module is down; bye")
 	return exitOK
