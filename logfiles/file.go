@@ -328,22 +328,11 @@ func (f *File) Flush() error {
 		return fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
 	}
 	err := f.flushLocked()
-	if f.bufp != nil && len(f.buf) == 0 {
-		*f.bufp = f.buf
-		fileBufs.Put(f.bufp)
-		f.buf, f.bufp = nil, nil
-	}
+	f.releaseBuf()
 	return err
 }
 
-// fileBufs are the write buffers of all Files, taken for the lines of one read.
-var fileBufs = sync.Pool{New: func() any { b := make([]byte, 0, fileBufSize); return &b }}
 
-// takeBuf gives f a write buffer from the pool. The caller holds f.mu (or owns f).
-func (f *File) takeBuf() {
-	f.bufp = fileBufs.Get().(*[]byte)
-	f.buf = (*f.bufp)[:0]
-}
 
 // flushLocked writes the buffer out and empties it, even when the write fails: the bytes
 // that could not be written are dropped rather than kept growing. The caller holds f.mu.

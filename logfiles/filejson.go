@@ -103,4 +103,5 @@ func (f *File) endFormat() {
 		f.endLine()
 	}
 	f.flushLocked()
+	f.releaseBuf()
 }
