@@ -332,8 +332,6 @@ func (f *File) Flush() error {
 	return err
 }
 
-
-
 // flushLocked writes the buffer out and empties it, even when the write fails: the bytes
 // that could not be written are dropped rather than kept growing. The caller holds f.mu.
 func (f *File) flushLocked() error {
