@@ -1,8 +1,12 @@
 package logmux
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,5 +73,58 @@ func TestAppendJSONString(t *testing.T) {
 		if err := json.Unmarshal(got, &back); err != nil || back != s {
 			t.Errorf("%q encodes as %s, which reads back as %q (%v)", s, got, back, err)
 		}
+	}
+}
+
+// A JSON console nobody reads drops lines as a text one does, and says how
+// many in a "dropped" event of the module once it drains.
+func TestAsyncJSONConsoleDropped(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewConsole(w, Options{Buffer: 100, JSON: true})
+	const lines = 100000
+	produced := make(chan struct{})
+	go func() {
+		for i := range lines {
+			c.Line("web", Stdout, []byte("line "+strconv.Itoa(i)))
+			c.Pace("web")
+		}
+		close(produced)
+	}()
+	select {
+	case <-produced:
+	case <-time.After(60 * time.Second):
+		t.Fatal("a blocked console blocked the producer")
+	}
+	go func() { c.Close(); w.Close() }()
+
+	shown, dropped, last := 0, 0, -1
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		var o struct {
+			Module, Event, Line, Msg string
+			Lines                    int
+		}
+		if err := json.Unmarshal(sc.Bytes(), &o); err != nil || o.Module != "web" {
+			t.Fatalf("not a record of web: %q (%v)", sc.Text(), err)
+		}
+		if o.Event == "dropped" {
+			if o.Msg != fmt.Sprintf("[svman: %d lines not shown, see svman logs web]", o.Lines) {
+				t.Errorf("dropped event %q", sc.Text())
+			}
+			dropped += o.Lines
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimPrefix(o.Line, "line "))
+		if err != nil || n <= last {
+			t.Fatalf("line %q after line %d", o.Line, last)
+		}
+		last = n
+		shown++
+	}
+	if shown+dropped != lines || dropped == 0 {
+		t.Errorf("shown %d + not shown %d, want %d with some not shown", shown, dropped, lines)
 	}
 }
