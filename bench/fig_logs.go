@@ -20,6 +20,7 @@ import (
 // file, as `svman up > file` and `svman up | cat > file` do).
 var logSinks = map[string]string{
 	"svman":                  "files",
+	"svman (json files)":     "files, JSON",
 	"svman (console)":        "stdout",
 	"svman (console > file)": "stdout > file",
 	"svman (console to cat)": "stdout piped to cat > file",
@@ -38,6 +39,7 @@ func figLogs(env *benchEnv, peers []peerInfo, mods, lines, rounds int) *section 
 		header: []string{"tool", "sink", "lines/s (median)", "min–max", "lost", "split", "svman ÷ tool"},
 	}
 	s.listFor(peers)
+	peers = withJSONFiles(peers)
 	type result struct {
 		rate        sample
 		lost, split int
@@ -77,7 +79,7 @@ func figLogs(env *benchEnv, peers []peerInfo, mods, lines, rounds int) *section 
 		sink := logSinks[pi.p.name()]
 		// Files are compared with files, the console with consoles.
 		ref := res["svman (console)"]
-		if sink == "files" {
+		if sink == "files" || sink == logSinks[svmanJSONPeer{}.name()] {
 			ref = res["svman"]
 		}
 		rt := "–"
@@ -87,7 +89,8 @@ func figLogs(env *benchEnv, peers []peerInfo, mods, lines, rounds int) *section 
 		perSec := func(v float64) string { return fmt.Sprintf("%.2f M", v/1e6) }
 		s.add(pi.p.name(), sink, perSec(r.rate.median()), r.rate.spread(perSec), itoa(r.lost), itoa(r.split), rt)
 	}
-	s.notes = append(s.notes, "lost and split are totals over all rounds.")
+	s.notes = append(s.notes, "lost and split are totals over all rounds.",
+		"svman (json files) is svman with `log { format = \"json\" }`, in the same run and on the same workload: each line one JSON record in `__stdout`; its ratio is the text format's lines/s ÷ the JSON format's (above 1: the text format is faster).")
 	return s
 }
 
@@ -194,8 +197,10 @@ func (c *lineCounter) check(line []byte) (m, seq int, ok bool) {
 		return 0, 0, false
 	}
 	rest := bytes.TrimRight(line[i+len(linePrefix):], "\r\n")
-	// Some consoles add a color reset after the line.
+	// Some consoles add a color reset after the line; a JSON record ends its
+	// string and itself.
 	rest = bytes.TrimSuffix(rest, []byte("\x1b[0m"))
+	rest = bytes.TrimSuffix(rest, []byte(`"}`))
 	marker, rest, ok1 := digits(rest, 7)
 	if !ok1 || !bytes.HasPrefix(rest, []byte(" seq=")) {
 		return 0, 0, false
@@ -337,4 +342,45 @@ func (s *sink) quiet(stall time.Duration) {
 
 func (c *lineCounter) result() (whole, bad int) {
 	return c.whole, c.bad
+}
+
+// svmanJSONPeer is svman writing its log files in the JSON format, measured in
+// the log figure beside the text format.
+type svmanJSONPeer struct{ svmanPeer }
+
+func (svmanJSONPeer) name() string { return "svman (json files)" }
+
+// jsonLogs is the block that makes every module's log files JSON.
+const jsonLogs = "defaults {\n  log { format = \"json\" }\n}\n"
+
+func (p svmanJSONPeer) configure(env *benchEnv, dir string, mods []module) (*launch, error) {
+	l, err := p.svmanPeer.configure(env, dir, mods)
+	if err != nil {
+		return nil, err
+	}
+	manifest := filepath.Join(dir, "supervise.hcl")
+	write := func(mods []module) error {
+		tmp := manifest + ".new"
+		if err := os.WriteFile(tmp, []byte(jsonLogs+manifestText(mods)), 0o644); err != nil {
+			return err
+		}
+		return os.Rename(tmp, manifest)
+	}
+	if err := write(mods); err != nil {
+		return nil, err
+	}
+	l.update = write
+	return l, nil
+}
+
+// withJSONFiles adds svmanJSONPeer after svman (its files), as svman is.
+func withJSONFiles(peers []peerInfo) []peerInfo {
+	var out []peerInfo
+	for _, pi := range peers {
+		out = append(out, pi)
+		if sp, ok := pi.p.(svmanPeer); ok && sp.console == "" {
+			out = append(out, peerInfo{p: svmanJSONPeer{sp}, version: pi.version, skip: pi.skip})
+		}
+	}
+	return out
 }

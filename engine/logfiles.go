@@ -14,9 +14,17 @@ import (
 // logWarnEvery bounds how often a failing log file (a full disk) is reported.
 const logWarnEvery = time.Minute
 
-// fileOptions are the options of the module's log files from its log block.
-func fileOptions(l manifest.Log) logfiles.FileOptions {
-	return logfiles.FileOptions{Timestamps: l.Timestamps, MaxSize: l.MaxSize, Keep: l.Keep, Mode: os.FileMode(l.Mode)}
+// fileOptions are the options of the module's log file of stream from its log block.
+func fileOptions(m manifest.Module, stream logmux.Stream) logfiles.FileOptions {
+	l := m.Log
+	o := logfiles.FileOptions{
+		Timestamps: l.Timestamps, MaxSize: l.MaxSize, Keep: l.Keep, Mode: os.FileMode(l.Mode),
+		Module: m.Name, Stream: stream, ParseJSON: l.Parse == manifest.ParseJSON,
+	}
+	if l.Format == manifest.LogJSON {
+		o.Format = logfiles.JSON
+	}
+	return o
 }
 
 // openLogs sets up the module's two log files (s.files[0] stdout, s.files[1]
@@ -24,7 +32,7 @@ func fileOptions(l manifest.Log) logfiles.FileOptions {
 // at its first line.
 func (s *supervisor) openLogs() {
 	for i, stream := range [2]logmux.Stream{logmux.Stdout, logmux.Stderr} {
-		s.files[i] = logfiles.NewFileIn(s.dir, logfiles.FileName(stream), fileOptions(s.mod.Log))
+		s.files[i] = logfiles.NewFileIn(s.dir, logfiles.FileName(stream), fileOptions(s.mod, stream))
 	}
 }
 
@@ -44,9 +52,9 @@ func (s *supervisor) setLogOptions() {
 	if err := s.dir.SetOptions(dirOptions(s.mod)); err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("log mode: %w", err)})
 	}
-	for _, f := range s.files {
+	for i, f := range s.files {
 		if f != nil {
-			f.SetOptions(fileOptions(s.mod.Log))
+			f.SetOptions(fileOptions(s.mod, logmux.Stream(i)))
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"sync/atomic"
 	"time"
 
 	"svman/internal/proc"
@@ -24,19 +25,23 @@ func (s *supervisor) output(run uint64) proc.Output {
 	if s.out != nil {
 		out.Pace = func() { s.out.Pace(s.name) }
 	}
+	var pid atomic.Int64 // the child's, told before its output is read
+	out.Started = func(p int) { pid.Store(int64(p)) }
 	for i, stream := range [2]logmux.Stream{logmux.Stdout, logmux.Stderr} {
 		file := s.files[i] // opened for the life of the supervision; nil if it could not be
 		// Emit and Flush of one stream are never called concurrently (proc.Sink),
 		// so now and batch need no lock.
 		var now time.Time
 		var batch logmux.Batch
+		var child int
 		out.Streams[i] = proc.Sink{
 			Emit: func(line []byte, end logmux.End) {
 				if now.IsZero() {
-					now = time.Now()
+					now, child = time.Now(), int(pid.Load())
+					batch.PID = child
 				}
 				if file != nil {
-					file.LineAt(now, line, end)
+					file.LineAt(now, child, line, end)
 				}
 				batch.Add(line, end)
 				s.matchReadyLog(run, line)

@@ -5,14 +5,20 @@
 // they come.
 //
 // A module's status directory holds one file per stream, __stdout and __stderr.
-// Every line is
+// In the Text format every line is
 //
 //	2026-11-24T15:04:05.123+01:00 text
 //
 // (TimestampLayout, one space, then the text: arbitrary bytes, of any length), or
 // just the text when the module has timestamps switched off. A line without a
 // timestamp gets the time of the previous line of its file, or the file's mtime
-// for the first one.
+// for the first one. In the JSON format every line is one JSON record
+// (logmux.AppendRecord), which always has its time:
+//
+//	{"ts":"2026-11-24T14:04:05.123456789Z","module":"web","stream":"stdout","pid":4242,"line":"text"}
+//
+// A reload may change a module's format, so a file may hold lines of both: the
+// readers take each line for what it is (ParseRecord, then ParseLine).
 //
 // When a file passes its maximum size it is renamed to
 // __stdout.2006-01-02T15-04-05.000 (RotatedName: with "-1", "-2"... if that name
@@ -57,6 +63,11 @@ type Line struct {
 	// Text is the line without timestamp and newline, exactly as written. It is only
 	// valid during the call that receives it.
 	Text []byte
+	// PID is the child that wrote the line, as its JSON record says; 0 when not
+	// known (a line of a Text file).
+	PID int
+	// Parsed: the line is a JSON object its record kept as such (ParseJSON).
+	Parsed bool
 }
 
 // Options says which lines Read gives.

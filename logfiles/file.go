@@ -29,6 +29,13 @@ type FileOptions struct {
 	// Mode is the permission of the file (and of its rotations); 0 means 0600. An
 	// existing regular file is set to it when opened, and at once by SetOptions.
 	Mode os.FileMode
+	// Format is how lines are written: Text (the default) or JSON. Module,
+	// Stream and ParseJSON are what JSON records say (see FormatJSON); a
+	// change of Format ends the line under way.
+	Format    Format
+	Module    string
+	Stream    logmux.Stream
+	ParseJSON bool
 }
 
 // mode is the file's permission.
@@ -82,6 +89,8 @@ type File struct {
 	// millisecond, not once per line.
 	tsMilli int64
 	ts      []byte
+
+	json jsonLine // Format JSON: the line under way, and its record (filejson.go)
 
 	// Pruning of old rotated files runs in one goroutine at a time, off the writer's path.
 	pruning    bool // a pruner goroutine runs
@@ -162,6 +171,9 @@ func (f *File) setMode(fh *os.File) {
 // line. A smaller Keep takes effect at the next rotation.
 func (f *File) SetOptions(o FileOptions) {
 	f.mu.Lock()
+	if o.Format != f.opts.Format && f.midLine && !f.closed {
+		f.endFormat()
+	}
 	f.setOptions(o)
 	if f.f != nil {
 		f.setMode(f.f)
@@ -174,6 +186,7 @@ func (f *File) setOptions(o FileOptions) {
 		o.Now = time.Now
 	}
 	f.opts = o
+	f.json.head = nil // Module or Stream may have changed
 }
 
 // MaxFileLine is the longest line a log file holds. A line that goes on past it (a
@@ -189,12 +202,13 @@ const MaxFileLine = 16 << 20
 // newline, up to MaxFileLine. The write is buffered; errors are kept for Err. The
 // slice is not retained. Its signature matches the splitter's emit.
 func (f *File) Line(line []byte, end logmux.End) {
-	f.LineAt(time.Time{}, line, end)
+	f.LineAt(time.Time{}, 0, line, end)
 }
 
-// LineAt is Line for a piece that arrived at t: the lines of one read share one
-// time, read once. A zero t means now.
-func (f *File) LineAt(t time.Time, line []byte, end logmux.End) {
+// LineAt is Line for a piece that arrived at t, written by the child pid (0:
+// not known; only JSON records say it): the lines of one read share one time,
+// read once. A zero t means now.
+func (f *File) LineAt(t time.Time, pid int, line []byte, end logmux.End) {
 	f.mu.Lock()
 	if f.closed {
 		f.err = fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
@@ -210,6 +224,11 @@ func (f *File) LineAt(t time.Time, line []byte, end logmux.End) {
 	}
 	if f.buf == nil {
 		f.takeBuf()
+	}
+	if f.opts.Format == JSON {
+		f.jsonPiece(t, pid, line, end)
+		f.mu.Unlock()
+		return
 	}
 	for room := MaxFileLine - f.lineLen; int64(len(line)) > room; room = MaxFileLine {
 		f.piece(&t, line[:room], false)
@@ -309,21 +328,8 @@ func (f *File) Flush() error {
 		return fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
 	}
 	err := f.flushLocked()
-	if f.bufp != nil && len(f.buf) == 0 {
-		*f.bufp = f.buf
-		fileBufs.Put(f.bufp)
-		f.buf, f.bufp = nil, nil
-	}
+	f.releaseBuf()
 	return err
-}
-
-// fileBufs are the write buffers of all Files, taken for the lines of one read.
-var fileBufs = sync.Pool{New: func() any { b := make([]byte, 0, fileBufSize); return &b }}
-
-// takeBuf gives f a write buffer from the pool. The caller holds f.mu (or owns f).
-func (f *File) takeBuf() {
-	f.bufp = fileBufs.Get().(*[]byte)
-	f.buf = (*f.bufp)[:0]
 }
 
 // flushLocked writes the buffer out and empties it, even when the write fails: the bytes

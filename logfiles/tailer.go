@@ -115,7 +115,10 @@ func (t *tailer) next() (bool, error) {
 
 // give parses line into t.head and reports whether it is to be given (not before since).
 func (t *tailer) give(line []byte) bool {
-	tm, text, ok := ParseLine(line)
+	tm, pid, text, parsed, ok := ParseRecord(line)
+	if !ok {
+		tm, text, ok = ParseLine(line)
+	}
 	if ok {
 		t.last = tm
 	} else {
@@ -124,7 +127,7 @@ func (t *tailer) give(line []byte) bool {
 	if !t.since.IsZero() && tm.Before(t.since) {
 		return false
 	}
-	t.head = Line{Time: tm, Module: t.src.Module, Stream: t.stream, Text: text}
+	t.head = Line{Time: tm, Module: t.src.Module, Stream: t.stream, Text: text, PID: pid, Parsed: parsed}
 	return true
 }
 

@@ -11,6 +11,8 @@ type Batch struct {
 	buf   []byte
 	ends  []int  // where each line ends in buf
 	conts []bool // whether each line is a piece of a longer one
+	// PID is the child that wrote the lines, for a JSON console; 0: not known.
+	PID int
 }
 
 // batchMem is the memory of a large batch, taken when it passes smallBatch and

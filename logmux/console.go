@@ -11,35 +11,6 @@ import (
 	"unicode/utf8"
 )
 
-// Stream tells which output of a module a line came from.
-type Stream int
-
-const (
-	Stdout Stream = iota // the child's stdout: separator '|'
-	Stderr               // the child's stderr: separator '!'
-	System               // an event reported by svman itself: separator '|'
-)
-
-// String returns "stdout", "stderr" or "system".
-func (s Stream) String() string {
-	switch s {
-	case Stdout:
-		return "stdout"
-	case Stderr:
-		return "stderr"
-	case System:
-		return "system"
-	}
-	return fmt.Sprintf("Stream(%d)", int(s))
-}
-
-// SystemName is the module name under which svman's own lines (Systemf) appear.
-const SystemName = "svman"
-
-// CutMarker ends a piece of a line that was cut (End Cut), so a reader sees the
-// line goes on: on the console, and in a log file at its longest line.
-const CutMarker = " …"
-
 // keepBuf bounds the line buffer a Console keeps between lines: a MaxLine piece plus its
 // prefix fits, so the largest lines Lines produces reuse it, but a huge Systemf does not pin memory.
 const keepBuf = MaxLine + 1024
@@ -72,6 +43,9 @@ type Options struct {
 	// to System.
 	Raw    bool
 	System io.Writer
+	// JSON writes NDJSON: a record for each line, an object for each event of
+	// svman (console_json.go).
+	JSON bool
 }
 
 // Console writes whole prefixed lines to one io.Writer:
@@ -95,6 +69,7 @@ type Console struct {
 	show  func(string) bool
 	text  display // how a line's text is shown
 	raw   bool
+	json  bool
 	sys   *Console // Raw: where svman's own lines go
 
 	async *writer // nil: lines are written by the caller
@@ -131,8 +106,8 @@ func NewConsole(w io.Writer, o Options) *Console {
 	if c.now == nil {
 		c.now = time.Now
 	}
-	c.show, c.text, c.raw = o.Show, displayFor(o), o.Raw
-	if o.Raw && o.System != nil {
+	c.show, c.text, c.raw, c.json = o.Show, displayFor(o), o.Raw && !o.JSON, o.JSON
+	if c.raw && o.System != nil {
 		c.sys = NewConsole(o.System, Options{Color: o.Color, Timestamps: o.Timestamps, Now: o.Now, StripANSI: o.StripANSI, Escape: o.Escape})
 	}
 	c.register(SystemName, systemStyle(c.color))
@@ -171,7 +146,9 @@ func (c *Console) Line(name string, s Stream, line []byte) {
 func (c *Console) LineCont(name string, s Stream, line []byte, cont bool) {
 	// A trailing "\r" is a Windows-style line end, or on a cut piece a carriage return that
 	// would send the cursor back over the prefix before the marker; drop it in both cases.
-	line = bytes.TrimSuffix(line, []byte{'\r'})
+	if !c.json {
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+	}
 	if c.show != nil && !c.show(name) {
 		return
 	}
@@ -205,7 +182,7 @@ func (c *Console) WriteLines(name string, s Stream, t time.Time, lines *Batch) {
 		return
 	}
 	defer c.mu.Unlock()
-	c.flush(c.appendLines(c.buf[:0], c.appendPrefix(nil, m, s, t), c.raw && s != System, lines))
+	c.flush(c.appendLines(c.buf[:0], c.appendHead(nil, m, s, t, lines.PID), c.raw && s != System, lines))
 }
 
 // enqueue formats a batch for the asynchronous writer and queues it. Only the
@@ -214,7 +191,7 @@ func (c *Console) WriteLines(name string, s Stream, t time.Time, lines *Batch) {
 // parallel and the writer only copies and writes.
 func (c *Console) enqueue(m *module, s Stream, t time.Time, lines *Batch) {
 	c.mu.Lock()
-	prefix := c.appendPrefix(c.async.prefix(), m, s, t)
+	prefix := c.appendHead(c.async.prefix(), m, s, t, lines.PID)
 	c.mu.Unlock()
 	// Room for the whole batch at once: grown by appends from an empty buffer, a
 	// batch of one read cost a dozen allocations and copies, and most of svman's
@@ -227,6 +204,9 @@ func (c *Console) enqueue(m *module, s Stream, t time.Time, lines *Batch) {
 // appendLines appends every line of a batch after the same prefix (none when
 // raw), its text shown as c.text says.
 func (c *Console) appendLines(b, prefix []byte, raw bool, lines *Batch) []byte {
+	if c.json {
+		return appendJSONLines(b, prefix, lines)
+	}
 	lines.Each(func(line []byte, cont bool) {
 		line = bytes.TrimSuffix(line, []byte{'\r'})
 		if !raw {
@@ -243,6 +223,9 @@ func (c *Console) appendLines(b, prefix []byte, raw bool, lines *Batch) []byte {
 // appendEntry appends a module's line and the continuation marker for a cut
 // piece. The caller holds c.mu.
 func (c *Console) appendEntry(b []byte, m *module, s Stream, line []byte, cont bool, t time.Time) []byte {
+	if c.json {
+		return appendJSONLine(b, c.appendHead(nil, m, s, t, 0), line, cont)
+	}
 	b = c.appendLine(b, m, s, line, t)
 	if cont {
 		b = append(b[:len(b)-1], CutMarker+"\n"...)
@@ -253,7 +236,9 @@ func (c *Console) appendEntry(b []byte, m *module, s Stream, line []byte, cont b
 // LineAt is Line for a line written at t rather than now: `svman logs` prints the
 // lines of the log files, with their own times, exactly as `svman up` showed them.
 func (c *Console) LineAt(t time.Time, name string, s Stream, line []byte) {
-	line = bytes.TrimSuffix(line, []byte{'\r'})
+	if !c.json {
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.flush(c.appendEntry(c.buf[:0], c.lookup(name), s, line, false, t))
@@ -265,6 +250,10 @@ func (c *Console) Systemf(format string, args ...any) {
 	msg := strings.TrimSuffix(fmt.Sprintf(format, args...), "\n")
 	if c.sys != nil {
 		c.sys.Systemf("%s", msg)
+		return
+	}
+	if c.json {
+		c.systemJSON("%s", msg)
 		return
 	}
 	if c.async != nil {

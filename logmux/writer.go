@@ -385,7 +385,9 @@ func (w *writer) stallCheck() {
 // add appends one queued batch, after the notice of what its module lost before
 // it, if anything, and gives its buffers back.
 func (w *writer) add(b []byte, e entry) []byte {
-	if n := e.m.dropped.Swap(0); n > 0 {
+	if n := e.m.dropped.Swap(0); n > 0 && w.c.json {
+		b = dropNoticeJSON(b, e.m.name, n)
+	} else if n > 0 {
 		b = append(b, e.prefix...)
 		b = appendText(b, dropNotice(e.m.name, n), false)
 	}

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,7 +30,29 @@ func (ev *evaluator) log(raw *rawLog) logSettings {
 		maxSize:    ev.logMaxSize(raw.MaxSize),
 		keep:       ev.logKeep(raw.Keep),
 		mode:       ev.logMode(raw.Mode),
+		format:     ev.logFormat(raw.Format),
+		parse:      ev.logParse(raw.Parse),
 	}
+}
+
+// logFormat evaluates log format: "text" or "json".
+func (ev *evaluator) logFormat(expr hcl.Expression) *LogFormat {
+	s := ev.str("format", expr)
+	if s == nil || !ev.oneOf(expr.Range(), *s, "log format", "a log format", logFormats[:]) {
+		return nil
+	}
+	f := LogFormat(slices.Index(logFormats[:], *s))
+	return &f
+}
+
+// logParse evaluates log parse: "none" or "json".
+func (ev *evaluator) logParse(expr hcl.Expression) *LogParse {
+	s := ev.str("parse", expr)
+	if s == nil || !ev.oneOf(expr.Range(), *s, "log parse", "a value of parse", logParses[:]) {
+		return nil
+	}
+	p := LogParse(slices.Index(logParses[:], *s))
+	return &p
 }
 
 // logModes are the modes log mode may take: the files are never writable or

@@ -119,6 +119,8 @@ type rawLog struct {
 	MaxSize    hcl.Expression `hcl:"max_size,optional"`
 	Keep       hcl.Expression `hcl:"keep,optional"`
 	Mode       hcl.Expression `hcl:"mode,optional"`
+	Format     hcl.Expression `hcl:"format,optional"`
+	Parse      hcl.Expression `hcl:"parse,optional"`
 }
 
 // rawReady is a ready block.

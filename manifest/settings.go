@@ -66,6 +66,8 @@ type logSettings struct {
 	maxSize    *int64 // at least minLogSize
 	keep       *int   // at least 0
 	mode       *uint32
+	format     *LogFormat
+	parse      *LogParse
 }
 
 type alarmSettings struct {
@@ -202,6 +204,8 @@ func merge(def, mod settings) settings {
 			maxSize:    pick(mod.log.maxSize, def.log.maxSize),
 			keep:       pick(mod.log.keep, def.log.keep),
 			mode:       pick(mod.log.mode, def.log.mode),
+			format:     pick(mod.log.format, def.log.format),
+			parse:      pick(mod.log.parse, def.log.parse),
 		},
 	}
 }
@@ -273,6 +277,8 @@ func (s settings) module(name string, argv []string, shell bool, manifestDir str
 			MaxSize:    valueOr(s.log.maxSize, defaultLogMaxSize),
 			Keep:       valueOr(s.log.keep, defaultLogKeep),
 			Mode:       valueOr(s.log.mode, 0),
+			Format:     valueOr(s.log.format, LogText),
+			Parse:      valueOr(s.log.parse, ParseNone),
 		},
 		OnDependencyRestart: valueOr(s.onDepRestart, DepIgnore),
 	}

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -202,6 +203,49 @@ type Log struct {
 	// A group- or world-readable mode opens the status directory to the same
 	// readers (0750, 0755); nothing there is ever writable but by svman's user.
 	Mode uint32
+	// Format is how each line is written to the files: LogText (the default) or
+	// LogJSON, one JSON object a line (package logfiles says what it holds).
+	Format LogFormat
+	// Parse says what is done with a line that is a JSON object, in LogJSON
+	// files: ParseNone (the default) quotes it as any line, ParseJSON nests it.
+	Parse LogParse
+}
+
+// LogFormat is the format of a module's log files; the zero value is LogText.
+type LogFormat uint8
+
+const (
+	LogText LogFormat = iota // "2026-11-24T15:04:05.123+01:00 text"
+	LogJSON                  // {"ts":...,"module":...,"stream":...,"pid":...,"line":...}
+)
+
+// logFormats are the words of log format, by value.
+var logFormats = [...]string{LogText: "text", LogJSON: "json"}
+
+// String returns the word of the manifest: "text" or "json".
+func (f LogFormat) String() string { return wordOf(logFormats[:], int(f)) }
+
+// LogParse is what a JSON log file makes of a line that is itself a JSON
+// object; the zero value is ParseNone.
+type LogParse uint8
+
+const (
+	ParseNone LogParse = iota // quoted as a string, like every line
+	ParseJSON                 // kept as the object it is, under the record's "json" key
+)
+
+// logParses are the words of log parse, by value.
+var logParses = [...]string{ParseNone: "none", ParseJSON: "json"}
+
+// String returns the word of the manifest: "none" or "json".
+func (p LogParse) String() string { return wordOf(logParses[:], int(p)) }
+
+// wordOf is words[i], or a number for a value that has none.
+func wordOf(words []string, i int) string {
+	if i >= 0 && i < len(words) {
+		return words[i]
+	}
+	return "(" + strconv.Itoa(i) + ")"
 }
 
 // SMTP is how alarm mail is sent.

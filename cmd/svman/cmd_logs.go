@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -28,7 +29,10 @@ use '!'). Every module of the manifest, or only those named. svman need not run.
 restarts, and for modules that have written nothing yet, until interrupted.
 -n N prints only the last N lines (with --follow, -n 0 prints only new ones).
 --since takes a duration back from now (10m, 2h) or a time (2026-11-24T15:04:05+01:00,
-2026-11-24T15:04:05 or 2026-11-24, local time).`,
+2026-11-24T15:04:05 or 2026-11-24, local time).
+--json prints NDJSON instead: one object per line, {"ts", "module", "stream", "pid",
+"line"}, the same from a text log file as from a JSON one (a line that is not UTF-8
+is in "line_b64", base64, a JSON object kept by parse = "json" in "json").`,
 	flags: func(fs *flag.FlagSet) { logsFlags(fs) },
 	run:   runLogs,
 }
@@ -92,21 +96,26 @@ func parseSince(v string, now time.Time) (time.Time, error) {
 
 // logsFlags declares svman logs' flags on fs and returns their values: the
 // command table lists them from it, and runLogs parses them.
-func logsFlags(fs *flag.FlagSet) (tf targetFlags, color *colorFlag, follow *bool, count *countFlag, since *sinceFlag) {
+func logsFlags(fs *flag.FlagSet) (tf targetFlags, color *colorFlag, follow *bool, count *countFlag, since *sinceFlag, asJSON *bool) {
 	tf, color = addTargetFlags(fs), addColorFlag(fs)
 	follow, count, since = new(bool), new(countFlag), new(sinceFlag)
+	asJSON = fs.Bool("json", false, "print NDJSON: one object per line, whether the log file is text or JSON")
 	fs.BoolVar(follow, "follow", false, "then print the new lines as they are written, until interrupted")
 	fs.BoolVar(follow, "F", false, "short for --follow")
 	fs.Var(count, "n", "print only the last `N` lines (default: all)")
 	fs.Var(since, "since", "print only the lines since `WHEN`: a duration back from now (10m) or a time (RFC 3339)")
-	return tf, color, follow, count, since
+	return tf, color, follow, count, since, asJSON
 }
 
 func runLogs(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
-	tf, color, follow, count, since := logsFlags(fs)
+	tf, color, follow, count, since, asJSON := logsFlags(fs)
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
+	}
+	if *asJSON && *color == "always" {
+		fmt.Fprintf(stderr, "svman logs: --json and --color=always contradict each other: JSON is never colored\n")
+		return exitUsage
 	}
 	targets, ok := tf.resolve(fs.Args(), stderr)
 	if !ok {
@@ -135,9 +144,23 @@ func runLogs(ctx context.Context, c *command, args []string, stdout, stderr io.W
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := logfiles.Read(ctx, srcs, o, func(l logfiles.Line) {
-		console.LineAt(l.Time, l.Module, l.Stream, l.Text)
-	})
+	emit := func(l logfiles.Line) { console.LineAt(l.Time, l.Module, l.Stream, l.Text) }
+	var out *bufio.Writer
+	if *asJSON {
+		out = bufio.NewWriterSize(stdout, 64<<10)
+		var rec []byte
+		emit = func(l logfiles.Line) {
+			rec = logmux.AppendRecord(rec[:0], l.Time, l.Module, l.Stream, l.PID, l.Text, l.Parsed)
+			_, _ = out.Write(rec)
+			if *follow {
+				_ = out.Flush() // a follower sees each line as it comes
+			}
+		}
+	}
+	err := logfiles.Read(ctx, srcs, o, emit)
+	if out != nil {
+		_ = out.Flush()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "svman logs: %v\n", err)
 		return exitFailure

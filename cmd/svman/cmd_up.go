@@ -30,6 +30,11 @@ for a second (a save written in pieces is whole by then). An invalid manifest ch
 nothing. HUP, 'svman reload', or 'r' written to any control FIFO reload it too,
 removals included, at once.
 
+--json prints NDJSON instead, for programs: one object per line of a module ("ts",
+"module", "stream", "pid", "line" or, for a line that is not UTF-8, "line_b64") and one
+per event of svman ("module", "event", "msg" and the event's fields, such as "code" and
+"signal" of "exited").
+
 Signals: INT or TERM stops every module (stop_signal, then SIGKILL after stop_timeout)
 and exits 0; a second INT kills them all at once.`,
 	flags: func(fs *flag.FlagSet) { upFlags(fs) },
@@ -49,7 +54,11 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
 	}
-	useColor := color.enabled(stdout)
+	if err := view.jsonConflicts(*color); err != nil {
+		fmt.Fprintf(stderr, "svman up: %v\n", err)
+		return exitUsage
+	}
+	useColor := color.enabled(stdout) && !*view.json
 	m, ok := loadManifest(*file, stderr, useColor)
 	if !ok {
 		return exitFailure
@@ -107,7 +116,9 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	// Start-up garbage (the parsed manifest, the first forks' stacks) is the largest
 	// the heap will be; give it back now rather than keep it for the life of svman.
 	debug.FreeOSMemory()
-	console.Systemf("supervising %d %s from %s (status in %s)", len(m.Modules), plural(len(m.Modules), "module", "modules"), m.Path, m.StatusDir)
+	console.Event(logmux.SystemName, "supervising",
+		fmt.Sprintf("supervising %d %s from %s (status in %s)", len(m.Modules), plural(len(m.Modules), "module", "modules"), m.Path, m.StatusDir),
+		logmux.Field{Key: "modules", Value: len(m.Modules)}, logmux.Field{Key: "manifest", Value: m.Path}, logmux.Field{Key: "status_dir", Value: m.StatusDir})
 
 	r := &upReloader{
 		sv: sv, console: console, m: m,
@@ -117,11 +128,13 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	sv.run(lifecycle{
 		hangup: func() { notify(r.hangups) },
 		stopping: func(sig string) {
-			console.Systemf("%s: stopping every module (interrupt again to kill them at once)", sig)
+			console.Event(logmux.SystemName, "shutdown", sig+": stopping every module (interrupt again to kill them at once)", logmux.Field{Key: "signal", Value: sig})
 		},
-		killing: func(sig string) { console.Systemf("%s again: killing every module", sig) },
-		reload:  r.run,
+		killing: func(sig string) {
+			console.Event(logmux.SystemName, "kill_all", sig+" again: killing every module", logmux.Field{Key: "signal", Value: sig})
+		},
+		reload: r.run,
 	})
-	console.Systemf("every module is down; bye")
+	console.Event(logmux.SystemName, "bye", "every module is down; bye")
 	return exitOK
 }

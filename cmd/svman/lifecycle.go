@@ -88,7 +88,7 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 		Events: func(ev engine.Event) {
 			sv.metrics.Observe(ev)
 			if !ev.Quiet { // held back by the limit on what control bytes log
-				console.Systemf("%s", ev)
+				showEvent(console, ev)
 			}
 			if ev.Kind == engine.Reload {
 				notify(sv.reloads)

@@ -155,7 +155,9 @@ func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, co
 		HoldRemovals: r.cause == byEdit,
 		// The plan is printed before any of it is carried out, so it precedes the
 		// events it announces.
-		Announce: func(p engine.Plan) { console.Systemf("reload: %s", p) },
+		Announce: func(p engine.Plan) {
+			console.Event(logmux.SystemName, "reload", "reload: "+p.String(), planFields(p)...)
+		},
 	}
 	added := obs.Add(next.Modules) // before their first events
 	plan, err := e.ApplyWith(next, apply)

@@ -25,6 +25,7 @@ type viewFlags struct {
 	timestamps, noTimestamps *bool
 	only, except             *string
 	raw                      *bool
+	json                     *bool
 }
 
 func addViewFlags(fs *flag.FlagSet) viewFlags {
@@ -34,7 +35,24 @@ func addViewFlags(fs *flag.FlagSet) viewFlags {
 		only:         fs.String("only", "", "show only these modules' output, `NAMES` separated by commas (the log files get everything)"),
 		except:       fs.String("except", "", "do not show these modules' output, `NAMES` separated by commas"),
 		raw:          fs.Bool("raw", false, "print one module's output as is, without prefixes (use with --only NAME); svman's own lines go to stderr"),
+		json:         fs.Bool("json", false, "print NDJSON: one object per line of a module, and per event of svman, with its fields (no colors, no prefix)"),
 	}
+}
+
+// jsonConflicts says which flag contradicts --json, if any: the objects are
+// never colored nor raw, and always have their time.
+func (v viewFlags) jsonConflicts(color colorFlag) error {
+	switch {
+	case !*v.json:
+		return nil
+	case *v.raw:
+		return fmt.Errorf("--json and --raw contradict each other: --json prints every byte of a line in its object; --raw prints it unframed")
+	case *v.noTimestamps:
+		return fmt.Errorf("--json and --no-timestamps contradict each other: every object has its time (ts)")
+	case color == "always":
+		return fmt.Errorf("--json and --color=always contradict each other: JSON is never colored")
+	}
+	return nil
 }
 
 // options checks the flags against the manifest and returns the console's options.
@@ -52,6 +70,9 @@ func (v viewFlags) options(m *manifest.Manifest, color, terminal bool, stderr io
 	if err != nil {
 		return logmux.Options{}, fmt.Errorf("--except: %w", err)
 	}
+	if err := v.jsonConflicts("auto"); err != nil {
+		return logmux.Options{}, err
+	}
 	if *v.raw && len(only) != 1 {
 		return logmux.Options{}, fmt.Errorf("--raw shows one module's output as is: name it with --only NAME")
 	}
@@ -63,6 +84,10 @@ func (v viewFlags) options(m *manifest.Manifest, color, terminal bool, stderr io
 		Escape:     terminal,
 		Raw:        *v.raw,
 		System:     stderr,
+		JSON:       *v.json,
+	}
+	if o.JSON {
+		o.Color, o.StripANSI, o.Escape = false, false, false
 	}
 	if len(only) > 0 || len(except) > 0 {
 		o.Show = func(name string) bool {

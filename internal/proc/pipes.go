@@ -26,6 +26,9 @@ type Sink struct {
 type Output struct {
 	Streams [2]Sink
 	Pace    func()
+	// Started, if set, is told the child's pid once it is forked, before any of
+	// its output is read.
+	Started func(pid int)
 }
 
 // Pipes are the stdout and stderr pipes of one child. The child gets the write

@@ -106,6 +106,9 @@ func (s *System) Start(spec Spec, out Output) (Child, error) {
 	if notifyR != nil {
 		c.Notified = watchNotification(notifyR)
 	}
+	if out.Started != nil {
+		out.Started(pid)
+	}
 	if err := p.start(s.fds, out); err != nil {
 		c.OutputErr = err
 	}

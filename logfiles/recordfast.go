@@ -1,0 +1,129 @@
+package logfiles
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"time"
+
+	"svman/logmux"
+)
+
+// parseOwnRecord is ParseRecord for a record exactly as logmux.AppendRecord
+// writes it (its keys in their order, no space, ts in logmux.RecordTime), which
+// is every line svman writes: without encoding/json, and without copying a line
+// that has no escape. It answers false for anything else, which encoding/json
+// then reads (parseAnyRecord): the same record read either way gives the same.
+func parseOwnRecord(b []byte) (t time.Time, pid int, text []byte, parsed, ok bool) {
+	const tsLen = len(logmux.RecordTime) - len("Z07:00") + len("Z")
+	rest, ok := cut(b, `{"ts":"`)
+	if !ok || len(rest) < tsLen+1 || rest[tsLen] != '"' {
+		return
+	}
+	if t, ok = parseRecordTime(rest[:tsLen]); !ok {
+		return
+	}
+	if rest, ok = cut(rest[tsLen+1:], `,"module":`); !ok {
+		return
+	}
+	if _, rest, ok = jsonString(rest); !ok {
+		return
+	}
+	if r, ok1 := cut(rest, `,"stream":"stdout","pid":`); ok1 {
+		rest = r
+	} else if rest, ok = cut(rest, `,"stream":"stderr","pid":`); !ok {
+		return
+	}
+	if r, ok1 := cut(rest, "null,"); ok1 {
+		rest = r
+	} else {
+		n, i := 0, 0
+		for ; i < len(rest) && i < 10 && rest[i] >= '0' && rest[i] <= '9'; i++ {
+			n = n*10 + int(rest[i]-'0')
+		}
+		if i == 0 || i == len(rest) || rest[i] != ',' || rest[0] == '0' {
+			return time.Time{}, 0, nil, false, false
+		}
+		pid, rest = n, rest[i+1:]
+	}
+	end := len(rest) - 1 // the record's "}"
+	switch {
+	case bytes.HasPrefix(rest, []byte(`"line":`)):
+		var after []byte
+		if text, after, ok = jsonString(rest[len(`"line":`):]); !ok || len(after) != 1 {
+			return time.Time{}, 0, nil, false, false
+		}
+		return t, pid, text, false, true
+	case bytes.HasPrefix(rest, []byte(`"line_b64":"`)) && end >= 1 && rest[end-1] == '"':
+		enc := rest[len(`"line_b64":"`) : end-1]
+		text, err := base64.StdEncoding.AppendDecode(nil, enc)
+		if err != nil {
+			return time.Time{}, 0, nil, false, false
+		}
+		return t, pid, text, false, true
+	case bytes.HasPrefix(rest, []byte(`"json":{`)):
+		obj := rest[len(`"json":`):end]
+		if !json.Valid(obj) {
+			return time.Time{}, 0, nil, false, false
+		}
+		return t, pid, obj, true, true
+	}
+	return time.Time{}, 0, nil, false, false
+}
+
+// cut is b after prefix, if b starts with it.
+func cut(b []byte, prefix string) ([]byte, bool) {
+	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
+		return nil, false
+	}
+	return b[len(prefix):], true
+}
+
+// jsonString reads the JSON string at the start of b: its value and what
+// follows it. A string without escapes is b's own bytes; one with escapes is
+// decoded by encoding/json.
+func jsonString(b []byte) (s, rest []byte, ok bool) {
+	if len(b) == 0 || b[0] != '"' {
+		return nil, nil, false
+	}
+	escaped := false
+	for i := 1; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '\\':
+			escaped = true
+			i++ // what it escapes is never the end
+		case c < 0x20:
+			return nil, nil, false
+		case c == '"':
+			if !escaped {
+				return b[1:i], b[i+1:], true
+			}
+			var v string
+			if json.Unmarshal(b[:i+1], &v) != nil {
+				return nil, nil, false
+			}
+			return []byte(v), b[i+1:], true
+		}
+	}
+	return nil, nil, false
+}
+
+// parseRecordTime reads logmux.RecordTime in UTC ("2006-01-02T15:04:05.000000000Z").
+func parseRecordTime(b []byte) (time.Time, bool) {
+	if b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != '.' || b[29] != 'Z' {
+		return time.Time{}, false
+	}
+	year, ok1 := digits(b[0:4])
+	month, ok2 := digits(b[5:7])
+	day, ok3 := digits(b[8:10])
+	hour, ok4 := digits(b[11:13])
+	minute, ok5 := digits(b[14:16])
+	sec, ok6 := digits(b[17:19])
+	nano, ok7 := digits(b[20:29])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) ||
+		month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) ||
+		hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nano, time.UTC), true
+}
