@@ -24,6 +24,7 @@ type Observer struct {
 	paths   chan string          // buffered for one: the textfile to keep (SetTextfile)
 
 	textfileWakes atomic.Uint64 // how many times RunTextfile woke up, for tests
+	textfileOn    atomic.Bool   // a textfile is kept: changes are worth telling RunTextfile
 	dropped       func() int64  // the console's lines not shown; nil: none
 
 	lines sync.Map // module name → *lineCounts, as mods has them; read by Output
@@ -214,6 +215,9 @@ func (o *Observer) Handler() http.Handler {
 
 // touch says that something shown changed, without waiting.
 func (o *Observer) touch() {
+	if !o.textfileOn.Load() { // a scrape reads the values when it comes: nothing to wake
+		return
+	}
 	select {
 	case o.changed <- struct{}{}:
 	default:

@@ -25,6 +25,7 @@ func (o *Observer) SetTextfile(path string) {
 	case <-o.paths: // not taken yet: replaced
 	default:
 	}
+	o.textfileOn.Store(path != "")
 	o.paths <- path
 }
 
@@ -57,6 +58,13 @@ func (o *Observer) RunTextfile(quit <-chan struct{}, report func(error)) {
 	for {
 		select {
 		case <-quit:
+			// A change that came with quit, which select may have picked
+			// first, is written too.
+			select {
+			case <-o.changed:
+				dirty = path != ""
+			default:
+			}
 			if dirty {
 				write()
 			}
