@@ -68,6 +68,9 @@ type Line struct {
 	PID int
 	// Parsed: the line is a JSON object its record kept as such (ParseJSON).
 	Parsed bool
+	// Cut: Text is a piece of a line longer than a JSON record holds; the
+	// next line of the stream goes on with it.
+	Cut bool
 }
 
 // Options says which lines Read gives.

@@ -2,6 +2,7 @@ package logfiles
 
 import (
 	"time"
+	"unicode/utf8"
 
 	"svman/logmux"
 )
@@ -43,7 +44,7 @@ func (f *File) jsonPiece(t time.Time, pid int, line []byte, end logmux.End) {
 	j := &f.json
 	if end == logmux.PauseEnd {
 		if f.midLine {
-			f.writeRecord(j.line)
+			f.writeRecord(j.line, false)
 		}
 		return
 	}
@@ -53,32 +54,56 @@ func (f *File) jsonPiece(t time.Time, pid int, line []byte, end logmux.End) {
 		}
 		j.t, j.pid, f.midLine = t, pid, true
 		if end == logmux.Newline && len(line) <= MaxFileLine {
-			f.writeRecord(line) // a whole line, the usual case: no copy
+			f.writeRecord(line, false) // a whole line, the usual case: no copy
 			return
 		}
 	}
-	for room := MaxFileLine - len(j.line); len(line) > room; room = MaxFileLine {
-		j.line = append(append(j.line, line[:room]...), logmux.CutMarker...)
-		f.writeRecord(j.line)
-		f.midLine = true // the line goes on as the next record, with the same time
+	for room := MaxFileLine - len(j.line); len(line) > room; room = MaxFileLine - len(j.line) {
+		j.line = append(j.line, line[:room]...)
 		line = line[room:]
+		// The bytes of a character the cut would split go on in the next record.
+		var carry [utf8.UTFMax]byte
+		n := copy(carry[:], j.line[len(j.line)-splitTail(j.line):])
+		f.writeRecord(j.line[:len(j.line)-n], true)
+		j.line = append(j.line, carry[:n]...)
+		f.midLine = true // the line goes on as the next record, with the same time
 	}
 	j.line = append(j.line, line...)
 	if end == logmux.Newline {
-		f.writeRecord(j.line)
+		f.writeRecord(j.line, false)
 	}
+}
+
+// splitTail is how many bytes at the end of b are the start of a UTF-8
+// character that b does not hold whole (0 to 3): cut after b, its piece
+// would not be UTF-8, and be written in base64. 0 when b is all such bytes.
+func splitTail(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if i > 0 && !utf8.FullRune(b[i:]) {
+				return len(b) - i
+			}
+			return 0
+		}
+	}
+	return 0
 }
 
 // writeRecord writes line, the whole line under way, as one record, after a
 // rotation if it would take the file past MaxSize, and ends it. The caller
 // holds f.mu.
-func (f *File) writeRecord(line []byte) {
+func (f *File) writeRecord(line []byte, cut bool) {
 	j := &f.json
 	if j.head == nil || j.headPID != j.pid || !j.headT.Equal(j.t) {
 		j.head = logmux.AppendRecordHead(j.head[:0], j.t, f.opts.Module, f.opts.Stream, j.pid)
 		j.headT, j.headPID = j.t, j.pid
 	}
-	rec := logmux.AppendRecordLine(append(j.rec[:0], j.head...), line, f.opts.ParseJSON)
+	rec := append(j.rec[:0], j.head...)
+	if cut {
+		rec = logmux.AppendRecordPiece(rec, line)
+	} else {
+		rec = logmux.AppendRecordLine(rec, line, f.opts.ParseJSON)
+	}
 	if f.opts.MaxSize > 0 && f.size > 0 && f.size+int64(len(rec))+1 > f.opts.MaxSize {
 		f.rotate(j.t)
 	}
@@ -98,7 +123,7 @@ func (f *File) endFormat() {
 		f.takeBuf()
 	}
 	if f.opts.Format == JSON {
-		f.writeRecord(f.json.line)
+		f.writeRecord(f.json.line, false)
 	} else {
 		f.endLine()
 	}

@@ -23,6 +23,7 @@ type jsonRecord struct {
 	Line    *string         `json:"line"`
 	LineB64 *string         `json:"line_b64"`
 	JSON    json.RawMessage `json:"json"`
+	Cut     bool            `json:"cut"`
 }
 
 // readRecords decodes every line of a file, each of which must be one record
@@ -235,4 +236,36 @@ func TestLogsFollowJSON(t *testing.T) {
 	fl.expect(t, "web stdout text now")
 	fl.stop(t)
 	f.Close()
+}
+
+// A line longer than a record holds is cut into records that say "cut":true
+// and hold exactly its bytes: joined, they are the line. The cut never splits
+// a UTF-8 character, so each piece of a UTF-8 line is "line", not base64.
+func TestFileJSONCutLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "__stderr")
+	f := NewFile(path, jsonOptions(time.Now()))
+	line := append([]byte("a"), bytes.Repeat([]byte("é"), MaxFileLine/2+10)...) // the cut falls inside an é
+	for len(line) > 0 {
+		n := min(len(line), logmux.MaxLine)
+		end := logmux.Cut
+		if n == len(line) {
+			end = logmux.Newline
+		}
+		f.LineAt(time.Time{}, 1, line[:n], end)
+		line = line[n:]
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	recs := readRecords(t, path)
+	if len(recs) != 2 || !recs[0].Cut || recs[1].Cut || recs[0].Line == nil || recs[1].Line == nil {
+		for _, r := range recs {
+			t.Logf("cut %v, line %v, line_b64 %v", r.Cut, r.Line != nil, r.LineB64 != nil)
+		}
+		t.Fatalf("%d records, want a cut piece then the rest, both as line", len(recs))
+	}
+	want := append([]byte("a"), bytes.Repeat([]byte("é"), MaxFileLine/2+10)...)
+	if got := *recs[0].Line + *recs[1].Line; got != string(want) {
+		t.Errorf("joined pieces are %d bytes, want the %d of the line", len(got), len(want))
+	}
 }

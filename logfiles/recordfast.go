@@ -9,66 +9,80 @@ import (
 	"svman/logmux"
 )
 
-// parseOwnRecord is ParseRecord for a record exactly as logmux.AppendRecord
+// parseOwnRecord is parseAnyRecord for a record exactly as logmux.AppendRecord
 // writes it (its keys in their order, no space, ts in logmux.RecordTime), which
-// is every line svman writes: without encoding/json, and without copying a line
-// that has no escape. It answers false for anything else, which encoding/json
-// then reads (parseAnyRecord): the same record read either way gives the same.
-func parseOwnRecord(b []byte) (t time.Time, pid int, text []byte, parsed, ok bool) {
+// is every whole line svman writes: without encoding/json, and without copying
+// a line that has no escape. It answers false for anything else (a cut piece
+// too), which encoding/json then reads (parseAnyRecord): the same record read
+// either way gives the same.
+func parseOwnRecord(b []byte) (r Record, module []byte, stream logmux.Stream, ok bool) {
+	r, module, stream, ok = parseOwnFields(b)
+	if !ok {
+		return Record{}, nil, 0, false
+	}
+	return r, module, stream, true
+}
+
+// parseOwnFields is parseOwnRecord, which clears what it returns when not ok.
+func parseOwnFields(b []byte) (r Record, module []byte, stream logmux.Stream, ok bool) {
 	const tsLen = len(logmux.RecordTime) - len("Z07:00") + len("Z")
 	rest, ok := cut(b, `{"ts":"`)
 	if !ok || len(rest) < tsLen+1 || rest[tsLen] != '"' {
 		return
 	}
-	if t, ok = parseRecordTime(rest[:tsLen]); !ok {
+	if r.Time, ok = parseRecordTime(rest[:tsLen]); !ok {
 		return
 	}
 	if rest, ok = cut(rest[tsLen+1:], `,"module":`); !ok {
 		return
 	}
-	if _, rest, ok = jsonString(rest); !ok {
+	if module, rest, ok = jsonString(rest); !ok {
 		return
 	}
-	if r, ok1 := cut(rest, `,"stream":"stdout","pid":`); ok1 {
-		rest = r
-	} else if rest, ok = cut(rest, `,"stream":"stderr","pid":`); !ok {
+	if after, ok1 := cut(rest, `,"stream":"stdout","pid":`); ok1 {
+		rest, stream = after, logmux.Stdout
+	} else if rest, ok = cut(rest, `,"stream":"stderr","pid":`); ok {
+		stream = logmux.Stderr
+	} else {
 		return
 	}
-	if r, ok1 := cut(rest, "null,"); ok1 {
-		rest = r
+	if after, ok1 := cut(rest, "null,"); ok1 {
+		rest = after
 	} else {
 		n, i := 0, 0
 		for ; i < len(rest) && i < 10 && rest[i] >= '0' && rest[i] <= '9'; i++ {
 			n = n*10 + int(rest[i]-'0')
 		}
 		if i == 0 || i == len(rest) || rest[i] != ',' || rest[0] == '0' {
-			return time.Time{}, 0, nil, false, false
+			return r, module, stream, false
 		}
-		pid, rest = n, rest[i+1:]
+		r.PID, rest = n, rest[i+1:]
 	}
 	end := len(rest) - 1 // the record's "}"
 	switch {
 	case bytes.HasPrefix(rest, []byte(`"line":`)):
 		var after []byte
-		if text, after, ok = jsonString(rest[len(`"line":`):]); !ok || len(after) != 1 {
-			return time.Time{}, 0, nil, false, false
+		if r.Text, after, ok = jsonString(rest[len(`"line":`):]); !ok || len(after) != 1 {
+			return r, module, stream, false
 		}
-		return t, pid, text, false, true
+		return r, module, stream, true
 	case bytes.HasPrefix(rest, []byte(`"line_b64":"`)) && end >= 1 && rest[end-1] == '"':
 		enc := rest[len(`"line_b64":"`) : end-1]
 		text, err := base64.StdEncoding.AppendDecode(nil, enc)
 		if err != nil {
-			return time.Time{}, 0, nil, false, false
+			return r, module, stream, false
 		}
-		return t, pid, text, false, true
+		r.Text = text
+		return r, module, stream, true
 	case bytes.HasPrefix(rest, []byte(`"json":{`)):
 		obj := rest[len(`"json":`):end]
 		if !json.Valid(obj) {
-			return time.Time{}, 0, nil, false, false
+			return r, module, stream, false
 		}
-		return t, pid, obj, true, true
+		r.Text, r.Parsed = obj, true
+		return r, module, stream, true
 	}
-	return time.Time{}, 0, nil, false, false
+	return r, module, stream, false
 }
 
 // cut is b after prefix, if b starts with it.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"time"
+
+	"svman/logmux"
 )
 
 // record is a line of a JSON log file, as logmux.AppendRecord writes it.
@@ -15,39 +17,68 @@ type record struct {
 	Line    *string         `json:"line"`
 	LineB64 []byte          `json:"line_b64"` // encoding/json reads standard base64
 	JSON    json.RawMessage `json:"json"`
+	Cut     bool            `json:"cut"`
 }
 
-// ParseRecord reads a line of a log file (without its newline) that is a JSON
-// record: its time, the pid that wrote it (0: not said), its text (the line as
-// the child wrote it, decoded from "line" or "line_b64", or the object of
-// "json": then parsed is true). ok is false when the line is no record (a line
-// of a Text file): it must be a JSON object with "ts", "module", a "stream" of
-// "stdout" or "stderr", and exactly one of "line", "line_b64" and "json". A file
-// whose format changed on a reload holds lines of both kinds; tailers read each
-// line as what it is.
-func ParseRecord(b []byte) (t time.Time, pid int, text []byte, parsed, ok bool) {
-	if !bytes.HasPrefix(b, []byte(`{"`)) || b[len(b)-1] != '}' {
-		return time.Time{}, 0, nil, false, false
-	}
-	if t, pid, text, parsed, ok = parseOwnRecord(b); ok {
-		return t, pid, text, parsed, true
-	}
-	return parseAnyRecord(b)
+// Record is a line of a JSON log file, read back.
+type Record struct {
+	Time time.Time
+	PID  int // the pid that wrote it; 0: not said
+	// Text is the line as the child wrote it, decoded from "line" or
+	// "line_b64", or the object of "json" (then Parsed is true).
+	Text   []byte
+	Parsed bool
+	// Cut: a piece of a line longer than a record holds; the next record of
+	// the stream goes on with the line.
+	Cut bool
 }
 
-// parseAnyRecord is ParseRecord for any JSON object, with encoding/json.
-func parseAnyRecord(b []byte) (t time.Time, pid int, text []byte, parsed, ok bool) {
+// ParseRecord reads a line of the log file of module's stream (without its
+// newline) that is a JSON record of that module and stream. ok is false when
+// the line is no such record (a line of a Text file, even one shaped like a
+// record of another module or stream, which a child may well print): it must
+// be a JSON object with "ts", that "module", that "stream", and exactly one
+// of "line", "line_b64" and "json". A file whose format changed on a reload
+// holds lines of both kinds; tailers read each line as what it is.
+func ParseRecord(b []byte, module string, stream logmux.Stream) (Record, bool) {
+	if len(b) < 2 || !bytes.HasPrefix(b, []byte(`{"`)) || b[len(b)-1] != '}' {
+		return Record{}, false
+	}
+	r, m, s, ok := parseOwnRecord(b)
+	if !ok {
+		r, m, s, ok = parseAnyRecord(b)
+	}
+	if !ok || string(m) != module || s != stream {
+		return Record{}, false
+	}
+	return r, true
+}
+
+// parseAnyRecord is ParseRecord for any JSON object, with encoding/json: the
+// record, and the module and stream it names.
+func parseAnyRecord(b []byte) (Record, []byte, logmux.Stream, bool) {
 	var r record
-	if json.Unmarshal(b, &r) != nil || r.TS == nil || r.Module == nil || (r.Stream != "stdout" && r.Stream != "stderr") {
-		return time.Time{}, 0, nil, false, false
+	if json.Unmarshal(b, &r) != nil || r.TS == nil || r.Module == nil {
+		return Record{}, nil, 0, false
 	}
+	stream := logmux.Stdout
+	switch r.Stream {
+	case "stdout":
+	case "stderr":
+		stream = logmux.Stderr
+	default:
+		return Record{}, nil, 0, false
+	}
+	out := Record{Time: *r.TS, PID: r.PID, Cut: r.Cut}
 	switch {
 	case r.Line != nil && r.LineB64 == nil && r.JSON == nil:
-		return *r.TS, r.PID, []byte(*r.Line), false, true
+		out.Text = []byte(*r.Line)
 	case r.Line == nil && r.LineB64 != nil && r.JSON == nil:
-		return *r.TS, r.PID, r.LineB64, false, true
+		out.Text = r.LineB64
 	case r.Line == nil && r.LineB64 == nil && r.JSON != nil:
-		return *r.TS, r.PID, r.JSON, true, true
+		out.Text, out.Parsed = r.JSON, true
+	default:
+		return Record{}, nil, 0, false
 	}
-	return time.Time{}, 0, nil, false, false
+	return out, []byte(*r.Module), stream, true
 }

@@ -23,14 +23,15 @@ func TestParseRecord(t *testing.T) {
 			for _, parse := range []bool{false, true} {
 				rec := logmux.AppendRecord(nil, at, "web.1", logmux.Stderr, pid, line, parse)
 				rec = rec[:len(rec)-1]
-				t1, pid1, text1, parsed1, ok1 := parseOwnRecord(rec)
-				t2, pid2, text2, parsed2, ok2 := parseAnyRecord(rec)
-				if !ok1 || !ok2 || !t1.Equal(at) || !t2.Equal(at) || pid1 != pid || pid2 != pid ||
-					!bytes.Equal(text1, line) || !bytes.Equal(text2, line) || parsed1 != parsed2 {
-					t.Errorf("%s:\nown: %v %d %q %v %v\nany: %v %d %q %v %v", rec, t1, pid1, text1, parsed1, ok1, t2, pid2, text2, parsed2, ok2)
+				r1, m1, s1, ok1 := parseOwnRecord(rec)
+				r2, m2, s2, ok2 := parseAnyRecord(rec)
+				if !ok1 || !ok2 || !r1.Time.Equal(at) || !r2.Time.Equal(at) || r1.PID != pid || r2.PID != pid ||
+					!bytes.Equal(r1.Text, line) || !bytes.Equal(r2.Text, line) || r1.Parsed != r2.Parsed ||
+					string(m1) != "web.1" || string(m2) != "web.1" || s1 != logmux.Stderr || s2 != logmux.Stderr {
+					t.Errorf("%s:\nown: %+v %s %v %v\nany: %+v %s %v %v", rec, r1, m1, s1, ok1, r2, m2, s2, ok2)
 				}
-				if wantParsed := parse && logmux.IsJSONObject(line); parsed1 != wantParsed {
-					t.Errorf("%s: parsed %v, want %v", rec, parsed1, wantParsed)
+				if wantParsed := parse && logmux.IsJSONObject(line); r1.Parsed != wantParsed {
+					t.Errorf("%s: parsed %v, want %v", rec, r1.Parsed, wantParsed)
 				}
 			}
 		}
@@ -48,10 +49,26 @@ func TestParseRecord(t *testing.T) {
 		{`{"level":"info","msg":"a child's own JSON in a text file"}`, false, ""},
 		{`2026-11-24T15:04:05.123+01:00 {"ts":"x"}`, false, ""},
 	} {
-		_, _, text, _, ok := ParseRecord([]byte(tt.line))
-		if ok != tt.ok || string(text) != tt.text {
-			t.Errorf("%s: %v %q, want %v %q", tt.line, ok, text, tt.ok, tt.text)
+		r, ok := ParseRecord([]byte(tt.line), "w", logmux.Stdout)
+		if ok != tt.ok || string(r.Text) != tt.text {
+			t.Errorf("%s: %v %q, want %v %q", tt.line, ok, r.Text, tt.ok, tt.text)
 		}
+	}
+	// A text line shaped like a record of another module or stream (a child
+	// that relays svman's records) is text in this module's file.
+	rec := logmux.AppendRecord(nil, at, "other", logmux.Stdout, 1, []byte("spoof"), false)
+	if _, ok := ParseRecord(rec[:len(rec)-1], "w", logmux.Stdout); ok {
+		t.Errorf("%s read as a record of w's stdout", rec)
+	}
+	rec = logmux.AppendRecord(nil, at, "w", logmux.Stderr, 1, []byte("spoof"), false)
+	if _, ok := ParseRecord(rec[:len(rec)-1], "w", logmux.Stdout); ok {
+		t.Errorf("%s read as a record of w's stdout", rec)
+	}
+	// A cut piece says so, and keeps its bytes exactly.
+	piece := []byte("a\xc3") // a character split by the cut
+	rec = append(logmux.AppendRecordPiece(logmux.AppendRecordHead(nil, at, "w", logmux.Stdout, 7), piece), '\n')
+	if r, ok := ParseRecord(rec[:len(rec)-1], "w", logmux.Stdout); !ok || !r.Cut || !bytes.Equal(r.Text, piece) {
+		t.Errorf("%s: %+v %v, want a cut piece %q", rec, r, ok, piece)
 	}
 }
 
@@ -59,7 +76,7 @@ func BenchmarkParseRecord(b *testing.B) {
 	rec := logmux.AppendRecord(nil, time.Now(), "web", logmux.Stdout, 4242, []byte("L m=0000001 seq=0000001 abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz01234567"), false)
 	rec = rec[:len(rec)-1]
 	for b.Loop() {
-		if _, _, _, _, ok := ParseRecord(rec); !ok {
+		if _, ok := ParseRecord(rec, "web", logmux.Stdout); !ok {
 			b.Fatal("not a record")
 		}
 	}

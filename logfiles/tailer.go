@@ -115,7 +115,8 @@ func (t *tailer) next() (bool, error) {
 
 // give parses line into t.head and reports whether it is to be given (not before since).
 func (t *tailer) give(line []byte) bool {
-	tm, pid, text, parsed, ok := ParseRecord(line)
+	rec, ok := ParseRecord(line, t.src.Module, t.stream)
+	tm, pid, text, parsed, cutPiece := rec.Time, rec.PID, rec.Text, rec.Parsed, rec.Cut
 	if !ok {
 		tm, text, ok = ParseLine(line)
 	}
@@ -127,7 +128,7 @@ func (t *tailer) give(line []byte) bool {
 	if !t.since.IsZero() && tm.Before(t.since) {
 		return false
 	}
-	t.head = Line{Time: tm, Module: t.src.Module, Stream: t.stream, Text: text, PID: pid, Parsed: parsed}
+	t.head = Line{Time: tm, Module: t.src.Module, Stream: t.stream, Text: text, PID: pid, Parsed: parsed, Cut: cutPiece}
 	return true
 }
 

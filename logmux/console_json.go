@@ -10,7 +10,7 @@ import (
 // line of a module is one record, as logmux.AppendRecord writes it, with the
 // pid of the child that wrote it when known (Batch.PID) and every byte of the
 // line kept (no escape sequence is stripped or shown, a trailing "\r" stays, a
-// line that is not UTF-8 is in line_b64); a cut piece ends in CutMarker. Each
+// line that is not UTF-8 is in line_b64); a cut piece says "cut":true. Each
 // of svman's own lines is one event (AppendEvent): Event gives its name and
 // fields, Systemf a "message". Colors, Timestamps, StripANSI, Escape and Raw do
 // not apply; Show does.
@@ -32,12 +32,12 @@ func appendJSONLines(b, head []byte, lines *Batch) []byte {
 	return b
 }
 
-// appendJSONLine appends one record: head, the line (with CutMarker if cont),
-// and the newline.
+// appendJSONLine appends one record: head, the line (a piece of it, marked
+// cut, if cont), and the newline.
 func appendJSONLine(b, head, line []byte, cont bool) []byte {
 	b = append(b, head...)
 	if cont {
-		line = append(line[:len(line):len(line)], CutMarker...)
+		return append(AppendRecordPiece(b, line), '\n')
 	}
 	return append(AppendRecordLine(b, line, false), '\n')
 }

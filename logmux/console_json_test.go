@@ -34,7 +34,7 @@ func TestConsoleJSON(t *testing.T) {
 		want := []string{
 			`{"ts":"2024-05-06T` + utc(15) + `:04:05.000000000Z","module":"web","stream":"stderr","pid":4242,"line":"first \u001b[31mred\u001b[0m\r"}`,
 			`{"ts":"2024-05-06T` + utc(15) + `:04:05.000000000Z","module":"web","stream":"stderr","pid":4242,"line_b64":"Ynl0ZXMg//4="}`,
-			`{"ts":"2024-05-06T` + utc(15) + `:04:05.000000000Z","module":"web","stream":"stderr","pid":4242,"line":"xxxxxxxxxx …"}`,
+			`{"ts":"2024-05-06T` + utc(15) + `:04:05.000000000Z","module":"web","stream":"stderr","pid":4242,"line":"xxxxxxxxxx","cut":true}`,
 			`{"ts":"2024-05-06T` + utc(15) + `:04:05.000000000Z","module":"worker","stream":"stdout","pid":null,"line":"{\"a\":1}"}`,
 			`{"ts":"2024-05-06T` + utc(15) + `:04:05.000000000Z","module":"svman","event":"message","msg":"two\nlines"}`,
 			`{"ts":"2024-05-06T` + utc(15) + `:04:05.000000000Z","module":"web","event":"exited","msg":"web (pid 4242) exited with code 3","pid":4242,"code":3,"signal":null}`,

@@ -70,6 +70,15 @@ func AppendRecordLine(b, line []byte, parse bool) []byte {
 	return append(b, '}')
 }
 
+// AppendRecordPiece is AppendRecordLine for a piece of a line longer than a
+// record holds: the record says "cut":true, and the next one of the stream
+// goes on with the line. No byte is added to the line's: joined, the pieces
+// are the line. A piece is never parsed as JSON.
+func AppendRecordPiece(b, piece []byte) []byte {
+	b = AppendRecordLine(b, piece, false)
+	return append(b[:len(b)-1], `,"cut":true}`...)
+}
+
 // AppendRecord appends a whole record and its newline.
 func AppendRecord(b []byte, t time.Time, module string, s Stream, pid int, line []byte, parse bool) []byte {
 	b = AppendRecordHead(b, t, module, s, pid)

@@ -144,13 +144,24 @@ func runLogs(ctx context.Context, c *command, args []string, stdout, stderr io.W
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	emit := func(l logfiles.Line) { console.LineAt(l.Time, l.Module, l.Stream, l.Text) }
+	var piece []byte
+	emit := func(l logfiles.Line) {
+		if l.Cut { // shown as a cut piece is on the console
+			piece = append(append(piece[:0], l.Text...), logmux.CutMarker...)
+			l.Text = piece
+		}
+		console.LineAt(l.Time, l.Module, l.Stream, l.Text)
+	}
 	var out *bufio.Writer
 	if *asJSON {
 		out = bufio.NewWriterSize(stdout, 64<<10)
 		var rec []byte
 		emit = func(l logfiles.Line) {
-			rec = logmux.AppendRecord(rec[:0], l.Time, l.Module, l.Stream, l.PID, l.Text, l.Parsed)
+			if l.Cut {
+				rec = append(logmux.AppendRecordPiece(logmux.AppendRecordHead(rec[:0], l.Time, l.Module, l.Stream, l.PID), l.Text), '\n')
+			} else {
+				rec = logmux.AppendRecord(rec[:0], l.Time, l.Module, l.Stream, l.PID, l.Text, l.Parsed)
+			}
 			_, _ = out.Write(rec)
 			if *follow {
 				_ = out.Flush() // a follower sees each line as it comes
