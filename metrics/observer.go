@@ -163,7 +163,7 @@ func (m *module) observe(ev engine.Event) bool {
 		m.ready = true
 	case engine.NotReady:
 		m.ready = false
-	case engine.Stopped, engine.Released:
+	case engine.Stopped, engine.Released, engine.GaveUp: // no start is coming
 		if m.backoff == 0 {
 			return false
 		}

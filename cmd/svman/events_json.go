@@ -48,7 +48,7 @@ func eventFields(ev engine.Event) []logmux.Field {
 			add("code", ev.Exit.Code)
 			add("signal", nil)
 		}
-		add("core_dumped", ev.Exit.CoreDumped)
+		add("coredumped", ev.Exit.CoreDumped)
 		add("uptime_s", seconds(ev.Uptime))
 		add("stopping", ev.Stopping)
 	case engine.Restarting:
