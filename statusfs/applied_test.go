@@ -103,7 +103,7 @@ func TestWriteAppliedGolden(t *testing.T) {
 // A module.json written by an earlier svman reads back as the module it
 // recorded, and compares equal to the same block of the manifest.
 func TestReadAppliedOfEarlierVersions(t *testing.T) {
-	for _, file := range []string{"testdata/module-v1.json", "testdata/module-v2.json", "testdata/module.json"} {
+	for _, file := range []string{"testdata/module-v1.json", "testdata/module-v2.json", "testdata/module-v3.json", "testdata/module.json"} {
 		b, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
