@@ -47,9 +47,7 @@ func statusFlags(fs *flag.FlagSet) (tf targetFlags, asJSON *bool) {
 // control API serves the same (modview.Read).
 type moduleStatus = modview.Status
 
-// shownState is what `svman status` says a module does.
-type shownState = modview.State
-
+// The states `svman status` shows (modview.State).
 const (
 	shownUp            = modview.Up
 	shownPaused        = modview.Paused

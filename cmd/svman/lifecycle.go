@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	oklog "github.com/oklog/run"
 	"golang.org/x/sys/unix"
 
 	"svman/alarm"
+	"svman/api"
 	"svman/engine"
 	"svman/internal/proc"
 	"svman/logmux"
@@ -27,8 +29,9 @@ type supervision struct {
 	reloads chan struct{}   // an `r` was written to a control FIFO
 	running context.Context // the engine's: done once a stop has begun
 	stop    context.CancelFunc
-	stopped chan struct{} // closed once the engine's Run has returned
-	self    *selfNotifier // nil without NOTIFY_SOCKET (sdnotify.go)
+	stopped chan struct{}              // closed once the engine's Run has returned
+	self    *selfNotifier              // nil without NOTIFY_SOCKET (sdnotify.go)
+	api     atomic.Pointer[api.Server] // the control API's, once it serves: its event streams
 }
 
 // startSupervision makes svman a child subreaper, takes INT, TERM and HUP (held
@@ -81,6 +84,7 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 			if !ev.Quiet { // held back by the limit on what control bytes log
 				console.Systemf("%s", ev)
 			}
+			sv.api.Load().Publish(ev) // never blocks; nothing to do while no stream is open
 			if ev.Kind == engine.Reload {
 				notify(sv.reloads)
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"svman/alarm"
@@ -27,7 +28,8 @@ type upReloader struct {
 	edits, settled <-chan struct{} // the manifest watcher's; nil when there is none
 	hangups        chan struct{}   // HUP, buffered for one
 	loads          *manifestLoader
-	sources        *sourceWatch // keeps the watcher on the env files of the manifest in force
+	sources        *sourceWatch                       // keeps the watcher on the env files of the manifest in force
+	inForce        *atomic.Pointer[manifest.Manifest] // m, for readers on other goroutines (the API)
 }
 
 // run is the actor; it returns once quit is closed. A load still running then
@@ -48,6 +50,7 @@ func (r *upReloader) run(quit <-chan struct{}) {
 			if !r.sv.stopping() {
 				prev := r.m
 				r.m, r.pending = reload(r.sv.engine, r.m, r.pending, res, r.console, r.sv.alarms)
+				r.inForce.Store(r.m)
 				switch de := (*manifest.DiagError)(nil); {
 				case r.m != prev:
 					r.sources.follow(r.m.Sources)

@@ -1,0 +1,112 @@
+// Package api is svman's control API: HTTP/1.1 and JSON on a unix socket in
+// status_dir, serving what `svman status --json` shows (modview), the control
+// commands of `svman ctl` (through the same control FIFOs), restart and
+// signal (through the engine), and the events of supervision as a stream.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"svman/manifest"
+)
+
+// SocketName is the name of the API's unix socket in status_dir. It starts
+// with a dot, which no module name does (manifest.ValidName), so it never
+// stands where a module's status directory would.
+const SocketName = ".svman.sock"
+
+// Engine is what the API asks of the running engine (engine.Engine).
+type Engine interface {
+	Restart(name string) error
+	Signal(name string, sig syscall.Signal) error
+}
+
+// Config is what a Server needs from svman up.
+type Config struct {
+	// Socket is the path of the unix socket (status_dir/.svman.sock).
+	Socket string
+	// Manifest returns the manifest in force; called once a request. It must
+	// not block.
+	Manifest func() *manifest.Manifest
+	// Engine restarts and signals modules.
+	Engine Engine
+	// Metrics, when set, is served at GET /metrics.
+	Metrics http.Handler
+	// Logf says something on svman's console (refused requests, rate-limited).
+	Logf func(format string, args ...any)
+}
+
+// Server serves the API until Close. It holds no goroutine that wakes while
+// no request is under way: its listeners' Accept and the handlers of the
+// requests in progress are all it runs.
+type Server struct {
+	cfg    Config
+	http   *http.Server
+	unix   *unixSocket
+	events *hub
+	served chan error // the unix listener's Serve, once it returns
+}
+
+// Timeouts of every request but the event stream's, which sets a deadline for
+// each write instead (events.go).
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = time.Minute
+	maxBody           = 64 << 10
+)
+
+// Start listens on cfg.Socket and serves there until Close. A socket left
+// there by an svman that died is replaced; anything else in its place is an
+// error, and nothing is served.
+func Start(cfg Config) (*Server, error) {
+	if cfg.Logf == nil {
+		cfg.Logf = func(string, ...any) {}
+	}
+	s := &Server{cfg: cfg, events: newHub(maxStreams), served: make(chan error, 1)}
+	s.http = &http.Server{
+		Handler:           s.routes(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
+		// WriteTimeout is set per request (limits): the event stream has none.
+		ConnContext: withConn,
+	}
+	u, err := listenUnix(cfg.Socket)
+	if err != nil {
+		return nil, fmt.Errorf("control API: %w", err)
+	}
+	s.unix = u
+	go func() { s.served <- s.http.Serve(u.l) }()
+	return s, nil
+}
+
+// Close stops accepting, ends the event streams, waits for the requests in
+// progress until ctx is done (then closes their connections) and removes the
+// socket, if it is still this server's.
+func (s *Server) Close(ctx context.Context) error {
+	s.events.close()
+	err := s.http.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		err = s.http.Close()
+	}
+	if serr := <-s.served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	s.unix.remove()
+	return err
+}
+
+// connKey holds a request's connection in its context (peer credentials).
+type connKey struct{}
+
+func withConn(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, connKey{}, c)
+}
