@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"syscall"
 	"time"
 
@@ -51,6 +52,9 @@ type Server struct {
 	unix   *unixSocket
 	events *hub
 	served chan error // the unix listener's Serve, once it returns
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Timeouts of every request but the event stream's, which sets a deadline for
@@ -90,8 +94,13 @@ func Start(cfg Config) (*Server, error) {
 
 // Close stops accepting, ends the event streams, waits for the requests in
 // progress until ctx is done (then closes their connections) and removes the
-// socket, if it is still this server's.
+// socket, if it is still this server's. Later calls return the first's error.
 func (s *Server) Close(ctx context.Context) error {
+	s.closeOnce.Do(func() { s.closeErr = s.close(ctx) })
+	return s.closeErr
+}
+
+func (s *Server) close(ctx context.Context) error {
 	s.events.close()
 	err := s.http.Shutdown(ctx)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
