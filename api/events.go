@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,20 +39,25 @@ type Event struct {
 }
 
 // eventName is the SSE event name of an engine event, "" for those the
-// stream does not carry.
-func eventName(k engine.Kind) string {
-	switch k {
+// stream does not carry. A control command is a state event when it changes
+// what the module wants, its alarms or its supervision (u, d, o, s, n, x);
+// one that sends a signal is not (the exit that may follow is an event).
+func eventName(ev engine.Event) string {
+	switch ev.Kind {
+	case engine.Command:
+		if strings.IndexByte("udosnx", ev.Command) >= 0 {
+			return "state"
+		}
+		return ""
 	case engine.Started:
 		return "started"
 	case engine.Exited:
 		return "exited"
-	case engine.Command, engine.Paused, engine.Continued, engine.Released, engine.Reclaimed:
+	case engine.Paused, engine.Continued, engine.Released, engine.Reclaimed:
 		return "state" // want, pause and alarm flags, supervision
 	case engine.Alarm, engine.GaveUp:
 		return "alarm"
-	case engine.Reload:
-		return "reload"
-	}
+	} // engine.Reload is `r` asking: the reload's event is PublishReload's
 	return ""
 }
 
@@ -62,7 +68,7 @@ func (s *Server) Publish(ev engine.Event) {
 	if s == nil || s.events.count.Load() == 0 {
 		return
 	}
-	name := eventName(ev.Kind)
+	name := eventName(ev)
 	if name == "" {
 		return
 	}
@@ -83,12 +89,17 @@ func (s *Server) Publish(ev engine.Event) {
 	s.events.publish(e)
 }
 
-// PublishReload tells the event streams that a reload applied plan.
-func (s *Server) PublishReload(plan engine.Plan) {
+// PublishReload tells the event streams that a reload applied plan, or
+// could not (err). Like Publish, it never blocks.
+func (s *Server) PublishReload(plan engine.Plan, err error) {
 	if s == nil || s.events.count.Load() == 0 {
 		return
 	}
-	s.events.publish(Event{Event: "reload", Time: time.Now(), Message: "reload: " + plan.String()})
+	msg := "reload: " + plan.String()
+	if err != nil {
+		msg = "reload: " + err.Error()
+	}
+	s.events.publish(Event{Event: "reload", Time: time.Now(), Message: msg})
 }
 
 // hub fans events out to the open streams.

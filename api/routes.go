@@ -20,7 +20,10 @@ var routes = []route{
 	{"GET", "/v1/modules", (*Server).listModules, false},
 	{"GET", "/v1/modules/{name}", (*Server).getModule, false},
 	{"POST", "/v1/modules/{name}/{action}", (*Server).act, false},
+	{"GET", "/v1/modules/{name}/logs", (*Server).logs, true},
 	{"GET", "/v1/events", (*Server).streamEvents, true},
+	{"POST", "/v1/reload", (*Server).reload, false},
+	{"GET", "/v1/diff", (*Server).diff, false},
 	{"GET", "/v1/openapi.json", (*Server).openAPI, false},
 }
 

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"svman/engine"
 	"svman/manifest"
 )
 
@@ -37,6 +38,10 @@ type Config struct {
 	Manifest func() *manifest.Manifest
 	// Engine restarts and signals modules.
 	Engine Engine
+	// Reload, when set, has svman read its manifest again and apply it (as
+	// `svman reload`), and returns the plan applied; ErrReloadRefused (wrapped)
+	// when the manifest is not valid. It returns early with ctx's error.
+	Reload func(ctx context.Context) (engine.Plan, error)
 	// Metrics, when set, is served at GET /metrics.
 	Metrics http.Handler
 	// Logf says something on svman's console (refused requests, rate-limited).
@@ -52,6 +57,10 @@ type Server struct {
 	unix   *unixSocket
 	events *hub
 	served chan error // the unix listener's Serve, once it returns
+	// base is every request's context: cancelled at Close, so that what
+	// follows (logs, a reload under way) ends with svman.
+	base   context.Context
+	cancel context.CancelFunc
 
 	closeOnce sync.Once
 	closeErr  error
@@ -75,6 +84,7 @@ func Start(cfg Config) (*Server, error) {
 		cfg.Logf = func(string, ...any) {}
 	}
 	s := &Server{cfg: cfg, events: newHub(maxStreams), served: make(chan error, 1)}
+	s.base, s.cancel = context.WithCancel(context.Background())
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -82,9 +92,11 @@ func Start(cfg Config) (*Server, error) {
 		IdleTimeout:       idleTimeout,
 		// WriteTimeout is set per request (limits): the event stream has none.
 		ConnContext: withConn,
+		BaseContext: func(net.Listener) context.Context { return s.base },
 	}
 	u, err := listenUnix(cfg.Socket)
 	if err != nil {
+		s.cancel()
 		return nil, fmt.Errorf("control API: %w", err)
 	}
 	s.unix = u
@@ -102,6 +114,7 @@ func (s *Server) Close(ctx context.Context) error {
 
 func (s *Server) close(ctx context.Context) error {
 	s.events.close()
+	s.cancel()
 	err := s.http.Shutdown(ctx)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		err = s.http.Close()

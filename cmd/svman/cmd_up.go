@@ -102,8 +102,10 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	defer sv.close()
 	var inForce atomic.Pointer[manifest.Manifest] // the reload actor's m, for the API
 	inForce.Store(m)
-	if root != nil { // the socket is replaced only by the holder of status_dir
-		defer startAPI(sv, m, &inForce, console)() // stops after every module is down (sv.run)
+	asks := make(chan chan<- reloaded) // the API's reloads, to the reload actor
+	// The socket is replaced only by the holder of status_dir.
+	if root != nil {
+		defer startAPI(sv, m, &inForce, asks, console)() // stops after every module is down (sv.run)
 	}
 	if _, err := sv.engine.Apply(m); err != nil {
 		fmt.Fprintf(stderr, "svman up: %v\n", err)
@@ -119,7 +121,7 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 		sv: sv, console: console, m: m,
 		edits: edits, settled: settled, hangups: make(chan struct{}, 1),
 		loads: newManifestLoader(m.Path, console.Systemf), sources: sources,
-		inForce: &inForce,
+		inForce: &inForce, asks: asks,
 	}
 	sv.run(lifecycle{
 		hangup: func() { notify(r.hangups) },

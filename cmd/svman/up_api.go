@@ -17,16 +17,18 @@ const apiShutdown = 5 * time.Second
 
 // startAPI serves the control API for sv on status_dir/.svman.sock, with
 // inForce the manifest in force (the reload actor keeps it). svman up calls
-// it while it holds status_dir's lock, so a socket found there is a dead
+// it while it holds status_dir's lock; POST /v1/reload goes to the reload
+// actor through reloads, so a socket found there is a dead
 // svman's and may be replaced. The API answers from before the first start
 // until every module is down at exit: its stop is the returned function,
 // which waits apiShutdown at most. Without it (the socket cannot be made)
 // svman goes on: ctl, status, reload and logs need no API.
-func startAPI(sv *supervision, m *manifest.Manifest, inForce *atomic.Pointer[manifest.Manifest], console *logmux.Console) (stop func()) {
+func startAPI(sv *supervision, m *manifest.Manifest, inForce *atomic.Pointer[manifest.Manifest], reloads chan<- chan<- reloaded, console *logmux.Console) (stop func()) {
 	srv, err := api.Start(api.Config{
 		Socket:   filepath.Join(m.StatusDir, api.SocketName),
 		Manifest: inForce.Load,
 		Engine:   sv.engine,
+		Reload:   askReload(reloads),
 		Logf:     console.Systemf,
 	})
 	if err != nil {
