@@ -216,3 +216,8 @@ func TestEventStreamLimits(t *testing.T) {
 		t.Error("the dropped stream's place was not freed")
 	}
 }
+
+func jsonDecode(resp *http.Response, v any) error {
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(v)
+}

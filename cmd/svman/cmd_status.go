@@ -80,10 +80,11 @@ func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.W
 		return exitFailure
 	}
 	now := time.Now()
-	rows := make([]moduleStatus, len(targets))
+	mv := make([]modview.Target, len(targets))
 	for i, t := range targets {
-		rows[i] = readModuleStatus(t, now)
+		mv[i] = modview.Target{Name: t.name, Dir: t.dir}
 	}
+	rows := modview.ReadAll(mv, now) // what GET /v1/modules serves
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

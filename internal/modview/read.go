@@ -9,13 +9,14 @@ import (
 	"svman/statusfs"
 )
 
-func read(name, dir string, now time.Time) Status {
+// read is Read, with holder telling who holds a status directory's lock.
+func read(name, dir string, now time.Time, holder func(dir string) (int, bool)) Status {
 	r := Status{Module: name, State: NotSupervised}
 	r.Supervised = statusfs.Supervised(dir)
 	if !r.Supervised && statusfs.Listening(dir) {
 		r.State = Released // by `x`: the svman that let go of it takes it back on u or o
 	}
-	if pid, ok := statusfs.LockHolder(dir); ok {
+	if pid, ok := holder(dir); ok {
 		r.SupervisorPID = pid
 	}
 	st, err := statusfs.ReadStatus(dir)

@@ -4,6 +4,8 @@
 package modview
 
 import (
+	"runtime"
+	"sync"
 	"time"
 
 	"svman/statusfs"
@@ -60,16 +62,32 @@ type Status struct {
 // Read returns what the status directory dir says of module name at now,
 // Text included. It never fails: what cannot be read is in State and Error.
 func Read(name, dir string, now time.Time) Status {
-	r := read(name, dir, now)
+	r := read(name, dir, now, statusfs.LockHolder)
 	r.Text = r.text(now)
 	return r
 }
 
-// ReadAll is Read of every target, in order.
+// ReadAll is Read of every target, in order, with the kernel's table of
+// locks read once for all (statusfs.ReadLocks), not once a module. Many
+// targets are read by as many goroutines as there are CPUs: the reads are
+// system calls, which run in parallel.
 func ReadAll(targets []Target, now time.Time) []Status {
+	locks := statusfs.ReadLocks()
 	rows := make([]Status, len(targets))
-	for i, t := range targets {
-		rows[i] = Read(t.Name, t.Dir, now)
+	readRange := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			rows[i] = read(targets[i].Name, targets[i].Dir, now, locks.LockHolder)
+			rows[i].Text = rows[i].text(now)
+		}
 	}
+	workers := min(runtime.GOMAXPROCS(0), len(targets)/parallelFrom+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() { readRange(w*len(targets)/workers, (w+1)*len(targets)/workers) })
+	}
+	wg.Wait()
 	return rows
 }
+
+// parallelFrom is how many targets a goroutine of ReadAll reads at least.
+const parallelFrom = 64
