@@ -133,7 +133,10 @@ type lifecycle struct {
 //     that it stops (sdnotify.go). Interrupted by closing its quit.
 //
 // The console, and up's manifest watcher, outlive the group: the caller closes
-// them after run, and the supervision after them.
+// them after run, and the supervision after them. So does up's control API
+// (up_api.go): it answers while the modules stop, and is shut down after run,
+// once every module is down, before the supervision is closed; its event
+// streams hear of events through sv.api, which never blocks.
 func (sv *supervision) run(l lifecycle) {
 	var g oklog.Group
 	g.Add(func() error { <-sv.stopped; return nil }, func(error) { sv.stop() })
