@@ -129,6 +129,7 @@ func (ev *evaluator) manifest(raw *rawFile, abs, baseDir string) *Manifest {
 	ev.checkInstanceNames(blocks, m.Instances, labels)
 	m.Modules = ev.expand(blocks, m.Instances, defaults, baseDir)
 	m.SMTP = ev.smtp(raw.SMTP)
+	m.API = ev.api(raw.API, baseDir)
 	return m
 }
 

@@ -21,6 +21,7 @@ type rawFile struct {
 	Defaults []*rawDefaults `hcl:"defaults,block"`
 	Modules  []*rawModule   `hcl:"module,block"`
 	SMTP     []*rawSMTP     `hcl:"smtp,block"`
+	API      []*rawAPI      `hcl:"api,block"` // api.go
 }
 
 // rawDefaults is a defaults block. Its body has the same schema as a module's so

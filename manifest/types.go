@@ -22,6 +22,8 @@ type Manifest struct {
 	// SMTP is how alarm mail is sent. It is always filled in, with the built-in
 	// defaults where the manifest has no smtp block or leaves a field out.
 	SMTP SMTP
+	// API is the control API's TCP listener (the api block); zero without one.
+	API API
 	// Warnings holds the diagnostics that do not stop a load (a value svman
 	// raises to a floor, a former name), with the files to quote, for `svman
 	// check` to print; nil when there are none.
