@@ -44,6 +44,10 @@ type Config struct {
 	Reload func(ctx context.Context) (engine.Plan, error)
 	// Metrics, when set, is served at GET /metrics.
 	Metrics http.Handler
+	// TCP, when its Listen is set, is a second listener, on TCP, where every
+	// request needs its Token (when set) as a bearer token, with TLS when
+	// TLSCert is set (manifest.API, checked at load).
+	TCP manifest.API
 	// Logf says something on svman's console (refused requests, rate-limited).
 	Logf func(format string, args ...any)
 }
@@ -52,11 +56,13 @@ type Config struct {
 // no request is under way: its listeners' Accept and the handlers of the
 // requests in progress are all it runs.
 type Server struct {
-	cfg    Config
-	http   *http.Server
-	unix   *unixSocket
-	events *hub
-	served chan error // the unix listener's Serve, once it returns
+	cfg     Config
+	http    *http.Server
+	unix    *unixSocket
+	events  *hub
+	served  chan error // each listener's Serve, once it returns
+	serving int        // how many listeners serve
+	tcpAddr string     // the TCP listener's address, "" without one
 	// base is every request's context: cancelled at Close, so that what
 	// follows (logs, a reload under way) ends with svman.
 	base   context.Context
@@ -83,7 +89,7 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	s := &Server{cfg: cfg, events: newHub(maxStreams), served: make(chan error, 1)}
+	s := &Server{cfg: cfg, events: newHub(maxStreams), served: make(chan error, 2)}
 	s.base, s.cancel = context.WithCancel(context.Background())
 	s.http = &http.Server{
 		Handler:           s.routes(),
@@ -99,9 +105,33 @@ func Start(cfg Config) (*Server, error) {
 		s.cancel()
 		return nil, fmt.Errorf("control API: %w", err)
 	}
+	var tcp net.Listener
+	if cfg.TCP.Listen != "" {
+		if tcp, err = listenTCP(cfg); err != nil {
+			s.cancel()
+			u.l.Close()
+			u.remove()
+			return nil, fmt.Errorf("control API on %s: %w", cfg.TCP.Listen, err)
+		}
+	}
 	s.unix = u
-	go func() { s.served <- s.http.Serve(u.l) }()
+	s.serve(u.l)
+	if tcp != nil {
+		s.tcpAddr = tcp.Addr().String()
+		s.serve(tcp)
+	}
 	return s, nil
+}
+
+// serve serves l until Close.
+func (s *Server) serve(l net.Listener) {
+	s.serving++
+	go func() { s.served <- s.http.Serve(l) }()
+}
+
+// TCPAddr is the address the TCP listener listens on, "" without one.
+func (s *Server) TCPAddr() string {
+	return s.tcpAddr
 }
 
 // Close stops accepting, ends the event streams, waits for the requests in
@@ -119,8 +149,10 @@ func (s *Server) close(ctx context.Context) error {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		err = s.http.Close()
 	}
-	if serr := <-s.served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
-		err = serr
+	for range s.serving {
+		if serr := <-s.served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+			err = serr
+		}
 	}
 	s.unix.remove()
 	return err

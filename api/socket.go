@@ -61,15 +61,18 @@ func (u *unixSocket) remove() {
 	}
 }
 
-// peerAllowed refuses (403) a request on the unix socket from a user other
-// than svman's own or root: the socket's mode is the first guard, the
-// peer's credentials (SO_PEERCRED) the second.
-func peerAllowed(next http.Handler) http.Handler {
+// authorize refuses a request on the unix socket from a user other than
+// svman's own or root (403): the socket's mode is the first guard, the
+// peer's credentials (SO_PEERCRED) the second; and one on TCP without the
+// bearer token (401, tokens).
+func authorize(next http.Handler, tokens *tokenCheck) http.Handler {
 	euid := os.Geteuid()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, _ := r.Context().Value(connKey{}).(*net.UnixConn)
 		if c == nil {
-			next.ServeHTTP(w, r)
+			if tokens.allowed(w, r) {
+				next.ServeHTTP(w, r)
+			}
 			return
 		}
 		uid, err := peerUID(c)

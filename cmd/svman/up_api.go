@@ -29,6 +29,7 @@ func startAPI(sv *supervision, m *manifest.Manifest, inForce *atomic.Pointer[man
 		Manifest: inForce.Load,
 		Engine:   sv.engine,
 		Reload:   askReload(reloads),
+		TCP:      m.API, // as at the start: a change of the api block needs a new svman up
 		Logf:     console.Systemf,
 	})
 	if err != nil {
