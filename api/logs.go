@@ -82,6 +82,7 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	enc := json.NewEncoder(w)
 	if follow { // the client sees the answer begin before the first new line
+		_ = rc.SetReadDeadline(time.Time{}) // following outlives ReadTimeout
 		w.WriteHeader(http.StatusOK)
 		_ = rc.Flush()
 	}
