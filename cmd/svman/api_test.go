@@ -268,3 +268,36 @@ func TestAPIEvents(t *testing.T) {
 		}
 	})
 }
+
+// With an api block, svman up serves on TCP too, and a request there needs
+// the token: 401 without it, said on the console without the token.
+func TestAPITCP(t *testing.T) {
+	p := newProject(t, "api {\n  listen = \"127.0.0.1:0\"\n  token_file = \"token\"\n}\n"+helperModule("web", "sleeper"))
+	if err := os.WriteFile(filepath.Join(p.dir, "token"), []byte("s3cr3t\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sv := p.up()
+	addr := sv.waitOutput(`control API on \S+ and (127\.0\.0\.1:\d+)`)[1]
+	get := func(token string) int {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/v1/modules/web", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get(""); code != 401 {
+		t.Errorf("without the token: %d, want 401", code)
+	}
+	if code := get("s3cr3t"); code != 200 {
+		t.Errorf("with the token: %d, want 200", code)
+	}
+	sv.waitOutput(`control API: a request from 127\.0\.0\.1:\d+ without a valid token was refused`)
+	if strings.Contains(sv.out.String(), "s3cr3t") {
+		t.Errorf("the token is in svman's output:\n%s", sv.out)
+	}
+}

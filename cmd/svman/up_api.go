@@ -37,6 +37,9 @@ func startAPI(sv *supervision, m *manifest.Manifest, inForce *atomic.Pointer[man
 		return func() {}
 	}
 	sv.api.Store(srv)
+	if addr := srv.TCPAddr(); addr != "" {
+		console.Systemf("control API on %s and %s", filepath.Join(m.StatusDir, api.SocketName), addr)
+	}
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), apiShutdown)
 		defer cancel()
