@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"syscall"
 	"time"
 
 	"svman/manifest"
@@ -16,6 +17,7 @@ type supMsg struct {
 	mod  *manifest.Module // msgUpdate, msgReplace
 	gate *gate            // msgGate
 	held bool             // msgDependents
+	sig  syscall.Signal   // msgSignal
 }
 
 type msgKind int
@@ -28,6 +30,8 @@ const (
 	msgGate                      // what the dependencies are now: gate
 	msgDependents                // modules that restart with it depend on it (held), or no longer
 	msgProceed                   // its dependents have stopped: a held stop goes on
+	msgRestart                   // stop and start again at once, wanted up (Engine.Restart)
+	msgSignal                    // send sig to the child (Engine.Signal)
 )
 
 func (s *supervisor) handleMsg(m supMsg) {
@@ -70,6 +74,10 @@ func (s *supervisor) handleMsg(m supMsg) {
 		s.holdsDependents = m.held
 	case msgProceed:
 		s.proceedStop()
+	case msgRestart:
+		s.restartNow()
+	case msgSignal:
+		s.signalChild(m.sig)
 	}
 }
 

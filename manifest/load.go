@@ -130,6 +130,7 @@ func (ev *evaluator) manifest(raw *rawFile, abs, baseDir string) *Manifest {
 	m.Modules = ev.expand(blocks, m.Instances, defaults, baseDir)
 	m.SMTP = ev.smtp(raw.SMTP)
 	m.Metrics = ev.metrics(raw.Metrics, baseDir)
+	m.API = ev.api(raw.API, baseDir)
 	return m
 }
 

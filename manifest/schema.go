@@ -22,6 +22,7 @@ type rawFile struct {
 	Modules  []*rawModule   `hcl:"module,block"`
 	SMTP     []*rawSMTP     `hcl:"smtp,block"`
 	Metrics  []*rawMetrics  `hcl:"metrics,block"` // metrics.go
+	API      []*rawAPI      `hcl:"api,block"`     // api.go
 }
 
 // rawDefaults is a defaults block. Its body has the same schema as a module's so

@@ -25,6 +25,8 @@ type Manifest struct {
 	SMTP SMTP
 	// Metrics is the metrics block; the zero value when there is none.
 	Metrics Metrics
+	// API is the control API's TCP listener (the api block); zero without one.
+	API API
 	// Warnings holds the diagnostics that do not stop a load (a value svman
 	// raises to a floor, a former name), with the files to quote, for `svman
 	// check` to print; nil when there are none.

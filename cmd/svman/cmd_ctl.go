@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"svman/internal/modview"
 	"svman/statusfs"
 )
 
@@ -113,6 +114,4 @@ func wantsDown(cmds []byte) bool {
 
 // released reports whether a svman released the module at dir with `x` and
 // listens for the `u` or `o` that takes it back.
-func released(dir string) bool {
-	return !statusfs.Supervised(dir) && statusfs.Listening(dir)
-}
+func released(dir string) bool { return modview.IsReleased(dir) }

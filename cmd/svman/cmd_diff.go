@@ -5,14 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"svman/engine"
+	"svman/internal/modview"
 	"svman/manifest"
-	"svman/statusfs"
 )
 
 var diffCommand = &command{
@@ -48,43 +46,20 @@ func runDiff(_ context.Context, c *command, args []string, stdout, stderr io.Wri
 		printRunning(*file, stdout, stderr)
 		return exitFailure
 	}
-	running, releasedMods, warnings := runningModules(m.StatusDir)
+	plan, left, supervised, warnings := modview.ReloadPlan(m)
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "svman diff: %s\n", w)
 	}
 	defer printScaled(stdout, m)
-	if len(running) == 0 && len(releasedMods) == 0 {
+	if !supervised {
 		fmt.Fprintf(stdout, "no svman supervises any module in %s: 'svman up' would start all %d\n", m.StatusDir, len(m.Modules))
 		return exitOK
 	}
-	// module.json holds hashes of the secrets: compare in that form.
-	recorded := make([]manifest.Module, len(m.Modules))
-	for i, mod := range m.Modules {
-		recorded[i] = statusfs.Recorded(mod)
-	}
-	desired, left := leaveReleased(recorded, releasedMods)
-	printPlan(stdout, engine.Diff(running, desired))
+	printPlan(stdout, plan)
 	for _, n := range left {
 		fmt.Fprintf(stdout, "= %s released: a reload leaves it so ('svman ctl %s up' takes it back)\n", n, n)
 	}
 	return exitOK
-}
-
-// leaveReleased leaves out of mods the released modules whose block has not
-// changed since, as a reload does, and returns their names.
-func leaveReleased(mods, released []manifest.Module) (desired []manifest.Module, left []string) {
-	applied := make(map[string]manifest.Module, len(released))
-	for _, r := range released {
-		applied[r.Name] = r
-	}
-	for _, m := range mods {
-		if r, ok := applied[m.Name]; ok && len(engine.Changes(r, m)) == 0 {
-			left = append(left, m.Name)
-			continue
-		}
-		desired = append(desired, m)
-	}
-	return desired, left
 }
 
 // printRunning says what runs while the manifest at path is invalid, so that
@@ -95,7 +70,7 @@ func printRunning(path string, stdout, stderr io.Writer) {
 		fmt.Fprintf(stderr, "svman diff: %s is not valid, and its status_dir cannot be told from it\n", path)
 		return
 	}
-	running, releasedMods, warnings := runningModules(root)
+	running, releasedMods, warnings := modview.Applied(root)
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "svman diff: %s\n", w)
 	}
@@ -112,32 +87,6 @@ func printRunning(path string, stdout, stderr io.Writer) {
 		names = append(names, mod.Name+" (released)")
 	}
 	fmt.Fprintf(stdout, "running in %s: %s\n", root, strings.Join(names, ", "))
-}
-
-// runningModules reads the applied settings of every module under root that a
-// svman supervises, and of every one it released with x (see released).
-func runningModules(root string) (running, releasedMods []manifest.Module, warnings []string) {
-	entries, _ := os.ReadDir(root)
-	for _, e := range entries {
-		dir := filepath.Join(root, e.Name())
-		if !e.IsDir() {
-			continue
-		}
-		isReleased := released(dir)
-		if !isReleased && !statusfs.Supervised(dir) {
-			continue
-		}
-		mod, err := statusfs.ReadApplied(dir)
-		switch {
-		case err != nil:
-			warnings = append(warnings, fmt.Sprintf("%s is supervised but its settings cannot be read (%v); it is left out", e.Name(), err))
-		case isReleased:
-			releasedMods = append(releasedMods, mod)
-		default:
-			running = append(running, mod)
-		}
-	}
-	return running, releasedMods, warnings
 }
 
 func printPlan(w io.Writer, p engine.Plan) {

@@ -11,7 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"svman/statusfs"
+	"svman/internal/modview"
 )
 
 var statusCommand = &command{
@@ -43,52 +43,31 @@ func statusFlags(fs *flag.FlagSet) (tf targetFlags, asJSON *bool) {
 	return addTargetFlags(fs), fs.Bool("json", false, "print JSON instead of a table")
 }
 
-// shownState is what `svman status` says a module does: its STATE column, and
-// the "state" of --json.
-type shownState string
+// moduleStatus is one row of `svman status`, and one object of --json: the
+// control API serves the same (modview.Read).
+type moduleStatus = modview.Status
 
+// The states `svman status` shows (modview.State).
 const (
-	shownUp            shownState = "up"
-	shownPaused        shownState = "paused"
-	shownDown          shownState = "down"
-	shownRestarting    shownState = "restarting" // down, wanted up, and no backoff: a restart at once
-	shownWaiting       shownState = "waiting"    // wanted up; its dependencies are not yet what it needs
-	shownBackoff       shownState = "backoff"
-	shownFailed        shownState = "failed"
-	shownReleased      shownState = "released"
-	shownNotSupervised shownState = "not supervised"
-	shownUnknown       shownState = "unknown" // the status file or state.json cannot be read
+	shownUp            = modview.Up
+	shownPaused        = modview.Paused
+	shownDown          = modview.Down
+	shownRestarting    = modview.Restarting
+	shownWaiting       = modview.Waiting
+	shownBackoff       = modview.Backoff
+	shownFailed        = modview.Failed
+	shownReleased      = modview.Released
+	shownNotSupervised = modview.NotSupervised
+	shownUnknown       = modview.Unknown
 )
 
-// moduleStatus is one row of `svman status`, and one object of --json.
-type moduleStatus struct {
-	Module        string     `json:"module"`
-	Supervised    bool       `json:"supervised"`
-	State         shownState `json:"state"`
-	Want          string     `json:"want,omitempty"`
-	PID           int        `json:"pid"`
-	Since         time.Time  `json:"since,omitzero"`
-	Seconds       float64    `json:"seconds"` // how long in this state
-	Alarms        string     `json:"alarms,omitempty"`
-	NextStart     time.Time  `json:"next_start,omitzero"`  // backoff: when it starts again
-	CrashLoop     int        `json:"crash_loop,omitempty"` // backoff: runs in a row shorter than min_uptime
-	MinUptime     string     `json:"min_uptime,omitempty"` // backoff: the min_uptime they fell short of
-	SupervisorPID int        `json:"supervisor_pid,omitempty"`
-	Error         string     `json:"error,omitempty"`
-	// Ready: the child runs and state.json says it is ready. Always given.
-	Ready bool `json:"ready"`
-	// Text is the STATE column of the table: what the table shows for it.
-	Text string `json:"text"`
-	// The rest is what state.json says beyond the state (statusfs.State).
-	Reason    string `json:"reason,omitempty"`    // down or failed: who decided it
-	Waiting   string `json:"waiting,omitempty"`   // waiting: for what
-	Blocked   bool   `json:"blocked,omitempty"`   // waiting: for what only an operator can bring
-	Status    string `json:"status,omitempty"`    // the last STATUS= sent on the notify socket
-	Unhealthy int    `json:"unhealthy,omitempty"` // health checks failed in a row
-	Completed bool   `json:"completed,omitempty"` // its last run exited with a success code
-
-	runState statusfs.RunState // state.json's state; RunUnknown when it was not read
+// readModuleStatus is what t's status directory says at now, Text included.
+func readModuleStatus(t target, now time.Time) moduleStatus {
+	return modview.Read(t.name, t.dir, now)
 }
+
+// humanDuration is a compact age: 45s, 12m3s, 5h2m, 3d4h.
+func humanDuration(d time.Duration) string { return modview.HumanDuration(d) }
 
 func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
@@ -101,11 +80,11 @@ func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.W
 		return exitFailure
 	}
 	now := time.Now()
-	rows := make([]moduleStatus, len(targets))
+	mv := make([]modview.Target, len(targets))
 	for i, t := range targets {
-		rows[i] = readModuleStatus(t, now)
-		rows[i].Text = stateText(rows[i], now)
+		mv[i] = modview.Target{Name: t.name, Dir: t.dir}
 	}
+	rows := modview.ReadAll(mv, now) // what GET /v1/modules serves
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"sync/atomic"
 
 	"svman/internal/manifestwatch"
 	"svman/logmux"
+	"svman/manifest"
 	"svman/statusfs"
 )
 
@@ -95,7 +97,8 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	// defers run in reverse), so that scale and reload find this svman even
 	// when it supervises no module. Another holder is another svman up on the
 	// same status_dir: Apply refuses it, module by module, as before.
-	if root, err := statusfs.HoldRoot(m.StatusDir); err == nil {
+	root, err := statusfs.HoldRoot(m.StatusDir)
+	if err == nil {
 		defer root.Close()
 	} else if !errors.Is(err, statusfs.ErrRootHeld) {
 		console.Systemf("cannot lock %s (%v): with no module supervised, svman scale and reload will not find this svman", m.StatusDir, err)
@@ -108,6 +111,13 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	defer sv.close()
 	sv.metrics.Add(m.Modules)
 	defer startTextfile(sv.metrics, m, console)() // after the last module is down: sv.run has returned
+	var inForce atomic.Pointer[manifest.Manifest] // the reload actor's m, for the API
+	inForce.Store(m)
+	asks := make(chan chan<- reloaded) // the API's reloads, to the reload actor
+	// The socket is replaced only by the holder of status_dir.
+	if root != nil {
+		defer startAPI(sv, m, &inForce, asks, console)() // stops after every module is down (sv.run)
+	}
 	if _, err := sv.engine.Apply(m); err != nil {
 		fmt.Fprintf(stderr, "svman up: %v\n", err)
 		return exitFailure
@@ -124,6 +134,7 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 		sv: sv, console: console, m: m,
 		edits: edits, settled: settled, hangups: make(chan struct{}, 1),
 		loads: newManifestLoader(m.Path, console.Systemf), sources: sources,
+		inForce: &inForce, asks: asks,
 	}
 	sv.run(lifecycle{
 		hangup: func() { notify(r.hangups) },

@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	oklog "github.com/oklog/run"
 	"golang.org/x/sys/unix"
 
 	"svman/alarm"
+	"svman/api"
 	"svman/engine"
 	"svman/internal/proc"
 	"svman/logmux"
@@ -28,8 +30,9 @@ type supervision struct {
 	reloads chan struct{}   // an `r` was written to a control FIFO
 	running context.Context // the engine's: done once a stop has begun
 	stop    context.CancelFunc
-	stopped chan struct{} // closed once the engine's Run has returned
-	self    *selfNotifier // nil without NOTIFY_SOCKET (sdnotify.go)
+	stopped chan struct{}              // closed once the engine's Run has returned
+	self    *selfNotifier              // nil without NOTIFY_SOCKET (sdnotify.go)
+	api     atomic.Pointer[api.Server] // the control API's, once it serves: its event streams
 	// metrics counts the engine's events, the alarms, the lines and the
 	// reloads; it knows only the modules the command Adds to it.
 	metrics *metrics.Observer
@@ -90,6 +93,7 @@ func startSupervision(ctx context.Context, m *manifest.Manifest, console *logmux
 			if !ev.Quiet { // held back by the limit on what control bytes log
 				showEvent(console, ev)
 			}
+			sv.api.Load().Publish(ev) // never blocks; nothing to do while no stream is open
 			if ev.Kind == engine.Reload {
 				notify(sv.reloads)
 			}
@@ -138,7 +142,10 @@ type lifecycle struct {
 //     that it stops (sdnotify.go). Interrupted by closing its quit.
 //
 // The console, and up's manifest watcher, outlive the group: the caller closes
-// them after run, and the supervision after them.
+// them after run, and the supervision after them. So does up's control API
+// (up_api.go): it answers while the modules stop, and is shut down after run,
+// once every module is down, before the supervision is closed; its event
+// streams hear of events through sv.api, which never blocks.
 func (sv *supervision) run(l lifecycle) {
 	var g oklog.Group
 	g.Add(func() error { <-sv.stopped; return nil }, func(error) { sv.stop() })

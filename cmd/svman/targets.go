@@ -8,9 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
 
+	"svman/internal/modview"
 	"svman/manifest"
 )
 
@@ -59,69 +58,26 @@ func (tf targetFlags) resolveManifest(names []string, stderr io.Writer) ([]targe
 }
 
 // pickTargets returns the targets of all named by names, in their order, or all
-// when names is empty. A name may be that of a module block with instances
-// (web for web.0, web.1, ...: every instance of it in all, whatever
-// blocks says, so that status directories name them too); blocks, when
-// known, tells such a block without instances from an unknown name, which
-// is an error that lists the known ones.
+// when names is empty (modview.Pick); an unknown name is said on stderr.
 func pickTargets(all []target, names []string, blocks map[string]manifest.InstanceCount, stderr io.Writer) ([]target, bool) {
-	if len(names) == 0 {
-		return all, true
-	}
-	byName := make(map[string]target, len(all))
-	known := make([]string, len(all))
+	mv := make([]modview.Target, len(all))
 	for i, t := range all {
-		byName[t.name] = t
-		known[i] = t.name
+		mv[i] = modview.Target{Name: t.name, Dir: t.dir}
 	}
-	out := make([]target, 0, len(names))
-	for _, n := range names {
-		if t, ok := byName[n]; ok {
-			out = append(out, t)
-			continue
-		}
-		instances := instancesIn(all, n)
-		_, block := blocks[n]
-		switch {
-		case len(instances) > 0:
-			out = append(out, instances...)
-		case block:
-			fmt.Fprintf(stderr, "svman: module %s has no instances in force (instances = 0): 'svman scale %s=N' starts some\n", n, n)
-			return nil, false
-		default:
-			fmt.Fprintf(stderr, "svman: no module named %q (modules: %s)\n", n, strings.Join(known, ", "))
-			return nil, false
-		}
+	picked, err := modview.Pick(mv, names, blocks)
+	if err != nil {
+		fmt.Fprintf(stderr, "svman: %v\n", err)
+		return nil, false
+	}
+	out := make([]target, len(picked))
+	for i, t := range picked {
+		out[i] = target{t.Name, t.Dir}
 	}
 	return out, true
 }
 
-// instancesIn is the targets of all that are instances of the module block
-// name (name.N), by instance number.
-func instancesIn(all []target, name string) []target {
-	var out []target
-	for _, t := range all {
-		if _, ok := instanceNumber(t.name, name); ok {
-			out = append(out, t)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, _ := instanceNumber(out[i].name, name)
-		b, _ := instanceNumber(out[j].name, name)
-		return a < b
-	})
-	return out
-}
-
 // instanceNumber is N when module is instance N of block (block.N).
-func instanceNumber(module, block string) (int, bool) {
-	rest, ok := strings.CutPrefix(module, block+".")
-	if !ok || rest == "" || (len(rest) > 1 && rest[0] == '0') {
-		return 0, false
-	}
-	n, err := strconv.Atoi(rest)
-	return n, err == nil && n >= 0 && strconv.Itoa(n) == rest
-}
+func instanceNumber(module, block string) (int, bool) { return modview.InstanceNumber(module, block) }
 
 // all is every module's target, and the manifest they come from (nil when
 // there is none: see resolveManifest).
@@ -144,9 +100,10 @@ func (tf targetFlags) all(stderr io.Writer) ([]target, *manifest.Manifest, bool)
 
 // manifestTargets is the target of every module of m, in its order.
 func manifestTargets(m *manifest.Manifest) []target {
-	out := make([]target, len(m.Modules))
-	for i, mod := range m.Modules {
-		out[i] = target{mod.Name, filepath.Join(m.StatusDir, mod.Name)}
+	mv := modview.ManifestTargets(m)
+	out := make([]target, len(mv))
+	for i, t := range mv {
+		out[i] = target{t.Name, t.Dir}
 	}
 	return out
 }

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"svman/alarm"
+	"svman/api"
 	"svman/engine"
 	"svman/internal/manifestwatch"
 	"svman/logmux"
@@ -28,7 +32,50 @@ type upReloader struct {
 	edits, settled <-chan struct{} // the manifest watcher's; nil when there is none
 	hangups        chan struct{}   // HUP, buffered for one
 	loads          *manifestLoader
-	sources        *sourceWatch // keeps the watcher on the env files of the manifest in force
+	sources        *sourceWatch                       // keeps the watcher on the env files of the manifest in force
+	inForce        *atomic.Pointer[manifest.Manifest] // m, for readers on other goroutines (the API)
+	// asks are the control API's reloads (ask): each waits for the first load
+	// that begins after it. next wait for the load under way or about to
+	// start; after, for the one the loader starts after it.
+	asks        chan chan<- reloaded
+	next, after []chan<- reloaded
+}
+
+// reloaded is what a reload the API asked for did: the plan applied, or why
+// none was.
+type reloaded struct {
+	plan engine.Plan
+	err  error
+}
+
+// askReload is the control API's reload (api.Config.Reload) through asks, the
+// reload actor's: the manifest is read again and applied as at `svman
+// reload`, and the plan applied returned.
+func askReload(asks chan<- chan<- reloaded) func(context.Context) (engine.Plan, error) {
+	return func(ctx context.Context) (engine.Plan, error) { return ask(ctx, asks) }
+}
+
+func ask(ctx context.Context, asks chan<- chan<- reloaded) (engine.Plan, error) {
+	reply := make(chan reloaded, 1)
+	select {
+	case asks <- reply:
+	case <-ctx.Done():
+		return engine.Plan{}, ctx.Err()
+	}
+	select {
+	case res := <-reply:
+		return res.plan, res.err
+	case <-ctx.Done():
+		return engine.Plan{}, ctx.Err()
+	}
+}
+
+// answer gives the API's reloads waiting for the load just done what it did.
+func (r *upReloader) answer(res reloaded) {
+	for _, c := range r.next {
+		c <- res // buffered for one
+	}
+	r.next, r.after = r.after, nil
 }
 
 // run is the actor; it returns once quit is closed. A load still running then
@@ -46,9 +93,17 @@ func (r *upReloader) run(quit <-chan struct{}) {
 			}
 		case res := <-r.loads.results:
 			r.loads.done()
-			if !r.sv.stopping() {
+			if r.sv.stopping() {
+				r.answer(reloaded{err: errors.New("svman is stopping")})
+			} else {
 				prev := r.m
-				r.m, r.pending = reload(r.sv.engine, r.m, r.pending, res, r.console, r.sv.alarms, r.sv.metrics)
+				var out reloaded
+				r.m, r.pending, out.plan, out.err = reload(r.sv.engine, r.m, r.pending, res, r.console, r.sv.alarms, r.sv.metrics)
+				r.inForce.Store(r.m)
+				r.answer(out)
+				if res.m != nil || res.err != nil { // not skipped
+					r.sv.api.Load().PublishReload(out.plan, out.err)
+				}
 				switch de := (*manifest.DiagError)(nil); {
 				case r.m != prev:
 					r.sources.follow(r.m.Sources)
@@ -60,6 +115,13 @@ func (r *upReloader) run(quit <-chan struct{}) {
 		case <-r.hangups:
 			r.loads.request(byOperator)
 		case <-r.sv.reloads:
+			r.loads.request(byOperator)
+		case c := <-r.asks:
+			if r.loads.running {
+				r.after = append(r.after, c)
+			} else {
+				r.next = append(r.next, c)
+			}
 			r.loads.request(byOperator)
 		case <-quit:
 			return
@@ -134,11 +196,13 @@ const (
 // missing (those are moments inside a save, not the end of one), and holds its
 // removals back until the file has been quiet for removalQuiet (bySettled).
 // The metrics (obs) count each reload that runs by its result, and follow the
-// modules and the textfile of the manifest in force.
-func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, console *logmux.Console, alarms *alarm.Sender, obs *metrics.Observer) (*manifest.Manifest, bool) {
+// modules and the textfile of the manifest in force. It returns too the plan
+// applied, and what went wrong: an invalid manifest (api.ErrReloadRefused) or
+// what the engine could not apply.
+func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, console *logmux.Console, alarms *alarm.Sender, obs *metrics.Observer) (*manifest.Manifest, bool, engine.Plan, error) {
 	next, err := r.m, r.err
 	if next == nil && err == nil {
-		return cur, pending // skipped by loadForReload
+		return cur, pending, engine.Plan{}, nil // skipped by loadForReload
 	}
 	if err != nil {
 		var buf bytes.Buffer
@@ -146,10 +210,10 @@ func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, co
 		console.Systemf("reload: %s is not valid; keeping the running configuration", cur.Path)
 		console.Systemf("%s", strings.TrimRight(buf.String(), "\n"))
 		obs.Reloaded("invalid")
-		return cur, pending
+		return cur, pending, engine.Plan{}, fmt.Errorf("%w:\n%s", api.ErrReloadRefused, strings.TrimRight(buf.String(), "\n"))
 	}
 	if r.cause == byEdit && next.Digest == cur.Digest {
-		return cur, pending
+		return cur, pending, engine.Plan{}, nil
 	}
 	apply := engine.ApplyOptions{
 		HoldRemovals: r.cause == byEdit,
@@ -165,7 +229,7 @@ func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, co
 		console.Systemf("reload: %v", err)
 		obs.Forget(added)
 		obs.Reloaded("failed")
-		return cur, pending
+		return cur, pending, plan, err
 	}
 	obs.Forget(plan.Remove)
 	if err != nil {
@@ -179,5 +243,5 @@ func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, co
 	}
 	alarms.SetSMTP(alarmSMTP(next.SMTP))
 	pruneScale(next, console)
-	return next, len(plan.Pending) > 0
+	return next, len(plan.Pending) > 0, plan, err
 }

@@ -46,7 +46,6 @@ func (w *waitRound) read(name string) moduleStatus {
 		return r
 	}
 	r := readModuleStatus(target{name, w.dirs[name]}, w.now)
-	r.Text = stateText(r, w.now)
 	w.status[name] = r
 	return r
 }
@@ -63,7 +62,7 @@ func (w *waitRound) judgeDepth(name string, depth int) (verdict, string) {
 	r := w.read(name)
 	line := func(s string) string { return name + ": " + s }
 	switch {
-	case r.Ready, completed(r):
+	case r.Ready, r.CompletedRun():
 		return verdictDone, ""
 	case r.State == shownNotSupervised:
 		return verdictPending, line("not supervised (no svman holds " + filepath.Join(w.dirs[name], "lock") + ")")
@@ -79,7 +78,7 @@ func (w *waitRound) judgeDepth(name string, depth int) (verdict, string) {
 			return verdictStuck, line(r.Text)
 		}
 		return verdictPending, line(r.Text)
-	case starting(r):
+	case r.Starting():
 		return verdictPending, line("starting (ready probe has not passed)")
 	case r.State == shownUp && r.Error == "":
 		return verdictPending, line("up, not known to be ready (state.json does not say so)")

@@ -1,4 +1,4 @@
-package main
+package modview
 
 import (
 	"fmt"
@@ -8,29 +8,29 @@ import (
 	"svman/statusfs"
 )
 
-// stateText is what the STATE column of `svman status` says of r at now, and
-// the "text" of --json: r.State in words, with why and until when.
-func stateText(r moduleStatus, now time.Time) string {
+// text is what the STATE column of `svman status` says of r at now, and the
+// "text" of --json: r.State in words, with why and until when.
+func (r Status) text(now time.Time) string {
 	state := string(r.State)
 	switch {
-	case r.State == shownBackoff && !r.NextStart.IsZero():
+	case r.State == Backoff && !r.NextStart.IsZero():
 		if d, err := time.ParseDuration(r.MinUptime); err == nil && r.CrashLoop > 0 {
 			state += " (" + engine.CrashLoopText(r.CrashLoop, d) + ")"
 		}
-		state += ", next start in " + humanDuration(r.NextStart.Sub(now)+time.Second/2)
-	case r.State == shownRestarting:
+		state += ", next start in " + HumanDuration(r.NextStart.Sub(now)+time.Second/2)
+	case r.State == Restarting:
 		state = "restarting now"
-	case r.State == shownFailed:
+	case r.State == Failed:
 		state += " (gave up; 'svman ctl " + r.Module + " up' starts it)"
-	case r.State == shownReleased:
+	case r.State == Released:
 		state += " ('svman ctl " + r.Module + " up' takes it back)"
-	case r.State == shownWaiting && r.Waiting != "":
-		state += ": " + r.Waiting
-	case r.State == shownUp && starting(r):
+	case r.State == Waiting && r.WaitingOn != "":
+		state += ": " + r.WaitingOn
+	case r.State == Up && r.Starting():
 		state = "starting"
-	case r.State == shownUp && r.Unhealthy > 0:
+	case r.State == Up && r.Unhealthy > 0:
 		state = "unhealthy (" + checksFailed(r.Unhealthy) + ")"
-	case r.State == shownDown && completed(r):
+	case r.State == Down && r.CompletedRun():
 		state = "completed"
 	}
 	if r.Error != "" {
@@ -39,19 +39,19 @@ func stateText(r moduleStatus, now time.Time) string {
 	return state
 }
 
-// starting reports whether r's child runs but state.json says it is not ready
+// Starting reports whether r's child runs but state.json says it is not ready
 // yet: its ready probe has not passed. Without state.json, or while it still
 // says what the module was before its child started, readiness is unknown: the
 // module is shown up, and is not ready.
-func starting(r moduleStatus) bool {
+func (r Status) Starting() bool {
 	return r.PID != 0 && r.runState == statusfs.RunUp && !r.Ready
 }
 
-// completed reports whether r is a one-shot down after a run that succeeded,
-// still supervised: what satisfies its `completed` dependents, whoever keeps
-// it down since (its restart policy, or the operator).
-func completed(r moduleStatus) bool {
-	return r.Completed && r.State == shownDown && r.Reason != statusfs.DownByRelease.String()
+// CompletedRun reports whether r is a one-shot down after a run that
+// succeeded, still supervised: what satisfies its `completed` dependents,
+// whoever keeps it down since (its restart policy, or the operator).
+func (r Status) CompletedRun() bool {
+	return r.Completed && r.State == Down && r.Reason != statusfs.DownByRelease.String()
 }
 
 // checksFailed is "1 check failed", "3 checks failed".
@@ -62,8 +62,8 @@ func checksFailed(n int) string {
 	return fmt.Sprintf("%d checks failed", n)
 }
 
-// humanDuration is a compact age: 45s, 12m3s, 5h2m, 3d4h.
-func humanDuration(d time.Duration) string {
+// HumanDuration is a compact age: 45s, 12m3s, 5h2m, 3d4h.
+func HumanDuration(d time.Duration) string {
 	if d < 0 {
 		d = 0
 	}

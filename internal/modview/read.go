@@ -1,4 +1,4 @@
-package main
+package modview
 
 import (
 	"errors"
@@ -9,19 +9,20 @@ import (
 	"svman/statusfs"
 )
 
-func readModuleStatus(t target, now time.Time) moduleStatus {
-	r := moduleStatus{Module: t.name, State: shownNotSupervised}
-	r.Supervised = statusfs.Supervised(t.dir)
-	if !r.Supervised && statusfs.Listening(t.dir) {
-		r.State = shownReleased // by `x`: the svman that let go of it takes it back on u or o
+// read is Read, with holder telling who holds a status directory's lock.
+func read(name, dir string, now time.Time, holder func(dir string) (int, bool)) Status {
+	r := Status{Module: name, State: NotSupervised}
+	r.Supervised = statusfs.Supervised(dir)
+	if !r.Supervised && statusfs.Listening(dir) {
+		r.State = Released // by `x`: the svman that let go of it takes it back on u or o
 	}
-	if pid, ok := statusfs.LockHolder(t.dir); ok {
+	if pid, ok := holder(dir); ok {
 		r.SupervisorPID = pid
 	}
-	st, err := statusfs.ReadStatus(t.dir)
+	st, err := statusfs.ReadStatus(dir)
 	if err != nil {
 		if r.Supervised {
-			statusBroken(&r, t.dir, err)
+			statusBroken(&r, dir, err)
 		}
 		return r
 	}
@@ -45,13 +46,13 @@ func readModuleStatus(t target, now time.Time) moduleStatus {
 	r.PID = st.PID
 	switch {
 	case st.PID != 0 && st.Paused:
-		r.State = shownPaused
-		runningState(&r, t.dir)
+		r.State = Paused
+		runningState(&r, dir)
 	case st.PID != 0:
-		r.State = shownUp
-		runningState(&r, t.dir)
+		r.State = Up
+		runningState(&r, dir)
 	default:
-		downState(&r, t.dir, st.Want)
+		downState(&r, dir, st.Want)
 	}
 	return r
 }
@@ -59,7 +60,7 @@ func readModuleStatus(t target, now time.Time) moduleStatus {
 // runningState fills r, whose child runs, with what state.json says of it:
 // whether it is ready, healthy, what it said on its notify socket. Without a
 // readable state.json its readiness is unknown, and it is not ready.
-func runningState(r *moduleStatus, dir string) {
+func runningState(r *Status, dir string) {
 	if es, err := statusfs.ReadState(dir); err == nil {
 		r.addState(es)
 	}
@@ -69,11 +70,11 @@ func runningState(r *moduleStatus, dir string) {
 // the status file. r is ready only when both say a child runs: state.json lags
 // behind the status file, and may still describe the module before this child
 // started, or after it exited.
-func (r *moduleStatus) addState(es statusfs.State) {
+func (r *Status) addState(es statusfs.State) {
 	r.runState = es.State
 	r.Ready = r.PID != 0 && es.State == statusfs.RunUp && es.Ready
 	r.Reason = es.Reason.String()
-	r.Waiting, r.Blocked, r.Status = es.Waiting, es.Blocked, es.Status
+	r.WaitingOn, r.Blocked, r.Status = es.Waiting, es.Blocked, es.Status
 	r.Unhealthy, r.Completed = es.Unhealthy, es.Completed
 }
 
@@ -81,39 +82,39 @@ func (r *moduleStatus) addState(es statusfs.State) {
 // runs: the status file cannot say why, state.json (at dir) can. Without
 // state.json (removed on a full disk) the module is down; with one that cannot
 // be read, its state is unknown.
-func downState(r *moduleStatus, dir string, want statusfs.Want) {
-	r.State = shownDown
+func downState(r *Status, dir string, want statusfs.Want) {
+	r.State = Down
 	es, err := statusfs.ReadState(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return
 	case err != nil:
-		r.State, r.Error = shownUnknown, fmt.Sprintf("state.json unreadable: %v", err)
+		r.State, r.Error = Unknown, fmt.Sprintf("state.json unreadable: %v", err)
 		return
 	}
 	r.addState(es)
 	switch {
 	case es.State == statusfs.RunWaiting:
-		r.State = shownWaiting
+		r.State = Waiting
 	case es.State == statusfs.RunBackoff:
-		r.State, r.NextStart = shownBackoff, es.NextStart
+		r.State, r.NextStart = Backoff, es.NextStart
 		r.CrashLoop, r.MinUptime = es.Fails, es.MinUptime
 	case es.State == statusfs.RunFailed:
-		r.State, r.NextStart = shownFailed, es.NextStart
+		r.State, r.NextStart = Failed, es.NextStart
 	case es.State == statusfs.RunUp && want == statusfs.WantUp:
 		// The child is gone and nothing was decided yet: a restart at
 		// once is under way (what the old instance left is being stopped).
-		r.State = shownRestarting
+		r.State = Restarting
 	}
 }
 
 // statusBroken fills r for a module whose svman runs but whose status file cannot
 // be read: deleted, or something else (a directory) put in its place. svman
 // writes it again as soon as it notices; until then state.json says what it can.
-func statusBroken(r *moduleStatus, dir string, err error) {
-	r.State = shownUnknown
+func statusBroken(r *Status, dir string, err error) {
+	r.State = Unknown
 	if es, serr := statusfs.ReadState(dir); serr == nil {
-		r.State, r.NextStart = shownState(es.State.String()), es.NextStart // as state.json names it
+		r.State, r.NextStart = State(es.State.String()), es.NextStart // as state.json names it
 		r.addState(es)
 	}
 	r.Error = fmt.Sprintf("status file unreadable, svman is rewriting it: %v", err)

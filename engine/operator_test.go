@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"errors"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"svman/internal/testkit"
+	"svman/statusfs"
+)
+
+// Restart replaces the child at once, even for a module taken down with `d`
+// or one whose policy would never restart it, and leaves it wanted up.
+func TestRestart(t *testing.T) {
+	h := newHarness(t)
+	web := h.module("web", "sleeper", nil)
+	web.Restart.Policy = "never"
+	web.Restart.Delay = time.Hour
+	h.apply(web)
+	first := h.waitUp("web")
+	if err := h.e.Restart("web"); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, "a new child", func() bool { p := h.pid("web"); return p != 0 && p != first })
+	if n := h.ev.count("web", Started); n != 2 {
+		t.Errorf("web started %d times, want 2", n)
+	}
+	if err := statusfs.SendControl(filepath.Join(h.status, "web"), []byte("d")); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, "web down", func() bool { return h.pid("web") == 0 && h.wantByte("web") == 'd' })
+	if err := h.e.Restart("web"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitUp("web")
+	if b := h.wantByte("web"); b != 'u' {
+		t.Errorf("want byte %q after restart of a module taken down, want 'u'", b)
+	}
+	if err := h.e.Restart("nosuch"); !errors.Is(err, ErrNotSupervised) {
+		t.Errorf("restart of an unknown module: %v, want ErrNotSupervised", err)
+	}
+}
+
+// Signal sends any signal to the child, which a Signaled event records.
+func TestSignal(t *testing.T) {
+	h := newHarness(t)
+	h.apply(h.module("web", "sleeper", nil))
+	pid := h.waitUp("web")
+	if err := h.e.Signal("web", syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, "a Signaled event", func() bool { return h.ev.count("web", Signaled) == 1 })
+	ev := h.ev.find("web", Signaled)[0]
+	if ev.Signal != syscall.SIGUSR1 || ev.PID != pid {
+		t.Errorf("Signaled %v to %d, want USR1 to %d", ev.Signal, ev.PID, pid)
+	}
+	testkit.WaitFor(t, "the sleeper killed by USR1", func() bool { return h.ev.count("web", Exited) == 1 })
+	if err := h.e.Signal("nosuch", syscall.SIGUSR1); !errors.Is(err, ErrNotSupervised) {
+		t.Errorf("signal to an unknown module: %v, want ErrNotSupervised", err)
+	}
+}

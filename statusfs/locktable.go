@@ -1,0 +1,82 @@
+package statusfs
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// LockTable is /proc/locks read once, for the lock holders of many status
+// directories: LockHolder reads the whole table for each.
+type LockTable struct {
+	byInode map[uint64][]lockEntry
+}
+
+type lockEntry struct {
+	pid        int
+	major, min uint64
+}
+
+// ReadLocks reads /proc/locks; a table that cannot be read is empty.
+func ReadLocks() *LockTable {
+	t := &LockTable{byInode: make(map[uint64][]lockEntry)}
+	f, err := os.Open(procLocks)
+	if err != nil {
+		return t
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 6 || fields[1] == "->" {
+			continue
+		}
+		pid, err := strconv.Atoi(fields[4])
+		if err != nil || pid <= 0 {
+			continue // as findLockHolder
+		}
+		id := strings.Split(fields[5], ":")
+		if len(id) != 3 {
+			continue
+		}
+		maj, err1 := strconv.ParseUint(id[0], 16, 32)
+		min, err2 := strconv.ParseUint(id[1], 16, 32)
+		in, err3 := strconv.ParseUint(id[2], 10, 64)
+		if err1 != nil || err2 != nil || err3 != nil {
+			continue
+		}
+		t.byInode[in] = append(t.byInode[in], lockEntry{pid, maj, min})
+	}
+	return t
+}
+
+// LockHolder is the package's LockHolder(dir), answered from t, with the
+// same rules (findLockHolder).
+func (t *LockTable) LockHolder(dir string) (pid int, ok bool) {
+	var st unix.Stat_t
+	if err := unix.Lstat(filepath.Join(dir, lockName), &st); err != nil {
+		return 0, false
+	}
+	major, minor := uint64(unix.Major(uint64(st.Dev))), uint64(unix.Minor(uint64(st.Dev)))
+	inodeOnly := 0
+	for _, e := range t.byInode[uint64(st.Ino)] {
+		if e.major == major && e.min == minor {
+			return e.pid, true
+		}
+		switch inodeOnly {
+		case 0:
+			inodeOnly = e.pid
+		case e.pid:
+		default:
+			inodeOnly = -1
+		}
+	}
+	if inodeOnly > 0 {
+		return inodeOnly, true
+	}
+	return 0, false
+}
