@@ -102,6 +102,11 @@ func TestAPIModules(t *testing.T) {
 	if code, body = p.apiCall("GET", "/v1/nothing"); code != 404 || !strings.Contains(body, `"error"`) {
 		t.Errorf("GET of no endpoint: %d %s", code, body)
 	}
+	// The metrics are served on the same socket.
+	code, body = p.apiCall("GET", "/metrics")
+	if code != 200 || !strings.Contains(body, `svman_module_up{module="web"} 1`) || !strings.Contains(body, `svman_module_up{module="worker"} 0`) {
+		t.Errorf("GET /metrics: %d\n%s", code, body)
+	}
 	if code := sv.stop(); code != 0 {
 		t.Fatalf("svman exited %d", code)
 	}
