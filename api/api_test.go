@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"testing"
 
+	"svman/internal/testkit"
 	"svman/manifest"
 )
 
@@ -220,4 +221,44 @@ func TestEventStreamLimits(t *testing.T) {
 func jsonDecode(resp *http.Response, v any) error {
 	defer resp.Body.Close()
 	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// Following logs holds an inotify instance of svman's user each: beyond
+// maxFollows at once, a follow is refused with 503, and its place is free
+// again once a follower leaves.
+func TestFollowedLogsAreBounded(t *testing.T) {
+	_, client := testServer(t, Config{}, "web")
+	get := func(ctx context.Context) (*http.Response, error) {
+		req, _ := http.NewRequestWithContext(ctx, "GET", "http://svman/v1/modules/web/logs?follow=1&n=0", nil)
+		return client.Do(req)
+	}
+	var cancels []context.CancelFunc
+	for range maxFollows {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancels = append(cancels, cancel)
+		resp, err := get(ctx) // answered once it follows: the header is flushed first
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("follower %d: %v %v", len(cancels), resp, err)
+		}
+		defer resp.Body.Close()
+	}
+	resp, err := get(context.Background())
+	if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("follower %d: %v %v, want 503", maxFollows+1, resp, err)
+	}
+	resp.Body.Close()
+	cancels[0]()
+	testkit.WaitFor(t, "the first follower's place freed", func() bool {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		resp, err := get(ctx)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+	for _, c := range cancels[1:] {
+		c()
+	}
 }

@@ -28,6 +28,11 @@ type LogLine struct {
 // defaultLogLines is how many lines GET .../logs gives without n.
 const defaultLogLines = 100
 
+// maxFollows bounds the log requests with follow at once: each holds an
+// inotify instance (128 by default for all of a user's programs) and a
+// descriptor per file. One more is a 503.
+const maxFollows = 16
+
 // logs is GET /v1/modules/{name}/logs?n=100&follow=1&stream=stdout|stderr:
 // the last n lines of the modules' log files (__stdout, __stderr), merged in
 // time order, as NDJSON; with follow, then the new lines as they come, until
@@ -60,6 +65,15 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	picked, ok := s.pick(w, r)
 	if !ok {
 		return
+	}
+	if follow { // each follower holds an inotify instance and descriptors of svman's
+		select {
+		case s.follows <- struct{}{}:
+			defer func() { <-s.follows }()
+		default:
+			writeError(w, http.StatusServiceUnavailable, fmt.Errorf("%d logs are followed already", maxFollows))
+			return
+		}
 	}
 	srcs := make([]logfiles.Source, len(picked))
 	for i, t := range picked {

@@ -60,9 +60,10 @@ type Server struct {
 	http    *http.Server
 	unix    *unixSocket
 	events  *hub
-	served  chan error // each listener's Serve, once it returns
-	serving int        // how many listeners serve
-	tcpAddr string     // the TCP listener's address, "" without one
+	follows chan struct{} // a token for each followed log request (maxFollows)
+	served  chan error    // each listener's Serve, once it returns
+	serving int           // how many listeners serve
+	tcpAddr string        // the TCP listener's address, "" without one
 	// base is every request's context: cancelled at Close, so that what
 	// follows (logs, a reload under way) ends with svman.
 	base   context.Context
@@ -89,7 +90,7 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	s := &Server{cfg: cfg, events: newHub(maxStreams), served: make(chan error, 2)}
+	s := &Server{cfg: cfg, events: newHub(maxStreams), follows: make(chan struct{}, maxFollows), served: make(chan error, 2)}
 	s.base, s.cancel = context.WithCancel(context.Background())
 	s.http = &http.Server{
 		Handler:           s.routes(),
@@ -98,6 +99,7 @@ func Start(cfg Config) (*Server, error) {
 		IdleTimeout:       idleTimeout,
 		// WriteTimeout is set per request (limits): the event stream has none.
 		ConnContext: withConn,
+		ErrorLog:    newErrorLog(cfg.Logf),
 		BaseContext: func(net.Listener) context.Context { return s.base },
 	}
 	u, err := listenUnix(cfg.Socket)

@@ -51,7 +51,8 @@ func (c *tokenCheck) allowed(w http.ResponseWriter, r *http.Request) bool {
 	if len(c.token) == 0 {
 		return true
 	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	ok = ok && strings.EqualFold(scheme, "Bearer") // schemes are case-insensitive (RFC 9110)
 	if ok && subtle.ConstantTimeCompare([]byte(got), c.token) == 1 {
 		return true
 	}

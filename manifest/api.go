@@ -53,9 +53,16 @@ func (ev *evaluator) api(blocks []*rawAPI, baseDir string) API {
 		a.Listen = *listen
 		ip := net.ParseIP(host)
 		loopback := host == "localhost" || ip != nil && ip.IsLoopback()
-		if !loopback && (tokenFile == nil || cert == nil || key == nil) {
+		switch {
+		case !loopback && (tokenFile == nil || cert == nil || key == nil):
 			ev.errorf(r.Listen.Range(), "Unprotected listen",
 				"%s is not a loopback address: anyone who reaches it could control the modules. Give token_file and tls_cert and tls_key, or listen on 127.0.0.1.", ev.quote(r.Listen.Range(), *listen))
+		case tokenFile == nil:
+			// The socket admits only svman's user and root; a port on
+			// loopback admits every local user, and every program that can
+			// be made to send a request to localhost.
+			ev.errorf(r.Listen.Range(), "Unprotected listen",
+				"Every local user can reach %s, and could control the modules through it. Give token_file (TLS stays optional on loopback), or use the control socket, status_dir/.svman.sock, which only svman's user and root can use.", ev.quote(r.Listen.Range(), *listen))
 		}
 	}
 	if tokenFile != nil {

@@ -18,6 +18,7 @@ func TestAPIBlock(t *testing.T) {
 		"tls.hcl":           "api {\n  listen = \"10.0.0.1:7070\"\n  token_file = \"./secrets/api-token\"\n  tls_cert = \"c.pem\"\n  tls_key = \"k.pem\"\n}\n",
 		"half.hcl":          "api {\n  listen = \"127.0.0.1:7070\"\n  tls_cert = \"c.pem\"\n}\n",
 		"bad.hcl":           "api {\n  listen = \"7070\"\n}\n",
+		"local.hcl":         "api {\n  listen = \"127.0.0.1:7070\"\n}\n",
 	})
 	m, err := Load(filepath.Join(dir, "ok.hcl"))
 	if err != nil {
@@ -33,6 +34,8 @@ func TestAPIBlock(t *testing.T) {
 		"open.hcl": "open.hcl:2:12: error: Unprotected listen",
 		"half.hcl": "Incomplete TLS",
 		"bad.hcl":  "bad.hcl:2:12: error: Invalid listen",
+		// Every local user reaches a loopback port: a token is needed there too.
+		"local.hcl": "local.hcl:2:12: error: Unprotected listen",
 	} {
 		_, err := Load(filepath.Join(dir, file))
 		if err == nil || !strings.Contains(err.Error(), want) {
