@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"svman/logmux"
 	"svman/manifest"
 	"svman/metrics"
+	"svman/statusfs"
 )
 
 // upReloader is svman up's reload actor (lifecycle.go): it turns saves of the
@@ -129,6 +131,18 @@ func (r *upReloader) run(quit <-chan struct{}) {
 	}
 }
 
+// unsupervised is those of names whose status directory under root no
+// supervisor holds.
+func unsupervised(root string, names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !statusfs.Supervised(filepath.Join(root, n)) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // pruneScale forgets the counts of svman scale that the manifest m in force
 // overrides: left, they would apply again if the manifest's field went back
 // to the value they were recorded against.
@@ -235,6 +249,7 @@ func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, co
 	if err != nil {
 		console.Systemf("reload: %v", err)
 		obs.Reloaded("partial")
+		obs.Forget(unsupervised(next.StatusDir, added)) // those the engine could not take up
 	} else {
 		obs.Reloaded("applied")
 	}
