@@ -43,10 +43,12 @@ func TestRestart(t *testing.T) {
 	}
 }
 
-// Signal sends any signal to the child, which a Signaled event records.
+// Signal sends any signal to the child, which a Signaled event records. The
+// child is sleep(1), whom USR1 kills: a Go program, as the test helpers are,
+// ignores it once its runtime has started.
 func TestSignal(t *testing.T) {
 	h := newHarness(t)
-	h.apply(h.module("web", "sleeper", nil))
+	h.apply(h.shModule("web", "exec sleep 1000"))
 	pid := h.waitUp("web")
 	if err := h.e.Signal("web", syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
@@ -56,7 +58,7 @@ func TestSignal(t *testing.T) {
 	if ev.Signal != syscall.SIGUSR1 || ev.PID != pid {
 		t.Errorf("Signaled %v to %d, want USR1 to %d", ev.Signal, ev.PID, pid)
 	}
-	testkit.WaitFor(t, "the sleeper killed by USR1", func() bool { return h.ev.count("web", Exited) == 1 })
+	testkit.WaitFor(t, "sleep killed by USR1", func() bool { return h.ev.count("web", Exited) == 1 })
 	if err := h.e.Signal("nosuch", syscall.SIGUSR1); !errors.Is(err, ErrNotSupervised) {
 		t.Errorf("signal to an unknown module: %v, want ErrNotSupervised", err)
 	}
