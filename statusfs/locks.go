@@ -1,12 +1,7 @@
 package statusfs
 
 import (
-	"bufio"
-	"io"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -27,58 +22,17 @@ func LockHolder(dir string) (pid int, ok bool) {
 	return holderOf(filepath.Join(dir, lockName))
 }
 
-// holderOf is LockHolder for the file at path.
+// holderOf is LockHolder for the file at path; /proc/locks is read only
+// when the file is there.
 func holderOf(path string) (pid int, ok bool) {
-	var st unix.Stat_t
-	if err := unix.Lstat(path, &st); err != nil {
+	if !exists(path) {
 		return 0, false
 	}
-	f, err := os.Open(procLocks)
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	return findLockHolder(f, uint64(unix.Major(uint64(st.Dev))), uint64(unix.Minor(uint64(st.Dev))), uint64(st.Ino))
+	return ReadLocks().holderOf(path)
 }
 
-// findLockHolder scans a /proc/locks table for a lock on the file (major:minor, ino).
-func findLockHolder(r io.Reader, major, minor, ino uint64) (int, bool) {
-	inodeOnly := 0 // the pid of locks that match the inode only; -1 when they disagree
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 6 || fields[1] == "->" {
-			continue
-		}
-		pid, err := strconv.Atoi(fields[4])
-		if err != nil || pid <= 0 {
-			// OFD locks show -1 and locks of processes outside our pid namespace 0:
-			// neither tells a pid.
-			continue
-		}
-		id := strings.Split(fields[5], ":")
-		if len(id) != 3 {
-			continue
-		}
-		maj, err1 := strconv.ParseUint(id[0], 16, 32)
-		min, err2 := strconv.ParseUint(id[1], 16, 32)
-		in, err3 := strconv.ParseUint(id[2], 10, 64)
-		if err1 != nil || err2 != nil || err3 != nil || in != ino {
-			continue
-		}
-		if maj == major && min == minor {
-			return pid, true
-		}
-		switch inodeOnly {
-		case 0:
-			inodeOnly = pid
-		case pid:
-		default:
-			inodeOnly = -1
-		}
-	}
-	if inodeOnly > 0 {
-		return inodeOnly, true
-	}
-	return 0, false
+// exists reports whether there is a file at path (a link counts as one).
+func exists(path string) bool {
+	var st unix.Stat_t
+	return unix.Lstat(path, &st) == nil
 }

@@ -30,7 +30,7 @@ garbage
 		{"inode alone is ambiguous", 0, 0x99, 8888, 0, false},
 		{"exact match beats ambiguity", 0, 0x2e, 8888, 902, true},
 	} {
-		pid, ok := findLockHolder(strings.NewReader(table), c.major, c.minor, c.ino)
+		pid, ok := readLockTable(strings.NewReader(table)).holder(c.major, c.minor, c.ino)
 		if pid != c.pid || ok != c.ok {
 			t.Errorf("%s: got %d, %v; want %d, %v", c.name, pid, ok, c.pid, c.ok)
 		}

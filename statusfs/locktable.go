@@ -2,6 +2,7 @@ package statusfs
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,13 +24,21 @@ type lockEntry struct {
 
 // ReadLocks reads /proc/locks; a table that cannot be read is empty.
 func ReadLocks() *LockTable {
-	t := &LockTable{byInode: make(map[uint64][]lockEntry)}
 	f, err := os.Open(procLocks)
 	if err != nil {
-		return t
+		return &LockTable{}
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return readLockTable(f)
+}
+
+// readLockTable reads a /proc/locks table: "ID: TYPE MODE ACCESS PID
+// MAJ:MIN:INODE START END", MAJ and MIN in hex; waiters ("->") are skipped,
+// and so are the locks that tell no pid (OFD locks show -1, those of
+// processes outside our pid namespace 0).
+func readLockTable(r io.Reader) *LockTable {
+	t := &LockTable{byInode: make(map[uint64][]lockEntry)}
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
 		if len(fields) < 6 || fields[1] == "->" {
@@ -37,7 +46,7 @@ func ReadLocks() *LockTable {
 		}
 		pid, err := strconv.Atoi(fields[4])
 		if err != nil || pid <= 0 {
-			continue // as findLockHolder
+			continue
 		}
 		id := strings.Split(fields[5], ":")
 		if len(id) != 3 {
@@ -54,16 +63,26 @@ func ReadLocks() *LockTable {
 	return t
 }
 
-// LockHolder is the package's LockHolder(dir), answered from t, with the
-// same rules (findLockHolder).
+// LockHolder is the package's LockHolder(dir), answered from t.
 func (t *LockTable) LockHolder(dir string) (pid int, ok bool) {
+	return t.holderOf(filepath.Join(dir, lockName))
+}
+
+// holderOf is the holder of a lock on the file at path, by t.
+func (t *LockTable) holderOf(path string) (pid int, ok bool) {
 	var st unix.Stat_t
-	if err := unix.Lstat(filepath.Join(dir, lockName), &st); err != nil {
+	if err := unix.Lstat(path, &st); err != nil {
 		return 0, false
 	}
-	major, minor := uint64(unix.Major(uint64(st.Dev))), uint64(unix.Minor(uint64(st.Dev)))
+	return t.holder(uint64(unix.Major(uint64(st.Dev))), uint64(unix.Minor(uint64(st.Dev))), uint64(st.Ino))
+}
+
+// holder is the pid holding a lock on the file (major:minor, ino). The device
+// is matched when it can be (see LockHolder); else a lock matching the inode
+// alone counts if all such locks name the same pid.
+func (t *LockTable) holder(major, minor, ino uint64) (pid int, ok bool) {
 	inodeOnly := 0
-	for _, e := range t.byInode[uint64(st.Ino)] {
+	for _, e := range t.byInode[ino] {
 		if e.major == major && e.min == minor {
 			return e.pid, true
 		}
