@@ -124,20 +124,8 @@ func jsonString(b []byte) (s, rest []byte, ok bool) {
 
 // parseRecordTime reads logmux.RecordTime in UTC ("2006-01-02T15:04:05.000000000Z").
 func parseRecordTime(b []byte) (time.Time, bool) {
-	if b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != '.' || b[29] != 'Z' {
+	if b[29] != 'Z' {
 		return time.Time{}, false
 	}
-	year, ok1 := digits(b[0:4])
-	month, ok2 := digits(b[5:7])
-	day, ok3 := digits(b[8:10])
-	hour, ok4 := digits(b[11:13])
-	minute, ok5 := digits(b[14:16])
-	sec, ok6 := digits(b[17:19])
-	nano, ok7 := digits(b[20:29])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) ||
-		month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) ||
-		hour > 23 || minute > 59 || sec > 59 {
-		return time.Time{}, false
-	}
-	return time.Date(year, time.Month(month), day, hour, minute, sec, nano, time.UTC), true
+	return dateTime(b, 9, time.UTC)
 }

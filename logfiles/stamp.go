@@ -28,21 +28,6 @@ func ParseLine(b []byte) (t time.Time, text []byte, ok bool) {
 // hold millions of lines. The zone of an offset other than "Z" is a fixed one (never
 // Local, which time.Parse may pick): the wall clock is the one written.
 func parseStamp(b []byte) (time.Time, bool) {
-	if b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != '.' {
-		return time.Time{}, false
-	}
-	year, ok1 := digits(b[0:4])
-	month, ok2 := digits(b[5:7])
-	day, ok3 := digits(b[8:10])
-	hour, ok4 := digits(b[11:13])
-	minute, ok5 := digits(b[14:16])
-	sec, ok6 := digits(b[17:19])
-	milli, ok7 := digits(b[20:23])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) ||
-		month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) ||
-		hour > 23 || minute > 59 || sec > 59 {
-		return time.Time{}, false
-	}
 	loc := time.UTC
 	if b[23] != 'Z' {
 		oh, ok1 := digits(b[24:26])
@@ -56,7 +41,32 @@ func parseStamp(b []byte) (time.Time, bool) {
 		}
 		loc = fixedZone(off)
 	}
-	return time.Date(year, time.Month(month), day, hour, minute, sec, milli*1e6, loc), true
+	return dateTime(b, 3, loc)
+}
+
+// dateTime reads "2006-01-02T15:04:05." and frac digits of a second at the
+// start of b (which must be that long) as a time in loc, checking every
+// field's range, without time.Parse's allocations.
+func dateTime(b []byte, frac int, loc *time.Location) (time.Time, bool) {
+	if b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != '.' {
+		return time.Time{}, false
+	}
+	year, ok1 := digits(b[0:4])
+	month, ok2 := digits(b[5:7])
+	day, ok3 := digits(b[8:10])
+	hour, ok4 := digits(b[11:13])
+	minute, ok5 := digits(b[14:16])
+	sec, ok6 := digits(b[17:19])
+	nano, ok7 := digits(b[20 : 20+frac])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) ||
+		month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) ||
+		hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	for range 9 - frac {
+		nano *= 10
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nano, loc), true
 }
 
 // digits reads a run of decimal digits.
