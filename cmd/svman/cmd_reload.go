@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -36,22 +37,37 @@ func runReload(_ context.Context, c *command, args []string, stdout, stderr io.W
 	if !ok {
 		return exitFailure
 	}
+	pid, err := hangUpSupervisor(root)
+	switch {
+	case errors.Is(err, errNoSupervisor):
+		fmt.Fprintf(stderr, "svman reload: no svman supervises the modules in %s (start one with 'svman up')\n", root)
+		return exitFailure
+	case err != nil:
+		fmt.Fprintf(stderr, "svman reload: %v\n", err)
+		return exitFailure
+	}
+	fmt.Fprintf(stdout, "sent SIGHUP to svman (pid %d): it prints the plan it applies\n", pid)
+	return exitOK
+}
+
+// errNoSupervisor is hangUpSupervisor's error when no svman holds the lock files.
+var errNoSupervisor = errors.New("no svman supervises the modules")
+
+// hangUpSupervisor sends SIGHUP to the one svman that holds the lock files
+// under root, which makes it read its manifest again, and returns its pid.
+func hangUpSupervisor(root string) (int, error) {
 	pids := supervisorPIDs(root)
 	switch len(pids) {
 	case 0:
-		fmt.Fprintf(stderr, "svman reload: no svman supervises the modules in %s (start one with 'svman up')\n", root)
-		return exitFailure
+		return 0, errNoSupervisor
 	case 1:
 	default:
-		fmt.Fprintf(stderr, "svman reload: the modules in %s are held by several processes (pids %v): reload the one you mean with 'kill -HUP PID'\n", root, pids)
-		return exitFailure
+		return 0, fmt.Errorf("the modules in %s are held by several processes (pids %v): reload the one you mean with 'kill -HUP PID'", root, pids)
 	}
 	if err := syscall.Kill(pids[0], syscall.SIGHUP); err != nil {
-		fmt.Fprintf(stderr, "svman reload: cannot signal svman (pid %d): %v\n", pids[0], err)
-		return exitFailure
+		return pids[0], fmt.Errorf("cannot signal svman (pid %d): %v", pids[0], err)
 	}
-	fmt.Fprintf(stdout, "sent SIGHUP to svman (pid %d): it prints the plan it applies\n", pids[0])
-	return exitOK
+	return pids[0], nil
 }
 
 // supervisorPIDs are the distinct holders of the lock files under root, sorted:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"svman/manifest"
@@ -66,27 +66,22 @@ func runScale(_ context.Context, c *command, args []string, stdout, stderr io.Wr
 	for _, ch := range changes {
 		fmt.Fprintln(stdout, ch)
 	}
-	pids := supervisorPIDs(m.StatusDir)
-	switch len(pids) {
-	case 0:
+	pid, err := hangUpSupervisor(m.StatusDir)
+	switch {
+	case errors.Is(err, errNoSupervisor):
 		fmt.Fprintf(stdout, "no svman supervises %s now: 'svman up' will run these counts\n", m.StatusDir)
 		return exitOK
-	case 1:
-	default:
-		fmt.Fprintf(stderr, "svman scale: recorded, but the modules in %s are held by several processes (pids %v): reload the one you mean with 'kill -HUP PID'\n", m.StatusDir, pids)
-		return exitFailure
-	}
-	if err := syscall.Kill(pids[0], syscall.SIGHUP); err != nil {
-		fmt.Fprintf(stderr, "svman scale: recorded, but cannot signal svman (pid %d): %v; run 'svman reload'\n", pids[0], err)
+	case err != nil:
+		fmt.Fprintf(stderr, "svman scale: recorded, but %v\n", err)
 		return exitFailure
 	}
 	// Return once it is applied, so that 'svman scale web=5 && svman wait web'
 	// waits for the new instances rather than judging the old set.
 	if late := awaitScale(m, counts, scaleLimit(m, counts)); len(late) > 0 {
-		fmt.Fprintf(stderr, "svman scale: svman (pid %d) has not applied it within %s: %s; see its output\n", pids[0], scaleLimit(m, counts), strings.Join(late, ", "))
+		fmt.Fprintf(stderr, "svman scale: svman (pid %d) has not applied it within %s: %s; see its output\n", pid, scaleLimit(m, counts), strings.Join(late, ", "))
 		return exitFailure
 	}
-	fmt.Fprintf(stdout, "applied by svman (pid %d)\n", pids[0])
+	fmt.Fprintf(stdout, "applied by svman (pid %d)\n", pid)
 	return exitOK
 }
 
