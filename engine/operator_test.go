@@ -24,6 +24,8 @@ func TestRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	testkit.WaitFor(t, "a new child", func() bool { p := h.pid("web"); return p != 0 && p != first })
+	// The status file is written before the event is emitted: wait for it.
+	testkit.WaitFor(t, "the second Started event", func() bool { return h.ev.count("web", Started) >= 2 })
 	if n := h.ev.count("web", Started); n != 2 {
 		t.Errorf("web started %d times, want 2", n)
 	}
