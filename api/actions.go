@@ -36,7 +36,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	before := modview.ReadAll(picked, now)
+	before := s.describe(picked, now)
 	var failed []string
 	for i, t := range picked {
 		if err := do(t, before[i]); err != nil {
@@ -49,7 +49,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	}
 	deadline := time.Now().Add(applyWait)
 	for {
-		after := modview.ReadAll(picked, time.Now())
+		after := s.describe(picked, time.Now())
 		done := true
 		for i := range after {
 			done = done && applied(before[i], after[i])

@@ -15,10 +15,17 @@ import (
 
 	"svman/internal/testkit"
 	"svman/manifest"
+	"svman/statusfs"
 )
 
-// fakeEngine records what the API asks of the engine.
-type fakeEngine struct{ asked chan string }
+// fakeEngine records what the API asks of the engine, and holds the status
+// directories held names (as the engine holds those of what it supervises).
+type fakeEngine struct {
+	asked chan string
+	held  map[string]*statusfs.Dir
+}
+
+func (f *fakeEngine) Held() map[string]*statusfs.Dir { return f.held }
 
 func (f *fakeEngine) Restart(name string) error { f.asked <- "restart " + name; return nil }
 func (f *fakeEngine) Signal(name string, sig syscall.Signal) error {

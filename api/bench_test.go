@@ -2,7 +2,9 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,8 +19,9 @@ import (
 
 // supervisedDirs makes n status directories under root held as svman holds
 // them (lock, FIFOs, status, state.json), each with a running child.
-func supervisedDirs(b *testing.B, root string, n int) *manifest.Manifest {
+func supervisedDirs(b *testing.B, root string, n int) (*manifest.Manifest, map[string]*statusfs.Dir) {
 	m := &manifest.Manifest{StatusDir: root}
+	held := make(map[string]*statusfs.Dir, n)
 	for i := range n {
 		name := fmt.Sprintf("m%04d", i)
 		d, err := statusfs.Open(filepath.Join(root, name))
@@ -33,38 +36,55 @@ func supervisedDirs(b *testing.B, root string, n int) *manifest.Manifest {
 			b.Fatal(err)
 		}
 		m.Modules = append(m.Modules, manifest.Module{Name: name})
+		held[name] = d
 	}
-	return m
+	return m, held
 }
 
-// GET /v1/modules of 1000 supervised modules over the unix socket, and
-// modview.ReadAll of them (what `svman status --json` reads, without its
-// process start and manifest load): ns/op, and p50 in the report.
+// GET /v1/modules of 1000 supervised modules over the unix socket, as svman
+// serves it (api: the engine holds the directories, and the modules are
+// described from what was last written) and as it serves the modules it does
+// not hold (api-files: read from their files); modview.ReadAll of the files
+// (read), and `svman status --json` (cli). ns/op, and p50 in the report: to
+// the response's last byte, and with the client's decoding of the JSON.
 func BenchmarkModules1000(b *testing.B) {
 	root := b.TempDir()
-	m := supervisedDirs(b, root, 1000)
-	s, err := Start(Config{Socket: filepath.Join(root, SocketName), Manifest: func() *manifest.Manifest { return m }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = s.Close(b.Context()) })
-	c := unixClient(filepath.Join(root, SocketName))
-	b.Run("api", func(b *testing.B) {
-		var took []time.Duration
-		for b.Loop() {
-			t0 := time.Now()
-			resp, err := c.Get("http://svman/v1/modules")
-			if err != nil {
-				b.Fatal(err)
-			}
-			var rows []modview.Status
-			if err := jsonDecode(resp, &rows); err != nil || len(rows) != 1000 || rows[999].State != modview.Up {
-				b.Fatalf("%d rows, %v", len(rows), err)
-			}
-			took = append(took, time.Since(t0))
+	m, held := supervisedDirs(b, root, 1000)
+	for _, sub := range []struct {
+		name string
+		held map[string]*statusfs.Dir
+	}{{"api", held}, {"api-files", nil}} {
+		sock := filepath.Join(root, sub.name+".sock")
+		s, err := Start(Config{Socket: sock, Manifest: func() *manifest.Manifest { return m }, Engine: &fakeEngine{held: sub.held}})
+		if err != nil {
+			b.Fatal(err)
 		}
-		reportP50(b, took)
-	})
+		b.Cleanup(func() { _ = s.Close(b.Context()) })
+		c := unixClient(sock)
+		b.Run(sub.name, func(b *testing.B) {
+			var took, decoded []time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				resp, err := c.Get("http://svman/v1/modules")
+				if err != nil {
+					b.Fatal(err)
+				}
+				body, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+				took = append(took, time.Since(t0))
+				var rows []modview.Status
+				if err := json.Unmarshal(body, &rows); err != nil || len(rows) != 1000 || rows[999].State != modview.Up || rows[999].SupervisorPID != os.Getpid() {
+					b.Fatalf("%d rows, %v", len(rows), err)
+				}
+				decoded = append(decoded, time.Since(t0))
+			}
+			reportP50(b, took, "p50-ms")
+			reportP50(b, decoded, "p50-decoded-ms")
+		})
+	}
 	// `svman status --json` of the same directories: the binary named by
 	// SVMAN_BENCH_BIN (go build -o), when set.
 	if bin := os.Getenv("SVMAN_BENCH_BIN"); bin != "" {
@@ -78,7 +98,7 @@ func BenchmarkModules1000(b *testing.B) {
 				}
 				took = append(took, time.Since(t0))
 			}
-			reportP50(b, took)
+			reportP50(b, took, "p50-ms")
 		})
 	}
 	b.Run("read", func(b *testing.B) {
@@ -86,16 +106,16 @@ func BenchmarkModules1000(b *testing.B) {
 		targets := modview.ManifestTargets(m)
 		for b.Loop() {
 			t0 := time.Now()
-			if rows := modview.ReadAll(targets, time.Now()); rows[999].State != modview.Up {
+			if rows := modview.ReadAll(targets, time.Now(), nil); rows[999].State != modview.Up {
 				b.Fatalf("%+v", rows[999])
 			}
 			took = append(took, time.Since(t0))
 		}
-		reportP50(b, took)
+		reportP50(b, took, "p50-ms")
 	})
 }
 
-func reportP50(b *testing.B, took []time.Duration) {
+func reportP50(b *testing.B, took []time.Duration, unit string) {
 	slices.Sort(took)
-	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, unit)
 }

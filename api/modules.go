@@ -9,6 +9,7 @@ import (
 
 	"svman/internal/modview"
 	"svman/manifest"
+	"svman/statusfs"
 )
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
@@ -40,10 +41,21 @@ func (s *Server) pick(w http.ResponseWriter, r *http.Request) ([]modview.Target,
 	return picked, true
 }
 
+// describe is what `svman status --json` says of targets at now: the modules
+// the engine supervises from what their supervisors last wrote, any other
+// from its files.
+func (s *Server) describe(targets []modview.Target, now time.Time) []modview.Status {
+	var held map[string]*statusfs.Dir
+	if s.cfg.Engine != nil {
+		held = s.cfg.Engine.Held()
+	}
+	return modview.ReadAll(targets, now, held)
+}
+
 // listModules is GET /v1/modules: every module, as `svman status --json`.
 func (s *Server) listModules(w http.ResponseWriter, _ *http.Request) {
 	all, _ := s.targets()
-	writeJSON(w, http.StatusOK, modview.ReadAll(all, time.Now()))
+	writeJSON(w, http.StatusOK, s.describe(all, time.Now()))
 }
 
 // getModule is GET /v1/modules/{name}: one module as an object; a block with
@@ -53,7 +65,7 @@ func (s *Server) getModule(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rows := modview.ReadAll(picked, time.Now())
+	rows := s.describe(picked, time.Now())
 	if len(rows) == 1 && picked[0].Name == r.PathValue("name") {
 		writeJSON(w, http.StatusOK, rows[0])
 		return

@@ -93,9 +93,7 @@ func (s *Server) openAPI(w http.ResponseWriter, _ *http.Request) {
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	_ = json.NewEncoder(w).Encode(v) // compact: a thousand modules encode in half the time, and jq indents
 }
 
 // writeError writes {"error": "..."} with code.

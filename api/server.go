@@ -16,6 +16,7 @@ import (
 
 	"svman/engine"
 	"svman/manifest"
+	"svman/statusfs"
 )
 
 // SocketName is the name of the API's unix socket in status_dir. It starts
@@ -27,6 +28,9 @@ const SocketName = ".svman.sock"
 type Engine interface {
 	Restart(name string) error
 	Signal(name string, sig syscall.Signal) error
+	// Held is the status directories the engine holds, by module name: the
+	// modules described without reading their files (modview.ReadAll).
+	Held() map[string]*statusfs.Dir
 }
 
 // Config is what a Server needs from svman up.

@@ -58,3 +58,19 @@ func (s *supervisor) restartNow() {
 		s.start()
 	} // stStopping and stHook start it when they are done; stWaiting when its dependencies let it
 }
+
+// Held returns the status directories of the modules the engine supervises,
+// by module name, for the control API to describe them from what their
+// supervisors last wrote (statusfs.Dir.Written) instead of reading files; nil
+// once Run has stopped. A Dir in it may close at any time after: Written
+// then says so.
+func (e *Engine) Held() map[string]*statusfs.Dir {
+	var held map[string]*statusfs.Dir
+	_ = e.do(func() {
+		held = make(map[string]*statusfs.Dir, len(e.sups))
+		for name, s := range e.sups {
+			held[name] = s.dir
+		}
+	})
+	return held
+}

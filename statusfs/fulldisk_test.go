@@ -103,6 +103,9 @@ func TestWriteStatusOnFullDisk(t *testing.T) {
 	if ino := inode(t, statusPath); ino != before {
 		t.Errorf("status was replaced (inode %d, was %d), not rewritten in place", ino, before)
 	}
+	if w, _ := d.Written(); w.Status.Encode() != down.Encode() || w.StatusErr != nil {
+		t.Errorf("Written after a write in place = %+v; want %+v", w, down)
+	}
 	for _, name := range []string{"status.new", "state.json.new", "module.json.new"} {
 		if _, err := os.Lstat(filepath.Join(d.Path(), name)); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s left behind: %v", name, err)
@@ -116,6 +119,9 @@ func TestWriteStatusOnFullDisk(t *testing.T) {
 		if _, err := os.Lstat(filepath.Join(d.Path(), name)); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("the old %s is still there after a failed write: %v", name, err)
 		}
+	}
+	if w, _ := d.Written(); !errors.Is(w.StateErr, os.ErrNotExist) {
+		t.Errorf("Written after state.json was removed = %+v; want no state", w)
 	}
 
 	disk.Free(t)

@@ -59,6 +59,11 @@ func (d *Dir) Repair() (recreated []string, err error) {
 	if d.closed.Load() {
 		return nil, fmt.Errorf("repair status directory %s: %w", d.path, os.ErrClosed)
 	}
+	defer func() {
+		if recreated != nil {
+			d.written.forget() // the files may be new, or gone
+		}
+	}()
 
 	if d.dirGone() {
 		fd, _, err := openModuleDir(d.root, d.name, d.Mode(), true)

@@ -154,7 +154,11 @@ func (d *Dir) WriteState(st State) error {
 	if err != nil {
 		return fmt.Errorf("write %s in %s: %w", stateName, d.path, err)
 	}
-	return d.replaceOrRemove(stateName, stateNewName, b, false)
+	d.statusMu.Lock()
+	defer d.statusMu.Unlock()
+	err = d.replaceOrRemoveLocked(stateName, stateNewName, b, false)
+	d.written.wroteState(st, err)
+	return err
 }
 
 // ReadState returns what WriteState last wrote in dir. A file that is not one

@@ -41,11 +41,18 @@ func (d *Dir) WriteStatus(s Status) error {
 	b := s.Encode()
 	d.statusMu.Lock()
 	defer d.statusMu.Unlock()
-	err := d.replaceLocked(statusName, statusNewName, b[:], true)
+	err := d.writeStatusLocked(b[:])
+	d.written.wroteStatus(s, err)
+	return err
+}
+
+// writeStatusLocked is WriteStatus of the encoded b, with statusMu held.
+func (d *Dir) writeStatusLocked(b []byte) error {
+	err := d.replaceLocked(statusName, statusNewName, b, true)
 	if err == nil || errors.Is(err, os.ErrClosed) {
 		return err
 	}
-	if ierr := d.overwriteStatus(b[:]); ierr != nil {
+	if ierr := d.overwriteStatus(b); ierr != nil {
 		return fmt.Errorf("%w; %w", err, ierr)
 	}
 	return fmt.Errorf("%w (%w)", err, ErrWrittenInPlace)
@@ -58,6 +65,11 @@ func (d *Dir) WriteStatus(s Status) error {
 func (d *Dir) replaceOrRemove(name, tmpName string, b []byte, sync bool) error {
 	d.statusMu.Lock()
 	defer d.statusMu.Unlock()
+	return d.replaceOrRemoveLocked(name, tmpName, b, sync)
+}
+
+// replaceOrRemoveLocked is replaceOrRemove with statusMu held.
+func (d *Dir) replaceOrRemoveLocked(name, tmpName string, b []byte, sync bool) error {
 	err := d.replaceLocked(name, tmpName, b, sync)
 	if err == nil || errors.Is(err, os.ErrClosed) {
 		return err

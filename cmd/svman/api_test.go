@@ -96,7 +96,7 @@ func TestAPIModules(t *testing.T) {
 		t.Errorf("GET /v1/modules/web: %d %s", code, body)
 	}
 	code, body = p.apiCall("GET", "/v1/modules/nosuch")
-	if code != 404 || !strings.Contains(body, `"error": "no module named \"nosuch\"`) {
+	if code != 404 || !strings.Contains(body, `"error":"no module named \"nosuch\"`) {
 		t.Errorf("GET of an unknown module: %d %s", code, body)
 	}
 	if code, body = p.apiCall("GET", "/v1/nothing"); code != 404 || !strings.Contains(body, `"error"`) {

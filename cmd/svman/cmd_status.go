@@ -84,7 +84,7 @@ func runStatus(_ context.Context, c *command, args []string, stdout, stderr io.W
 	for i, t := range targets {
 		mv[i] = modview.Target{Name: t.name, Dir: t.dir}
 	}
-	rows := modview.ReadAll(mv, now) // what GET /v1/modules serves
+	rows := modview.ReadAll(mv, now, nil) // what GET /v1/modules serves
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"time"
 
 	"svman/statusfs"
@@ -19,15 +20,34 @@ func read(name, dir string, now time.Time, holder func(dir string) (int, bool)) 
 	if pid, ok := holder(dir); ok {
 		r.SupervisorPID = pid
 	}
-	st, err := statusfs.ReadStatus(dir)
-	if err != nil {
-		if r.Supervised {
-			statusBroken(&r, dir, err)
-		}
-		return r
-	}
 	if !r.Supervised {
-		return r // the file is what the last supervisor left: not the truth now
+		return r // the files are what the last supervisor left: not the truth now
+	}
+	st, err := statusfs.ReadStatus(dir)
+	describe(&r, st, err, func() (statusfs.State, error) { return statusfs.ReadState(dir) }, now)
+	return r
+}
+
+// readHeld is read of a module whose status directory d this process holds,
+// from what d last wrote (statusfs.Dir.Written) rather than from the files;
+// false when d is closed.
+func readHeld(name string, d *statusfs.Dir, now time.Time) (Status, bool) {
+	w, ok := d.Written()
+	if !ok {
+		return Status{}, false
+	}
+	r := Status{Module: name, State: NotSupervised, Supervised: true, SupervisorPID: os.Getpid()}
+	describe(&r, w.Status, w.StatusErr, func() (statusfs.State, error) { return w.State, w.StateErr }, now)
+	return r, true
+}
+
+// describe fills r, a supervised module, from its status file (st, or err
+// when it cannot be read) and, when that is not enough, its state.json (as
+// state returns it).
+func describe(r *Status, st statusfs.Status, err error, state func() (statusfs.State, error), now time.Time) {
+	if err != nil {
+		statusBroken(r, state, err)
+		return
 	}
 	r.Since = st.Changed
 	r.Seconds = now.Sub(st.Changed).Seconds()
@@ -47,21 +67,20 @@ func read(name, dir string, now time.Time, holder func(dir string) (int, bool)) 
 	switch {
 	case st.PID != 0 && st.Paused:
 		r.State = Paused
-		runningState(&r, dir)
+		runningState(r, state)
 	case st.PID != 0:
 		r.State = Up
-		runningState(&r, dir)
+		runningState(r, state)
 	default:
-		downState(&r, dir, st.Want)
+		downState(r, state, st.Want)
 	}
-	return r
 }
 
 // runningState fills r, whose child runs, with what state.json says of it:
 // whether it is ready, healthy, what it said on its notify socket. Without a
 // readable state.json its readiness is unknown, and it is not ready.
-func runningState(r *Status, dir string) {
-	if es, err := statusfs.ReadState(dir); err == nil {
+func runningState(r *Status, state func() (statusfs.State, error)) {
+	if es, err := state(); err == nil {
 		r.addState(es)
 	}
 }
@@ -79,12 +98,12 @@ func (r *Status) addState(es statusfs.State) {
 }
 
 // downState fills r for a supervised module whose status file says no child
-// runs: the status file cannot say why, state.json (at dir) can. Without
+// runs: the status file cannot say why, state.json (as state returns it) can. Without
 // state.json (removed on a full disk) the module is down; with one that cannot
 // be read, its state is unknown.
-func downState(r *Status, dir string, want statusfs.Want) {
+func downState(r *Status, state func() (statusfs.State, error), want statusfs.Want) {
 	r.State = Down
-	es, err := statusfs.ReadState(dir)
+	es, err := state()
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return
@@ -111,9 +130,9 @@ func downState(r *Status, dir string, want statusfs.Want) {
 // statusBroken fills r for a module whose svman runs but whose status file cannot
 // be read: deleted, or something else (a directory) put in its place. svman
 // writes it again as soon as it notices; until then state.json says what it can.
-func statusBroken(r *Status, dir string, err error) {
+func statusBroken(r *Status, state func() (statusfs.State, error), err error) {
 	r.State = Unknown
-	if es, serr := statusfs.ReadState(dir); serr == nil {
+	if es, serr := state(); serr == nil {
 		r.State, r.NextStart = State(es.State.String()), es.NextStart // as state.json names it
 		r.addState(es)
 	}

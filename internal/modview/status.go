@@ -71,19 +71,37 @@ func Read(name, dir string, now time.Time) Status {
 // locks read once for all (statusfs.ReadLocks), not once a module. Many
 // targets are read by as many goroutines as there are CPUs: the reads are
 // system calls, which run in parallel.
-func ReadAll(targets []Target, now time.Time) []Status {
-	locks := statusfs.ReadLocks()
+//
+// held, when not nil, is the status directories the calling process holds,
+// by module name (what the svman serving the control API supervises): those
+// modules are described from what their Dir last wrote, with no file read.
+func ReadAll(targets []Target, now time.Time, held map[string]*statusfs.Dir) []Status {
 	rows := make([]Status, len(targets))
+	var rest []int // the targets not held, to read from their files
+	for i, t := range targets {
+		if d := held[t.Name]; d != nil && d.Path() == t.Dir {
+			var ok bool
+			if rows[i], ok = readHeld(t.Name, d, now); ok {
+				rows[i].Text = rows[i].text(now)
+				continue
+			}
+		}
+		rest = append(rest, i)
+	}
+	if len(rest) == 0 {
+		return rows
+	}
+	locks := statusfs.ReadLocks()
 	readRange := func(lo, hi int) {
-		for i := lo; i < hi; i++ {
+		for _, i := range rest[lo:hi] {
 			rows[i] = read(targets[i].Name, targets[i].Dir, now, locks.LockHolder)
 			rows[i].Text = rows[i].text(now)
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(targets)/parallelFrom+1)
+	workers := min(runtime.GOMAXPROCS(0), len(rest)/parallelFrom+1)
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() { readRange(w*len(targets)/workers, (w+1)*len(targets)/workers) })
+		wg.Go(func() { readRange(w*len(rest)/workers, (w+1)*len(rest)/workers) })
 	}
 	wg.Wait()
 	return rows
