@@ -269,3 +269,20 @@ func TestFollowedLogsAreBounded(t *testing.T) {
 		c()
 	}
 }
+
+// A log that cannot be read is an error with its code, following or not:
+// not a 200 whose only line is the error.
+func TestUnreadableLogIsAnError(t *testing.T) {
+	s, client := testServer(t, Config{}, "web")
+	dir := filepath.Join(filepath.Dir(s.cfg.Socket), "web")
+	if err := os.MkdirAll(filepath.Join(dir, "__stdout"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"", "?follow=1&n=0", "?follow=1"} {
+		code, body := call(t, client, "GET", "/v1/modules/web/logs"+q)
+		var e struct{ Error string }
+		if code != http.StatusInternalServerError || json.Unmarshal([]byte(body), &e) != nil || !strings.Contains(e.Error, "__stdout") {
+			t.Errorf("logs%s of a directory in place of __stdout: %d %s; want 500 and an error naming it", q, code, body)
+		}
+	}
+}

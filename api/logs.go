@@ -2,28 +2,16 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"svman/logfiles"
 	"svman/logmux"
 )
-
-// LogLine is one line of GET /v1/modules/{name}/logs: one JSON object a line.
-type LogLine struct {
-	Time   time.Time `json:"time"`
-	Module string    `json:"module"`
-	Stream string    `json:"stream"` // stdout or stderr
-	// Line is the line's text; a line that is not valid UTF-8 is in LineB64
-	// instead, exactly, so that no byte is lost.
-	Line    string `json:"line,omitempty"`
-	LineB64 []byte `json:"line_b64,omitempty"`
-}
 
 // defaultLogLines is how many lines GET .../logs gives without n.
 const defaultLogLines = 100
@@ -35,7 +23,8 @@ const maxFollows = 16
 
 // logs is GET /v1/modules/{name}/logs?n=100&follow=1&stream=stdout|stderr:
 // the last n lines of the modules' log files (__stdout, __stderr), merged in
-// time order, as NDJSON; with follow, then the new lines as they come, until
+// time order, as NDJSON: the records of `svman logs --json`
+// (logfiles.Line.AppendRecord); with follow, then the new lines as they come, until
 // the client leaves or svman stops. n=0 gives none of the lines already
 // written. With stream, n counts that stream's lines; with stream and follow,
 // the last n lines of both streams are read, and that stream's given.
@@ -85,7 +74,7 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	}
 	// With a stream (and no follow), the last n are counted among its lines:
 	// all are read, and the last n kept here.
-	var ring []LogLine
+	var ring [][]byte
 	keep := filter && n > 0 && !follow
 	if keep {
 		o.Tail = 0
@@ -94,47 +83,48 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "application/x-ndjson")
-	enc := json.NewEncoder(w)
-	if follow { // the client sees the answer begin before the first new line
+	// The answer begins (200) with its first line, or, following, once the
+	// lines the files held are given (the client then sees it before the
+	// first new line): a file that cannot be read before that is an error
+	// with its own code.
+	begun := false
+	if follow {
 		_ = rc.SetReadDeadline(time.Time{}) // following outlives ReadTimeout
-		w.WriteHeader(http.StatusOK)
-		_ = rc.Flush()
+		o.Following = func() { begun = true; _ = rc.Flush() }
 	}
-	write := func(l LogLine) {
+	write := func(rec []byte) {
+		begun = true
 		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
-		if enc.Encode(l) != nil {
+		if _, err := w.Write(rec); err != nil {
 			cancel() // the client is gone: Read returns
 		}
 	}
+	var rec []byte
 	err := logfiles.Read(ctx, srcs, o, func(l logfiles.Line) {
 		if filter && l.Stream != only {
 			return
 		}
-		line := LogLine{Time: l.Time, Module: l.Module, Stream: "stdout"}
-		if l.Stream == logmux.Stderr {
-			line.Stream = "stderr"
-		}
-		if utf8.Valid(l.Text) {
-			line.Line = string(l.Text)
-		} else {
-			line.LineB64 = append([]byte(nil), l.Text...)
-		}
+		rec = l.AppendRecord(rec[:0])
 		if keep {
-			ring = append(ring, line)
+			ring = append(ring, slices.Clone(rec))
 			if len(ring) > n {
 				ring = ring[1:]
 			}
 			return
 		}
-		write(line)
+		write(rec)
 		if follow {
 			_ = rc.Flush()
 		}
 	})
-	for _, l := range ring {
-		write(l)
+	for _, rec := range ring {
+		write(rec)
 	}
-	if err != nil && !errors.Is(err, context.Canceled) {
+	switch {
+	case err == nil || errors.Is(err, context.Canceled):
+	case !begun:
 		writeError(w, http.StatusInternalServerError, err)
+	default: // the lines so far are sent: the error ends them, as a last line
+		write(logmux.AppendEvent(nil, time.Now(), logmux.SystemName, "error", err.Error(), nil))
 	}
 }

@@ -34,6 +34,7 @@ func (s *supervisor) openLogs() {
 	for i, stream := range [2]logmux.Stream{logmux.Stdout, logmux.Stderr} {
 		s.files[i] = logfiles.NewFileIn(s.dir, logfiles.FileName(stream), fileOptions(s.mod, stream))
 	}
+	s.parseJSON.Store(s.mod.Log.Parse == manifest.ParseJSON)
 }
 
 // closeLogs closes the log files once no pump writes to them any more.
@@ -57,6 +58,7 @@ func (s *supervisor) setLogOptions() {
 			f.SetOptions(fileOptions(s.mod, logmux.Stream(i)))
 		}
 	}
+	s.parseJSON.Store(s.mod.Log.Parse == manifest.ParseJSON)
 }
 
 // fileFlushed reports a log file's failure (a full disk, say), at most once a

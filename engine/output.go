@@ -52,6 +52,7 @@ func (s *supervisor) output(run uint64) proc.Output {
 				}
 				s.shown.Lock()
 				if s.out != nil {
+					batch.Parse = s.parseJSON.Load()
 					s.out.WriteLines(s.name, stream, now, &batch)
 				}
 				s.shown.Unlock()

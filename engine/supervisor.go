@@ -96,6 +96,9 @@ type supervisor struct {
 
 	pipes []*proc.Pipes     // of the children whose output may still come
 	files [2]*logfiles.File // __stdout, __stderr: written by the pumps
+	// parseJSON is the log block's parse = "json", for a JSON console; set by
+	// run (openLogs, setLogOptions), read by the pumps.
+	parseJSON atomic.Bool
 	logWarnState
 	fileRetry // files of the status directory whose last write failed (statusfiles.go)
 

@@ -85,6 +85,10 @@ type Options struct {
 	// until the context is done: through rotations, restarts, and status
 	// directories or files that do not exist yet.
 	Follow bool
+	// Following, if set, is called once with Follow, when what the files held
+	// is given and Read starts waiting for new lines (for a server to answer
+	// then, and not before a file turns out unreadable).
+	Following func()
 }
 
 // FileName returns the name of a stream's current file in a module's status

@@ -51,6 +51,9 @@ func Read(ctx context.Context, srcs []Source, o Options, emit func(Line)) error 
 	if w == nil {
 		return nil
 	}
+	if o.Following != nil {
+		o.Following()
+	}
 	return w.run(ctx, emit)
 }
 

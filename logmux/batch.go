@@ -13,6 +13,9 @@ type Batch struct {
 	conts []bool // whether each line is a piece of a longer one
 	// PID is the child that wrote the lines, for a JSON console; 0: not known.
 	PID int
+	// Parse: a JSON console keeps a line that is a JSON object as one, under
+	// the record's "json" (the module's log block says parse = "json").
+	Parse bool
 }
 
 // batchMem is the memory of a large batch, taken when it passes smallBatch and

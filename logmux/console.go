@@ -224,7 +224,7 @@ func (c *Console) appendLines(b, prefix []byte, raw bool, lines *Batch) []byte {
 // piece. The caller holds c.mu.
 func (c *Console) appendEntry(b []byte, m *module, s Stream, line []byte, cont bool, t time.Time) []byte {
 	if c.json {
-		return appendJSONLine(b, c.appendHead(nil, m, s, t, 0), line, cont)
+		return appendJSONLine(b, c.appendHead(nil, m, s, t, 0), line, cont, false)
 	}
 	b = c.appendLine(b, m, s, line, t)
 	if cont {

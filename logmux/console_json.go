@@ -10,7 +10,8 @@ import (
 // line of a module is one record, as logmux.AppendRecord writes it, with the
 // pid of the child that wrote it when known (Batch.PID) and every byte of the
 // line kept (no escape sequence is stripped or shown, a trailing "\r" stays, a
-// line that is not UTF-8 is in line_b64); a cut piece says "cut":true. Each
+// line that is not UTF-8 is in line_b64, a JSON object stays one when the
+// batch says Parse); a cut piece says "cut":true. Each
 // of svman's own lines is one event (AppendEvent): Event gives its name and
 // fields, Systemf a "message". Colors, Timestamps, StripANSI, Escape and Raw do
 // not apply; Show does.
@@ -27,19 +28,19 @@ const eventDropped = "dropped"
 // record's start they share.
 func appendJSONLines(b, head []byte, lines *Batch) []byte {
 	lines.Each(func(line []byte, cont bool) {
-		b = appendJSONLine(b, head, line, cont)
+		b = appendJSONLine(b, head, line, cont, lines.Parse)
 	})
 	return b
 }
 
 // appendJSONLine appends one record: head, the line (a piece of it, marked
-// cut, if cont), and the newline.
-func appendJSONLine(b, head, line []byte, cont bool) []byte {
+// cut, if cont; with parse, a JSON object as one), and the newline.
+func appendJSONLine(b, head, line []byte, cont, parse bool) []byte {
 	b = append(b, head...)
 	if cont {
 		return append(AppendRecordPiece(b, line), '\n')
 	}
-	return append(AppendRecordLine(b, line, false), '\n')
+	return append(AppendRecordLine(b, line, parse), '\n')
 }
 
 // appendHead appends what the lines of a batch of m's stream s, written at t

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -73,27 +74,22 @@ func TestAPILogs(t *testing.T) {
 		_, body := p.apiCall("GET", "/v1/modules/talk/logs")
 		return strings.Contains(body, "out2")
 	})
-	lines := func(path string) []api.LogLine {
+	lines := func(path string) []map[string]any {
 		t.Helper()
 		code, body := p.apiCall("GET", path)
 		if code != 200 {
 			t.Fatalf("GET %s: %d %s", path, code, body)
 		}
-		var out []api.LogLine
-		dec := json.NewDecoder(strings.NewReader(body))
-		for dec.More() {
-			var l api.LogLine
-			if err := dec.Decode(&l); err != nil {
-				t.Fatalf("GET %s: %v in %s", path, err, body)
-			}
-			out = append(out, l)
-		}
-		return out
+		return ndjson(t, body)
 	}
-	text := func(ls []api.LogLine) string {
+	// The records of `svman logs --json`: the log file is text, so no pid.
+	text := func(recs []map[string]any) string {
 		var s []string
-		for _, l := range ls {
-			s = append(s, l.Stream+":"+l.Line)
+		for _, r := range recs {
+			if ts, _ := r["ts"].(string); len(ts) != 30 || r["module"] != "talk" || r["pid"] != nil {
+				t.Errorf("record %v: want ts, module talk, pid null", r)
+			}
+			s = append(s, fmt.Sprint(r["stream"], ":", r["line"]))
 		}
 		return strings.Join(s, " ")
 	}
@@ -117,9 +113,9 @@ func TestAPILogs(t *testing.T) {
 	follow := json.NewDecoder(resp.Body)
 	got := make(chan string, 1)
 	go func() {
-		var l api.LogLine
-		if err := follow.Decode(&l); err == nil {
-			got <- l.Line
+		var rec struct{ Line string }
+		if err := follow.Decode(&rec); err == nil {
+			got <- rec.Line
 		}
 		close(got)
 	}()

@@ -157,11 +157,7 @@ func runLogs(ctx context.Context, c *command, args []string, stdout, stderr io.W
 		out = bufio.NewWriterSize(stdout, 64<<10)
 		var rec []byte
 		emit = func(l logfiles.Line) {
-			if l.Cut {
-				rec = append(logmux.AppendRecordPiece(logmux.AppendRecordHead(rec[:0], l.Time, l.Module, l.Stream, l.PID), l.Text), '\n')
-			} else {
-				rec = logmux.AppendRecord(rec[:0], l.Time, l.Module, l.Stream, l.PID, l.Text, l.Parsed)
-			}
+			rec = l.AppendRecord(rec[:0])
 			_, _ = out.Write(rec)
 			if *follow {
 				_ = out.Flush() // a follower sees each line as it comes

@@ -33,9 +33,9 @@ nothing. HUP, 'svman reload', or 'r' written to any control FIFO reload it too,
 removals included, at once.
 
 --json prints NDJSON instead, for programs: one object per line of a module ("ts",
-"module", "stream", "pid", "line" or, for a line that is not UTF-8, "line_b64") and one
-per event of svman ("module", "event", "msg" and the event's fields, such as "code" and
-"signal" of "exited").
+"module", "stream", "pid", "line" or, for a line that is not UTF-8, "line_b64", or with
+parse = "json" a JSON object in "json") and one per event of svman ("module", "event",
+"msg" and the event's fields, such as "code" and "signal" of "exited").
 
 Signals: INT or TERM stops every module (stop_signal, then SIGKILL after stop_timeout)
 and exits 0; a second INT kills them all at once.`,

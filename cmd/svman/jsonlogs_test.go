@@ -101,7 +101,7 @@ func TestUpJSON(t *testing.T) {
 	lines := find(objs, func(o map[string]any) bool {
 		return o["module"] == "web" && o["event"] == nil && jsonPID(o["pid"]) == pid
 	})
-	want := []string{"stdout line hello", "stdout line_b64 /2JhZA==", `stdout line {"level":"info","pid":1}`, "stderr line oops"}
+	want := []string{"stdout line hello", "stdout line_b64 /2JhZA==", "stdout json map[level:info pid:1]", "stderr line oops"}
 	var got []string
 	for _, o := range lines {
 		for _, k := range []string{"line", "line_b64", "json"} {
