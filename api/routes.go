@@ -41,7 +41,7 @@ func (s *Server) routes() http.Handler {
 	if s.cfg.Metrics != nil {
 		mux.Handle("GET /metrics", limits(s.cfg.Metrics, false))
 	}
-	return authorize(jsonErrors(mux), &tokenCheck{token: s.cfg.TCP.Token, logf: s.cfg.Logf})
+	return authorize(jsonErrors(mux), s.tokens)
 }
 
 // jsonErrors is mux, with its own answers to a request it has no route for

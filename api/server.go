@@ -6,11 +6,13 @@ package api
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -48,10 +50,6 @@ type Config struct {
 	Reload func(ctx context.Context) (engine.Plan, error)
 	// Metrics, when set, is served at GET /metrics.
 	Metrics http.Handler
-	// TCP, when its Listen is set, is a second listener, on TCP, where every
-	// request needs its Token (when set) as a bearer token, with TLS when
-	// TLSCert is set (manifest.API, checked at load).
-	TCP manifest.API
 	// Logf says something on svman's console (refused requests, rate-limited).
 	Logf func(format string, args ...any)
 }
@@ -65,9 +63,15 @@ type Server struct {
 	unix    *unixSocket
 	events  *hub
 	follows chan struct{} // a token for each followed log request (maxFollows)
-	served  chan error    // each listener's Serve, once it returns
-	serving int           // how many listeners serve
-	tcpAddr string        // the TCP listener's address, "" without one
+	served  chan error    // the unix socket's Serve, once it returns
+	tokens  *tokenCheck   // the TCP listener's bearer token
+
+	// tcpMu serializes SetTCP and Close; tcp and cert are read without it,
+	// by requests and handshakes.
+	tcpMu     sync.Mutex
+	tcpClosed bool                            // Close has begun: no listener is opened any more
+	tcp       atomic.Pointer[tcpListener]     // nil without one
+	cert      atomic.Pointer[tls.Certificate] // the TCP listener's, with TLS
 	// base is every request's context: cancelled at Close, so that what
 	// follows (logs, a reload under way) ends with svman.
 	base   context.Context
@@ -89,12 +93,13 @@ const (
 
 // Start listens on cfg.Socket and serves there until Close. A socket left
 // there by an svman that died is replaced; anything else in its place is an
-// error, and nothing is served.
+// error, and nothing is served. SetTCP adds the TCP listener.
 func Start(cfg Config) (*Server, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	s := &Server{cfg: cfg, events: newHub(maxStreams), follows: make(chan struct{}, maxFollows), served: make(chan error, 2)}
+	s := &Server{cfg: cfg, events: newHub(maxStreams), follows: make(chan struct{}, maxFollows), served: make(chan error, 1)}
+	s.tokens = &tokenCheck{logf: cfg.Logf}
 	s.base, s.cancel = context.WithCancel(context.Background())
 	s.http = &http.Server{
 		Handler:           s.routes(),
@@ -103,6 +108,11 @@ func Start(cfg Config) (*Server, error) {
 		IdleTimeout:       idleTimeout,
 		// WriteTimeout is set per request (limits): the event stream has none.
 		ConnContext: withConn,
+		ConnState: func(c net.Conn, st http.ConnState) {
+			if l := s.tcp.Load(); l != nil && (st == http.StateClosed || st == http.StateHijacked) {
+				l.forget(c)
+			}
+		},
 		ErrorLog:    newErrorLog(cfg.Logf),
 		BaseContext: func(net.Listener) context.Context { return s.base },
 	}
@@ -111,33 +121,9 @@ func Start(cfg Config) (*Server, error) {
 		s.cancel()
 		return nil, fmt.Errorf("control API: %w", err)
 	}
-	var tcp net.Listener
-	if cfg.TCP.Listen != "" {
-		if tcp, err = listenTCP(cfg); err != nil {
-			s.cancel()
-			u.l.Close()
-			u.remove()
-			return nil, fmt.Errorf("control API on %s: %w", cfg.TCP.Listen, err)
-		}
-	}
 	s.unix = u
-	s.serve(u.l)
-	if tcp != nil {
-		s.tcpAddr = tcp.Addr().String()
-		s.serve(tcp)
-	}
+	go func() { s.served <- s.http.Serve(u.l) }()
 	return s, nil
-}
-
-// serve serves l until Close.
-func (s *Server) serve(l net.Listener) {
-	s.serving++
-	go func() { s.served <- s.http.Serve(l) }()
-}
-
-// TCPAddr is the address the TCP listener listens on, "" without one.
-func (s *Server) TCPAddr() string {
-	return s.tcpAddr
 }
 
 // Close stops accepting, ends the event streams, waits for the requests in
@@ -149,14 +135,21 @@ func (s *Server) Close(ctx context.Context) error {
 }
 
 func (s *Server) close(ctx context.Context) error {
+	s.tcpMu.Lock()
+	s.tcpClosed = true
+	s.tcpMu.Unlock()
 	s.events.close()
 	s.cancel()
 	err := s.http.Shutdown(ctx)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		err = s.http.Close()
 	}
-	for range s.serving {
-		if serr := <-s.served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+	served := []chan error{s.served}
+	if l := s.tcp.Load(); l != nil {
+		served = append(served, l.served)
+	}
+	for _, c := range served {
+		if serr := <-c; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 			err = serr
 		}
 	}

@@ -2,44 +2,24 @@ package api
 
 import (
 	"crypto/subtle"
-	"crypto/tls"
 	"errors"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
-
-// listenTCP is the TCP listener of cfg.TCP: with TLS when a certificate is
-// given.
-func listenTCP(cfg Config) (net.Listener, error) {
-	var cert tls.Certificate
-	if cfg.TCP.TLSCert != "" {
-		var err error
-		if cert, err = tls.LoadX509KeyPair(cfg.TCP.TLSCert, cfg.TCP.TLSKey); err != nil {
-			return nil, err
-		}
-	}
-	l, err := net.Listen("tcp", cfg.TCP.Listen)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.TCP.TLSCert != "" {
-		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-	}
-	return l, nil
-}
 
 // refusalEvery is how often at most a refused TCP request is said on the
 // console; the refusals in between are counted in the next line.
 const refusalEvery = 10 * time.Second
 
-// tokenCheck answers 401 to a TCP request without the bearer token (when
-// there is one), compared in constant time. The token is never logged.
+// tokenCheck answers 401 to a TCP request without the bearer token,
+// compared in constant time; with no token set (no TCP listener is
+// configured) every TCP request is refused. The token is never logged.
 type tokenCheck struct {
-	token []byte
+	token atomic.Pointer[[]byte] // the api block's, replaced on reload (SetTCP)
 	logf  func(format string, args ...any)
 
 	mu      sync.Mutex // guards last and dropped
@@ -47,13 +27,16 @@ type tokenCheck struct {
 	dropped int        // refusals not said since
 }
 
+func (c *tokenCheck) set(token []byte) { c.token.Store(&token) }
+
 func (c *tokenCheck) allowed(w http.ResponseWriter, r *http.Request) bool {
-	if len(c.token) == 0 {
-		return true
+	var token []byte
+	if p := c.token.Load(); p != nil {
+		token = *p
 	}
 	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	ok = ok && strings.EqualFold(scheme, "Bearer") // schemes are case-insensitive (RFC 9110)
-	if ok && subtle.ConstantTimeCompare([]byte(got), c.token) == 1 {
+	if ok && len(token) > 0 && subtle.ConstantTimeCompare([]byte(got), token) == 1 {
 		return true
 	}
 	c.refused(r.RemoteAddr)

@@ -1,25 +1,21 @@
 package api
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
+	"errors"
+
 	"fmt"
 	"io"
-	"math/big"
+
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"svman/internal/testkit"
 	"svman/manifest"
 )
 
@@ -39,6 +35,13 @@ func (l *logLines) all() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return strings.Join(l.lines, "\n")
+}
+
+func setTCP(t *testing.T, s *Server, a manifest.API) {
+	t.Helper()
+	if err := s.SetTCP(a); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func get(t *testing.T, c *http.Client, url, token string) (int, string) {
@@ -62,7 +65,8 @@ func get(t *testing.T, c *http.Client, url, token string) (int, string) {
 func TestTCPToken(t *testing.T) {
 	const token = "t0ken-v4lue"
 	var log logLines
-	s, unix := testServer(t, Config{TCP: manifest.API{Listen: "127.0.0.1:0", Token: []byte(token)}, Logf: log.logf}, "web")
+	s, unix := testServer(t, Config{Logf: log.logf}, "web")
+	setTCP(t, s, manifest.API{Listen: "127.0.0.1:0", Token: []byte(token)})
 	url := "http://" + s.TCPAddr() + "/v1/modules"
 	c := &http.Client{}
 	for _, bad := range []string{"", "wrong", token + "x"} {
@@ -85,8 +89,9 @@ func TestTCPToken(t *testing.T) {
 // With tls_cert and tls_key, the TCP listener speaks TLS only.
 func TestTCPTLS(t *testing.T) {
 	dir := t.TempDir()
-	certFile, keyFile, pool := selfSigned(t, dir)
-	s, _ := testServer(t, Config{TCP: manifest.API{Listen: "127.0.0.1:0", Token: []byte("tok"), TLSCert: certFile, TLSKey: keyFile}}, "web")
+	certFile, keyFile, pool := testkit.SelfSigned(t, dir)
+	s, _ := testServer(t, Config{}, "web")
+	setTCP(t, s, manifest.API{Listen: "127.0.0.1:0", Token: []byte("tok"), TLSCert: certFile, TLSKey: keyFile})
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	if code, body := get(t, c, "https://"+s.TCPAddr()+"/v1/modules", "tok"); code != 200 {
 		t.Errorf("over TLS: %d %s", code, body)
@@ -96,31 +101,76 @@ func TestTCPTLS(t *testing.T) {
 	}
 }
 
-// selfSigned writes a certificate for 127.0.0.1 and its key in dir.
-func selfSigned(t *testing.T, dir string) (cert, key string, pool *x509.CertPool) {
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// SetTCP on a reload: a new token applies on the listener there is, to the
+// connections already open too; a new listen opens the new listener and
+// closes the old one with its connections; a certificate that cannot be
+// loaded changes nothing; TLS turned on at the same listen replaces the
+// listener; no listen closes it. The unix socket serves throughout.
+func TestSetTCP(t *testing.T) {
+	s, unix := testServer(t, Config{}, "web")
+	setTCP(t, s, manifest.API{Listen: "127.0.0.1:0", Token: []byte("one")})
+	first := s.TCPAddr()
+	c := &http.Client{} // keeps its connection between requests
+	if code, _ := get(t, c, "http://"+first+"/v1/modules", "one"); code != 200 {
+		t.Fatalf("with the token: %d", code)
+	}
+	setTCP(t, s, manifest.API{Listen: "127.0.0.1:0", Token: []byte("two")})
+	if s.TCPAddr() != first {
+		t.Errorf("a new token moved the listener from %s to %s", first, s.TCPAddr())
+	}
+	if old, next := getCode(c, "http://"+first, "one"), getCode(c, "http://"+first, "two"); old != 401 || next != 200 {
+		t.Errorf("after a new token: the old one %d (want 401), the new one %d (want 200)", old, next)
+	}
+
+	held, err := net.Dial("tcp", first) // a connection open when the listener moves
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "svman"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	defer held.Close()
+	setTCP(t, s, manifest.API{Listen: "localhost:0", Token: []byte("two")})
+	second := s.TCPAddr()
+	if second == first || getCode(c, "http://"+second, "two") != 200 {
+		t.Errorf("the new listen %s (was %s) does not serve", second, first)
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if code := getCode(c, "http://"+first, "two"); code != 0 {
+		t.Errorf("the old address still answers: %d", code)
+	}
+	held.SetReadDeadline(time.Now().Add(testkit.Deadline))
+	// Closed by svman (EOF), or reset if the listener closed before taking it.
+	if n, err := held.Read(make([]byte, 1)); err != io.EOF && !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("a connection of the old listener: read %d, %v; want it closed", n, err)
+	}
+
+	dir := t.TempDir()
+	certFile, keyFile, pool := testkit.SelfSigned(t, dir)
+	bad := manifest.API{Listen: "localhost:0", Token: []byte("two"), TLSCert: keyFile, TLSKey: keyFile}
+	if err := s.SetTCP(bad); err == nil || s.TCPAddr() != second || getCode(c, "http://"+second, "two") != 200 {
+		t.Errorf("an unusable certificate: %v; want an error, and %s serving as before (on %s)", err, second, s.TCPAddr())
+	}
+	setTCP(t, s, manifest.API{Listen: "localhost:0", Token: []byte("two"), TLSCert: certFile, TLSKey: keyFile})
+	tlsClient := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	if code := getCode(tlsClient, "https://"+s.TCPAddr(), "two"); code != 200 {
+		t.Errorf("TLS turned on: %d over HTTPS at %s", code, s.TCPAddr())
+	}
+
+	setTCP(t, s, manifest.API{})
+	if s.TCPAddr() != "" {
+		t.Errorf("no listen: still on %s", s.TCPAddr())
+	}
+	if code, _ := call(t, unix, "GET", "/v1/modules"); code != 200 {
+		t.Errorf("the unix socket: %d", code)
+	}
+}
+
+// getCode is GET base/v1/modules with token: the status code, or 0 when no
+// connection could be made.
+func getCode(c *http.Client, base, token string) int {
+	req, _ := http.NewRequest("GET", base+"/v1/modules", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := c.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0
 	}
-	kb, err := x509.MarshalECPrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, key = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
-	os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
-	parsed, _ := x509.ParseCertificate(der)
-	pool = x509.NewCertPool()
-	pool.AddCert(parsed)
-	return cert, key, pool
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -2,8 +2,8 @@ package manifest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"net"
-	"os"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -66,7 +66,7 @@ func (ev *evaluator) api(blocks []*rawAPI, baseDir string) API {
 		}
 	}
 	if tokenFile != nil {
-		b, err := os.ReadFile(*tokenFile)
+		b, err := ev.otherSource(*tokenFile)
 		switch tok := bytes.TrimSpace(b); {
 		case err != nil:
 			ev.errorf(r.TokenFile.Range(), "Unreadable token_file", "%v.", err)
@@ -80,9 +80,29 @@ func (ev *evaluator) api(blocks []*rawAPI, baseDir string) API {
 		ev.errorf(r.DefRange, "Incomplete TLS", "TLS needs both tls_cert and tls_key: give both, or neither for plain HTTP.")
 	} else if cert != nil {
 		a.TLSCert, a.TLSKey = *cert, *key
+		ev.tlsPair(r, a.TLSCert, a.TLSKey)
 	}
 	if a.Listen == "" && (tokenFile != nil || cert != nil) {
 		ev.errorf(r.DefRange, "Missing listen", "token_file and TLS apply to the TCP listener: give listen = \"127.0.0.1:7070\" (the unix socket in status_dir needs neither).")
 	}
 	return a
+}
+
+// tlsPair checks that cert and key (absolute paths) are a certificate and its
+// key in PEM, so that check refuses what the listener could not use; they are
+// read as sources of the manifest (otherSource), so renewing them reloads.
+func (ev *evaluator) tlsPair(r *rawAPI, cert, key string) {
+	c, cerr := ev.otherSource(cert)
+	k, kerr := ev.otherSource(key)
+	switch {
+	case cerr != nil:
+		ev.errorf(r.TLSCert.Range(), "Unreadable tls_cert", "%v.", cerr)
+	case kerr != nil:
+		ev.errorf(r.TLSKey.Range(), "Unreadable tls_key", "%v.", kerr)
+	default:
+		if _, err := tls.X509KeyPair(c, k); err != nil {
+			// The error names no byte of the key.
+			ev.errorf(r.DefRange, "Invalid TLS certificate or key", "%s and %s are not a certificate and its key in PEM: %v.", cert, key, err)
+		}
+	}
 }

@@ -166,7 +166,26 @@ func (ev *evaluator) envFileProblem(ref envFileRef, err error) {
 	}
 }
 
-// sources is the sorted absolute paths of every env file named; nil when none.
+// otherSource reads path, a file the manifest is made of that is not an env
+// file (the api block's token_file, tls_cert and tls_key), once a load, so
+// that it is in the manifest's Sources and Digest: svman up watches it, and
+// an edit of it (a new token, a renewed certificate) is a reload.
+func (ev *evaluator) otherSource(path string) ([]byte, error) {
+	set := &ev.envFileSet
+	if f, ok := set.files[path]; ok {
+		return f.src, f.err
+	}
+	if set.files == nil {
+		set.files, set.reported = map[string]*envFile{}, map[hcl.Range]bool{}
+	}
+	f := &envFile{name: path}
+	f.src, f.err = readRegular(path, maxFileSize)
+	set.files[path] = f
+	return f.src, f.err
+}
+
+// sources is the sorted absolute paths of every file read beside the
+// manifest (env files, otherSource); nil when none.
 func (set *envFileSet) sources() []string {
 	if len(set.files) == 0 {
 		return nil

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -275,34 +276,63 @@ func TestAPIEvents(t *testing.T) {
 }
 
 // With an api block, svman up serves on TCP too, and a request there needs
-// the token: 401 without it, said on the console without the token.
+// the token: 401 without it, said on the console without the token. An edit
+// of the token file puts the new token in force; an edit of listen moves the
+// listener, and the old address is closed.
 func TestAPITCP(t *testing.T) {
-	p := newProject(t, "api {\n  listen = \"127.0.0.1:0\"\n  token_file = \"token\"\n}\n"+helperModule("web", "sleeper"))
-	if err := os.WriteFile(filepath.Join(p.dir, "token"), []byte("s3cr3t\n"), 0o600); err != nil {
-		t.Fatal(err)
+	block := "api {\n  listen = %q\n  token_file = \"token\"\n}\n" + helperModule("web", "sleeper")
+	p := newProject(t, fmt.Sprintf(block, "127.0.0.1:0"))
+	tokenFile := filepath.Join(p.dir, "token")
+	writeToken := func(token string) { // by rename, as an editor saves it
+		if err := os.WriteFile(tokenFile+".new", []byte(token+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tokenFile+".new", tokenFile); err != nil {
+			t.Fatal(err)
+		}
 	}
+	writeToken("s3cr3t")
 	sv := p.up()
-	addr := sv.waitOutput(`control API on \S+ and (127\.0\.0\.1:\d+)`)[1]
-	get := func(token string) int {
+	addr := sv.waitOutput(`control API on (127\.0\.0\.1:\d+) \(HTTP\) too`)[1]
+	get := func(addr, token string) int {
 		req, _ := http.NewRequest("GET", "http://"+addr+"/v1/modules/web", nil)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
-			t.Fatal(err)
+			return 0
 		}
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	if code := get(""); code != 401 {
+	if code := get(addr, ""); code != 401 {
 		t.Errorf("without the token: %d, want 401", code)
 	}
-	if code := get("s3cr3t"); code != 200 {
+	if code := get(addr, "s3cr3t"); code != 200 {
 		t.Errorf("with the token: %d, want 200", code)
 	}
 	sv.waitOutput(`control API: a request from 127\.0\.0\.1:\d+ without a valid token was refused`)
-	if strings.Contains(sv.out.String(), "s3cr3t") {
-		t.Errorf("the token is in svman's output:\n%s", sv.out)
+
+	writeToken("n3w-t0ken")
+	sv.waitOutput(`control API: the new token of ` + regexp.QuoteMeta(addr) + ` is in force`)
+	if old, next := get(addr, "s3cr3t"), get(addr, "n3w-t0ken"); old != 401 || next != 200 {
+		t.Errorf("after the token file's edit: the old token %d (want 401), the new one %d (want 200)", old, next)
+	}
+
+	p.write(fmt.Sprintf(block, "localhost:0"))
+	moved := sv.waitOutput(`control API on (127\.0\.0\.1:\d+) \(HTTP\) too\n(?s:.*)control API on (127\.0\.0\.1:\d+) \(HTTP\) too`)[2]
+	if code := get(moved, "n3w-t0ken"); code != 200 {
+		t.Errorf("on the new listen %s: %d, want 200", moved, code)
+	}
+	if moved != addr {
+		if code := get(addr, "n3w-t0ken"); code != 0 {
+			t.Errorf("the old address %s still answers: %d", addr, code)
+		}
+	}
+	for _, secret := range []string{"s3cr3t", "n3w-t0ken"} {
+		if strings.Contains(sv.out.String(), secret) {
+			t.Errorf("a token is in svman's output:\n%s", sv.out)
+		}
 	}
 }

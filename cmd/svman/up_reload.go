@@ -11,13 +11,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"svman/alarm"
 	"svman/api"
 	"svman/engine"
 	"svman/internal/manifestwatch"
 	"svman/logmux"
 	"svman/manifest"
-	"svman/metrics"
 	"svman/statusfs"
 )
 
@@ -100,7 +98,7 @@ func (r *upReloader) run(quit <-chan struct{}) {
 			} else {
 				prev := r.m
 				var out reloaded
-				r.m, r.pending, out.plan, out.err = reload(r.sv.engine, r.m, r.pending, res, r.console, r.sv.alarms, r.sv.metrics)
+				r.m, r.pending, out.plan, out.err = reload(r.sv, r.m, r.pending, res, r.console)
 				r.inForce.Store(r.m)
 				r.answer(out)
 				if res.m != nil || res.err != nil { // not skipped
@@ -209,11 +207,13 @@ const (
 // one that an edit triggered is skipped when the file is unchanged, empty or
 // missing (those are moments inside a save, not the end of one), and holds its
 // removals back until the file has been quiet for removalQuiet (bySettled).
-// The metrics (obs) count each reload that runs by its result, and follow the
-// modules and the textfile of the manifest in force. It returns too the plan
+// The metrics count each reload that runs by its result, and follow the
+// modules and the textfile of the manifest in force; the alarms take its smtp
+// block, the control API its api block (SetTCP). It returns too the plan
 // applied, and what went wrong: an invalid manifest (api.ErrReloadRefused) or
 // what the engine could not apply.
-func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, console *logmux.Console, alarms *alarm.Sender, obs *metrics.Observer) (*manifest.Manifest, bool, engine.Plan, error) {
+func reload(sv *supervision, cur *manifest.Manifest, pending bool, r loaded, console *logmux.Console) (*manifest.Manifest, bool, engine.Plan, error) {
+	e, obs := sv.engine, sv.metrics
 	next, err := r.m, r.err
 	if next == nil && err == nil {
 		return cur, pending, engine.Plan{}, nil // skipped by loadForReload
@@ -256,7 +256,10 @@ func reload(e *engine.Engine, cur *manifest.Manifest, pending bool, r loaded, co
 	if next.Metrics != cur.Metrics {
 		obs.SetTextfile(next.Metrics.Textfile)
 	}
-	alarms.SetSMTP(alarmSMTP(next.SMTP))
+	sv.alarms.SetSMTP(alarmSMTP(next.SMTP))
+	if srv := sv.api.Load(); srv != nil {
+		setTCP(srv, cur.API, next.API, console)
+	}
 	pruneScale(next, console)
 	return next, len(plan.Pending) > 0, plan, err
 }
