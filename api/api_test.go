@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
 
+	"svman/internal/modview"
 	"svman/internal/testkit"
 	"svman/manifest"
 	"svman/statusfs"
@@ -114,6 +116,48 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if strings.Contains(body, "lists the endpoints") || code == 404 && !strings.Contains(body, "web") {
 			t.Errorf("%s %s: %d %s: documented but not served", method, path, code, body)
 		}
+	}
+}
+
+// The Module schema of openapi.json has every key GET /v1/modules can
+// give, and requires those it always gives: the json tags of modview.Status.
+func TestOpenAPIModuleSchema(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `json:"properties"`
+				Required   []string       `json:"required"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	schema := doc.Components.Schemas["Module"]
+	var keys, always []string
+	for f := range reflect.TypeFor[modview.Status]().Fields() {
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		keys = append(keys, name)
+		if opts == "" {
+			always = append(always, name)
+		}
+	}
+	for _, k := range keys {
+		if _, ok := schema.Properties[k]; !ok {
+			t.Errorf("%q is not in the Module schema", k)
+		}
+	}
+	for k := range schema.Properties {
+		if !slices.Contains(keys, k) {
+			t.Errorf("the Module schema has %q, which the API never gives", k)
+		}
+	}
+	slices.Sort(always)
+	if !slices.Equal(always, slices.Sorted(slices.Values(schema.Required))) {
+		t.Errorf("the Module schema requires %v; the API always gives %v", schema.Required, always)
 	}
 }
 

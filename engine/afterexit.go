@@ -70,9 +70,11 @@ func (s *supervisor) follow(d Decision) {
 	case d.GiveUp:
 		s.giveUp()
 	case d.Restart && s.want == statusfs.WantUp && !d.At.After(now):
+		s.restarts++
 		s.record(Event{Kind: Restarting})
 		s.start()
 	case d.Restart && s.want == statusfs.WantUp:
+		s.restarts++
 		s.state, s.startAt = stBackoff, d.At
 		s.record(Event{Kind: Restarting, Delay: d.At.Sub(now), Tries: d.History.Fails, Uptime: minUptime(s.mod.Restart)})
 		s.oweState()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"svman/internal/proc"
+	"svman/manifest"
 	"svman/statusfs"
 )
 
@@ -153,7 +154,12 @@ func (s *supervisor) handleExit(st proc.ExitStatus) {
 	s.record(Event{Kind: Exited, PID: st.PID, Exit: st, Uptime: st.At.Sub(s.started), Time: st.At, Stopping: s.state == stStopping})
 	s.pid, s.paused, s.changed = 0, false, st.At
 	s.lastExit = &st
+	s.lastEnd = statusfs.Exit{At: st.At, Code: st.Code, CoreDumped: st.CoreDumped}
+	if st.Signal != 0 {
+		s.lastEnd.Code, s.lastEnd.Signal = 0, manifest.SignalName(st.Signal)
+	}
 	s.oweStatus()
+	s.oweState()
 	s.unexpected = s.state == stUp
 	if s.exitWhenDown && s.state == stUp {
 		s.want = statusfs.WantDown

@@ -23,6 +23,7 @@ func (s *supervisor) writeState() {
 		Ready: s.state == stUp && k.ready, Status: k.status,
 		Unhealthy: k.unhealthy,
 		Completed: s.state == stDown && k.completed,
+		Restarts:  s.restarts, LastExit: s.lastEnd,
 	}
 	switch s.state {
 	case stWaiting:
@@ -52,5 +53,6 @@ func (s *supervisor) writeState() {
 func (s *supervisor) readWritten() {
 	if st, err := statusfs.ReadState(s.dir.Path()); err == nil {
 		s.written = st
+		s.lastEnd = st.LastExit // still how it last ended; the restarts count this svman's
 	}
 }

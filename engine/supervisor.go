@@ -78,6 +78,9 @@ type supervisor struct {
 	hookPID int      // stHook: the hook, which leads its own process group
 	hookC   <-chan proc.ExitStatus
 	written statusfs.State // the state last written to state.json
+	// restarts and lastEnd are state.json's restarts and last_exit.
+	restarts int
+	lastEnd  statusfs.Exit
 
 	downBy statusfs.DownReason // why the module is down (state.json's reason), when it is
 	kept   *statusfs.State     // set by the engine before run: the recorded state a re-added module keeps (kept.go)

@@ -41,6 +41,53 @@ type State struct {
 	// Completed: the module's last run exited with a success code (a one-shot
 	// that has done its work), which satisfies `completed` dependencies.
 	Completed bool `json:"completed,omitempty"`
+	// Restarts counts the starts svman scheduled after the module's process
+	// ended on its own (its restart policy), since this svman began
+	// supervising it: the metric svman_module_restarts_total.
+	Restarts int `json:"restarts,omitempty"`
+	// LastExit is how the module's process last ended; zero before its
+	// first end.
+	LastExit Exit `json:"last_exit,omitzero"`
+}
+
+// Exit is how a process ended, as state.json's "last_exit" says it:
+// {"at":"...","code":1}, or {"at":"...","signal":"SIGKILL","coredumped":true}.
+type Exit struct {
+	At         time.Time
+	Code       int    // the exit code, when no signal killed it
+	Signal     string // the signal that killed it ("SIGKILL"); "" for an exit
+	CoreDumped bool
+}
+
+// exitJSON is Exit on disk: code only when no signal killed it.
+type exitJSON struct {
+	At         time.Time `json:"at"`
+	Code       *int      `json:"code,omitempty"`
+	Signal     string    `json:"signal,omitempty"`
+	CoreDumped bool      `json:"coredumped,omitempty"`
+}
+
+func (e Exit) MarshalJSON() ([]byte, error) {
+	j := exitJSON{At: e.At, Signal: e.Signal, CoreDumped: e.CoreDumped}
+	if e.Signal == "" {
+		j.Code = &e.Code
+	}
+	return json.Marshal(j)
+}
+
+func (e *Exit) UnmarshalJSON(b []byte) error {
+	var j exitJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	if (j.Code == nil) == (j.Signal == "") {
+		return fmt.Errorf("last_exit %s: want a code or a signal", b)
+	}
+	*e = Exit{At: j.At, Signal: j.Signal, CoreDumped: j.CoreDumped}
+	if j.Code != nil {
+		e.Code = *j.Code
+	}
+	return nil
 }
 
 // RunState is state.json's "state": where the supervisor of a module stands.

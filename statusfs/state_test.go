@@ -25,6 +25,12 @@ var goldenStates = []struct {
 		`{"state":"failed","fails":2,"exits":5,"window":"1m0s","reason":"policy"}`},
 	{State{State: RunStopping, Exits: 1}, `{"state":"stopping","exits":1}`},
 	{State{State: RunHook}, `{"state":"hook"}`},
+	{State{State: RunUp, Restarts: 2, LastExit: Exit{At: goldenTime, Code: 3}},
+		`{"state":"up","restarts":2,"last_exit":{"at":"2024-05-01T12:00:00.5Z","code":3}}`},
+	{State{State: RunDown, LastExit: Exit{At: goldenTime}}, // a success: code 0, said
+		`{"state":"down","last_exit":{"at":"2024-05-01T12:00:00.5Z","code":0}}`},
+	{State{State: RunBackoff, NextStart: goldenTime, Restarts: 7, LastExit: Exit{At: goldenTime, Signal: "SIGSEGV", CoreDumped: true}},
+		`{"state":"backoff","next_start":"2024-05-01T12:00:00.5Z","restarts":7,"last_exit":{"at":"2024-05-01T12:00:00.5Z","signal":"SIGSEGV","coredumped":true}}`},
 }
 
 func TestWriteStateGolden(t *testing.T) {
@@ -58,7 +64,10 @@ func TestReadStateOfEarlierVersions(t *testing.T) {
 		if !got.NextStart.Equal(g.st.NextStart) {
 			t.Errorf("ReadState of %s: next start %v, want %v", g.json, got.NextStart, g.st.NextStart)
 		}
-		got.NextStart = g.st.NextStart
+		if !got.LastExit.At.Equal(g.st.LastExit.At) {
+			t.Errorf("ReadState of %s: last exit at %v, want %v", g.json, got.LastExit.At, g.st.LastExit.At)
+		}
+		got.NextStart, got.LastExit.At = g.st.NextStart, g.st.LastExit.At
 		if got != g.st {
 			t.Errorf("ReadState of %s = %+v, want %+v", g.json, got, g.st)
 		}
@@ -77,6 +86,8 @@ func TestReadStateRejectsUnknown(t *testing.T) {
 		{`{"fails":1}`, "no state"},
 		{`{}`, "no state"},
 		{`{"state":`, "state.json"},
+		{`{"state":"up","last_exit":{"at":"2024-05-01T12:00:00Z","code":1,"signal":"SIGKILL"}}`, "want a code or a signal"},
+		{`{"state":"up","last_exit":{"at":"2024-05-01T12:00:00Z"}}`, "want a code or a signal"},
 	} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "state.json"), []byte(c.json), 0o600); err != nil {

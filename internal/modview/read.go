@@ -95,6 +95,7 @@ func (r *Status) addState(es statusfs.State) {
 	r.Reason = es.Reason.String()
 	r.WaitingOn, r.Blocked, r.Status = es.Waiting, es.Blocked, es.Status
 	r.Unhealthy, r.Completed = es.Unhealthy, es.Completed
+	r.Restarts, r.LastExit = es.Restarts, es.LastExit
 }
 
 // downState fills r for a supervised module whose status file says no child

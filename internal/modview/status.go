@@ -55,6 +55,10 @@ type Status struct {
 	Status    string `json:"status,omitempty"`    // the last STATUS= sent on the notify socket
 	Unhealthy int    `json:"unhealthy,omitempty"` // health checks failed in a row
 	Completed bool   `json:"completed,omitempty"` // its last run exited with a success code
+	// Restarts: starts svman scheduled after its process ended, since this
+	// svman supervises it. Always given.
+	Restarts int           `json:"restarts"`
+	LastExit statusfs.Exit `json:"last_exit,omitzero"` // how its process last ended
 
 	runState statusfs.RunState // state.json's state; RunUnknown when it was not read
 }
