@@ -42,6 +42,8 @@ type Event struct {
 // stream does not carry. A control command is a state event when it changes
 // what the module wants, its alarms or its supervision (u, d, o, s, n, x);
 // one that sends a signal is not (the exit that may follow is an event).
+// Every other change of what `svman status` shows of a module is a state
+// event too, so that a live view needs no polling.
 func eventName(ev engine.Event) string {
 	switch ev.Kind {
 	case engine.Command:
@@ -55,6 +57,9 @@ func eventName(ev engine.Event) string {
 		return "exited"
 	case engine.Paused, engine.Continued, engine.Released, engine.Reclaimed:
 		return "state" // want, pause and alarm flags, supervision
+	case engine.Ready, engine.NotReady, engine.Unhealthy, engine.Waiting, engine.Restarting,
+		engine.Stopped, engine.StartFailed, engine.Notified:
+		return "state" // what svman status shows: ready, unhealthy, waiting, backoff, down, STATUS=
 	case engine.Alarm, engine.GaveUp:
 		return "alarm"
 	} // engine.Reload is `r` asking: the reload's event is PublishReload's
