@@ -29,11 +29,15 @@ type tokenCheck struct {
 
 func (c *tokenCheck) set(token []byte) { c.token.Store(&token) }
 
-func (c *tokenCheck) allowed(w http.ResponseWriter, r *http.Request) bool {
-	var token []byte
+func (c *tokenCheck) get() []byte {
 	if p := c.token.Load(); p != nil {
-		token = *p
+		return *p
 	}
+	return nil
+}
+
+func (c *tokenCheck) allowed(w http.ResponseWriter, r *http.Request) bool {
+	token := c.get()
 	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	ok = ok && strings.EqualFold(scheme, "Bearer") // schemes are case-insensitive (RFC 9110)
 	if ok && len(token) > 0 && subtle.ConstantTimeCompare([]byte(got), token) == 1 {

@@ -9,6 +9,7 @@ import (
 
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -91,7 +92,7 @@ func TestTCPTLS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile, pool := testkit.SelfSigned(t, dir)
 	s, _ := testServer(t, Config{}, "web")
-	setTCP(t, s, manifest.API{Listen: "127.0.0.1:0", Token: []byte("tok"), TLSCert: certFile, TLSKey: keyFile})
+	setTCP(t, s, withTLS(t, manifest.API{Listen: "127.0.0.1:0", Token: []byte("tok")}, certFile, keyFile))
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	if code, body := get(t, c, "https://"+s.TCPAddr()+"/v1/modules", "tok"); code != 200 {
 		t.Errorf("over TLS: %d %s", code, body)
@@ -101,25 +102,64 @@ func TestTCPTLS(t *testing.T) {
 	}
 }
 
-// SetTCP on a reload: a new token applies on the listener there is, to the
-// connections already open too; a new listen opens the new listener and
-// closes the old one with its connections; a certificate that cannot be
-// loaded changes nothing; TLS turned on at the same listen replaces the
+// withTLS is a with the certificate and key files, as a load reads them.
+func withTLS(t *testing.T, a manifest.API, cert, key string) manifest.API {
+	t.Helper()
+	var err1, err2 error
+	a.TLSCert, a.TLSKey = cert, key
+	a.TLSCertPEM, err1 = os.ReadFile(cert)
+	a.TLSKeyPEM, err2 = os.ReadFile(key)
+	if err := errors.Join(err1, err2); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// SetTCP on a reload: a new token applies on the listener there is, and ends
+// what the old one let in (an event stream); a new listen opens the new
+// listener and closes the old one with its connections; the same address
+// written otherwise stays one listener; a listen that cannot be made still
+// revokes the old token; TLS turned on at the same listen replaces the
 // listener; no listen closes it. The unix socket serves throughout.
 func TestSetTCP(t *testing.T) {
-	s, unix := testServer(t, Config{}, "web")
+	var log logLines
+	s, unix := testServer(t, Config{Logf: log.logf}, "web")
 	setTCP(t, s, manifest.API{Listen: "127.0.0.1:0", Token: []byte("one")})
 	first := s.TCPAddr()
 	c := &http.Client{} // keeps its connection between requests
-	if code, _ := get(t, c, "http://"+first+"/v1/modules", "one"); code != 200 {
+	if code := getCode(c, "http://"+first, "one"); code != 200 {
 		t.Fatalf("with the token: %d", code)
 	}
+	req, _ := http.NewRequest("GET", "http://"+first+"/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer one")
+	stream, err := c.Do(req)
+	if err != nil || stream.StatusCode != 200 {
+		t.Fatalf("the event stream: %v %v", stream, err)
+	}
+	defer stream.Body.Close()
 	setTCP(t, s, manifest.API{Listen: "127.0.0.1:0", Token: []byte("two")})
 	if s.TCPAddr() != first {
 		t.Errorf("a new token moved the listener from %s to %s", first, s.TCPAddr())
 	}
+	ended := make(chan struct{})
+	go func() { io.Copy(io.Discard, stream.Body); close(ended) }()
+	select {
+	case <-ended:
+	case <-time.After(testkit.Deadline):
+		t.Error("the event stream the old token opened goes on")
+	}
 	if old, next := getCode(c, "http://"+first, "one"), getCode(c, "http://"+first, "two"); old != 401 || next != 200 {
 		t.Errorf("after a new token: the old one %d (want 401), the new one %d (want 200)", old, next)
+	}
+	if !strings.Contains(log.all(), "the new token of "+first+" is in force") {
+		t.Errorf("the console says %q", log.all())
+	}
+
+	// The same address, written otherwise: one listener, at its port.
+	_, port, _ := net.SplitHostPort(first)
+	setTCP(t, s, manifest.API{Listen: "localhost:" + port, Token: []byte("two")})
+	if s.TCPAddr() != first || getCode(c, "http://"+first, "two") != 200 {
+		t.Errorf("localhost:%s for %s: now on %q", port, first, s.TCPAddr())
 	}
 
 	held, err := net.Dial("tcp", first) // a connection open when the listener moves
@@ -127,7 +167,7 @@ func TestSetTCP(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer held.Close()
-	setTCP(t, s, manifest.API{Listen: "localhost:0", Token: []byte("two")})
+	setTCP(t, s, manifest.API{Listen: "127.0.0.2:0", Token: []byte("two")})
 	second := s.TCPAddr()
 	if second == first || getCode(c, "http://"+second, "two") != 200 {
 		t.Errorf("the new listen %s (was %s) does not serve", second, first)
@@ -141,15 +181,28 @@ func TestSetTCP(t *testing.T) {
 		t.Errorf("a connection of the old listener: read %d, %v; want it closed", n, err)
 	}
 
+	// A listen that cannot be made (taken) with a new token: the listener
+	// stays, and the old token is revoked all the same.
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	if err := s.SetTCP(manifest.API{Listen: taken.Addr().String(), Token: []byte("three")}); err == nil {
+		t.Errorf("listen on %s, taken: no error", taken.Addr())
+	}
+	if s.TCPAddr() != second || getCode(c, "http://"+second, "two") != 401 || getCode(c, "http://"+second, "three") != 200 {
+		t.Errorf("after a listen that failed: on %q (want %s), the old token not revoked or the new one refused", s.TCPAddr(), second)
+	}
+	if !strings.Contains(log.all(), "TCP stays on "+second) {
+		t.Errorf("the console says %q", log.all())
+	}
+
 	dir := t.TempDir()
 	certFile, keyFile, pool := testkit.SelfSigned(t, dir)
-	bad := manifest.API{Listen: "localhost:0", Token: []byte("two"), TLSCert: keyFile, TLSKey: keyFile}
-	if err := s.SetTCP(bad); err == nil || s.TCPAddr() != second || getCode(c, "http://"+second, "two") != 200 {
-		t.Errorf("an unusable certificate: %v; want an error, and %s serving as before (on %s)", err, second, s.TCPAddr())
-	}
-	setTCP(t, s, manifest.API{Listen: "localhost:0", Token: []byte("two"), TLSCert: certFile, TLSKey: keyFile})
-	tlsClient := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	if code := getCode(tlsClient, "https://"+s.TCPAddr(), "two"); code != 200 {
+	setTCP(t, s, withTLS(t, manifest.API{Listen: "127.0.0.2:0", Token: []byte("three")}, certFile, keyFile))
+	tlsClient := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}}}
+	if code := getCode(tlsClient, "https://"+s.TCPAddr(), "three"); code != 200 {
 		t.Errorf("TLS turned on: %d over HTTPS at %s", code, s.TCPAddr())
 	}
 

@@ -21,6 +21,10 @@ type API struct {
 	// TLSCert and TLSKey are the certificate and key files for TLS, absolute;
 	// both empty: plain HTTP.
 	TLSCert, TLSKey string
+	// TLSCertPEM and TLSKeyPEM are what those files held at load, checked to
+	// be a certificate and its key: the listener uses these, so a renewal
+	// caught between the two files is never half taken. The key is a secret.
+	TLSCertPEM, TLSKeyPEM []byte `json:"-"`
 }
 
 // rawAPI is the api block.
@@ -80,7 +84,7 @@ func (ev *evaluator) api(blocks []*rawAPI, baseDir string) API {
 		ev.errorf(r.DefRange, "Incomplete TLS", "TLS needs both tls_cert and tls_key: give both, or neither for plain HTTP.")
 	} else if cert != nil {
 		a.TLSCert, a.TLSKey = *cert, *key
-		ev.tlsPair(r, a.TLSCert, a.TLSKey)
+		a.TLSCertPEM, a.TLSKeyPEM = ev.tlsPair(r, a.TLSCert, a.TLSKey)
 	}
 	if a.Listen == "" && (tokenFile != nil || cert != nil) {
 		ev.errorf(r.DefRange, "Missing listen", "token_file and TLS apply to the TCP listener: give listen = \"127.0.0.1:7070\" (the unix socket in status_dir needs neither).")
@@ -88,10 +92,11 @@ func (ev *evaluator) api(blocks []*rawAPI, baseDir string) API {
 	return a
 }
 
-// tlsPair checks that cert and key (absolute paths) are a certificate and its
-// key in PEM, so that check refuses what the listener could not use; they are
-// read as sources of the manifest (otherSource), so renewing them reloads.
-func (ev *evaluator) tlsPair(r *rawAPI, cert, key string) {
+// tlsPair reads cert and key (absolute paths) and checks that they are a
+// certificate and its key in PEM, so that check refuses what the listener
+// could not use; they are read as sources of the manifest (otherSource), so
+// renewing them reloads. It returns what they hold; nil after an error.
+func (ev *evaluator) tlsPair(r *rawAPI, cert, key string) (certPEM, keyPEM []byte) {
 	c, cerr := ev.otherSource(cert)
 	k, kerr := ev.otherSource(key)
 	switch {
@@ -103,6 +108,9 @@ func (ev *evaluator) tlsPair(r *rawAPI, cert, key string) {
 		if _, err := tls.X509KeyPair(c, k); err != nil {
 			// The error names no byte of the key.
 			ev.errorf(r.DefRange, "Invalid TLS certificate or key", "%s and %s are not a certificate and its key in PEM: %v.", cert, key, err)
+			return nil, nil
 		}
+		return c, k
 	}
+	return nil, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"sync/atomic"
@@ -38,7 +37,7 @@ func startAPI(sv *supervision, m *manifest.Manifest, inForce *atomic.Pointer[man
 		return func() {}
 	}
 	sv.api.Store(srv)
-	setTCP(srv, manifest.API{}, m.API, console)
+	_ = srv.SetTCP(m.API) // it says on the console where it listens, or why it cannot
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), apiShutdown)
 		defer cancel()
@@ -46,36 +45,4 @@ func startAPI(sv *supervision, m *manifest.Manifest, inForce *atomic.Pointer[man
 			console.Systemf("control API: %v", err)
 		}
 	}
-}
-
-// setTCP applies the api block a (in force before: was) to the control API's
-// TCP listener, and says on the console where it listens when that changed,
-// that a new token is in force (never the token), or why a is not applied.
-func setTCP(srv *api.Server, was, a manifest.API, console *logmux.Console) {
-	if err := srv.SetTCP(a); err != nil {
-		where := "no TCP listener"
-		if addr := srv.TCPAddr(); addr != "" {
-			where = "TCP stays on " + addr
-		}
-		console.Systemf("%v: the control socket serves, %s", err, where)
-		return
-	}
-	switch {
-	case a.Listen != was.Listen || (a.TLSCert != "") != (was.TLSCert != ""):
-		if addr := srv.TCPAddr(); addr != "" {
-			console.Systemf("control API on %s (%s) too", addr, scheme(a))
-		} else if was.Listen != "" {
-			console.Systemf("control API: no TCP listener any more")
-		}
-	case !bytes.Equal(a.Token, was.Token):
-		console.Systemf("control API: the new token of %s is in force", srv.TCPAddr())
-	}
-}
-
-// scheme is how the TCP listener of a speaks.
-func scheme(a manifest.API) string {
-	if a.TLSCert != "" {
-		return "HTTPS"
-	}
-	return "HTTP"
 }

@@ -257,9 +257,7 @@ func reload(sv *supervision, cur *manifest.Manifest, pending bool, r loaded, con
 		obs.SetTextfile(next.Metrics.Textfile)
 	}
 	sv.alarms.SetSMTP(alarmSMTP(next.SMTP))
-	if srv := sv.api.Load(); srv != nil {
-		setTCP(srv, cur.API, next.API, console)
-	}
+	_ = sv.api.Load().SetTCP(next.API) // it says on the console what changed, or why it could not
 	pruneScale(next, console)
 	return next, len(plan.Pending) > 0, plan, err
 }
