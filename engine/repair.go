@@ -35,8 +35,11 @@ func (s *supervisor) repairDir() {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("cannot repair the status directory: %w", err)})
 	}
 	if len(recreated) == 0 && err == nil {
-		// Nothing of the directory was missing; the status file may have been.
+		// Nothing of the directory was missing; the status file or
+		// state.json may have been.
 		s.oweStatus()
+		s.written = statusfs.State{} // force
+		s.oweState()
 		return
 	}
 	s.record(Event{Kind: Warning, Err: fmt.Errorf("status directory damaged from outside: recreated %s", strings.Join(recreated, ", "))})

@@ -49,6 +49,12 @@ func TestDeletedStatusDirectoryIsRecreated(t *testing.T) {
 		st, err := statusfs.ReadStatus(dir)
 		return err == nil && st.PID == pid
 	})
+	// state.json too, which says more than the status file can.
+	os.Remove(filepath.Join(dir, "state.json"))
+	testkit.WaitFor(t, "state.json written again", func() bool {
+		st, err := statusfs.ReadState(dir)
+		return err == nil && st.State == statusfs.RunUp
+	})
 	if h.pid("app") != pid {
 		t.Error("the module was restarted")
 	}

@@ -30,11 +30,12 @@ const (
 )
 
 // Restored reports whether name is a file of a status directory that its
-// supervisor recreates when it is deleted (Repair): those of the legacy
-// contract.
+// supervisor recreates when it is deleted: those of the legacy contract
+// (Repair), and state.json, written again with what svman knows, so that
+// `svman status` never reads a module as plainly down for want of it.
 func Restored(name string) bool {
 	switch name {
-	case lockName, controlName, okName, statusName:
+	case lockName, controlName, okName, statusName, stateName:
 		return true
 	}
 	return false
