@@ -76,7 +76,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 	}
 	for _, name := range plan.Remove {
 		s := e.sups[name]
-		delete(e.sups, name)
+		e.dropSup(name)
 		e.draining[name] = s
 		s.send(supMsg{kind: msgRelease})
 	}
@@ -108,7 +108,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 		s := e.newSupervisor(byName[name], dir)
 		s.kept = kept[name]
 		s.leftover = marked[dir.Path()]
-		e.sups[name] = s
+		e.addSup(name, s)
 		added = append(added, s)
 		go s.run()
 	}
@@ -120,7 +120,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 func (e *Engine) prune() {
 	for name, s := range e.sups {
 		if isClosed(s.done) {
-			delete(e.sups, name)
+			e.dropSup(name)
 			if mod, ok := e.desired(name); ok {
 				e.released[name] = mod
 			}

@@ -36,20 +36,23 @@ type Config struct {
 // all its state; Apply and Kill are requests to Run, safe from any goroutine.
 type Engine struct {
 	cfg     Config
-	secrets atomic.Pointer[[]string] // the manifest's secrets, kept out of children
+	secrets atomic.Pointer[[]string]                 // the manifest's secrets, kept out of children
+	held    atomic.Pointer[map[string]*statusfs.Dir] // Held's: the status directories of sups, as Run last published them
 	reqs    chan func()
 	ends    chan supEnd   // supervisors that have ended, for Run to forget
 	stopped chan struct{} // closed when Run has returned
 
 	// ---- owned by Run ----
-	sys      *proc.System   // forks, signals, and tells when descriptors are readable
-	fx       systemFx       // sys, with the probes and notify sockets: the supervisors' effects
-	watch    *proc.DirWatch // nil when inotify is not available
-	current  *manifest.Manifest
-	inForce  []manifest.Module      // the blocks the supervised modules run with, pending removals included
-	pending  map[string]bool        // modules whose removal an edit held back (ApplyEdit)
-	sups     map[string]*supervisor // the supervised modules, by name
-	draining map[string]*supervisor // removed, still stopping
+	sys     *proc.System   // forks, signals, and tells when descriptors are readable
+	fx      systemFx       // sys, with the probes and notify sockets: the supervisors' effects
+	watch   *proc.DirWatch // nil when inotify is not available
+	current *manifest.Manifest
+	inForce []manifest.Module      // the blocks the supervised modules run with, pending removals included
+	pending map[string]bool        // modules whose removal an edit held back (ApplyEdit)
+	sups    map[string]*supervisor // the supervised modules, by name; changed by addSup and dropSup only
+	// heldStale: sups changed since Run last published it for Held.
+	heldStale bool
+	draining  map[string]*supervisor // removed, still stopping
 	// released are modules whose supervision the operator ended with `x`, as they
 	// were then: a reload leaves them alone unless their block changes.
 	released map[string]manifest.Module
@@ -108,6 +111,7 @@ func (e *Engine) Run(ctx context.Context) {
 		e.watch = w
 		defer w.Close()
 	}
+	defer e.held.Store(nil)
 	for {
 		select {
 		case f := <-e.reqs:
@@ -120,6 +124,7 @@ func (e *Engine) Run(ctx context.Context) {
 			e.shutdown()
 			return
 		}
+		e.publishHeld()
 	}
 }
 
@@ -142,6 +147,7 @@ func (e *Engine) shutdown() {
 		case <-e.board.changed:
 			e.reconcileDeps()
 		}
+		e.publishHeld()
 	}
 }
 

@@ -61,16 +61,40 @@ func (s *supervisor) restartNow() {
 
 // Held returns the status directories of the modules the engine supervises,
 // by module name, for the control API to describe them from what their
-// supervisors last wrote (statusfs.Dir.Written) instead of reading files; nil
-// once Run has stopped. A Dir in it may close at any time after: Written
-// then says so.
+// supervisors last wrote (statusfs.Dir.Written) instead of reading files. It
+// never waits for Run: it is what Run published after its last change of the
+// set (a module just added may not be in it yet: it is then read from its
+// files). A Dir in it may close at any time after: Written then says so. nil
+// before Run has published any, and once it has stopped.
 func (e *Engine) Held() map[string]*statusfs.Dir {
-	var held map[string]*statusfs.Dir
-	_ = e.do(func() {
-		held = make(map[string]*statusfs.Dir, len(e.sups))
-		for name, s := range e.sups {
-			held[name] = s.dir
-		}
-	})
-	return held
+	if p := e.held.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// addSup and dropSup change the set of supervisors; Run publishes the new
+// set for Held once it is done with what it is doing (publishHeld).
+func (e *Engine) addSup(name string, s *supervisor) {
+	e.sups[name] = s
+	e.heldStale = true
+}
+
+func (e *Engine) dropSup(name string) {
+	delete(e.sups, name)
+	e.heldStale = true
+}
+
+// publishHeld publishes the status directories of e.sups for Held, if they
+// changed since it last did.
+func (e *Engine) publishHeld() {
+	if !e.heldStale {
+		return
+	}
+	e.heldStale = false
+	held := make(map[string]*statusfs.Dir, len(e.sups))
+	for name, s := range e.sups {
+		held[name] = s.dir
+	}
+	e.held.Store(&held)
 }

@@ -65,3 +65,34 @@ func TestSignal(t *testing.T) {
 		t.Errorf("signal to an unknown module: %v, want ErrNotSupervised", err)
 	}
 }
+
+// Held gives the status directories of the modules supervised, as Run
+// publishes them: a module applied is in it, with what it wrote; one removed
+// is gone; after Run, nothing.
+func TestHeld(t *testing.T) {
+	h := newHarness(t)
+	h.apply(h.module("web", "sleeper", nil), h.module("db", "sleeper", nil))
+	pid := h.waitUp("web")
+	var d *statusfs.Dir
+	testkit.WaitFor(t, "web and db held", func() bool {
+		held := h.e.Held()
+		d = held["web"]
+		return len(held) == 2 && d != nil && held["db"] != nil
+	})
+	if d.Path() != filepath.Join(h.status, "web") {
+		t.Errorf("web's directory: %s", d.Path())
+	}
+	testkit.WaitFor(t, "web's pid written", func() bool {
+		w, ok := d.Written()
+		return ok && w.Status.PID == pid
+	})
+	h.apply(h.module("db", "sleeper", nil))
+	testkit.WaitFor(t, "web no longer held", func() bool {
+		_, web := h.e.Held()["web"]
+		return !web && len(h.e.Held()) == 1
+	})
+	h.shutdown()
+	if held := h.e.Held(); held != nil {
+		t.Errorf("Held after Run: %v", held)
+	}
+}

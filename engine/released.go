@@ -121,7 +121,7 @@ func (e *Engine) reclaim(name string, l *listener) {
 	}
 	s := e.newSupervisor(mod, dir)
 	s.initial = append([]byte{}, buf[:n]...)
-	e.sups[name] = s
+	e.addSup(name, s)
 	go s.run()
 }
 
