@@ -74,7 +74,8 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	}
 	// With a stream (and no follow), the last n are counted among its lines:
 	// all are read, and the last n kept here.
-	var ring [][]byte
+	var ring [][]byte // the last n records of the stream, oldest at next once full
+	next := 0
 	keep := filter && n > 0 && !follow
 	if keep {
 		o.Tail = 0
@@ -106,9 +107,11 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 		}
 		rec = l.AppendRecord(rec[:0])
 		if keep {
-			ring = append(ring, slices.Clone(rec))
-			if len(ring) > n {
-				ring = ring[1:]
+			if len(ring) < n {
+				ring = append(ring, slices.Clone(rec))
+			} else { // full: the oldest's buffer takes the new one
+				ring[next] = append(ring[next][:0], rec...)
+				next = (next + 1) % n
 			}
 			return
 		}
@@ -117,8 +120,8 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 			_ = rc.Flush()
 		}
 	})
-	for _, rec := range ring {
-		write(rec)
+	for i := range ring {
+		write(ring[(next+i)%len(ring)])
 	}
 	switch {
 	case err == nil || errors.Is(err, context.Canceled):

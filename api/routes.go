@@ -93,7 +93,7 @@ func (s *Server) openAPI(w http.ResponseWriter, _ *http.Request) {
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v) // compact: a thousand modules encode in half the time, and jq indents
+	_ = json.NewEncoder(w).Encode(v) // compact, for programs; jq indents it for people
 }
 
 // writeError writes {"error": "..."} with code.

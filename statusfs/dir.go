@@ -67,7 +67,7 @@ type Dir struct {
 	ok      *os.File    // O_RDONLY|O_NONBLOCK, only held so that clients can open it for writing
 
 	statusMu sync.Mutex // serializes the replacement of status, module.json and state.json (shared temporary names)
-	written  written    // what status and state.json hold (Written); updated with statusMu held
+	written  written    // what status and state.json hold (Written): set by their writers with statusMu held, forgotten by Repair
 }
 
 // LockedError is returned by Open when another process holds the lock of the directory.
