@@ -7,12 +7,14 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"svman/internal/modview"
 	"svman/internal/testkit"
@@ -269,11 +271,6 @@ func TestEventStreamLimits(t *testing.T) {
 	}
 }
 
-func jsonDecode(resp *http.Response, v any) error {
-	defer resp.Body.Close()
-	return json.NewDecoder(resp.Body).Decode(v)
-}
-
 // Following logs holds an inotify instance of svman's user each: beyond
 // maxFollows at once, a follow is refused with 503, and its place is free
 // again once a follower leaves.
@@ -328,5 +325,40 @@ func TestUnreadableLogIsAnError(t *testing.T) {
 		if code != http.StatusInternalServerError || json.Unmarshal([]byte(body), &e) != nil || !strings.Contains(e.Error, "__stdout") {
 			t.Errorf("logs%s of a directory in place of __stdout: %d %s; want 500 and an error naming it", q, code, body)
 		}
+	}
+}
+
+// GET /v1/usage gives each running module's pid, CPU time and memory,
+// read from /proc; a module with no process is not in it.
+func TestUsage(t *testing.T) {
+	s, client := testServer(t, Config{}, "web", "idle")
+	root := filepath.Dir(s.cfg.Socket)
+	child := exec.Command("sleep", "1000")
+	child.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a group of its own, as svman starts a module
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Kill(-child.Process.Pid, syscall.SIGKILL); child.Wait() })
+	for _, name := range []string{"web", "idle"} {
+		d, err := statusfs.Open(filepath.Join(root, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		pid := 0
+		if name == "web" {
+			pid = child.Process.Pid
+		}
+		if err := d.WriteStatus(statusfs.Status{Changed: time.Now(), Want: statusfs.WantUp, PID: pid}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, body := call(t, client, "GET", "/v1/usage")
+	var got []Usage
+	if err := json.Unmarshal([]byte(body), &got); code != 200 || err != nil {
+		t.Fatalf("GET /v1/usage: %d %s", code, body)
+	}
+	if len(got) != 1 || got[0].Module != "web" || got[0].PID != child.Process.Pid || got[0].RSSBytes <= 0 || got[0].CPUSeconds < 0 {
+		t.Errorf("usage: %+v; want web alone, pid %d, with memory", got, child.Process.Pid)
 	}
 }

@@ -22,6 +22,7 @@ var routes = []route{
 	{"POST", "/v1/modules/{name}/{action}", (*Server).act, false},
 	{"GET", "/v1/modules/{name}/logs", (*Server).logs, true},
 	{"GET", "/v1/events", (*Server).streamEvents, true},
+	{"GET", "/v1/usage", (*Server).usage, false},
 	{"POST", "/v1/reload", (*Server).reload, false},
 	{"GET", "/v1/diff", (*Server).diff, false},
 	{"GET", "/v1/openapi.json", (*Server).openAPI, false},

@@ -82,3 +82,17 @@ func parseAnyRecord(b []byte) (Record, []byte, logmux.Stream, bool) {
 	}
 	return out, []byte(*r.Module), stream, true
 }
+
+// ParseAnyRecord reads one record of any module and stream, as `svman logs
+// --json` prints them and the control API serves them; ok is false for a
+// line that is no record. The Line's Text may share b's memory.
+func ParseAnyRecord(b []byte) (l Line, ok bool) {
+	r, module, stream, ok := parseOwnRecord(b)
+	if !ok {
+		r, module, stream, ok = parseAnyRecord(b)
+	}
+	if !ok {
+		return Line{}, false
+	}
+	return Line{Time: r.Time, Module: string(module), Stream: stream, Text: r.Text, PID: r.PID, Parsed: r.Parsed, Cut: r.Cut}, true
+}

@@ -41,3 +41,14 @@ func moduleStyle(i int, enabled bool) style {
 func systemStyle(enabled bool) style {
 	return newStyle(enabled, color.Bold)
 }
+
+// PaletteANSI is the ANSI color number (0–15) of the i-th module's color, as
+// svman up shows it: for a view that draws the names in their console
+// colors without fatih/color.
+func PaletteANSI(i int) int {
+	a := palette[i%len(palette)]
+	if a >= color.FgHiBlack {
+		return int(a-color.FgHiBlack) + 8
+	}
+	return int(a - color.FgBlack)
+}
