@@ -41,6 +41,11 @@ func main() {
 		}
 		select {} // stopped by the tool under test, never restarted by it
 	}
+	if len(os.Args) > 1 && os.Args[1] == "pace" {
+		err := paceMain(os.Args[2:])
+		fmt.Fprintln(os.Stderr, "bench pace:", err)
+		os.Exit(1)
+	}
 	if len(os.Args) > 1 && os.Args[1] == "listen" {
 		err := listenMain(os.Args[2:])
 		fmt.Fprintln(os.Stderr, "bench listen:", err)
@@ -54,7 +59,7 @@ func main() {
 
 func benchMain() error {
 	var (
-		figures  = flag.String("figures", "restart,memory,idle,startstop,logs,reload,scale,ready,health", "the figures to measure, separated by commas")
+		figures  = flag.String("figures", "restart,memory,idle,startstop,logs,reload,scale,ready,health,top", "the figures to measure, separated by commas")
 		only     = flag.String("peers", "", "measure only these tools, separated by commas (svman is always measured)")
 		peerDir  = flag.String("peer-dir", "bench/.peers", "where install-peers.sh put the peers")
 		svman    = flag.String("svman", "bin/svman", "the svman binary to measure")
@@ -67,6 +72,7 @@ func benchMain() error {
 		scaleN   = flag.String("scale-sizes", "1000,3000,10000", "scale figure: module counts")
 		healthN  = flag.Int("health-modules", 1000, "health figure: modules")
 		healthT  = flag.Duration("health-for", 60*time.Second, "health figure: how long to watch, with checks and without")
+		topKeys  = flag.Int("top-keys", 20, "svman top figure: keys sent while a module logs")
 		verb     = flag.Bool("v", false, "print every measurement as it is made")
 		workDir  = flag.String("work", "", "where the tools' configurations, status directories and logs go (default: a new folder in $TMPDIR, on disk as the tools are used; a tmpfs such as /dev/shm takes the disk out of the figures)")
 	)
@@ -139,6 +145,9 @@ func benchMain() error {
 	}
 	if want["health"] {
 		sections = append(sections, figHealth(env, files, *healthN, *healthT))
+	}
+	if want["top"] {
+		sections = append(sections, figTop(env, files, *idle, *topKeys))
 	}
 
 	var b strings.Builder

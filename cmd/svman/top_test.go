@@ -81,7 +81,7 @@ func topShell(p *project) string {
 
 // svman top against a real svman up, in a real terminal: the modules and
 // their states, their log, a key that takes one down (its status file says
-// so), the help, and q, after which the terminal is as it was.
+// so), a reload, the help, and q, after which the terminal is as it was.
 func TestTopInATerminal(t *testing.T) {
 	p := newProject(t, helperModule("web", "sleeper")+`module "talk" {
   command = "echo hello from talk; exec sleep 1000"
@@ -108,6 +108,12 @@ func TestTopInATerminal(t *testing.T) {
 	}
 	term.keys("u")
 	term.waitScreen("web up again", func(s string) bool { return strings.Contains(screenRow(s, "web"), " up ") })
+
+	// R: what a reload would do, then the reload, on y.
+	term.keys("R")
+	term.waitScreen("the reload's question", func(s string) bool { return strings.Contains(s, "apply? y/n") })
+	term.keys("y")
+	term.waitScreen("the reload done", func(s string) bool { return strings.Contains(s, "reloaded: ") })
 
 	term.keys("?")
 	term.waitScreen("the help", func(s string) bool { return strings.Contains(s, "svman top: keys") })
@@ -164,5 +170,15 @@ func checkRestored(t *testing.T, dir, code string) {
 		if !strings.Contains(" "+strings.ReplaceAll(string(modes), "\n", " ")+" ", " "+mode+" ") {
 			t.Errorf("the terminal is left without %s:\n%s", mode, modes)
 		}
+	}
+}
+
+// svman top refuses what is not a terminal, pointing at what a program
+// should use instead.
+func TestTopNeedsATerminal(t *testing.T) {
+	p := newProject(t, helperModule("web", "sleeper"))
+	code, out, errOut := p.svmanCmd("top")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "needs a terminal") || !strings.Contains(errOut, "svman status --json") {
+		t.Errorf("svman top on a pipe: %d %q %q", code, out, errOut)
 	}
 }
