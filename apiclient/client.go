@@ -7,7 +7,6 @@ package apiclient
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -145,11 +144,4 @@ func (c *Client) Diff(ctx context.Context) (api.Plan, error) {
 func (c *Client) Reload(ctx context.Context) (api.Plan, error) {
 	var p api.Plan
 	return p, c.getJSON(ctx, "POST", "/v1/reload", &p)
-}
-
-// IsUnreachable reports whether err says no svman answers (no socket, or
-// nothing listening on it), rather than that one refused a request.
-func IsUnreachable(err error) bool {
-	var e *Error
-	return err != nil && !errors.As(err, &e) && !errors.Is(err, context.Canceled)
 }

@@ -26,8 +26,8 @@ const topRate = 100_000
 func figTop(env *benchEnv, peers []peerInfo, period time.Duration, keys int) *section {
 	s := &section{
 		title:  "11. svman top",
-		intro:  fmt.Sprintf("`svman top` in tmux (120x40) on svman with %d modules. Idle: CPU of svman top, and of svman serving it, over %v with every module idle (`sleep`). Busy: the module whose log svman top follows writes %d lines a second; a key (`o`, sort by the next column) is sent %d times, and the time until the screen shows it is measured (tmux's `capture-pane`, every 2 ms). svman alone: the peers have no live view that takes keys.", topModules, period, topRate, keys),
-		header: []string{"tool", "svman top CPU, idle", "svman CPU, idle", "key to screen, busy: median", "max"},
+		intro:  fmt.Sprintf("`svman top` in tmux (120x40) on svman with %d modules. Idle: CPU of svman top, and of svman serving it, over %v with every module idle (`sleep`). Busy: the module whose log svman top follows writes %d lines a second; a key (`o`, sort by the next column) is sent %d times, and the time until the screen shows it is measured (tmux's `capture-pane`, every 10 ms, which bounds the figure's resolution). svman alone: the peers have no live view that takes keys.", topModules, period, topRate, keys),
+		header: []string{"tool", "svman top CPU, idle", "svman CPU, idle", "key to screen, busy: median", "max", "lines/s the busy module wrote"},
 	}
 	for _, pi := range peers {
 		if pi.p.name() != "svman" {
@@ -48,14 +48,14 @@ func figTop(env *benchEnv, peers []peerInfo, period time.Duration, keys int) *se
 			continue
 		}
 		progress("top: busy")
-		lat, err := measureTopKeys(env, pi.p, keys)
+		lat, rate, err := measureTopKeys(env, pi.p, keys)
 		if err != nil {
 			s.skip("svman", err)
 			continue
 		}
 		slices.Sort(lat)
 		s.add("svman", fmt.Sprintf("%.2f%% of a core", 100*topCPU/period.Seconds()), fmt.Sprintf("%.2f%% of a core", 100*svCPU/period.Seconds()),
-			fmt.Sprintf("%.1f ms", lat[len(lat)/2]), fmt.Sprintf("%.1f ms", lat[len(lat)-1]))
+			fmt.Sprintf("%.1f ms", lat[len(lat)/2]), fmt.Sprintf("%.1f ms", lat[len(lat)-1]), fmt.Sprintf("%.0f", rate))
 	}
 	return s
 }
@@ -130,8 +130,9 @@ func measureTopIdle(env *benchEnv, p peer, period time.Duration) (top, sv float6
 }
 
 // measureTopKeys sends keys keys to svman top, following the log of a module
-// writing topRate lines a second, and returns how long each took to show.
-func measureTopKeys(env *benchEnv, p peer, keys int) ([]float64, error) {
+// writing topRate lines a second, and returns how long each took to show,
+// and how many lines a second the module wrote meanwhile (its log file says).
+func measureTopKeys(env *benchEnv, p peer, keys int) (lat []float64, rate float64, err error) {
 	r, err := startRunOf(env, p, topModules, topModules, func(i, marker int) module {
 		if i == 0 { // m00000: the first row, whose log svman top follows
 			return module{name: moduleName(i), argv: []string{env.self, "pace", itoa(marker), itoa(topRate)}}
@@ -139,44 +140,61 @@ func measureTopKeys(env *benchEnv, p peer, keys int) ([]float64, error) {
 		return module{name: moduleName(i), argv: sleepArgv(marker)}
 	}, nil)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer r.close()
 	t, err := startTop(env, r)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer t.close()
 	time.Sleep(settle)
-	var lat []float64
+	busyDir := filepath.Join(r.dir, "status", moduleName(0))
+	size0, at0 := logBytes(busyDir), time.Now()
 	for range keys {
 		before, err := t.tmux("capture-pane", "-p", "-t", "top")
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		header := topHeader(before)
 		t0 := time.Now()
 		if _, err := t.tmux("send-keys", "-t", "top", "o"); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for {
 			screen, err := t.tmux("capture-pane", "-p", "-t", "top")
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			if h := topHeader(screen); h != "" && h != header {
 				break
 			}
 			if time.Since(t0) > 10*time.Second {
-				return nil, errors.New("a key did not show within 10s")
+				return nil, 0, errors.New("a key did not show within 10s")
 			}
-			time.Sleep(2 * time.Millisecond)
+			time.Sleep(10 * time.Millisecond)
 		}
 		lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
 		time.Sleep(100 * time.Millisecond)
 	}
+	// A line of the log file: its time, a space, the line and its newline.
+	perLine := float64(len("2006-01-02T15:04:05.000Z") + 1 + lineWidth)
+	rate = float64(logBytes(busyDir)-size0) / perLine / time.Since(at0).Seconds()
 	_, err = r.shutdown(30 * time.Second)
-	return lat, err
+	return lat, rate, err
+}
+
+// logBytes is the size of a module's stdout log, rotated files included (the
+// busy module's rotates every few seconds).
+func logBytes(dir string) int64 {
+	paths, _ := filepath.Glob(filepath.Join(dir, "__stdout*"))
+	var n int64
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
 }
 
 // topHeader is the table's heading line of a screen of svman top: the sort

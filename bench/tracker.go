@@ -80,7 +80,8 @@ func (t *tracker) markerOf(pid int) (int, bool) {
 }
 
 // parseMarker finds the module of a /proc/PID/cmdline: "sleep MARKER", or the
-// emitter's "... emit MARKER ..." or the listener's "... listen MARKER ...".
+// emitter's "... emit MARKER ...", the pacer's "... pace MARKER ..." or the
+// listener's "... listen MARKER ...".
 func parseMarker(cmdline []byte, base, n int) (int, bool) {
 	args := bytes.Split(bytes.TrimRight(cmdline, "\x00"), []byte{0})
 	if len(args) < 2 {
@@ -92,7 +93,7 @@ func parseMarker(cmdline []byte, base, n int) (int, bool) {
 		at = 1
 	default:
 		for j, a := range args[:len(args)-1] {
-			if string(a) == "emit" || string(a) == "listen" {
+			if string(a) == "emit" || string(a) == "pace" || string(a) == "listen" {
 				at = j + 1
 			}
 		}

@@ -10,8 +10,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"svman/api"
-	"svman/apiclient"
-	"svman/logfiles"
 )
 
 // The feeds bring svman's news to the model, each in a goroutine Run owns
@@ -24,17 +22,19 @@ import (
 //
 // Nothing polls the modules' states: they change only with an event.
 type feeds struct {
-	b    Backend
-	send func(tea.Msg)
+	b     Backend
+	send  func(tea.Msg)
+	guard func(func()) // runs each goroutine's body: a panic gives the terminal back first
 
 	mu    sync.Mutex // guards stale, all, text
 	stale map[string]bool
 	all   bool   // fetch every module
 	text  string // the last event's line, for the bottom line
 	kick  chan struct{}
-	names []string // every module, as the last full fetch listed them; owned by refresh, read by logs through namesMu
 
-	namesMu   sync.Mutex
+	namesMu sync.Mutex // guards names: set by refresh, read by followLog
+	names   []string   // every module, as the last full fetch listed them
+
 	logTarget chan string // the latest target the view asked for (follow)
 }
 
@@ -48,17 +48,22 @@ const (
 	logTail      = 200                    // lines already written, shown first
 )
 
-func newFeeds(b Backend, send func(tea.Msg)) *feeds {
-	return &feeds{b: b, send: send, stale: map[string]bool{}, kick: make(chan struct{}, 1), logTarget: make(chan string, 1)}
+func newFeeds(b Backend, send func(tea.Msg), guard func(func())) *feeds {
+	return &feeds{b: b, send: send, guard: guard, stale: map[string]bool{}, kick: make(chan struct{}, 1), logTarget: make(chan string, 1)}
 }
 
 // run runs every feed until ctx is done.
-func (f *feeds) run(ctx context.Context, guard func(func())) {
+func (f *feeds) run(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, feed := range []func(context.Context){f.watch, f.refresh, f.sample, f.logs} {
-		wg.Go(func() { guard(func() { feed(ctx) }) })
+		f.goGuarded(&wg, func() { feed(ctx) })
 	}
 	wg.Wait()
+}
+
+// goGuarded runs fn in a goroutine of wg, under the guard.
+func (f *feeds) goGuarded(wg *sync.WaitGroup, fn func()) {
+	wg.Go(func() { f.guard(fn) })
 }
 
 // follow asks the log feed for target's lines (a module, or allModules),
@@ -141,6 +146,7 @@ func (f *feeds) refresh(ctx context.Context) {
 			f.namesMu.Lock()
 			f.names = names
 			f.namesMu.Unlock()
+			f.send(connMsg{})
 			f.send(modulesMsg{rows: list, full: true})
 		} else if len(stale) > 0 {
 			list, err := f.b.ModulesNamed(ctx, stale)
@@ -149,6 +155,7 @@ func (f *feeds) refresh(ctx context.Context) {
 				wait(ctx, refreshEvery)
 				continue
 			}
+			f.send(connMsg{})
 			f.send(modulesMsg{rows: list})
 		}
 		wait(ctx, refreshEvery)
@@ -179,136 +186,6 @@ func (f *feeds) sample(ctx context.Context) {
 		case <-t.C:
 		}
 	}
-}
-
-// logs follows the lines of the target the view last asked for.
-func (f *feeds) logs(ctx context.Context) {
-	var cur struct {
-		stop context.CancelFunc // ends the stream followed
-		wg   sync.WaitGroup     // its goroutine
-	}
-	cur.stop = func() {}
-	defer cur.wg.Wait()
-	defer func() { cur.stop() }()
-	for {
-		target, ok := f.nextTarget(ctx)
-		if !ok {
-			return
-		}
-		cur.stop()
-		cur.wg.Wait() // its last lines are sent before the new target's
-		var fctx context.Context
-		fctx, cur.stop = context.WithCancel(ctx)
-		cur.wg.Go(func() { f.followLog(fctx, target) })
-	}
-}
-
-// nextTarget waits for the view to ask for a target, then for the selection
-// to rest there logDebounce: a newer wish meanwhile wins. false once ctx is
-// done.
-func (f *feeds) nextTarget(ctx context.Context) (string, bool) {
-	var target string
-	select {
-	case <-ctx.Done():
-		return "", false
-	case target = <-f.logTarget:
-	}
-	timer := time.NewTimer(logDebounce)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return "", false
-		case target = <-f.logTarget:
-			timer.Reset(logDebounce)
-		case <-timer.C:
-			return target, true
-		}
-	}
-}
-
-// followLog sends target's lines in batches until ctx is done, following
-// again after retryEvery when the stream ends.
-func (f *feeds) followLog(ctx context.Context, target string) {
-	modules := []string{target}
-	if target == allModules {
-		f.namesMu.Lock()
-		modules = f.names
-		f.namesMu.Unlock()
-		if len(modules) == 0 {
-			return
-		}
-	}
-	for ctx.Err() == nil {
-		b := newLogBatcher(target, f.send)
-		err := f.b.Logs(ctx, apiclient.LogQuery{Modules: modules, Tail: logTail, Follow: true}, b.add)
-		b.close(err)
-		if ctx.Err() != nil {
-			return
-		}
-		wait(ctx, retryEvery)
-	}
-}
-
-// logBatcher gathers the lines of a stream and sends them every logBatch:
-// a module writing a hundred thousand lines a second costs the view twenty
-// messages a second, each of at most logKeep lines.
-type logBatcher struct {
-	target string
-	send   func(tea.Msg)
-	mu     sync.Mutex // guards lines and reset: add runs in the stream's goroutine, flush in loop's
-	lines  []logLine
-	reset  bool // the next batch replaces what the pane shows (a new stream)
-	stop   chan struct{}
-	done   chan struct{}
-}
-
-func newLogBatcher(target string, send func(tea.Msg)) *logBatcher {
-	b := &logBatcher{target: target, send: send, reset: true, stop: make(chan struct{}), done: make(chan struct{})}
-	go b.loop()
-	return b
-}
-
-func (b *logBatcher) add(l logfiles.Line) {
-	b.mu.Lock()
-	b.lines = append(b.lines, logLine{at: l.Time, module: l.Module, stream: l.Stream, text: string(l.Text)})
-	if len(b.lines) > 2*logKeep {
-		b.lines = append(b.lines[:0], b.lines[len(b.lines)-logKeep:]...)
-	}
-	b.mu.Unlock()
-}
-
-func (b *logBatcher) loop() {
-	defer close(b.done)
-	t := time.NewTicker(logBatch)
-	defer t.Stop()
-	for {
-		select {
-		case <-b.stop:
-			return
-		case <-t.C:
-			b.flush(nil)
-		}
-	}
-}
-
-// flush sends what was gathered (and err, when the stream ended).
-func (b *logBatcher) flush(err error) {
-	b.mu.Lock()
-	lines := b.lines[max(0, len(b.lines)-logKeep):]
-	reset := b.reset
-	b.lines, b.reset = nil, false
-	b.mu.Unlock()
-	if len(lines) > 0 || err != nil || reset {
-		b.send(logMsg{target: b.target, lines: lines, reset: reset, err: err})
-	}
-}
-
-// close stops the batcher and sends the last lines, with why they stopped.
-func (b *logBatcher) close(err error) {
-	close(b.stop)
-	<-b.done
-	b.flush(err)
 }
 
 // wait waits d, or until ctx is done.

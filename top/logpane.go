@@ -58,6 +58,7 @@ func (p *logPane) scroll(n, height int) {
 
 // window is the lines a pane of height shows, the last one at the bottom.
 func (p *logPane) window(height int) []logLine {
+	height = max(height, 0)
 	end := len(p.lines) - p.back
 	return p.lines[max(0, end-height):max(end, 0)]
 }

@@ -2,11 +2,14 @@ package top
 
 import (
 	"cmp"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"svman/api"
 	"svman/internal/modview"
@@ -62,14 +65,16 @@ type Model struct {
 	width, height int
 	now           time.Time
 
-	rows   map[string]*row
-	view   []*row // the rows shown: filtered, sorted
-	cursor int    // in view
-	top    int    // the first row of view on screen
-	marked map[string]bool
-	sortBy sortKey
-	desc   bool
-	filter string
+	rows    map[string]*row
+	view    []*row // the rows shown: filtered, sorted
+	counts  string // "4 up, 1 down": the modules by state, for the title
+	longest int    // the widest name in view, in cells
+	cursor  int    // in view
+	top     int    // the first row of view on screen
+	marked  map[string]bool
+	sortBy  sortKey
+	desc    bool
+	filter  string
 
 	mode   mode
 	input  *input  // a filter or search being typed
@@ -105,34 +110,31 @@ func New(b Backend, o Options) *Model {
 }
 
 // setModules takes a list of modules: all of them (full: those not in it are
-// gone), or some that changed.
-func (m *Model) setModules(list []modview.Status, full bool) {
-	if full {
-		keep := make(map[string]bool, len(list))
-		for i, st := range list {
-			keep[st.Module] = true
-			if r := m.rows[st.Module]; r != nil {
-				r.st, r.color = st, i
-			} else {
-				m.rows[st.Module] = &row{st: st, color: i, cpu: -1}
-			}
+// gone), or some that changed. It reports whether modules came or went.
+func (m *Model) setModules(list []modview.Status, full bool) (changed bool) {
+	keep := make(map[string]bool, len(list))
+	for i, st := range list {
+		keep[st.Module] = true
+		r := m.rows[st.Module]
+		if r == nil {
+			r = &row{cpu: -1, color: len(m.rows)}
+			m.rows[st.Module] = r
+			changed = true
 		}
-		for name := range m.rows {
-			if !keep[name] {
-				delete(m.rows, name)
-				delete(m.marked, name)
-			}
+		r.st = st
+		if full {
+			r.color = i // its place in the manifest, as svman up colors it
 		}
-	} else {
-		for _, st := range list {
-			if r := m.rows[st.Module]; r != nil {
-				r.st = st
-			} else {
-				m.rows[st.Module] = &row{st: st, color: len(m.rows), cpu: -1}
-			}
+	}
+	for name := range m.rows {
+		if full && !keep[name] {
+			delete(m.rows, name)
+			delete(m.marked, name)
+			changed = true
 		}
 	}
 	m.arrange()
+	return changed
 }
 
 // setUsage takes a sample of /v1/usage taken at at: CPU percent is the
@@ -184,12 +186,32 @@ func (m *Model) arrange() {
 		return cmp.Or(c, cmp.Compare(a.st.Module, b.st.Module))
 	})
 	m.cursor = 0
+	m.longest = 6
 	for i, r := range m.view {
 		if r.st.Module == at {
 			m.cursor = i
 		}
+		m.longest = max(m.longest, ansi.StringWidth(r.st.Module))
 	}
 	m.keepCursorShown()
+	m.counts = countStates(m.rows)
+}
+
+// countStates is "4 up, 1 backoff, 2 down": the modules by state, in the
+// order of svman status' words, those with none left out.
+func countStates(rows map[string]*row) string {
+	n := map[modview.State]int{}
+	for _, r := range rows {
+		n[r.st.State]++
+	}
+	var parts []string
+	for _, s := range []modview.State{modview.Up, modview.Paused, modview.Restarting, modview.Backoff, modview.Failed,
+		modview.Waiting, modview.Down, modview.Released, modview.NotSupervised, modview.Unknown} {
+		if n[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[s], s))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // compare orders two rows by the sort column.
@@ -217,15 +239,10 @@ func (m *Model) selected() *row {
 	return m.view[m.cursor]
 }
 
-// targets is what an action applies to: the marked modules, or the one
-// under the cursor.
+// targets is what an action applies to: the marked modules, those a filter
+// hides included (the title counts them), or the one under the cursor.
 func (m *Model) targets() []string {
-	var names []string
-	for _, r := range m.view {
-		if m.marked[r.st.Module] {
-			names = append(names, r.st.Module)
-		}
-	}
+	names := slices.Sorted(maps.Keys(m.marked))
 	if len(names) == 0 {
 		if r := m.selected(); r != nil {
 			names = []string{r.st.Module}

@@ -2,6 +2,7 @@ package top
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -134,7 +135,7 @@ func screen(m *Model) string { return ansi.Strip(m.View()) }
 // rowOf is the screen line of module name's row.
 func rowOf(m *Model, name string) string {
 	for _, l := range strings.Split(screen(m), "\n") {
-		if f := strings.Fields(strings.TrimPrefix(l, "*")); len(f) > 0 && f[0] == name {
+		if f := strings.Fields(strings.TrimLeft(l, " >*")); len(f) > 0 && f[0] == name {
 			return l
 		}
 	}
@@ -169,7 +170,7 @@ func TestTableShowsTheModules(t *testing.T) {
 		"db":   {"db", "starting", "4343"},
 		"cron": {"cron", "backoff", "7s", "-", "-", "0", "SEGV", "-", "-", "off"},
 	} {
-		if got := strings.Fields(rowOf(m, name)); !slices.Equal(got[:min(len(got), len(want))], want) {
+		if got := strings.Fields(strings.TrimLeft(rowOf(m, name), " >*")); !slices.Equal(got[:min(len(got), len(want))], want) {
 			t.Errorf("row of %s: %q, want it to start %q", name, got, want)
 		}
 	}
@@ -238,14 +239,20 @@ func TestActions(t *testing.T) {
 // R shows what a reload would change, and reloads on y.
 func TestReloadAsksWithTheDiff(t *testing.T) {
 	m, rec, _ := testModel(t, false)
-	rec.plan = api.Plan{Changes: true, Text: "+api ~web(env)"}
-	send(m, modulesMsg{rows: []modview.Status{up("web", 1)}, full: true})
+	rec.plan = api.Plan{Changes: true, Add: []string{"api"}, Restart: []api.Change{{Module: "web", Changed: []string{"env A"}}}, Keep: []string{"db"}, Text: "+api ~web(env A)"}
+	send(m, modulesMsg{rows: []modview.Status{up("web", 1), up("db", 2)}, full: true})
 	send(m, key("R"))
-	if !strings.Contains(screen(m), "reload: +api ~web(env); apply? y/n") || len(rec.calls()) != 0 {
-		t.Fatalf("R:\n%s", screen(m))
+	s := screen(m)
+	for _, want := range []string{"add       api", "restart   web (env A)", "keep      1 modules as they are", "reload the manifest, as above? y/n"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("R: the screen lacks %q:\n%s", want, s)
+		}
+	}
+	if len(rec.calls()) != 0 {
+		t.Fatalf("R reloaded before y: %v", rec.calls())
 	}
 	send(m, key("y"))
-	if got := rec.calls(); !slices.Equal(got, []string{"reload"}) || !strings.Contains(screen(m), "reloaded: +api ~web(env)") {
+	if got := rec.calls(); !slices.Equal(got, []string{"reload"}) || !strings.Contains(screen(m), "reloaded: +api ~web(env A)") {
 		t.Errorf("y: %v\n%s", got, screen(m))
 	}
 }
@@ -308,7 +315,7 @@ func TestLog(t *testing.T) {
 	typeText(m, "line 50")
 	send(m, key("enter"))
 	s = screen(m)
-	if !strings.Contains(s, "! line 50") || strings.Contains(s, "line 99") || !strings.Contains(s, "49 lines back") {
+	if !strings.Contains(s, "!>line 50") || strings.Contains(s, "line 99") || !strings.Contains(s, "49 lines back") {
 		t.Errorf("search for line 50:\n%s", s)
 	}
 	send(m, key("end"))
@@ -339,6 +346,7 @@ func TestLogLinesAreCleaned(t *testing.T) {
 		{"tab\tand\rcr", true, "tab and?cr"},
 		{"café \xff", true, "café ?"},
 		{"café", false, "caf?"},
+		{"a\u009b2Jb", true, "a?2Jb"}, // a C1 CSI, which xterm obeys
 	} {
 		if got := clean(c.in, c.utf); got != c.want {
 			t.Errorf("clean(%q, utf8 %v) = %q, want %q", c.in, c.utf, got, c.want)
@@ -357,8 +365,87 @@ func TestColors(t *testing.T) {
 	if v := plain.View(); strings.Contains(v, "\x1b") {
 		t.Errorf("NO_COLOR: %q", v)
 	}
+	// The selection shows without colors: '>'.
+	if row := rowOf(plain, "db"); !strings.HasPrefix(row, "> db") {
+		t.Errorf("NO_COLOR: the selected row (db, the first by name) is %q", row)
+	}
 	if v := colored.View(); !strings.Contains(v, "\x1b[36mweb") {
 		t.Errorf("colors: web is not cyan, the first module's color: %q", v)
+	}
+}
+
+// Tiny windows and long names: nothing breaks, and no line is wider than
+// the window.
+func TestSmallWindowsAndLongNames(t *testing.T) {
+	m, _, _ := testModel(t, false)
+	send(m, modulesMsg{rows: []modview.Status{up("a-very-long-module-name", 1), up("db", 2)}, full: true})
+	for _, head := range []string{"", "enter"} {
+		if head != "" {
+			send(m, key(head))
+		}
+		for _, h := range []int{0, 1, 2, 3, 24} {
+			m.Update(tea.WindowSizeMsg{Width: 80, Height: h})
+			_ = m.View() // must not panic
+		}
+	}
+	send(m, key("esc"))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for _, l := range strings.Split(screen(m), "\n") {
+		if ansi.StringWidth(l) > 80 || strings.HasSuffix(strings.TrimRight(l, " "), "~") {
+			t.Errorf("a line too wide, or cut: %q", l)
+		}
+	}
+}
+
+// Marks stay on modules a filter hides, the title counts them, and an
+// action applies to all of them.
+func TestMarksOutlastTheFilter(t *testing.T) {
+	m, rec, _ := testModel(t, false)
+	send(m, modulesMsg{rows: []modview.Status{up("a1", 1), up("a2", 2), up("c", 3)}, full: true})
+	send(m, key("space"))
+	send(m, key("space"))
+	send(m, key("/"))
+	typeText(m, "c")
+	send(m, key("enter"))
+	if !strings.Contains(screen(m), "1 shown, 2 marked") {
+		t.Errorf("the title:\n%s", screen(m))
+	}
+	send(m, key("d"))
+	send(m, key("y"))
+	if got := rec.calls(); !slices.Equal(got, []string{"down a1,a2"}) {
+		t.Errorf("d with a1 and a2 marked, c shown: %v", got)
+	}
+}
+
+// When svman does not answer, the title says so first; once it answers, no
+// longer.
+func TestNoAnswer(t *testing.T) {
+	m, _, _ := testModel(t, false)
+	send(m, modulesMsg{rows: []modview.Status{up("web", 1)}, full: true})
+	send(m, connMsg{err: errors.New("dial unix status/.svman.sock: connect: no such file or directory")})
+	if title := strings.Split(screen(m), "\n")[0]; !strings.HasPrefix(title, "svman top: NO ANSWER") {
+		t.Errorf("the title: %q", title)
+	}
+	send(m, connMsg{})
+	if title := strings.Split(screen(m), "\n")[0]; !strings.HasPrefix(title, "svman top: 1 modules (1 up)") {
+		t.Errorf("the title once svman answers: %q", title)
+	}
+}
+
+// The merged log follows the modules there are: when one comes or goes, it
+// is asked for again.
+func TestMergedLogFollowsTheModuleSet(t *testing.T) {
+	m, _, followed := testModel(t, false)
+	send(m, modulesMsg{rows: []modview.Status{up("web", 1)}, full: true})
+	send(m, key("a"))
+	n := len(*followed)
+	send(m, modulesMsg{rows: []modview.Status{up("web", 1)}, full: true})
+	if len(*followed) != n {
+		t.Errorf("asked again with no change: %v", *followed)
+	}
+	send(m, modulesMsg{rows: []modview.Status{up("web", 1), up("db", 2)}, full: true})
+	if got := *followed; len(got) != n+1 || got[n] != allModules {
+		t.Errorf("a module added: followed %v", got)
 	}
 }
 

@@ -2,15 +2,23 @@ package top
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 )
+
+// frameRate is how often at most the screen is redrawn: the renderer wakes
+// this often even when nothing changes (60, bubbletea's default, cost most
+// of svman top's idle CPU), and a key shows within a frame.
+const frameRate = 25
 
 // Run shows svman top on the terminal (in and out) until the user quits,
 // ctx is done, or SIGINT or SIGTERM comes; the terminal is given back as it
@@ -22,34 +30,54 @@ func Run(ctx context.Context, b Backend, where string, in io.Reader, out io.Writ
 	if os.Getenv("NO_COLOR") != "" {
 		r.SetColorProfile(termenv.Ascii)
 	}
-	f := newFeeds(nil, nil)
-	m := New(b, Options{Where: where, Follow: f.follow, Renderer: r, UTF8: utf8Locale()})
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
-	f.b, f.send = b, p.Send
+	var p *tea.Program // set before any feed runs
 	ran := make(chan struct{})
+	// A feed that panics gives the terminal back before the panic ends svman top.
+	guard := func(fn func()) {
+		defer func() {
+			if v := recover(); v != nil {
+				p.Kill()
+				<-ran
+				panic(v)
+			}
+		}()
+		fn()
+	}
+	f := newFeeds(b, func(msg tea.Msg) { p.Send(msg) }, guard)
+	m := New(b, Options{Where: where, Follow: f.follow, Renderer: r, UTF8: utf8Locale()})
+	// SIGINT, SIGTERM and ctx end the program as q does: bubbletea's own
+	// handling of them kills it instead, whose shutdown closes the input
+	// while its reader may still use it (a data race in bubbletea v1).
+	p = tea.NewProgram(m, tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithInput(in), tea.WithOutput(out),
+		tea.WithFPS(frameRate))
 	feedsDone := make(chan struct{})
 	go func() {
 		defer close(feedsDone)
-		// A feed that panics gives the terminal back before the panic ends svman top.
-		f.run(ctx, func(feed func()) {
-			defer func() {
-				if v := recover(); v != nil {
-					p.Kill()
-					<-ran
-					panic(v)
-				}
-			}()
-			feed()
-		})
+		f.run(ctx)
+	}()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	quitDone := make(chan struct{})
+	go func() {
+		defer close(quitDone)
+		select {
+		case <-sigs:
+			p.Quit()
+		case <-ctx.Done():
+			p.Quit()
+		case <-ran:
+		}
 	}()
 	_, err := p.Run()
+	signal.Stop(sigs)
 	close(ran)
 	cancel()
+	<-quitDone
 	<-feedsDone
-	if err == tea.ErrProgramKilled && ctx.Err() != nil {
-		err = nil
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, tea.ErrProgramKilled): // a feed panicked, and goes on panicking
+		return nil
+	case err != nil:
 		return fmt.Errorf("svman top: %w", err)
 	}
 	return nil

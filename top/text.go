@@ -11,17 +11,15 @@ import (
 
 // clean is s as the terminal may show it: no control character of a
 // module's output (an escape sequence would move the cursor or change the
-// colors of the view) reaches it; a tab is a space; bytes that are not UTF-8,
-// and on a terminal that is not UTF-8 every non-ASCII character, are '?'.
+// colors of the view), C1 ones (U+0080 to U+009F) included, reaches it; a tab
+// is a space; bytes that are not UTF-8, and on a terminal that is not UTF-8
+// every non-ASCII character, are '?'.
 func clean(s string, utf bool) string {
-	ok := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 && !utf {
-			ok = false
-			break
-		}
+	ascii := true // printable ASCII only: the usual line, returned as it is
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] >= 0x20 && s[i] < 0x7f
 	}
-	if ok && (!utf || utf8.ValidString(s)) {
+	if ascii {
 		return s
 	}
 	var b strings.Builder

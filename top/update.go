@@ -70,7 +70,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return m, m.key(msg)
 	case modulesMsg:
-		m.setModules(msg.rows, msg.full)
+		if m.setModules(msg.rows, msg.full) && m.log.target == allModules {
+			m.log.reset(allModules) // the merged log of the modules there are now
+			m.follow(allModules)
+		}
 		m.followSelected()
 	case usageMsg:
 		m.setUsage(msg.rows, msg.at)
@@ -102,136 +105,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m, nil
-}
-
-// key acts on a key: an input or a prompt takes it first.
-func (m *Model) key(k tea.KeyMsg) tea.Cmd {
-	if k.Type == tea.KeyCtrlC {
-		m.quit = true
-		return tea.Quit
-	}
-	if m.prompt != nil {
-		p := m.prompt
-		m.prompt = nil
-		if k.String() == "y" {
-			return p.yes
-		}
-		m.message = "cancelled"
-		return nil
-	}
-	if m.input != nil {
-		m.typed(k)
-		return nil
-	}
-	switch k.String() {
-	case "q":
-		m.quit = true
-		return tea.Quit
-	case "?":
-		if m.mode == modeHelp {
-			m.mode = modeTable
-		} else {
-			m.mode = modeHelp
-		}
-		return nil
-	}
-	switch m.mode {
-	case modeHelp:
-		m.mode = modeTable // any key leaves the help
-	case modeLog:
-		m.logKey(k)
-	default:
-		return m.tableKey(k)
-	}
-	return nil
-}
-
-// tableKey is a key on the table.
-func (m *Model) tableKey(k tea.KeyMsg) tea.Cmd {
-	page := m.tableHeight()
-	switch k.String() {
-	case "up", "k":
-		m.move(-1)
-	case "down", "j":
-		m.move(1)
-	case "pgup":
-		m.move(-page)
-	case "pgdown":
-		m.move(page)
-	case "home", "g":
-		m.move(-len(m.view))
-	case "end", "G":
-		m.move(len(m.view))
-	case " ":
-		if r := m.selected(); r != nil {
-			if m.marked[r.st.Module] {
-				delete(m.marked, r.st.Module)
-			} else {
-				m.marked[r.st.Module] = true
-			}
-			m.move(1)
-		}
-	case "esc":
-		clear(m.marked)
-		if m.filter != "" {
-			m.filter = ""
-			m.arrange()
-		}
-	case "/":
-		m.input = &input{label: "filter", text: m.filter}
-	case "o":
-		m.sortBy = (m.sortBy + 1) % sortKeys
-		m.desc = false
-		m.arrange()
-		m.message = "sorted by " + sortNames[m.sortBy]
-	case "O":
-		m.desc = !m.desc
-		m.arrange()
-	case "enter":
-		m.mode = modeLog
-	case "a":
-		m.toggleAll()
-	case "R":
-		return m.askDiff()
-	default:
-		if a, ok := keyActions[k.String()]; ok {
-			return m.act(a)
-		}
-	}
-	return nil
-}
-
-// logKey is a key on the full-screen log.
-func (m *Model) logKey(k tea.KeyMsg) {
-	page := max(1, m.height-2)
-	switch k.String() {
-	case "up", "k":
-		m.log.scroll(1, page)
-	case "down", "j":
-		m.log.scroll(-1, page)
-	case "pgup":
-		m.log.scroll(page, page)
-	case "pgdown":
-		m.log.scroll(-page, page)
-	case "home", "g":
-		m.log.scroll(len(m.log.lines), page)
-	case "end", "G":
-		m.log.back = 0
-	case "/":
-		m.input = &input{label: "search", text: m.log.search}
-	case "n", "N":
-		dir := 1
-		if k.String() == "N" {
-			dir = -1
-		}
-		if !m.log.find(dir) {
-			m.message = fmt.Sprintf("%q: no more", m.log.search)
-		}
-	case "a":
-		m.toggleAll()
-	case "esc", "enter":
-		m.mode = modeTable
-	}
 }
 
 // move moves the cursor by n rows, and follows the log of the row it lands on.
@@ -266,16 +139,6 @@ func (m *Model) toggleAll() {
 	m.follow(allModules)
 }
 
-// keyActions are the keys of the actions, and the API's word for each.
-var keyActions = map[string]string{
-	"u": "up", "d": "down", "r": "restart", "K": "kill",
-	"p": "pause", "c": "cont", "s": "silence", "n": "notify",
-}
-
-// destructive are the actions that stop or disturb a module: on several at
-// once, they are asked for first.
-var destructive = map[string]bool{"down": true, "restart": true, "kill": true, "pause": true}
-
 // act does action on the targets, asking first when it is destructive and
 // they are several.
 func (m *Model) act(action string) tea.Cmd {
@@ -304,7 +167,9 @@ func (m *Model) acted(msg actedMsg) {
 		return
 	}
 	m.message = fmt.Sprintf("%s: %s", msg.action, list(msg.names, 5))
-	clear(m.marked)
+	for _, n := range msg.names { // marks made meanwhile stay
+		delete(m.marked, n)
+	}
 	m.setModules(msg.rows, false)
 }
 
@@ -325,12 +190,43 @@ func (m *Model) diffed(msg diffMsg) {
 		m.message = "reload: " + msg.err.Error()
 		return
 	}
-	m.prompt = &prompt{question: "reload: " + msg.plan.Text + "; apply? y/n", yes: func() tea.Msg {
+	if !msg.plan.Changes {
+		m.message = "reload: nothing would change (R again reloads all the same)"
+	}
+	m.prompt = &prompt{question: "reload the manifest, as above? y/n", detail: planLines(msg.plan), yes: func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
 		p, err := m.b.Reload(ctx)
 		return reloadedMsg{plan: p, err: err}
 	}}
+}
+
+// planLines is a reload's plan as the lines shown before it is applied.
+func planLines(p api.Plan) []string {
+	lines := []string{"A reload would:", ""}
+	add := func(what string, names []string) {
+		if len(names) > 0 {
+			lines = append(lines, fmt.Sprintf("%-9s %s", what, strings.Join(names, ", ")))
+		}
+	}
+	changed := func(cs []api.Change) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Module+" ("+strings.Join(c.Changed, ", ")+")")
+		}
+		return out
+	}
+	add("add", p.Add)
+	add("remove", p.Remove)
+	add("restart", changed(p.Restart))
+	add("update", changed(p.Update))
+	if len(p.Keep) > 0 {
+		lines = append(lines, fmt.Sprintf("%-9s %d modules as they are", "keep", len(p.Keep)))
+	}
+	if !p.Changes {
+		lines = append(lines, "change nothing: the manifest is what runs")
+	}
+	return lines
 }
 
 // reloaded says what a reload did.
@@ -346,37 +242,6 @@ func (m *Model) reloaded(msg reloadedMsg) {
 	}
 }
 
-// typed takes a key into the input being typed.
-func (m *Model) typed(k tea.KeyMsg) {
-	in := m.input
-	switch k.Type {
-	case tea.KeyEnter:
-		m.input = nil
-	case tea.KeyEsc:
-		m.input = nil
-		in.text = ""
-	case tea.KeyBackspace:
-		if r := []rune(in.text); len(r) > 0 {
-			in.text = string(r[:len(r)-1])
-		}
-	case tea.KeyRunes, tea.KeySpace:
-		in.text += string(k.Runes)
-	default:
-		return
-	}
-	switch in.label {
-	case "filter":
-		m.filter = in.text
-		m.arrange()
-		m.followSelected()
-	case "search":
-		m.log.search = in.text
-		if k.Type == tea.KeyEnter && in.text != "" && !m.log.find(1) {
-			m.message = fmt.Sprintf("%q: not found", in.text)
-		}
-	}
-}
-
 // input is a line being typed at the bottom: the filter (applied at each
 // key) or the log's search (looked for at Enter).
 type input struct {
@@ -384,9 +249,11 @@ type input struct {
 	text  string
 }
 
-// prompt is a question at the bottom: y does yes.
+// prompt is a question at the bottom: y does yes. detail, when set, is
+// shown above it, in place of the table (a reload's plan).
 type prompt struct {
 	question string
+	detail   []string
 	yes      tea.Cmd
 }
 

@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"svman/internal/modview"
 	"svman/logmux"
 )
 
@@ -43,125 +42,27 @@ func newStyles(r *lipgloss.Renderer) styles {
 	return s
 }
 
-// column is one column of the table: its heading, width, and what it shows
-// of a row.
-type column struct {
-	title string
-	width int
-	right bool
-	key   sortKey // the sort it stands for; -1: none
-	cell  func(m *Model, r *row) string
-}
-
-// columns are the table's, the module's name first (its width is what is left).
-var columns = []column{
-	{"MODULE", 0, false, byName, func(m *Model, r *row) string {
-		return m.st.names[r.color%len(m.st.names)].Render(clean(r.st.Module, m.utf))
-	}},
-	{"STATE", 14, false, byState, func(m *Model, r *row) string { return m.state(r) }},
-	{"PID", 7, true, -1, func(_ *Model, r *row) string { return dash(r.st.PID) }},
-	{"UPTIME", 6, true, byUptime, func(m *Model, r *row) string {
-		if r.st.PID == 0 || r.st.Since.IsZero() {
-			return "-"
-		}
-		return short(m.now.Sub(r.st.Since))
-	}},
-	{"RST", 4, true, byRestarts, func(_ *Model, r *row) string { return strconv.Itoa(r.st.Restarts) }},
-	{"LAST EXIT", 9, false, -1, func(_ *Model, r *row) string { return lastExit(r.st) }},
-	{"CPU%", 5, true, byCPU, func(_ *Model, r *row) string {
-		if r.cpu < 0 {
-			return "-"
-		}
-		return fmt.Sprintf("%.1f", r.cpu)
-	}},
-	{"RSS", 6, true, byRSS, func(_ *Model, r *row) string {
-		if r.rss == 0 {
-			return "-"
-		}
-		return size(r.rss)
-	}},
-	{"ALARMS", 6, false, -1, func(m *Model, r *row) string {
-		if r.st.Alarms == "off" {
-			return m.st.warn.Render("off")
-		}
-		return cmpOr(r.st.Alarms, "-")
-	}},
-}
-
-func cmpOr(s, or string) string {
-	if s == "" {
-		return or
-	}
-	return s
-}
-
-func dash(n int) string {
-	if n == 0 {
-		return "-"
-	}
-	return strconv.Itoa(n)
-}
-
-// lastExit is the LAST EXIT cell: the code or the signal.
-func lastExit(st modview.Status) string {
-	e := st.LastExit
-	switch {
-	case e.At.IsZero():
-		return "-"
-	case e.Signal != "":
-		s := strings.TrimPrefix(e.Signal, "SIG")
-		if e.CoreDumped {
-			s += " core"
-		}
-		return s
-	}
-	return "exit " + strconv.Itoa(e.Code)
-}
-
-// state is the STATE cell: the words of svman status, shortened to fit, a
-// backoff with its countdown, in the color of its health.
-func (m *Model) state(r *row) string {
-	st := r.st
-	switch st.State {
-	case modview.Up:
-		switch {
-		case !st.Ready:
-			return m.st.warn.Render("starting")
-		case st.Unhealthy > 0:
-			return m.st.bad.Render(fmt.Sprintf("unhealthy (%d)", st.Unhealthy))
-		}
-		return m.st.good.Render("up")
-	case modview.Backoff:
-		return m.st.bad.Render("backoff " + short(st.NextStart.Sub(m.now)))
-	case modview.Failed, modview.Unknown:
-		return m.st.bad.Render(string(st.State))
-	case modview.Waiting:
-		return m.st.warn.Render("waiting")
-	case modview.Paused, modview.Restarting:
-		return m.st.warn.Render(string(st.State))
-	case modview.Down:
-		if st.Completed {
-			return m.st.dim.Render("completed")
-		}
-	}
-	return m.st.dim.Render(string(st.State))
-}
-
 // View draws the screen.
 func (m *Model) View() string {
 	if m.quit {
 		return ""
 	}
 	var lines []string
-	switch m.mode {
-	case modeHelp:
+	nw := m.nameWidth()
+	switch {
+	case m.prompt != nil && len(m.prompt.detail) > 0:
+		lines = append(lines, m.titleLine())
+		for _, d := range m.prompt.detail {
+			lines = append(lines, "  "+clean(d, m.utf))
+		}
+	case m.mode == modeHelp:
 		lines = m.helpLines()
-	case modeLog:
+	case m.mode == modeLog:
 		lines = append(lines, m.titleLine())
 		lines = append(lines, m.logLines(m.height-2)...)
 	default:
-		lines = append(lines, m.titleLine(), m.headerLine())
-		lines = append(lines, m.tableLines()...)
+		lines = append(lines, m.titleLine(), m.headerLine(nw))
+		lines = append(lines, m.tableLines(nw)...)
 		if room := m.height - len(lines) - 1; room > 1 {
 			lines = append(lines, m.logLines(room)...)
 		}
@@ -169,65 +70,58 @@ func (m *Model) View() string {
 	for len(lines) < m.height-1 {
 		lines = append(lines, "")
 	}
-	lines = append(lines[:min(len(lines), m.height-1)], m.bottomLine())
+	lines = append(lines[:max(0, min(len(lines), m.height-1))], m.bottomLine())
 	for i, l := range lines {
 		lines[i] = fit(l, m.width)
 	}
 	return strings.Join(lines, "\n")
 }
 
-// titleLine says which svman, how many modules in which states, and when.
+// titleLine says which svman, how many modules in which states, and when;
+// first of all, that svman does not answer, when it does not.
 func (m *Model) titleLine() string {
-	counts := map[string]int{}
-	for _, r := range m.rows {
-		counts[string(r.st.State)]++
-	}
-	var parts []string
-	for _, s := range []modview.State{modview.Up, modview.Paused, modview.Backoff, modview.Failed, modview.Waiting, modview.Down} {
-		if n := counts[string(s)]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, s))
-		}
+	if m.lastErr != "" {
+		return m.st.bad.Render("svman top: NO ANSWER, the states shown may be old: " + clean(m.lastErr, m.utf))
 	}
 	title := fmt.Sprintf("svman top: %d modules", len(m.rows))
-	if len(parts) > 0 {
-		title += " (" + strings.Join(parts, ", ") + ")"
+	if m.counts != "" {
+		title += " (" + m.counts + ")"
 	}
 	if m.filter != "" {
 		title += fmt.Sprintf(", %d shown", len(m.view))
 	}
-	right := m.now.Format("15:04:05")
-	if m.lastErr != "" {
-		right = m.st.bad.Render("no answer: " + m.lastErr)
+	if n := len(m.marked); n > 0 {
+		title += fmt.Sprintf(", %d marked", n)
 	}
-	return m.st.title.Render(title) + "  " + m.st.dim.Render(m.where) + "  " + right
+	return m.st.title.Render(title) + "  " + m.st.dim.Render(clean(m.where, m.utf)) + "  " + m.now.Format("15:04:05")
 }
 
 // nameWidth is the MODULE column's width: what the others leave, within
-// the longest name and 10 to 40 cells.
+// the longest name (arrange measures it) and 10 to 40 cells.
 func (m *Model) nameWidth() int {
-	longest := 6
-	for _, r := range m.view {
-		longest = max(longest, len(r.st.Module))
-	}
-	rest := 2 // the mark and its space
+	rest := 3 // the cursor and mark, and the column's own space
 	for _, c := range columns[1:] {
 		rest += c.width + 1
 	}
-	return max(10, min(longest, 40, m.width-rest))
+	return max(10, min(m.longest, 40, m.width-rest))
 }
 
-// headerLine is the columns' headings, the sort column marked.
-func (m *Model) headerLine() string {
+// headerLine is the columns' headings, the sort column marked, for a name
+// column nw wide.
+func (m *Model) headerLine(nw int) string {
 	var b strings.Builder
 	b.WriteString("  ")
 	for i, c := range columns {
 		w := c.width
 		if i == 0 {
-			w = m.nameWidth()
+			w = nw
 		}
 		t := c.title
-		if c.key == m.sortBy {
-			t += map[bool]string{false: "^", true: "v"}[m.desc]
+		switch {
+		case c.key == m.sortBy && m.desc:
+			t += "v"
+		case c.key == m.sortBy:
+			t += "^"
 		}
 		if c.right {
 			b.WriteString(fitRight(t, w))
@@ -240,7 +134,7 @@ func (m *Model) headerLine() string {
 }
 
 // tableLines are the rows on screen.
-func (m *Model) tableLines() []string {
+func (m *Model) tableLines(nw int) []string {
 	if len(m.view) == 0 {
 		if len(m.rows) == 0 {
 			return []string{"  (no module yet)"}
@@ -248,16 +142,13 @@ func (m *Model) tableLines() []string {
 		return []string{fmt.Sprintf("  (no module matches %q)", m.filter)}
 	}
 	h := m.tableHeight()
-	nw := m.nameWidth()
 	var out []string
 	for i := m.top; i < min(len(m.view), m.top+h); i++ {
 		r := m.view[i]
 		var b strings.Builder
-		if m.marked[r.st.Module] {
-			b.WriteString("* ")
-		} else {
-			b.WriteString("  ")
-		}
+		// The cursor shows without colors too (NO_COLOR): '>'.
+		b.WriteByte(" >"[b2i(i == m.cursor)])
+		b.WriteByte(" *"[b2i(m.marked[r.st.Module])])
 		for j, c := range columns {
 			w := c.width
 			if j == 0 {
@@ -280,10 +171,15 @@ func (m *Model) tableLines() []string {
 	return out
 }
 
-// logLines are a log of height lines: a heading, then the lines.
+// logLines are a log of height lines: a heading, then the lines, the
+// newest at the bottom; a line the search finds is marked '>' (and in
+// reverse video, with colors).
 func (m *Model) logLines(height int) []string {
-	what := m.log.target
-	switch what {
+	if height < 1 {
+		return nil
+	}
+	what := clean(m.log.target, m.utf)
+	switch m.log.target {
 	case "":
 		what = "no module"
 	case allModules:
@@ -294,7 +190,7 @@ func (m *Model) logLines(height int) []string {
 		state = fmt.Sprintf("%d lines back (End: follow)", m.log.back)
 	}
 	if m.log.err != "" {
-		state = m.st.bad.Render(m.log.err)
+		state = m.st.bad.Render(clean(m.log.err, m.utf))
 	}
 	head := m.st.header.Render(fit("-- log of "+what+", "+state+" ", m.width))
 	out := []string{head}
@@ -304,7 +200,8 @@ func (m *Model) logLines(height int) []string {
 	}
 	for _, l := range win {
 		text := clean(l.text, m.utf)
-		if m.log.search != "" && strings.Contains(l.text, m.log.search) {
+		found := m.log.search != "" && strings.Contains(l.text, m.log.search)
+		if found {
 			text = m.st.selected.Render(text)
 		}
 		prefix := l.at.Local().Format("15:04:05") + " "
@@ -312,13 +209,22 @@ func (m *Model) logLines(height int) []string {
 			prefix += fit(clean(l.module, m.utf), 12) + " "
 		}
 		if l.stream == logmux.Stderr {
-			prefix += "! "
+			prefix += "!"
 		} else {
-			prefix += "| "
+			prefix += "|"
 		}
+		prefix += string(" >"[b2i(found)])
 		out = append(out, m.st.dim.Render(prefix)+text)
 	}
 	return out
+}
+
+// b2i is 1 for true.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // bottomLine is what is being typed, the question asked, or the last message.

@@ -65,7 +65,7 @@ func (term *terminal) waitScreen(what string, ok func(string) bool) string {
 // screenRow is the line of the screen whose first word is name.
 func screenRow(screen, name string) string {
 	for _, l := range strings.Split(screen, "\n") {
-		if f := strings.Fields(strings.TrimPrefix(l, "*")); len(f) > 0 && f[0] == name {
+		if f := strings.Fields(strings.TrimLeft(l, " >*")); len(f) > 0 && f[0] == name {
 			return l
 		}
 	}
@@ -111,9 +111,12 @@ func TestTopInATerminal(t *testing.T) {
 
 	// R: what a reload would do, then the reload, on y.
 	term.keys("R")
-	term.waitScreen("the reload's question", func(s string) bool { return strings.Contains(s, "apply? y/n") })
+	term.waitScreen("the reload's plan and question", func(s string) bool {
+		return strings.Contains(s, "change nothing: the manifest is what runs") && strings.Contains(s, "reload the manifest, as above? y/n")
+	})
 	term.keys("y")
-	term.waitScreen("the reload done", func(s string) bool { return strings.Contains(s, "reloaded: ") })
+	// Said by svman top, or by svman's own reload event after it.
+	term.waitScreen("the reload done", func(s string) bool { return strings.Contains(s, "reloaded: ") || strings.Contains(s, "reload: ") })
 
 	term.keys("?")
 	term.waitScreen("the help", func(s string) bool { return strings.Contains(s, "svman top: keys") })
@@ -128,32 +131,36 @@ func TestTopInATerminal(t *testing.T) {
 	checkRestored(t, p.dir, "0")
 }
 
-// SIGTERM (and SIGINT) end svman top with the terminal as it was.
-func TestTopRestoresTheTerminalOnSIGTERM(t *testing.T) {
-	p := newProject(t, helperModule("web", "sleeper"))
-	p.up()
-	p.waitPID("web", 0)
-	term := startTerminal(t, p.dir, 80, 24, topShell(p))
-	term.waitScreen("web on screen", func(s string) bool { return screenRow(s, "web") != "" })
-	shell, err := strconv.Atoi(strings.TrimSpace(term.tmux("display", "-p", "-t", "top", "#{pane_pid}")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	children, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", shell, shell))
-	top, err2 := strconv.Atoi(strings.TrimSpace(string(children)))
-	if err != nil || err2 != nil {
-		t.Fatalf("svman top's pid: %q, %v, %v", children, err, err2)
-	}
-	if err := syscall.Kill(top, syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	testkit.WaitFor(t, "svman top to exit", func() bool {
-		b, err := os.ReadFile(filepath.Join(p.dir, "stty"))
-		return err == nil && len(b) > 0
-	})
-	checkRestored(t, p.dir, "0")
-	if s := term.screen(); strings.Contains(s, "MODULE") {
-		t.Errorf("the view is still on screen after svman top exited:\n%s", s)
+// SIGTERM and SIGINT end svman top, exit code 0, with the terminal as it was.
+func TestTopRestoresTheTerminalOnSignals(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			p := newProject(t, helperModule("web", "sleeper"))
+			p.up()
+			p.waitPID("web", 0)
+			term := startTerminal(t, p.dir, 80, 24, topShell(p))
+			term.waitScreen("web on screen", func(s string) bool { return screenRow(s, "web") != "" })
+			shell, err := strconv.Atoi(strings.TrimSpace(term.tmux("display", "-p", "-t", "top", "#{pane_pid}")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			children, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", shell, shell))
+			top, err2 := strconv.Atoi(strings.TrimSpace(string(children)))
+			if err != nil || err2 != nil {
+				t.Fatalf("svman top's pid: %q, %v, %v", children, err, err2)
+			}
+			if err := syscall.Kill(top, sig); err != nil {
+				t.Fatal(err)
+			}
+			testkit.WaitFor(t, "svman top to exit", func() bool {
+				b, err := os.ReadFile(filepath.Join(p.dir, "stty"))
+				return err == nil && len(b) > 0
+			})
+			checkRestored(t, p.dir, "0")
+			if s := term.screen(); strings.Contains(s, "MODULE") {
+				t.Errorf("the view is still on screen after svman top exited:\n%s", s)
+			}
+		})
 	}
 }
 
