@@ -68,7 +68,7 @@ func (c *written) wroteState(st State, err error) {
 	defer c.mu.Unlock()
 	c.stateKnow = err == nil
 	if c.stateKnow {
-		st.NextStart = st.NextStart.Round(0)
+		st.NextStart, st.LastExit.At = st.NextStart.Round(0), st.LastExit.At.Round(0) // as read back
 		c.w.State, c.w.StateErr = st, nil
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +34,7 @@ func TestHeldSaysWhatTheFilesSay(t *testing.T) {
 		{"down-by-operator", down, &statusfs.State{State: statusfs.RunDown, Reason: statusfs.DownByOperator, Completed: true}},
 		{"down-no-state", down, nil},
 		{"restarting", wantedUp, &statusfs.State{State: statusfs.RunUp}},
+		{"restarting-stopping-leftovers", wantedUp, &statusfs.State{State: statusfs.RunStopping, LastExit: statusfs.Exit{At: now, Signal: "SIGKILL"}}},
 		{"backoff", wantedUp, &statusfs.State{State: statusfs.RunBackoff, NextStart: now.Add(time.Second), Fails: 3, MinUptime: "1s"}},
 		{"failed", wantedUp, &statusfs.State{State: statusfs.RunFailed, NextStart: now.Add(time.Hour), Reason: statusfs.DownByPolicy, Window: "1h0m0s"}},
 		{"waiting", wantedUp, &statusfs.State{State: statusfs.RunWaiting, Waiting: "db to be ready", Blocked: true}},
@@ -59,6 +61,9 @@ func TestHeldSaysWhatTheFilesSay(t *testing.T) {
 	fromFiles := ReadAll(targets, now, nil)
 	fromHeld := ReadAll(targets, now, held)
 	for i, c := range cases {
+		if strings.HasPrefix(c.name, "restarting") && fromFiles[i].State != Restarting {
+			t.Errorf("%s: %s, want restarting", c.name, fromFiles[i].State)
+		}
 		files, mem := fmt.Sprintf("%+v", fromFiles[i]), fmt.Sprintf("%+v", fromHeld[i])
 		if files != mem {
 			t.Errorf("%s:\nfrom the files %s\nfrom memory    %s", c.name, files, mem)

@@ -121,9 +121,9 @@ func downState(r *Status, state func() (statusfs.State, error), want statusfs.Wa
 		r.CrashLoop, r.MinUptime = es.Fails, es.MinUptime
 	case es.State == statusfs.RunFailed:
 		r.State, r.NextStart = Failed, es.NextStart
-	case es.State == statusfs.RunUp && want == statusfs.WantUp:
-		// The child is gone and nothing was decided yet: a restart at
-		// once is under way (what the old instance left is being stopped).
+	case (es.State == statusfs.RunUp || es.State == statusfs.RunStopping) && want == statusfs.WantUp:
+		// The child is gone and nothing was decided yet, or what it left
+		// in its group is being stopped: a restart at once is under way.
 		r.State = Restarting
 	}
 }
