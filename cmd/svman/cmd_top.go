@@ -36,12 +36,8 @@ colors off; a terminal whose locale is not UTF-8 gets ASCII only.`,
 func runTop(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
 	tf := addTargetFlags(fs)
-	if ok, code := parseFlags(fs, args); !ok {
+	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "svman top: it takes no module names (/ filters them in the view): %q\n", fs.Args())
-		return exitUsage
 	}
 	out, ok := stdout.(*os.File)
 	if !ok || !isTerminal(out) || !isTerminal(os.Stdin) {
