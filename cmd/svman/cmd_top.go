@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -25,43 +30,106 @@ n alarms on; R reloads the manifest after showing what it would change. Enter sh
 the log full screen (/ searches it), a the log of all modules, / filters the table, o
 changes the sort, ? lists every key, q quits.
 
-It is a client of the control API (status_dir/.svman.sock): it needs a running svman
-up, and the user that may use its socket (svman's user, or root). The states change
-with svman's events; the CPU and memory are read once a second. NO_COLOR turns the
-colors off; a terminal whose locale is not UTF-8 gets ASCII only.`,
-	flags: func(fs *flag.FlagSet) { addTargetFlags(fs) },
+It is a client of the control API: the socket status_dir/.svman.sock (it needs a
+running svman up, and a user that may use the socket: svman's user, or root), or,
+with --api, the TCP listener of an api block, on this machine or another, with its
+token. The states change with svman's events; the CPU and memory are read once a
+second. NO_COLOR turns the colors off; a terminal whose locale is not UTF-8 gets
+ASCII only.`,
+	flags: func(fs *flag.FlagSet) { topFlags(fs) },
 	run:   runTop,
+}
+
+// topFlags declares svman top's flags on fs and returns their values.
+func topFlags(fs *flag.FlagSet) (tf targetFlags, apiURL, tokenFile, caFile *string) {
+	tf = addTargetFlags(fs)
+	apiURL = fs.String("api", "", "use the control API's TCP listener at `URL` (http://127.0.0.1:7070, https://host:7070) instead of the status directory's socket")
+	tokenFile = fs.String("token-file", "", "with --api: the `FILE` holding the bearer token (the api block's token_file)")
+	caFile = fs.String("ca-file", "", "with an https --api: a PEM certificate `FILE` to trust besides the system's (a self-signed one)")
+	return tf, apiURL, tokenFile, caFile
 }
 
 func runTop(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
-	tf := addTargetFlags(fs)
+	tf, apiURL, tokenFile, caFile := topFlags(fs)
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
+	}
+	if *apiURL == "" && (*tokenFile != "" || *caFile != "") {
+		fmt.Fprintln(stderr, "svman top: --token-file and --ca-file go with --api URL")
+		return exitUsage
 	}
 	out, ok := stdout.(*os.File)
 	if !ok || !isTerminal(out) || !isTerminal(os.Stdin) {
 		fmt.Fprintln(stderr, "svman top: it needs a terminal; for a program, use svman status --json, or the control API (status_dir/.svman.sock)")
 		return exitUsage
 	}
-	root, ok := tf.root(stderr)
-	if !ok {
-		return exitFailure
+	var client *apiclient.Client
+	var where string
+	if *apiURL != "" {
+		var code int
+		if client, code = tcpClient(*apiURL, *tokenFile, *caFile, stderr); client == nil {
+			return code
+		}
+		where = *apiURL
+	} else {
+		root, ok := tf.root(stderr)
+		if !ok {
+			return exitFailure
+		}
+		where = filepath.Join(root, api.SocketName)
+		client = apiclient.Unix(where)
 	}
-	sock := filepath.Join(root, api.SocketName)
-	client := apiclient.Unix(sock)
 	if _, err := client.Modules(ctx); err != nil {
 		var e *apiclient.Error
 		if errors.As(err, &e) {
-			fmt.Fprintf(stderr, "svman top: %s: %v\n", sock, err)
+			fmt.Fprintf(stderr, "svman top: %s: %v\n", where, err)
 		} else {
-			fmt.Fprintf(stderr, "svman top: no svman answers on %s (%v): is svman up running, and may this user use its socket?\n", sock, err)
+			fmt.Fprintf(stderr, "svman top: no svman answers on %s (%v): is svman up running, and may this user use its socket?\n", where, err)
 		}
 		return exitFailure
 	}
-	if err := top.Run(ctx, client, sock, os.Stdin, out); err != nil {
+	if err := top.Run(ctx, client, where, os.Stdin, out); err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitFailure
 	}
 	return exitOK
+}
+
+// tcpClient is a client of the TCP listener at base, with the token in
+// tokenFile and, for https, the certificate in caFile trusted too; nil and
+// the exit code after saying why not.
+func tcpClient(base, tokenFile, caFile string, stderr io.Writer) (*apiclient.Client, int) {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		fmt.Fprintf(stderr, "svman top: --api %q: want http://HOST:PORT or https://HOST:PORT\n", base)
+		return nil, exitUsage
+	}
+	var token string
+	if tokenFile != "" {
+		b, err := os.ReadFile(tokenFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "svman top: %v\n", err)
+			return nil, exitFailure
+		}
+		token = string(bytes.TrimSpace(b))
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "svman top: %v\n", err)
+			return nil, exitFailure
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			fmt.Fprintf(stderr, "svman top: %s holds no PEM certificate\n", caFile)
+			return nil, exitFailure
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return apiclient.TCP(u.Scheme+"://"+u.Host, token, tr), exitOK
 }

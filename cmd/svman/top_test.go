@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -21,6 +22,9 @@ type terminal struct {
 	socket string // tmux -L: a server of the test's own
 }
 
+// terminals counts the tmux servers the tests started, for their names.
+var terminals atomic.Int64
+
 // startTerminal runs shell (a sh command line) in a new tmux pane of
 // width x height, in dir; the test's end kills the tmux server.
 func startTerminal(t *testing.T, dir string, width, height int, shell string) *terminal {
@@ -28,7 +32,7 @@ func startTerminal(t *testing.T, dir string, width, height int, shell string) *t
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed")
 	}
-	term := &terminal{t: t, socket: fmt.Sprintf("svman-test-%d-%s", os.Getpid(), filepath.Base(dir))}
+	term := &terminal{t: t, socket: fmt.Sprintf("svman-test-%d-%d", os.Getpid(), terminals.Add(1))}
 	term.tmux("new-session", "-d", "-s", "top", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "-c", dir, shell)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
 	return term
@@ -72,11 +76,19 @@ func screenRow(screen, name string) string {
 	return ""
 }
 
-// topShell is the command line of a pane that runs svman top on p, then
-// records how it exited and the terminal's modes in the files exit and stty.
-func topShell(p *project) string {
-	return fmt.Sprintf("env %s=%s LANG=C.UTF-8 TERM=xterm-256color %q top -f %q; echo $? > exit; stty -a > stty; sleep 600",
-		testkit.RoleEnv, svmanRole, os.Args[0], p.manifestPath())
+// topShell is the command line of a pane that runs svman top on p (with
+// args, or -f its manifest), then records how it exited and the terminal's
+// modes in the files exit and stty.
+func topShell(p *project, args ...string) string {
+	if len(args) == 0 {
+		args = []string{"-f", p.manifestPath()}
+	}
+	quoted := ""
+	for _, a := range args {
+		quoted += fmt.Sprintf(" %q", a)
+	}
+	return fmt.Sprintf("env %s=%s LANG=C.UTF-8 TERM=xterm-256color %q top%s; echo $? > exit; stty -a > stty; sleep 600",
+		testkit.RoleEnv, svmanRole, os.Args[0], quoted)
 }
 
 // svman top against a real svman up, in a real terminal: the modules and
@@ -129,6 +141,40 @@ func TestTopInATerminal(t *testing.T) {
 		return err == nil && len(b) > 0
 	})
 	checkRestored(t, p.dir, "0")
+}
+
+// With --api, svman top uses an api block's TCP listener with its token:
+// the same view and the same keys.
+func TestTopOverTCP(t *testing.T) {
+	p := newProject(t, "api {\n  listen = \"127.0.0.1:0\"\n  token_file = \"token\"\n}\n"+helperModule("web", "sleeper"))
+	if err := os.WriteFile(filepath.Join(p.dir, "token"), []byte("s3cr3t\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sv := p.up()
+	addr := sv.waitOutput(`control API on (127\.0\.0\.1:\d+) \(HTTP\) too`)[1]
+	p.waitPID("web", 0)
+	term := startTerminal(t, p.dir, 100, 30, topShell(p, "--api", "http://"+addr, "--token-file", "token"))
+	term.waitScreen("web up, over TCP", func(s string) bool {
+		return strings.Contains(screenRow(s, "web"), " up ") && strings.Contains(s, "http://"+addr)
+	})
+	term.keys("d")
+	term.waitScreen("web down", func(s string) bool { return strings.Contains(screenRow(s, "web"), " down ") })
+	if st, err := statusfs.ReadStatus(p.statusDir("web")); err != nil || st.Want != statusfs.WantDown {
+		t.Errorf("web's status file after d over TCP: %+v, %v", st, err)
+	}
+	term.keys("q")
+	testkit.WaitFor(t, "svman top to exit", func() bool { b, _ := os.ReadFile(filepath.Join(p.dir, "stty")); return len(b) > 0 })
+
+	// Without the token, svman top says why (the API's 401) and exits 1.
+	if err := os.Remove(filepath.Join(p.dir, "stty")); err != nil {
+		t.Fatal(err)
+	}
+	bare := startTerminal(t, p.dir, 100, 30, topShell(p, "--api", "http://"+addr))
+	s := bare.waitScreen("the refusal", func(s string) bool { return strings.Contains(s, "a bearer token is needed") })
+	testkit.WaitFor(t, "svman top to exit", func() bool { b, _ := os.ReadFile(filepath.Join(p.dir, "stty")); return len(b) > 0 })
+	if b, _ := os.ReadFile(filepath.Join(p.dir, "exit")); strings.TrimSpace(string(b)) != "1" {
+		t.Errorf("svman top without the token exited %q, want 1:\n%s", b, s)
+	}
 }
 
 // SIGTERM and SIGINT end svman top, exit code 0, with the terminal as it was.
