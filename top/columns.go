@@ -26,7 +26,7 @@ var columns = []column{
 	}},
 	{"STATE", 14, false, byState, func(m *Model, r *row) string { return m.state(r) }},
 	{"PID", 7, true, -1, func(_ *Model, r *row) string { return dash(r.st.PID) }},
-	{"UPTIME", 6, true, byUptime, func(m *Model, r *row) string {
+	{"UPTIME", 7, true, byUptime, func(m *Model, r *row) string {
 		if r.st.PID == 0 || r.st.Since.IsZero() {
 			return "-"
 		}

@@ -101,8 +101,11 @@ func TestFeeds(t *testing.T) {
 	box.wait(t, "the usage", func(msg tea.Msg) bool { _, ok := msg.(usageMsg); return ok })
 
 	f.follow("web")
-	box.wait(t, "web's log", func(msg tea.Msg) bool {
+	// The first batch clears the pane (reset); the line may come in it or
+	// after it, as the stream connects.
+	box.wait(t, "web's log, cleared", func(msg tea.Msg) bool { lm, ok := msg.(logMsg); return ok && lm.target == "web" && lm.reset })
+	box.wait(t, "web's line", func(msg tea.Msg) bool {
 		lm, ok := msg.(logMsg)
-		return ok && lm.target == "web" && lm.reset && len(lm.lines) == 1 && lm.lines[0].text == "hello from web"
+		return ok && lm.target == "web" && len(lm.lines) == 1 && lm.lines[0].text == "hello from web"
 	})
 }

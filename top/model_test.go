@@ -284,6 +284,12 @@ func TestFilterAndSort(t *testing.T) {
 	if got := m.names(); !slices.Equal(got, []string{"web", "api", "worker"}) {
 		t.Errorf("by restarts, reversed: %v", got)
 	}
+	for m.sortBy != byUptime {
+		send(m, key("o"))
+	}
+	if !strings.Contains(screen(m), "UPTIME^") {
+		t.Errorf("sorted by uptime, the heading does not say so:\n%s", screen(m))
+	}
 }
 
 func (m *Model) names() []string {
@@ -414,6 +420,17 @@ func TestMarksOutlastTheFilter(t *testing.T) {
 	send(m, key("y"))
 	if got := rec.calls(); !slices.Equal(got, []string{"down a1,a2"}) {
 		t.Errorf("d with a1 and a2 marked, c shown: %v", got)
+	}
+	// One mark the filter hides: asked too, since the row in view is another.
+	send(m, key("esc")) // the filter, and the marks
+	send(m, key("g"))   // a1
+	send(m, key("space"))
+	send(m, key("/"))
+	typeText(m, "c")
+	send(m, key("enter"))
+	send(m, key("d"))
+	if s := screen(m); !strings.Contains(s, "down 1 modules (a1)? y/n") {
+		t.Errorf("d with a1 marked and hidden:\n%s", s)
 	}
 }
 

@@ -2,13 +2,11 @@ package top
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
+	"sync/atomic"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -20,9 +18,9 @@ import (
 // of svman top's idle CPU), and a key shows within a frame.
 const frameRate = 25
 
-// Run shows svman top on the terminal (in and out) until the user quits,
-// ctx is done, or SIGINT or SIGTERM comes; the terminal is given back as it
-// was in every case, a panic included.
+// Run shows svman top on the terminal (in and out) until the user quits or
+// ctx is done (the caller ends it on SIGINT and SIGTERM); the terminal is
+// given back as it was in every case, a panic included.
 func Run(ctx context.Context, b Backend, where string, in io.Reader, out io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -32,10 +30,12 @@ func Run(ctx context.Context, b Backend, where string, in io.Reader, out io.Writ
 	}
 	var p *tea.Program // set before any feed runs
 	ran := make(chan struct{})
+	var feedPanicked atomic.Bool
 	// A feed that panics gives the terminal back before the panic ends svman top.
 	guard := func(fn func()) {
 		defer func() {
 			if v := recover(); v != nil {
+				feedPanicked.Store(true)
 				p.Kill()
 				<-ran
 				panic(v)
@@ -45,9 +45,10 @@ func Run(ctx context.Context, b Backend, where string, in io.Reader, out io.Writ
 	}
 	f := newFeeds(b, func(msg tea.Msg) { p.Send(msg) }, guard)
 	m := New(b, Options{Where: where, Follow: f.follow, Renderer: r, UTF8: utf8Locale()})
-	// SIGINT, SIGTERM and ctx end the program as q does: bubbletea's own
-	// handling of them kills it instead, whose shutdown closes the input
-	// while its reader may still use it (a data race in bubbletea v1).
+	// ctx (which the caller ends on SIGINT and SIGTERM) ends the program
+	// as q does: bubbletea's own handling of those signals kills it instead,
+	// whose shutdown closes the input while its reader may still use it (a
+	// data race in bubbletea v1).
 	p = tea.NewProgram(m, tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithInput(in), tea.WithOutput(out),
 		tea.WithFPS(frameRate))
 	feedsDone := make(chan struct{})
@@ -55,29 +56,24 @@ func Run(ctx context.Context, b Backend, where string, in io.Reader, out io.Writ
 		defer close(feedsDone)
 		f.run(ctx)
 	}()
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	quitDone := make(chan struct{})
 	go func() {
 		defer close(quitDone)
 		select {
-		case <-sigs:
-			p.Quit()
 		case <-ctx.Done():
 			p.Quit()
 		case <-ran:
 		}
 	}()
 	_, err := p.Run()
-	signal.Stop(sigs)
 	close(ran)
 	cancel()
 	<-quitDone
 	<-feedsDone
 	switch {
-	case errors.Is(err, tea.ErrProgramKilled): // a feed panicked, and goes on panicking
+	case feedPanicked.Load(): // the feed goes on panicking, the terminal given back
 		return nil
-	case err != nil:
+	case err != nil: // a panic in the view (bubbletea recovered it), or the input failed
 		return fmt.Errorf("svman top: %w", err)
 	}
 	return nil

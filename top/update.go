@@ -152,7 +152,9 @@ func (m *Model) act(action string) tea.Cmd {
 		rows, err := m.b.Act(ctx, names, action)
 		return actedMsg{action: action, names: names, rows: rows, err: err}
 	}
-	if len(names) > 1 && destructive[action] {
+	// Asked once for several, or for one that is not the row in view (a
+	// mark the filter hides).
+	if sel := m.selected(); destructive[action] && (len(names) > 1 || sel == nil || sel.st.Module != names[0]) {
 		m.prompt = &prompt{question: fmt.Sprintf("%s %d modules (%s)? y/n", action, len(names), list(names, 5)), yes: run}
 		return nil
 	}
@@ -189,9 +191,6 @@ func (m *Model) diffed(msg diffMsg) {
 	if msg.err != nil {
 		m.message = "reload: " + msg.err.Error()
 		return
-	}
-	if !msg.plan.Changes {
-		m.message = "reload: nothing would change (R again reloads all the same)"
 	}
 	m.prompt = &prompt{question: "reload the manifest, as above? y/n", detail: planLines(msg.plan), yes: func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)

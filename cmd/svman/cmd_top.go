@@ -12,7 +12,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"strings"
+	"syscall"
 
 	"svman/api"
 	"svman/apiclient"
@@ -55,8 +58,12 @@ func runTop(ctx context.Context, c *command, args []string, stdout, stderr io.Wr
 	if ok, code := parseNoArgs(fs, args); !ok {
 		return code
 	}
-	if *apiURL == "" && (*tokenFile != "" || *caFile != "") {
+	switch {
+	case *apiURL == "" && (*tokenFile != "" || *caFile != ""):
 		fmt.Fprintln(stderr, "svman top: --token-file and --ca-file go with --api URL")
+		return exitUsage
+	case *apiURL != "" && *tf.statusDir != "":
+		fmt.Fprintln(stderr, "svman top: give --api URL or --status-dir DIR, not both")
 		return exitUsage
 	}
 	out, ok := stdout.(*os.File)
@@ -89,6 +96,8 @@ func runTop(ctx context.Context, c *command, args []string, stdout, stderr io.Wr
 		}
 		return exitFailure
 	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM) // they end it as q does
+	defer stop()
 	if err := top.Run(ctx, client, where, os.Stdin, out); err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitFailure
@@ -101,8 +110,13 @@ func runTop(ctx context.Context, c *command, args []string, stdout, stderr io.Wr
 // the exit code after saying why not.
 func tcpClient(base, tokenFile, caFile string, stderr io.Writer) (*apiclient.Client, int) {
 	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		fmt.Fprintf(stderr, "svman top: --api %q: want http://HOST:PORT or https://HOST:PORT\n", base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+		fmt.Fprintln(stderr, "svman top: --api: want http://HOST:PORT or https://HOST:PORT, with no path, user or query (the token goes in --token-file)")
+		return nil, exitUsage
+	}
+	if caFile != "" && u.Scheme != "https" {
+		fmt.Fprintln(stderr, "svman top: --ca-file is for an https --api")
 		return nil, exitUsage
 	}
 	var token string
