@@ -225,7 +225,10 @@ func (m *Model) compare(a, b *row) int {
 		return -cmp.Compare(a.rss, b.rss)
 	case byRestarts:
 		return -cmp.Compare(a.st.Restarts, b.st.Restarts)
-	case byUptime:
+	case byUptime: // the longest running first, those not running last
+		if (a.st.PID == 0) != (b.st.PID == 0) {
+			return cmp.Compare(b2i(a.st.PID == 0), b2i(b.st.PID == 0))
+		}
 		return a.st.Since.Compare(b.st.Since)
 	}
 	return cmp.Compare(a.st.Module, b.st.Module)

@@ -290,6 +290,14 @@ func TestFilterAndSort(t *testing.T) {
 	if !strings.Contains(screen(m), "UPTIME^") {
 		t.Errorf("sorted by uptime, the heading does not say so:\n%s", screen(m))
 	}
+	// A module that does not run comes last, however long ago it stopped.
+	stopped := modview.Status{Module: "aaa", Supervised: true, State: modview.Down, Since: now0.Add(-time.Hour)}
+	older := up("zzz", 9)
+	older.Since = now0.Add(-time.Minute * 30)
+	send(m, modulesMsg{rows: []modview.Status{stopped, older}})
+	if got := m.names(); got[0] != "zzz" || got[len(got)-1] != "aaa" {
+		t.Errorf("by uptime: %v; want zzz (up 30m) first, aaa (down) last", got)
+	}
 }
 
 func (m *Model) names() []string {
