@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -11,8 +10,6 @@ import (
 	"svman/manifest"
 	"svman/statusfs"
 )
-
-func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
 
 // targets is the modules the manifest in force has.
 func (s *Server) targets() ([]modview.Target, map[string]manifest.InstanceCount) {

@@ -3,6 +3,7 @@ package api
 import (
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -59,7 +60,7 @@ func jsonErrors(mux *http.ServeMux) http.Handler {
 		if allow := rec.header.Get("Allow"); allow != "" {
 			w.Header().Set("Allow", allow)
 		}
-		writeError(w, rec.code, errorf("%s %s: %s (GET /v1/openapi.json lists the endpoints)", r.Method, r.URL.Path, strings.ToLower(http.StatusText(rec.code))))
+		writeError(w, rec.code, fmt.Errorf("%s %s: %s (GET /v1/openapi.json lists the endpoints)", r.Method, r.URL.Path, strings.ToLower(http.StatusText(rec.code))))
 	})
 }
 

@@ -77,8 +77,8 @@ func (c *Client) do(ctx context.Context, method, path string) (*http.Response, e
 	return nil, &Error{Code: resp.StatusCode, Msg: e.Error}
 }
 
-// getJSON is a request whose answer decodes into v.
-func (c *Client) getJSON(ctx context.Context, method, path string, v any) error {
+// callJSON sends a request whose answer decodes into v.
+func (c *Client) callJSON(ctx context.Context, method, path string, v any) error {
 	resp, err := c.do(ctx, method, path)
 	if err != nil {
 		return err
@@ -102,14 +102,14 @@ func names(modules []string) string {
 // Modules is GET /v1/modules: every module, as svman status --json.
 func (c *Client) Modules(ctx context.Context) ([]modview.Status, error) {
 	var rows []modview.Status
-	return rows, c.getJSON(ctx, "GET", "/v1/modules", &rows)
+	return rows, c.callJSON(ctx, "GET", "/v1/modules", &rows)
 }
 
 // ModulesNamed is GET /v1/modules/a,b: those modules (a block: its
 // instances). The API answers one module as an object, more as an array.
 func (c *Client) ModulesNamed(ctx context.Context, modules []string) ([]modview.Status, error) {
 	var raw json.RawMessage
-	if err := c.getJSON(ctx, "GET", "/v1/modules/"+names(modules), &raw); err != nil {
+	if err := c.callJSON(ctx, "GET", "/v1/modules/"+names(modules), &raw); err != nil {
 		return nil, err
 	}
 	var rows []modview.Status
@@ -123,25 +123,25 @@ func (c *Client) ModulesNamed(ctx context.Context, modules []string) ([]modview.
 // Usage is GET /v1/usage: CPU time and memory of the running modules.
 func (c *Client) Usage(ctx context.Context) ([]api.Usage, error) {
 	var rows []api.Usage
-	return rows, c.getJSON(ctx, "GET", "/v1/usage", &rows)
+	return rows, c.callJSON(ctx, "GET", "/v1/usage", &rows)
 }
 
 // Act is POST /v1/modules/a,b/ACTION: the modules once it shows, or as
 // they are when it did not within the API's wait (a 202, no error).
 func (c *Client) Act(ctx context.Context, modules []string, action string) ([]modview.Status, error) {
 	var rows []modview.Status
-	return rows, c.getJSON(ctx, "POST", "/v1/modules/"+names(modules)+"/"+url.PathEscape(action), &rows)
+	return rows, c.callJSON(ctx, "POST", "/v1/modules/"+names(modules)+"/"+url.PathEscape(action), &rows)
 }
 
 // Diff is GET /v1/diff: what a reload would do.
 func (c *Client) Diff(ctx context.Context) (api.Plan, error) {
 	var p api.Plan
-	return p, c.getJSON(ctx, "GET", "/v1/diff", &p)
+	return p, c.callJSON(ctx, "GET", "/v1/diff", &p)
 }
 
 // Reload is POST /v1/reload: the plan applied; an invalid manifest is an
 // *Error with code 422 and its diagnostics.
 func (c *Client) Reload(ctx context.Context) (api.Plan, error) {
 	var p api.Plan
-	return p, c.getJSON(ctx, "POST", "/v1/reload", &p)
+	return p, c.callJSON(ctx, "POST", "/v1/reload", &p)
 }

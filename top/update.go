@@ -53,6 +53,15 @@ type (
 // actionTimeout bounds an action's request: the API answers within 5 s.
 const actionTimeout = 15 * time.Second
 
+// request is a command that asks the API (f), within actionTimeout.
+func request(f func(ctx context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		return f(ctx)
+	}
+}
+
 // tick is the clock of the uptimes and countdowns: once a second.
 func tick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
@@ -146,12 +155,10 @@ func (m *Model) act(action string) tea.Cmd {
 	if len(names) == 0 {
 		return nil
 	}
-	run := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
-		defer cancel()
+	run := request(func(ctx context.Context) tea.Msg {
 		rows, err := m.b.Act(ctx, names, action)
 		return actedMsg{action: action, names: names, rows: rows, err: err}
-	}
+	})
 	// Asked once for several, or for one that is not the row in view (a
 	// mark the filter hides).
 	if sel := m.selected(); destructive[action] && (len(names) > 1 || sel == nil || sel.st.Module != names[0]) {
@@ -178,12 +185,10 @@ func (m *Model) acted(msg actedMsg) {
 // askDiff fetches what a reload would do, to ask before doing it.
 func (m *Model) askDiff() tea.Cmd {
 	m.message = "reading the manifest..."
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
-		defer cancel()
+	return request(func(ctx context.Context) tea.Msg {
 		p, err := m.b.Diff(ctx)
 		return diffMsg{plan: p, err: err}
-	}
+	})
 }
 
 // diffed shows what a reload would do and asks whether to do it.
@@ -192,12 +197,10 @@ func (m *Model) diffed(msg diffMsg) {
 		m.message = "reload: " + msg.err.Error()
 		return
 	}
-	m.prompt = &prompt{question: "reload the manifest, as above? y/n", detail: planLines(msg.plan), yes: func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
-		defer cancel()
+	m.prompt = &prompt{question: "reload the manifest, as above? y/n", detail: planLines(msg.plan), yes: request(func(ctx context.Context) tea.Msg {
 		p, err := m.b.Reload(ctx)
 		return reloadedMsg{plan: p, err: err}
-	}}
+	})}
 }
 
 // planLines is a reload's plan as the lines shown before it is applied.
