@@ -41,14 +41,14 @@ func Load(path string) (*Manifest, error) {
 	}
 	m, _, files, diags := decode(src, path, abs)
 	if diags.HasErrors() {
-		de := newDiagError(diags, files)
+		de := NewDiagError(diags, files)
 		if m != nil {
 			de.Sources = m.Sources
 		}
 		return nil, de
 	}
 	if len(diags) > 0 { // warnings only
-		m.Warnings = newDiagError(diags, files)
+		m.Warnings = NewDiagError(diags, files)
 	}
 	return m, nil
 }
@@ -85,6 +85,7 @@ func decode(src []byte, filename, abs string) (*Manifest, *hcl.File, map[string]
 	ev.diags = append(ev.diags, gohcl.DecodeBody(file.Body, ev.ctx, &raw)...)
 	m := ev.manifest(&raw, abs, baseDir)
 	m.Sources, m.Digest = ev.envFileSet.sources(), ev.envFileSet.digest(src)
+	m.Sites = sitesOf(file, parser.Files())
 	return m, file, parser.Files(), ev.diags
 }
 
@@ -215,8 +216,10 @@ func readManifest(path string) ([]byte, *hcl.Diagnostic) {
 	return src, nil
 }
 
-// newDiagError sorts diags and wraps them with the files they refer to.
-func newDiagError(diags hcl.Diagnostics, files map[string]*hcl.File) *DiagError {
+// NewDiagError sorts diags and wraps them with the files they refer to: the
+// one way a DiagError is made, in Load and in what reports on a loaded
+// manifest (svman export).
+func NewDiagError(diags hcl.Diagnostics, files map[string]*hcl.File) *DiagError {
 	sortDiags(diags)
 	return &DiagError{Diags: diags, Files: files}
 }

@@ -78,7 +78,7 @@ func ReadProcfile(path string) (*Procfile, error) {
 			Detail: fmt.Sprintf("Cannot read %q, the environment of the Procfile's processes: %s.", envPath, errorText(err))})
 	}
 	if diags.HasErrors() {
-		return pf, newDiagError(diags, files)
+		return pf, NewDiagError(diags, files)
 	}
 	return pf, nil
 }
@@ -186,6 +186,8 @@ func LoadProcfile(path string) (*Manifest, error) {
 		// is a source even while missing: creating it changes the manifest.
 		m.Digest = sha256.Sum256(src)
 		m.Sources = []string{filepath.Join(filepath.Dir(abs), ".env")}
+		procSrc, _ := os.ReadFile(path) // read a moment ago; unreadable now, only the lines go
+		m.Sites = procfileSites(pf, path, procSrc)
 		return m, nil
 	}
 	// Only what the Procfile parser does not check can get here; point each
@@ -213,7 +215,7 @@ func LoadProcfile(path string) (*Manifest, error) {
 		}
 		d.Subject, d.Context = subject, nil
 	}
-	return nil, newDiagError(diags, files)
+	return nil, NewDiagError(diags, files)
 }
 
 // procfileLines returns the range of every line of src, by line number.

@@ -48,6 +48,7 @@ URL=http://example.com/#frag # comment
 		Path:      filepath.Join(dir, "Procfile"),
 		StatusDir: filepath.Join(dir, "status"),
 		Digest:    got.Digest,
+		Sites:     got.Sites, // sites_test.go checks the sites
 		Modules:   []Module{shell("web", "bundle exec rails server -p $PORT"), shell("worker", `./bin/worker --queue="${QUEUE}"`)},
 		SMTP:      builtinSMTP(),
 		Sources:   []string{filepath.Join(dir, ".env")},

@@ -42,6 +42,10 @@ type Manifest struct {
 	// NAME.0 … NAME.(Count-1), in Modules where the block stands. nil when no
 	// block has instances.
 	Instances map[string]InstanceCount
+	// Sites say where each module's settings were written (sites.go), for
+	// the diagnostics of what reads the manifest after Load. Never nil after
+	// a load.
+	Sites *Sites
 }
 
 // InstanceCount is how many instances of a module block are in force.

@@ -1,0 +1,77 @@
+package export
+
+import (
+	"github.com/hashicorp/hcl/v2"
+
+	"svman/manifest"
+)
+
+// Notes collect what a target cannot express as the manifest meant it, each
+// placed where the manifest wrote the setting. Their methods are not safe
+// for concurrent use: one export fills them.
+type Notes struct {
+	sites *manifest.Sites
+	diags hcl.Diagnostics
+	seen  map[noteKey]bool
+}
+
+// noteKey tells one note from another: the instances of a block share their
+// sites and their notes, which are said once.
+type noteKey struct {
+	at              hcl.Range
+	summary, detail string
+}
+
+// NewNotes returns empty notes about m.
+func NewNotes(m *manifest.Manifest) *Notes {
+	return &Notes{sites: m.Sites, seen: map[noteKey]bool{}}
+}
+
+// Lost notes that field path of module mod ("alarm.webhook", "restart",
+// "ready.log") is not carried over, or is carried with another meaning.
+// summary is a short title ("Alarm webhook not exported"); detail says what
+// the target does instead and what to do for the manifest's meaning. A
+// note about a module block's instances names the block (mod.InstanceOf),
+// so that one note stands for all of them.
+func (n *Notes) Lost(mod manifest.Module, path, summary, detail string) {
+	at := n.sites.At(mod, path)
+	k := noteKey{at, summary, detail}
+	if n.seen[k] {
+		return
+	}
+	n.seen[k] = true
+	d := &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: summary, Detail: detail}
+	if at.Filename != "" {
+		d.Subject = at.Ptr()
+	}
+	n.diags = append(n.diags, d)
+}
+
+// Written reports whether field path of mod was written in the manifest
+// (see manifest.Sites.Written): a target notes the loss of a setting
+// someone chose, and says in the README how it differs where svman's
+// defaults apply.
+func (n *Notes) Written(mod manifest.Module, path string) bool {
+	return n.sites.Written(mod, path)
+}
+
+// Len is the number of notes.
+func (n *Notes) Len() int { return len(n.diags) }
+
+// Diagnostics returns the notes as diagnostics to print, in the manifest's
+// order, or nil when there are none: warnings, or errors when strict (svman
+// export --strict). The result's files quote the manifest's lines.
+func (n *Notes) Diagnostics(strict bool) *manifest.DiagError {
+	if len(n.diags) == 0 {
+		return nil
+	}
+	diags := make(hcl.Diagnostics, len(n.diags))
+	for i, d := range n.diags {
+		c := *d
+		if strict {
+			c.Severity = hcl.DiagError
+		}
+		diags[i] = &c
+	}
+	return manifest.NewDiagError(diags, n.sites.Files)
+}

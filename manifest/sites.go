@@ -1,0 +1,149 @@
+package manifest
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// Sites say where in the manifest each module's settings were written, so
+// that what consumes a loaded Manifest (svman export) can point a diagnostic
+// at file:line:col as Load does. They are kept beside the modules, not in
+// them: a Module is its desired state, and moving a block in the file must
+// not make it a different one.
+type Sites struct {
+	// Files are the parsed files the ranges point into, by the file name the
+	// ranges use, for DiagError to quote the source lines.
+	Files map[string]*hcl.File
+
+	blocks   map[string]blockSites // by module block name
+	defaults blockSites            // zero without a defaults block
+}
+
+// blockSites are the ranges of one module or defaults block: the block's
+// own (its header line), and each attribute and nested block written in it,
+// by path: "command", "alarm", "alarm.webhook", "ready.tcp".
+type blockSites struct {
+	def hcl.Range
+	at  map[string]hcl.Range
+}
+
+// At is where field path of module m was written: in its own block, else in
+// the defaults block (which is where a module that inherits the defaults got
+// it), else the nearest enclosing block written ("alarm" for
+// "alarm.webhook"), else the module block's header. path is the manifest's
+// words joined by dots, as "restart.max_delay". The zero Range only for a
+// module the manifest has no block for.
+func (s *Sites) At(m Module, path string) hcl.Range {
+	r, _ := s.find(m, path)
+	return r
+}
+
+// Written reports whether field path of module m was written in the
+// manifest, in the module's block or in the defaults (a field left to its
+// built-in default was not), so a consumer can tell a setting someone chose
+// from one svman chose.
+func (s *Sites) Written(m Module, path string) bool {
+	_, exact := s.find(m, path)
+	return exact
+}
+
+// find is At, and whether path itself (rather than an enclosing block) was
+// found.
+func (s *Sites) find(m Module, path string) (hcl.Range, bool) {
+	if s == nil {
+		return hcl.Range{}, false
+	}
+	b, ok := s.blocks[blockName(m)]
+	if !ok {
+		return hcl.Range{}, false
+	}
+	for p := path; p != ""; p = parent(p) {
+		if r, ok := b.at[p]; ok {
+			return r, p == path
+		}
+		if r, ok := s.defaults.at[p]; ok && b.inherits() {
+			return r, p == path
+		}
+	}
+	return b.def, false
+}
+
+// blockName is the name of the block module m was written as.
+func blockName(m Module) string {
+	if m.InstanceOf != "" {
+		return m.InstanceOf
+	}
+	return m.Name
+}
+
+// inherits reports whether the module block takes the defaults' settings:
+// unless it says inherit_defaults = false. Only the attribute's presence is
+// asked (a module that writes inherit_defaults = true gets no defaults'
+// site): the value was checked by the load, and a field the block leaves
+// out is asked for only when the module has it, from the defaults.
+func (b blockSites) inherits() bool {
+	_, opted := b.at["inherit_defaults"]
+	return !opted
+}
+
+// parent is path without its last word: "" for a top-level field.
+func parent(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		return path[:i]
+	}
+	return ""
+}
+
+// sitesOf reads the sites of every module and defaults block of a parsed
+// manifest. A body that is not HCL's native syntax (none is, today) yields
+// sites that know only the files.
+func sitesOf(file *hcl.File, files map[string]*hcl.File) *Sites {
+	s := &Sites{Files: files, blocks: map[string]blockSites{}}
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return s
+	}
+	for _, b := range body.Blocks {
+		switch {
+		case b.Type == "module" && len(b.Labels) == 1:
+			if _, dup := s.blocks[b.Labels[0]]; !dup { // a duplicate fails the load
+				s.blocks[b.Labels[0]] = blockSitesOf(b)
+			}
+		case b.Type == "defaults" && s.defaults.at == nil:
+			s.defaults = blockSitesOf(b)
+		}
+	}
+	return s
+}
+
+// blockSitesOf records the ranges of b's attributes and nested blocks.
+func blockSitesOf(b *hclsyntax.Block) blockSites {
+	bs := blockSites{def: b.DefRange(), at: map[string]hcl.Range{}}
+	var walk func(prefix string, body *hclsyntax.Body)
+	walk = func(prefix string, body *hclsyntax.Body) {
+		for name, a := range body.Attributes {
+			bs.at[prefix+name] = a.SrcRange
+		}
+		for _, nb := range body.Blocks {
+			if _, dup := bs.at[prefix+nb.Type]; !dup {
+				bs.at[prefix+nb.Type] = nb.DefRange()
+				walk(prefix+nb.Type+".", nb.Body)
+			}
+		}
+	}
+	walk("", b.Body)
+	return bs
+}
+
+// procfileSites are the sites of a Procfile's modules: each of them, with all
+// its settings, was written on its own line.
+func procfileSites(pf *Procfile, path string, src []byte) *Sites {
+	s := &Sites{Files: map[string]*hcl.File{path: {Bytes: src}}, blocks: map[string]blockSites{}}
+	lines := procfileLines(src, path)
+	for _, e := range pf.Entries {
+		s.blocks[e.Name] = blockSites{def: lines[e.Line]}
+	}
+	return s
+}
