@@ -1,0 +1,34 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// svman export's command line: the target before or after the flags, and a
+// clear usage error for every way to get it wrong.
+func TestExportCommandLine(t *testing.T) {
+	p := newProject(t, "module \"web\" {\n  command = [\"/bin/sleep\", \"60\"]\n}\n")
+	tests := []struct {
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{[]string{"export", "-f", p.manifestPath()}, exitUsage, "say what to export to"},
+		{[]string{"export", "kubernetes", "-f", p.manifestPath()}, exitUsage, `unknown target "kubernetes"`},
+		{[]string{"export", "systemd", "--driver", "exec", "-f", p.manifestPath()}, exitUsage, "--driver is for svman export nomad"},
+		{[]string{"export", "-f", p.manifestPath(), "--user", "nomad"}, exitUsage, "--user is for svman export systemd"},
+		{[]string{"export", "systemd", "-f", p.manifestPath(), "extra"}, exitUsage, `unexpected argument "extra"`},
+		{[]string{"export", "systemd", "--logs", "syslog", "-f", p.manifestPath()}, exitUsage, "want journal or files"},
+		{[]string{"export", "nomad", "--driver", "docker", "-f", p.manifestPath()}, exitUsage, "--driver is raw_exec or exec"},
+		{[]string{"export", "nomad", "--artifact", "nosuch=https://example.com/x", "-f", p.manifestPath()}, exitUsage, `--artifact names "nosuch", which is no module`},
+		{[]string{"export", "nomad", "--artifact", "web", "-f", p.manifestPath()}, exitUsage, "want MODULE=URL"},
+		{[]string{"export", "systemd", "-f", p.dir + "/missing.hcl"}, exitFailure, "Manifest not found"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := p.runArgs(tt.args...)
+		if code != tt.code || !strings.Contains(stderr, tt.inStderr) {
+			t.Errorf("svman %s: exit %d, stderr:\n%s\nwant exit %d and %q", strings.Join(tt.args, " "), code, stderr, tt.code, tt.inStderr)
+		}
+	}
+}
