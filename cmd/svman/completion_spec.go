@@ -88,7 +88,7 @@ func flagSpecOf(f *flag.Flag) flagSpec {
 	switch cf, ok := f.Value.(choiceFlag); {
 	case ok:
 		s.value, s.choices = argWords, cf.choices()
-	case strings.HasSuffix(placeholder, "FILE") || strings.HasSuffix(placeholder, "DIR"):
+	case strings.HasSuffix(placeholder, "FILE") || strings.HasSuffix(placeholder, "DIR") || placeholder == "PATH":
 		s.value = argFiles
 	default:
 		s.value = argValue
