@@ -1,9 +1,25 @@
 // Package nomad exports a manifest as one Nomad job: a group per module,
 // each with one task, in the JSON the HTTP API and nomad job run -json take,
 // or in HCL.
+//
+// The job is a service job. A module block is a group named as the block,
+// whose count is its number of instances; its task, named as the group,
+// runs the module's command with the raw_exec (default) or exec driver. A
+// module another waits for to complete (depends_on = { NAME = "completed"
+// }) has no group of its own: it runs as a prestart task in each group
+// that waits for it, since Nomad orders the tasks of a group and nothing
+// else. Ready and health checks that Nomad's own service provider can run
+// (http, tcp) become checks of a service; the health check's check_restart
+// restarts the task. What the job cannot express as the manifest means it
+// is a note (export.Notes) at the manifest's file:line:col.
 package nomad
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+
 	"svman/export"
 	"svman/manifest"
 )
@@ -25,7 +41,34 @@ type Options struct {
 }
 
 // Export returns the job of m, and notes on notes what it cannot express as
-// m means it.
+// m means it. The same m and o give the same bytes. An error says that o
+// is not a job's options: an unknown driver, or an artifact for no module.
 func Export(m *manifest.Manifest, o Options, notes *export.Notes) ([]byte, error) {
-	return nil, nil
+	if o.Driver == "" {
+		o.Driver = driverRawExec
+	}
+	if o.Driver != driverRawExec && o.Driver != driverExec {
+		return nil, fmt.Errorf("no task driver %q: the job's driver is %s or %s", o.Driver, driverRawExec, driverExec)
+	}
+	for name := range o.Artifacts {
+		if !slices.ContainsFunc(m.Modules, func(mod manifest.Module) bool { return mod.Name == name || mod.InstanceOf == name }) {
+			return nil, fmt.Errorf("an artifact is given for %q, which is no module of %s", name, m.Path)
+		}
+	}
+	if o.Project == "" {
+		o.Project = export.Project(m, "")
+	}
+	e := &exporter{m: m, o: o, project: o.Project, notes: notes, quiet: export.NewNotes(&manifest.Manifest{})}
+	job := e.job()
+	if o.HCL {
+		return jobHCL(job, export.Header("#", m.Path)), nil
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // a shell command's && stays readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(register{Job: job}); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }

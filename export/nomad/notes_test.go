@@ -1,0 +1,160 @@
+package nomad
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"svman/export"
+)
+
+// notesOf are the notes of an export of src with o, as "line:col summary",
+// in the manifest's order.
+func notesOf(t *testing.T, src string, o Options) []string {
+	t.Helper()
+	m := load(t, src, map[string]string{".env": "A=1\n"})
+	notes := export.NewNotes(m)
+	if _, err := Export(m, o, notes); err != nil {
+		t.Fatal(err)
+	}
+	d := notes.Diagnostics(false)
+	if d == nil {
+		return nil
+	}
+	var out []string
+	for _, diag := range d.Diags {
+		if diag.Severity != hcl.DiagWarning {
+			t.Errorf("%s: severity %v, want a warning", diag.Summary, diag.Severity)
+		}
+		if diag.Subject == nil {
+			out = append(out, "-:- "+diag.Summary)
+			continue
+		}
+		out = append(out, fmt.Sprintf("%d:%d %s", diag.Subject.Start.Line, diag.Subject.Start.Column, diag.Summary))
+	}
+	return out
+}
+
+// Each note is at the setting it is about: in the module's block, else in
+// the defaults block, said once for every module that inherits it, and
+// once for all the instances of a block.
+func TestNotesSites(t *testing.T) {
+	src := `defaults {
+  env_file = [".env"]
+  alarm {
+    webhook = "http://127.0.0.1:9/hook"
+  }
+  log { timestamps = true }
+}
+module "web" {
+  command   = ["/usr/bin/web"]
+  instances = 2
+  umask     = "027"
+  alarm {
+    mail = ["ops@example.com"]
+  }
+  depends_on = { db = "healthy" }
+}
+module "db" {
+  command = ["/usr/bin/db"]
+  group   = "0"
+  ready { log = "listening" }
+  restart {
+    policy     = "on-failure"
+    exit_codes = [0, 1]
+  }
+}
+module "plain" {
+  command          = ["/usr/bin/plain"]
+  inherit_defaults = false
+  ready { http = "http://127.0.0.1:80/" }
+}
+`
+	got := notesOf(t, src, Options{Driver: "exec"})
+	want := []string{
+		"2:3 Env files written into the job",
+		"4:5 Alarm webhook not exported",
+		"6:9 Log timestamps not exported",
+		"11:3 Umask not exported",
+		"13:5 Alarm mail not exported",
+		"15:3 Dependency not waited for",
+		"19:3 Group not exported",
+		"20:11 Ready check not exported",
+		"22:5 A success is restarted too",
+		"23:5 Only exit code 0 is a success",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A setting left to svman's default is not noted, however the job differs
+// (the README says how): only what someone wrote is.
+func TestNotesOnlyWritten(t *testing.T) {
+	src := `module "m" {
+  command = ["/usr/bin/m"]
+  ready { http = "http://127.0.0.1:80/" }
+}
+`
+	if got := notesOf(t, src, Options{Driver: "exec"}); len(got) != 0 {
+		t.Errorf("notes %q, want none: every setting is svman's default", got)
+	}
+	src = `module "m" {
+  command = ["/usr/bin/m"]
+  ready {
+    http       = "http://127.0.0.1:80/"
+    on_timeout = "restart"
+  }
+  log { timestamps = false }
+}
+`
+	if got := notesOf(t, src, Options{Driver: "exec"}); !slices.Equal(got, []string{"5:5 Not restarted when not ready"}) {
+		t.Errorf("notes %q, want the written on_timeout's alone (timestamps = false is what Nomad does)", got)
+	}
+}
+
+// What a driver cannot reach is noted at the command: a program outside
+// exec's chroot, and for raw_exec, once for the job, what every client
+// must hold.
+func TestNotesPrograms(t *testing.T) {
+	src := `module "a" {
+  command = ["./bin/a"]
+}
+module "b" {
+  command = ["/opt/b/bin/b"]
+  dir     = "/opt/b"
+}
+module "c" {
+  command = ["./bin/c"]
+}
+`
+	if got := notesOf(t, src, Options{Driver: "exec", Artifacts: map[string]string{"c": "https://x/c.tgz"}}); !slices.Equal(got, []string{
+		"2:3 Program outside the exec driver's chroot",
+		"5:3 Program outside the exec driver's chroot",
+		"6:3 Working directory not exported",
+	}) {
+		t.Errorf("exec notes %q", got)
+	}
+	if got := notesOf(t, src, Options{Artifacts: map[string]string{"c": "https://x/c.tgz"}}); !slices.Equal(got, []string{"2:3 Programs must be on every client"}) {
+		t.Errorf("raw_exec notes %q", got)
+	}
+}
+
+// --strict turns every note into an error.
+func TestNotesStrict(t *testing.T) {
+	m := load(t, `module "m" {
+  command = ["/usr/bin/m"]
+  on_exit = ["/bin/true"]
+}`, nil)
+	notes := export.NewNotes(m)
+	if _, err := Export(m, Options{Driver: "exec"}, notes); err != nil {
+		t.Fatal(err)
+	}
+	d := notes.Diagnostics(true)
+	if d == nil || len(d.Diags) != 1 || d.Diags[0].Severity != hcl.DiagError || d.Diags[0].Summary != "on_exit not exported" {
+		t.Errorf("strict notes %v, want on_exit's as an error", d)
+	}
+}
