@@ -13,6 +13,9 @@ type Notes struct {
 	sites *manifest.Sites
 	diags hcl.Diagnostics
 	seen  map[noteKey]bool
+	// needs are the notes made by Require: what the target needs of the
+	// machines it runs on, said but never refused by --strict.
+	needs map[*hcl.Diagnostic]bool
 }
 
 // noteKey tells one note from another: the instances of a block share their
@@ -24,7 +27,7 @@ type noteKey struct {
 
 // NewNotes returns empty notes about m.
 func NewNotes(m *manifest.Manifest) *Notes {
-	return &Notes{sites: m.Sites, seen: map[noteKey]bool{}}
+	return &Notes{sites: m.Sites, seen: map[noteKey]bool{}, needs: map[*hcl.Diagnostic]bool{}}
 }
 
 // Lost notes that field path of module mod ("alarm.webhook", "restart",
@@ -34,10 +37,26 @@ func NewNotes(m *manifest.Manifest) *Notes {
 // note about a module block's instances names the block (mod.InstanceOf),
 // so that one note stands for all of them.
 func (n *Notes) Lost(mod manifest.Module, path, summary, detail string) {
+	n.add(mod, path, summary, detail)
+}
+
+// Require notes what the exported configuration needs of the machines it
+// runs on (the modules' programs on every Nomad client), at field path of
+// mod. It is no difference of meaning: --strict says it, as a warning, and
+// writes all the same, since no manifest could avoid it.
+func (n *Notes) Require(mod manifest.Module, path, summary, detail string) {
+	if d := n.add(mod, path, summary, detail); d != nil {
+		n.needs[d] = true
+	}
+}
+
+// add records a note unless the same one was made; it returns the new
+// diagnostic, or nil.
+func (n *Notes) add(mod manifest.Module, path, summary, detail string) *hcl.Diagnostic {
 	at := n.sites.At(mod, path)
 	k := noteKey{at, summary, detail}
 	if n.seen[k] {
-		return
+		return nil
 	}
 	n.seen[k] = true
 	d := &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: summary, Detail: detail}
@@ -45,6 +64,7 @@ func (n *Notes) Lost(mod manifest.Module, path, summary, detail string) {
 		d.Subject = at.Ptr()
 	}
 	n.diags = append(n.diags, d)
+	return d
 }
 
 // Written reports whether field path of mod was written in the manifest
@@ -58,9 +78,13 @@ func (n *Notes) Written(mod manifest.Module, path string) bool {
 // Len is the number of notes.
 func (n *Notes) Len() int { return len(n.diags) }
 
+// Differences is the number of notes --strict refuses: all but Require's.
+func (n *Notes) Differences() int { return len(n.diags) - len(n.needs) }
+
 // Diagnostics returns the notes as diagnostics to print, in the manifest's
-// order, or nil when there are none: warnings, or errors when strict (svman
-// export --strict). The result's files quote the manifest's lines.
+// order, or nil when there are none: warnings, or when strict (svman export
+// --strict) errors, but for Require's, which stay warnings. The result's
+// files quote the manifest's lines.
 func (n *Notes) Diagnostics(strict bool) *manifest.DiagError {
 	if len(n.diags) == 0 {
 		return nil
@@ -68,7 +92,7 @@ func (n *Notes) Diagnostics(strict bool) *manifest.DiagError {
 	diags := make(hcl.Diagnostics, len(n.diags))
 	for i, d := range n.diags {
 		c := *d
-		if strict {
+		if strict && !n.needs[d] {
 			c.Severity = hcl.DiagError
 		}
 		diags[i] = &c

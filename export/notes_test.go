@@ -62,6 +62,15 @@ module "db" {
 			t.Errorf("under --strict %q is not an error", d.Summary)
 		}
 	}
+	notes.Require(m.Modules[3], "command", "Programs must be on every client", "Install /bin/true there.")
+	if notes.Len() != 3 || notes.Differences() != 2 {
+		t.Errorf("%d notes, %d differences; want 3 and 2: a requirement is no difference", notes.Len(), notes.Differences())
+	}
+	for _, d := range notes.Diagnostics(true).Diags {
+		if d.Summary == "Programs must be on every client" && d.Severity != hcl.DiagWarning {
+			t.Errorf("--strict refuses a requirement of the machines, which no manifest can avoid")
+		}
+	}
 	if warn.Diags[0].Severity != hcl.DiagWarning {
 		t.Errorf("Diagnostics(true) changed the warnings given before")
 	}

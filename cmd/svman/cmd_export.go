@@ -200,8 +200,8 @@ func reportNotes(notes *export.Notes, strict bool, stderr io.Writer) bool {
 		return true
 	}
 	_ = d.WriteText(stderr, false)
-	if strict {
-		fmt.Fprintf(stderr, "svman export: %d %s above: nothing written (--strict)\n", notes.Len(), plural(notes.Len(), "difference", "differences"))
+	if n := notes.Differences(); strict && n > 0 {
+		fmt.Fprintf(stderr, "svman export: %d %s above: nothing written (--strict)\n", n, plural(n, "difference", "differences"))
 		return false
 	}
 	return true

@@ -130,7 +130,7 @@ func (e *exporter) diskNote() {
 	}
 	slices.Sort(paths)
 	paths = slices.Compact(paths)
-	e.notes.Lost(e.onDisk[0].mod, "command", "Programs must be on every client",
+	e.notes.Require(e.onDisk[0].mod, "command", "Programs must be on every client",
 		"raw_exec runs what the client's own disk holds, and each task starts in its module's dir: every client of the job's datacenters needs "+strings.Join(paths, ", ")+
 			" as on this machine. Install them there, or give --artifact MODULE=URL for a module: its task then downloads its directory.")
 }
