@@ -244,6 +244,10 @@ func TestCompletion(t *testing.T) {
 		{"svman alarm --event ", "blocked exited gave_up not_ready start_failed unhealthy"},
 		{"svman alarm --event=g", "gave_up"},
 		{"svman alarm web ", ""},
+		{"svman p", "probe"},
+		{"svman probe --wait 30s ", "web worker"},
+		{"svman probe --health wo", "worker"},
+		{"svman probe web ", ""},
 		{"svman frobnicate ", ""},
 	})
 }
