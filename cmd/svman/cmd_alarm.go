@@ -181,9 +181,9 @@ func (o alarmOptions) facts(module string, set map[string]bool, getenv func(stri
 	if set["coredumped"] && !set["signal"] {
 		return f, fmt.Errorf("--coredumped goes with --signal: the signal that killed the process and dumped its core")
 	}
-	var unit string
+	var systemd string // what systemd said of the unit, for the message
 	if *o.systemd {
-		unit = systemdFacts(&f, getenv)
+		systemd = systemdFacts(&f, getenv)
 	}
 	if set["exit-code"] {
 		if *o.exitCode < -1 || *o.exitCode > 255 {
@@ -201,7 +201,7 @@ func (o alarmOptions) facts(module string, set map[string]bool, getenv func(stri
 	if set["message"] {
 		f.Message = *o.message
 	} else {
-		f.Message = alarm.Message(f) + unit
+		f.Message = alarm.Message(f) + systemd
 	}
 	return f, nil
 }
