@@ -16,6 +16,11 @@ const (
 	Blocked     = "blocked"      // it cannot start: a dependency failed or was taken down
 )
 
+// Events lists the events above, in that order: the words an event may be.
+func Events() []string {
+	return []string{Exited, StartFailed, GaveUp, Unhealthy, NotReady, Blocked}
+}
+
 // Facts describe one alarm. They become the SVMAN_* environment of the exec hook, the JSON
 // body of the webhook, and the mail.
 type Facts struct {

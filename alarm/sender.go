@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -20,13 +21,51 @@ type Channels struct {
 	Dir     string   // working directory of the hook; "" means svman's own
 }
 
+// The channels by name, as Config.Failed and Channels.Names give them.
+const (
+	ChannelMail    = "mail"
+	ChannelWebhook = "webhook"
+	ChannelExec    = "exec"
+)
+
+// Names are the channels c uses, in the order Send starts their deliveries;
+// none when c is empty.
+func (c Channels) Names() []string {
+	var names []string
+	if len(c.Mail) > 0 {
+		names = append(names, ChannelMail)
+	}
+	if c.Webhook != "" {
+		names = append(names, ChannelWebhook)
+	}
+	if len(c.Exec) > 0 {
+		names = append(names, ChannelExec)
+	}
+	return names
+}
+
+// Describe says, for a person, where the channel of c called name goes: "mail
+// to ops@example.com, dev@example.com", "webhook" (never its URL, which often
+// holds a token), "exec ./notify-sms".
+func (c Channels) Describe(name string) string {
+	switch name {
+	case ChannelMail:
+		return "mail to " + strings.Join(c.Mail, ", ")
+	case ChannelExec:
+		if len(c.Exec) > 0 {
+			return "exec " + c.Exec[0]
+		}
+	}
+	return name
+}
+
 // Config sets up a Sender.
 type Config struct {
 	SMTP    SMTP
 	Timeout time.Duration // per delivery; 0 means DefaultTimeout
 	Run     Runner        // for Exec; nil means ExecRunner
 	// Failed is called, from the delivery's own goroutine, when a delivery fails;
-	// channel is "mail", "webhook" or "exec". It may be nil. It must not call Close.
+	// channel is ChannelMail, ChannelWebhook or ChannelExec. It may be nil. It must not call Close.
 	Failed func(module, channel string, err error)
 	Client *http.Client // for the webhook; nil means a client with Timeout
 }
@@ -96,15 +135,15 @@ func (s *Sender) Send(ch Channels, f Facts) {
 	}
 	if len(ch.Mail) > 0 {
 		conf, to := s.smtp, append([]string(nil), ch.Mail...)
-		s.start(f.Module, "mail", func(ctx context.Context) error { return sendMail(ctx, conf, to, f) })
+		s.start(f.Module, ChannelMail, func(ctx context.Context) error { return sendMail(ctx, conf, to, f) })
 	}
 	if ch.Webhook != "" {
 		url := ch.Webhook
-		s.start(f.Module, "webhook", func(ctx context.Context) error { return postWebhook(ctx, s.client, url, f) })
+		s.start(f.Module, ChannelWebhook, func(ctx context.Context) error { return postWebhook(ctx, s.client, url, f) })
 	}
 	if len(ch.Exec) > 0 {
 		argv, dir := append([]string(nil), ch.Exec...), ch.Dir
-		s.start(f.Module, "exec", func(ctx context.Context) error { return runHook(ctx, s.run, argv, dir, f) })
+		s.start(f.Module, ChannelExec, func(ctx context.Context) error { return runHook(ctx, s.run, argv, dir, f) })
 	}
 }
 

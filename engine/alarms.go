@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"strings"
 	"time"
 
 	"svman/alarm"
@@ -35,22 +34,23 @@ func (s *supervisor) facts(event string, exit *proc.ExitStatus) alarm.Facts {
 	return f
 }
 
+// AlarmChannels is where module m's alarms go: the mail, webhook and exec
+// hook of its alarm block, the hook run in m's dir. Every alarm of m goes
+// there, whether svman up raises it or svman alarm sends it.
+func AlarmChannels(m *manifest.Module) alarm.Channels {
+	a := m.Alarm
+	return alarm.Channels{Mail: a.Mail, Webhook: a.Webhook, Exec: a.Exec, Dir: m.Dir}
+}
+
 // raise records an alarm in the module's logs and, unless the operator silenced
 // the module's alarms with `s`, hands it to the alarmer, which delivers it in the
 // background: an alarm never delays supervision.
 func (s *supervisor) raise(event string, exit *proc.ExitStatus) {
 	f := s.facts(event, exit)
-	a := s.mod.Alarm
-	ch := alarm.Channels{Mail: a.Mail, Webhook: a.Webhook, Exec: a.Exec, Dir: s.mod.Dir}
+	ch := AlarmChannels(&s.mod)
 	var to []string
-	if len(ch.Mail) > 0 {
-		to = append(to, "mail to "+strings.Join(ch.Mail, ", "))
-	}
-	if ch.Webhook != "" {
-		to = append(to, "webhook")
-	}
-	if len(ch.Exec) > 0 {
-		to = append(to, "exec "+ch.Exec[0])
+	for _, name := range ch.Names() {
+		to = append(to, ch.Describe(name))
 	}
 	if !s.alarms {
 		s.record(Event{Kind: AlarmSilenced, Text: f.Message})

@@ -55,11 +55,6 @@ type checkResult struct {
 	err   error
 }
 
-// readyAttemptLeast is the least time one attempt of a ready probe may take,
-// whatever its interval: a probe of a loaded machine must not time out only
-// because its interval is short.
-const readyAttemptLeast = time.Second
-
 // beginChecks follows a start: the module is ready at once if it has no ready
 // block, else its ready checks begin, the probe's first attempt at once.
 func (s *supervisor) beginChecks(c proc.Child) {
@@ -77,7 +72,7 @@ func (s *supervisor) beginChecks(c proc.Child) {
 	k.readyBy = s.started.Add(r.Timeout)
 	k.fdReady = c.Notified // the ready log line is awaited from before the fork (spawn)
 	if r.Probe.Set() && r.Log == "" {
-		s.launchCheck(r.Probe, max(r.Interval, readyAttemptLeast), true)
+		s.launchCheck(r.Probe, probe.ReadyAttemptTimeout(r.Interval), true)
 	}
 	s.armChecks()
 }
@@ -151,7 +146,7 @@ func (s *supervisor) checkDone(r checkResult) {
 	now := time.Now()
 	if r.ready {
 		if r.err == nil {
-			s.becomeReady(probeText(s.mod.Ready.Probe))
+			s.becomeReady(probe.Passed(s.mod.Ready.Probe))
 			return
 		}
 		k.lastErr = r.err
@@ -251,7 +246,7 @@ func (s *supervisor) checksDue() {
 	}
 	if !k.probeAt.IsZero() && !now.Before(k.probeAt) && k.cancel == nil {
 		if !k.ready {
-			s.launchCheck(s.mod.Ready.Probe, max(s.mod.Ready.Interval, readyAttemptLeast), true)
+			s.launchCheck(s.mod.Ready.Probe, probe.ReadyAttemptTimeout(s.mod.Ready.Interval), true)
 		} else if h := s.mod.Health; h != nil {
 			s.launchCheck(h.Probe, h.Timeout, false)
 		}
@@ -273,17 +268,4 @@ func (s *supervisor) readyTimedOut() {
 	}
 	k.stopCause = alarm.NotReady
 	s.stop()
-}
-
-// probeText says how a probe found the module ready, for its Ready event.
-func probeText(p manifest.Probe) string {
-	switch {
-	case p.HTTP != "":
-		return "GET " + p.HTTP + " passed"
-	case p.TCP != "":
-		return p.TCP + " accepts connections"
-	case p.Exec != nil:
-		return p.Exec[0] + " passed"
-	}
-	return "ready"
 }

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"syscall"
 	"time"
@@ -300,17 +299,16 @@ func (s *supervisor) groupGone() {
 	s.afterStop()
 }
 
-// env is the environment of a child of this module (proc.ModuleEnv): svman's own
-// without its secrets (or nothing but a PATH, with env_clear), the user's HOME,
-// USER and LOGNAME when it runs as another user, then extra, then the module's
-// env, then the variables that mark the child as this module's.
+// env is the environment of a process of this module (proc.ProcessEnv): svman's
+// own without its secrets (or nothing but a PATH, with env_clear), the user's
+// HOME, USER and LOGNAME when it runs as another user, then extra, then the
+// module's env, then the variables that mark the process as this module's.
 func (s *supervisor) env(extra map[string]string) []string {
 	var secrets []string
 	if p := s.secrets.Load(); p != nil {
 		secrets = *p
 	}
-	mark := map[string]string{proc.EnvModule: s.name, proc.EnvStatusDir: s.dir.Path()}
-	return proc.ModuleEnv(&s.mod, os.Environ(), secrets, extra, mark)
+	return proc.ProcessEnv(&s.mod, s.dir.Path(), secrets, extra)
 }
 
 // signalGroup signals the child's process group, and the module's processes that

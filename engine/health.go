@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"svman/alarm"
+	"svman/internal/probe"
 	"svman/manifest"
 )
 
@@ -71,7 +72,7 @@ func (s *supervisor) checksChanged(old manifest.Module) {
 		k.readyBy = s.started.Add(r.Timeout)
 		s.awaitReadyLog(s.starts)
 		if r.Probe.Set() && r.Log == "" {
-			s.launchCheck(r.Probe, max(r.Interval, readyAttemptLeast), true)
+			s.launchCheck(r.Probe, probe.ReadyAttemptTimeout(r.Interval), true)
 		}
 	case reflect.DeepEqual(old.Health, s.mod.Health):
 		// Only the ready block changed, and the module is ready: its health

@@ -49,3 +49,8 @@ func editDistance(a, b string) int {
 	}
 	return d[len(a)][len(b)]
 }
+
+// Suggest is suggest for svman's commands: the name of candidates closest to
+// got, if close enough to be a plausible typo of it, or "". A command that is
+// given an unknown module name suggests one as svman check does.
+func Suggest(got string, candidates []string) string { return suggest(got, candidates) }

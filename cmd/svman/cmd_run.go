@@ -119,10 +119,8 @@ func splitRunArgs(args []string) (name string, argv []string, err error) {
 // name, or instance 0 of the module block of that name. An unknown name, or a
 // block whose instances are 0, is an error that says what there is.
 func runModule(m *manifest.Manifest, name string) (*manifest.Module, error) {
-	for i := range m.Modules {
-		if m.Modules[i].Name == name {
-			return &m.Modules[i], nil
-		}
+	if mod := moduleOf(m, name); mod != nil {
+		return mod, nil
 	}
 	if _, ok := m.Instances[name]; ok {
 		for i := range m.Modules {
@@ -132,11 +130,7 @@ func runModule(m *manifest.Manifest, name string) (*manifest.Module, error) {
 		}
 		return nil, fmt.Errorf("module %q has instances = 0: it has no instance to run as (give it one, or svman scale %s=1)", name, name)
 	}
-	known := moduleNames(m)
-	if len(known) == 0 {
-		return nil, fmt.Errorf("no module named %q: %s has no modules", name, m.Path)
-	}
-	return nil, fmt.Errorf("no module named %q (modules: %s)", name, strings.Join(known, ", "))
+	return nil, unknownModule(m, name)
 }
 
 // unmarked is env without the variables that mark a process as a module's

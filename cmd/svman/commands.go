@@ -61,7 +61,7 @@ var commandTable []*command
 // run lists it: declared with help in it, help would refer to itself (an
 // initialisation cycle).
 func init() {
-	commandTable = []*command{upCommand, statusCommand, topCommand, waitCommand, logsCommand, ctlCommand, runCommand, scaleCommand, reloadCommand, diffCommand, checkCommand, importCommand, exportCommand, superviseCommand, completionCommand, versionCommand, helpCommand}
+	commandTable = []*command{upCommand, statusCommand, topCommand, waitCommand, logsCommand, ctlCommand, runCommand, probeCommand, alarmCommand, scaleCommand, reloadCommand, diffCommand, checkCommand, importCommand, exportCommand, superviseCommand, completionCommand, versionCommand, helpCommand}
 }
 
 // commands returns the command table.

@@ -238,6 +238,16 @@ func TestCompletion(t *testing.T) {
 		{"svman diff ", ""},
 		{"svman help s", "scale status supervise"},
 		{"svman completion ", "bash fish zsh"},
+		{"svman a", "alarm"},
+		{"svman alarm ", "web worker"},
+		{"svman alarm --systemd w", "web worker"},
+		{"svman alarm --event ", "blocked exited gave_up not_ready start_failed unhealthy"},
+		{"svman alarm --event=g", "gave_up"},
+		{"svman alarm web ", ""},
+		{"svman p", "probe"},
+		{"svman probe --wait 30s ", "web worker"},
+		{"svman probe --health wo", "worker"},
+		{"svman probe web ", ""},
 		{"svman frobnicate ", ""},
 	})
 }

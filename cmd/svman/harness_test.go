@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -241,4 +242,23 @@ func (p *project) svmanCmd(verb string, args ...string) (int, string, string) {
 	args = append([]string{verb, "-f", p.manifestPath()}, args...)
 	code := run(context.Background(), args, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
+}
+
+// svmanProcess runs `svman verb -f MANIFEST args...` as a process of its own,
+// in the project directory with env added to its environment, to its end, and
+// returns its exit code and output. A command that forks and reaps children
+// (alarm's hooks, probe's exec probes) runs so: its reaper must not take the
+// exits of the children this test process waits for.
+func (p *project) svmanProcess(env []string, verb string, args ...string) (int, string, string) {
+	p.t.Helper()
+	cmd := newSvmanCmd(p.dir, append([]string{verb, "-f", p.manifestPath()}, args...)...)
+	cmd.Env = append(cmd.Env, env...)
+	var stdout, stderr syncBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		p.t.Fatalf("svman %s %q: %v", verb, args, err)
+	}
+	return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
 }

@@ -353,7 +353,9 @@ func TestRunModuleNames(t *testing.T) {
 		{"web.1", "web.1", ""},
 		{"web", "web.0", ""},
 		{"idle", "", `module "idle" has instances = 0: it has no instance to run as (give it one, or svman scale idle=1)`},
-		{"web.7", "", `no module named "web.7" (modules: db, web, web.0, web.1, idle)`},
+		{"web.7", "", `no module named "web.7"; did you mean "web.0"? (modules: db, web, web.0, web.1, idle)`},
+		{"wbe.1", "", `no module named "wbe.1"; did you mean "web.1"? (modules: db, web, web.0, web.1, idle)`},
+		{"frontend", "", `no module named "frontend" (modules: db, web, web.0, web.1, idle)`},
 	} {
 		mod, err := runModule(m, tc.name)
 		switch {

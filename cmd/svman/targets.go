@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"svman/internal/modview"
 	"svman/manifest"
@@ -177,4 +178,52 @@ func moduleNames(m *manifest.Manifest) []string {
 	}
 	slices.Sort(rest)
 	return append(names, rest...)
+}
+
+// namedModule is the module of m named name, an instance's name (web.1)
+// included, for the commands that act on one module's settings (alarm,
+// probe). A block with instances is not one module: the error names its
+// instances. An unknown name is unknownModule's error.
+func namedModule(m *manifest.Manifest, name string) (*manifest.Module, error) {
+	if mod := moduleOf(m, name); mod != nil {
+		return mod, nil
+	}
+	if _, ok := m.Instances[name]; !ok {
+		return nil, unknownModule(m, name)
+	}
+	var instances []string
+	for _, mod := range m.Modules {
+		if mod.InstanceOf == name {
+			instances = append(instances, mod.Name)
+		}
+	}
+	if len(instances) == 0 {
+		return nil, fmt.Errorf("module %s has no instances in force (instances = 0): 'svman scale %s=N' starts some", name, name)
+	}
+	return nil, fmt.Errorf("module %s has instances: name one of them (%s)", name, strings.Join(instances, ", "))
+}
+
+// moduleOf is the module of m named name, or nil.
+func moduleOf(m *manifest.Manifest, name string) *manifest.Module {
+	for i := range m.Modules {
+		if m.Modules[i].Name == name {
+			return &m.Modules[i]
+		}
+	}
+	return nil
+}
+
+// unknownModule is the error for name, which is no module of m: with the
+// closest name when one is a plausible typo of it (as svman check suggests
+// one), and the names there are.
+func unknownModule(m *manifest.Manifest, name string) error {
+	known := moduleNames(m)
+	if len(known) == 0 {
+		return fmt.Errorf("no module named %q: %s has no modules", name, m.Path)
+	}
+	hint := ""
+	if s := manifest.Suggest(name, known); s != "" {
+		hint = fmt.Sprintf("; did you mean %q?", s)
+	}
+	return fmt.Errorf("no module named %q%s (modules: %s)", name, hint, strings.Join(known, ", "))
 }

@@ -90,3 +90,17 @@ func ended(ctx context.Context, timeout time.Duration) error {
 	}
 	return ctx.Err()
 }
+
+// Passed says what a pass of p found, for a person: "GET URL passed",
+// "HOST:PORT accepts connections", "PROGRAM passed".
+func Passed(p manifest.Probe) string {
+	switch {
+	case p.HTTP != "":
+		return "GET " + p.HTTP + " passed"
+	case p.TCP != "":
+		return p.TCP + " accepts connections"
+	case p.Exec != nil:
+		return p.Exec[0] + " passed"
+	}
+	return "ready"
+}

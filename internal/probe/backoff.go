@@ -34,3 +34,15 @@ func Backoff(p manifest.Probe, attempt int, interval time.Duration) time.Duratio
 	}
 	return time.Duration(d).Round(time.Microsecond)
 }
+
+// readyAttemptLeast is the least time one attempt of a ready probe may take,
+// whatever its interval: a probe of a loaded machine must not time out only
+// because its interval is short.
+const readyAttemptLeast = time.Second
+
+// ReadyAttemptTimeout is how long one attempt of a ready probe whose interval
+// is interval may take: the interval, and at least a second. svman up's
+// attempts and svman probe's have this bound.
+func ReadyAttemptTimeout(interval time.Duration) time.Duration {
+	return max(interval, readyAttemptLeast)
+}

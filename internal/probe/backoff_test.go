@@ -43,3 +43,17 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// An attempt of a ready probe may take its interval, and never less than a
+// second, however short the interval.
+func TestReadyAttemptTimeout(t *testing.T) {
+	for interval, want := range map[time.Duration]time.Duration{
+		10 * time.Millisecond: time.Second,
+		time.Second:           time.Second,
+		5 * time.Second:       5 * time.Second,
+	} {
+		if got := ReadyAttemptTimeout(interval); got != want {
+			t.Errorf("ReadyAttemptTimeout(%v) = %v, want %v", interval, got, want)
+		}
+	}
+}

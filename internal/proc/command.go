@@ -64,6 +64,16 @@ func ModuleEnv(m *manifest.Module, environ, secrets []string, extra, mark map[st
 	return ChildEnv(base, secrets, user, extra, m.Env, mark)
 }
 
+// ProcessEnv is the environment of a process svman starts for module m, whose
+// status directory is dir: ModuleEnv over svman's own environment, with extra
+// (nil for none), marked as m's by EnvModule and EnvStatusDir. svman up gives
+// it to m's child, its on_exit command and its exec probes, svman probe to
+// the exec probes it runs, so a probe sees what the child sees.
+func ProcessEnv(m *manifest.Module, dir string, secrets []string, extra map[string]string) []string {
+	mark := map[string]string{EnvModule: m.Name, EnvStatusDir: dir}
+	return ModuleEnv(m, os.Environ(), secrets, extra, mark)
+}
+
 // Secrets are the values of m that no child may see, for ChildEnv and ModuleEnv:
 // the SMTP password.
 func Secrets(m *manifest.Manifest) []string {

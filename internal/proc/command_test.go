@@ -59,3 +59,16 @@ func TestModuleEnvPrecedence(t *testing.T) {
 		}
 	}
 }
+
+// ProcessEnv marks a module's process with its name and status directory, over
+// whatever the module's env says of them.
+func TestProcessEnvMarksTheModule(t *testing.T) {
+	m := manifest.Module{Name: "web.1", EnvClear: true, Env: map[string]string{
+		"A": "1", EnvModule: "spoofed", EnvStatusDir: "/elsewhere",
+	}}
+	got := ProcessEnv(&m, "/srv/app/status/web.1", nil, map[string]string{"B": "2"})
+	want := []string{"A=1", "B=2", "PATH=" + manifest.DefaultPath, EnvModule + "=web.1", EnvStatusDir + "=/srv/app/status/web.1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ProcessEnv = %q, want %q", got, want)
+	}
+}

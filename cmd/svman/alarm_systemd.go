@@ -1,0 +1,74 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"syscall"
+
+	"svman/alarm"
+	"svman/manifest"
+)
+
+// The variables systemd (251 and later) gives the processes of a unit that a
+// service's OnFailure= or OnSuccess= started, about that service
+// (systemd.exec(5)); svman alarm --systemd reads them.
+const (
+	monitorResult     = "MONITOR_SERVICE_RESULT" // success, exit-code, signal, core-dump, timeout, watchdog, start-limit-hit, ...
+	monitorExitCode   = "MONITOR_EXIT_CODE"      // exited, killed or dumped (wait(2)'s CLD_*)
+	monitorExitStatus = "MONITOR_EXIT_STATUS"    // the exit code when exited, else the signal's name without SIG
+	monitorUnit       = "MONITOR_UNIT"           // the service's unit name
+)
+
+// systemdFacts fills in how the service's main process ended, from
+// MONITOR_EXIT_CODE and MONITOR_EXIT_STATUS read through getenv: exited with
+// a code, killed by a signal, or killed by a signal that dumped its core. It
+// returns what the alarm's message adds, from MONITOR_UNIT and
+// MONITOR_SERVICE_RESULT: " (systemd: svman-web.service, result core-dump)",
+// or "" when neither is set.
+//
+// A variable that is not set, or not as systemd.exec(5) says, leaves its fact
+// as it was, so that the alarm still goes out with what is known: systemd
+// sets none of them when several units trigger the same handler, and no exit
+// variables when the service's main process was never known. A signal given
+// as a number (11) is taken as well as a name (SEGV).
+func systemdFacts(f *alarm.Facts, getenv func(string) string) string {
+	status := strings.TrimSpace(getenv(monitorExitStatus))
+	switch code := strings.TrimSpace(getenv(monitorExitCode)); code {
+	case "exited":
+		if n, err := strconv.Atoi(status); err == nil && n >= 0 && n <= 255 {
+			f.ExitCode, f.Signal, f.CoreDumped = n, "", false
+		}
+	case "killed", "dumped":
+		if name, ok := signalFact(status); ok {
+			f.ExitCode, f.Signal = -1, name
+		}
+		f.CoreDumped = code == "dumped"
+	}
+	var said []string
+	if unit := strings.TrimSpace(getenv(monitorUnit)); unit != "" {
+		said = append(said, unit)
+	}
+	if result := strings.TrimSpace(getenv(monitorResult)); result != "" {
+		said = append(said, "result "+result)
+	}
+	if len(said) == 0 {
+		return ""
+	}
+	return " (systemd: " + strings.Join(said, ", ") + ")"
+}
+
+// signalFact is the signal s names, as an alarm's facts name it ("SIGSEGV"):
+// s is a name, with or without SIG, in any case, or a number.
+func signalFact(s string) (string, bool) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n < 1 || n > 64 {
+			return "", false
+		}
+		return manifest.SignalName(syscall.Signal(n)), true
+	}
+	sig, err := manifest.ParseSignal(s)
+	if err != nil {
+		return "", false
+	}
+	return manifest.SignalName(sig), true
+}
