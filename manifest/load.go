@@ -86,6 +86,9 @@ func decode(src []byte, filename, abs string) (*Manifest, *hcl.File, map[string]
 	m := ev.manifest(&raw, abs, baseDir)
 	m.Sources, m.Digest = ev.envFileSet.sources(), ev.envFileSet.digest(src)
 	m.Sites = sitesOf(file, parser.Files())
+	for _, sv := range ev.secrets {
+		m.Sites.secrets = append(m.Sites.secrets, sv.rng)
+	}
 	return m, file, parser.Files(), ev.diags
 }
 

@@ -19,6 +19,9 @@ type Sites struct {
 
 	blocks   map[string]blockSites // by module block name
 	defaults blockSites            // zero without a defaults block
+	// secrets are where values read with file() or env() were written:
+	// they may be secrets, which an export must not spread (Secret).
+	secrets []hcl.Range
 }
 
 // blockSites are the ranges of one module or defaults block: the block's
@@ -47,6 +50,36 @@ func (s *Sites) At(m Module, path string) hcl.Range {
 func (s *Sites) Written(m Module, path string) bool {
 	_, exact := s.find(m, path)
 	return exact
+}
+
+// Secret reports whether field path of module m holds a value read with
+// file() or env(), or made from one, which may be a secret (a password, a
+// token): what writes it elsewhere must keep it from other readers. Both
+// the module's block and the defaults it inherits are asked, since env
+// merges the two key by key; a map counts as a whole.
+func (s *Sites) Secret(m Module, path string) bool {
+	if s == nil {
+		return false
+	}
+	b, ok := s.blocks[blockName(m)]
+	if !ok {
+		return false
+	}
+	var written []hcl.Range
+	if r, ok := b.at[path]; ok {
+		written = append(written, r)
+	}
+	if r, ok := s.defaults.at[path]; ok && b.inherits() {
+		written = append(written, r)
+	}
+	for _, r := range written {
+		for _, sr := range s.secrets {
+			if sr.Filename == r.Filename && sr.Start.Byte < r.End.Byte && r.Start.Byte < sr.End.Byte {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // find is At, and whether path itself (rather than an enclosing block) was

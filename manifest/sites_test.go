@@ -90,3 +90,49 @@ func TestSitesProcfile(t *testing.T) {
 		t.Errorf("Sites.Files lack the Procfile")
 	}
 }
+
+// A value read with file() or env() is a secret wherever it was written;
+// a literal is not.
+func TestSitesSecret(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"db-url": "postgres://u:pw@db/app"})
+	t.Setenv("SVMAN_TEST_TOKEN", "s3cret")
+	m := loadString(t, dir, `defaults {
+  env = { TOKEN = env("SVMAN_TEST_TOKEN") }
+}
+module "api" {
+  command = ["/bin/true"]
+  env     = { DATABASE_URL = file("db-url"), MODE = "prod" }
+}
+module "web" {
+  command = ["/bin/true"]
+  env     = { MODE = "prod" }
+  alarm {
+    webhook = "http://127.0.0.1:9/${env("SVMAN_TEST_TOKEN")}"
+  }
+}
+module "plain" {
+  command          = ["/bin/true"]
+  env              = { MODE = "prod" }
+  inherit_defaults = false
+}
+`)
+	api, web, plain := m.Modules[0], m.Modules[1], m.Modules[2]
+	tests := []struct {
+		mod    Module
+		path   string
+		secret bool
+	}{
+		{api, "env", true},
+		{web, "env", true}, // literal, merged with the defaults' secret
+		{web, "alarm.webhook", true},
+		{web, "command", false},
+		{plain, "env", false},
+		{plain, "alarm.webhook", false}, // not written at all
+	}
+	for _, tt := range tests {
+		if got := m.Sites.Secret(tt.mod, tt.path); got != tt.secret {
+			t.Errorf("Secret(%s, %s) = %v, want %v", tt.mod.Name, tt.path, got, tt.secret)
+		}
+	}
+}
