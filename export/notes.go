@@ -75,6 +75,13 @@ func (n *Notes) Written(mod manifest.Module, path string) bool {
 	return n.sites.Written(mod, path)
 }
 
+// Secret reports whether field path of mod holds a value read with file()
+// or env() (see manifest.Sites.Secret): a target that writes it into a
+// file others can read must say so, or keep it apart.
+func (n *Notes) Secret(mod manifest.Module, path string) bool {
+	return n.sites.Secret(mod, path)
+}
+
 // Len is the number of notes.
 func (n *Notes) Len() int { return len(n.diags) }
 

@@ -29,6 +29,9 @@ func moduleNotes(mod manifest.Module, main bool, project string, n *export.Notes
 		lost("env_clear", "Environment not cleared", "Nomad starts the task with the client's environment (less the client's env.denylist) under the job's env, not with an empty one. Set in env what the program must not inherit, or deny it in the client's configuration.")
 	}
 	lost("env_file", "Env files written into the job", "The job holds the variables of the env files as they are now, values included: a change to a file needs another export and nomad job run, and a secret in them is in the job in clear. Keep secrets in Nomad Variables, and give them to the task with a template block (env = true).")
+	if n.Secret(mod, "env") {
+		n.Lost(mod, "env", "Secret written into the job", "A value of env is read with file() or env(), so it may be a secret: the job holds it in clear, and whoever may read the job (nomad job inspect) reads it. Keep secrets in Nomad Variables, and give them to the task with a template block (env = true).")
+	}
 	if mod.StopTimeout > 30*time.Second {
 		lost("stop_timeout", "Stop timeout capped", "The task's kill_timeout is %s, but a client waits no longer than its max_kill_timeout, 30s unless its configuration raises it: raise it on the clients.", durationText(mod.StopTimeout))
 	}

@@ -158,3 +158,19 @@ func TestNotesStrict(t *testing.T) {
 		t.Errorf("strict notes %v, want on_exit's as an error", d)
 	}
 }
+
+// A value of env read with file() or env() may be a secret: the job
+// would hold it in clear, which is said at the env that holds it.
+func TestNotesSecretEnv(t *testing.T) {
+	got := notesOf(t, `module "api" {
+  command = ["/usr/bin/api"]
+  env     = { TOKEN = file(".env"), MODE = "prod" }
+}
+module "web" {
+  command = ["/usr/bin/web"]
+  env     = { MODE = "prod" }
+}`, Options{Driver: "exec"})
+	if !slices.Equal(got, []string{"3:3 Secret written into the job"}) {
+		t.Errorf("notes %q, want only the secret in api's env", got)
+	}
+}
