@@ -2,7 +2,10 @@ package systemd
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -207,6 +210,29 @@ func TestDeterministic(t *testing.T) {
 			if i > 0 && strings.Compare(a[i-1].Name, a[i].Name) >= 0 {
 				t.Errorf("%+v: %s comes before %s", o, a[i-1].Name, a[i].Name)
 			}
+		}
+	}
+}
+
+// Every field of manifest.Module has its place in the list of service's
+// doc comment (written, noted, or the same as systemd's default), so that a
+// field added to Module is not dropped without a word.
+func TestEveryModuleFieldPlaced(t *testing.T) {
+	src, err := os.ReadFile("service.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := strings.Index(string(src), "// service is the unit of module mod")
+	end := strings.Index(string(src), "func (x *exporter) service(")
+	if start < 0 || end < start {
+		t.Fatal("service.go has no doc comment on service")
+	}
+	doc := string(src[start:end])
+	typ := reflect.TypeOf(manifest.Module{})
+	for i := range typ.NumField() {
+		name := typ.Field(i).Name
+		if !regexp.MustCompile(`\b` + name + `\b`).MatchString(doc) {
+			t.Errorf("manifest.Module's %s is not in the list of service's doc comment", name)
 		}
 	}
 }
