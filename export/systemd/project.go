@@ -47,7 +47,12 @@ func (x *exporter) alarmTemplate() export.File {
 // svmanLine is an Exec*= line that runs svman with args; ok is false (and
 // noted, once) when systemd would refuse svman's path.
 func (x *exporter) svmanLine(args ...string) (string, bool) {
-	line, ok := execLine("", x.o.Svman, append([]string{x.o.Svman}, args...))
+	return x.svmanLineFlags("", args...)
+}
+
+// svmanLineFlags is svmanLine with the line's flags ("+").
+func (x *exporter) svmanLineFlags(flags string, args ...string) (string, bool) {
+	line, ok := execLine(flags, x.o.Svman, append([]string{x.o.Svman}, args...))
 	if !ok {
 		x.notes.Lost(manifest.Module{}, "", "svman's path unusable in a unit",
 			fmt.Sprintf("The units call svman as %q, a path that holds a character systemd refuses in a program's path (a quote, a backslash or a control character): they cannot run it. Install svman elsewhere and export again.", x.o.Svman))

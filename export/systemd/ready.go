@@ -73,7 +73,15 @@ func (x *exporter) start(mod manifest.Module) start {
 		}
 	case r.HTTP != "" || r.TCP != "" || r.Exec != nil:
 		s.typ = "exec"
-		line, ok := x.svmanLine("probe", "-f", x.m.Path, "--wait", r.Timeout.String(), mod.Name)
+		// svman runs a module's checks with the module's user, switching to
+		// it as root. "+" runs svman probe as the unit's manager does (root,
+		// not User=), so that it can read the manifest and switch as svman
+		// up would.
+		flags := ""
+		if !x.o.User && (mod.User != nil || mod.Group != nil) {
+			flags = "+"
+		}
+		line, ok := x.svmanLineFlags(flags, "probe", "-f", x.m.Path, "--wait", r.Timeout.String(), mod.Name)
 		if !ok {
 			break
 		}

@@ -117,7 +117,7 @@ func TestDirectives(t *testing.T) {
 		{"completed: a one-shot", migrate, "Service.TimeoutStartSec", []string{"infinity"}},
 		{"completed: a one-shot", migrate, "Service.RestartForceExitStatus", nil},
 		{"no ready", s6, "Service.Type", []string{"exec"}},
-		{"ready.tcp", db, "Service.ExecStartPost", []string{svman + " probe -f " + m + " --wait 30s db"}},
+		{"ready.tcp, user", db, "Service.ExecStartPost", []string{"+" + svman + " probe -f " + m + " --wait 30s db"}},
 		{"ready.timeout", db, "Service.TimeoutStartSec", []string{"40s"}},
 		{"ready.http", web0, "Service.ExecStartPost", []string{svman + " probe -f " + m + " --wait 1m0s web.0"}},
 		{"ready.exec", checked, "Service.ExecStartPost", []string{svman + " probe -f " + m + " --wait 1m0s checked"}},
