@@ -131,3 +131,24 @@ func TestRestartAndAlarmSemantics(t *testing.T) {
 		})
 	}
 }
+
+// on_timeout = "keep": with notify, a start that never times out; with a
+// probe, svman probe's deadline, which fails the start.
+func TestReadyOnTimeoutKeep(t *testing.T) {
+	for _, c := range []struct {
+		check, timeoutStart, note string
+	}{
+		{"notify = true", "infinity", "No alarm at the ready timeout"},
+		{`tcp = "127.0.0.1:5432"`, "1min 10s", `on_timeout = "keep" not exported`},
+	} {
+		p := newProject(t, map[string]string{"supervise.hcl": "module \"m\" {\ncommand = [\"/bin/sleep\", \"1\"]\n" +
+			block("ready", c.check, `on_timeout = "keep"`) + "\n}\n"})
+		files, notes := p.export(t, Options{})
+		if got := options(t, files["svman-m.service"])["Service.TimeoutStartSec"]; !slices.Equal(got, []string{c.timeoutStart}) {
+			t.Errorf("%s: TimeoutStartSec = %q, want %q", c.check, got, c.timeoutStart)
+		}
+		if d := notes.Diagnostics(false); d == nil || len(d.Diags) != 1 || d.Diags[0].Summary != c.note {
+			t.Errorf("%s: notes %v, want one: %s", c.check, d, c.note)
+		}
+	}
+}

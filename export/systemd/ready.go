@@ -62,6 +62,8 @@ func (x *exporter) start(mod manifest.Module) start {
 		if r.OnTimeout == manifest.ReadyTimeoutKeep {
 			// Not ready, kept running, and waited for by its dependents.
 			s.lines.set("TimeoutStartSec", "infinity")
+			x.notes.Lost(mod, "ready.on_timeout", "No alarm at the ready timeout",
+				"TimeoutStartSec=infinity keeps the module running, not ready, as on_timeout = \"keep\" does, with its dependents waiting; but nothing happens at the timeout: no not_ready alarm is raised.")
 		} else {
 			s.lines.set("TimeoutStartSec", timespan(r.Timeout))
 		}
