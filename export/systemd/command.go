@@ -123,9 +123,12 @@ func (x *exporter) environment(u *unit, mod manifest.Module) {
 		x.notes.Lost(mod, site, "Environment variable not exported",
 			fmt.Sprintf("systemd refuses the variable %s (a name must be letters, digits and \"_\", not starting with a digit; a value must be UTF-8): the module runs without it.", strconv.Quote(k)))
 	}
-	if x.notes.Written(mod, "env_file") {
-		x.notes.Lost(mod, "env_file", "Env files copied into the unit",
-			"The env files' variables are written into the unit as Environment= lines, exactly as svman gives them to the module (systemd's EnvironmentFile= would read quotes and ${NAME} otherwise); a ${NAME} that came from svman's own environment was taken from svman export's. Editing an env file therefore needs svman export again (svman up re-reads it at once), and the values, secrets included, are in the unit file, which every local user can read (systemctl show too).")
+	switch {
+	case x.notes.Written(mod, "env_file"):
+		x.notes.Lost(mod, "env_file", "Env files copied into the unit", envFilesCopied)
+	case manifest.IsProcfile(x.m.Path) && len(x.m.Sources) > 0:
+		// A Procfile's .env: said once, for the whole Procfile.
+		x.notes.Lost(manifest.Module{}, "", "Env files copied into the unit", envFilesCopied)
 	}
 	x.credentials(u, mod)
 	if mod.Umask != nil {
@@ -162,3 +165,6 @@ func (x *exporter) credentials(u *unit, mod manifest.Module) {
 		}
 	}
 }
+
+// envFilesCopied is the note on env files, whose variables the units hold.
+const envFilesCopied = "The env files' variables are written into the unit as Environment= lines, exactly as svman gives them to the module (systemd's EnvironmentFile= would read quotes and ${NAME} otherwise); a ${NAME} that came from svman's own environment was taken from svman export's. Editing an env file therefore needs svman export again (svman up re-reads it at once), and the values, secrets included, are in the unit file, which every local user can read (systemctl show too)."

@@ -3,11 +3,15 @@ package systemd
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"svman/export"
+	"svman/manifest"
 )
 
 // A note points at the setting the units lose, as svman check's
@@ -170,4 +174,24 @@ module "` + long + `" {
 		{"program", "svman-quote.service", "Service.ExecStart", nil},
 		{"dir", "svman-tab.service", "Service.WorkingDirectory", nil},
 	})
+}
+
+// A Procfile's .env is in the units as an env file is: said once.
+func TestNoteOfProcfileEnv(t *testing.T) {
+	p := newProject(t, map[string]string{"supervise.hcl": "", "Procfile": "web: exec ./web -p $PORT\nworker: ./worker\n", ".env": "PORT=5000\n"})
+	m, err := manifest.Load(filepath.Join(p.dir, "Procfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := export.NewNotes(m)
+	files := Export(m, Options{Svman: svmanBinary(t), Project: "app"}, notes)
+	d := notes.Diagnostics(false)
+	if d == nil || len(d.Diags) != 1 || d.Diags[0].Summary != "Env files copied into the unit" {
+		t.Errorf("notes %v, want one: Env files copied into the unit", d)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f.Name, ".service") && !strings.Contains(string(f.Data), "\nEnvironment=\"PORT=5000\"\n") {
+			t.Errorf("%s lacks PORT:\n%s", f.Name, f.Data)
+		}
+	}
 }
