@@ -85,7 +85,7 @@ func (x *exporter) output(u *unit, mod manifest.Module) {
 	}
 	if x.o.Logs == LogsFiles {
 		x.notes.Lost(mod, "log", "Log block not exported",
-			"StandardOutput=append: and StandardError=append: write the output to __stdout and __stderr as it comes: without timestamps, in text (no JSON records), never rotated (rotate them with logrotate's copytruncate), created with the unit's umask. The files must be in a directory that exists: svman up makes it, or mkdir -p it.")
+			"StandardOutput=append: and StandardError=append: write the output to __stdout and __stderr as it comes: without timestamps, in text (no JSON records), never rotated (rotate them with logrotate's copytruncate), and without the log block's mode. The files must be in a directory that exists: svman up makes it, or mkdir -p it.")
 		return
 	}
 	x.notes.Lost(mod, "log", "Log block not exported",

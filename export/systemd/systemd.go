@@ -5,7 +5,7 @@
 // know is never written.
 //
 // What each field becomes, and why, is the table of README.md's "Beyond
-// one machine" section; each unit of this package writes one part of it:
+// one machine" section; each file of this package writes one part of it:
 // service.go the unit of a module, command.go what it runs and with what
 // environment, policy.go its restarts and alarms, deps.go its
 // dependencies, ready.go its readiness, project.go the target, the alarm
@@ -16,6 +16,7 @@ package systemd
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"svman/export"
 	"svman/manifest"
@@ -43,7 +44,8 @@ type Options struct {
 	// Self makes one unit, svman-PROJECT.service, that runs svman up on the
 	// manifest, instead of a unit per module.
 	Self bool
-	// Logs is where output goes; "" is LogsJournal.
+	// Logs is where the modules' output goes; "" is LogsJournal. With Self,
+	// svman keeps its logs itself.
 	Logs Logs
 }
 
@@ -64,15 +66,7 @@ func Export(m *manifest.Manifest, o Options, notes *export.Notes) []export.File 
 		}
 		x.notSupervised()
 	}
-	slices.SortFunc(files, func(a, b export.File) int {
-		switch {
-		case a.Name < b.Name:
-			return -1
-		case a.Name > b.Name:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(files, func(a, b export.File) int { return strings.Compare(a.Name, b.Name) })
 	return files
 }
 
