@@ -20,7 +20,7 @@ func CheckFileLimit(n int) error {
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur == unix.RLIM_INFINITY {
 		return nil
 	}
-	if uint64(n*filesPerModule+fileReserve) <= lim.Cur {
+	if FilesNeeded(n) <= lim.Cur {
 		return nil
 	}
 	return fmt.Errorf("too many modules for the open-files limit: %s", fileLimitHint(n, lim.Cur))
@@ -29,6 +29,13 @@ func CheckFileLimit(n int) error {
 // fileReserve is what svman keeps for itself beside its modules' files: its
 // own log, the manifest watch, the reaper, the console.
 const fileReserve = 64
+
+// FilesNeeded is the least open-files limit (RLIMIT_NOFILE) under which svman
+// can supervise n modules: what CheckFileLimit asks of the running svman, and
+// what a unit that runs svman up (svman export systemd --self) must allow.
+func FilesNeeded(n int) uint64 {
+	return uint64(n)*filesPerModule + fileReserve
+}
 
 // FileLimitHint says what the open-files limit must be for n modules.
 func FileLimitHint(n int) string {
@@ -39,5 +46,5 @@ func FileLimitHint(n int) string {
 
 func fileLimitHint(n int, limit uint64) string {
 	return fmt.Sprintf("svman holds up to %d files open per module and may open %d (ulimit -n): for %d modules raise the limit to at least %d (ulimit -n as root, LimitNOFILE= in a systemd unit) or supervise fewer modules",
-		filesPerModule, limit, n, n*filesPerModule+fileReserve)
+		filesPerModule, limit, n, FilesNeeded(n))
 }
