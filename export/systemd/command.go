@@ -123,6 +123,10 @@ func (x *exporter) environment(u *unit, mod manifest.Module) {
 		x.notes.Lost(mod, site, "Environment variable not exported",
 			fmt.Sprintf("systemd refuses the variable %s (a name must be letters, digits and \"_\", not starting with a digit; a value must be UTF-8): the module runs without it.", strconv.Quote(k)))
 	}
+	if x.notes.Secret(mod, "env") {
+		x.notes.Lost(mod, "env", "Secret written into the unit",
+			"A value of env is read with file() or env(), so it may be a secret: the unit holds it in clear, and every local user can read it (systemctl show too). Give it to the module through LoadCredential= or an EnvironmentFile= only root may read, added by a drop-in.")
+	}
 	switch {
 	case x.notes.Written(mod, "env_file"):
 		x.notes.Lost(mod, "env_file", "Env files copied into the unit", envFilesCopied)

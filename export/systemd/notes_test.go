@@ -195,3 +195,28 @@ func TestNoteOfProcfileEnv(t *testing.T) {
 		}
 	}
 }
+
+// A value of env read with file() or env() may be a secret, which the unit
+// would hold in clear: that is said at the env holding it, and only there.
+func TestNoteOfASecretInEnv(t *testing.T) {
+	p := newProject(t, map[string]string{
+		"supervise.hcl": `module "api" {
+  command = ["/bin/sleep", "1"]
+  env     = { TOKEN = file("token"), MODE = "prod" }
+}
+module "web" {
+  command = ["/bin/sleep", "1"]
+  env     = { MODE = "prod" }
+}
+`,
+		"token": "s3cret",
+	})
+	_, notes := p.export(t, Options{})
+	var got []string
+	for _, d := range notes.Diagnostics(false).Diags {
+		got = append(got, fmt.Sprintf("%d:%d: %s", d.Subject.Start.Line, d.Subject.Start.Column, d.Summary))
+	}
+	if want := []string{"3:3: Secret written into the unit"}; !slices.Equal(got, want) {
+		t.Errorf("notes %q, want %q", got, want)
+	}
+}
