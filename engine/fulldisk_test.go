@@ -62,13 +62,33 @@ func TestFullDiskStatusTellsTheTruth(t *testing.T) {
 		}
 	}()
 
-	// state.json goes first, so that no removal can free a block on the full disk
-	// (statusfs's own test sees a failed write remove it): the status file can
-	// then be right only by being rewritten in place.
-	if err := os.Remove(filepath.Join(dir, "state.json")); err != nil {
-		t.Fatal(err)
+	// A write that fails on the full disk removes the file it was writing
+	// (state.json, module.json: an unlink needs no space), which would free
+	// a block for the status file to be replaced after all. Each is given a
+	// second link outside the status directory first, so that no removal
+	// frees anything: the status file can then be right only by being
+	// rewritten in place. A file written anew meanwhile is linked again.
+	held := []string{"state.json", "module.json"}
+	for linked := false; !linked; {
+		for _, name := range held {
+			hold := filepath.Join(disk.Dir, "hold-"+name)
+			if err := os.Remove(hold); err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			if err := os.Link(filepath.Join(dir, name), hold); err != nil {
+				t.Fatal(err)
+			}
+		}
+		disk.Fill(t)
+		linked = true
+		for _, name := range held {
+			a, errA := os.Stat(filepath.Join(dir, name))
+			b, errB := os.Stat(filepath.Join(disk.Dir, "hold-"+name))
+			if errA != nil || errB != nil || !os.SameFile(a, b) {
+				linked = false
+			}
+		}
 	}
-	disk.Fill(t)
 	if err := statusfs.SendControl(dir, []byte("d")); err != nil {
 		t.Fatal(err)
 	}
