@@ -61,7 +61,7 @@ func (s *Sites) Secret(m Module, path string) bool {
 	if s == nil {
 		return false
 	}
-	b, ok := s.blocks[blockName(m)]
+	b, ok := s.blocks[m.Block()]
 	if !ok {
 		return false
 	}
@@ -88,7 +88,7 @@ func (s *Sites) find(m Module, path string) (hcl.Range, bool) {
 	if s == nil {
 		return hcl.Range{}, false
 	}
-	b, ok := s.blocks[blockName(m)]
+	b, ok := s.blocks[m.Block()]
 	if !ok {
 		return hcl.Range{}, false
 	}
@@ -101,14 +101,6 @@ func (s *Sites) find(m Module, path string) (hcl.Range, bool) {
 		}
 	}
 	return b.def, false
-}
-
-// blockName is the name of the block module m was written as.
-func blockName(m Module) string {
-	if m.InstanceOf != "" {
-		return m.InstanceOf
-	}
-	return m.Name
 }
 
 // inherits reports whether the module block takes the defaults' settings:

@@ -125,6 +125,15 @@ type Module struct {
 	Instance int
 }
 
+// Block is the name of the module block m was written as: its own, or for
+// an instance (web.1) that of its block (web).
+func (m Module) Block() string {
+	if m.InstanceOf != "" {
+		return m.InstanceOf
+	}
+	return m.Name
+}
+
 // DefaultPath is the PATH a module with EnvClear gets when its Env sets none.
 const DefaultPath = "/usr/local/bin:/usr/bin:/bin"
 

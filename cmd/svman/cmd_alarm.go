@@ -14,7 +14,6 @@ import (
 	"svman/alarm"
 	"svman/engine"
 	"svman/internal/proc"
-	"svman/manifest"
 )
 
 var alarmCommand = &command{
@@ -116,7 +115,7 @@ func runAlarm(_ context.Context, c *command, args []string, stdout, stderr io.Wr
 	ch := engine.AlarmChannels(mod)
 	if len(ch.Names()) == 0 {
 		fmt.Fprintf(stderr, "svman alarm: %s has no alarm channel: the alarm block of module %q in %s names no mail, webhook or exec; add one (webhook = \"https://...\") to send its alarms\n",
-			mod.Name, moduleBlock(mod), m.Path)
+			mod.Name, mod.Block(), m.Path)
 		return exitFailure
 	}
 	failed := sendAlarm(alarmSMTP(m.SMTP), ch, f)
@@ -132,15 +131,6 @@ func runAlarm(_ context.Context, c *command, args []string, stdout, stderr io.Wr
 		return exitFailure
 	}
 	return exitOK
-}
-
-// moduleBlock is the name of the manifest block that declares mod: its own,
-// or that of the block whose instance it is.
-func moduleBlock(mod *manifest.Module) string {
-	if mod.InstanceOf != "" {
-		return mod.InstanceOf
-	}
-	return mod.Name
 }
 
 // sendAlarm delivers f through ch as svman up does (alarm.Sender, each

@@ -38,7 +38,7 @@ type block struct {
 func blocks(m *manifest.Manifest) []block {
 	var out []block
 	for _, mod := range m.Modules {
-		name := blockName(mod)
+		name := mod.Block()
 		if len(out) > 0 && mod.InstanceOf != "" && out[len(out)-1].name == name {
 			out[len(out)-1].mods = append(out[len(out)-1].mods, mod)
 			continue
@@ -116,7 +116,7 @@ func (e *exporter) group(b block, pp portPlan, runs map[string]*runs) *TaskGroup
 	g := &TaskGroup{Name: b.name, Count: new(count)}
 	for _, dep := range e.prestart(first) {
 		for _, mod := range e.m.Modules {
-			if blockName(mod) == dep {
+			if mod.Block() == dep {
 				t := *e.tasks[mod.Name]
 				t.Lifecycle, t.Services = &TaskLifecycle{Hook: "prestart"}, nil
 				g.Tasks = append(g.Tasks, &t)
@@ -207,7 +207,7 @@ func (e *exporter) prestart(mod manifest.Module) []string {
 			}
 			need[dep] = true
 			for _, d := range e.m.Modules {
-				if blockName(d) == dep {
+				if d.Block() == dep {
 					walk(d.DependsOn)
 				}
 			}
@@ -255,7 +255,7 @@ type runs struct {
 // group; oneShot is true when mod itself runs as a prestart task, which
 // starts with the other prestart tasks of its group.
 func dependencyNotes(mod manifest.Module, oneShot bool, n *export.Notes) {
-	name := blockName(mod)
+	name := mod.Block()
 	for _, dep := range slices.Sorted(maps.Keys(mod.DependsOn)) {
 		cond := mod.DependsOn[dep]
 		switch {

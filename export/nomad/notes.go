@@ -131,7 +131,7 @@ func alarmNotes(mod manifest.Module, project string, n *export.Notes) {
 // readyNotes notes the ready and health settings Nomad's checks do not
 // have.
 func readyNotes(mod manifest.Module, main bool, n *export.Notes) {
-	name := blockName(mod)
+	name := mod.Block()
 	if r := mod.Ready; r != nil {
 		_, checked := targetOf(r.Probe)
 		switch {

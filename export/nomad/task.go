@@ -1,7 +1,6 @@
 package nomad
 
 import (
-	"cmp"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -52,7 +51,7 @@ func (e *exporter) taskOf(mod manifest.Module, pp portPlan, main bool, n *export
 		t.Artifacts = []*TaskArtifact{{GetterSource: url, RelativeDest: artifactDir}}
 	}
 	if main {
-		t.Services = servicesOf(mod, pp, serviceName(e.project+"-"+blockName(mod)))
+		t.Services = servicesOf(mod, pp, serviceName(e.project+"-"+mod.Block()))
 	}
 	moduleNotes(mod, main, e.project, n)
 	return t
@@ -91,7 +90,7 @@ func (e *exporter) configOf(mod manifest.Module, n *export.Notes) TaskConfig {
 		}
 		return c
 	}
-	name := blockName(mod)
+	name := mod.Block()
 	switch {
 	case e.o.Driver == driverRawExec:
 		c.WorkDir = mod.Dir
@@ -160,9 +159,3 @@ func mebibytes(size int64) int {
 }
 
 const mib = 1 << 20
-
-// blockName is the name of the block mod was written as: the block of an
-// instance, else the module's own.
-func blockName(mod manifest.Module) string {
-	return cmp.Or(mod.InstanceOf, mod.Name)
-}
