@@ -158,19 +158,12 @@ func exportNomad(m *manifest.Manifest, o exportOptions, project string, notes *e
 			dcs = append(dcs, dc)
 		}
 	}
-	if *o.driver != "raw_exec" && *o.driver != "exec" {
-		fmt.Fprintf(stderr, "svman export nomad: --driver is raw_exec or exec, not %q\n", *o.driver)
+	opts := nomad.Options{Project: project, Driver: *o.driver, Datacenters: dcs, Artifacts: o.artifacts.urls, HCL: *o.hcl}
+	if err := opts.Check(m); err != nil {
+		fmt.Fprintf(stderr, "svman export nomad: %v\n", err)
 		return exitUsage
 	}
-	for name := range o.artifacts.urls {
-		if !slices.ContainsFunc(m.Modules, func(mod manifest.Module) bool { return mod.Name == name || mod.InstanceOf == name }) {
-			fmt.Fprintf(stderr, "svman export nomad: --artifact names %q, which is no module of %s\n", name, m.Path)
-			return exitUsage
-		}
-	}
-	job, err := nomad.Export(m, nomad.Options{
-		Project: project, Driver: *o.driver, Datacenters: dcs, Artifacts: o.artifacts.urls, HCL: *o.hcl,
-	}, notes)
+	job, err := nomad.Export(m, opts, notes)
 	if err != nil {
 		fmt.Fprintf(stderr, "svman export: %v\n", err)
 		return exitFailure

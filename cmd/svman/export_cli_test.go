@@ -20,8 +20,8 @@ func TestExportCommandLine(t *testing.T) {
 		{[]string{"export", "-f", p.manifestPath(), "--user", "nomad"}, exitUsage, "--user is for svman export systemd"},
 		{[]string{"export", "systemd", "-f", p.manifestPath(), "extra"}, exitUsage, `unexpected argument "extra"`},
 		{[]string{"export", "systemd", "--logs", "syslog", "-f", p.manifestPath()}, exitUsage, "want journal or files"},
-		{[]string{"export", "nomad", "--driver", "docker", "-f", p.manifestPath()}, exitUsage, "--driver is raw_exec or exec"},
-		{[]string{"export", "nomad", "--artifact", "nosuch=https://example.com/x", "-f", p.manifestPath()}, exitUsage, `--artifact names "nosuch", which is no module`},
+		{[]string{"export", "nomad", "--driver", "docker", "-f", p.manifestPath()}, exitUsage, `no task driver "docker": the job's driver is raw_exec or exec`},
+		{[]string{"export", "nomad", "--artifact", "nosuch=https://example.com/x", "-f", p.manifestPath()}, exitUsage, `an artifact is given for "nosuch", which is no module of`},
 		{[]string{"export", "nomad", "--artifact", "web", "-f", p.manifestPath()}, exitUsage, "want MODULE=URL"},
 		{[]string{"export", "systemd", "-f", p.dir + "/missing.hcl"}, exitFailure, "Manifest not found"},
 	}

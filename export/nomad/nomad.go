@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"svman/export"
@@ -40,20 +41,29 @@ type Options struct {
 	HCL bool
 }
 
+// Check says why o cannot be the options of m's job, or nil: an unknown
+// driver, or an artifact for no module (the first, by name).
+func (o Options) Check(m *manifest.Manifest) error {
+	if o.Driver != "" && o.Driver != driverRawExec && o.Driver != driverExec {
+		return fmt.Errorf("no task driver %q: the job's driver is %s or %s", o.Driver, driverRawExec, driverExec)
+	}
+	for _, name := range slices.Sorted(maps.Keys(o.Artifacts)) {
+		if !slices.ContainsFunc(m.Modules, func(mod manifest.Module) bool { return mod.Name == name || mod.InstanceOf == name }) {
+			return fmt.Errorf("an artifact is given for %q, which is no module of %s", name, m.Path)
+		}
+	}
+	return nil
+}
+
 // Export returns the job of m, and notes on notes what it cannot express as
 // m means it. The same m and o give the same bytes. An error says that o
 // is not a job's options: an unknown driver, or an artifact for no module.
 func Export(m *manifest.Manifest, o Options, notes *export.Notes) ([]byte, error) {
+	if err := o.Check(m); err != nil {
+		return nil, err
+	}
 	if o.Driver == "" {
 		o.Driver = driverRawExec
-	}
-	if o.Driver != driverRawExec && o.Driver != driverExec {
-		return nil, fmt.Errorf("no task driver %q: the job's driver is %s or %s", o.Driver, driverRawExec, driverExec)
-	}
-	for name := range o.Artifacts {
-		if !slices.ContainsFunc(m.Modules, func(mod manifest.Module) bool { return mod.Name == name || mod.InstanceOf == name }) {
-			return nil, fmt.Errorf("an artifact is given for %q, which is no module of %s", name, m.Path)
-		}
 	}
 	if o.Project == "" {
 		o.Project = export.Project(m, "")

@@ -28,14 +28,13 @@ func moduleNotes(mod manifest.Module, main bool, project string, n *export.Notes
 	if mod.EnvClear {
 		lost("env_clear", "Environment not cleared", "Nomad starts the task with the client's environment (less the client's env.denylist) under the job's env, not with an empty one. Set in env what the program must not inherit, or deny it in the client's configuration.")
 	}
-	lost("env_file", "Env files written into the job", "The job holds the variables of the env files as they are now, values included: a change to a file needs another export and nomad job run, and a secret in them is in the job in clear. Keep secrets in Nomad Variables, and give them to the task with a template block (env = true).")
-	if n.Secret(mod, "env") {
-		n.Lost(mod, "env", "Secret written into the job", "A value of env is read with file() or env(), so it may be a secret: the job holds it in clear, and whoever may read the job (nomad job inspect) reads it. Keep secrets in Nomad Variables, and give them to the task with a template block (env = true).")
-	}
+	lost("env_file", "Env files written into the job", envFilesWritten)
+	n.SecretsCopied(mod, "job", "Whoever may read the job (nomad job inspect) reads it. Keep secrets in Nomad Variables, and give them to the task with a template block (env = true).",
+		"command", "env", "dir", "user", "ready.http", "ready.tcp", "health.http", "health.tcp")
 	if mod.StopTimeout > 30*time.Second {
 		lost("stop_timeout", "Stop timeout capped", "The task's kill_timeout is %s, but a client waits no longer than its max_kill_timeout, 30s unless its configuration raises it: raise it on the clients.", durationText(mod.StopTimeout))
 	}
-	lost("on_exit", "on_exit not exported", "Nomad runs nothing after an exit: %s is not run. Run it when the program starts instead, or as a poststop task.", strings.Join(mod.OnExit, " "))
+	lost("on_exit", "on_exit not exported", "Nomad runs nothing after an exit: %s is not run. Run it when the program starts instead, or as a poststop task.", shown(mod, "on_exit", strings.Join(mod.OnExit, " "), "the command", n))
 	for _, l := range []struct {
 		field string
 		v     *uint64
@@ -111,10 +110,10 @@ func alarmNotes(mod manifest.Module, project string, n *export.Notes) {
 	a := mod.Alarm
 	watch := "Nomad raises no alarm: watch the job's events instead (nomad job status " + project + ", or the Allocation topic of the /v1/event/stream API), or alert on its tasks' restarts in Nomad's metrics."
 	if len(a.Mail) > 0 && n.Written(mod, "alarm.mail") {
-		n.Lost(mod, "alarm.mail", "Alarm mail not exported", fmt.Sprintf("No alarm is mailed to %s. %s", strings.Join(a.Mail, ", "), watch))
+		n.Lost(mod, "alarm.mail", "Alarm mail not exported", fmt.Sprintf("No alarm is mailed to %s. %s", shown(mod, "alarm.mail", strings.Join(a.Mail, ", "), "its addresses", n), watch))
 	}
 	if a.Exec != nil && n.Written(mod, "alarm.exec") {
-		n.Lost(mod, "alarm.exec", "Alarm command not exported", fmt.Sprintf("%s is not run for an alarm. %s", strings.Join(a.Exec, " "), watch))
+		n.Lost(mod, "alarm.exec", "Alarm command not exported", fmt.Sprintf("%s is not run for an alarm. %s", shown(mod, "alarm.exec", strings.Join(a.Exec, " "), "The command", n), watch))
 	}
 	if a.Webhook != "" && n.Written(mod, "alarm.webhook") {
 		n.Lost(mod, "alarm.webhook", "Alarm webhook not exported", "No alarm is posted to the webhook. "+watch)
@@ -136,7 +135,7 @@ func readyNotes(mod manifest.Module, main bool, n *export.Notes) {
 		_, checked := targetOf(r.Probe)
 		switch {
 		case r.Exec != nil:
-			n.Lost(mod, "ready.exec", "Ready check not exported", fmt.Sprintf("Nomad's own checks are http and tcp; a script check needs Consul. Nomad takes %s as ready once it runs. With Consul, add to its service provider = \"consul\" and check { type = \"script\", command = %q, args = %s }.", name, r.Exec[0], quoted(r.Exec[1:])))
+			n.Lost(mod, "ready.exec", "Ready check not exported", fmt.Sprintf("Nomad's own checks are http and tcp; a script check needs Consul. Nomad takes %s as ready once it runs. With Consul, add to its service provider = \"consul\" and %s.", name, shown(mod, "ready.exec", fmt.Sprintf("check { type = \"script\", command = %q, args = %s }", r.Exec[0], quoted(r.Exec[1:])), "a check of type \"script\" running the ready command", n)))
 		case r.Log != "":
 			n.Lost(mod, "ready.log", "Ready check not exported", fmt.Sprintf("Nomad cannot watch %s's output for a line: it takes it as ready once it runs. Give it an http or tcp ready check if it listens.", name))
 		case r.Notify:
@@ -159,7 +158,7 @@ func readyNotes(mod manifest.Module, main bool, n *export.Notes) {
 	}
 	if h := mod.Health; h != nil {
 		if h.Exec != nil {
-			n.Lost(mod, "health.exec", "Health check not exported", fmt.Sprintf("Nomad's own checks are http and tcp; a script check needs Consul. Nothing restarts %s when it is unhealthy. With Consul, add to its service provider = \"consul\" and check { type = \"script\", command = %q, args = %s, check_restart { limit = %d } }.", name, h.Exec[0], quoted(h.Exec[1:]), h.Failures))
+			n.Lost(mod, "health.exec", "Health check not exported", fmt.Sprintf("Nomad's own checks are http and tcp; a script check needs Consul. Nothing restarts %s when it is unhealthy. With Consul, add to its service provider = \"consul\" and %s.", name, shown(mod, "health.exec", fmt.Sprintf("check { type = \"script\", command = %q, args = %s, check_restart { limit = %d } }", h.Exec[0], quoted(h.Exec[1:]), h.Failures), fmt.Sprintf("a check of type \"script\" running the health command, with check_restart { limit = %d }", h.Failures), n)))
 		}
 		if h.Exec == nil && h.Interval < minCheck && n.Written(mod, "health.interval") {
 			n.Lost(mod, "health.interval", "Check interval raised", fmt.Sprintf("Nomad checks at most once a second: %s's health check runs every 1s, not every %s.", name, durationText(h.Interval)))
@@ -195,6 +194,19 @@ func codes(cs []int) string {
 		s[i] = strconv.Itoa(c)
 	}
 	return strings.Join(s, ", ")
+}
+
+// envFilesWritten is the note on env files, whose variables the job holds.
+const envFilesWritten = "The job holds the variables of the env files as they are now, values included: a change to a file needs another export and nomad job run, and a secret in them is in the job in clear. Keep secrets in Nomad Variables, and give them to the task with a template block (env = true)."
+
+// shown is text, a value of mod's field path, for a note to quote; or,
+// when the value was read with file() or env() and may be a secret, words
+// that name it instead: a note never shows what svman check would not.
+func shown(mod manifest.Module, path, text, instead string, n *export.Notes) string {
+	if n.Secret(mod, path) {
+		return instead
+	}
+	return text
 }
 
 func quoted(args []string) string {

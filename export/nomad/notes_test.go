@@ -2,6 +2,8 @@ package nomad
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"svman/export"
+	"svman/manifest"
 )
 
 // notesOf are the notes of an export of src with o, as "line:col summary",
@@ -172,5 +175,65 @@ module "web" {
 }`, Options{Driver: "exec"})
 	if !slices.Equal(got, []string{"3:3 Secret written into the job"}) {
 		t.Errorf("notes %q, want only the secret in api's env", got)
+	}
+}
+
+// A note never shows a value read with file() or env(): it names the
+// field, and each such value the job holds is said to be there in clear.
+func TestNotesNeverShowASecret(t *testing.T) {
+	t.Setenv("SVMAN_TEST_ONCALL", "oncall-secret@example.com")
+	m := load(t, `module "api" {
+  command = ["/usr/bin/api", "--token", file("token")]
+  on_exit = ["/usr/bin/report", file("token")]
+  ready {
+    exec = ["/usr/bin/check", file("token")]
+  }
+  health {
+    exec = ["/usr/bin/check", file("token")]
+  }
+  alarm {
+    mail = [env("SVMAN_TEST_ONCALL")]
+    exec = ["/usr/bin/page", file("token")]
+  }
+}`, map[string]string{"token": "tok-s3cret"})
+	notes := export.NewNotes(m)
+	if _, err := Export(m, Options{Driver: "exec"}, notes); err != nil {
+		t.Fatal(err)
+	}
+	text := notes.Diagnostics(false).Error()
+	for _, secret := range []string{"tok-s3cret", "oncall-secret"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("a note shows the secret %q:\n%s", secret, text)
+		}
+	}
+	if !strings.Contains(text, "supervise.hcl:2:3: warning: Secret written into the job") {
+		t.Errorf("the secret in the command is not said to be in the job:\n%s", text)
+	}
+}
+
+// A Procfile's .env is written into the job, as env files are, and said so.
+func TestNotesProcfileEnv(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{"Procfile": "web: ./web\nworker: ./worker\n", ".env": "API_KEY=k\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := manifest.Load(filepath.Join(dir, "Procfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := export.NewNotes(m)
+	if _, err := Export(m, Options{Driver: "exec"}, notes); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range notes.Diagnostics(false).Diags {
+		if d.Summary == "Env files written into the job" {
+			got = append(got, fmt.Sprintf("%s:%d", filepath.Base(d.Subject.Filename), d.Subject.Start.Line))
+		}
+	}
+	if !slices.Equal(got, []string{"Procfile:1"}) {
+		t.Errorf("notes on the .env at %q, want once, at Procfile:1", got)
 	}
 }

@@ -54,6 +54,10 @@ func (e *exporter) taskOf(mod manifest.Module, pp portPlan, main bool, n *export
 		t.Services = servicesOf(mod, pp, serviceName(e.project+"-"+mod.Block()))
 	}
 	moduleNotes(mod, main, e.project, n)
+	if manifest.IsProcfile(e.m.Path) && len(mod.Env) > 0 {
+		// A Procfile's .env is an env file no env_file names.
+		n.Lost(e.m.Modules[0], "env", "Env files written into the job", envFilesWritten)
+	}
 	return t
 }
 
