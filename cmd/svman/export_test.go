@@ -74,7 +74,7 @@ func TestExportWritesAndPrunes(t *testing.T) {
 	if want := "wrote 4 units to " + out + "\n"; stdout != want {
 		t.Errorf("stdout %q, want %q", stdout, want)
 	}
-	for _, name := range []string{"svman-api.service", "svman-worker.service", "svman-shop.target", "svman-alarm@.service"} {
+	for _, name := range []string{"svman-api.service", "svman-worker.service", "svman-shop.target", "svman-shop-alarm@.service"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			t.Errorf("%s not written: %v", name, err)
 		}
@@ -107,10 +107,12 @@ func TestExportPrints(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 	}
+	if want := "# svman-api.service\n# Made by svman export from " + p.manifestPath(); !strings.HasPrefix(stdout, want) {
+		t.Errorf("stdout does not start with %q:\n%s", want, stdout)
+	}
 	for _, want := range []string{
-		"# svman-alarm@.service\n# Made by svman export from " + p.manifestPath(),
-		"\n# svman-api.service\n# Made by svman export from ",
-		"\nOnFailure=svman-alarm@api.service\n",
+		"\nOnFailure=svman-shop-alarm@api.service\n",
+		"\n# svman-shop-alarm@.service\n# Made by svman export from ",
 		"\n# svman-shop.target\n",
 	} {
 		if !strings.Contains(stdout, want) {

@@ -82,10 +82,10 @@ func (x *exporter) restart(u *unit, mod manifest.Module) {
 func (x *exporter) failure(u *unit, mod manifest.Module) {
 	a := mod.Alarm
 	if a.Interval > 0 && (len(a.Mail) > 0 || a.Exec != nil || a.Webhook != "") {
-		name := alarmUnit(mod.Name)
+		name := x.alarmUnit(mod.Name)
 		if len(name) > maxUnitName {
 			x.notes.Lost(mod, "alarm", "Module name too long for its alarm unit",
-				"systemd refuses a unit name longer than 255 characters, and svman-alarm@NAME.service is longer: no alarm is raised. Give the module a shorter name.")
+				"systemd refuses a unit name longer than 255 characters, and svman-PROJECT-alarm@NAME.service is longer: no alarm is raised. Give the module, or the project (--project), a shorter name.")
 		} else {
 			u.unitSec.set("OnFailure", name)
 			x.alarms = true

@@ -94,12 +94,12 @@ func TestRestartAndAlarmSemantics(t *testing.T) {
 	}, {
 		meaning: "mail within a window: an alarm at the first exit of each window, and when it gives up",
 		block:   block("alarm", mail),
-		want:    map[string][]string{"Unit.OnFailure": {"svman-alarm@m.service"}},
+		want:    map[string][]string{"Unit.OnFailure": {"svman-app-alarm@m.service"}},
 		notes:   []string{"Alarms only when the unit fails"},
 	}, {
 		meaning: "exec and webhook: channels too",
 		block:   block("alarm", `exec = ["/bin/true"]`, `webhook = "https://hooks.example.com/svman"`),
-		want:    map[string][]string{"Unit.OnFailure": {"svman-alarm@m.service"}},
+		want:    map[string][]string{"Unit.OnFailure": {"svman-app-alarm@m.service"}},
 		notes:   []string{"Alarms only when the unit fails"},
 	}, {
 		meaning: "channels with interval 0: alarms off",
@@ -124,7 +124,7 @@ func TestRestartAndAlarmSemantics(t *testing.T) {
 			if !slices.Equal(summaries, c.notes) {
 				t.Errorf("notes %q, want %q", summaries, c.notes)
 			}
-			_, hasTemplate := files[alarmTemplate]
+			_, hasTemplate := files["svman-app-alarm@.service"]
 			if onFailure := got["Unit.OnFailure"] != nil; hasTemplate != onFailure {
 				t.Errorf("the alarm template is written: %v; OnFailure= is: %v", hasTemplate, onFailure)
 			}

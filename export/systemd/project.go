@@ -30,12 +30,13 @@ func (x *exporter) target() export.File {
 	return u.file(x.header)
 }
 
-// alarmTemplate is svman-alarm@.service, which the units whose alarm block
-// has a channel name as OnFailure=svman-alarm@MODULE.service: it runs svman
-// alarm for MODULE, which reads the facts of the failure from the MONITOR_*
-// variables systemd (251 and later) gives such a unit.
-func (x *exporter) alarmTemplate() export.File {
-	u := &unit{name: alarmTemplate}
+// alarmTemplateUnit is svman-PROJECT-alarm@.service, which the units whose
+// alarm block has a channel name as
+// OnFailure=svman-PROJECT-alarm@MODULE.service: it runs svman alarm for
+// MODULE, which reads the facts of the failure from the MONITOR_* variables
+// systemd (251 and later) gives such a unit.
+func (x *exporter) alarmTemplateUnit() export.File {
+	u := &unit{name: x.alarmTemplate()}
 	u.unitSec.set("Description", "svman: the alarm of module %i of "+specifiers(x.m.Path))
 	u.service.set("Type", "oneshot")
 	if line, ok := x.svmanLine("alarm", "-f", x.m.Path, "--systemd"); ok {

@@ -62,7 +62,7 @@ func Export(m *manifest.Manifest, o Options, notes *export.Notes) []export.File 
 		}
 		files = append(files, x.target())
 		if x.alarms {
-			files = append(files, x.alarmTemplate())
+			files = append(files, x.alarmTemplateUnit())
 		}
 		x.notSupervised()
 	}
@@ -119,15 +119,23 @@ func (x *exporter) modulesNamed(name string) []manifest.Module { return x.named[
 
 // Unit names.
 const (
-	unitPrefix    = "svman-"
-	alarmTemplate = "svman-alarm@.service"
+	unitPrefix = "svman-"
 	// maxUnitName is the longest unit name systemd accepts.
 	maxUnitName = 255
 )
 
 func serviceName(module string) string { return unitPrefix + module + ".service" }
 
-func alarmUnit(module string) string { return "svman-alarm@" + module + ".service" }
+// alarmTemplate is the project's alarm template, svman-PROJECT-alarm@.service:
+// its own, since it names the manifest, so that two manifests exported into
+// one directory each keep theirs. A module's unit cannot have its name: a
+// module name holds no "@".
+func (x *exporter) alarmTemplate() string { return unitPrefix + x.o.Project + "-alarm@.service" }
+
+// alarmUnit is the instance of the alarm template for module.
+func (x *exporter) alarmUnit(module string) string {
+	return unitPrefix + x.o.Project + "-alarm@" + module + ".service"
+}
 
 func (x *exporter) targetName() string { return unitPrefix + x.o.Project + ".target" }
 
