@@ -83,7 +83,7 @@ func (x *exporter) start(mod manifest.Module) start {
 		if !x.o.User && (mod.User != nil || mod.Group != nil) {
 			flags = "+"
 		}
-		line, ok := x.svmanLineFlags(flags, "probe", "-f", x.m.Path, "--wait", r.Timeout.String(), mod.Name)
+		line, ok := x.svmanLine(serviceName(mod.Name), flags, "probe", "--wait", r.Timeout.String(), mod.Name)
 		if !ok {
 			break
 		}

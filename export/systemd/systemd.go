@@ -66,6 +66,7 @@ func Export(m *manifest.Manifest, o Options, notes *export.Notes) []export.File 
 		}
 		x.notSupervised()
 	}
+	x.envReread()
 	slices.SortFunc(files, func(a, b export.File) int { return strings.Compare(a.Name, b.Name) })
 	return files
 }
@@ -83,6 +84,9 @@ type exporter struct {
 	alarms bool
 	// named holds the modules each name of depends_on may stand for.
 	named map[string][]manifest.Module
+	// rereads are the units that run svman on the manifest, in the order
+	// their lines were written (svmanLine).
+	rereads []reread
 }
 
 func newExporter(m *manifest.Manifest, o Options, notes *export.Notes) *exporter {
