@@ -92,6 +92,12 @@ func (x *exporter) failure(u *unit, mod manifest.Module) {
 		}
 		x.notes.Lost(mod, "alarm", "Alarms only when the unit fails",
 			"OnFailure= raises the alarm (svman alarm, with the channels of this block) when the unit fails: when it gives up after more than max_tries exits in a window (gave_up), or when an exit is a failure that Restart= does not restart. An exit that is restarted raises nothing, so svman's alarm at the first exit of each window (exited, start_failed, not_ready, unhealthy) is not sent. To hear of every exit, let svman supervise the module (svman export systemd --self).")
+		if mod.Restart.Policy == manifest.RestartNever && !x.completed[mod.Name] {
+			// Under on-failure, RestartForceExitStatus= restarts them as
+			// failures (see restart); under always, every exit restarts.
+			x.notes.Lost(mod, "restart.policy", "No alarm at a death by SIGHUP, SIGINT, SIGTERM or SIGPIPE",
+				"Under Restart=no, systemd counts a death by SIGHUP, SIGINT, SIGTERM or SIGPIPE as a clean exit: the unit ends inactive, not failed, and OnFailure= raises no alarm, where svman raises exited; no key of systemd 252 makes them failures but Type=oneshot. Have the module exit with a code other than 0 at those signals, or let svman supervise it (svman export systemd --self).")
+		}
 	}
 	if a.Interval > 0 && a.MaxTries > 0 {
 		u.unitSec.set("StartLimitIntervalSec", timespan(a.Interval))

@@ -102,6 +102,11 @@ func TestRestartAndAlarmSemantics(t *testing.T) {
 		want:    map[string][]string{"Unit.OnFailure": {"svman-app-alarm@m.service"}},
 		notes:   []string{"Alarms only when the unit fails"},
 	}, {
+		meaning: "never with mail: an alarm at every exit but exit_codes', a death by SIGTERM included",
+		block:   block("restart", `policy = "never"`) + "\n" + block("alarm", mail),
+		want:    map[string][]string{"Service.Restart": {"no"}, "Unit.OnFailure": {"svman-app-alarm@m.service"}, "Service.RestartForceExitStatus": nil},
+		notes:   []string{"No alarm at a death by SIGHUP, SIGINT, SIGTERM or SIGPIPE", "Alarms only when the unit fails"},
+	}, {
 		meaning: "channels with interval 0: alarms off",
 		block:   block("alarm", `interval = "0s"`, mail),
 		want:    map[string][]string{"Unit.OnFailure": nil, "Unit.StartLimitIntervalSec": {"0"}},
