@@ -102,6 +102,10 @@ func (x *exporter) failure(u *unit, mod manifest.Module) {
 	if a.Interval > 0 && a.MaxTries > 0 {
 		u.unitSec.set("StartLimitIntervalSec", timespan(a.Interval))
 		u.unitSec.set("StartLimitBurst", strconv.Itoa(a.MaxTries+1))
+		if mod.OnDependencyRestart == manifest.DepRestart && len(mod.DependsOn) > 0 {
+			x.notes.Lost(mod, "on_dependency_restart", "The start limit counts restarts by BindsTo=",
+				fmt.Sprintf("StartLimitBurst= counts every start of the unit within %s: the restarts BindsTo= makes when a dependency restarts, and the ones asked for by hand (systemctl restart), count as its own exits do, where svman's max_tries counts only the module's exits. Dependencies that restart often make systemd give up on this module (gave_up) where svman would not; raise max_tries to leave them room.", a.Interval))
+		}
 	} else {
 		// Written always: systemd's default limit (5 starts in 10s) would give
 		// up on a module that svman never gives up on.
