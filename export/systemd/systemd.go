@@ -44,8 +44,9 @@ type Options struct {
 	// Self makes one unit, svman-PROJECT.service, that runs svman up on the
 	// manifest, instead of a unit per module.
 	Self bool
-	// Logs is where the modules' output goes; "" is LogsJournal. With Self,
-	// svman keeps its logs itself.
+	// Logs is where the modules' output goes; "" is LogsJournal. With Self
+	// it is not used: svman keeps its logs itself (svman export refuses
+	// --logs with --self).
 	Logs Logs
 }
 
