@@ -1,9 +1,11 @@
 package export
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -54,5 +56,72 @@ func mustWrite(t *testing.T, path, data string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A file in the way that an export of the manifest did not write (by hand,
+// by an export of another manifest, a link) is never overwritten: nothing is
+// written, nothing pruned, and the error names each such file, where it
+// came from, and what to do.
+func TestWriteDirRefusesForeignFiles(t *testing.T) {
+	dir := t.TempDir()
+	header := Header("#", "/srv/app/supervise.hcl")
+	other := Header("#", "/srv/other/supervise.hcl")
+	before := map[string]string{
+		"svman-web.service":  "# written by hand\n",
+		"svman-shop.target":  other + "shop\n",
+		"svman-old.service":  header + "old\n",
+		"svman-mine.service": header + "mine 1\n",
+	}
+	for name, data := range before {
+		mustWrite(t, filepath.Join(dir, name), data)
+	}
+	if err := os.Symlink("/dev/null", filepath.Join(dir, "svman-masked.service")); err != nil {
+		t.Fatal(err)
+	}
+	files := []File{
+		{"svman-mine.service", []byte(header + "mine 2\n")},
+		{"svman-new.service", []byte(header + "new\n")},
+		{"svman-web.service", []byte(header + "web\n")},
+		{"svman-shop.target", []byte(header + "shop\n")},
+		{"svman-masked.service", []byte(header + "masked\n")},
+	}
+	removed, err := WriteDir(dir, header, files)
+	if err == nil || removed != nil {
+		t.Fatalf("WriteDir over foreign files: removed %q, error %v; want an error and nothing removed", removed, err)
+	}
+	var foreign *ForeignFilesError
+	if !errors.As(err, &foreign) {
+		t.Errorf("the error is a %T, want a *ForeignFilesError", err)
+	} else if want := []ForeignFile{
+		{Name: "svman-web.service", Regular: true},
+		{Name: "svman-shop.target", From: "/srv/other/supervise.hcl", Regular: true},
+		{Name: "svman-masked.service"},
+	}; !slices.Equal(foreign.Files, want) {
+		t.Errorf("foreign files %+v, want %+v", foreign.Files, want)
+	}
+	for _, want := range []string{
+		"nothing written to " + dir + ": the export of /srv/app/supervise.hcl would overwrite files it did not write:",
+		filepath.Join(dir, "svman-web.service") + ": not written by svman export",
+		filepath.Join(dir, "svman-shop.target") + ": written by svman export from /srv/other/supervise.hcl",
+		filepath.Join(dir, "svman-masked.service") + ": not a regular file",
+		"Export into another directory; or give another --project",
+		"or remove the file",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error lacks %q:\n%v", want, err)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(before)+1 {
+		t.Errorf("%s holds %v, want only the files that were there", dir, entries)
+	}
+	for name, data := range before {
+		if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(got) != data {
+			t.Errorf("%s = %q (%v), want it untouched: %q", name, got, err, data)
+		}
 	}
 }

@@ -40,6 +40,14 @@ func (n *Notes) Lost(mod manifest.Module, path, summary, detail string) {
 	n.add(mod, path, summary, detail)
 }
 
+// LostAt is Lost for what is said of the manifest at rng, a range of its
+// source rather than a module's field: a call of env(), which every module
+// and top-level block may hold. The same note at the same range is said
+// once.
+func (n *Notes) LostAt(rng hcl.Range, summary, detail string) {
+	n.addAt(rng, summary, detail)
+}
+
 // Require notes what the exported configuration needs of the machines it
 // runs on (the modules' programs on every Nomad client), at field path of
 // mod. It is no difference of meaning: --strict says it, as a warning, and
@@ -53,7 +61,12 @@ func (n *Notes) Require(mod manifest.Module, path, summary, detail string) {
 // add records a note unless the same one was made; it returns the new
 // diagnostic, or nil.
 func (n *Notes) add(mod manifest.Module, path, summary, detail string) *hcl.Diagnostic {
-	at := n.sites.At(mod, path)
+	return n.addAt(n.sites.At(mod, path), summary, detail)
+}
+
+// addAt is add at a range of the manifest; the zero Range places the note
+// nowhere.
+func (n *Notes) addAt(at hcl.Range, summary, detail string) *hcl.Diagnostic {
 	k := noteKey{at, summary, detail}
 	if n.seen[k] {
 		return nil

@@ -75,3 +75,32 @@ module "db" {
 		t.Errorf("Diagnostics(true) changed the warnings given before")
 	}
 }
+
+// A note at a range of the manifest, not a module's field, is placed there
+// and said once, as any other.
+func TestNotesAtARange(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "supervise.hcl")
+	src := "module \"web\" {\n  command = [\"/bin/true\", env(\"MODE\", \"prod\")]\n}\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := m.Sites.EnvCalls()
+	if len(calls) != 1 {
+		t.Fatalf("EnvCalls = %v, want one", calls)
+	}
+	notes := NewNotes(m)
+	notes.LostAt(calls[0], "env() read again", "The units read the manifest in another environment.")
+	notes.LostAt(calls[0], "env() read again", "The units read the manifest in another environment.")
+	if notes.Len() != 1 || notes.Differences() != 1 {
+		t.Fatalf("%d notes, %d differences; want the one, said once", notes.Len(), notes.Differences())
+	}
+	text := notes.Diagnostics(true).Error()
+	if want := path + ":2:27: error: env() read again"; !strings.Contains(text, want) {
+		t.Errorf("the note lacks %q:\n%s", want, text)
+	}
+}

@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -22,6 +24,8 @@ type Sites struct {
 	// secrets are where values read with file() or env() were written:
 	// they may be secrets, which an export must not spread (Secret).
 	secrets []hcl.Range
+	// envCalls are the calls of env(), in the file's order (EnvCalls).
+	envCalls []hcl.Range
 }
 
 // blockSites are the ranges of one module or defaults block: the block's
@@ -82,6 +86,18 @@ func (s *Sites) Secret(m Module, path string) bool {
 	return false
 }
 
+// EnvCalls are where the manifest calls env(), in the file's order: each
+// call's range, from its name to its closing parenthesis. A manifest that
+// calls none gives nil. env() reads the environment of the svman that
+// loads the manifest, so what loads it elsewhere (a unit that runs svman
+// on it) may read other values.
+func (s *Sites) EnvCalls() []hcl.Range {
+	if s == nil {
+		return nil
+	}
+	return s.envCalls
+}
+
 // find is At, and whether path itself (rather than an enclosing block) was
 // found.
 func (s *Sites) find(m Module, path string) (hcl.Range, bool) {
@@ -130,6 +146,16 @@ func sitesOf(file *hcl.File, files map[string]*hcl.File) *Sites {
 	if !ok {
 		return s
 	}
+	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+		if c, ok := n.(*hclsyntax.FunctionCallExpr); ok && c.Name == "env" {
+			s.envCalls = append(s.envCalls, c.Range())
+		}
+		return nil
+	})
+	// A body's attributes are a map: VisitAll meets them in any order.
+	slices.SortFunc(s.envCalls, func(a, b hcl.Range) int {
+		return cmp.Or(strings.Compare(a.Filename, b.Filename), cmp.Compare(a.Start.Byte, b.Start.Byte))
+	})
 	for _, b := range body.Blocks {
 		switch {
 		case b.Type == "module" && len(b.Labels) == 1:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -134,5 +135,52 @@ module "plain" {
 		if got := m.Sites.Secret(tt.mod, tt.path); got != tt.secret {
 			t.Errorf("Secret(%s, %s) = %v, want %v", tt.mod.Name, tt.path, got, tt.secret)
 		}
+	}
+}
+
+// Every call of env() is found, wherever it is written (a top-level
+// block, a module, the defaults, within a template or another call), in
+// the file's order; file() and the word env are not calls of env().
+func TestSitesEnvCalls(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"pw": "s3cret"})
+	m := loadString(t, dir, `smtp {
+  username = "svman"
+  password = env("SMTP_PASSWORD", file("pw"))
+}
+defaults {
+  env = { MODE = "env", HOME = env("HOME") }
+}
+module "web" {
+  command = ["/bin/true", upper(env("ONCALL", "x"))]
+  alarm {
+    mail    = [env("ONCALL", "ops@example.com")]
+    webhook = "http://127.0.0.1:9/${env("TOKEN", "t")}"
+  }
+}
+module "db" {
+  command = ["/bin/true", file("pw")]
+}
+`)
+	var got []string
+	for _, r := range m.Sites.EnvCalls() {
+		got = append(got, fmt.Sprintf("%s:%d:%d-%d:%d", filepath.Base(r.Filename), r.Start.Line, r.Start.Column, r.End.Line, r.End.Column))
+	}
+	want := []string{
+		"supervise.hcl:3:14-3:46",
+		"supervise.hcl:6:32-6:43",
+		"supervise.hcl:9:33-9:51",
+		"supervise.hcl:11:16-11:48",
+		"supervise.hcl:12:37-12:54",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("EnvCalls = %q, want %q", got, want)
+	}
+	plain := loadString(t, t.TempDir(), "module \"web\" {\n  command = [\"/bin/true\", \"env\"]\n}\n")
+	if calls := plain.Sites.EnvCalls(); calls != nil {
+		t.Errorf("a manifest without env() has EnvCalls %v", calls)
+	}
+	if calls := (*Sites)(nil).EnvCalls(); calls != nil {
+		t.Errorf("nil Sites have EnvCalls %v", calls)
 	}
 }

@@ -110,9 +110,10 @@ module "web" {
 }
 
 // svman alarm --systemd takes how the unit's process ended from systemd's
-// MONITOR_* variables (a signal by its name or its number), names the unit
-// and its result in the message, and leaves a fact empty when systemd set
-// nothing for it; a flag given too wins.
+// MONITOR_* variables (a signal by its name or its number), and what
+// happened from its result, names the unit and its result in the message,
+// and leaves a fact empty when systemd set nothing for it; a flag given too
+// wins.
 func TestAlarmCommandSystemdFacts(t *testing.T) {
 	hook := startWebhook(t, http.StatusOK)
 	p := newProject(t, fmt.Sprintf(`
@@ -124,33 +125,81 @@ module "web" {
 	legacy := "] Service web exited too often: svman refused to restart it any more!"
 	for _, tc := range []struct {
 		env, args  []string
+		event      string
 		code       int
 		signal     string
 		coredumped bool
 		message    string // the end of the message
 	}{
 		{[]string{"MONITOR_EXIT_CODE=dumped", "MONITOR_EXIT_STATUS=SEGV", "MONITOR_UNIT=svman-web.service", "MONITOR_SERVICE_RESULT=core-dump"}, nil,
-			-1, "SIGSEGV", true, legacy + " (systemd: svman-web.service, result core-dump)"},
+			alarm.Exited, -1, "SIGSEGV", true, "] Service web exited with coredump! (systemd: svman-web.service, result core-dump)"},
 		{[]string{"MONITOR_EXIT_CODE=dumped", "MONITOR_EXIT_STATUS=11"}, nil,
-			-1, "SIGSEGV", true, legacy},
+			alarm.GaveUp, -1, "SIGSEGV", true, legacy},
 		{[]string{"MONITOR_EXIT_CODE=killed", "MONITOR_EXIT_STATUS=TERM", "MONITOR_SERVICE_RESULT=signal"}, nil,
-			-1, "SIGTERM", false, legacy + " (systemd: result signal)"},
+			alarm.Exited, -1, "SIGTERM", false, "] Service web exited! (systemd: result signal)"},
 		{[]string{"MONITOR_EXIT_CODE=exited", "MONITOR_EXIT_STATUS=3", "MONITOR_UNIT=svman-web.service"}, nil,
-			3, "", false, legacy + " (systemd: svman-web.service)"},
-		{nil, nil, -1, "", false, legacy},
+			alarm.GaveUp, 3, "", false, legacy + " (systemd: svman-web.service)"},
+		{nil, nil, alarm.GaveUp, -1, "", false, legacy},
 		{[]string{"MONITOR_EXIT_CODE=dumped", "MONITOR_EXIT_STATUS=SEGV"}, []string{"--exit-code", "2", "--message", "web is down"},
-			2, "", false, "web is down"},
+			alarm.GaveUp, 2, "", false, "web is down"},
 	} {
 		code, out, errOut := p.svmanProcess(tc.env, "alarm", append(append([]string{"--systemd"}, tc.args...), "web")...)
-		if code != exitOK || out != "web: gave_up alarm delivered by webhook\n" || errOut != "" {
+		if code != exitOK || out != "web: "+tc.event+" alarm delivered by webhook\n" || errOut != "" {
 			t.Errorf("%q: svman alarm = %d %q %q", tc.env, code, out, errOut)
 			continue
 		}
 		f := hook.facts(t)
-		if f.Module != "web" || f.Event != alarm.GaveUp || f.ExitCode != tc.code || f.Signal != tc.signal || f.CoreDumped != tc.coredumped ||
+		if f.Module != "web" || f.Event != tc.event || f.ExitCode != tc.code || f.Signal != tc.signal || f.CoreDumped != tc.coredumped ||
 			!strings.HasSuffix(f.Message, tc.message) {
-			t.Errorf("%q %q: the webhook received %+v\nwant exit_code %d, signal %q, coredumped %v, a message ending %q",
-				tc.env, tc.args, f, tc.code, tc.signal, tc.coredumped, tc.message)
+			t.Errorf("%q %q: the webhook received %+v\nwant event %s, exit_code %d, signal %q, coredumped %v, a message ending %q",
+				tc.env, tc.args, f, tc.event, tc.code, tc.signal, tc.coredumped, tc.message)
+		}
+	}
+}
+
+// svman alarm --systemd names the event as svman up would, from the result
+// systemd gives (MONITOR_SERVICE_RESULT): the start limit is svman's
+// gave_up, a missed watchdog unhealthy, a start that timed out not_ready,
+// and the end of the process, or any other failure, exited; without a
+// result it is gave_up, and --event wins over it.
+func TestAlarmCommandSystemdEvent(t *testing.T) {
+	hook := startWebhook(t, http.StatusOK)
+	p := newProject(t, fmt.Sprintf(`
+module "web" {
+  command = "true"
+  alarm { webhook = %q }
+}
+`, hook.url))
+	for _, tc := range []struct {
+		result  string // "" for none
+		args    []string
+		event   string
+		message string // what the legacy message says after "Service web"
+	}{
+		{"start-limit-hit", nil, alarm.GaveUp, " exited too often: svman refused to restart it any more! (systemd: result start-limit-hit)"},
+		{"watchdog", nil, alarm.Unhealthy, " failed its health checks! (systemd: result watchdog)"},
+		{"timeout", nil, alarm.NotReady, " was not ready in time! (systemd: result timeout)"},
+		{"exit-code", nil, alarm.Exited, " exited! (systemd: result exit-code)"},
+		{"signal", nil, alarm.Exited, " exited! (systemd: result signal)"},
+		{"core-dump", nil, alarm.Exited, " exited! (systemd: result core-dump)"},
+		{"oom-kill", nil, alarm.Exited, " exited! (systemd: result oom-kill)"},
+		{"protocol", nil, alarm.Exited, " exited! (systemd: result protocol)"},
+		{"resources", nil, alarm.Exited, " exited! (systemd: result resources)"},
+		{"", nil, alarm.GaveUp, " exited too often: svman refused to restart it any more!"},
+		{"start-limit-hit", []string{"--event", "blocked"}, alarm.Blocked, " cannot start: a dependency is down! (systemd: result start-limit-hit)"},
+	} {
+		var env []string
+		if tc.result != "" {
+			env = []string{"MONITOR_SERVICE_RESULT=" + tc.result}
+		}
+		code, out, errOut := p.svmanProcess(env, "alarm", append(append([]string{"--systemd"}, tc.args...), "web")...)
+		if code != exitOK || out != "web: "+tc.event+" alarm delivered by webhook\n" || errOut != "" {
+			t.Errorf("result %q %q: svman alarm = %d %q %q, want the %s alarm delivered", tc.result, tc.args, code, out, errOut, tc.event)
+			continue
+		}
+		if f := hook.facts(t); f.Event != tc.event || !strings.HasSuffix(f.Message, "] Service web"+tc.message) {
+			t.Errorf("result %q %q: the webhook received event %s, message %q; want %s and a message ending %q",
+				tc.result, tc.args, f.Event, f.Message, tc.event, tc.message)
 		}
 	}
 }

@@ -19,12 +19,13 @@ const (
 	monitorUnit       = "MONITOR_UNIT"           // the service's unit name
 )
 
-// systemdFacts fills in how the service's main process ended, from
-// MONITOR_EXIT_CODE and MONITOR_EXIT_STATUS read through getenv: exited with
-// a code, killed by a signal, or killed by a signal that dumped its core. It
-// returns what the alarm's message adds, from MONITOR_UNIT and
-// MONITOR_SERVICE_RESULT: " (systemd: svman-web.service, result core-dump)",
-// or "" when neither is set.
+// systemdFacts fills in, from the variables read through getenv, what
+// happened to the service (the event, from MONITOR_SERVICE_RESULT: see
+// systemdEvent) and how its main process ended (from MONITOR_EXIT_CODE and
+// MONITOR_EXIT_STATUS: exited with a code, killed by a signal, or killed by
+// a signal that dumped its core). It returns what the alarm's message adds,
+// from MONITOR_UNIT and MONITOR_SERVICE_RESULT: " (systemd:
+// svman-web.service, result core-dump)", or "" when neither is set.
 //
 // A variable that is not set, or not as systemd.exec(5) says, leaves its fact
 // as it was, so that the alarm still goes out with what is known: systemd
@@ -44,17 +45,51 @@ func systemdFacts(f *alarm.Facts, getenv func(string) string) string {
 		}
 		f.CoreDumped = code == "dumped"
 	}
+	result := strings.TrimSpace(getenv(monitorResult))
+	if event, ok := systemdEvent(result); ok {
+		f.Event = event
+	}
 	var said []string
 	if unit := strings.TrimSpace(getenv(monitorUnit)); unit != "" {
 		said = append(said, unit)
 	}
-	if result := strings.TrimSpace(getenv(monitorResult)); result != "" {
+	if result != "" {
 		said = append(said, "result "+result)
 	}
 	if len(said) == 0 {
 		return ""
 	}
 	return " (systemd: " + strings.Join(said, ", ") + ")"
+}
+
+// systemdEvent is the event of an alarm about a service whose result
+// (MONITOR_SERVICE_RESULT, systemd.exec(5)) is result, as svman up would
+// name what happened:
+//
+//	start-limit-hit                            gave_up: the start limit (alarm max_tries) refused a restart
+//	watchdog                                   unhealthy: no WATCHDOG=1 in time
+//	timeout                                    not_ready: the start (READY=1, or svman probe) outlived TimeoutStartSec=
+//	exit-code, signal, core-dump, oom-kill,    exited: the process ended, or could not be run
+//	and any other
+//
+// "timeout" is also the result of a stop that outlived TimeoutStopSec= (the
+// module's stop_timeout), after which systemd killed the unit with SIGKILL:
+// svman kills it then too, but raises no alarm. Nothing tells the two
+// apart, and the alarm of a unit that failed so says not_ready, with
+// "result timeout" in its message. ok is false when result is empty:
+// systemd said nothing.
+func systemdEvent(result string) (event string, ok bool) {
+	switch result {
+	case "":
+		return "", false
+	case "start-limit-hit":
+		return alarm.GaveUp, true
+	case "watchdog":
+		return alarm.Unhealthy, true
+	case "timeout":
+		return alarm.NotReady, true
+	}
+	return alarm.Exited, true
 }
 
 // signalFact is the signal s names, as an alarm's facts name it ("SIGSEGV"):

@@ -30,9 +30,11 @@ The facts are the event (--event, gave_up unless said), how the process ended
 (--exit-code, or --signal and --coredumped) and the message (--message; the
 legacy alarm text unless said). With --systemd they are read from what systemd
 (251 or later) gives a unit that a service's OnFailure= starts:
-MONITOR_EXIT_CODE (exited, killed or dumped) and MONITOR_EXIT_STATUS (the exit
-code, or the signal), and MONITOR_UNIT and MONITOR_SERVICE_RESULT, which the
-message names; a variable systemd did not set leaves its fact empty, and a
+MONITOR_SERVICE_RESULT gives the event (start-limit-hit: gave_up; watchdog:
+unhealthy; timeout: not_ready; any other: exited), MONITOR_EXIT_CODE (exited,
+killed or dumped) and MONITOR_EXIT_STATUS (the exit code, or the signal) how
+the process ended, and the message names MONITOR_UNIT and the result; a
+variable systemd did not set leaves its fact empty (the event gave_up), and a
 flag given too wins over it. The units svman export systemd makes call it so,
 from OnFailure=; by hand, it tests a module's channels:
 svman alarm --event exited web.
@@ -61,7 +63,7 @@ type alarmOptions struct {
 // alarmFlags declares svman alarm's flags on fs and returns their values.
 func alarmFlags(fs *flag.FlagSet) alarmOptions {
 	o := alarmOptions{file: manifestFlag(fs), event: new(eventFlag(alarm.GaveUp))}
-	fs.Var(o.event, "event", "what the alarm is about: `EVENT` is "+strings.Join(alarm.Events(), ", ")+" (default gave_up)")
+	fs.Var(o.event, "event", "what the alarm is about: `EVENT` is "+strings.Join(alarm.Events(), ", ")+" (default gave_up, or with --systemd from MONITOR_SERVICE_RESULT)")
 	o.exitCode = fs.Int("exit-code", -1, "the exit code `N` the module's process exited with (the default, -1, says it did not exit by itself)")
 	o.signal = fs.String("signal", "", "the signal `SIG` that killed the module's process: TERM, SIGSEGV, 11, ...")
 	o.coredumped = fs.Bool("coredumped", false, "the process killed by --signal dumped core")
@@ -174,6 +176,9 @@ func (o alarmOptions) facts(module string, set map[string]bool, getenv func(stri
 	var systemd string // what systemd said of the unit, for the message
 	if *o.systemd {
 		systemd = systemdFacts(&f, getenv)
+		if set["event"] {
+			f.Event = string(*o.event)
+		}
 	}
 	if set["exit-code"] {
 		if *o.exitCode < -1 || *o.exitCode > 255 {

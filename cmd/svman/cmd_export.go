@@ -32,8 +32,8 @@ What the target cannot express as the manifest means it (an alarm webhook on Nom
 the backoff of a crash loop on systemd) is said as a warning at the manifest's
 file:line:col; with --strict it is an error, and nothing is written. The same manifest
 always gives byte-identical files. Without -o the files are printed to stdout.
---user, --self and --logs are systemd's; --driver, --datacenter, --artifact and --hcl
-are Nomad's.`,
+--user, --self and --logs are systemd's (--logs not with --self, whose svman keeps
+the logs itself); --driver, --datacenter, --artifact and --hcl are Nomad's.`,
 	flags: func(fs *flag.FlagSet) { exportFlags(fs) },
 	run:   runExport,
 }
@@ -105,6 +105,10 @@ func runExport(_ context.Context, c *command, args []string, stdout, stderr io.W
 	}
 	if bad := foreignFlag(fs, target); bad != "" {
 		fmt.Fprintf(stderr, "svman export %s: %s is for svman export %s\n", target, dashed(bad), otherTarget(target))
+		return exitUsage
+	}
+	if bad := selfIgnores(fs, *o.self); bad != "" {
+		fmt.Fprintf(stderr, "svman export systemd: %s does not go with --self, whose one unit runs svman up: %s\n", dashed(bad), selfIgnoredFlags[bad])
 		return exitUsage
 	}
 	m, ok := loadManifest(*o.file, stderr, false)
@@ -206,6 +210,25 @@ func foreignFlag(fs *flag.FlagSet, target string) string {
 	bad := ""
 	fs.Visit(func(f *flag.Flag) {
 		if bad == "" && slices.Contains(exportTargetFlags[otherTarget(target)], f.Name) {
+			bad = f.Name
+		}
+	})
+	return bad
+}
+
+// selfIgnoredFlags are the flags of svman export systemd that --self has no
+// use for, and why: given with it, they would be ignored. (--user,
+// --project, --strict and -o mean the same with --self.)
+var selfIgnoredFlags = map[string]string{
+	"logs": "svman keeps the modules' output in the status directory, as their log blocks say",
+}
+
+// selfIgnores is the first flag set on fs that --self would ignore, when
+// self is set; "" otherwise.
+func selfIgnores(fs *flag.FlagSet, self bool) string {
+	bad := ""
+	fs.Visit(func(f *flag.Flag) {
+		if _, ignored := selfIgnoredFlags[f.Name]; self && bad == "" && ignored {
 			bad = f.Name
 		}
 	})

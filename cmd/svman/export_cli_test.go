@@ -22,6 +22,9 @@ func TestExportCommandLine(t *testing.T) {
 		{[]string{"export", "systemd", "--logs", "syslog", "-f", p.manifestPath()}, exitUsage, "want journal or files"},
 		{[]string{"export", "nomad", "--driver", "docker", "-f", p.manifestPath()}, exitUsage, `no task driver "docker": the job's driver is raw_exec or exec`},
 		{[]string{"export", "nomad", "--artifact", "nosuch=https://example.com/x", "-f", p.manifestPath()}, exitUsage, `an artifact is given for "nosuch", which is no module of`},
+		{[]string{"export", "systemd", "--self", "--logs", "files", "-f", p.manifestPath()}, exitUsage, "--logs does not go with --self, whose one unit runs svman up: svman keeps the modules' output in the status directory"},
+		{[]string{"export", "systemd", "--logs", "journal", "-f", p.manifestPath(), "--self"}, exitUsage, "--logs does not go with --self"},
+		{[]string{"export", "systemd", "--self", "--user", "--project", "shop", "--strict", "-f", p.manifestPath()}, exitOK, ""},
 		{[]string{"export", "nomad", "--artifact", "web", "-f", p.manifestPath()}, exitUsage, "want MODULE=URL"},
 		{[]string{"export", "systemd", "-f", p.dir + "/missing.hcl"}, exitFailure, "Manifest not found"},
 	}

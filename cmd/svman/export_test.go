@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,7 +75,7 @@ func TestExportWritesAndPrunes(t *testing.T) {
 	if want := "wrote 4 units to " + out + "\n"; stdout != want {
 		t.Errorf("stdout %q, want %q", stdout, want)
 	}
-	for _, name := range []string{"svman-api.service", "svman-worker.service", "svman-shop.target", "svman-alarm@.service"} {
+	for _, name := range []string{"svman-api.service", "svman-worker.service", "svman-shop.target", "svman-shop-alarm@.service"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			t.Errorf("%s not written: %v", name, err)
 		}
@@ -107,14 +108,81 @@ func TestExportPrints(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 	}
+	if want := "# svman-api.service\n# Made by svman export from " + p.manifestPath(); !strings.HasPrefix(stdout, want) {
+		t.Errorf("stdout does not start with %q:\n%s", want, stdout)
+	}
 	for _, want := range []string{
-		"# svman-alarm@.service\n# Made by svman export from " + p.manifestPath(),
-		"\n# svman-api.service\n# Made by svman export from ",
-		"\nOnFailure=svman-alarm@api.service\n",
+		"\nOnFailure=svman-shop-alarm@api.service\n",
+		"\n# svman-shop-alarm@.service\n# Made by svman export from ",
 		"\n# svman-shop.target\n",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
 	}
+}
+
+// Two manifests exported into one directory: the second export does not
+// overwrite a unit of the first (a module of the same name, the project's
+// target and alarm template under the same --project), writes nothing, and
+// says which files are in its way and whose they are. With other names,
+// both keep their units, each its own alarm template.
+func TestExportRefusesAnotherManifestsUnits(t *testing.T) {
+	shop := newProject(t, exportManifest)
+	out := filepath.Join(t.TempDir(), "units")
+	if code, stdout, stderr := exportCmd(t, shop, "systemd", "-f", shop.manifestPath(), "-o", out, "--project", "shop"); code != exitOK {
+		t.Fatalf("exit %d; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	before := unitsIn(t, out)
+
+	other := newProject(t, exportManifest)
+	code, stdout, stderr := exportCmd(t, other, "systemd", "-f", other.manifestPath(), "-o", out, "--project", "shop")
+	if code != exitFailure || stdout != "" {
+		t.Errorf("exit %d, stdout %q; want 1 and nothing written", code, stdout)
+	}
+	for _, name := range []string{"svman-api.service", "svman-worker.service", "svman-shop.target", "svman-shop-alarm@.service"} {
+		if want := filepath.Join(out, name) + ": written by svman export from " + shop.manifestPath() + "\n"; !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if !strings.Contains(stderr, "give another --project") {
+		t.Errorf("stderr does not say how to export both:\n%s", stderr)
+	}
+	if after := unitsIn(t, out); !maps.Equal(after, before) {
+		t.Errorf("the refused export changed %s", out)
+	}
+
+	other.write(strings.NewReplacer(`"api"`, `"mailer"`, `"worker"`, `"queue"`).Replace(exportManifest))
+	code, stdout, stderr = exportCmd(t, other, "systemd", "-f", other.manifestPath(), "-o", out, "--project", "post")
+	if code != exitOK {
+		t.Fatalf("exit %d; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	after := unitsIn(t, out)
+	for name, data := range before {
+		if after[name] != data {
+			t.Errorf("%s changed or went away", name)
+		}
+	}
+	if !strings.Contains(after["svman-post-alarm@.service"], " alarm -f "+other.manifestPath()+" --systemd %i\n") ||
+		!strings.Contains(after["svman-mailer.service"], "OnFailure=svman-post-alarm@mailer.service\n") {
+		t.Errorf("the second project's alarms do not call its own manifest:\n%s\n%s", after["svman-post-alarm@.service"], after["svman-mailer.service"])
+	}
+}
+
+// unitsIn is the files of dir, by name.
+func unitsIn(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := map[string]string{}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		units[e.Name()] = string(data)
+	}
+	return units
 }

@@ -49,6 +49,12 @@ func (x *exporter) dependencies(u *unit, mod manifest.Module) {
 				"systemd has no health check: After= waits until "+name+" is ready, not until a health check of it has passed, as depends_on = \"ready\" would.")
 		}
 	}
+	if len(wants) > 0 {
+		// One note for the attribute, whatever it names: said once for
+		// every instance of the block.
+		x.notes.Lost(mod, "depends_on", "A failed dependency does not hold it back",
+			"Wants= starts the dependencies with this module, and After= waits until their start is over, but a dependency whose start fails (its program cannot run, its ready check or timeout fails) does not hold this module back: systemd starts it all the same, where svman keeps it waiting until the dependency is started, ready or healthy. on_dependency_restart = \"restart\" (BindsTo=) holds it back, but also stops it whenever a dependency stops.")
+	}
 	for _, l := range []struct {
 		key   string
 		units []string

@@ -84,8 +84,10 @@ func TestNotesOfEveryField(t *testing.T) {
 		{"Log block not exported", "log {"},
 		{"on_timeout = \"keep\" not exported", `on_timeout = "keep"`},
 		{"Health check not exported", "health {"},
+		{"A failed dependency does not hold it back", `depends_on = { db = "ready" }`},
 		{"healthy is ready", `depends_on            = { db = "healthy", migrate = "completed" }`},
 		{"started waits for more", `depends_on = { web = "started" }`},
+		{"A failed dependency does not hold it back", `depends_on = { web = "started" }`},
 		{"Exit code 0 is always a success to systemd", "exit_codes = [1]"},
 		{"Ready by log line not exported", `log = "listening on .*"`},
 		{"Notification fd not exported", "notification_fd = 3"},
@@ -95,7 +97,9 @@ func TestNotesOfEveryField(t *testing.T) {
 		want []note
 	}{
 		{Options{}, common},
-		{Options{Logs: LogsFiles}, common},
+		{Options{Logs: LogsFiles}, slices.Concat([]note{
+			{"Log directories must exist", ""}, {"Log files' mode not kept", ""},
+		}, common)},
 		{Options{User: true}, insertAfter(common, "Env files copied into the unit", 2,
 			note{"No user in a user unit", `user         = "root"`}, note{"No group in a user unit", `group        = "root"`})},
 		{Options{Self: true}, nil},

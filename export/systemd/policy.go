@@ -82,20 +82,30 @@ func (x *exporter) restart(u *unit, mod manifest.Module) {
 func (x *exporter) failure(u *unit, mod manifest.Module) {
 	a := mod.Alarm
 	if a.Interval > 0 && (len(a.Mail) > 0 || a.Exec != nil || a.Webhook != "") {
-		name := alarmUnit(mod.Name)
+		name := x.alarmUnit(mod.Name)
 		if len(name) > maxUnitName {
 			x.notes.Lost(mod, "alarm", "Module name too long for its alarm unit",
-				"systemd refuses a unit name longer than 255 characters, and svman-alarm@NAME.service is longer: no alarm is raised. Give the module a shorter name.")
+				"systemd refuses a unit name longer than 255 characters, and svman-PROJECT-alarm@NAME.service is longer: no alarm is raised. Give the module, or the project (--project), a shorter name.")
 		} else {
 			u.unitSec.set("OnFailure", name)
 			x.alarms = true
 		}
 		x.notes.Lost(mod, "alarm", "Alarms only when the unit fails",
 			"OnFailure= raises the alarm (svman alarm, with the channels of this block) when the unit fails: when it gives up after more than max_tries exits in a window (gave_up), or when an exit is a failure that Restart= does not restart. An exit that is restarted raises nothing, so svman's alarm at the first exit of each window (exited, start_failed, not_ready, unhealthy) is not sent. To hear of every exit, let svman supervise the module (svman export systemd --self).")
+		if mod.Restart.Policy == manifest.RestartNever && !x.completed[mod.Name] {
+			// Under on-failure, RestartForceExitStatus= restarts them as
+			// failures (see restart); under always, every exit restarts.
+			x.notes.Lost(mod, "restart.policy", "No alarm at a death by SIGHUP, SIGINT, SIGTERM or SIGPIPE",
+				"Under Restart=no, systemd counts a death by SIGHUP, SIGINT, SIGTERM or SIGPIPE as a clean exit: the unit ends inactive, not failed, and OnFailure= raises no alarm, where svman raises exited; no key of systemd 252 makes them failures but Type=oneshot. Have the module exit with a code other than 0 at those signals, or let svman supervise it (svman export systemd --self).")
+		}
 	}
 	if a.Interval > 0 && a.MaxTries > 0 {
 		u.unitSec.set("StartLimitIntervalSec", timespan(a.Interval))
 		u.unitSec.set("StartLimitBurst", strconv.Itoa(a.MaxTries+1))
+		if mod.OnDependencyRestart == manifest.DepRestart && len(mod.DependsOn) > 0 {
+			x.notes.Lost(mod, "on_dependency_restart", "The start limit counts restarts by BindsTo=",
+				fmt.Sprintf("StartLimitBurst= counts every start of the unit within %s: the restarts BindsTo= makes when a dependency restarts, and the ones asked for by hand (systemctl restart), count as its own exits do, where svman's max_tries counts only the module's exits. Dependencies that restart often make systemd give up on this module (gave_up) where svman would not; raise max_tries to leave them room.", a.Interval))
+		}
 	} else {
 		// Written always: systemd's default limit (5 starts in 10s) would give
 		// up on a module that svman never gives up on.

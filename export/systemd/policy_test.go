@@ -94,13 +94,18 @@ func TestRestartAndAlarmSemantics(t *testing.T) {
 	}, {
 		meaning: "mail within a window: an alarm at the first exit of each window, and when it gives up",
 		block:   block("alarm", mail),
-		want:    map[string][]string{"Unit.OnFailure": {"svman-alarm@m.service"}},
+		want:    map[string][]string{"Unit.OnFailure": {"svman-app-alarm@m.service"}},
 		notes:   []string{"Alarms only when the unit fails"},
 	}, {
 		meaning: "exec and webhook: channels too",
 		block:   block("alarm", `exec = ["/bin/true"]`, `webhook = "https://hooks.example.com/svman"`),
-		want:    map[string][]string{"Unit.OnFailure": {"svman-alarm@m.service"}},
+		want:    map[string][]string{"Unit.OnFailure": {"svman-app-alarm@m.service"}},
 		notes:   []string{"Alarms only when the unit fails"},
+	}, {
+		meaning: "never with mail: an alarm at every exit but exit_codes', a death by SIGTERM included",
+		block:   block("restart", `policy = "never"`) + "\n" + block("alarm", mail),
+		want:    map[string][]string{"Service.Restart": {"no"}, "Unit.OnFailure": {"svman-app-alarm@m.service"}, "Service.RestartForceExitStatus": nil},
+		notes:   []string{"No alarm at a death by SIGHUP, SIGINT, SIGTERM or SIGPIPE", "Alarms only when the unit fails"},
 	}, {
 		meaning: "channels with interval 0: alarms off",
 		block:   block("alarm", `interval = "0s"`, mail),
@@ -124,7 +129,7 @@ func TestRestartAndAlarmSemantics(t *testing.T) {
 			if !slices.Equal(summaries, c.notes) {
 				t.Errorf("notes %q, want %q", summaries, c.notes)
 			}
-			_, hasTemplate := files[alarmTemplate]
+			_, hasTemplate := files["svman-app-alarm@.service"]
 			if onFailure := got["Unit.OnFailure"] != nil; hasTemplate != onFailure {
 				t.Errorf("the alarm template is written: %v; OnFailure= is: %v", hasTemplate, onFailure)
 			}

@@ -30,34 +30,36 @@ func (x *exporter) target() export.File {
 	return u.file(x.header)
 }
 
-// alarmTemplate is svman-alarm@.service, which the units whose alarm block
-// has a channel name as OnFailure=svman-alarm@MODULE.service: it runs svman
-// alarm for MODULE, which reads the facts of the failure from the MONITOR_*
-// variables systemd (251 and later) gives such a unit.
-func (x *exporter) alarmTemplate() export.File {
-	u := &unit{name: alarmTemplate}
+// alarmTemplateUnit is svman-PROJECT-alarm@.service, which the units whose
+// alarm block has a channel name as
+// OnFailure=svman-PROJECT-alarm@MODULE.service: it runs svman alarm for
+// MODULE, which reads the facts of the failure from the MONITOR_* variables
+// systemd (251 and later) gives such a unit.
+func (x *exporter) alarmTemplateUnit() export.File {
+	u := &unit{name: x.alarmTemplate()}
 	u.unitSec.set("Description", "svman: the alarm of module %i of "+specifiers(x.m.Path))
 	u.service.set("Type", "oneshot")
-	if line, ok := x.svmanLine("alarm", "-f", x.m.Path, "--systemd"); ok {
+	if line, ok := x.svmanLine(u.name, "", "alarm", "--systemd"); ok {
 		u.service.set("ExecStart", line+" %i") // %i: the module, the instance's name
 	}
 	return u.file(x.header)
 }
 
-// svmanLine is an Exec*= line that runs svman with args; ok is false (and
-// noted, once) when systemd would refuse svman's path.
-func (x *exporter) svmanLine(args ...string) (string, bool) {
-	return x.svmanLineFlags("", args...)
-}
-
-// svmanLineFlags is svmanLine with the line's flags ("+").
-func (x *exporter) svmanLineFlags(flags string, args ...string) (string, bool) {
-	line, ok := execLine(flags, x.o.Svman, append([]string{x.o.Svman}, args...))
+// svmanLine is an Exec*= line of the unit named unit that runs svman verb
+// on the manifest, svman VERB -f MANIFEST ARGS..., with the line's flags
+// ("+" or ""); ok is false (and noted, once) when systemd would refuse
+// svman's path. The unit is recorded as one that reads the manifest again
+// when it runs (see envReread).
+func (x *exporter) svmanLine(unit, flags, verb string, args ...string) (string, bool) {
+	argv := append([]string{x.o.Svman, verb, "-f", x.m.Path}, args...)
+	line, ok := execLine(flags, x.o.Svman, argv)
 	if !ok {
 		x.notes.Lost(manifest.Module{}, "", "svman's path unusable in a unit",
 			fmt.Sprintf("The units call svman as %q, a path that holds a character systemd refuses in a program's path (a quote, a backslash or a control character): they cannot run it. Install svman elsewhere and export again.", x.o.Svman))
+		return line, false
 	}
-	return line, ok
+	x.rereads = append(x.rereads, reread{unit, verb})
+	return line, true
 }
 
 // notSupervised notes what, in the manifest, only svman up does, when the
@@ -94,10 +96,10 @@ func (x *exporter) selfUnit() export.File {
 	}
 	u.service.set("Type", "notify")
 	u.service.set("NotifyAccess", "main")
-	if line, ok := x.svmanLine("up", "-f", x.m.Path); ok {
+	if line, ok := x.svmanLine(u.name, "", "up"); ok {
 		u.service.set("ExecStart", line)
 	}
-	if line, ok := x.svmanLine("reload", "-f", x.m.Path); ok {
+	if line, ok := x.svmanLine(u.name, "", "reload"); ok {
 		u.service.set("ExecReload", line)
 	}
 	u.service.comment("A module that never gets ready keeps svman activating, rather than have systemd kill it.")

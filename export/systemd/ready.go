@@ -1,6 +1,7 @@
 package systemd
 
 import (
+	"fmt"
 	"time"
 
 	"svman/manifest"
@@ -72,6 +73,10 @@ func (x *exporter) start(mod manifest.Module) start {
 			// svman stops a module whose watchdog ran out as any other, with
 			// its stop signal, not systemd's SIGABRT.
 			s.lines.set("WatchdogSignal", signalName(mod.StopSignal))
+			if h := mod.Health; h != nil && h.Failures > 1 {
+				x.notes.Lost(mod, "ready.watchdog", "Watchdog stops at the first miss",
+					fmt.Sprintf("systemd stops the unit (result watchdog, then Restart=) at the first time no WATCHDOG=1 came within WatchdogSec=. svman counts a missed WATCHDOG=1 as one failed health check: it stops the module (unhealthy) only at health.failures = %d failed checks in a row, missed watchdogs and failed health checks together, and a passing health check starts the count again. Without a health block, or with failures = 1, svman too stops it at the first miss.", h.Failures))
+			}
 		}
 	case r.HTTP != "" || r.TCP != "" || r.Exec != nil:
 		s.typ = "exec"
@@ -83,7 +88,7 @@ func (x *exporter) start(mod manifest.Module) start {
 		if !x.o.User && (mod.User != nil || mod.Group != nil) {
 			flags = "+"
 		}
-		line, ok := x.svmanLineFlags(flags, "probe", "-f", x.m.Path, "--wait", r.Timeout.String(), mod.Name)
+		line, ok := x.svmanLine(serviceName(mod.Name), flags, "probe", "--wait", r.Timeout.String(), mod.Name)
 		if !ok {
 			break
 		}

@@ -72,6 +72,7 @@ func (x *exporter) output(u *unit, mod manifest.Module) {
 		if okOut && okErr {
 			u.service.set("StandardOutput", "append:"+out)
 			u.service.set("StandardError", "append:"+errs)
+			x.logFiles(mod)
 		} else {
 			x.notes.Lost(mod, "", "Log files not exported",
 				"The status directory's path holds a character that systemd cannot read back in a path (a control character, a blank at an end, or a final backslash): the output goes to the journal instead.")
@@ -85,11 +86,44 @@ func (x *exporter) output(u *unit, mod manifest.Module) {
 	}
 	if x.o.Logs == LogsFiles {
 		x.notes.Lost(mod, "log", "Log block not exported",
-			"StandardOutput=append: and StandardError=append: write the output to __stdout and __stderr as it comes: without timestamps, in text (no JSON records), never rotated (rotate them with logrotate's copytruncate), and without the log block's mode. The files must be in a directory that exists: svman up makes it, or mkdir -p it.")
+			"StandardOutput=append: and StandardError=append: write the output to __stdout and __stderr as it comes: without timestamps, in text (no JSON records), never rotated (rotate them with logrotate's copytruncate), and without the log block's mode.")
 		return
 	}
 	x.notes.Lost(mod, "log", "Log block not exported",
 		"The output goes to the journal (journalctl -u with the module's unit), which stamps each line with its time and rotates by its own settings (SystemMaxUse= and MaxRetentionSec= in journald.conf), so timestamps, max_size, keep, mode and format have no equivalent; journalctl -o json shows the lines as JSON records. svman export systemd --logs files writes the status directory's __stdout and __stderr instead.")
+}
+
+// defaultUMask is the UMask= of a unit that sets none (systemd.exec(5)).
+const defaultUMask = 0o022
+
+// logFiles notes, once for the whole export, what a unit whose output is
+// appended to the status directory's files needs and lacks: systemd opens
+// the files, but makes no directory (a unit without one fails to start, with
+// status 209/STDOUT), and it makes the files with mode 0666 less the unit's
+// UMask=, where svman makes them with the log block's mode (0600 unless
+// said). Each is said once: what a machine needs as a requirement, the mode
+// as a difference, unless every unit's umask keeps the files as close as
+// svman does.
+//
+// An ExecStartPre= that made the directory cannot: systemd gives every
+// Exec*= process of the unit the same StandardOutput=, so it fails to start
+// for the same missing directory.
+func (x *exporter) logFiles(mod manifest.Module) {
+	x.notes.Require(manifest.Module{}, "", "Log directories must exist",
+		fmt.Sprintf("With --logs files, systemd appends each module's output to __stdout and __stderr in its status directory, but makes no directory: a unit whose directory is missing fails to start (status 209/STDOUT). Make them before the first start, as svman up would: mkdir -p -m 0700 %s/NAME for each module NAME (each instance, web.0, its own).", x.m.StatusDir))
+	umask := uint32(defaultUMask)
+	if mod.Umask != nil {
+		umask = *mod.Umask
+	}
+	mode := mod.Log.Mode
+	if mode == 0 {
+		mode = 0o600
+	}
+	if 0o666&^umask&^mode == 0 {
+		return
+	}
+	x.notes.Lost(manifest.Module{}, "", "Log files' mode not kept",
+		"systemd makes __stdout and __stderr with mode 0666 less the unit's UMask= (0644 under systemd's default 0022), where svman makes them with the log block's mode (0600 unless said): other local users may read what the modules write. Keep them out with the directory (mkdir -m 0700), or give the module a umask that does (umask = \"077\", which its own files get too).")
 }
 
 // health notes a health block: systemd 252 checks no liveness.

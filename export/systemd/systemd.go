@@ -44,8 +44,9 @@ type Options struct {
 	// Self makes one unit, svman-PROJECT.service, that runs svman up on the
 	// manifest, instead of a unit per module.
 	Self bool
-	// Logs is where the modules' output goes; "" is LogsJournal. With Self,
-	// svman keeps its logs itself.
+	// Logs is where the modules' output goes; "" is LogsJournal. With Self
+	// it is not used: svman keeps its logs itself (svman export refuses
+	// --logs with --self).
 	Logs Logs
 }
 
@@ -62,10 +63,11 @@ func Export(m *manifest.Manifest, o Options, notes *export.Notes) []export.File 
 		}
 		files = append(files, x.target())
 		if x.alarms {
-			files = append(files, x.alarmTemplate())
+			files = append(files, x.alarmTemplateUnit())
 		}
 		x.notSupervised()
 	}
+	x.envReread()
 	slices.SortFunc(files, func(a, b export.File) int { return strings.Compare(a.Name, b.Name) })
 	return files
 }
@@ -83,6 +85,9 @@ type exporter struct {
 	alarms bool
 	// named holds the modules each name of depends_on may stand for.
 	named map[string][]manifest.Module
+	// rereads are the units that run svman on the manifest, in the order
+	// their lines were written (svmanLine).
+	rereads []reread
 }
 
 func newExporter(m *manifest.Manifest, o Options, notes *export.Notes) *exporter {
@@ -119,15 +124,23 @@ func (x *exporter) modulesNamed(name string) []manifest.Module { return x.named[
 
 // Unit names.
 const (
-	unitPrefix    = "svman-"
-	alarmTemplate = "svman-alarm@.service"
+	unitPrefix = "svman-"
 	// maxUnitName is the longest unit name systemd accepts.
 	maxUnitName = 255
 )
 
 func serviceName(module string) string { return unitPrefix + module + ".service" }
 
-func alarmUnit(module string) string { return "svman-alarm@" + module + ".service" }
+// alarmTemplate is the project's alarm template, svman-PROJECT-alarm@.service:
+// its own, since it names the manifest, so that two manifests exported into
+// one directory each keep theirs. A module's unit cannot have its name: a
+// module name holds no "@".
+func (x *exporter) alarmTemplate() string { return unitPrefix + x.o.Project + "-alarm@.service" }
+
+// alarmUnit is the instance of the alarm template for module.
+func (x *exporter) alarmUnit(module string) string {
+	return unitPrefix + x.o.Project + "-alarm@" + module + ".service"
+}
 
 func (x *exporter) targetName() string { return unitPrefix + x.o.Project + ".target" }
 
