@@ -123,16 +123,15 @@ func (x *exporter) environment(u *unit, mod manifest.Module) {
 		x.notes.Lost(mod, site, "Environment variable not exported",
 			fmt.Sprintf("systemd refuses the variable %s (a name must be letters, digits and \"_\", not starting with a digit; a value must be UTF-8): the module runs without it.", strconv.Quote(k)))
 	}
-	if x.notes.Secret(mod, "env") {
-		x.notes.Lost(mod, "env", "Secret written into the unit",
-			"A value of env is read with file() or env(), so it may be a secret: the unit holds it in clear, and every local user can read it (systemctl show too). Give it to the module through LoadCredential= or an EnvironmentFile= only root may read, added by a drop-in.")
-	}
+	x.notes.SecretsCopied(mod, "unit", "Every local user can read it (systemctl show too). Give it to the module through LoadCredential= or an EnvironmentFile= only root may read, added by a drop-in.",
+		"command", "env", "on_exit", "dir", "user", "group")
 	switch {
 	case x.notes.Written(mod, "env_file"):
 		x.notes.Lost(mod, "env_file", "Env files copied into the unit", envFilesCopied)
-	case manifest.IsProcfile(x.m.Path) && len(x.m.Sources) > 0:
-		// A Procfile's .env: said once, for the whole Procfile.
-		x.notes.Lost(manifest.Module{}, "", "Env files copied into the unit", envFilesCopied)
+	case manifest.IsProcfile(x.m.Path) && len(mod.Env) > 0:
+		// A Procfile's .env, which no env_file names: said once, at the
+		// first process.
+		x.notes.Lost(x.m.Modules[0], "env", "Env files copied into the unit", envFilesCopied)
 	}
 	x.credentials(u, mod)
 	if mod.Umask != nil {

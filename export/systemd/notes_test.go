@@ -3,6 +3,7 @@ package systemd
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -191,7 +192,23 @@ func TestNoteOfProcfileEnv(t *testing.T) {
 	files := Export(m, Options{Svman: svmanBinary(t), Project: "app"}, notes)
 	d := notes.Diagnostics(false)
 	if d == nil || len(d.Diags) != 1 || d.Diags[0].Summary != "Env files copied into the unit" {
-		t.Errorf("notes %v, want one: Env files copied into the unit", d)
+		t.Fatalf("notes %v, want one: Env files copied into the unit", d)
+	}
+	if at := d.Diags[0].Subject; at == nil || filepath.Base(at.Filename) != "Procfile" || at.Start.Line != 1 {
+		t.Errorf("the note is at %v, want Procfile:1", at)
+	}
+	// Without a .env there is nothing copied, and nothing to say.
+	if err := os.Remove(filepath.Join(p.dir, ".env")); err != nil {
+		t.Fatal(err)
+	}
+	bare, err := manifest.Load(filepath.Join(p.dir, "Procfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := export.NewNotes(bare)
+	Export(bare, Options{Svman: svmanBinary(t), Project: "app"}, quiet)
+	if d := quiet.Diagnostics(false); d != nil {
+		t.Errorf("a Procfile without .env gets notes: %v", d)
 	}
 	for _, f := range files {
 		if strings.HasSuffix(f.Name, ".service") && !strings.Contains(string(f.Data), "\nEnvironment=\"PORT=5000\"\n") {
@@ -205,7 +222,7 @@ func TestNoteOfProcfileEnv(t *testing.T) {
 func TestNoteOfASecretInEnv(t *testing.T) {
 	p := newProject(t, map[string]string{
 		"supervise.hcl": `module "api" {
-  command = ["/bin/sleep", "1"]
+  command = ["/bin/sleep", file("token")]
   env     = { TOKEN = file("token"), MODE = "prod" }
 }
 module "web" {
@@ -213,14 +230,14 @@ module "web" {
   env     = { MODE = "prod" }
 }
 `,
-		"token": "s3cret",
+		"token": "3",
 	})
 	_, notes := p.export(t, Options{})
 	var got []string
 	for _, d := range notes.Diagnostics(false).Diags {
 		got = append(got, fmt.Sprintf("%d:%d: %s", d.Subject.Start.Line, d.Subject.Start.Column, d.Summary))
 	}
-	if want := []string{"3:3: Secret written into the unit"}; !slices.Equal(got, want) {
+	if want := []string{"2:3: Secret written into the unit", "3:3: Secret written into the unit"}; !slices.Equal(got, want) {
 		t.Errorf("notes %q, want %q", got, want)
 	}
 }
