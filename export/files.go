@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"svman/internal/atomicfile"
 )
 
 // File is one file of an export: its name, without a directory, and its
@@ -58,7 +60,7 @@ func WriteDir(dir, header string, files []File) (removed []string, err error) {
 		return nil, err
 	}
 	for _, f := range files {
-		if err := writeWhole(filepath.Join(dir, f.Name), f.Data); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
 			return nil, err
 		}
 	}
@@ -152,7 +154,7 @@ func WriteFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return writeWhole(path, data)
+	return atomicfile.Write(path, data, 0o644)
 }
 
 // Print writes files to w for a reader: each after a line naming it, in the
@@ -168,28 +170,6 @@ func Print(w io.Writer, comment string, files []File) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
-}
-
-// writeWhole writes data to a temporary file beside path and renames it
-// over path, so path holds either its old bytes or the new ones.
-func writeWhole(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after the rename, there is nothing left to remove
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // firstLine is the first line of the file at path, with its newline, as

@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"svman/internal/atomicfile"
 )
 
 // svman scale records the instance counts it sets in ScaleFile, in
@@ -80,23 +82,7 @@ func WriteScale(statusDir string, recs map[string]ScaleRecord) error {
 	if err := os.MkdirAll(statusDir, 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(statusDir, ScaleFile+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, append(data, '\n'), 0o644)
 }
 
 // UpdateScale changes the counts recorded in statusDir with edit, holding a
