@@ -149,8 +149,17 @@ func checkOwn(dir, header string, files []File) error {
 	return &ForeignFilesError{Dir: dir, Manifest: mine, Files: foreign}
 }
 
-// WriteFile writes data to path as a whole.
-func WriteFile(path string, data []byte) error {
+// WriteFile writes data to path as a whole. A file already at path is
+// replaced only when made says an earlier export of the same manifest wrote
+// it (its bytes are made's argument); anything else is an error that says
+// so, and nothing is written.
+func WriteFile(path string, data []byte, made func(old []byte) bool) error {
+	switch old, err := os.ReadFile(path); {
+	case err == nil && !made(old):
+		return fmt.Errorf("%s exists, and no export of this manifest wrote it: svman export never writes over it. Give -o another file, or remove it first", path)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}

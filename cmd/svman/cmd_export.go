@@ -181,7 +181,7 @@ func exportNomad(m *manifest.Manifest, o exportOptions, project string, notes *e
 		}
 		return exitOK
 	}
-	if err := export.WriteFile(*o.out, job); err != nil {
+	if err := export.WriteFile(*o.out, job, func(old []byte) bool { return nomad.Made(old, m.Path) }); err != nil {
 		fmt.Fprintf(stderr, "svman export: %v\n", err)
 		return exitFailure
 	}

@@ -73,7 +73,8 @@ func (e *exporter) job() *Job {
 			dependencyNotes(mod, e.oneShot[b.name], n)
 		}
 	}
-	job := &Job{ID: e.project, Name: e.project, Type: "service", Datacenters: e.o.Datacenters}
+	job := &Job{ID: e.project, Name: e.project, Type: "service", Datacenters: e.o.Datacenters,
+		Meta: map[string]string{MetaManifest: e.m.Path}}
 	runs := e.oneShotRuns(bs)
 	for _, b := range bs {
 		if !e.oneShot[b.name] {

@@ -26,6 +26,10 @@ func jobHCL(job *Job, header string) []byte {
 		setStrings(jb, "datacenters", job.Datacenters)
 	}
 	setString(jb, "type", job.Type)
+	mb := jb.AppendNewBlock("meta", nil).Body()
+	for _, k := range slices.Sorted(maps.Keys(job.Meta)) {
+		setString(mb, k, job.Meta[k])
+	}
 	for _, g := range job.TaskGroups {
 		jb.AppendNewline()
 		groupHCL(jb.AppendNewBlock("group", []string{g.Name}).Body(), g)

@@ -25,7 +25,11 @@ type (
 		Name        *string    `hcl:"name,optional"`
 		Datacenters []string   `hcl:"datacenters,optional"`
 		Type        string     `hcl:"type"`
+		Meta        hclMeta    `hcl:"meta,block"`
 		Groups      []hclGroup `hcl:"group,block"`
+	}
+	hclMeta struct {
+		Manifest string `hcl:"svman_manifest"`
 	}
 	hclGroup struct {
 		Name       string         `hcl:"name,label"`
@@ -178,7 +182,7 @@ func parseJobHCL(src []byte) (*Job, error) {
 		return nil, diags
 	}
 	j := file.Job
-	job := &Job{ID: j.ID, Name: j.ID, Type: j.Type, Datacenters: j.Datacenters}
+	job := &Job{ID: j.ID, Name: j.ID, Type: j.Type, Datacenters: j.Datacenters, Meta: map[string]string{MetaManifest: j.Meta.Manifest}}
 	if j.Name != nil {
 		job.Name = *j.Name
 	}

@@ -22,8 +22,14 @@ type Job struct {
 	Name        string
 	Type        string
 	Datacenters []string `json:",omitempty"`
-	TaskGroups  []*TaskGroup
+	// Meta names the manifest the job was exported from (MetaManifest),
+	// which tells a later export that it may write over this one.
+	Meta       map[string]string
+	TaskGroups []*TaskGroup
 }
+
+// MetaManifest is the key of Job.Meta that holds the manifest's path.
+const MetaManifest = "svman_manifest"
 
 // TaskGroup is api.TaskGroup.
 type TaskGroup struct {

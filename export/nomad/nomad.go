@@ -82,3 +82,16 @@ func Export(m *manifest.Manifest, o Options, notes *export.Notes) ([]byte, error
 	}
 	return b.Bytes(), nil
 }
+
+// Made reports whether old, the bytes of an existing file, is a job an
+// export of the manifest at manifestPath wrote, which a new export may
+// replace: the HCL form starts with export.Header, the JSON form names
+// the manifest in the job's meta. Anything else (a job written by hand,
+// another manifest's) is not to be overwritten.
+func Made(old []byte, manifestPath string) bool {
+	if bytes.HasPrefix(old, []byte(export.Header("#", manifestPath))) {
+		return true
+	}
+	var r struct{ Job struct{ Meta map[string]string } }
+	return json.Unmarshal(old, &r) == nil && r.Job.Meta[MetaManifest] == manifestPath
+}
