@@ -206,6 +206,19 @@ func TestNotesNeverShowASecret(t *testing.T) {
 			t.Errorf("a note shows the secret %q:\n%s", secret, text)
 		}
 	}
+	for _, o := range []Options{{Driver: "raw_exec"}, {Driver: "exec"}} {
+		m := load(t, `module "api" {
+  command = [file("token")]
+  dir     = "/srv/${file("token")}"
+}`, map[string]string{"token": "tok-s3cret"})
+		notes := export.NewNotes(m)
+		if _, err := Export(m, o, notes); err != nil {
+			t.Fatal(err)
+		}
+		if text := notes.Diagnostics(false).Error(); strings.Contains(text, "tok-s3cret") {
+			t.Errorf("with %s, a note shows the secret in the program or dir:\n%s", o.Driver, text)
+		}
+	}
 	if !strings.Contains(text, "supervise.hcl:2:3: warning: Secret written into the job") {
 		t.Errorf("the secret in the command is not said to be in the job:\n%s", text)
 	}

@@ -101,12 +101,12 @@ func (e *exporter) configOf(mod manifest.Module, n *export.Notes) TaskConfig {
 		e.onDisk = append(e.onDisk, onDisk{mod, mod.Dir, abs})
 	case filepath.IsAbs(abs) && !underAny(abs, chrootDirs):
 		n.Lost(mod, "command", "Program outside the exec driver's chroot",
-			"The exec driver runs "+name+" in a chroot of its task directory, which holds the client's "+strings.Join(chrootDirs, ", ")+" and no more: "+abs+" is not there. "+
+			"The exec driver runs "+name+" in a chroot of its task directory, which holds the client's "+strings.Join(chrootDirs, ", ")+" and no more: "+shown(mod, "command", abs, "its program", n)+" is not there. "+
 				"Give --artifact "+name+"=URL with the module's directory (the program at the same place under it), or export with --driver raw_exec.")
 	}
 	if e.o.Driver == driverExec && n.Written(mod, "dir") {
 		n.Lost(mod, "dir", "Working directory not exported",
-			"The exec driver cannot reach "+mod.Dir+" from its chroot: "+name+" starts in its task directory. Give --artifact "+name+"=URL with the directory's files (the task then starts among them), or export with --driver raw_exec, which starts it in "+mod.Dir+".")
+			"The exec driver cannot reach "+shown(mod, "dir", mod.Dir, "its dir", n)+" from its chroot: "+name+" starts in its task directory. Give --artifact "+name+"=URL with the directory's files (the task then starts among them), or export with --driver raw_exec, which starts it in its dir.")
 	}
 	return c
 }
@@ -126,9 +126,9 @@ func (e *exporter) diskNote() {
 	}
 	var paths []string
 	for _, d := range e.onDisk {
-		paths = append(paths, d.dir)
+		paths = append(paths, shown(d.mod, "dir", d.dir, d.mod.Block()+"'s dir", e.notes))
 		if filepath.IsAbs(d.prog) && !underAny(d.prog, chrootDirs) && !underAny(d.prog, []string{d.dir}) {
-			paths = append(paths, d.prog)
+			paths = append(paths, shown(d.mod, "command", d.prog, d.mod.Block()+"'s program", e.notes))
 		}
 	}
 	slices.Sort(paths)
