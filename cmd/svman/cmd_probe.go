@@ -181,10 +181,14 @@ func untilPassed(ctx context.Context, attempt func(ctx context.Context, timeout 
 		if err == nil || wait == 0 || ctx.Err() != nil {
 			return n + 1, err
 		}
-		pause := probe.Backoff(k.p, n, k.interval)
-		if time.Until(deadline) <= pause {
+		// The last pause is cut short, so that one attempt still comes
+		// before the deadline, with half the time left for it at most: a
+		// check that passes late within wait is not missed.
+		remaining := time.Until(deadline)
+		if remaining < lastAttemptLeast {
 			return n + 1, err
 		}
+		pause := min(probe.Backoff(k.p, n, k.interval), remaining-min(k.timeout, remaining/2))
 		retrying(err)
 		t := time.NewTimer(pause)
 		select {
@@ -195,6 +199,10 @@ func untilPassed(ctx context.Context, attempt func(ctx context.Context, timeout 
 		}
 	}
 }
+
+// lastAttemptLeast is the least time left before --wait's deadline for
+// which another attempt is made.
+const lastAttemptLeast = 10 * time.Millisecond
 
 // attempts is "1 attempt", "12 attempts".
 func attempts(n int) string {

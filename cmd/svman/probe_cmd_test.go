@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"svman/internal/testkit"
 )
@@ -178,7 +179,13 @@ module "gone" {
 		t.Errorf("svman probe --wait worker = %d %q %q", code, stdout.String(), stderr)
 	}
 
+	// It tries until the end of the wait, not only until a pause would
+	// pass it: the last attempt comes less than lastAttemptLeast before.
+	began := time.Now()
 	code, out, errOut := p.svmanProcess(nil, "probe", "--wait", "200ms", "gone")
+	if took := time.Since(began); took < 200*time.Millisecond-lastAttemptLeast {
+		t.Errorf("svman probe --wait 200ms gave up after %s, before the wait was over", took)
+	}
 	if code != exitFailure || out != "" || !regexp.MustCompile(`svman probe: gone: ready probe did not pass within 200ms \(\d+ attempts\); the last attempt failed: connect \S+: connection refused\n$`).MatchString(errOut) {
 		t.Errorf("svman probe --wait 200ms gone = %d %q %q", code, out, errOut)
 	}
