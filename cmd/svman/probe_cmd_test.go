@@ -153,6 +153,10 @@ module "gone" {
   command = "true"
   ready { tcp = %q }
 }
+module "never" {
+  command = "true"
+  ready { exec = ["false"] }
+}
 `, addr, freeAddr(t)))
 
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
@@ -180,12 +184,16 @@ module "gone" {
 	}
 
 	// It tries until the end of the wait, not only until a pause would
-	// pass it: the last attempt comes less than lastAttemptLeast before.
+	// pass it (an exec probe's pauses double: 10ms, 20ms, ... 640ms): the
+	// last attempt comes less than lastAttemptLeast before.
 	began := time.Now()
-	code, out, errOut := p.svmanProcess(nil, "probe", "--wait", "200ms", "gone")
-	if took := time.Since(began); took < 200*time.Millisecond-lastAttemptLeast {
-		t.Errorf("svman probe --wait 200ms gave up after %s, before the wait was over", took)
+	if code, _, errOut := p.svmanProcess(nil, "probe", "--wait", "1s", "never"); code != exitFailure {
+		t.Errorf("svman probe --wait 1s never = %d %q", code, errOut)
 	}
+	if took := time.Since(began); took < time.Second-lastAttemptLeast {
+		t.Errorf("svman probe --wait 1s gave up after %s, before the wait was over", took)
+	}
+	code, out, errOut := p.svmanProcess(nil, "probe", "--wait", "200ms", "gone")
 	if code != exitFailure || out != "" || !regexp.MustCompile(`svman probe: gone: ready probe did not pass within 200ms \(\d+ attempts\); the last attempt failed: connect \S+: connection refused\n$`).MatchString(errOut) {
 		t.Errorf("svman probe --wait 200ms gone = %d %q %q", code, out, errOut)
 	}
