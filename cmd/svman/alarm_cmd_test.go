@@ -220,10 +220,14 @@ func TestSystemdFactsOddValues(t *testing.T) {
 			t.Errorf("%q: facts %+v, note %q; want them untouched", env, f, note)
 		}
 	}
-	f := alarm.Facts{ExitCode: -1}
-	systemdFacts(&f, func(k string) string { return map[string]string{monitorExitCode: "dumped"}[k] })
+	// Killed by a signal whose name cannot be read: no exit code all the
+	// same, and the core dump said.
+	f := alarm.Facts{ExitCode: 3}
+	systemdFacts(&f, func(k string) string {
+		return map[string]string{monitorExitCode: "dumped", monitorExitStatus: "RTMIN+3"}[k]
+	})
 	if f.ExitCode != -1 || f.Signal != "" || !f.CoreDumped {
-		t.Errorf("dumped without a status: %+v, want coredumped alone", f)
+		t.Errorf("dumped by an unreadable signal: %+v, want exit code -1, coredumped and no signal", f)
 	}
 }
 

@@ -40,8 +40,11 @@ func systemdFacts(f *alarm.Facts, getenv func(string) string) string {
 			f.ExitCode, f.Signal, f.CoreDumped = n, "", false
 		}
 	case "killed", "dumped":
+		// Killed by a signal, whichever: no exit code, even when the
+		// signal's name cannot be read.
+		f.ExitCode, f.Signal = -1, ""
 		if name, ok := signalFact(status); ok {
-			f.ExitCode, f.Signal = -1, name
+			f.Signal = name
 		}
 		f.CoreDumped = code == "dumped"
 	}
