@@ -8,7 +8,7 @@ import (
 // svman export's command line: the target before or after the flags, and a
 // clear usage error for every way to get it wrong.
 func TestExportCommandLine(t *testing.T) {
-	p := newProject(t, "module \"web\" {\n  command = [\"/bin/sleep\", \"60\"]\n}\n")
+	p := newProject(t, "module \"web\" {\n  command = [\"/bin/sleep\", \"60\"]\n}\nmodule \"api\" {\n  command   = [\"/bin/sleep\", \"60\"]\n  instances = 2\n}\n")
 	tests := []struct {
 		args     []string
 		code     int
@@ -26,6 +26,8 @@ func TestExportCommandLine(t *testing.T) {
 		{[]string{"export", "systemd", "--logs", "journal", "-f", p.manifestPath(), "--self"}, exitUsage, "--logs does not go with --self"},
 		{[]string{"export", "systemd", "--self", "--user", "--project", "shop", "--strict", "-f", p.manifestPath()}, exitOK, ""},
 		{[]string{"export", "nomad", "--artifact", "web", "-f", p.manifestPath()}, exitUsage, "want MODULE=URL"},
+		{[]string{"export", "nomad", "--artifact", "api.1=https://example.com/api.tgz", "-f", p.manifestPath()}, exitUsage, `an artifact is given for "api.1", an instance of api: the instances of a block are one task, so give it for the block, api=URL`},
+		{[]string{"export", "nomad", "--artifact", "api=https://example.com/api.tgz", "--driver", "exec", "-f", p.manifestPath()}, exitOK, ""},
 		{[]string{"export", "systemd", "-f", p.dir + "/missing.hcl"}, exitFailure, "Manifest not found"},
 	}
 	for _, tt := range tests {

@@ -48,8 +48,13 @@ func (o Options) Check(m *manifest.Manifest) error {
 		return fmt.Errorf("no task driver %q: the job's driver is %s or %s", o.Driver, driverRawExec, driverExec)
 	}
 	for _, name := range slices.Sorted(maps.Keys(o.Artifacts)) {
-		if !slices.ContainsFunc(m.Modules, func(mod manifest.Module) bool { return mod.Name == name || mod.InstanceOf == name }) {
+		i := slices.IndexFunc(m.Modules, func(mod manifest.Module) bool { return mod.Name == name || mod.Block() == name })
+		switch {
+		case i < 0:
 			return fmt.Errorf("an artifact is given for %q, which is no module of %s", name, m.Path)
+		case m.Modules[i].Name == name && m.Modules[i].InstanceOf != "":
+			block := m.Modules[i].InstanceOf
+			return fmt.Errorf("an artifact is given for %q, an instance of %s: the instances of a block are one task, so give it for the block, %s=URL", name, block, block)
 		}
 	}
 	return nil
