@@ -165,6 +165,10 @@ func (x *exporter) credentials(u *unit, mod manifest.Module) {
 				"The user's service manager (systemctl --user) runs every unit as that user and cannot switch to another: the unit has no "+c.key+"= and the module runs as the user who starts it. Export without --user, for the system's manager, to keep it.")
 		default:
 			u.service.set(c.key, specifiers(c.cred.Name))
+			if c.field == "user" && c.cred.Name == "nobody" {
+				x.notes.Lost(mod, c.field, "The nobody user in a unit",
+					"systemd warns that User=nobody is not safe (systemd-analyze verify says so): every program run as nobody shares that user, and whatever owns a file owns it for all of them. Give the module a user of its own, or DynamicUser=yes in a drop-in.")
+			}
 		}
 	}
 }

@@ -241,3 +241,26 @@ module "web" {
 		t.Errorf("notes %q, want %q", got, want)
 	}
 }
+
+// systemd warns of User=nobody, as systemd-analyze verify shows: the export
+// says so at the user, and only there.
+func TestNoteOfTheNobodyUser(t *testing.T) {
+	p := newProject(t, map[string]string{"supervise.hcl": `module "api" {
+  command = ["/bin/sleep", "1"]
+  user    = "nobody"
+}
+module "web" {
+  command = ["/bin/sleep", "1"]
+  user    = "root"
+}
+`})
+	files, notes := p.export(t, Options{})
+	var got []string
+	for _, d := range notes.Diagnostics(false).Diags {
+		got = append(got, fmt.Sprintf("%d:%d: %s", d.Subject.Start.Line, d.Subject.Start.Column, d.Summary))
+	}
+	if want := []string{"3:3: The nobody user in a unit"}; !slices.Equal(got, want) {
+		t.Errorf("notes %q, want %q", got, want)
+	}
+	check(t, files, []directive{{"nobody", "svman-api.service", "Service.User", []string{"nobody"}}})
+}
