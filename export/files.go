@@ -52,7 +52,7 @@ func headerManifest(line string) (path string, ok bool) {
 // Files people wrote, or exports of other manifests, are left alone, and
 // never overwritten: when one has the name of one of files, WriteDir writes
 // nothing at all and returns a *ForeignFilesError naming each such file.
-func WriteDir(dir, header string, files []File) (removed []string, err error) {
+func WriteDir(dir, header string, files []File, perm os.FileMode) (removed []string, err error) {
 	if err := checkOwn(dir, header, files); err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func WriteDir(dir, header string, files []File) (removed []string, err error) {
 		return nil, err
 	}
 	for _, f := range files {
-		if err := atomicfile.Write(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, f.Name), f.Data, perm); err != nil {
 			return nil, err
 		}
 	}
@@ -153,7 +153,7 @@ func checkOwn(dir, header string, files []File) error {
 // replaced only when made says an earlier export of the same manifest wrote
 // it (its bytes are made's argument); anything else is an error that says
 // so, and nothing is written.
-func WriteFile(path string, data []byte, made func(old []byte) bool) error {
+func WriteFile(path string, data []byte, perm os.FileMode, made func(old []byte) bool) error {
 	switch old, err := os.ReadFile(path); {
 	case err == nil && !made(old):
 		return fmt.Errorf("%s exists, and no export of this manifest wrote it: svman export never writes over it. Give -o another file, or remove it first", path)
@@ -163,7 +163,7 @@ func WriteFile(path string, data []byte, made func(old []byte) bool) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return atomicfile.Write(path, data, 0o644)
+	return atomicfile.Write(path, data, perm)
 }
 
 // Print writes files to w for a reader: each after a line naming it, in the

@@ -17,12 +17,12 @@ func TestWriteDirPrunesOnlyItsOwnFiles(t *testing.T) {
 	header := Header("#", "/srv/app/supervise.hcl")
 	other := Header("#", "/srv/other/supervise.hcl")
 	first := []File{{"svman-web.service", []byte(header + "web 1\n")}, {"svman-old.service", []byte(header + "old\n")}}
-	if removed, err := WriteDir(dir, header, first); err != nil || removed != nil {
+	if removed, err := WriteDir(dir, header, first, 0o644); err != nil || removed != nil {
 		t.Fatalf("first WriteDir: removed %v, %v", removed, err)
 	}
 	mustWrite(t, filepath.Join(dir, "svman-mine.service"), "# written by hand\n")
 	mustWrite(t, filepath.Join(dir, "svman-db.service"), other+"db\n")
-	removed, err := WriteDir(dir, header, []File{{"svman-web.service", []byte(header + "web 2\n")}})
+	removed, err := WriteDir(dir, header, []File{{"svman-web.service", []byte(header + "web 2\n")}}, 0o600)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +46,8 @@ func TestWriteDirPrunesOnlyItsOwnFiles(t *testing.T) {
 		if err != nil || string(got) != data {
 			t.Errorf("%s = %q (%v), want %q", name, got, err, data)
 		}
-		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && name == "svman-web.service" && fi.Mode().Perm() != 0o644 {
-			t.Errorf("%s has mode %v, want 0644: systemd and nomad read it as another user", name, fi.Mode().Perm())
+		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && name == "svman-web.service" && fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600: the second export held a secret", name, fi.Mode().Perm())
 		}
 	}
 }
@@ -86,7 +86,7 @@ func TestWriteDirRefusesForeignFiles(t *testing.T) {
 		{"svman-shop.target", []byte(header + "shop\n")},
 		{"svman-masked.service", []byte(header + "masked\n")},
 	}
-	removed, err := WriteDir(dir, header, files)
+	removed, err := WriteDir(dir, header, files, 0o644)
 	if err == nil || removed != nil {
 		t.Fatalf("WriteDir over foreign files: removed %q, error %v; want an error and nothing removed", removed, err)
 	}

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"os"
+
 	"github.com/hashicorp/hcl/v2"
 
 	"svman/manifest"
@@ -16,6 +18,9 @@ type Notes struct {
 	// needs are the notes made by Require: what the target needs of the
 	// machines it runs on, said but never refused by --strict.
 	needs map[*hcl.Diagnostic]bool
+	// private is set once the output holds what may be a secret (see
+	// KeepPrivate).
+	private bool
 }
 
 // noteKey tells one note from another: the instances of a block share their
@@ -93,6 +98,20 @@ func (n *Notes) Written(mod manifest.Module, path string) bool {
 // file others can read must say so, or keep it apart.
 func (n *Notes) Secret(mod manifest.Module, path string) bool {
 	return n.sites.Secret(mod, path)
+}
+
+// KeepPrivate says that the output holds what may be a secret (a value
+// read with file() or env(), an env file's variables): its files are then
+// written for their owner alone (Perm).
+func (n *Notes) KeepPrivate() { n.private = true }
+
+// Perm is the mode of the files the export writes: 0600 when they hold what
+// may be a secret, else 0644, for every user to read as systemd's own units.
+func (n *Notes) Perm() os.FileMode {
+	if n.private {
+		return 0o600
+	}
+	return 0o644
 }
 
 // Len is the number of notes.

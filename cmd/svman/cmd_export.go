@@ -80,17 +80,19 @@ func exportFlags(fs *flag.FlagSet) exportOptions {
 func runExport(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
 	o := exportFlags(fs)
-	// The target may come first (svman export systemd -o DIR) or last.
+	// The target may come anywhere among the flags: svman export systemd
+	// -o DIR, svman export -f FILE systemd -o DIR.
 	var target string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		target, args = args[0], args[1:]
-	}
-	if ok, code := parseFlags(fs, args); !ok {
-		return code
-	}
-	rest := fs.Args()
-	if target == "" && len(rest) > 0 {
-		target, rest = rest[0], rest[1:]
+	var rest []string
+	for {
+		if ok, code := parseFlags(fs, args); !ok {
+			return code
+		}
+		if fs.NArg() == 0 || target != "" {
+			rest = fs.Args()
+			break
+		}
+		target, args = fs.Arg(0), fs.Args()[1:]
 	}
 	switch {
 	case target == "":
@@ -142,7 +144,7 @@ func exportSystemd(m *manifest.Manifest, o exportOptions, project string, notes 
 		}
 		return exitOK
 	}
-	removed, err := export.WriteDir(*o.out, export.Header("#", m.Path), files)
+	removed, err := export.WriteDir(*o.out, export.Header("#", m.Path), files, notes.Perm())
 	for _, name := range removed {
 		fmt.Fprintf(stderr, "svman export: removed %s, which an earlier export of %s wrote\n", filepath.Join(*o.out, name), m.Path)
 	}
@@ -181,7 +183,7 @@ func exportNomad(m *manifest.Manifest, o exportOptions, project string, notes *e
 		}
 		return exitOK
 	}
-	if err := export.WriteFile(*o.out, job, func(old []byte) bool { return nomad.Made(old, m.Path) }); err != nil {
+	if err := export.WriteFile(*o.out, job, notes.Perm(), func(old []byte) bool { return nomad.Made(old, m.Path) }); err != nil {
 		fmt.Fprintf(stderr, "svman export: %v\n", err)
 		return exitFailure
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -34,6 +36,30 @@ func TestExportCommandLine(t *testing.T) {
 		code, _, stderr := p.runArgs(tt.args...)
 		if code != tt.code || !strings.Contains(stderr, tt.inStderr) {
 			t.Errorf("svman %s: exit %d, stderr:\n%s\nwant exit %d and %q", strings.Join(tt.args, " "), code, stderr, tt.code, tt.inStderr)
+		}
+	}
+}
+
+// What an export writes is for every user to read, as systemd's own units,
+// unless it holds what may be a secret: then it is its owner's alone.
+func TestExportFileModes(t *testing.T) {
+	plain := newProject(t, "module \"web\" {\n  command = [\"/bin/sleep\", \"60\"]\n}\n")
+	secret := newProject(t, "module \"web\" {\n  command = [\"/bin/sleep\", \"60\"]\n  env     = { TOKEN = file(\"token\") }\n}\n")
+	writeFile(t, filepath.Join(secret.dir, "token"), "s3cret")
+	for _, tt := range []struct {
+		p    *project
+		mode os.FileMode
+	}{{plain, 0o644}, {secret, 0o600}} {
+		units, job := filepath.Join(tt.p.dir, "units"), filepath.Join(tt.p.dir, "job.json")
+		for _, args := range [][]string{{"systemd", "-o", units}, {"nomad", "-o", job}} {
+			if code, _, stderr := tt.p.svmanCmd("export", args...); code != exitOK {
+				t.Fatalf("svman export %v: exit %d\n%s", args, code, stderr)
+			}
+		}
+		for _, path := range []string{filepath.Join(units, "svman-web.service"), job} {
+			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != tt.mode {
+				t.Errorf("%s: mode %v (%v), want %v", path, fi.Mode().Perm(), err, tt.mode)
+			}
 		}
 	}
 }

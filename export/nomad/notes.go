@@ -28,6 +28,9 @@ func moduleNotes(mod manifest.Module, main bool, project string, n *export.Notes
 	if mod.EnvClear {
 		lost("env_clear", "Environment not cleared", "Nomad starts the task with the client's environment (less the client's env.denylist) under the job's env, not with an empty one. Set in env what the program must not inherit, or deny it in the client's configuration.")
 	}
+	if n.Written(mod, "env_file") {
+		n.KeepPrivate()
+	}
 	lost("env_file", "Env files written into the job", envFilesWritten)
 	n.SecretsCopied(mod, "job", "Whoever may read the job (nomad job inspect) reads it. Keep secrets in Nomad Variables, and give them to the task with a template block (env = true).",
 		"command", "env", "dir", "user", "ready.http", "ready.tcp", "health.http", "health.tcp")

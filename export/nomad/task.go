@@ -56,6 +56,7 @@ func (e *exporter) taskOf(mod manifest.Module, pp portPlan, main bool, n *export
 	moduleNotes(mod, main, e.project, n)
 	if manifest.IsProcfile(e.m.Path) && len(mod.Env) > 0 {
 		// A Procfile's .env is an env file no env_file names.
+		n.KeepPrivate()
 		n.Lost(e.m.Modules[0], "env", "Env files written into the job", envFilesWritten)
 	}
 	return t

@@ -127,10 +127,12 @@ func (x *exporter) environment(u *unit, mod manifest.Module) {
 		"command", "env", "on_exit", "dir", "user", "group")
 	switch {
 	case x.notes.Written(mod, "env_file"):
+		x.notes.KeepPrivate()
 		x.notes.Lost(mod, "env_file", "Env files copied into the unit", envFilesCopied)
 	case manifest.IsProcfile(x.m.Path) && len(mod.Env) > 0:
 		// A Procfile's .env, which no env_file names: said once, at the
 		// first process.
+		x.notes.KeepPrivate()
 		x.notes.Lost(x.m.Modules[0], "env", "Env files copied into the unit", envFilesCopied)
 	}
 	x.credentials(u, mod)
