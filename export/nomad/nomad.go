@@ -97,6 +97,8 @@ func Made(old []byte, manifestPath string) bool {
 	if bytes.HasPrefix(old, []byte(export.Header("#", manifestPath))) {
 		return true
 	}
-	var r struct{ Job struct{ Meta map[string]string } }
+	var r struct {
+		Job struct{ Meta map[string]string }
+	}
 	return json.Unmarshal(old, &r) == nil && r.Job.Meta[MetaManifest] == manifestPath
 }
