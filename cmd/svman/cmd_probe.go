@@ -172,7 +172,13 @@ func untilPassed(ctx context.Context, attempt func(ctx context.Context, timeout 
 	for n := 0; ; n++ {
 		timeout := k.timeout
 		if wait > 0 {
-			timeout = min(timeout, time.Until(deadline))
+			// The first attempt is bounded by the wait itself, so that one
+			// always runs, however short the wait: no attempt is no pass.
+			left := time.Until(deadline)
+			if n == 0 {
+				left = wait
+			}
+			timeout = min(timeout, left)
 		}
 		if timeout <= 0 {
 			return n, err

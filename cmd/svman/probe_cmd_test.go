@@ -193,6 +193,10 @@ module "never" {
 	if took := time.Since(began); took < time.Second-lastAttemptLeast {
 		t.Errorf("svman probe --wait 1s gave up after %s, before the wait was over", took)
 	}
+	// However short the wait, one attempt runs: a closed port never passes.
+	if code, out, errOut := p.svmanProcess(nil, "probe", "--wait", "1ns", "gone"); code != exitFailure || out != "" {
+		t.Errorf("svman probe --wait 1ns gone = %d %q %q, want a failed attempt", code, out, errOut)
+	}
 	code, out, errOut := p.svmanProcess(nil, "probe", "--wait", "200ms", "gone")
 	if code != exitFailure || out != "" || !regexp.MustCompile(`svman probe: gone: ready probe did not pass within 200ms \(\d+ attempts\); the last attempt failed: connect \S+: connection refused\n$`).MatchString(errOut) {
 		t.Errorf("svman probe --wait 200ms gone = %d %q %q", code, out, errOut)
