@@ -145,8 +145,9 @@ module "web" {
 	} {
 		code, out, errOut := p.svmanProcess(tc.env, "alarm", append(append([]string{"--systemd"}, tc.args...), "web")...)
 		if code != exitOK || out != "web: "+tc.event+" alarm delivered by webhook\n" || errOut != "" {
-			t.Errorf("%q: svman alarm = %d %q %q", tc.env, code, out, errOut)
-			continue
+			// Fatal: an alarm delivered all the same would be read by the
+			// next case as its own.
+			t.Fatalf("%q: svman alarm = %d %q %q", tc.env, code, out, errOut)
 		}
 		f := hook.facts(t)
 		if f.Module != "web" || f.Event != tc.event || f.ExitCode != tc.code || f.Signal != tc.signal || f.CoreDumped != tc.coredumped ||
@@ -194,8 +195,9 @@ module "web" {
 		}
 		code, out, errOut := p.svmanProcess(env, "alarm", append(append([]string{"--systemd"}, tc.args...), "web")...)
 		if code != exitOK || out != "web: "+tc.event+" alarm delivered by webhook\n" || errOut != "" {
-			t.Errorf("result %q %q: svman alarm = %d %q %q, want the %s alarm delivered", tc.result, tc.args, code, out, errOut, tc.event)
-			continue
+			// Fatal: an alarm delivered all the same would be read by the
+			// next case as its own.
+			t.Fatalf("result %q %q: svman alarm = %d %q %q, want the %s alarm delivered", tc.result, tc.args, code, out, errOut, tc.event)
 		}
 		if f := hook.facts(t); f.Event != tc.event || !strings.HasSuffix(f.Message, "] Service web"+tc.message) {
 			t.Errorf("result %q %q: the webhook received event %s, message %q; want %s and a message ending %q",
@@ -210,24 +212,27 @@ func TestSystemdFactsOddValues(t *testing.T) {
 	for _, env := range []map[string]string{
 		{monitorExitCode: "exited", monitorExitStatus: "SEGV"},
 		{monitorExitCode: "exited", monitorExitStatus: "256"},
-		{monitorExitCode: "killed", monitorExitStatus: "RTMIN+3"},
-		{monitorExitCode: "killed", monitorExitStatus: "0"},
 		{monitorExitCode: "continued", monitorExitStatus: "CONT"},
 		{monitorExitStatus: "9"},
 	} {
-		f := alarm.Facts{ExitCode: -1}
-		if note := systemdFacts(&f, func(k string) string { return env[k] }); note != "" || f.ExitCode != -1 || f.Signal != "" || f.CoreDumped {
+		f := alarm.Facts{ExitCode: 3}
+		if note := systemdFacts(&f, func(k string) string { return env[k] }); note != "" || f.ExitCode != 3 || f.Signal != "" || f.CoreDumped {
 			t.Errorf("%q: facts %+v, note %q; want them untouched", env, f, note)
 		}
 	}
 	// Killed by a signal whose name cannot be read: no exit code all the
-	// same, and the core dump said.
-	f := alarm.Facts{ExitCode: 3}
-	systemdFacts(&f, func(k string) string {
-		return map[string]string{monitorExitCode: "dumped", monitorExitStatus: "RTMIN+3"}[k]
-	})
-	if f.ExitCode != -1 || f.Signal != "" || !f.CoreDumped {
-		t.Errorf("dumped by an unreadable signal: %+v, want exit code -1, coredumped and no signal", f)
+	// same, no signal, and the core dump said when there was one.
+	for _, tc := range []struct {
+		code, status string
+		dumped       bool
+	}{{"killed", "RTMIN+3", false}, {"killed", "0", false}, {"dumped", "RTMIN+3", true}} {
+		f := alarm.Facts{ExitCode: 3}
+		systemdFacts(&f, func(k string) string {
+			return map[string]string{monitorExitCode: tc.code, monitorExitStatus: tc.status}[k]
+		})
+		if f.ExitCode != -1 || f.Signal != "" || f.CoreDumped != tc.dumped {
+			t.Errorf("%s by %s: %+v, want exit code -1, no signal, coredumped %v", tc.code, tc.status, f, tc.dumped)
+		}
 	}
 }
 

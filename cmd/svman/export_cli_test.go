@@ -57,8 +57,10 @@ func TestExportFileModes(t *testing.T) {
 			}
 		}
 		for _, path := range []string{filepath.Join(units, "svman-web.service"), job} {
-			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != tt.mode {
-				t.Errorf("%s: mode %v (%v), want %v", path, fi.Mode().Perm(), err, tt.mode)
+			if fi, err := os.Stat(path); err != nil {
+				t.Error(err)
+			} else if fi.Mode().Perm() != tt.mode {
+				t.Errorf("%s: mode %v, want %v", path, fi.Mode().Perm(), tt.mode)
 			}
 		}
 	}

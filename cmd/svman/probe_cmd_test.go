@@ -80,7 +80,7 @@ module "api" {
 		{"api", exitFailure, "svman probe: api: ready probe failed: GET " + srv.URL + "/starting: 503 Service Unavailable\n"},
 	} {
 		code, out, errOut := p.svmanProcess(nil, "probe", tc.module)
-		if code != tc.code || out+errOut != tc.out {
+		if wantOut, wantErr := probeStreams(tc.code, tc.out); code != tc.code || out != wantOut || errOut != wantErr {
 			t.Errorf("svman probe %s = %d %q %q, want %d %q", tc.module, code, out, errOut, tc.code, tc.out)
 		}
 	}
@@ -128,7 +128,7 @@ module "sad" {
 		{"sad", exitFailure, `svman probe: sad: ready probe failed: sh -c "echo not today; exit 3" exited with code 3: not today` + "\n"},
 	} {
 		code, out, errOut := p.svmanProcess([]string{"HOME=/home/svman-test"}, "probe", tc.module)
-		if code != tc.code || out+errOut != tc.out {
+		if wantOut, wantErr := probeStreams(tc.code, tc.out); code != tc.code || out != wantOut || errOut != wantErr {
 			t.Errorf("svman probe %s = %d %q %q, want %d %q", tc.module, code, out, errOut, tc.code, tc.out)
 		}
 	}
@@ -227,7 +227,7 @@ module "api" {
 		{[]string{"--health", "api"}, exitFailure, "svman probe: api has no health block: there is no health check to run\n"},
 	} {
 		code, out, errOut := p.svmanProcess(nil, "probe", tc.args...)
-		if code != tc.code || out+errOut != tc.out {
+		if wantOut, wantErr := probeStreams(tc.code, tc.out); code != tc.code || out != wantOut || errOut != wantErr {
 			t.Errorf("svman probe %q = %d %q %q, want %d %q", tc.args, code, out, errOut, tc.code, tc.out)
 		}
 	}
@@ -305,4 +305,13 @@ module "web" {
 		t.Errorf("svman probe after SIGTERM = %d %q", code, out)
 	}
 	testkit.WaitFor(t, "the probe's child to be gone", func() bool { return !pidAlive(child) })
+}
+
+// probeStreams are the stdout and stderr of a svman probe that exits with
+// code and says text: a pass is said on stdout, anything else on stderr.
+func probeStreams(code int, text string) (stdout, stderr string) {
+	if code == exitOK {
+		return text, ""
+	}
+	return "", text
 }

@@ -127,8 +127,11 @@ func TestTopInATerminal(t *testing.T) {
 		return strings.Contains(s, "change nothing: the manifest is what runs") && strings.Contains(s, "reload the manifest, as above? y/n")
 	})
 	term.keys("y")
-	// Said by svman top, or by svman's own reload event after it.
-	term.waitScreen("the reload done", func(s string) bool { return strings.Contains(s, "reloaded: ") || strings.Contains(s, "reload: ") })
+	// Said by svman top, or by svman's own reload event after it (whose
+	// plan starts with its counts); a failed reload is "reload: " and why.
+	term.waitScreen("the reload done", func(s string) bool {
+		return strings.Contains(s, "reloaded: ") || strings.Contains(s, "reload: +0 -0 ~0")
+	})
 
 	term.keys("?")
 	term.waitScreen("the help", func(s string) bool { return strings.Contains(s, "svman top: keys") })

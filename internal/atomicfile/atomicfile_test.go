@@ -20,8 +20,10 @@ func TestWrite(t *testing.T) {
 	if err != nil || string(got) != "new\n" {
 		t.Errorf("%s holds %q (%v), want %q", path, got, err, "new\n")
 	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
-		t.Errorf("%s: mode %v (%v), want 0644", path, fi.Mode().Perm(), err)
+	if fi, err := os.Stat(path); err != nil {
+		t.Error(err)
+	} else if fi.Mode().Perm() != 0o644 {
+		t.Errorf("%s: mode %v, want 0644", path, fi.Mode().Perm())
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("%s holds %d files, want the one: a temporary file was left", dir, len(entries))
