@@ -74,7 +74,7 @@ func WriteDir(dir, header string, files []File, perm os.FileMode) (removed []str
 			continue
 		}
 		path := filepath.Join(dir, name)
-		if !startsWith(path, header) {
+		if firstLine(path) != header {
 			continue
 		}
 		if err := os.Remove(path); err != nil {
@@ -137,9 +137,11 @@ func checkOwn(dir, header string, files []File) error {
 			return err
 		case !fi.Mode().IsRegular():
 			foreign = append(foreign, ForeignFile{Name: f.Name})
-		case !startsWith(path, header):
-			from, _ := headerManifest(firstLine(path))
-			foreign = append(foreign, ForeignFile{Name: f.Name, From: from, Regular: true})
+		default:
+			if line := firstLine(path); line != header {
+				from, _ := headerManifest(line)
+				foreign = append(foreign, ForeignFile{Name: f.Name, From: from, Regular: true})
+			}
 		}
 	}
 	if foreign == nil {
@@ -193,16 +195,4 @@ func firstLine(path string) string {
 	n, _ := io.ReadFull(f, buf)
 	line, _, _ := bytes.Cut(buf[:n], []byte("\n"))
 	return string(line) + "\n"
-}
-
-// startsWith reports whether the file at path begins with prefix.
-func startsWith(path, prefix string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	buf := make([]byte, len(prefix))
-	n, _ := io.ReadFull(f, buf)
-	return n == len(prefix) && string(buf) == prefix
 }

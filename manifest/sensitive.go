@@ -59,11 +59,16 @@ func (ev *evaluator) noteSensitive(expr hcl.Expression, v cty.Value) {
 // a diagnostic there must not show that value.
 func (ev *evaluator) isSensitive(rng hcl.Range) bool {
 	for _, s := range ev.secrets {
-		if s.rng.Filename == rng.Filename && s.rng.Start.Byte < rng.End.Byte && rng.Start.Byte < s.rng.End.Byte {
+		if overlaps(s.rng, rng) {
 			return true
 		}
 	}
 	return false
+}
+
+// overlaps reports whether a and b share a byte of the same file.
+func overlaps(a, b hcl.Range) bool {
+	return a.Filename == b.Filename && a.Start.Byte < b.End.Byte && b.Start.Byte < a.End.Byte
 }
 
 // show returns text, a value of the expression at rng as a message shows it,
@@ -96,7 +101,7 @@ func (ev *evaluator) sourceText(rng hcl.Range) string {
 // they are too short to be much of a secret.
 func (ev *evaluator) leaks(rng hcl.Range, msg string) bool {
 	for _, s := range ev.secrets {
-		if s.rng.Filename != rng.Filename || s.rng.Start.Byte >= rng.End.Byte || rng.Start.Byte >= s.rng.End.Byte {
+		if !overlaps(s.rng, rng) {
 			continue
 		}
 		for _, t := range s.texts {

@@ -62,23 +62,9 @@ func (s *Sites) Written(m Module, path string) bool {
 // the module's block and the defaults it inherits are asked, since env
 // merges the two key by key; a map counts as a whole.
 func (s *Sites) Secret(m Module, path string) bool {
-	if s == nil {
-		return false
-	}
-	b, ok := s.blocks[m.Block()]
-	if !ok {
-		return false
-	}
-	var written []hcl.Range
-	if r, ok := b.at[path]; ok {
-		written = append(written, r)
-	}
-	if r, ok := s.defaults.at[path]; ok && b.inherits() {
-		written = append(written, r)
-	}
-	for _, r := range written {
+	for _, r := range s.written(m, path) {
 		for _, sr := range s.secrets {
-			if sr.Filename == r.Filename && sr.Start.Byte < r.End.Byte && r.Start.Byte < sr.End.Byte {
+			if overlaps(sr, r) {
 				return true
 			}
 		}
@@ -101,22 +87,42 @@ func (s *Sites) EnvCalls() []hcl.Range {
 // find is At, and whether path itself (rather than an enclosing block) was
 // found.
 func (s *Sites) find(m Module, path string) (hcl.Range, bool) {
-	if s == nil {
-		return hcl.Range{}, false
-	}
-	b, ok := s.blocks[m.Block()]
+	b, ok := s.block(m)
 	if !ok {
 		return hcl.Range{}, false
 	}
 	for p := path; p != ""; p = parent(p) {
-		if r, ok := b.at[p]; ok {
-			return r, p == path
-		}
-		if r, ok := s.defaults.at[p]; ok && b.inherits() {
-			return r, p == path
+		if at := s.written(m, p); at != nil {
+			return at[0], p == path
 		}
 	}
 	return b.def, false
+}
+
+// block is the sites of the block m was written as.
+func (s *Sites) block(m Module) (blockSites, bool) {
+	if s == nil {
+		return blockSites{}, false
+	}
+	b, ok := s.blocks[m.Block()]
+	return b, ok
+}
+
+// written are where field path of m was written: in its block, then in the
+// defaults it inherits; nil where neither writes it.
+func (s *Sites) written(m Module, path string) []hcl.Range {
+	b, ok := s.block(m)
+	if !ok {
+		return nil
+	}
+	var at []hcl.Range
+	if r, ok := b.at[path]; ok {
+		at = append(at, r)
+	}
+	if r, ok := s.defaults.at[path]; ok && b.inherits() {
+		at = append(at, r)
+	}
+	return at
 }
 
 // inherits reports whether the module block takes the defaults' settings:

@@ -13,10 +13,9 @@ import (
 
 // exporter holds what one export reads and what it gathers on the way.
 type exporter struct {
-	m       *manifest.Manifest
-	o       Options // with Driver set
-	project string
-	notes   *export.Notes
+	m     *manifest.Manifest
+	o     Options // with Driver set
+	notes *export.Notes
 	// quiet takes the notes of a block's instances after the first, which
 	// say what the first's do (their differences are noted by fold).
 	quiet *export.Notes
@@ -73,7 +72,7 @@ func (e *exporter) job() *Job {
 			dependencyNotes(mod, e.oneShot[b.name], n)
 		}
 	}
-	job := &Job{ID: e.project, Name: e.project, Type: "service", Datacenters: e.o.Datacenters,
+	job := &Job{ID: e.o.Project, Name: e.o.Project, Type: "service", Datacenters: e.o.Datacenters,
 		Meta: map[string]string{MetaManifest: e.m.Path}}
 	runs := e.oneShotRuns(bs)
 	for _, b := range bs {

@@ -73,7 +73,7 @@ func Export(m *manifest.Manifest, o Options, notes *export.Notes) ([]byte, error
 	if o.Project == "" {
 		o.Project = export.Project(m, "")
 	}
-	e := &exporter{m: m, o: o, project: o.Project, notes: notes, quiet: export.NewNotes(&manifest.Manifest{})}
+	e := &exporter{m: m, o: o, notes: notes, quiet: export.NewNotes(&manifest.Manifest{})}
 	job := e.job()
 	if o.HCL {
 		return jobHCL(job, export.Header("#", m.Path)), nil

@@ -250,3 +250,16 @@ func TestNotesProcfileEnv(t *testing.T) {
 		t.Errorf("notes on the .env at %q, want once, at Procfile:1", got)
 	}
 }
+
+// The instances of a block share one note, even where its text quotes a
+// value that differs from one instance to the next.
+func TestNotesOncePerBlock(t *testing.T) {
+	got := notesOf(t, `module "web" {
+  command   = ["/usr/bin/web"]
+  instances = 3
+  on_exit   = ["/bin/true", "${instance}"]
+}`, Options{Driver: "exec"})
+	if !slices.Equal(got, []string{"4:3 on_exit not exported"}) {
+		t.Errorf("notes %q, want one on_exit note for the three instances", got)
+	}
+}

@@ -40,8 +40,7 @@ const (
 func restartOf(m manifest.Module) RestartPolicy {
 	r, a := m.Restart, m.Alarm
 	delay := max(r.Delay, manifest.RestartFloor)
-	maxDelay := max(r.MaxDelay, delay)
-	p := RestartPolicy{Delay: int64(delay)}
+	var p RestartPolicy
 	if givesUp(a) {
 		interval := max(a.Interval, minRestartInterval)
 		if d := time.Duration(a.MaxTries) * delay; d > interval || d/delay != time.Duration(a.MaxTries) {
@@ -49,6 +48,7 @@ func restartOf(m manifest.Module) RestartPolicy {
 		}
 		p = RestartPolicy{Attempts: new(a.MaxTries), Interval: int64(interval), Delay: int64(delay), Mode: modeFail}
 	} else {
+		maxDelay := max(r.MaxDelay, delay)
 		interval := max(maxDelay, minRestartInterval)
 		p = RestartPolicy{Attempts: new(crashLoopStarts(delay, maxDelay, interval)), Interval: int64(interval), Delay: int64(delay), Mode: modeDelay}
 	}

@@ -51,9 +51,9 @@ func (e *exporter) taskOf(mod manifest.Module, pp portPlan, main bool, n *export
 		t.Artifacts = []*TaskArtifact{{GetterSource: url, RelativeDest: artifactDir}}
 	}
 	if main {
-		t.Services = servicesOf(mod, pp, serviceName(e.project+"-"+mod.Block()))
+		t.Services = servicesOf(mod, pp, serviceName(e.o.Project+"-"+mod.Block()))
 	}
-	moduleNotes(mod, main, e.project, n)
+	moduleNotes(mod, main, e.o.Project, n)
 	if manifest.IsProcfile(e.m.Path) && len(mod.Env) > 0 {
 		// A Procfile's .env is an env file no env_file names.
 		n.KeepPrivate()

@@ -72,7 +72,7 @@ func (x *exporter) start(mod manifest.Module) start {
 			s.lines.set("WatchdogSec", timespan(r.Watchdog))
 			// svman stops a module whose watchdog ran out as any other, with
 			// its stop signal, not systemd's SIGABRT.
-			s.lines.set("WatchdogSignal", signalName(mod.StopSignal))
+			s.lines.set("WatchdogSignal", manifest.SignalName(mod.StopSignal))
 			if h := mod.Health; h != nil && h.Failures > 1 {
 				x.notes.Lost(mod, "ready.watchdog", "Watchdog stops at the first miss",
 					fmt.Sprintf("systemd stops the unit (result watchdog, then Restart=) at the first time no WATCHDOG=1 came within WatchdogSec=. svman counts a missed WATCHDOG=1 as one failed health check: it stops the module (unhealthy) only at health.failures = %d failed checks in a row, missed watchdogs and failed health checks together, and a passing health check starts the count again. Without a health block, or with failures = 1, svman too stops it at the first miss.", h.Failures))

@@ -56,7 +56,7 @@ func (x *exporter) service(mod manifest.Module) export.File {
 // it), SIGKILL to what is left after its stop timeout.
 func (x *exporter) stop(u *unit, mod manifest.Module) {
 	u.service.set("KillMode", "control-group")
-	u.service.set("KillSignal", signalName(mod.StopSignal))
+	u.service.set("KillSignal", manifest.SignalName(mod.StopSignal))
 	// 0 is "no timeout" to systemd, where svman's "0s" kills at once:
 	// timespan writes the least positive time span instead.
 	u.service.set("TimeoutStopSec", timespan(max(mod.StopTimeout, 1)))
@@ -65,20 +65,19 @@ func (x *exporter) stop(u *unit, mod manifest.Module) {
 // output writes where the module's output goes: the journal, under the
 // module's name, or the status directory's __stdout and __stderr.
 func (x *exporter) output(u *unit, mod manifest.Module) {
-	if x.o.Logs == LogsFiles {
-		dir := x.m.StatusDir + "/" + mod.Name
-		out, okOut := pathValue(dir + "/__stdout")
-		errs, okErr := pathValue(dir + "/__stderr")
-		if okOut && okErr {
-			u.service.set("StandardOutput", "append:"+out)
-			u.service.set("StandardError", "append:"+errs)
-			x.logFiles(mod)
-		} else {
-			x.notes.Lost(mod, "", "Log files not exported",
-				"The status directory's path holds a character that systemd cannot read back in a path (a control character, a blank at an end, or a final backslash): the output goes to the journal instead.")
-			u.service.set("SyslogIdentifier", specifiers(mod.Name))
-		}
-	} else {
+	dir := x.m.StatusDir + "/" + mod.Name
+	out, okOut := pathValue(dir + "/__stdout")
+	errs, okErr := pathValue(dir + "/__stderr")
+	switch {
+	case x.o.Logs != LogsFiles:
+		u.service.set("SyslogIdentifier", specifiers(mod.Name))
+	case okOut && okErr:
+		u.service.set("StandardOutput", "append:"+out)
+		u.service.set("StandardError", "append:"+errs)
+		x.logFiles(mod)
+	default:
+		x.notes.Lost(mod, "", "Log files not exported",
+			"The status directory's path holds a character that systemd cannot read back in a path (a control character, a blank at an end, or a final backslash): the output goes to the journal instead.")
 		u.service.set("SyslogIdentifier", specifiers(mod.Name))
 	}
 	if !x.notes.Written(mod, "log") {

@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"svman/export"
 )
@@ -68,12 +65,4 @@ func timespan(d time.Duration) string {
 		}
 	}
 	return strings.Join(parts, " ")
-}
-
-// signalName is sig as systemd names it: "SIGTERM".
-func signalName(sig syscall.Signal) string {
-	if n := unix.SignalName(sig); n != "" {
-		return n
-	}
-	return strconv.Itoa(int(sig))
 }
