@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -52,7 +51,7 @@ manifest; 2 when the command line is wrong.`,
 // alarmOptions are svman alarm's flags.
 type alarmOptions struct {
 	file       *string
-	event      *eventFlag
+	event      *choiceValue
 	exitCode   *int
 	signal     *string
 	coredumped *bool
@@ -62,31 +61,15 @@ type alarmOptions struct {
 
 // alarmFlags declares svman alarm's flags on fs and returns their values.
 func alarmFlags(fs *flag.FlagSet) alarmOptions {
-	o := alarmOptions{file: manifestFlag(fs), event: new(eventFlag(alarm.GaveUp))}
+	o := alarmOptions{file: manifestFlag(fs), event: &choiceValue{value: alarm.GaveUp, words: alarm.Events()}}
 	fs.Var(o.event, "event", "what the alarm is about: `EVENT` is "+strings.Join(alarm.Events(), ", ")+" (default gave_up, or with --systemd from MONITOR_SERVICE_RESULT)")
 	o.exitCode = fs.Int("exit-code", -1, "the exit code `N` the module's process exited with (the default, -1, says it did not exit by itself)")
 	o.signal = fs.String("signal", "", "the signal `SIG` that killed the module's process: TERM, SIGSEGV, 11, ...")
 	o.coredumped = fs.Bool("coredumped", false, "the process killed by --signal dumped core")
-	o.message = fs.String("message", "", "the `TEXT` of the alarm, in place of the legacy one (2006-01-02 15:04:05 [Alarm: HOST] Service NAME exited!)")
+	o.message = fs.String("message", "", "the `TEXT` of the alarm, in place of the event's legacy one (2006-01-02 15:04:05 [Alarm: HOST] Service NAME exited!, for exited)")
 	o.systemd = fs.Bool("systemd", false, "read the facts from the MONITOR_* variables systemd gives an OnFailure= unit")
 	return o
 }
-
-// eventFlag is --event: one of the alarm package's events.
-type eventFlag string
-
-func (e *eventFlag) String() string { return string(*e) }
-
-func (e *eventFlag) Set(s string) error {
-	if !slices.Contains(e.choices(), s) {
-		return fmt.Errorf("want one of %s", strings.Join(e.choices(), ", "))
-	}
-	*e = eventFlag(s)
-	return nil
-}
-
-// choices makes --event a choiceFlag: the completion offers the events.
-func (*eventFlag) choices() []string { return alarm.Events() }
 
 func runAlarm(_ context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
@@ -166,7 +149,7 @@ func sendAlarm(smtp alarm.SMTP, ch alarm.Channels, f alarm.Facts) map[string]err
 // followed by what systemd said of the unit, if anything. A contradiction
 // between flags, or a value that is no exit code or signal, is an error.
 func (o alarmOptions) facts(module string, set map[string]bool, getenv func(string) string) (alarm.Facts, error) {
-	f := alarm.Facts{Module: module, Event: string(*o.event), ExitCode: -1, Hostname: proc.Hostname(), Time: time.Now()}
+	f := alarm.Facts{Module: module, Event: o.event.value, ExitCode: -1, Hostname: proc.Hostname(), Time: time.Now()}
 	if set["exit-code"] && set["signal"] {
 		return f, fmt.Errorf("--exit-code and --signal contradict each other: a process either exits or is killed by a signal")
 	}
@@ -177,7 +160,7 @@ func (o alarmOptions) facts(module string, set map[string]bool, getenv func(stri
 	if *o.systemd {
 		systemd = systemdFacts(&f, getenv)
 		if set["event"] {
-			f.Event = string(*o.event)
+			f.Event = o.event.value
 		}
 	}
 	if set["exit-code"] {

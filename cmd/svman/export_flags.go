@@ -8,7 +8,8 @@ import (
 	"svman/manifest"
 )
 
-// choiceValue is a flag that takes one of a few words.
+// choiceValue is a flag that takes one of a few words: svman export's
+// --logs, svman alarm's --event.
 type choiceValue struct {
 	value string
 	words []string
@@ -17,8 +18,12 @@ type choiceValue struct {
 func (c *choiceValue) String() string { return c.value }
 
 func (c *choiceValue) Set(s string) error {
-	if !slices.Contains(c.words, s) {
-		return fmt.Errorf("want %s", strings.Join(c.words, " or "))
+	switch {
+	case slices.Contains(c.words, s):
+	case len(c.words) == 2:
+		return fmt.Errorf("want %s or %s", c.words[0], c.words[1])
+	default:
+		return fmt.Errorf("want one of %s", strings.Join(c.words, ", "))
 	}
 	c.value = s
 	return nil
