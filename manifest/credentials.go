@@ -86,7 +86,7 @@ func (ev *evaluator) userOrGroup(kind string, expr hcl.Expression, how, db strin
 		ev.errorf(rng, "Cannot look up "+kind, "Looking up %s %s failed%s. Check the system's %s database (%s, or the NSS service it uses) and try again.", kind, ev.quote(rng, name), ev.because(rng, err.Error()), kind, db)
 	case c == nil:
 		hint := how
-		if m := suggest(name, namesIn(db)); m != "" && !ev.isSensitive(rng) {
+		if m := Suggest(name, namesIn(db)); m != "" && !ev.isSensitive(rng) {
 			hint = fmt.Sprintf("Did you mean %q?", m)
 		}
 		ev.errorf(rng, "Unknown "+kind, "%s %s does not exist on this machine. %s", kind, ev.quote(rng, name), hint)

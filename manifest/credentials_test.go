@@ -142,8 +142,8 @@ func TestUnknownNameHint(t *testing.T) {
 	if want := []string{"root", "www-data"}; !reflect.DeepEqual(names, want) {
 		t.Fatalf("namesFrom = %q, want %q", names, want)
 	}
-	if got := suggest("wwwdata", names); got != "www-data" {
-		t.Errorf(`suggest("wwwdata") = %q, want "www-data"`, got)
+	if got := Suggest("wwwdata", names); got != "www-data" {
+		t.Errorf(`Suggest("wwwdata") = %q, want "www-data"`, got)
 	}
 	if names := namesIn(filepath.Join(t.TempDir(), "missing")); names != nil {
 		t.Errorf("namesIn of a missing file = %q, want nil", names)

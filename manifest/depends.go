@@ -87,7 +87,7 @@ func (ev *evaluator) checkGraph(mods []Module, declared []string, exprs map[stri
 func (ev *evaluator) unknownDependency(at hcl.Range, from, dep string, declared []string) {
 	others := slices.DeleteFunc(slices.Clone(declared), func(n string) bool { return n == from })
 	hint := "Add a module block of that name, or remove it from depends_on."
-	if s := suggest(dep, others); s != "" && !ev.isSensitive(at) {
+	if s := Suggest(dep, others); s != "" && !ev.isSensitive(at) {
 		hint = fmt.Sprintf("Did you mean %q?", s)
 	} else if len(others) > 0 && len(others) <= 8 {
 		hint = "The other modules are " + joinList(others, "and") + ". " + hint

@@ -66,7 +66,7 @@ func (ev *evaluator) limit(name string, expr hcl.Expression, size bool) *uint64 
 		n, bad = limitNumber(v.AsBigFloat())
 	case cty.String:
 		n, bad = parseLimit(v.AsString(), size)
-		if bad != nil && bad.kind == limitSyntax && suggest(strings.TrimSpace(v.AsString()), []string{"unlimited"}) != "" && !ev.isSensitive(rng) {
+		if bad != nil && bad.kind == limitSyntax && Suggest(strings.TrimSpace(v.AsString()), []string{"unlimited"}) != "" && !ev.isSensitive(rng) {
 			how = `Did you mean "unlimited"?`
 		}
 	default:

@@ -229,7 +229,7 @@ func (ev *evaluator) oneOf(rng hcl.Range, s, what, noun string, known []string) 
 		quoted[i] = strconv.Quote(k)
 	}
 	hint := "use " + joinList(quoted, "or") + "."
-	if m := suggest(s, known); m != "" && !ev.isSensitive(rng) {
+	if m := Suggest(s, known); m != "" && !ev.isSensitive(rng) {
 		hint = fmt.Sprintf("did you mean %q?", m)
 	}
 	ev.errorf(rng, "Unknown "+what, "%s is not %s; %s", ev.quote(rng, s), noun, hint)

@@ -49,7 +49,7 @@ func signalHint(short string) string {
 	for i, s := range signals {
 		names[i] = s.name
 	}
-	if s := suggest(short, names); s != "" {
+	if s := Suggest(short, names); s != "" {
 		return fmt.Sprintf("did you mean %q?", s)
 	}
 	return "use one of " + strings.Join(names, ", ") + " (the SIG prefix is optional)."

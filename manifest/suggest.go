@@ -2,10 +2,11 @@ package manifest
 
 import "strings"
 
-// suggest returns the candidate closest to got, compared case-insensitively, if it
+// Suggest returns the candidate closest to got, compared case-insensitively, if it
 // is close enough to be a plausible typo (at most a third of its letters off, and
-// never more than 3), or "" if none is.
-func suggest(got string, candidates []string) string {
+// never more than 3), or "" if none is: svman check's "did you mean", and that of
+// every command given an unknown module name.
+func Suggest(got string, candidates []string) string {
 	got = strings.ToUpper(got)
 	best, bestDist := "", 0
 	for _, c := range candidates {
@@ -49,8 +50,3 @@ func editDistance(a, b string) int {
 	}
 	return d[len(a)][len(b)]
 }
-
-// Suggest is suggest for svman's commands: the name of candidates closest to
-// got, if close enough to be a plausible typo of it, or "". A command that is
-// given an unknown module name suggests one as svman check does.
-func Suggest(got string, candidates []string) string { return suggest(got, candidates) }

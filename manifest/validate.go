@@ -109,7 +109,7 @@ func (ev *evaluator) policy(expr hcl.Expression) *RestartPolicy {
 		}
 	}
 	hint := `use "always", "on-failure" or "never".`
-	if m := suggest(*s, known); m != "" && !ev.isSensitive(expr.Range()) {
+	if m := Suggest(*s, known); m != "" && !ev.isSensitive(expr.Range()) {
 		hint = fmt.Sprintf("did you mean %q?", m)
 	}
 	ev.errorf(expr.Range(), "Unknown restart policy", "%s is not a restart policy; %s", ev.quote(expr.Range(), *s), hint)
