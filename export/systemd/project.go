@@ -110,7 +110,7 @@ func (x *exporter) selfUnit() export.File {
 	u.service.set("TimeoutStopSec", timespan(x.stopChain()+selfStopMargin))
 	u.service.set("Restart", "on-failure")
 	n := len(x.m.Modules)
-	u.service.comment(fmt.Sprintf("svman holds up to 8 files open per module: %d modules need %d.", n, proc.FilesNeeded(n)))
+	u.service.comment(fmt.Sprintf("svman holds up to %d files open per module: %d modules need %d.", proc.FilesPerModule, n, proc.FilesNeeded(n)))
 	u.service.set("LimitNOFILE", fmt.Sprint(max(selfFiles, proc.FilesNeeded(n))))
 	u.inst.set("WantedBy", x.wantedBy())
 	if x.o.User {

@@ -7,10 +7,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// filesPerModule is how many files svman holds open for a module: its status
+// FilesPerModule is how many files svman holds open for a module: its status
 // directory (every file there is reached through it), its lock, control and ok
 // FIFOs and the two output pipes, and its two log files while the module writes.
-const filesPerModule = 8
+const FilesPerModule = 8
 
 // CheckFileLimit refuses a manifest of n modules that the open-files limit
 // cannot hold: better none started, and a clear message, than some modules
@@ -34,7 +34,7 @@ const fileReserve = 64
 // can supervise n modules: what CheckFileLimit asks of the running svman, and
 // what a unit that runs svman up (svman export systemd --self) must allow.
 func FilesNeeded(n int) uint64 {
-	return uint64(n)*filesPerModule + fileReserve
+	return uint64(n)*FilesPerModule + fileReserve
 }
 
 // FileLimitHint says what the open-files limit must be for n modules.
@@ -46,5 +46,5 @@ func FileLimitHint(n int) string {
 
 func fileLimitHint(n int, limit uint64) string {
 	return fmt.Sprintf("svman holds up to %d files open per module and may open %d (ulimit -n): for %d modules raise the limit to at least %d (ulimit -n as root, LimitNOFILE= in a systemd unit) or supervise fewer modules",
-		filesPerModule, limit, n, FilesNeeded(n))
+		FilesPerModule, limit, n, FilesNeeded(n))
 }
