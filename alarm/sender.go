@@ -133,17 +133,20 @@ func (s *Sender) Send(ch Channels, f Facts) {
 	if s.closed {
 		return
 	}
-	if len(ch.Mail) > 0 {
-		conf, to := s.smtp, append([]string(nil), ch.Mail...)
-		s.start(f.Module, ChannelMail, func(ctx context.Context) error { return sendMail(ctx, conf, to, f) })
-	}
-	if ch.Webhook != "" {
-		url := ch.Webhook
-		s.start(f.Module, ChannelWebhook, func(ctx context.Context) error { return postWebhook(ctx, s.client, url, f) })
-	}
-	if len(ch.Exec) > 0 {
-		argv, dir := append([]string(nil), ch.Exec...), ch.Dir
-		s.start(f.Module, ChannelExec, func(ctx context.Context) error { return runHook(ctx, s.run, argv, dir, f) })
+	for _, name := range ch.Names() {
+		var deliver func(ctx context.Context) error
+		switch name {
+		case ChannelMail:
+			conf, to := s.smtp, append([]string(nil), ch.Mail...)
+			deliver = func(ctx context.Context) error { return sendMail(ctx, conf, to, f) }
+		case ChannelWebhook:
+			url := ch.Webhook
+			deliver = func(ctx context.Context) error { return postWebhook(ctx, s.client, url, f) }
+		case ChannelExec:
+			argv, dir := append([]string(nil), ch.Exec...), ch.Dir
+			deliver = func(ctx context.Context) error { return runHook(ctx, s.run, argv, dir, f) }
+		}
+		s.start(f.Module, name, deliver)
 	}
 }
 
