@@ -42,6 +42,9 @@ func systemStyle(enabled bool) style {
 	return newStyle(enabled, color.Bold)
 }
 
+// PaletteLen is how many colors the modules' names take in turn.
+const PaletteLen = len(palette)
+
 // PaletteANSI is the ANSI color number (0–15) of the i-th module's color, as
 // svman up shows it: for a view that draws the names in their console
 // colors without fatih/color.

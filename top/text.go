@@ -63,8 +63,10 @@ func fitRight(s string, width int) string {
 	return fit(s, width)
 }
 
-// short is d as top shows an uptime or a countdown: "45s", "12m", "3h4m",
-// "2d5h".
+// short is d as top shows an uptime or a countdown: "45s", "12m05s",
+// "3h04m", "2d05h". It is modview.HumanDuration with the second unit
+// padded to two digits, so that a value the view redraws every second keeps
+// its width within a unit and the column does not jitter.
 func short(d time.Duration) string {
 	switch {
 	case d < 0:

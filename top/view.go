@@ -22,7 +22,7 @@ type styles struct {
 	good     lipgloss.Style
 	warn     lipgloss.Style
 	bad      lipgloss.Style
-	names    [10]lipgloss.Style // the module colors of svman up, in manifest order
+	names    [logmux.PaletteLen]lipgloss.Style // the module colors of svman up, in manifest order
 }
 
 func newStyles(r *lipgloss.Renderer) styles {
