@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,15 +28,7 @@ module "worker" {
 // returns its exit code and output.
 func exportCmd(t *testing.T, p *project, args ...string) (int, string, string) {
 	t.Helper()
-	cmd := newSvmanCmd(p.dir, append([]string{"export"}, args...)...)
-	var stdout, stderr syncBuffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		t.Fatal(err)
-	}
-	return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
+	return p.process(nil, append([]string{"export"}, args...)...)
 }
 
 // --strict refuses to write units that lose what the manifest says: exit 1,

@@ -251,14 +251,22 @@ func (p *project) svmanCmd(verb string, args ...string) (int, string, string) {
 // exits of the children this test process waits for.
 func (p *project) svmanProcess(env []string, verb string, args ...string) (int, string, string) {
 	p.t.Helper()
-	cmd := newSvmanCmd(p.dir, append([]string{verb, "-f", p.manifestPath()}, args...)...)
+	return p.process(env, append([]string{verb, "-f", p.manifestPath()}, args...)...)
+}
+
+// process runs svman with exactly args as its own process, in the project
+// directory with env added to its environment, and returns its exit code
+// and output.
+func (p *project) process(env []string, args ...string) (int, string, string) {
+	p.t.Helper()
+	cmd := newSvmanCmd(p.dir, args...)
 	cmd.Env = append(cmd.Env, env...)
 	var stdout, stderr syncBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
-		p.t.Fatalf("svman %s %q: %v", verb, args, err)
+		p.t.Fatalf("svman %q: %v", args, err)
 	}
 	return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
 }
