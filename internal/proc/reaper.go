@@ -24,6 +24,14 @@ type Reaper struct {
 	quit   chan struct{}
 	wg     sync.WaitGroup
 
+	// table is the forking thread's own descriptor table (forktable.go), nil if
+	// the courier could not be made. passMu keeps each Spawn's files and its
+	// request together: the thread takes the files in the order they were passed.
+	table  *forkTable
+	passMu sync.Mutex
+	// forkTID is the forking thread's id, for tests to look at its table.
+	forkTID int
+
 	mu      sync.Mutex                // guards waiting, orphans and watchers
 	waiting map[int]chan<- ExitStatus // pid -> owner's channel, registered at fork
 	orphans int                       // exits of unregistered pids reaped so far
@@ -68,11 +76,17 @@ func NewReaper() *Reaper {
 		quit:    make(chan struct{}),
 		waiting: make(map[int]chan<- ExitStatus),
 	}
+	r.table, _ = newForkTable() // without it, children are forked from the shared table
 	sigc := make(chan os.Signal, 1)
 	signal.Notify(sigc, syscall.SIGCHLD)
 	r.wg.Add(2)
-	go r.spawnLoop()
+	isolated := make(chan struct{})
+	go r.spawnLoop(isolated)
 	go r.reapLoop(sigc)
+	<-isolated
+	if r.table != nil {
+		r.table.closeShared()
+	}
 	return r
 }
 
@@ -81,6 +95,9 @@ func NewReaper() *Reaper {
 func (r *Reaper) Close() {
 	close(r.quit)
 	r.wg.Wait()
+	if r.table != nil {
+		r.table.close()
+	}
 }
 
 // ErrReaperClosed is returned by Spawn after Close.
@@ -90,11 +107,20 @@ var ErrReaperClosed = errors.New("reaper closed")
 // the child's exit exactly once.
 func (r *Reaper) Spawn(spec SpawnSpec) (pid int, exited <-chan ExitStatus, err error) {
 	req := spawnRequest{spec: spec, reply: make(chan spawnReply, 1)}
+	r.passMu.Lock()
+	if r.private() {
+		if err := r.table.pass(spec.fds()); err != nil {
+			r.passMu.Unlock()
+			return 0, nil, err
+		}
+	}
 	select {
 	case r.spawns <- req:
 	case <-r.quit:
+		r.passMu.Unlock()
 		return 0, nil, ErrReaperClosed
 	}
+	r.passMu.Unlock()
 	rep := <-req.reply
 	return rep.pid, rep.exited, rep.err
 }
@@ -108,10 +134,17 @@ func (r *Reaper) Orphans() int {
 
 // spawnLoop owns the locked thread that is the parent of every child. It never
 // unlocks: if this goroutine returns, the thread exits, and the kernel delivers each
-// child's death signal, which is what must happen only when svman is gone.
-func (r *Reaper) spawnLoop() {
+// child's death signal, which is what must happen only when svman is gone. It
+// first gives the thread its own descriptor table (forktable.go), then closes
+// isolated.
+func (r *Reaper) spawnLoop(isolated chan<- struct{}) {
 	runtime.LockOSThread()
 	defer r.wg.Done()
+	if r.table != nil {
+		r.table.isolate() // on failure the thread forks from the shared table
+	}
+	r.forkTID = syscall.Gettid()
+	close(isolated)
 	for {
 		select {
 		case req := <-r.spawns:
@@ -122,13 +155,36 @@ func (r *Reaper) spawnLoop() {
 	}
 }
 
+// private reports whether children are forked from the thread's own table.
+func (r *Reaper) private() bool { return r.table != nil && r.table.private }
+
+// fds returns the descriptors spec hands the child: stdin, stdout, stderr and,
+// if set, the notification pipe.
+func (spec SpawnSpec) fds() []int {
+	fds := []int{int(spec.Files[0].Fd()), int(spec.Files[1].Fd()), int(spec.Files[2].Fd())}
+	if spec.Notify != nil {
+		fds = append(fds, int(spec.Notify.Fd()))
+	}
+	return fds
+}
+
+// fork runs on the locked thread: it forks and execs spec, whose files Spawn has
+// passed into the thread's table when it has its own.
 func (r *Reaper) fork(spec SpawnSpec) spawnReply {
-	files := []uintptr{spec.Files[0].Fd(), spec.Files[1].Fd(), spec.Files[2].Fd()}
+	fds := spec.fds()
+	if r.private() {
+		var err error
+		if fds, err = r.table.take(len(fds)); err != nil {
+			return spawnReply{err: err}
+		}
+		defer closeAll(fds)
+	}
+	files := []uintptr{uintptr(fds[0]), uintptr(fds[1]), uintptr(fds[2])}
 	if spec.Notify != nil {
 		for len(files) < spec.NotifyFD {
 			files = append(files, ^uintptr(0)) // -1: closed in the child
 		}
-		files = append(files, spec.Notify.Fd())
+		files = append(files, uintptr(fds[3]))
 	}
 	attr := &syscall.ProcAttr{
 		Dir:   spec.Dir,

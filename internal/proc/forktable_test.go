@@ -1,0 +1,108 @@
+package proc
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// openPipes opens n pipes in the test process, closed at the test's end: the
+// descriptors a supervisor of n/2 modules holds.
+func openPipes(t *testing.T, n int) {
+	t.Helper()
+	for range n {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close(); w.Close() })
+	}
+}
+
+// The forking thread's table stays small however many files svman opens after
+// the reaper started: that is what keeps each fork's cost independent of the
+// number of modules.
+func TestForkingThreadHoldsFewDescriptors(t *testing.T) {
+	r := NewReaper()
+	defer r.Close()
+	openPipes(t, 500)
+	ents, err := os.ReadDir(fmt.Sprintf("/proc/self/task/%d/fd", r.forkTID))
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	if !r.private() {
+		t.Fatalf("the forking thread shares svman's descriptor table (%d descriptors)", len(ents))
+	}
+	if len(ents) > 12 {
+		var names []string
+		for _, e := range ents {
+			link, _ := os.Readlink(fmt.Sprintf("/proc/self/task/%d/fd/%s", r.forkTID, e.Name()))
+			names = append(names, e.Name()+" -> "+link)
+		}
+		t.Fatalf("the forking thread holds %d descriptors, want at most 12:\n%s", len(ents), strings.Join(names, "\n"))
+	}
+	// And it still forks: a child gets its files and runs.
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	_, exited, err := r.Spawn(SpawnSpec{Path: "/bin/sh", Argv: []string{"sh", "-c", "echo hello"}, Files: [3]*os.File{null, wr, wr}})
+	wr.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := <-exited; !st.Success() {
+		t.Fatalf("child: %v", st)
+	}
+	got := make([]byte, 64)
+	n, _ := rd.Read(got)
+	if string(got[:n]) != "hello\n" {
+		t.Fatalf("child wrote %q, want %q", got[:n], "hello\n")
+	}
+}
+
+// A descriptor svman opens without close-on-exec (a library's mistake) never
+// leaks into a child: children are forked from a table that does not have it.
+func TestChildInheritsOnlyItsStandardFiles(t *testing.T) {
+	r := NewReaper()
+	defer r.Close()
+	leak, err := unix.Open(os.DevNull, unix.O_RDONLY, 0) // no O_CLOEXEC
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(leak)
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	// ls lists the child's descriptors as it runs: 0, 1, 2 and its own listing's.
+	_, exited, err := r.Spawn(SpawnSpec{Path: "/bin/ls", Argv: []string{"ls", "/proc/self/fd"}, Files: [3]*os.File{null, wr, wr}})
+	wr.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-exited
+	out, err := io.ReadAll(rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Fields(string(out)); len(got) != 4 || got[0] != "0" || got[1] != "1" || got[2] != "2" {
+		t.Fatalf("the child has descriptors %q, want 0 1 2 and ls's own (descriptor %d was open in svman without close-on-exec)", got, leak)
+	}
+}
