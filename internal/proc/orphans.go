@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -49,7 +50,7 @@ func (r *Reaper) Escapees(dir string) []int {
 
 // unknownChildren lists svman's children that the reaper did not fork.
 func (r *Reaper) unknownChildren() []int {
-	children := Children()
+	children := r.children()
 	unknown := children[:0]
 	r.mu.Lock()
 	for _, pid := range children {
@@ -109,6 +110,17 @@ func (c *sharedScan) get(scan func() []int) []int {
 	}
 }
 
+// children lists svman's children as Children does, reading only the threads
+// that can have any: it runs on every exit, before the restart, and svman has
+// a dozen threads. A child belongs to the thread that forked it (every child
+// the reaper forks, to the forking thread) or that inherited it, and the
+// kernel hands an orphan, or the children of a thread that exited, to the
+// first live thread of the process: the main thread, which never exits.
+func (r *Reaper) children() []int {
+	out := childrenOf(syscall.Getpid(), nil)
+	return childrenOf(r.forkTID, out)
+}
+
 // Children lists svman's children, from each thread's children file (a child
 // belongs to the thread that forked it, or that inherited it). It runs on every
 // exit, before the restart: it reads the thread list once and each children file
@@ -116,17 +128,23 @@ func (c *sharedScan) get(scan func() []int) []int {
 func Children() []int {
 	tasks, _ := os.ReadDir("/proc/self/task")
 	var out []int
-	var buf []byte
 	for _, t := range tasks {
-		b, err := readProcFile("/proc/self/task/"+t.Name()+"/children", buf[:0])
-		if err != nil {
-			continue
+		if tid, err := strconv.Atoi(t.Name()); err == nil {
+			out = childrenOf(tid, out)
 		}
-		buf = b
-		for _, field := range strings.Fields(string(b)) {
-			if pid, err := strconv.Atoi(field); err == nil {
-				out = append(out, pid)
-			}
+	}
+	return out
+}
+
+// childrenOf appends the children of thread tid of this process to out.
+func childrenOf(tid int, out []int) []int {
+	b, err := readProcFile("/proc/self/task/"+strconv.Itoa(tid)+"/children", nil)
+	if err != nil {
+		return out
+	}
+	for _, field := range strings.Fields(string(b)) {
+		if pid, err := strconv.Atoi(field); err == nil {
+			out = append(out, pid)
 		}
 	}
 	return out

@@ -137,8 +137,29 @@ func (r *Reaper) Orphans() int {
 // child's death signal, which is what must happen only when svman is gone. It
 // first gives the thread its own descriptor table (forktable.go), then closes
 // isolated.
+//
+// The thread must not be the main one: /proc/PID/fd, where operators count
+// svman's open files, shows the main thread's table. If the goroutine was
+// locked to it, it hands the job to a new goroutine, which cannot be scheduled
+// on the main thread while this one holds it, and lets the main thread go.
 func (r *Reaper) spawnLoop(isolated chan<- struct{}) {
 	runtime.LockOSThread()
+	if syscall.Gettid() == syscall.Getpid() {
+		moved := make(chan struct{})
+		go func() {
+			runtime.LockOSThread()
+			close(moved)
+			r.serveSpawns(isolated)
+		}()
+		<-moved
+		runtime.UnlockOSThread()
+		return
+	}
+	r.serveSpawns(isolated)
+}
+
+// serveSpawns is spawnLoop on a locked thread that is not the main one.
+func (r *Reaper) serveSpawns(isolated chan<- struct{}) {
 	defer r.wg.Done()
 	if r.table != nil {
 		r.table.isolate() // on failure the thread forks from the shared table
