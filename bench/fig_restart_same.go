@@ -60,6 +60,7 @@ func figRestartSame(env *benchEnv, peers []peerInfo, kills int) *section {
 		s.add(pi.p.name(), answered, ms(got.latency.median()), ms(got.latency.quantile(0.9)),
 			ms(got.latency.quantile(0.99)), ms(got.latency.quantile(1)), ratio(sv.latency.median(), got.latency.median()))
 	}
+	s.notes = append(s.notes, forkLoopNote)
 	return s
 }
 

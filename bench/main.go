@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +52,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench listen:", err)
 		os.Exit(1)
 	}
+	if len(os.Args) > 1 && os.Args[1] == "forkloop" {
+		err := forkLoopMain(os.Args[2:])
+		fmt.Fprintln(os.Stderr, "bench forkloop:", err)
+		os.Exit(1)
+	}
 	if err := benchMain(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -60,7 +66,7 @@ func main() {
 func benchMain() error {
 	var (
 		figures  = flag.String("figures", "restart,memory,idle,startstop,logs,reload,scale,ready,health,top", "the figures to measure, separated by commas")
-		only     = flag.String("peers", "", "measure only these tools, separated by commas (svman is always measured)")
+		only     = flag.String("peers", "", "measure only these tools, separated by commas (svman is always measured, and in the restart figures the fork+exec+wait baseline)")
 		peerDir  = flag.String("peer-dir", "bench/.peers", "where install-peers.sh put the peers")
 		svman    = flag.String("svman", "bin/svman", "the svman binary to measure")
 		out      = flag.String("out", "bench/results.md", "where to write the results")
@@ -105,6 +111,10 @@ func benchMain() error {
 		v, err := p.setup(env)
 		infos = append(infos, peerInfo{p: p, version: v, skip: err})
 	}
+	// The baseline is measured only in the restart figures.
+	var baseline forkLoopPeer
+	baseVersion, baseSkip := baseline.setup(env)
+	baselineInfo := peerInfo{p: baseline, version: baseVersion, skip: baseSkip}
 	memN, err := ints(*memSizes)
 	if err != nil {
 		return err
@@ -119,7 +129,8 @@ func benchMain() error {
 	// they are the same process as svman.
 	files := withoutConsole(infos)
 	if want["restart"] {
-		sections = append(sections, figRestart(env, files, *kills), figRestartSame(env, files, *kills))
+		restart := append(slices.Clone(files), baselineInfo)
+		sections = append(sections, figRestart(env, restart, *kills), figRestartSame(env, restart, *kills))
 	}
 	if want["memory"] {
 		sections = append(sections, figMemory(env, files, memN))
@@ -153,7 +164,11 @@ func benchMain() error {
 	var b strings.Builder
 	b.WriteString("# svman against its peers\n\n")
 	fmt.Fprintf(&b, "Written by `make bench` on %s. Every tool was measured in this one run on this machine; compare the ratios, not the absolute times, with other runs.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	b.WriteString(machine(infos, work))
+	listed := infos
+	if want["restart"] {
+		listed = append(slices.Clone(infos), baselineInfo)
+	}
+	b.WriteString(machine(listed, work))
 	for _, s := range sections {
 		b.WriteString(s.markdown())
 	}

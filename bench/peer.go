@@ -73,7 +73,7 @@ type launch struct {
 type benchEnv struct {
 	peers string // the folder install-peers.sh filled
 	svman string // the svman binary under test
-	self  string // this harness's binary, which also plays the log emitter
+	self  string // this harness's binary, which also plays the modules of some figures and the baseline
 	work  string // a scratch folder, one subfolder per run
 	// versions of the installed peers, from install-peers.sh
 	versions map[string]string
