@@ -59,3 +59,13 @@ func mb(v float64) string { return fmt.Sprintf("%.1f MB", v/1e6) }
 func kb(v float64) string { return fmt.Sprintf("%.1f KB", v/1e3) }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+// quantileRatios is svman's q-quantile ÷ the tool's for each q, as the tables
+// print them.
+func quantileRatios(svman, tool sample, qs ...float64) []string {
+	out := make([]string, len(qs))
+	for i, q := range qs {
+		out[i] = ratio(svman.quantile(q), tool.quantile(q))
+	}
+	return out
+}

@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestQuantile(t *testing.T) {
 	s := sample{5, 1, 4, 2, 3}
@@ -65,5 +68,17 @@ func TestLineCounter(t *testing.T) {
 	}
 	if whole, bad := c.result(); whole != 6 || bad != 2 {
 		t.Errorf("after every line, whole, bad = %d, %d; want 6, 2", whole, bad)
+	}
+}
+
+func TestQuantileRatios(t *testing.T) {
+	sv := sample{1, 2, 3, 4, 10}  // median 3, p90 10
+	tool := sample{6, 6, 6, 6, 6} // median 6, p90 6
+	got := quantileRatios(sv, tool, 0.5, 0.9)
+	if want := []string{"0.50×", "1.67×"}; !slices.Equal(got, want) {
+		t.Errorf("quantileRatios(%v, %v, 0.5, 0.9) = %q, want %q", sv, tool, got, want)
+	}
+	if got := quantileRatios(sv, nil, 0.5); got[0] != "–" {
+		t.Errorf("against an empty sample: %q, want –", got)
 	}
 }
