@@ -25,6 +25,12 @@ type peer interface {
 	configure(env *benchEnv, dir string, mods []module) (*launch, error)
 }
 
+// isPeer says whether the tool named is a peer: neither one of svman's own
+// rows (its console variants, svman (before)) nor the baseline.
+func isPeer(name string) bool {
+	return !strings.HasPrefix(name, "svman") && name != forkLoopName
+}
+
 // module is one supervised program, the same for every peer. The fields after
 // argv are only set for a probingPeer.
 type module struct {

@@ -69,3 +69,31 @@ func quantileRatios(svman, tool sample, qs ...float64) []string {
 	}
 	return out
 }
+
+// bestPeer is the peer with the lowest value in values (tool name → figure,
+// lower is better), taken in the order of tools so that ties go to the first
+// listed; svman's own rows and the baseline are not peers. ok is false when no
+// peer has a value.
+func bestPeer(tools []string, values map[string]float64) (name string, value float64, ok bool) {
+	for _, t := range tools {
+		v, has := values[t]
+		if !has || !isPeer(t) || math.IsNaN(v) {
+			continue
+		}
+		if !ok || v < value {
+			name, value, ok = t, v, true
+		}
+	}
+	return name, value, ok
+}
+
+// bestPeerNote states svman's figure ÷ the best peer's, format printing the
+// figures.
+func bestPeerNote(what string, tools []string, values map[string]float64, format func(float64) string) string {
+	sv, svOK := values["svman"]
+	name, best, ok := bestPeer(tools, values)
+	if !svOK || !ok {
+		return fmt.Sprintf("svman ÷ the best peer, %s: – (svman or every peer not measured).", what)
+	}
+	return fmt.Sprintf("svman ÷ the best peer, %s: %s ÷ %s (%s) = %s.", what, format(sv), format(best), name, ratio(sv, best))
+}

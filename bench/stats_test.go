@@ -82,3 +82,22 @@ func TestQuantileRatios(t *testing.T) {
 		t.Errorf("against an empty sample: %q, want –", got)
 	}
 }
+
+func TestBestPeer(t *testing.T) {
+	tools := []string{"svman", "svman (before)", "daemontools", "s6", "goreman", forkLoopName}
+	values := map[string]float64{
+		"svman": 100, "svman (before)": 50, // svman's own rows are no peers
+		"daemontools": 200, "s6": 150, "goreman": 150, // a tie: the first listed
+		forkLoopName: 10, // nor is the baseline
+	}
+	if name, v, ok := bestPeer(tools, values); name != "s6" || v != 150 || !ok {
+		t.Errorf("bestPeer = %q, %v, %v; want s6, 150, true", name, v, ok)
+	}
+	want := "svman ÷ the best peer, median: 100 ms ÷ 150 ms (s6) = 0.67×."
+	if got := bestPeerNote("median", tools, values, ms); got != want {
+		t.Errorf("bestPeerNote = %q, want %q", got, want)
+	}
+	if _, _, ok := bestPeer(tools, map[string]float64{"svman": 1}); ok {
+		t.Error("bestPeer found a peer where only svman was measured")
+	}
+}
