@@ -75,7 +75,7 @@ func benchMain() error {
 		rounds   = flag.Int("rounds", 5, "cold start, shutdown, log, reload and ready chain figures: rounds per tool")
 		logLines = flag.Int("log-lines", 250_000, "log figure: lines per module")
 		memSizes = flag.String("memory-sizes", "1,100,1000", "memory figure: module counts")
-		scaleN   = flag.String("scale-sizes", "1000,3000,10000", "scale figure: module counts")
+		scaleN   = flag.String("scale-sizes", "100,1000,3000,10000", "scale figure: svman's module counts, tried smallest first until one fails")
 		healthN  = flag.Int("health-modules", 1000, "health figure: modules")
 		healthT  = flag.Duration("health-for", 60*time.Second, "health figure: how long to watch, with checks and without")
 		topKeys  = flag.Int("top-keys", 20, "svman top figure: keys sent while a module logs")
@@ -149,7 +149,7 @@ func benchMain() error {
 		sections = append(sections, figReload(env, files, *rounds*2))
 	}
 	if want["scale"] {
-		sections = append(sections, figScale(env, infos[0], scale))
+		sections = append(sections, figScale(env, infos[:1], scale))
 	}
 	if want["ready"] {
 		sections = append(sections, figReady(env, files, *rounds))
@@ -190,9 +190,7 @@ func machine(infos []peerInfo, work string) string {
 	fmt.Fprintf(&b, "- kernel: %s %s\n", unix.ByteSliceToString(u.Sysname[:]), unix.ByteSliceToString(u.Release[:]))
 	fmt.Fprintf(&b, "- memory: %s\n", memTotal())
 	fmt.Fprintf(&b, "- harness built with %s\n", runtime.Version())
-	var lim unix.Rlimit
-	_ = unix.Getrlimit(unix.RLIMIT_NOFILE, &lim)
-	fmt.Fprintf(&b, "- open files limit (ulimit -n) of the tools: %d\n", lim.Cur)
+	fmt.Fprintf(&b, "- open files limit (ulimit -n) of the tools: %d\n", fileLimit())
 	fmt.Fprintf(&b, "- work folder (configurations, status directories, log files): %s\n", fsOf(filepath.Dir(work)))
 	for _, pi := range infos {
 		if pi.skip != nil {
@@ -266,6 +264,14 @@ func raiseFileLimit() {
 		}
 	}
 	_ = unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: limit, Max: limit})
+}
+
+// fileLimit is the open files limit (ulimit -n) the tools inherit from the
+// harness.
+func fileLimit() uint64 {
+	var lim unix.Rlimit
+	_ = unix.Getrlimit(unix.RLIMIT_NOFILE, &lim)
+	return lim.Cur
 }
 
 func withoutConsole(infos []peerInfo) []peerInfo {

@@ -97,3 +97,27 @@ func bestPeerNote(what string, tools []string, values map[string]float64, format
 	}
 	return fmt.Sprintf("svman ÷ the best peer, %s: %s ÷ %s (%s) = %s.", what, format(sv), format(best), name, ratio(sv, best))
 }
+
+// leastSquares fits y = slope·x + intercept to the points; ok is false when
+// fewer than two distinct x leave the slope undefined.
+func leastSquares(x, y []float64) (slope, intercept float64, ok bool) {
+	n := float64(len(x))
+	if len(x) != len(y) || len(x) < 2 {
+		return 0, 0, false
+	}
+	var sx, sy float64
+	for i := range x {
+		sx, sy = sx+x[i], sy+y[i]
+	}
+	mx, my := sx/n, sy/n
+	var sxx, sxy float64
+	for i := range x {
+		sxx += (x[i] - mx) * (x[i] - mx)
+		sxy += (x[i] - mx) * (y[i] - my)
+	}
+	if sxx == 0 {
+		return 0, 0, false
+	}
+	slope = sxy / sxx
+	return slope, my - slope*mx, true
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -99,5 +100,21 @@ func TestBestPeer(t *testing.T) {
 	}
 	if _, _, ok := bestPeer(tools, map[string]float64{"svman": 1}); ok {
 		t.Error("bestPeer found a peer where only svman was measured")
+	}
+}
+
+func TestLeastSquares(t *testing.T) {
+	// start = 0.2 ms per module + 50 ms, measured with noise that cancels out.
+	x := []float64{100, 1000, 3000}
+	y := []float64{70 + 1, 250 - 2, 650 + 1}
+	slope, intercept, ok := leastSquares(x, y)
+	if !ok || math.Abs(slope-0.2) > 0.001 || math.Abs(intercept-50) > 1 {
+		t.Errorf("leastSquares(%v, %v) = %v, %v, %v; want about 0.2, 50, true", x, y, slope, intercept, ok)
+	}
+	if _, _, ok := leastSquares([]float64{1000}, []float64{5}); ok {
+		t.Error("one point gave a slope")
+	}
+	if _, _, ok := leastSquares([]float64{1000, 1000}, []float64{5, 6}); ok {
+		t.Error("two points at the same x gave a slope")
 	}
 }
