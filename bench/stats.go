@@ -92,8 +92,11 @@ func bestPeer(tools []string, values map[string]float64) (name string, value flo
 func bestPeerNote(what string, tools []string, values map[string]float64, format func(float64) string) string {
 	sv, svOK := values["svman"]
 	name, best, ok := bestPeer(tools, values)
-	if !svOK || !ok {
-		return fmt.Sprintf("svman ÷ the best peer, %s: – (svman or every peer not measured).", what)
+	switch {
+	case !ok:
+		return fmt.Sprintf("svman ÷ the best peer, %s: – (no peer measured).", what)
+	case !svOK:
+		return fmt.Sprintf("svman ÷ the best peer, %s: – (svman not measured).", what)
 	}
 	return fmt.Sprintf("svman ÷ the best peer, %s: %s ÷ %s (%s) = %s.", what, format(sv), format(best), name, ratio(sv, best))
 }

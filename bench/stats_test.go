@@ -98,8 +98,12 @@ func TestBestPeer(t *testing.T) {
 	if got := bestPeerNote("median", tools, values, ms); got != want {
 		t.Errorf("bestPeerNote = %q, want %q", got, want)
 	}
-	if _, _, ok := bestPeer(tools, map[string]float64{"svman": 1}); ok {
+	onlySvman := map[string]float64{"svman": 1, "svman (before)": 2}
+	if _, _, ok := bestPeer(tools, onlySvman); ok {
 		t.Error("bestPeer found a peer where only svman was measured")
+	}
+	if got, want := bestPeerNote("median", tools, onlySvman, ms), "svman ÷ the best peer, median: – (no peer measured)."; got != want {
+		t.Errorf("bestPeerNote with no peer = %q, want %q", got, want)
 	}
 }
 
