@@ -79,8 +79,10 @@ type launch struct {
 type benchEnv struct {
 	peers string // the folder install-peers.sh filled
 	svman string // the svman binary under test
-	self  string // this harness's binary, which also plays the modules of some figures and the baseline
-	work  string // a scratch folder, one subfolder per run
+	// before, if set, is a second svman binary, measured as "svman (before)"
+	before string
+	self   string // this harness's binary, which also plays the modules of some figures and the baseline
+	work   string // a scratch folder, one subfolder per run
 	// versions of the installed peers, from install-peers.sh
 	versions map[string]string
 	// notifySocket, when a figure listens on one, is the NOTIFY_SOCKET svman
