@@ -29,6 +29,7 @@ func figRestart(env *benchEnv, peers []peerInfo, kills int) *section {
 		}
 		s.add(pi.p.name(), ms(got.median()), ms(got.quantile(0.99)), got.spread(ms), ratio(sv.median(), got.median()))
 	}
+	s.notes = append(s.notes, forkLoopNote)
 	return s
 }
 

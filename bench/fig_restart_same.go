@@ -37,9 +37,9 @@ func figRestartSame(env *benchEnv, peers []peerInfo, kills int) *section {
 		title: "1b. Restart latency, the same module killed again and again",
 		intro: fmt.Sprintf("One `sleep` module is killed with SIGKILL %d times, each kill %v to %v after its replacement exec'd, as in users' incidents. "+
 			"Answered: the replacement exec'd within %v of the kill (before the next kill is due); the latencies are from the kill to the replacement's exec (the kernel's exec event), for every kill replaced within %v. "+
-			"Every tool gets the same sequence of intervals. Ratio: svman's median ÷ the tool's.",
+			"Every tool gets the same sequence of intervals. Ratios: svman's median ÷ the tool's median, svman's p90 ÷ the tool's p90 (nearest rank; below 1: svman is faster).",
 			kills, sameUptime, sameUptime+sameJitter, sameAnswer, sameGiveUp),
-		header: []string{"tool", "answered", "median", "p90", "p99", "max", "svman ÷ tool"},
+		header: []string{"tool", "answered", "median", "p90", "p99", "max", "svman ÷ tool, median", "svman ÷ tool, p90"},
 	}
 	s.listFor(peers)
 	res := measurePeers(s, peers, "restart, same module", func(p peer) (sameResult, error) { return measureRestartSame(env, p, kills) })
@@ -54,12 +54,13 @@ func figRestartSame(env *benchEnv, peers []peerInfo, kills int) *section {
 			answered += " (" + got.stopped + ")"
 		}
 		if len(got.latency) == 0 {
-			s.add(pi.p.name(), answered, "–", "–", "–", "–", "–")
+			s.add(pi.p.name(), answered, "–", "–", "–", "–", "–", "–")
 			continue
 		}
-		s.add(pi.p.name(), answered, ms(got.latency.median()), ms(got.latency.quantile(0.9)),
-			ms(got.latency.quantile(0.99)), ms(got.latency.quantile(1)), ratio(sv.latency.median(), got.latency.median()))
+		s.add(append([]string{pi.p.name(), answered, ms(got.latency.median()), ms(got.latency.quantile(0.9)),
+			ms(got.latency.quantile(0.99)), ms(got.latency.quantile(1))}, quantileRatios(sv.latency, got.latency, 0.5, 0.9)...)...)
 	}
+	s.notes = append(s.notes, forkLoopNote)
 	return s
 }
 

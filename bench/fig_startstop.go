@@ -47,14 +47,18 @@ func figStartStop(env *benchEnv, peers []peerInfo, rounds int) (start, stop *sec
 		res[pi.p.name()] = r
 	}
 	sv := res["svman"]
+	startMedian, stopMedian := map[string]float64{}, map[string]float64{}
 	for _, pi := range peers {
 		r, ok := res[pi.p.name()]
 		if !ok {
 			continue
 		}
+		startMedian[pi.p.name()], stopMedian[pi.p.name()] = r.start.median(), r.stop.median()
 		start.add(pi.p.name(), ms(r.start.median()), r.start.spread(ms), ratio(sv.start.median(), r.start.median()))
 		stop.add(pi.p.name(), ms(r.stop.median()), r.stop.spread(ms), ratio(sv.stop.median(), r.stop.median()))
 	}
+	start.notes = append(start.notes, bestPeerNote("median", start.order, startMedian, ms))
+	stop.notes = append(stop.notes, bestPeerNote("median", stop.order, stopMedian, ms))
 	return start, stop
 }
 

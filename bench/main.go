@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +52,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench listen:", err)
 		os.Exit(1)
 	}
+	if len(os.Args) > 1 && os.Args[1] == "forkloop" {
+		err := forkLoopMain(os.Args[2:])
+		fmt.Fprintln(os.Stderr, "bench forkloop:", err)
+		os.Exit(1)
+	}
 	if err := benchMain(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -60,16 +66,17 @@ func main() {
 func benchMain() error {
 	var (
 		figures  = flag.String("figures", "restart,memory,idle,startstop,logs,reload,scale,ready,health,top", "the figures to measure, separated by commas")
-		only     = flag.String("peers", "", "measure only these tools, separated by commas (svman is always measured)")
+		only     = flag.String("peers", "", "measure only these tools, separated by commas (svman is always measured, and in the restart figures the fork+exec+wait baseline)")
 		peerDir  = flag.String("peer-dir", "bench/.peers", "where install-peers.sh put the peers")
 		svman    = flag.String("svman", "bin/svman", "the svman binary to measure")
+		before   = flag.String("before", "", "a second svman binary, measured as the tool \"svman (before)\" in the restart, memory, startstop and scale figures, so that one run compares two builds (ratios stay svman ÷ tool)")
 		out      = flag.String("out", "bench/results.md", "where to write the results")
 		kills    = flag.Int("kills", 30, "restart figures: kills per tool (of different modules, then of the same one)")
 		idle     = flag.Duration("idle", 20*time.Second, "idle figure: how long to watch")
 		rounds   = flag.Int("rounds", 5, "cold start, shutdown, log, reload and ready chain figures: rounds per tool")
 		logLines = flag.Int("log-lines", 250_000, "log figure: lines per module")
 		memSizes = flag.String("memory-sizes", "1,100,1000", "memory figure: module counts")
-		scaleN   = flag.String("scale-sizes", "1000,3000,10000", "scale figure: module counts")
+		scaleN   = flag.String("scale-sizes", "100,1000,3000,10000", "scale figure: svman's module counts, tried smallest first until one fails")
 		healthN  = flag.Int("health-modules", 1000, "health figure: modules")
 		healthT  = flag.Duration("health-for", 60*time.Second, "health figure: how long to watch, with checks and without")
 		topKeys  = flag.Int("top-keys", 20, "svman top figure: keys sent while a module logs")
@@ -91,6 +98,9 @@ func benchMain() error {
 	}
 	defer os.RemoveAll(work)
 	env := &benchEnv{peers: abs(*peerDir), svman: abs(*svman), self: self, work: work, versions: readVersions(filepath.Join(*peerDir, "versions"))}
+	if *before != "" {
+		env.before = abs(*before)
+	}
 	raiseFileLimit()
 
 	want := map[string]bool{}
@@ -105,6 +115,26 @@ func benchMain() error {
 		v, err := p.setup(env)
 		infos = append(infos, peerInfo{p: p, version: v, skip: err})
 	}
+	// svman (before), with -before, is measured in the restart, memory, start
+	// and stop, and scale figures, each of which says what it is below its
+	// table; the baseline in the restart figures only.
+	var beforeInfo []peerInfo
+	noteBefore := func(ss ...*section) []*section { return ss }
+	if env.before != "" {
+		p := svmanPeer{before: true}
+		v, err := p.setup(env)
+		beforeInfo = append(beforeInfo, peerInfo{p: p, version: v, skip: err})
+		note := fmt.Sprintf("svman (before) is the svman binary given with -before (%s, %s), measured the same way in this run, after svman.", env.before, v)
+		noteBefore = func(ss ...*section) []*section {
+			for _, s := range ss {
+				s.notes = append(s.notes, note)
+			}
+			return ss
+		}
+	}
+	var baseline forkLoopPeer
+	baseVersion, baseSkip := baseline.setup(env)
+	baselineInfo := peerInfo{p: baseline, version: baseVersion, skip: baseSkip}
 	memN, err := ints(*memSizes)
 	if err != nil {
 		return err
@@ -118,18 +148,20 @@ func benchMain() error {
 	// Figures that need no console output leave svman's console variants out:
 	// they are the same process as svman.
 	files := withoutConsole(infos)
+	compared := withAfterSvman(files, beforeInfo)
 	if want["restart"] {
-		sections = append(sections, figRestart(env, files, *kills), figRestartSame(env, files, *kills))
+		restart := append(slices.Clone(compared), baselineInfo)
+		sections = append(sections, noteBefore(figRestart(env, restart, *kills), figRestartSame(env, restart, *kills))...)
 	}
 	if want["memory"] {
-		sections = append(sections, figMemory(env, files, memN))
+		sections = append(sections, noteBefore(figMemory(env, compared, memN))...)
 	}
 	if want["idle"] {
 		sections = append(sections, figIdle(env, files, *idle))
 	}
 	if want["startstop"] {
-		start, stop := figStartStop(env, files, *rounds)
-		sections = append(sections, start, stop)
+		start, stop := figStartStop(env, compared, *rounds)
+		sections = append(sections, noteBefore(start, stop)...)
 	}
 	if want["logs"] {
 		sections = append(sections, figLogs(env, infos, 4, *logLines, min(*rounds, 3)))
@@ -138,7 +170,7 @@ func benchMain() error {
 		sections = append(sections, figReload(env, files, *rounds*2))
 	}
 	if want["scale"] {
-		sections = append(sections, figScale(env, infos[0], scale))
+		sections = append(sections, noteBefore(figScale(env, withAfterSvman(infos[:1], beforeInfo), scale))...)
 	}
 	if want["ready"] {
 		sections = append(sections, figReady(env, files, *rounds))
@@ -153,7 +185,11 @@ func benchMain() error {
 	var b strings.Builder
 	b.WriteString("# svman against its peers\n\n")
 	fmt.Fprintf(&b, "Written by `make bench` on %s. Every tool was measured in this one run on this machine; compare the ratios, not the absolute times, with other runs.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	b.WriteString(machine(infos, work))
+	listed := withAfterSvman(infos, beforeInfo)
+	if want["restart"] {
+		listed = append(listed, baselineInfo)
+	}
+	b.WriteString(machine(listed, work))
 	for _, s := range sections {
 		b.WriteString(s.markdown())
 	}
@@ -175,9 +211,7 @@ func machine(infos []peerInfo, work string) string {
 	fmt.Fprintf(&b, "- kernel: %s %s\n", unix.ByteSliceToString(u.Sysname[:]), unix.ByteSliceToString(u.Release[:]))
 	fmt.Fprintf(&b, "- memory: %s\n", memTotal())
 	fmt.Fprintf(&b, "- harness built with %s\n", runtime.Version())
-	var lim unix.Rlimit
-	_ = unix.Getrlimit(unix.RLIMIT_NOFILE, &lim)
-	fmt.Fprintf(&b, "- open files limit (ulimit -n) of the tools: %d\n", lim.Cur)
+	fmt.Fprintf(&b, "- open files limit (ulimit -n) of the tools: %d\n", fileLimit())
 	fmt.Fprintf(&b, "- work folder (configurations, status directories, log files): %s\n", fsOf(filepath.Dir(work)))
 	for _, pi := range infos {
 		if pi.skip != nil {
@@ -251,6 +285,26 @@ func raiseFileLimit() {
 		}
 	}
 	_ = unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: limit, Max: limit})
+}
+
+// fileLimit is the open files limit (ulimit -n) the tools inherit from the
+// harness.
+func fileLimit() uint64 {
+	var lim unix.Rlimit
+	_ = unix.Getrlimit(unix.RLIMIT_NOFILE, &lim)
+	return lim.Cur
+}
+
+// withAfterSvman is infos with extra listed right after svman's row.
+func withAfterSvman(infos, extra []peerInfo) []peerInfo {
+	out := make([]peerInfo, 0, len(infos)+len(extra))
+	for _, pi := range infos {
+		out = append(out, pi)
+		if pi.p.name() == "svman" {
+			out = append(out, extra...)
+		}
+	}
+	return out
 }
 
 func withoutConsole(infos []peerInfo) []peerInfo {

@@ -25,6 +25,12 @@ type peer interface {
 	configure(env *benchEnv, dir string, mods []module) (*launch, error)
 }
 
+// isPeer says whether the tool named is a peer: neither one of svman's own
+// rows (its console variants, svman (before)) nor the baseline.
+func isPeer(name string) bool {
+	return !strings.HasPrefix(name, "svman") && name != forkLoopName
+}
+
 // module is one supervised program, the same for every peer. The fields after
 // argv are only set for a probingPeer.
 type module struct {
@@ -73,8 +79,10 @@ type launch struct {
 type benchEnv struct {
 	peers string // the folder install-peers.sh filled
 	svman string // the svman binary under test
-	self  string // this harness's binary, which also plays the log emitter
-	work  string // a scratch folder, one subfolder per run
+	// before, if set, is a second svman binary, measured as "svman (before)"
+	before string
+	self   string // this harness's binary, which also plays the modules of some figures and the baseline
+	work   string // a scratch folder, one subfolder per run
 	// versions of the installed peers, from install-peers.sh
 	versions map[string]string
 	// notifySocket, when a figure listens on one, is the NOTIFY_SOCKET svman

@@ -15,6 +15,8 @@ import (
 type svmanPeer struct {
 	// console: where the module output is measured; "" for the log files.
 	console consoleSink
+	// before: the binary is env.before (-before), not env.svman.
+	before bool
 }
 
 // consoleSink is where svman's console goes when its output is measured there.
@@ -30,16 +32,27 @@ const (
 const consoleOut = "console.out"
 
 func (p svmanPeer) name() string {
-	if p.console != "" {
+	switch {
+	case p.before:
+		return "svman (before)"
+	case p.console != "":
 		return "svman (" + string(p.console) + ")"
 	}
 	return "svman"
 }
 
-func (svmanPeer) setup(env *benchEnv) (string, error) {
-	out, err := exec.Command(env.svman, "version").Output()
+// binary is the svman program this peer runs.
+func (p svmanPeer) binary(env *benchEnv) string {
+	if p.before {
+		return env.before
+	}
+	return env.svman
+}
+
+func (p svmanPeer) setup(env *benchEnv) (string, error) {
+	out, err := exec.Command(p.binary(env), "version").Output()
 	if err != nil {
-		return "", fmt.Errorf("%s version: %w", env.svman, err)
+		return "", fmt.Errorf("%s version: %w", p.binary(env), err)
 	}
 	return strings.TrimSpace(string(out)), nil
 }
@@ -50,7 +63,7 @@ func (p svmanPeer) configure(env *benchEnv, dir string, mods []module) (*launch,
 		return nil, err
 	}
 	l := &launch{
-		cmd:    exec.Command(env.svman, "up", "-f", manifest, "--color", "never"),
+		cmd:    exec.Command(p.binary(env), "up", "-f", manifest, "--color", "never"),
 		update: func(mods []module) error { return writeManifest(manifest, mods) },
 	}
 	if env.notifySocket != "" {
@@ -63,10 +76,10 @@ func (p svmanPeer) configure(env *benchEnv, dir string, mods []module) (*launch,
 	case "":
 		l.logFiles = filepath.Join(dir, "status", "*", "__stdout")
 	case consoleFile:
-		l.cmd = exec.Command("/bin/sh", "-c", `exec "$1" up -f "$2" --color never > "$3"`, "sh", env.svman, manifest, out)
+		l.cmd = exec.Command("/bin/sh", "-c", `exec "$1" up -f "$2" --color never > "$3"`, "sh", p.binary(env), manifest, out)
 		l.logFiles = out
 	case consoleCat:
-		l.cmd = exec.Command("/bin/sh", "-c", `"$1" up -f "$2" --color never | cat > "$3"`, "sh", env.svman, manifest, out)
+		l.cmd = exec.Command("/bin/sh", "-c", `"$1" up -f "$2" --color never | cat > "$3"`, "sh", p.binary(env), manifest, out)
 		l.logFiles = out
 	}
 	return l, nil

@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"math"
+	"slices"
+	"testing"
+)
 
 func TestQuantile(t *testing.T) {
 	s := sample{5, 1, 4, 2, 3}
@@ -65,5 +69,56 @@ func TestLineCounter(t *testing.T) {
 	}
 	if whole, bad := c.result(); whole != 6 || bad != 2 {
 		t.Errorf("after every line, whole, bad = %d, %d; want 6, 2", whole, bad)
+	}
+}
+
+func TestQuantileRatios(t *testing.T) {
+	sv := sample{1, 2, 3, 4, 10}  // median 3, p90 10
+	tool := sample{6, 6, 6, 6, 6} // median 6, p90 6
+	got := quantileRatios(sv, tool, 0.5, 0.9)
+	if want := []string{"0.50×", "1.67×"}; !slices.Equal(got, want) {
+		t.Errorf("quantileRatios(%v, %v, 0.5, 0.9) = %q, want %q", sv, tool, got, want)
+	}
+	if got := quantileRatios(sv, nil, 0.5); got[0] != "–" {
+		t.Errorf("against an empty sample: %q, want –", got)
+	}
+}
+
+func TestBestPeer(t *testing.T) {
+	tools := []string{"svman", "svman (before)", "daemontools", "s6", "goreman", forkLoopName}
+	values := map[string]float64{
+		"svman": 100, "svman (before)": 50, // svman's own rows are no peers
+		"daemontools": 200, "s6": 150, "goreman": 150, // a tie: the first listed
+		forkLoopName: 10, // nor is the baseline
+	}
+	if name, v, ok := bestPeer(tools, values); name != "s6" || v != 150 || !ok {
+		t.Errorf("bestPeer = %q, %v, %v; want s6, 150, true", name, v, ok)
+	}
+	want := "svman ÷ the best peer, median: 100 ms ÷ 150 ms (s6) = 0.67×."
+	if got := bestPeerNote("median", tools, values, ms); got != want {
+		t.Errorf("bestPeerNote = %q, want %q", got, want)
+	}
+	onlySvman := map[string]float64{"svman": 1, "svman (before)": 2}
+	if _, _, ok := bestPeer(tools, onlySvman); ok {
+		t.Error("bestPeer found a peer where only svman was measured")
+	}
+	if got, want := bestPeerNote("median", tools, onlySvman, ms), "svman ÷ the best peer, median: – (no peer measured)."; got != want {
+		t.Errorf("bestPeerNote with no peer = %q, want %q", got, want)
+	}
+}
+
+func TestLeastSquares(t *testing.T) {
+	// start = 0.2 ms per module + 50 ms, measured with noise that cancels out.
+	x := []float64{100, 1000, 3000}
+	y := []float64{70 + 1, 250 - 2, 650 + 1}
+	slope, intercept, ok := leastSquares(x, y)
+	if !ok || math.Abs(slope-0.2) > 0.001 || math.Abs(intercept-50) > 1 {
+		t.Errorf("leastSquares(%v, %v) = %v, %v, %v; want about 0.2, 50, true", x, y, slope, intercept, ok)
+	}
+	if _, _, ok := leastSquares([]float64{1000}, []float64{5}); ok {
+		t.Error("one point gave a slope")
+	}
+	if _, _, ok := leastSquares([]float64{1000, 1000}, []float64{5, 6}); ok {
+		t.Error("two points at the same x gave a slope")
 	}
 }
