@@ -16,9 +16,9 @@ import (
 // closes every close-on-exec descriptor in the copy, one by one. svman holds about
 // five descriptors per module (its status directory's lock and FIFOs, the output
 // pipes), so with one shared table every fork would cost O(N): 1000 modules would
-// start in O(N²). Instead, the reaper's locked thread (the parent of every child,
-// see Reaper) calls unshare(CLONE_FILES) once and closes, in its now private copy
-// of the table, everything but:
+// start in O(N²). Instead, each of the reaper's forking threads (forker.go: the
+// parents of every child) calls unshare(CLONE_FILES) once and closes, in its now
+// private copy of the table, everything but:
 //
 //   - descriptors 0, 1 and 2, where the runtime writes a crash report;
 //   - the Go runtime's own descriptors (its epoll instance and its eventfd, which
@@ -28,13 +28,13 @@ import (
 //     child's standard files (SCM_RIGHTS) from the shared table into this one.
 //
 // Each child is then forked from a table of about ten descriptors, whatever N,
-// and svman stays the parent of every child (the thread belongs to svman's
+// and svman stays the parent of every child (the threads belong to svman's
 // process), so waiting, process groups and the parent-death signal are unchanged.
 // The Go runtime never clones a new thread from a locked one (it asks its
 // template thread), so no other goroutine ever runs with the private table.
 //
-// If the kernel refuses unshare (a seccomp filter), the thread forks from the
-// shared table as before: slower with many modules, never wrong.
+// If the kernel refuses unshare (a seccomp filter), a forker forks from the
+// shared table: slower with many modules, never wrong.
 
 // forkTable is the forking thread's private descriptor table and the courier
 // that brings descriptors into it.
@@ -154,8 +154,8 @@ func runtimeDescriptor(fd int) bool {
 }
 
 // pass sends files through the courier, from the calling goroutine's (shared)
-// table. The forking thread receives them with take, in the order sent: callers
-// serialize pass and the request that goes with it.
+// table. The forking thread receives them with take: a forker serves one Spawn
+// at a time, so the files it takes are those of the request it serves.
 func (t *forkTable) pass(files []int) error {
 	rights := unix.UnixRights(files...)
 	for {

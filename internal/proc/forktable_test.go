@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -30,20 +31,22 @@ func TestForkingThreadHoldsFewDescriptors(t *testing.T) {
 	r := NewReaper()
 	defer r.Close()
 	openPipes(t, 500)
-	ents, err := os.ReadDir(fmt.Sprintf("/proc/self/task/%d/fd", r.forkTID))
-	if err != nil {
-		t.Skipf("no /proc: %v", err)
-	}
-	if !r.private() {
-		t.Fatalf("the forking thread shares svman's descriptor table (%d descriptors)", len(ents))
-	}
-	if len(ents) > 12 {
-		var names []string
-		for _, e := range ents {
-			link, _ := os.Readlink(fmt.Sprintf("/proc/self/task/%d/fd/%s", r.forkTID, e.Name()))
-			names = append(names, e.Name()+" -> "+link)
+	for _, f := range r.forkers {
+		ents, err := os.ReadDir(fmt.Sprintf("/proc/self/task/%d/fd", f.tid))
+		if err != nil {
+			t.Skipf("no /proc: %v", err)
 		}
-		t.Fatalf("the forking thread holds %d descriptors, want at most 12:\n%s", len(ents), strings.Join(names, "\n"))
+		if !f.private() {
+			t.Fatalf("a forking thread shares svman's descriptor table (%d descriptors)", len(ents))
+		}
+		if len(ents) > 12 {
+			var names []string
+			for _, e := range ents {
+				link, _ := os.Readlink(fmt.Sprintf("/proc/self/task/%d/fd/%s", f.tid, e.Name()))
+				names = append(names, e.Name()+" -> "+link)
+			}
+			t.Fatalf("a forking thread holds %d descriptors, want at most 12:\n%s", len(ents), strings.Join(names, "\n"))
+		}
 	}
 	// And it still forks: a child gets its files and runs.
 	rd, wr, err := os.Pipe()
@@ -104,5 +107,48 @@ func TestChildInheritsOnlyItsStandardFiles(t *testing.T) {
 	}
 	if got := strings.Fields(string(out)); len(got) != 4 || got[0] != "0" || got[1] != "1" || got[2] != "2" {
 		t.Fatalf("the child has descriptors %q, want 0 1 2 and ls's own (descriptor %d was open in svman without close-on-exec)", got, leak)
+	}
+}
+
+// Children that exit at once, forked from several threads at the same time,
+// each get their own exit: none is taken for an orphan's because it was
+// reaped before its fork was registered.
+func TestEveryQuickExitFindsItsOwner(t *testing.T) {
+	r := NewReaper()
+	defer r.Close()
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	const n = 200
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			code := i % 100
+			_, exited, err := r.Spawn(SpawnSpec{Path: "/bin/sh", Argv: []string{"sh", "-c", fmt.Sprintf("exit %d", code)}, Files: [3]*os.File{null, null, null}})
+			if err != nil {
+				errs <- err
+				return
+			}
+			select {
+			case st := <-exited:
+				if st.Code != code {
+					errs <- fmt.Errorf("child %d: exit code %d, want %d", i, st.Code, code)
+					return
+				}
+				errs <- nil
+			case <-time.After(30 * time.Second):
+				errs <- fmt.Errorf("child %d: its exit never came", i)
+			}
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if o := r.Orphans(); o != 0 {
+		t.Errorf("%d exits were taken for orphans'", o)
 	}
 }

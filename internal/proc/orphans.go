@@ -113,12 +113,15 @@ func (c *sharedScan) get(scan func() []int) []int {
 // children lists svman's children as Children does, reading only the threads
 // that can have any: it runs on every exit, before the restart, and svman has
 // a dozen threads. A child belongs to the thread that forked it (every child
-// the reaper forks, to the forking thread) or that inherited it, and the
-// kernel hands an orphan, or the children of a thread that exited, to the
-// first live thread of the process: the main thread, which never exits.
+// the reaper forks, to a forker) or that inherited it, and the kernel hands an
+// orphan, or the children of a thread that exited, to the first live thread
+// of the process: the main thread, which never exits.
 func (r *Reaper) children() []int {
 	out := childrenOf(syscall.Getpid(), nil)
-	return childrenOf(r.forkTID, out)
+	for _, f := range r.forkers {
+		out = childrenOf(f.tid, out)
+	}
+	return out
 }
 
 // Children lists svman's children, from each thread's children file (a child

@@ -5,40 +5,49 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
 )
 
 // Reaper is the only code in the process that waits for children. It forks every
-// child on one locked OS thread (so PR_SET_PDEATHSIG, which fires when the forking
-// thread exits, fires only when svman itself dies), and it collects every exit with
-// wait4(-1, WNOHANG) when SIGCHLD arrives, handing each to the channel registered for
-// that pid. Exits of pids nobody registered (orphans re-parented to a subreaper svman)
-// are reaped and dropped, so no zombie accumulates.
+// child on one of a few locked OS threads, its forkers (forker.go: so
+// PR_SET_PDEATHSIG, which fires when the forking thread exits, fires only when
+// svman itself dies), and it collects every exit with wait4(-1, WNOHANG) when
+// SIGCHLD arrives, handing each to the channel registered for that pid. Exits of
+// pids nobody registered (orphans re-parented to a subreaper svman) are reaped and
+// dropped, so no zombie accumulates.
 //
 // There must be at most one Reaper per process, and nothing else in the process may
 // wait for children (os/exec's Wait included): wait4(-1) would take their exits.
 type Reaper struct {
-	spawns chan spawnRequest
-	quit   chan struct{}
-	wg     sync.WaitGroup
+	quit chan struct{}
+	wg   sync.WaitGroup
 
-	// table is the forking thread's own descriptor table (forktable.go), nil if
-	// the courier could not be made. passMu keeps each Spawn's files and its
-	// request together: the thread takes the files in the order they were passed.
-	table  *forkTable
-	passMu sync.Mutex
-	// forkTID is the forking thread's id, for tests to look at its table.
-	forkTID int
+	forkers []*forker
+	idle    chan *forker // the forkers not forking now; Spawn takes one
 
-	mu      sync.Mutex                // guards waiting, orphans and watchers
+	mu      sync.Mutex                // guards what follows
 	waiting map[int]chan<- ExitStatus // pid -> owner's channel, registered at fork
-	orphans int                       // exits of unregistered pids reaped so far
+	// forking counts the forks under way. An exit of an unregistered pid reaped
+	// meanwhile may be that of a child forked a moment ago, not registered yet:
+	// it waits in early until the forks under way are registered.
+	forking int
+	early   []earlyExit
+	reaps   uint64 // exits reaped so far: tells which early exits came after a fork began
+	orphans int    // exits of unregistered pids reaped so far
 	// watchers are told of every exit of an unregistered pid (orphanwatch.go).
 	watchers map[chan<- struct{}]struct{}
 
 	strangers sharedScan // scans for children the reaper did not fork (orphans.go)
+}
+
+// earlyExit is an exit reaped while forks were under way, and its place among
+// the reaps.
+type earlyExit struct {
+	seq uint64
+	st  ExitStatus
 }
 
 // SpawnSpec is a fully resolved child: path, argv, environment, directory and the
@@ -68,24 +77,30 @@ type spawnReply struct {
 	err    error
 }
 
-// NewReaper starts the reaper's two goroutines: the spawner, locked to its thread,
-// and the SIGCHLD loop. Close stops both.
+// NewReaper starts the reaper's goroutines: its forkers, each locked to its
+// thread, and the SIGCHLD loop. Close stops them.
 func NewReaper() *Reaper {
+	n := min(max(runtime.GOMAXPROCS(0), 1), maxForkers)
 	r := &Reaper{
-		spawns:  make(chan spawnRequest),
 		quit:    make(chan struct{}),
+		idle:    make(chan *forker, n),
 		waiting: make(map[int]chan<- ExitStatus),
 	}
-	r.table, _ = newForkTable() // without it, children are forked from the shared table
 	sigc := make(chan os.Signal, 1)
 	signal.Notify(sigc, syscall.SIGCHLD)
-	r.wg.Add(2)
-	isolated := make(chan struct{})
-	go r.spawnLoop(isolated)
+	r.wg.Add(1)
 	go r.reapLoop(sigc)
-	<-isolated
-	if r.table != nil {
-		r.table.closeShared()
+	for range n {
+		f := newForker()
+		r.wg.Add(1)
+		ready := make(chan struct{})
+		go r.runForker(f, ready)
+		<-ready
+		if f.table != nil {
+			f.table.closeShared()
+		}
+		r.forkers = append(r.forkers, f)
+		r.idle <- f
 	}
 	return r
 }
@@ -95,32 +110,37 @@ func NewReaper() *Reaper {
 func (r *Reaper) Close() {
 	close(r.quit)
 	r.wg.Wait()
-	if r.table != nil {
-		r.table.close()
+	for _, f := range r.forkers {
+		if f.table != nil {
+			f.table.close()
+		}
 	}
 }
 
 // ErrReaperClosed is returned by Spawn after Close.
 var ErrReaperClosed = errors.New("reaper closed")
 
-// Spawn forks and execs spec in a new process group. The returned channel receives
-// the child's exit exactly once.
+// Spawn forks and execs spec in a new process group, on an idle forker. The
+// returned channel receives the child's exit exactly once.
 func (r *Reaper) Spawn(spec SpawnSpec) (pid int, exited <-chan ExitStatus, err error) {
-	req := spawnRequest{spec: spec, reply: make(chan spawnReply, 1)}
-	r.passMu.Lock()
-	if r.private() {
-		if err := r.table.pass(spec.fds()); err != nil {
-			r.passMu.Unlock()
+	var f *forker
+	select {
+	case f = <-r.idle:
+	case <-r.quit:
+		return 0, nil, ErrReaperClosed
+	}
+	defer func() { r.idle <- f }() // room for every forker: never blocks
+	if f.private() {
+		if err := f.table.pass(spec.fds()); err != nil {
 			return 0, nil, err
 		}
 	}
+	req := spawnRequest{spec: spec, reply: make(chan spawnReply, 1)}
 	select {
-	case r.spawns <- req:
+	case f.reqs <- req:
 	case <-r.quit:
-		r.passMu.Unlock()
 		return 0, nil, ErrReaperClosed
 	}
-	r.passMu.Unlock()
 	rep := <-req.reply
 	return rep.pid, rep.exited, rep.err
 }
@@ -132,53 +152,6 @@ func (r *Reaper) Orphans() int {
 	return r.orphans
 }
 
-// spawnLoop owns the locked thread that is the parent of every child. It never
-// unlocks: if this goroutine returns, the thread exits, and the kernel delivers each
-// child's death signal, which is what must happen only when svman is gone. It
-// first gives the thread its own descriptor table (forktable.go), then closes
-// isolated.
-//
-// The thread must not be the main one: /proc/PID/fd, where operators count
-// svman's open files, shows the main thread's table. If the goroutine was
-// locked to it, it hands the job to a new goroutine, which cannot be scheduled
-// on the main thread while this one holds it, and lets the main thread go.
-func (r *Reaper) spawnLoop(isolated chan<- struct{}) {
-	runtime.LockOSThread()
-	if syscall.Gettid() == syscall.Getpid() {
-		moved := make(chan struct{})
-		go func() {
-			runtime.LockOSThread()
-			close(moved)
-			r.serveSpawns(isolated)
-		}()
-		<-moved
-		runtime.UnlockOSThread()
-		return
-	}
-	r.serveSpawns(isolated)
-}
-
-// serveSpawns is spawnLoop on a locked thread that is not the main one.
-func (r *Reaper) serveSpawns(isolated chan<- struct{}) {
-	defer r.wg.Done()
-	if r.table != nil {
-		r.table.isolate() // on failure the thread forks from the shared table
-	}
-	r.forkTID = syscall.Gettid()
-	close(isolated)
-	for {
-		select {
-		case req := <-r.spawns:
-			req.reply <- r.fork(req.spec)
-		case <-r.quit:
-			return
-		}
-	}
-}
-
-// private reports whether children are forked from the thread's own table.
-func (r *Reaper) private() bool { return r.table != nil && r.table.private }
-
 // fds returns the descriptors spec hands the child: stdin, stdout, stderr and,
 // if set, the notification pipe.
 func (spec SpawnSpec) fds() []int {
@@ -189,13 +162,13 @@ func (spec SpawnSpec) fds() []int {
 	return fds
 }
 
-// fork runs on the locked thread: it forks and execs spec, whose files Spawn has
+// fork runs on f's locked thread: it forks and execs spec, whose files Spawn has
 // passed into the thread's table when it has its own.
-func (r *Reaper) fork(spec SpawnSpec) spawnReply {
+func (r *Reaper) fork(f *forker, spec SpawnSpec) spawnReply {
 	fds := spec.fds()
-	if r.private() {
+	if f.private() {
 		var err error
-		if fds, err = r.table.take(len(fds)); err != nil {
+		if fds, err = f.table.take(len(fds)); err != nil {
 			return spawnReply{err: err}
 		}
 		defer closeAll(fds)
@@ -217,17 +190,42 @@ func (r *Reaper) fork(spec SpawnSpec) spawnReply {
 			Credential: spec.Credential,
 		},
 	}
-	ch := make(chan ExitStatus, 1)
-	// Hold mu across fork and registration: the reap loop takes mu before it looks a
-	// pid up, so an exit that races the registration still finds its owner.
+	r.mu.Lock()
+	r.forking++
+	since := r.reaps
+	r.mu.Unlock()
+	pid, err := syscall.ForkExec(spec.Path, spec.Argv, attr)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	pid, err := syscall.ForkExec(spec.Path, spec.Argv, attr)
+	r.forking--
+	defer r.settleEarly()
 	if err != nil {
 		return spawnReply{err: err}
 	}
+	ch := make(chan ExitStatus, 1)
+	// The child may have exited, and been reaped, before this registration.
+	// Only an exit reaped after this fork began can be its: a pid reaped
+	// before may have been given to it again.
+	for i, e := range r.early {
+		if e.st.PID == pid && e.seq > since {
+			r.early = slices.Delete(r.early, i, i+1)
+			ch <- e.st
+			return spawnReply{pid: pid, exited: ch}
+		}
+	}
 	r.waiting[pid] = ch
 	return spawnReply{pid: pid, exited: ch}
+}
+
+// settleEarly counts as orphans' the early exits left once no fork is under
+// way: every child forked meanwhile has claimed its own. The caller holds mu.
+func (r *Reaper) settleEarly() {
+	if r.forking > 0 || len(r.early) == 0 {
+		return
+	}
+	r.orphans += len(r.early)
+	r.early = r.early[:0]
+	r.tellWatchers()
 }
 
 func (r *Reaper) reapLoop(sigc chan os.Signal) {
@@ -260,11 +258,12 @@ func (r *Reaper) reapAll() {
 		}
 		st := exitStatusFrom(pid, ws, time.Now())
 		r.mu.Lock()
+		r.reaps++
 		ch, ok := r.waiting[pid]
 		delete(r.waiting, pid)
 		if !ok {
-			r.orphans++
-			r.tellWatchers()
+			r.early = append(r.early, earlyExit{seq: r.reaps, st: st})
+			r.settleEarly()
 		}
 		r.mu.Unlock()
 		if ok {
