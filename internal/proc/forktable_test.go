@@ -152,3 +152,24 @@ func TestEveryQuickExitFindsItsOwner(t *testing.T) {
 		t.Errorf("%d exits were taken for orphans'", o)
 	}
 }
+
+// A nil file is a descriptor the child does not have, as syscall.ForkExec has it.
+func TestNilFileIsClosedInTheChild(t *testing.T) {
+	r := NewReaper()
+	defer r.Close()
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	_, exited, err := r.Spawn(SpawnSpec{Path: "/bin/sh", Argv: []string{"sh", "-c", "if [ -e /proc/self/fd/0 ]; then echo open; else echo closed; fi"}, Files: [3]*os.File{nil, wr, wr}})
+	wr.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-exited
+	out, _ := io.ReadAll(rd)
+	if string(out) != "closed\n" {
+		t.Fatalf("the child's stdin is %q, want closed", out)
+	}
+}

@@ -131,7 +131,7 @@ func (r *Reaper) Spawn(spec SpawnSpec) (pid int, exited <-chan ExitStatus, err e
 	}
 	defer func() { r.idle <- f }() // room for every forker: never blocks
 	if f.private() {
-		if err := f.table.pass(spec.fds()); err != nil {
+		if err := f.table.pass(present(spec.fds())); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -153,13 +153,31 @@ func (r *Reaper) Orphans() int {
 }
 
 // fds returns the descriptors spec hands the child: stdin, stdout, stderr and,
-// if set, the notification pipe.
+// if set, the notification pipe; -1 for a nil file, which the child has closed.
 func (spec SpawnSpec) fds() []int {
-	fds := []int{int(spec.Files[0].Fd()), int(spec.Files[1].Fd()), int(spec.Files[2].Fd())}
+	fds := []int{fdOf(spec.Files[0]), fdOf(spec.Files[1]), fdOf(spec.Files[2])}
 	if spec.Notify != nil {
 		fds = append(fds, int(spec.Notify.Fd()))
 	}
 	return fds
+}
+
+func fdOf(f *os.File) int {
+	if f == nil {
+		return -1
+	}
+	return int(f.Fd())
+}
+
+// present returns the descriptors of fds that are not -1, in order.
+func present(fds []int) []int {
+	var out []int
+	for _, fd := range fds {
+		if fd >= 0 {
+			out = append(out, fd)
+		}
+	}
+	return out
 }
 
 // fork runs on f's locked thread: it forks and execs spec, whose files Spawn has
@@ -167,13 +185,19 @@ func (spec SpawnSpec) fds() []int {
 func (r *Reaper) fork(f *forker, spec SpawnSpec) spawnReply {
 	fds := spec.fds()
 	if f.private() {
-		var err error
-		if fds, err = f.table.take(len(fds)); err != nil {
+		// The same files, as descriptors of this thread's table.
+		got, err := f.table.take(len(present(fds)))
+		if err != nil {
 			return spawnReply{err: err}
 		}
-		defer closeAll(fds)
+		defer closeAll(got)
+		for i := range fds {
+			if fds[i] >= 0 {
+				fds[i], got = got[0], got[1:]
+			}
+		}
 	}
-	files := []uintptr{uintptr(fds[0]), uintptr(fds[1]), uintptr(fds[2])}
+	files := []uintptr{uintptr(fds[0]), uintptr(fds[1]), uintptr(fds[2])} // -1: closed in the child
 	if spec.Notify != nil {
 		for len(files) < spec.NotifyFD {
 			files = append(files, ^uintptr(0)) // -1: closed in the child
