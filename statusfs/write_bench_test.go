@@ -28,3 +28,18 @@ func BenchmarkNotice(b *testing.B) {
 		d.Notice("mod (pid %d) exited", i)
 	}
 }
+
+// BenchmarkWriteState measures a write without fsync (state.json.new written
+// and renamed over state.json), where reaching the directory weighs most.
+func BenchmarkWriteState(b *testing.B) {
+	d, err := Open(b.TempDir() + "/status/mod")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	for i := 0; i < b.N; i++ {
+		if err := d.WriteState(State{State: RunUp, Restarts: i}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
