@@ -53,7 +53,8 @@ type Dir struct {
 	// fdMu guards dirfd, the directory's descriptor, through which every file of
 	// the directory is reached: users hold it for reading while they use dirfd;
 	// Repair (which may put a new directory in place) and Close hold it for
-	// writing. It is always taken last, after any other mutex of the Dir.
+	// writing. It is always taken last, after any other mutex of the Dir and
+	// after a directory operation's turn (beginDirOp).
 	fdMu  sync.RWMutex
 	dirfd int // -1 once closed
 
@@ -230,11 +231,12 @@ func flock(f *os.File, how int) error {
 	return ferr
 }
 
-// useDir calls fn with the directory's descriptor, held for reading so that
-// Repair and Close wait for fn. After Close (the engine logs its last lines then),
+// useDir calls fn with the directory's descriptor, as one directory operation
+// (beginDirOp), held for reading so that Repair and Close wait for fn. After Close (the engine logs its last lines then),
 // the directory is opened again for fn alone, with the checks of Open, and
 // nothing is created.
 func (d *Dir) useDir(fn func(dirfd int) error) error {
+	defer beginDirOp()()
 	d.fdMu.RLock()
 	if d.dirfd >= 0 {
 		defer d.fdMu.RUnlock()

@@ -59,6 +59,11 @@ func (d *Dir) Repair() (recreated []string, err error) {
 	if d.closed.Load() {
 		return nil, fmt.Errorf("repair status directory %s: %w", d.path, os.ErrClosed)
 	}
+	// statusMu before the directory operation, as the writers take them: no
+	// status file is written while the directory is repaired.
+	d.statusMu.Lock()
+	defer d.statusMu.Unlock()
+	defer beginDirOp()()
 	defer func() {
 		if recreated != nil {
 			d.written.forget() // the files may be new, or gone
@@ -225,10 +230,9 @@ func (d *Dir) statusIsDirectory() bool {
 // clearStatus makes way for the status file where a directory stands: an empty
 // directory is removed; one with files in it is renamed to
 // status.aside.2006-01-02T15-04-05.000 in the same directory, for its owner to
-// look at. The next WriteStatus then puts the file back. The caller holds closeMu.
+// look at. The next WriteStatus then puts the file back. The caller holds
+// closeMu and statusMu.
 func (d *Dir) clearStatus() error {
-	d.statusMu.Lock()
-	defer d.statusMu.Unlock()
 	err := unix.Unlinkat(d.dirfd, statusName, unix.AT_REMOVEDIR)
 	if err == nil || err == unix.ENOENT {
 		return nil
