@@ -7,8 +7,8 @@ package statusfs
 // file at the same moment.
 const (
 	// DirOpsAtOnce is how many uses of status directories (a status file or
-	// state.json written, a supervise.log line, a log file opened, a Repair)
-	// run at once in the process; the others wait for one to end.
+	// state.json written, a supervise.log line, a log file opened, an Open,
+	// a Repair) run at once in the process; the others wait for one to end.
 	DirOpsAtOnce = 64
 	// FilesPerDirOp is the most descriptors one such use holds at once beside
 	// those a Dir keeps: the directory's, and one file's (a temporary file, a
