@@ -10,15 +10,27 @@ import (
 )
 
 // systemFx is the engine's real effects: the system's processes and
-// descriptors (*proc.System), its probes, bounded by one runner for every
-// module, and its notify sockets.
+// descriptors (*proc.System), its starts and its probes, each bounded for
+// every module at once, and its notify sockets.
 type systemFx struct {
 	*proc.System
-	probes *probe.Runner
+	probes   *probe.Runner
+	starting chan struct{} // a token for each Start under way
 }
 
 func newSystemFx(sys *proc.System) systemFx {
-	return systemFx{System: sys, probes: probe.NewRunner(sys, 0)}
+	return systemFx{System: sys, probes: probe.NewRunner(sys, 0), starting: make(chan struct{}, proc.StartsAtOnce)}
+}
+
+// Start is the System's, proc.StartsAtOnce at a time at most: the descriptors
+// each start holds until its child is forked are then part of the fixed
+// reserve of svman's open-files limit (proc.FilesNeeded), however many modules
+// start together. The reaper forks one child at a time anyway, so a start
+// waits here about as long as it would have waited for the reaper.
+func (fx systemFx) Start(spec proc.Spec, out proc.Output) (proc.Child, error) {
+	fx.starting <- struct{}{}
+	defer func() { <-fx.starting }()
+	return fx.System.Start(spec, out)
 }
 
 func (fx systemFx) Probe(p manifest.Probe, spec proc.Spec, timeout time.Duration, done func(error)) func() {

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"svman/statusfs"
@@ -43,8 +42,12 @@ func (s *supervisor) repairDir() {
 		return
 	}
 	s.record(Event{Kind: Warning, Err: fmt.Errorf("status directory damaged from outside: recreated %s", strings.Join(recreated, ", "))})
-	if slices.Contains(recreated, "directory") && s.watch != nil {
-		_ = s.watch.Add(s.dir.Path(), s.requestRepair) // the old watch went with the old directory
+	if s.watch != nil {
+		// The old watch went with a directory removed. Repair cannot always tell
+		// one made again by someone else from the old one (it may get the same
+		// inode number), so the path is watched again after any repair: that
+		// costs nothing when its watch is still there.
+		_ = s.watch.Add(s.dir.Path(), s.requestRepair)
 	}
 	s.oweStatus()
 	s.oweApplied()

@@ -43,19 +43,23 @@ func Restored(name string) bool {
 
 // Dir is a status directory held by one supervisor for as long as it supervises the
 // module: it holds the flock on lock, the control FIFO (for reading and writing) and
-// the ok FIFO (for reading). Its methods may be called from several goroutines.
+// the ok FIFO (for reading), and no descriptor of the directory itself (see
+// useDir). Its methods may be called from several goroutines.
 type Dir struct {
 	path       string
 	root, name string // path is root/name
 	opts       Options
 	fixedMode  uint32 // the mode Open found too open and changed; 0 if none
 
-	// fdMu guards dirfd, the directory's descriptor, through which every file of
-	// the directory is reached: users hold it for reading while they use dirfd;
-	// Repair (which may put a new directory in place) and Close hold it for
-	// writing. It is always taken last, after any other mutex of the Dir.
-	fdMu  sync.RWMutex
-	dirfd int // -1 once closed
+	// fdMu guards shared, id and lost, through which every file of the
+	// directory is reached: users hold it for reading while they use the
+	// directory; Repair (which may put a new directory in place) and Close hold
+	// it for writing. It is always taken last, after any other mutex of the Dir
+	// and after a directory operation's turn (beginDirOp).
+	fdMu   sync.RWMutex
+	shared *sharedRoot // status_dir's descriptor; nil once closed
+	id     fileID      // the directory Open or Repair set up: the only one used
+	lost   bool        // Repair found another process holding the directory's lock: not used until Repair takes it
 
 	// closeMu guards closed and the three descriptors, which Repair may replace after
 	// Open; it is held only for short, non-blocking work (TryReadControl's one
@@ -96,7 +100,10 @@ func Open(path string) (*Dir, error) { return OpenWith(path, Options{}) }
 //     it is owned by another user than the effective uid, or writable by group or
 //     others, since anyone who can write there can stop the module. A directory more
 //     open than o allows (0755) is set to 0700 (or 0750) and a NOTICE says so once;
-//   - every file below is reached through that descriptor, never by path;
+//   - every file below is reached through a descriptor of the directory, never
+//     by path: one opened for each use relative to status_dir's (which all the
+//     Dirs of a status_dir share), with the checks above, and refused unless it
+//     is the directory Open set up (see useDir);
 //   - it creates lock (0600) and flocks it LOCK_EX|LOCK_NB, returning a *LockedError if
 //     another process holds it (`fuser lock` names the holder, as with supervise);
 //   - it creates the FIFOs control and ok (0600) if missing (existing ones must pass the
@@ -108,36 +115,50 @@ func Open(path string) (*Dir, error) { return OpenWith(path, Options{}) }
 // On error nothing stays open or locked.
 func OpenWith(path string, o Options) (_ *Dir, err error) {
 	path = filepath.Clean(path)
-	d := &Dir{path: path, root: filepath.Dir(path), name: filepath.Base(path), opts: o, dirfd: -1}
+	d := &Dir{path: path, root: filepath.Dir(path), name: filepath.Base(path), opts: o}
 	defer func() {
 		if err != nil {
 			d.release()
 		}
 	}()
-	if d.dirfd, d.fixedMode, err = openModuleDir(d.root, d.name, o.dirMode(), true); err != nil {
-		return nil, err
-	}
-
-	// The lock comes first: only its holder may touch the FIFOs and status.
-	if d.lock, err = takeLock(d.dirfd, path); err != nil {
-		return nil, err
-	}
-	if err = ensureFIFO(d.dirfd, path, controlName); err != nil {
-		return nil, err
-	}
-	if err = ensureFIFO(d.dirfd, path, okName); err != nil {
-		return nil, err
-	}
-	if d.ok, err = openFIFO(d.dirfd, path, okName, os.O_RDONLY); err != nil {
-		return nil, err
-	}
-	if d.control, err = openFIFO(d.dirfd, path, controlName, os.O_RDWR); err != nil {
+	if err := d.setUp(); err != nil {
 		return nil, err
 	}
 	if d.fixedMode != 0 {
 		d.Notice("status directory %s was mode %#o, readable by others: svman set it to %#o", path, d.fixedMode, o.dirMode())
 	}
 	return d, nil
+}
+
+// setUp does the work of OpenWith (but its NOTICE) as one directory
+// operation; on error, the caller releases what it took.
+func (d *Dir) setUp() (err error) {
+	defer beginDirOp()()
+	if d.shared, err = shareRoot(d.root); err != nil {
+		return err
+	}
+	dirfd, st, fixed, err := d.shared.openModuleDir(d.name, d.opts.dirMode(), true)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(dirfd)
+	d.id, d.fixedMode = idOf(&st), fixed
+
+	// The lock comes first: only its holder may touch the FIFOs and status.
+	if d.lock, err = takeLock(dirfd, d.path); err != nil {
+		return err
+	}
+	if err = ensureFIFO(dirfd, d.path, controlName); err != nil {
+		return err
+	}
+	if err = ensureFIFO(dirfd, d.path, okName); err != nil {
+		return err
+	}
+	if d.ok, err = openFIFO(dirfd, d.path, okName, os.O_RDONLY); err != nil {
+		return err
+	}
+	d.control, err = openFIFO(dirfd, d.path, controlName, os.O_RDWR)
+	return err
 }
 
 // FixedMode returns the mode the directory had when Open found it more open than
@@ -196,9 +217,9 @@ func (d *Dir) release() error {
 		}
 	}
 	d.fdMu.Lock()
-	if d.dirfd >= 0 {
-		errs = append(errs, unix.Close(d.dirfd))
-		d.dirfd = -1
+	if d.shared != nil {
+		d.shared.release()
+		d.shared = nil
 	}
 	d.fdMu.Unlock()
 	if d.lock != nil {
@@ -228,24 +249,4 @@ func flock(f *os.File, how int) error {
 		return err
 	}
 	return ferr
-}
-
-// useDir calls fn with the directory's descriptor, held for reading so that
-// Repair and Close wait for fn. After Close (the engine logs its last lines then),
-// the directory is opened again for fn alone, with the checks of Open, and
-// nothing is created.
-func (d *Dir) useDir(fn func(dirfd int) error) error {
-	d.fdMu.RLock()
-	if d.dirfd >= 0 {
-		defer d.fdMu.RUnlock()
-		return fn(d.dirfd)
-	}
-	mode := d.opts.dirMode()
-	d.fdMu.RUnlock()
-	fd, _, err := openModuleDir(d.root, d.name, mode, false)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(fd)
-	return fn(fd)
 }

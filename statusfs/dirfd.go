@@ -15,6 +15,11 @@ import (
 // renames and removes every file of the directory relative to that descriptor
 // with one path component each. Nobody can swap a directory or plant a link
 // under svman between its check and its use.
+//
+// A Dir holds no descriptor of its directory between uses: each use opens it
+// so, from the descriptor of status_dir that the process shares (sharedroot.go),
+// checks it again, and refuses it unless it is the directory the Dir set up
+// (Open, Repair), so that a supervised module costs one descriptor less.
 
 // Modes of what svman creates in a status directory.
 const (
@@ -88,52 +93,77 @@ func openRoot(root string, create bool) (int, error) {
 	return fd, nil
 }
 
-// openModuleDir opens root/name as a module's status directory: created with
-// mkdirat (mode want) relative to a descriptor of root when create is true, opened
-// with O_NOFOLLOW|O_DIRECTORY, and checked on the descriptor: it must belong to
-// svman's user and not be writable by group or others. Its permission bits are set to
-// want; when they were more open (a 0755 directory made by `mkdir -p`), the old
-// ones are returned in fixed (0 otherwise), for the caller to say so.
+// openModuleDir opens root/name as a module's status directory, as
+// openModuleDirAt does, through a descriptor of root opened (and checked) for
+// this call alone: for the uses of a directory nobody holds (AppendLog, a Dir
+// after Close).
 func openModuleDir(root, name string, want uint32, create bool) (fd int, fixed uint32, err error) {
 	rootfd, err := openRoot(root, create)
 	if err != nil {
 		return -1, 0, err
 	}
 	defer unix.Close(rootfd)
+	fd, _, fixed, err = openModuleDirAt(rootfd, root, name, want, create)
+	return fd, fixed, err
+}
+
+// openModuleDirAt opens name in the status_dir rootfd (whose path is root) as a
+// module's status directory: created with mkdirat (mode want) when create is
+// true, then opened and checked as openDirAt does. Its permission bits are set
+// to want; when they were more open (a 0755 directory made by `mkdir -p`), the
+// old ones are returned in fixed (0 otherwise), for the caller to say so. st is
+// the directory's status, as opened.
+func openModuleDirAt(rootfd int, root, name string, want uint32, create bool) (fd int, st unix.Stat_t, fixed uint32, err error) {
 	p := filepath.Join(root, name)
 	if create {
 		if err := unix.Mkdirat(rootfd, name, want); err != nil && err != unix.EEXIST {
-			return -1, 0, &os.PathError{Op: "mkdir", Path: p, Err: err}
+			return -1, st, 0, &os.PathError{Op: "mkdir", Path: p, Err: err}
 		}
 	}
-	fd, err = openAt(rootfd, name, unix.O_RDONLY|unix.O_DIRECTORY, 0)
-	if err != nil {
-		var st unix.Stat_t
-		if unix.Fstatat(rootfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
-			return -1, 0, fmt.Errorf("status directory %s is a symbolic link: svman never follows a link in a status directory, since whoever made it could have svman write where the link points; remove it (svman creates the directory)", p)
-		}
-		return -1, 0, &os.PathError{Op: "open", Path: p, Err: err}
-	}
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		unix.Close(fd)
-		return -1, 0, &os.PathError{Op: "fstat", Path: p, Err: err}
-	}
-	if err := checkStat(&st, p, "status directory", "chmod go-w"); err != nil {
-		unix.Close(fd)
-		return -1, 0, err
+	if fd, st, err = openDirAt(rootfd, root, name); err != nil {
+		return -1, st, 0, err
 	}
 	if perm := st.Mode & 0o777; perm != want {
 		if err := unix.Fchmod(fd, want|st.Mode&0o7000); err != nil {
 			unix.Close(fd)
-			return -1, 0, &os.PathError{Op: "chmod", Path: p, Err: err}
+			return -1, st, 0, &os.PathError{Op: "chmod", Path: p, Err: err}
 		}
 		if perm&^want != 0 {
 			fixed = perm
 		}
 	}
-	return fd, fixed, nil
+	return fd, st, fixed, nil
 }
+
+// openDirAt opens name in the status_dir rootfd (whose path is root) with
+// O_NOFOLLOW|O_DIRECTORY (a link there is refused, with a message that says
+// so) and checks it on the descriptor: it must belong to svman's user and not
+// be writable by group or others. st is its status.
+func openDirAt(rootfd int, root, name string) (fd int, st unix.Stat_t, err error) {
+	p := filepath.Join(root, name)
+	fd, err = openAt(rootfd, name, unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		var lst unix.Stat_t
+		if unix.Fstatat(rootfd, name, &lst, unix.AT_SYMLINK_NOFOLLOW) == nil && lst.Mode&unix.S_IFMT == unix.S_IFLNK {
+			return -1, st, fmt.Errorf("status directory %s is a symbolic link: svman never follows a link in a status directory, since whoever made it could have svman write where the link points; remove it (svman creates the directory)", p)
+		}
+		return -1, st, &os.PathError{Op: "open", Path: p, Err: err}
+	}
+	if err := unix.Fstat(fd, &st); err != nil {
+		unix.Close(fd)
+		return -1, st, &os.PathError{Op: "fstat", Path: p, Err: err}
+	}
+	if err := checkStat(&st, p, "status directory", "chmod go-w"); err != nil {
+		unix.Close(fd)
+		return -1, st, err
+	}
+	return fd, st, nil
+}
+
+// fileID is what tells one file from another: its device and inode numbers.
+type fileID struct{ dev, ino uint64 }
+
+func idOf(st *unix.Stat_t) fileID { return fileID{uint64(st.Dev), st.Ino} }
 
 // checkStat refuses st, the status of path, if it is owned by another user than the
 // effective uid or writable by group or others: whoever can write into the status

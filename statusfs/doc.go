@@ -7,7 +7,11 @@
 // state.json ([State]) and module.json ([Dir.WriteApplied], [ReadApplied]), and the
 // supervise logs ([Dir.Notice], [AppendLog]). No other package encodes or decodes them.
 //
-// The package is passive: it starts no goroutines. The supervisor side is [Dir], held
-// for as long as one module is supervised; the client side ([Supervised], [SendControl],
-// [ReadStatus], [LockHolder]) works from any process with no daemon connection.
+// The package is passive: it starts no goroutines. The supervisor side is [Dir],
+// held for as long as one module is supervised; the client side ([Supervised],
+// [SendControl], [ReadStatus], [LockHolder]) works from any process with no daemon
+// connection. It keeps two things for the whole process: one descriptor of each
+// status_dir in use, shared by the Dirs under it, and a bound on the uses of status
+// directories under way at once ([DirOpsAtOnce]), so that the descriptors svman holds
+// are a fixed number per module plus a fixed reserve.
 package statusfs

@@ -50,7 +50,7 @@ func (d *Dir) Fatal(format string, args ...any) {
 // checked as Open does, nothing is created but the log, and failures are ignored.
 func AppendLog(path, level, format string, args ...any) {
 	path = filepath.Clean(path)
-	d := &Dir{path: path, root: filepath.Dir(path), name: filepath.Base(path), dirfd: -1}
+	d := &Dir{path: path, root: filepath.Dir(path), name: filepath.Base(path)} // not held: useDir opens it as it stands
 	name := logWFName
 	if level == "NOTICE" {
 		name = logName

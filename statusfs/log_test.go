@@ -149,7 +149,7 @@ func TestLogRotation(t *testing.T) {
 	d := openTemp(t)
 	wf := filepath.Join(d.Path(), "supervise.log.wf")
 	d.Warning("keep me")
-	if err := rotateLogAt(d.dirfd, d.Path(), filepath.Base(wf), time.Now(), keepLogs); err != nil {
+	if err := d.useDir(func(dirfd int) error { return rotateLogAt(dirfd, d.Path(), filepath.Base(wf), time.Now(), keepLogs) }); err != nil {
 		t.Fatal(err)
 	}
 	d.Warning("and me")

@@ -55,16 +55,16 @@ func (d *Dir) LogMode() os.FileMode {
 // supervise.log and supervise.log.wf at their next line.
 func (d *Dir) SetOptions(o Options) error {
 	d.fdMu.Lock()
-	defer d.fdMu.Unlock()
-	if o == d.opts {
-		return nil
-	}
+	changed, held := o != d.opts, d.shared != nil
 	d.opts = o
-	if d.dirfd < 0 {
+	d.fdMu.Unlock()
+	if !changed || !held {
 		return nil
 	}
-	if err := unix.Fchmod(d.dirfd, o.dirMode()); err != nil {
-		return &os.PathError{Op: "chmod", Path: d.path, Err: err}
-	}
-	return nil
+	return d.useDir(func(dirfd int) error {
+		if err := unix.Fchmod(dirfd, o.dirMode()); err != nil {
+			return &os.PathError{Op: "chmod", Path: d.path, Err: err}
+		}
+		return nil
+	})
 }

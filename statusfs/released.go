@@ -83,31 +83,10 @@ func (r *Released) Reclaim(p []byte, wanted func([]byte) bool) (*Dir, int, error
 	if r.control == nil {
 		return nil, 0, fmt.Errorf("reclaim %s: %w", r.path, os.ErrClosed)
 	}
-	dirfd, _, err := openModuleDir(r.root, r.name, r.opts.dirMode(), true)
-	if err != nil {
-		return nil, 0, err
-	}
-	lock, err := takeLock(dirfd, r.path)
-	if err != nil {
-		unix.Close(dirfd)
-		return nil, 0, err
-	}
-	d := &Dir{path: r.path, root: r.root, name: r.name, opts: r.opts, dirfd: dirfd, lock: lock, control: r.control}
-	letGo := func() {
-		_ = flock(lock, unix.LOCK_UN)
-		lock.Close()
-		unix.Close(dirfd)
-	}
-	n, err := d.TryReadControl(p)
-	if err != nil || !wanted(p[:n]) {
-		letGo()
-		return nil, n, err
-	}
-	if err = ensureFIFO(dirfd, r.path, okName); err == nil {
-		d.ok, err = openFIFO(dirfd, r.path, okName, os.O_RDONLY)
-	}
-	if err != nil {
-		letGo()
+	d := &Dir{path: r.path, root: r.root, name: r.name, opts: r.opts, control: r.control}
+	n, err := d.retake(p, wanted)
+	if err != nil || d.ok == nil {
+		d.letGo()
 		return nil, n, err
 	}
 	r.control = nil
@@ -116,6 +95,48 @@ func (r *Released) Reclaim(p []byte, wanted func([]byte) bool) (*Dir, int, error
 		return nil, n, err
 	}
 	return d, n, nil
+}
+
+// retake is the work of Reclaim up to the Repair, as one directory operation:
+// it takes the lock of the directory, reads control into p, and when wanted
+// opens ok. d.ok is left nil when the bytes were not wanted.
+func (d *Dir) retake(p []byte, wanted func([]byte) bool) (n int, err error) {
+	defer beginDirOp()()
+	if d.shared, err = shareRoot(d.root); err != nil {
+		return 0, err
+	}
+	dirfd, st, _, err := d.shared.openModuleDir(d.name, d.opts.dirMode(), true)
+	if err != nil {
+		return 0, err
+	}
+	defer unix.Close(dirfd)
+	d.id = idOf(&st)
+	if d.lock, err = takeLock(dirfd, d.path); err != nil {
+		return 0, err
+	}
+	if n, err = d.TryReadControl(p); err != nil || !wanted(p[:n]) {
+		return n, err
+	}
+	if err = ensureFIFO(dirfd, d.path, okName); err != nil {
+		return n, err
+	}
+	d.ok, err = openFIFO(dirfd, d.path, okName, os.O_RDONLY)
+	return n, err
+}
+
+// letGo undoes what retake took, but the control FIFO, which stays the
+// Released's.
+func (d *Dir) letGo() {
+	if d.ok != nil {
+		d.ok.Close()
+	}
+	if d.lock != nil {
+		_ = flock(d.lock, unix.LOCK_UN)
+		d.lock.Close()
+	}
+	if d.shared != nil {
+		d.shared.release()
+	}
 }
 
 // Close closes the control FIFO: the module can no longer be taken back.

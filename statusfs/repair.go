@@ -1,6 +1,7 @@
 package statusfs
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,13 +24,17 @@ const maxCarried = 64 << 10
 // Repair recreates whatever of the status directory has been deleted or replaced since
 // Open (by an operator or a cleanup script), with the same modes and checks as Open:
 //
-//   - the directory itself, when its path no longer leads to the directory held:
-//     made again relative to status_dir's descriptor, with the checks of Open;
+//   - the directory itself, when its path no longer leads to the directory the
+//     Dir set up (removed, moved away, a link or another directory in its
+//     place): made again relative to status_dir's descriptor (status_dir made
+//     again first if it went too), with the checks of Open. The Dir's files are
+//     written there once its lock is, and not before;
 //   - the lock file, when the path is missing or names another file than the one the
 //     Dir holds (compared by device and inode): it is created (0644) and flock'ed
 //     anew, then the old one is unlocked and closed. If another process took the new
 //     lock in the meantime, Repair returns a *LockedError, keeps the old descriptors
-//     and leaves the FIFOs alone: the directory belongs to that process now;
+//     and leaves the FIFOs alone: the directory belongs to that process now, and
+//     the Dir writes nothing there until a later Repair takes the lock;
 //   - the control and ok FIFOs (0600), likewise compared by device and inode: whatever
 //     else stands at the path (such as the regular file that `echo d > control` makes
 //     once the FIFO is gone) is removed, a FIFO made (an existing FIFO that passes
@@ -49,7 +54,8 @@ const maxCarried = 64 << 10
 // Repair does not rewrite the status file: the caller does, with the state it knows.
 // It returns the names of what it recreated ("directory", "lock", "control", "ok",
 // "status"),
-// for the log, or nil if nothing was missing, in which case it costs a few stat calls.
+// for the log, or nil if nothing was missing, in which case it costs an open and a
+// few stat calls.
 // On error it returns what it recreated before the failure; whatever it did not get
 // to keeps the old descriptors, and a later Repair tries again. After Close it returns
 // an error wrapping os.ErrClosed.
@@ -59,42 +65,44 @@ func (d *Dir) Repair() (recreated []string, err error) {
 	if d.closed.Load() {
 		return nil, fmt.Errorf("repair status directory %s: %w", d.path, os.ErrClosed)
 	}
+	// statusMu before the directory operation, as the writers take them: no
+	// status file is written while the directory is repaired.
+	d.statusMu.Lock()
+	defer d.statusMu.Unlock()
+	defer beginDirOp()()
 	defer func() {
 		if recreated != nil {
 			d.written.forget() // the files may be new, or gone
 		}
 	}()
 
-	if d.dirGone() {
-		fd, _, err := openModuleDir(d.root, d.name, d.Mode(), true)
-		if err != nil {
+	// The Dir's directory was gone when openSetUp failed: whatever stands at
+	// its path by remakeDir's time is another, even with the same inode number
+	// (the number of a removed directory is free again).
+	dirfd, st, err := d.openSetUp()
+	remade := err != nil
+	if remade {
+		if dirfd, st, err = d.remakeDir(); err != nil {
 			return nil, fmt.Errorf("create status directory: %w", err)
 		}
-		d.fdMu.Lock()
-		old := d.dirfd
-		d.dirfd = fd
-		d.fdMu.Unlock()
-		unix.Close(old)
 		recreated = append(recreated, dirName)
 	}
-	lockGone := d.replaced(d.lock, lockName)
-	controlGone := d.replaced(d.control, controlName)
-	okGone := d.replaced(d.ok, okName)
-	statusBlocked := d.statusIsDirectory()
+	defer unix.Close(dirfd)
+	lockGone := d.replaced(dirfd, d.lock, lockName)
+	controlGone := d.replaced(dirfd, d.control, controlName)
+	okGone := d.replaced(dirfd, d.ok, okName)
+	statusBlocked := statusIsDirectory(dirfd)
 	if recreated == nil && !lockGone && !controlGone && !okGone && !statusBlocked {
 		return nil, nil
-	}
-	var st unix.Stat_t
-	if err := unix.Fstat(d.dirfd, &st); err != nil {
-		return recreated, &os.PathError{Op: "fstat", Path: d.path, Err: err}
-	}
-	if err := checkStat(&st, d.path, "status directory", "chmod go-w"); err != nil {
-		return recreated, err
 	}
 
 	// The lock comes first, as in Open: only its holder may touch the FIFOs.
 	if lockGone {
-		f, err := takeLock(d.dirfd, d.path)
+		f, err := takeLock(dirfd, d.path)
+		var locked *LockedError
+		if errors.As(err, &locked) {
+			d.adopt(idOf(&st), true) // theirs now, until a Repair takes the lock
+		}
 		if err != nil {
 			return recreated, err
 		}
@@ -104,8 +112,11 @@ func (d *Dir) Repair() (recreated []string, err error) {
 		old.Close()
 		recreated = append(recreated, lockName)
 	}
+	if remade || lockGone {
+		d.adopt(idOf(&st), false)
+	}
 	if controlGone {
-		f, err := d.reopenFIFO(controlName, os.O_RDWR)
+		f, err := d.reopenFIFO(dirfd, controlName, os.O_RDWR)
 		if err != nil {
 			return recreated, err
 		}
@@ -116,7 +127,7 @@ func (d *Dir) Repair() (recreated []string, err error) {
 		recreated = append(recreated, controlName)
 	}
 	if okGone {
-		f, err := d.reopenFIFO(okName, os.O_RDONLY)
+		f, err := d.reopenFIFO(dirfd, okName, os.O_RDONLY)
 		if err != nil {
 			return recreated, err
 		}
@@ -126,7 +137,7 @@ func (d *Dir) Repair() (recreated []string, err error) {
 		recreated = append(recreated, okName)
 	}
 	if statusBlocked {
-		if err := d.clearStatus(); err != nil {
+		if err := d.clearStatus(dirfd); err != nil {
 			return recreated, err
 		}
 		recreated = append(recreated, statusName)
@@ -134,22 +145,29 @@ func (d *Dir) Repair() (recreated []string, err error) {
 	return recreated, nil
 }
 
-// dirGone reports whether the directory's path no longer leads to the directory
-// the Dir holds (removed, or renamed away and another put in its place). The path
-// only tells that a repair is due; the repair itself goes through status_dir's
-// descriptor (openModuleDir). The caller holds closeMu.
-func (d *Dir) dirGone() bool {
-	var onDisk, held unix.Stat_t
-	if unix.Lstat(d.path, &onDisk) != nil || unix.Fstat(d.dirfd, &held) != nil {
-		return true
-	}
-	return onDisk.Dev != held.Dev || onDisk.Ino != held.Ino
+// adopt makes the directory id the one the Dir uses, and lost whether
+// another process holds its lock. The caller holds closeMu.
+func (d *Dir) adopt(id fileID, lost bool) {
+	d.fdMu.Lock()
+	defer d.fdMu.Unlock()
+	d.id, d.lost = id, lost
 }
 
-// replaced reports whether name in the directory is missing or is another file than f.
-func (d *Dir) replaced(f *os.File, name string) bool {
+// remakeDir makes the directory again where openSetUp found none of the
+// Dir's, as Open makes it, status_dir first if that went too, and opens it.
+// The caller holds closeMu.
+func (d *Dir) remakeDir() (int, unix.Stat_t, error) {
+	if err := d.shared.reopen(); err != nil {
+		return -1, unix.Stat_t{}, err
+	}
+	fd, st, _, err := d.shared.openModuleDir(d.name, d.Mode(), true)
+	return fd, st, err
+}
+
+// replaced reports whether name in the directory dirfd is missing or is another file than f.
+func (d *Dir) replaced(dirfd int, f *os.File, name string) bool {
 	var onDisk unix.Stat_t
-	if unix.Fstatat(d.dirfd, name, &onDisk, unix.AT_SYMLINK_NOFOLLOW) != nil {
+	if unix.Fstatat(dirfd, name, &onDisk, unix.AT_SYMLINK_NOFOLLOW) != nil {
 		return true
 	}
 	held, err := f.Stat() // fstat: does not call Fd, so f stays non-blocking
@@ -160,19 +178,19 @@ func (d *Dir) replaced(f *os.File, name string) bool {
 	return !ok || uint64(sys.Dev) != uint64(onDisk.Dev) || sys.Ino != onDisk.Ino
 }
 
-// reopenFIFO makes name in the directory a FIFO again, removing whatever non-FIFO
+// reopenFIFO makes name in the directory dirfd a FIFO again, removing whatever non-FIFO
 // stands there, and opens it as Open does (openFIFO, which refuses a non-FIFO).
-func (d *Dir) reopenFIFO(name string, flag int) (*os.File, error) {
+func (d *Dir) reopenFIFO(dirfd int, name string, flag int) (*os.File, error) {
 	var st unix.Stat_t
-	if unix.Fstatat(d.dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT != unix.S_IFIFO {
-		if err := removeAt(d.dirfd, d.path, name); err != nil {
+	if unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		if err := removeAt(dirfd, d.path, name); err != nil {
 			return nil, fmt.Errorf("%s is not a FIFO and cannot be removed: %w", filepath.Join(d.path, name), err)
 		}
 	}
-	if err := ensureFIFO(d.dirfd, d.path, name); err != nil {
+	if err := ensureFIFO(dirfd, d.path, name); err != nil {
 		return nil, err
 	}
-	f, err := openFIFO(d.dirfd, d.path, name, flag)
+	f, err := openFIFO(dirfd, d.path, name, flag)
 	if err != nil {
 		// Something may have replaced the FIFO between ensureFIFO and the open.
 		return nil, fmt.Errorf("%s was replaced by something else than a FIFO while being recreated: %w", filepath.Join(d.path, name), err)
@@ -216,25 +234,24 @@ func carryUnread(from, to *os.File) {
 }
 
 // statusIsDirectory reports whether a directory stands where the status file
-// should be. The caller holds closeMu.
-func (d *Dir) statusIsDirectory() bool {
+// should be in the directory dirfd.
+func statusIsDirectory(dirfd int) bool {
 	var st unix.Stat_t
-	return unix.Fstatat(d.dirfd, statusName, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR
+	return unix.Fstatat(dirfd, statusName, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR
 }
 
 // clearStatus makes way for the status file where a directory stands: an empty
 // directory is removed; one with files in it is renamed to
 // status.aside.2006-01-02T15-04-05.000 in the same directory, for its owner to
-// look at. The next WriteStatus then puts the file back. The caller holds closeMu.
-func (d *Dir) clearStatus() error {
-	d.statusMu.Lock()
-	defer d.statusMu.Unlock()
-	err := unix.Unlinkat(d.dirfd, statusName, unix.AT_REMOVEDIR)
+// look at. The next WriteStatus then puts the file back. The caller holds
+// closeMu and statusMu.
+func (d *Dir) clearStatus(dirfd int) error {
+	err := unix.Unlinkat(dirfd, statusName, unix.AT_REMOVEDIR)
 	if err == nil || err == unix.ENOENT {
 		return nil
 	}
-	aside := logfiles.RotatedNameIn(func(n string) bool { return existsAt(d.dirfd, n) }, statusName+".aside", time.Now())
-	if err := renameAt(d.dirfd, d.path, statusName, aside); err != nil {
+	aside := logfiles.RotatedNameIn(func(n string) bool { return existsAt(dirfd, n) }, statusName+".aside", time.Now())
+	if err := renameAt(dirfd, d.path, statusName, aside); err != nil {
 		return fmt.Errorf("a directory stands in place of %s and cannot be moved away: %w", filepath.Join(d.path, statusName), err)
 	}
 	return nil

@@ -162,11 +162,11 @@ func TestRepairLockTaken(t *testing.T) {
 	d := openTemp(t)
 	oldControl := d.control
 	remove(t, d, "lock", "control")
-	other, err := takeLock(d.dirfd, d.Path())
-	if err != nil {
+	var other *os.File
+	if err := d.useDir(func(dirfd int) (err error) { other, err = takeLock(dirfd, d.Path()); return err }); err != nil {
 		t.Fatal(err)
 	}
-	_, err = d.Repair()
+	_, err := d.Repair()
 	var le *LockedError
 	if !errors.As(err, &le) || le.PID != os.Getpid() || le.Dir != d.Path() {
 		t.Errorf("Repair = %v, want *LockedError", err)
@@ -177,9 +177,18 @@ func TestRepairLockTaken(t *testing.T) {
 	if d.control != oldControl {
 		t.Error("Repair replaced control without the lock")
 	}
+	if err := d.WriteStatus(Status{Want: WantUp, PID: 9}); !errors.Is(err, errLost) {
+		t.Errorf("WriteStatus into the directory another process locked = %v, want errLost", err)
+	}
+	if _, err := os.Lstat(filepath.Join(d.Path(), "status")); !os.IsNotExist(err) {
+		t.Errorf("a status file was written where another process holds the lock: %v", err)
+	}
 	other.Close()
 	repair(t, d, "lock", "control")
 	sendAndRead(t, d, "u")
+	if err := d.WriteStatus(Status{Want: WantUp, PID: 9}); err != nil {
+		t.Errorf("WriteStatus once the lock is taken again: %v", err)
+	}
 }
 
 func TestRepairWholeDirectory(t *testing.T) {
@@ -211,6 +220,107 @@ func TestRepairWholeDirectory(t *testing.T) {
 		t.Errorf("ReadStatus = %+v, %v; want %+v", got, err, s)
 	}
 	sendAndRead(t, d, "d")
+}
+
+// A directory made by someone else at the path of the Dir's (after `rm -rf`,
+// or with the Dir's moved away) is not the Dir's until Repair has taken its
+// lock there: then every file is made again in it, and used.
+func TestRepairDirectoryMadeByOthers(t *testing.T) {
+	for _, c := range []struct {
+		name, script string
+		distinct     bool // the new directory surely has another inode number than the old
+	}{
+		{"removed, then made", "rm -rf mod && mkdir -m 700 mod", false},
+		{"moved away, another made", "mv mod mod.old && mkdir -m 700 mod", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := openTemp(t)
+			if err := d.WriteStatus(Status{Want: WantUp, PID: 1}); err != nil {
+				t.Fatal(err)
+			}
+			shell(t, filepath.Dir(d.Path()), c.script)
+			if c.distinct {
+				if err := d.WriteStatus(Status{Want: WantUp, PID: 2}); !errors.Is(err, errReplaced) {
+					t.Errorf("WriteStatus into the new directory before Repair = %v, want errReplaced", err)
+				}
+				if _, err := os.Lstat(filepath.Join(d.Path(), "status")); !os.IsNotExist(err) {
+					t.Errorf("the status file was written in a directory the Dir does not hold: %v", err)
+				}
+				if st, err := ReadStatus(d.Path() + ".old"); err != nil || st.PID != 1 {
+					t.Errorf("status moved away = %+v, %v; want it untouched", st, err)
+				}
+			}
+			got, err := d.Repair()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"lock", "control", "ok"} {
+				if !slices.Contains(got, want) {
+					t.Errorf("Repair recreated %q, want %s among them", got, want)
+				}
+			}
+			if c.distinct && !slices.Contains(got, "directory") {
+				t.Errorf("Repair recreated %q, want the directory among them", got)
+			}
+			if pid, ok := LockHolder(d.Path()); !ok || pid != os.Getpid() {
+				t.Errorf("LockHolder = %d, %v", pid, ok)
+			}
+			if !Supervised(d.Path()) {
+				t.Error("not Supervised")
+			}
+			sendAndRead(t, d, "d")
+			if err := d.WriteStatus(Status{Want: WantDown, PID: 3}); err != nil {
+				t.Fatal(err)
+			}
+			if st, err := ReadStatus(d.Path()); err != nil || st.PID != 3 {
+				t.Errorf("ReadStatus = %+v, %v; want pid 3", st, err)
+			}
+			repair(t, d) // nothing more to do
+		})
+	}
+}
+
+// A link put in place of the Dir's directory is refused at every use, as at
+// Open, and by Repair; once it is removed, Repair makes the directory again.
+func TestLinkInPlaceOfTheDirectoryIsRefused(t *testing.T) {
+	d := openTemp(t)
+	victim := filepath.Join(t.TempDir(), "victim")
+	if err := os.Mkdir(victim, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(d.Path(), d.Path()+".away"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, d.Path()); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteStatus(Status{Want: WantUp, PID: 5}); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("WriteStatus through the link = %v, want a refusal that names the link", err)
+	}
+	if err := d.WriteState(State{State: RunUp}); err == nil {
+		t.Error("WriteState through the link succeeded")
+	}
+	d.Notice("through the link?")
+	if f, err := d.OpenFile("__stdout", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600); err == nil {
+		f.Close()
+		t.Error("OpenFile through the link succeeded")
+	}
+	if _, err := d.Repair(); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("Repair over the link = %v, want a refusal", err)
+	}
+	assertEmpty(t, victim)
+
+	if err := os.Remove(d.Path()); err != nil {
+		t.Fatal(err)
+	}
+	repair(t, d, "directory", "lock", "control", "ok")
+	if err := d.WriteStatus(Status{Want: WantUp, PID: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := ReadStatus(d.Path()); err != nil || st.PID != 5 {
+		t.Errorf("ReadStatus = %+v, %v; want pid 5", st, err)
+	}
+	assertEmpty(t, victim)
 }
 
 func TestRepairNothingMissing(t *testing.T) {

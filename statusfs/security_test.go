@@ -30,9 +30,10 @@ func TestPlantedLinkIsRefused(t *testing.T) {
 	assertEmpty(t, victim)
 }
 
-// A directory swapped for a link after Open changes nothing: svman goes on
-// writing in the directory it holds, and Repair refuses the link.
-func TestSwapAfterOpenWritesNothingOutside(t *testing.T) {
+// A directory swapped for a link after Open is refused at every use, as at
+// Open: nothing is written where the link points, nor in the directory moved
+// away, and Repair refuses the link too.
+func TestSwapAfterOpenIsRefused(t *testing.T) {
 	needRoot(t)
 	status, victim := sharedStatusDir(t)
 	api := filepath.Join(status, "api")
@@ -41,25 +42,29 @@ func TestSwapAfterOpenWritesNothingOutside(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
+	if err := d.WriteStatus(Status{Want: WantUp, PID: 41}); err != nil {
+		t.Fatal(err)
+	}
 	if out, err := asNobody("sh", "-c", `mv "$1" "$1.away" && ln -s ../victim "$1"`, "sh", api).CombinedOutput(); err != nil {
 		t.Fatalf("nobody cannot swap the directory: %v %s", err, out)
 	}
-	if err := d.WriteStatus(Status{Want: WantUp, PID: 42}); err != nil {
-		t.Fatal(err)
+	if err := d.WriteStatus(Status{Want: WantUp, PID: 42}); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("WriteStatus through the link = %v, want a refusal that names the link", err)
 	}
 	d.Notice("after the swap")
-	f, err := d.OpenFile("__stdout", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
+	if f, err := d.OpenFile("__stdout", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600); err == nil {
+		f.Close()
+		t.Error("OpenFile through the link succeeded")
 	}
-	f.WriteString("line\n")
-	f.Close()
 	if _, err := d.Repair(); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Errorf("Repair over a planted link = %v, want a refusal", err)
 	}
 	assertEmpty(t, victim)
-	if st, err := ReadStatus(api + ".away"); err != nil || st.PID != 42 {
-		t.Errorf("status in the held directory = %+v, %v", st, err)
+	if st, err := ReadStatus(api + ".away"); err != nil || st.PID != 41 {
+		t.Errorf("status in the directory moved away = %+v, %v; want the one written before the swap", st, err)
+	}
+	if _, err := os.Lstat(filepath.Join(api+".away", "supervise.log")); err == nil {
+		t.Error("svman wrote supervise.log in the directory moved away")
 	}
 }
 

@@ -5,12 +5,51 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"svman/statusfs"
 )
 
-// FilesPerModule is how many files svman holds open for a module: its status
-// directory (every file there is reached through it), its lock, control and ok
-// FIFOs and the two output pipes, and its two log files while the module writes.
-const FilesPerModule = 8
+// FilesPerModule is how many files svman holds open for a supervised module
+// while it runs: its lock, its control and ok FIFOs, and the read ends of its
+// two output pipes. Its status directory is opened for each use, relative to
+// status_dir's one descriptor, and its status files and supervise logs for
+// each write: those are counted in the reserve, since they are bounded for the
+// whole process.
+//
+// Not counted: a module's log files (LogFilesPerModule); the read end of a
+// notification_fd pipe until the module is ready; the probes' processes and
+// sockets (at most probe.DefaultMax attempts at once); and the API's
+// connections.
+const FilesPerModule = 5
+
+// LogFilesPerModule is how many more files a module holds open once it writes
+// to its log files: __stdout and __stderr, each held from the first line
+// written to it for as long as the module is supervised.
+const LogFilesPerModule = 2
+
+// StartsAtOnce is how many children the engine starts at once; the others
+// wait. The reaper forks them one at a time anyway, so the bound costs no start
+// time, but each start holds descriptors of its own until its child is forked
+// (filesPerStart), which without it would add up over thousands of modules
+// started together.
+const StartsAtOnce = 16
+
+// filesPerStart is the most descriptors one start holds beside the module's
+// own: /dev/null, the write ends of the two output pipes, and both ends of a
+// notification pipe.
+const filesPerStart = 5
+
+// selfFiles is what svman holds whatever it supervises: the console, the
+// runtime's poller, the inotify watches of the status directories and of the
+// manifest, the reaper's exec pipe, status_dir's descriptor and lock, the API
+// socket, with room to spare.
+const selfFiles = 64
+
+// fileReserve is what svman may hold open beside FilesPerModule for each
+// module: its own files, and the transient ones of work it bounds for the
+// whole process, the directory operations (statusfs.DirOpFiles) and the starts
+// under way.
+const fileReserve = selfFiles + statusfs.DirOpFiles + StartsAtOnce*filesPerStart
 
 // CheckFileLimit refuses a manifest of n modules that the open-files limit
 // cannot hold: better none started, and a clear message, than some modules
@@ -26,13 +65,11 @@ func CheckFileLimit(n int) error {
 	return fmt.Errorf("too many modules for the open-files limit: %s", fileLimitHint(n, lim.Cur))
 }
 
-// fileReserve is what svman keeps for itself beside its modules' files: its
-// own log, the manifest watch, the reaper, the console.
-const fileReserve = 64
-
 // FilesNeeded is the least open-files limit (RLIMIT_NOFILE) under which svman
-// can supervise n modules: what CheckFileLimit asks of the running svman, and
-// what a unit that runs svman up (svman export systemd --self) must allow.
+// can supervise n modules that write no log files: what CheckFileLimit asks
+// of the running svman, and what a unit that runs svman up (svman export
+// systemd --self) must allow. It is an upper bound at any n, however many
+// modules start, stop or write their status at once.
 func FilesNeeded(n int) uint64 {
 	return uint64(n)*FilesPerModule + fileReserve
 }
@@ -45,6 +82,6 @@ func FileLimitHint(n int) string {
 }
 
 func fileLimitHint(n int, limit uint64) string {
-	return fmt.Sprintf("svman holds up to %d files open per module and may open %d (ulimit -n): for %d modules raise the limit to at least %d (ulimit -n as root, LimitNOFILE= in a systemd unit) or supervise fewer modules",
-		FilesPerModule, limit, n, FilesNeeded(n))
+	return fmt.Sprintf("svman holds %d files open per module and up to %d of its own, and may open %d (ulimit -n): for %d modules raise the limit to at least %d, plus %d for each module that writes to its log files (ulimit -n as root, LimitNOFILE= in a systemd unit), or supervise fewer modules",
+		FilesPerModule, fileReserve, limit, n, FilesNeeded(n), LogFilesPerModule)
 }
