@@ -28,8 +28,8 @@ const FilesPerModule = 5
 const LogFilesPerModule = 2
 
 // StartsAtOnce is how many children the engine starts at once; the others
-// wait. The reaper forks them one at a time anyway, so the bound costs no start
-// time, but each start holds descriptors of its own until its child is forked
+// wait. The reaper forks at most maxForkers at a time anyway, so the bound costs
+// no start time, but each start holds descriptors of its own until its child is forked
 // (filesPerStart), which without it would add up over thousands of modules
 // started together.
 const StartsAtOnce = 16
