@@ -118,8 +118,8 @@ func OpenFile(path string, o FileOptions) (*File, error) {
 
 // NewFile returns the File of path, opened as OpenFile opens it only when the first line
 // comes: a module that never writes costs no descriptor. svman holds a module's log files
-// for the life of its supervision, and every descriptor svman holds is one more that each
-// fork copies and each exec closes. A failed open is kept for Err, and tried again at the
+// for the life of its supervision, open while the bound of SetMaxOpen allows, and every
+// descriptor svman holds is one more that each fork copies and each exec closes. A failed open is kept for Err, and tried again at the
 // next line; the line is dropped.
 func NewFile(path string, o FileOptions) *File {
 	return NewFileIn(pathDir(filepath.Dir(path)), filepath.Base(path), o)
