@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"svman/internal/proc"
+	"svman/logfiles"
 	"svman/manifest"
 	"svman/statusfs"
 )
@@ -26,6 +27,8 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 		}
 		return Plan{}, nil, nil, err
 	}
+	// The log files share what the limit leaves, before any module starts.
+	logfiles.SetMaxOpen(proc.LogFileSlots(len(m.Modules)))
 	desired := e.skipReleased(m.Modules, !holdRemovals)
 	running := e.modules()
 	plan := Diff(running, desired)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"svman/logmux"
@@ -80,7 +81,8 @@ type File struct {
 	size     int64   // size of the file with buf written out
 	midLine  bool    // a line is under way: written in part, its newline still to come
 	lineLen  int64   // bytes of the line under way, its timestamp not counted
-	detached bool    // f was renamed away but no new file could be opened yet
+	detached string  // the name f was renamed to, while no new file could be opened yet
+	parked   bool    // f was closed to give its slot back (SetMaxOpen): reopened as it is
 	retryAt  time.Time
 	closed   bool
 	err      error // the last error since Err
@@ -96,6 +98,8 @@ type File struct {
 	pruning    bool // a pruner goroutine runs
 	pruneAgain bool // a rotation happened since the pruner listed the directory
 	pruneWG    sync.WaitGroup
+
+	used atomic.Int64 // when the file was last used, on openFiles' clock
 }
 
 // OpenFile opens path for appending (O_APPEND|O_CREATE, mode o.Mode, never through a link) and picks up the
@@ -114,8 +118,8 @@ func OpenFile(path string, o FileOptions) (*File, error) {
 
 // NewFile returns the File of path, opened as OpenFile opens it only when the first line
 // comes: a module that never writes costs no descriptor. svman holds a module's log files
-// for the life of its supervision, and every descriptor svman holds is one more that each
-// fork copies and each exec closes. A failed open is kept for Err, and tried again at the
+// for the life of its supervision, open while the bound of SetMaxOpen allows, and every
+// descriptor svman holds is one more that each fork copies and each exec closes. A failed open is kept for Err, and tried again at the
 // next line; the line is dropped.
 func NewFile(path string, o FileOptions) *File {
 	return NewFileIn(pathDir(filepath.Dir(path)), filepath.Base(path), o)
@@ -129,9 +133,15 @@ func NewFileIn(dir Dir, name string, o FileOptions) *File {
 	return lf
 }
 
-// open opens the file. The caller holds f.mu.
+// open opens the file, or the one it was renamed to while rotation could not
+// open a new one. A file given back by park is reopened as it was: its line
+// under way goes on. The caller holds f.mu.
 func (f *File) open() error {
-	fh, err := f.openFile()
+	name := f.name
+	if f.detached != "" {
+		name = f.detached
+	}
+	fh, err := f.openFile(name)
 	if err != nil {
 		return err
 	}
@@ -141,6 +151,10 @@ func (f *File) open() error {
 		return err
 	}
 	f.f, f.size = fh, fi.Size()
+	if f.parked {
+		f.parked = false
+		return nil
+	}
 	if !endsLine(fh, f.size) {
 		f.takeBuf()
 		f.buf = append(f.buf, '\n')
@@ -149,10 +163,10 @@ func (f *File) open() error {
 	return nil
 }
 
-// openFile opens the file for appending (read too, for endsInNewline) and gives an
+// openFile opens the file name for appending (read too, for endsInNewline) and gives an
 // existing regular file the mode of the options. The caller holds f.mu.
-func (f *File) openFile() (*os.File, error) {
-	fh, err := f.dir.OpenFile(f.name, os.O_APPEND|os.O_CREATE|os.O_RDWR, f.opts.mode())
+func (f *File) openFile(name string) (*os.File, error) {
+	fh, err := f.dir.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_RDWR, f.opts.mode())
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +186,17 @@ func (f *File) setMode(fh *os.File) {
 func (f *File) SetOptions(o FileOptions) {
 	f.mu.Lock()
 	if o.Format != f.opts.Format && f.midLine && !f.closed {
-		f.endFormat()
+		// A parked file is opened again to end its line; openLocked may let
+		// other writers in meanwhile.
+		err := f.openLocked()
+		switch {
+		case err != nil && !f.closed:
+			// The line is dropped, or (Text) ended by the repair of the next open.
+			f.err, f.parked, f.midLine, f.lineLen = err, false, false, 0
+			f.json.line = f.json.line[:0]
+		case err == nil && o.Format != f.opts.Format && f.midLine:
+			f.endFormat()
+		}
 	}
 	f.setOptions(o)
 	if f.f != nil {
@@ -210,17 +234,10 @@ func (f *File) Line(line []byte, end logmux.End) {
 // read once. A zero t means now.
 func (f *File) LineAt(t time.Time, pid int, line []byte, end logmux.End) {
 	f.mu.Lock()
-	if f.closed {
-		f.err = fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
+	if err := f.openLocked(); err != nil {
+		f.err = err
 		f.mu.Unlock()
 		return
-	}
-	if f.f == nil {
-		if err := f.open(); err != nil {
-			f.err = fmt.Errorf("log file %s: %w", f.path, err)
-			f.mu.Unlock()
-			return
-		}
 	}
 	if f.buf == nil {
 		f.takeBuf()
@@ -327,6 +344,7 @@ func (f *File) Flush() error {
 	if f.closed {
 		return fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
 	}
+	openFiles.touch(f)
 	err := f.flushLocked()
 	f.releaseBuf()
 	return err
@@ -376,8 +394,10 @@ func (f *File) Close() error {
 	err := f.flushLocked()
 	if f.f != nil {
 		err = errors.Join(err, f.f.Close())
+		f.f = nil
 	}
 	f.buf = nil
+	openFiles.release(f)
 	f.mu.Unlock()
 	f.pruneWG.Wait()
 	return err

@@ -16,23 +16,30 @@ func (f *File) rotate(t time.Time) {
 		return
 	}
 	f.flushLocked()
-	if !f.detached {
-		if err := f.dir.Rename(f.name, RotatedNameIn(f.dir.Exists, f.name, t)); err != nil {
+	if f.detached == "" {
+		rotated := RotatedNameIn(f.dir.Exists, f.name, t)
+		if err := f.dir.Rename(f.name, rotated); err != nil {
 			f.rotateFailed(t, err)
 			return
 		}
-		f.detached = true
+		f.detached = rotated
 	}
-	nf, err := f.openFile()
-	if err != nil {
-		// Go on writing to the renamed file: it is kept like any rotated one.
-		f.rotateFailed(t, err)
-		return
-	}
+	// The renamed file is closed before the new one is opened: a File holds
+	// one descriptor at most, the one its slot counts (SetMaxOpen).
 	if err := f.f.Close(); err != nil {
 		f.err = err
 	}
-	f.f, f.size, f.detached = nf, 0, false
+	f.f = nil
+	nf, err := f.openFile(f.name)
+	if err != nil {
+		// Go on writing to the renamed file: it is kept like any rotated one.
+		f.rotateFailed(t, err)
+		if f.f, err = f.openFile(f.detached); err != nil {
+			f.f, f.err = nil, err // open opens it again at the next line
+		}
+		return
+	}
+	f.f, f.size, f.detached = nf, 0, ""
 	f.retryAt = time.Time{}
 	if f.pruning {
 		f.pruneAgain = true

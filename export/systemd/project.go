@@ -110,11 +110,10 @@ func (x *exporter) selfUnit() export.File {
 	u.service.set("TimeoutStopSec", timespan(x.stopChain()+selfStopMargin))
 	u.service.set("Restart", "on-failure")
 	n := len(x.m.Modules)
-	// svman up checks FilesNeeded(n); the unit allows for every module writing
-	// to its log files too, which the check cannot foresee.
-	files := proc.FilesNeeded(n) + uint64(n)*proc.LogFilesPerModule
-	u.service.comment(fmt.Sprintf("svman holds %d files open per module, %d once it writes to its log files, and up to %d of its own: %d modules need at most %d.",
-		proc.FilesPerModule, proc.FilesPerModule+proc.LogFilesPerModule, proc.FilesNeeded(0), n, files))
+	// What svman up checks: its log files are within the reserve.
+	files := proc.FilesNeeded(n)
+	u.service.comment(fmt.Sprintf("svman holds %d files open per module, whatever it writes, and up to %d of its own and of the logs: %d modules need at most %d.",
+		proc.FilesPerModule, proc.FilesNeeded(0), n, files))
 	u.service.set("LimitNOFILE", fmt.Sprint(max(selfFiles, files)))
 	u.inst.set("WantedBy", x.wantedBy())
 	if x.o.User {

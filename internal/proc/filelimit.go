@@ -16,16 +16,20 @@ import (
 // each write: those are counted in the reserve, since they are bounded for the
 // whole process.
 //
-// Not counted: a module's log files (LogFilesPerModule); the read end of a
-// notification_fd pipe until the module is ready; the probes' processes and
+// A module's log files are counted in the reserve too: svman bounds how many
+// are open at once (LogFileSlots).
+//
+// Not counted: the read end of a notification_fd pipe until the module is ready; the probes' processes and
 // sockets (at most probe.DefaultMax attempts at once); and the API's
 // connections.
 const FilesPerModule = 5
 
-// LogFilesPerModule is how many more files a module holds open once it writes
-// to its log files: __stdout and __stderr, each held from the first line
-// written to it for as long as the module is supervised.
-const LogFilesPerModule = 2
+// LogFilesAtLeast is how many log files (__stdout, __stderr) svman may hold
+// open at once however tight its open-files limit: the reserve counts them.
+// Under a limit that leaves more, it holds up to what the limit leaves
+// (LogFileSlots); beyond that, the least recently written give theirs back
+// until their next line.
+const LogFilesAtLeast = 64
 
 // StartsAtOnce is how many children the engine starts at once; the others
 // wait. The reaper forks at most maxForkers at a time anyway, so the bound costs
@@ -46,27 +50,49 @@ const filesPerStart = 5
 const selfFiles = 64
 
 // fileReserve is what svman may hold open beside FilesPerModule for each
-// module: its own files, and the transient ones of work it bounds for the
-// whole process, the directory operations (statusfs.DirOpFiles) and the starts
-// under way.
-const fileReserve = selfFiles + statusfs.DirOpFiles + StartsAtOnce*filesPerStart
+// module: its own files, and those it bounds for the whole process: the
+// directory operations (statusfs.DirOpFiles), the starts under way and the log
+// files.
+const fileReserve = selfFiles + statusfs.DirOpFiles + StartsAtOnce*filesPerStart + LogFilesAtLeast
 
 // CheckFileLimit refuses a manifest of n modules that the open-files limit
 // cannot hold: better none started, and a clear message, than some modules
 // failing at random to open their pipes.
 func CheckFileLimit(n int) error {
+	limit, ok := fileLimit()
+	if !ok || FilesNeeded(n) <= limit {
+		return nil
+	}
+	return fmt.Errorf("too many modules for the open-files limit: %s", fileLimitHint(n, limit))
+}
+
+// LogFileSlots is how many log files svman may hold open at once while it
+// supervises n modules (for logfiles.SetMaxOpen): what the open-files limit
+// leaves beside FilesNeeded(n) and LogFilesAtLeast; 0, no bound, when the
+// limit is unknown or infinite. With a generous limit no log file is ever
+// closed for another.
+func LogFileSlots(n int) int {
+	limit, ok := fileLimit()
+	if !ok || limit >= 1<<31 {
+		return 0
+	}
+	if need := FilesNeeded(n); limit > need {
+		return LogFilesAtLeast + int(limit-need)
+	}
+	return LogFilesAtLeast
+}
+
+// fileLimit is the open-files limit; false when it is unknown or infinite.
+func fileLimit() (uint64, bool) {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur == unix.RLIM_INFINITY {
-		return nil
+		return 0, false
 	}
-	if FilesNeeded(n) <= lim.Cur {
-		return nil
-	}
-	return fmt.Errorf("too many modules for the open-files limit: %s", fileLimitHint(n, lim.Cur))
+	return lim.Cur, true
 }
 
 // FilesNeeded is the least open-files limit (RLIMIT_NOFILE) under which svman
-// can supervise n modules that write no log files: what CheckFileLimit asks
+// can supervise n modules, whatever they write: what CheckFileLimit asks
 // of the running svman, and what a unit that runs svman up (svman export
 // systemd --self) must allow. It is an upper bound at any n, however many
 // modules start, stop or write their status at once.
@@ -82,6 +108,6 @@ func FileLimitHint(n int) string {
 }
 
 func fileLimitHint(n int, limit uint64) string {
-	return fmt.Sprintf("svman holds %d files open per module and up to %d of its own, and may open %d (ulimit -n): for %d modules raise the limit to at least %d, plus %d for each module that writes to its log files (ulimit -n as root, LimitNOFILE= in a systemd unit), or supervise fewer modules",
-		FilesPerModule, fileReserve, limit, n, FilesNeeded(n), LogFilesPerModule)
+	return fmt.Sprintf("svman holds %d files open per module and up to %d of its own and of its modules' logs, and may open %d (ulimit -n): for %d modules raise the limit to at least %d (ulimit -n as root, LimitNOFILE= in a systemd unit), or supervise fewer modules",
+		FilesPerModule, fileReserve, limit, n, FilesNeeded(n))
 }
