@@ -3,6 +3,7 @@ package proc
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,36 +20,21 @@ const (
 	EnvStatusDir = "SVMAN_STATUS_DIR"
 )
 
-// markedWith reports whether pid's initial environment names status directory dir.
-func markedWith(pid int, dir string) bool {
-	b, err := readProcFile("/proc/"+strconv.Itoa(pid)+"/environ", nil)
-	if err != nil {
-		return false
-	}
-	want := []byte(EnvStatusDir + "=" + dir)
-	for _, kv := range bytes.Split(b, []byte{0}) {
-		if bytes.Equal(kv, want) {
-			return true
-		}
-	}
-	return false
-}
-
 // Escapees are the children of svman that the reaper did not fork (orphans that
 // svman, a child subreaper, inherited: daemons that detached from a module) and
 // that belong to status directory dir.
 func (r *Reaper) Escapees(dir string) []int {
-	var out []int
-	for _, pid := range r.strangers.get(r.unknownChildren) {
-		if markedWith(pid, dir) {
-			out = append(out, pid)
-		}
-	}
-	return out
+	return slices.Clone(r.strangers.get(r.scanStrangers)[dir])
 }
 
-// unknownChildren lists svman's children that the reaper did not fork.
-func (r *Reaper) unknownChildren() []int {
+// strangers are svman's children that the reaper did not fork, by the status
+// directory their environment names (EnvStatusDir); those that name none are
+// left out.
+type strangers map[string][]int
+
+// scanStrangers lists svman's children that the reaper did not fork, reading
+// the environment of each once: every module that asks shares the answer.
+func (r *Reaper) scanStrangers() strangers {
 	children := Children()
 	unknown := children[:0]
 	r.mu.Lock()
@@ -58,7 +44,38 @@ func (r *Reaper) unknownChildren() []int {
 		}
 	}
 	r.mu.Unlock()
-	return unknown
+	var out strangers
+	var buf []byte
+	for _, pid := range unknown {
+		// A child reaped since Children read it is unknown by now too: its
+		// environment is gone, and it is left out with those that name no directory.
+		var dir string
+		dir, buf = markOf(pid, buf[:0])
+		if dir == "" {
+			continue
+		}
+		if out == nil {
+			out = strangers{}
+		}
+		out[dir] = append(out[dir], pid)
+	}
+	return out
+}
+
+// markOf returns the status directory that pid's initial environment names
+// (EnvStatusDir), or "", reading it into buf, which it returns for reuse.
+func markOf(pid int, buf []byte) (string, []byte) {
+	b, err := readProcFile("/proc/"+strconv.Itoa(pid)+"/environ", buf)
+	if err != nil {
+		return "", b
+	}
+	prefix := []byte(EnvStatusDir + "=")
+	for kv := range bytes.SplitSeq(b, []byte{0}) {
+		if dir, ok := bytes.CutPrefix(kv, prefix); ok {
+			return string(dir), b
+		}
+	}
+	return "", b
 }
 
 // sharedScan lets concurrent callers share scans of /proc: each caller gets the
@@ -73,11 +90,11 @@ type sharedScan struct {
 
 type scanResult struct {
 	done chan struct{}
-	pids []int // read-only once done is closed
+	got  strangers // read-only once done is closed
 }
 
 // get returns scan's result, from a scan that began after get was called.
-func (c *sharedScan) get(scan func() []int) []int {
+func (c *sharedScan) get(scan func() strangers) strangers {
 	c.mu.Lock()
 	if c.running {
 		res := c.next
@@ -87,11 +104,11 @@ func (c *sharedScan) get(scan func() []int) []int {
 		}
 		c.mu.Unlock()
 		<-res.done
-		return res.pids
+		return res.got
 	}
 	c.running = true
 	c.mu.Unlock()
-	pids := scan()
+	got := scan()
 	// Callers who came during the scan need a newer one: this caller runs it for
 	// them, and so on until nobody waits.
 	for {
@@ -101,10 +118,10 @@ func (c *sharedScan) get(scan func() []int) []int {
 		if res == nil {
 			c.running = false
 			c.mu.Unlock()
-			return pids
+			return got
 		}
 		c.mu.Unlock()
-		res.pids = scan()
+		res.got = scan()
 		close(res.done)
 	}
 }
@@ -139,23 +156,15 @@ func MarkedProcesses(dirs map[string]bool) map[string][]int {
 	out := map[string][]int{}
 	entries, _ := os.ReadDir("/proc")
 	self := os.Getpid()
-	prefix := []byte(EnvStatusDir + "=")
 	var buf []byte
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil || pid == self {
 			continue
 		}
-		b, err := readProcFile("/proc/"+e.Name()+"/environ", buf[:0])
-		buf = b
-		if err != nil {
-			continue
-		}
-		for _, kv := range bytes.Split(b, []byte{0}) {
-			if d, ok := bytes.CutPrefix(kv, prefix); ok && dirs[string(d)] {
-				out[string(d)] = append(out[string(d)], pid)
-				break
-			}
+		var dir string
+		if dir, buf = markOf(pid, buf[:0]); dir != "" && dirs[dir] {
+			out[dir] = append(out[dir], pid)
 		}
 	}
 	return out
