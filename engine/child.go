@@ -196,7 +196,10 @@ func (s *supervisor) handleTimer() {
 	case stHook:
 		s.hookTimedOut()
 	case stStopping:
-		if s.escapeesDue {
+		if s.escapeesDue && len(s.exited) == 0 {
+			// The child still runs: what left its group is looked for now. (An
+			// exit the reaper has handed over already is the loop's next event,
+			// which looks for them.)
 			s.stopEscapees()
 		}
 		if !s.killed && !time.Now().Before(s.killAt) {
