@@ -26,8 +26,9 @@ const (
 // signal too. A child that obeys the signal is gone sooner, and its exit is
 // when they must be looked for anyway (its own children that left the group
 // come to svman then): one look, which the stop itself does not wait for. At
-// shutdown every module stops at once, and each look reads /proc.
-const escapeesAfter = 20 * time.Millisecond
+// shutdown every module stops at once, and a look is a step of its own, which
+// every module of a thousand would take while their exits wait.
+const escapeesAfter = time.Second
 
 // start forks the module's child now. A child that cannot be started counts as a
 // failed run: it is retried per the restart policy, like a crash.
@@ -125,7 +126,8 @@ func earliest(a, b time.Time) time.Time {
 // with SIGCONT, so that a paused process can act on it.
 func (s *supervisor) beginStop(pgid int, pids []int) {
 	s.state, s.killed, s.poll, s.escapeesDue = stStopping, false, pollFirst, false
-	s.killAt = time.Now().Add(s.mod.StopTimeout)
+	s.lookSince = time.Now() // what is there when the signal goes: a look sees it
+	s.killAt = s.lookSince.Add(s.mod.StopTimeout)
 	s.pgid, s.escaped = pgid, pids
 	s.signalGroup(s.mod.StopSignal)
 	s.signalGroup(syscall.SIGCONT)
@@ -175,7 +177,10 @@ func (s *supervisor) handleExit(st proc.ExitStatus) {
 	if s.exitWhenDown && s.state == stUp {
 		s.want = statusfs.WantDown
 	}
-	if s.state == stUp && (s.fx.GroupAlive(s.pgid) || len(s.fx.Escapees(s.dir.Path())) > 0) {
+	// What the child left that is not in its group came to svman when it died,
+	// before the reaper took its exit: a scan begun since then sees it.
+	s.lookSince = st.At
+	if s.state == stUp && (s.fx.GroupAlive(s.pgid) || len(s.fx.Escapees(s.dir.Path(), st.At)) > 0) {
 		// The leader is gone but something it started is still in its group: stop
 		// that too before anything new starts, so two instances never overlap.
 		s.stop()
@@ -275,10 +280,16 @@ func (s *supervisor) leftoversGone() bool {
 
 // stopEscapees looks for the module's processes that left its group and came
 // to svman, and gives each it sees for the first time the stop signal (SIGKILL
-// once the stop escalated), with SIGCONT.
+// once the stop escalated), with SIGCONT. The look uses a scan begun at or
+// after lookSince, then the next one needs a scan begun after it: what calls
+// for it (an orphan's exit, a poll) came later.
 func (s *supervisor) stopEscapees() {
-	s.escapeesDue = false
-	for _, pid := range s.fx.Escapees(s.dir.Path()) {
+	since := s.lookSince
+	if since.IsZero() {
+		since = time.Now()
+	}
+	s.escapeesDue, s.lookSince = false, time.Time{}
+	for _, pid := range s.fx.Escapees(s.dir.Path(), since) {
 		if !slices.Contains(s.escaped, pid) {
 			s.escaped = append(s.escaped, pid)
 			sig := s.mod.StopSignal

@@ -91,6 +91,9 @@ type supervisor struct {
 	// escapeesDue: stStopping, the child still runs and the module's processes
 	// that left its group have not been looked for yet (stop).
 	escapeesDue bool
+	// lookSince: stStopping, the next look for those processes may use a scan
+	// of /proc begun at or after it (stopEscapees); zero: one begun then.
+	lookSince time.Time
 
 	initial []byte                                // the control bytes that took a released module back (released.go)
 	ended   func(*supervisor, *statusfs.Released) // the engine's, told once done is closed; nil: nobody listens after `x`

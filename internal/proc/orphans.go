@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,9 +23,11 @@ const (
 
 // Escapees are the children of svman that the reaper did not fork (orphans that
 // svman, a child subreaper, inherited: daemons that detached from a module) and
-// that belong to status directory dir.
-func (r *Reaper) Escapees(dir string) []int {
-	return slices.Clone(r.strangers.get(r.scanStrangers)[dir])
+// that belong to status directory dir, as a scan of /proc begun at or after
+// since finds them: the caller says how recent a scan must be to see what it
+// looks for (begun after the death that made them svman's, say).
+func (r *Reaper) Escapees(dir string, since time.Time) []int {
+	return slices.Clone(r.strangers.get(since, r.scanStrangers)[dir])
 }
 
 // strangers are svman's children that the reaper did not fork, by the status
@@ -78,24 +81,32 @@ func markOf(pid int, buf []byte) (string, []byte) {
 	return "", b
 }
 
-// sharedScan lets concurrent callers share scans of /proc: each caller gets the
-// result of a scan that began after it asked (so nothing it must see is missed),
-// but callers who ask while a scan runs share the next one, so modules that all
-// scan at once (at shutdown) cost a few scans, not one each.
+// sharedScan lets concurrent callers share scans of /proc. Each caller gets the
+// result of a scan that began at or after the time it gives: the latest scan
+// if it did (waiting for it to end if it runs), else a new one, which the
+// callers who come while it runs share too (at shutdown every module asks,
+// and most find a scan recent enough for them).
 type sharedScan struct {
 	mu      sync.Mutex
+	last    *scanResult // the latest scan begun, running or done; nil before the first
 	running bool
-	next    *scanResult // for callers waiting for a scan that starts after they asked
+	next    *scanResult // for callers waiting for a scan to begin after the one running
 }
 
 type scanResult struct {
-	done chan struct{}
-	got  strangers // read-only once done is closed
+	began time.Time     // set under mu when the scan begins
+	done  chan struct{} // closed once got is set
+	got   strangers     // read-only once done is closed
 }
 
-// get returns scan's result, from a scan that began after get was called.
-func (c *sharedScan) get(scan func() strangers) strangers {
+// get returns scan's result, from a scan that began at or after since.
+func (c *sharedScan) get(since time.Time, scan func() strangers) strangers {
 	c.mu.Lock()
+	if l := c.last; l != nil && !l.began.Before(since) {
+		c.mu.Unlock()
+		<-l.done
+		return l.got
+	}
 	if c.running {
 		res := c.next
 		if res == nil {
@@ -106,23 +117,28 @@ func (c *sharedScan) get(scan func() strangers) strangers {
 		<-res.done
 		return res.got
 	}
-	c.running = true
+	res := &scanResult{began: time.Now(), done: make(chan struct{})}
+	c.last, c.running = res, true
 	c.mu.Unlock()
-	got := scan()
-	// Callers who came during the scan need a newer one: this caller runs it for
-	// them, and so on until nobody waits.
-	for {
-		c.mu.Lock()
-		res := c.next
-		c.next = nil
-		if res == nil {
-			c.running = false
-			c.mu.Unlock()
-			return got
-		}
-		c.mu.Unlock()
+	c.run(res, scan)
+	return res.got
+}
+
+// run runs scan into res, then the scans that callers who came meanwhile wait
+// for, one after the other, until nobody waits.
+func (c *sharedScan) run(res *scanResult, scan func() strangers) {
+	for res != nil {
 		res.got = scan()
 		close(res.done)
+		c.mu.Lock()
+		res, c.next = c.next, nil
+		if res == nil {
+			c.running = false
+		} else {
+			res.began = time.Now()
+			c.last = res
+		}
+		c.mu.Unlock()
 	}
 }
 
@@ -133,7 +149,7 @@ func (c *sharedScan) get(scan func() strangers) strangers {
 func Children() []int {
 	tasks, _ := os.ReadDir("/proc/self/task")
 	var out []int
-	var buf []byte
+	buf := make([]byte, 0, 4096) // most lists in one read: a list read in pieces may skip a child that exits meanwhile
 	for _, t := range tasks {
 		b, err := readProcFile("/proc/self/task/"+t.Name()+"/children", buf[:0])
 		if err != nil {
