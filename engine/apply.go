@@ -121,18 +121,32 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 
 // prune forgets supervisors that ended on their own (`x`) or finished draining.
 func (e *Engine) prune() {
-	for name, s := range e.sups {
-		if isClosed(s.done) {
-			e.dropSup(name)
-			if mod, ok := e.desired(name); ok {
-				e.released[name] = mod
-			}
-		}
+	for _, s := range e.sups {
+		e.forget(s)
 	}
-	for name, s := range e.draining {
-		if isClosed(s.done) {
-			delete(e.draining, name)
-		}
+	for _, s := range e.draining {
+		e.forget(s)
+	}
+}
+
+// forget forgets s if it has ended: a module it supervised that is still
+// desired was released with `x` (none is taken back once svman stops).
+func (e *Engine) forget(s *supervisor) {
+	if !isClosed(s.done) {
+		return
+	}
+	if e.draining[s.name] == s {
+		delete(e.draining, s.name)
+	}
+	if e.sups[s.name] != s {
+		return
+	}
+	e.dropSup(s.name)
+	if e.closing {
+		return
+	}
+	if mod, ok := e.desired(s.name); ok {
+		e.released[s.name] = mod
 	}
 }
 

@@ -20,6 +20,16 @@ const (
 	pollMax   = 50 * time.Millisecond
 )
 
+// escapeesAfter is how long after the stop signal a supervisor whose child
+// still runs looks for the module's processes that left its group (setsid
+// daemons, which came to svman when their parent died) to give them the stop
+// signal too. A child that obeys the signal is gone sooner, and its exit is
+// when they must be looked for anyway (its own children that left the group
+// come to svman then): one look, which the stop itself does not wait for. At
+// shutdown every module stops at once, and a look is a step of its own, which
+// every module of a thousand would take while their exits wait.
+const escapeesAfter = time.Second
+
 // start forks the module's child now. A child that cannot be started counts as a
 // failed run: it is retried per the restart policy, like a crash.
 func (s *supervisor) start() {
@@ -78,10 +88,11 @@ func (s *supervisor) startChild(spec proc.Spec, run uint64) (proc.Child, error) 
 	return c, nil
 }
 
-// stop sends the stop signal to the child's process group and to the module's
-// processes that left it, and waits, at most stop_timeout, before SIGKILL. The
-// group is continued too, so a paused child can act on the signal. The stop is
-// over as soon as the leader, its group and those processes are gone (see
+// stop sends the stop signal to the child's process group, and to the module's
+// processes that left it once the child is gone or escapeesAfter has passed
+// (stopEscapees), and waits, at most stop_timeout, before SIGKILL. The group is
+// continued too, so a paused child can act on the signal. The stop is over as
+// soon as the leader, its group and those processes are gone (see
 // checkStopped), however early that is.
 func (s *supervisor) stop() {
 	if s.state == stStopping {
@@ -91,29 +102,32 @@ func (s *supervisor) stop() {
 	s.endChecks()
 	s.stopHeld = false
 	s.record(Event{Kind: Stopping, PID: s.pgid, Signal: s.mod.StopSignal})
-	// The group first: the scan for the module's processes that left it reads
-	// /proc, and at shutdown every module scans at once.
 	s.beginStop(s.pgid, nil)
-	s.escaped = s.fx.Escapees(s.dir.Path())
-	for _, pid := range s.escaped {
-		_ = s.fx.Signal(pid, s.mod.StopSignal)
-		_ = s.fx.Signal(pid, syscall.SIGCONT)
-	}
 	s.paused = false
 	if s.pid == 0 {
 		// The leader is gone already: what it left may be gone at the signal.
 		s.checkStopped()
 		return
 	}
-	s.arm(s.killAt)
+	s.escapeesDue = true
+	s.arm(earliest(time.Now().Add(escapeesAfter), s.killAt))
+}
+
+// earliest is the earlier of a and b.
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // beginStop enters stStopping for the process group pgid and the processes
 // pids: stop_timeout runs from now, and the stop signal goes to all of them,
 // with SIGCONT, so that a paused process can act on it.
 func (s *supervisor) beginStop(pgid int, pids []int) {
-	s.state, s.killed, s.poll = stStopping, false, pollFirst
-	s.killAt = time.Now().Add(s.mod.StopTimeout)
+	s.state, s.killed, s.poll, s.escapeesDue = stStopping, false, pollFirst, false
+	s.lookSince = time.Now() // what is there when the signal goes: a look sees it
+	s.killAt = s.lookSince.Add(s.mod.StopTimeout)
 	s.pgid, s.escaped = pgid, pids
 	s.signalGroup(s.mod.StopSignal)
 	s.signalGroup(syscall.SIGCONT)
@@ -163,7 +177,10 @@ func (s *supervisor) handleExit(st proc.ExitStatus) {
 	if s.exitWhenDown && s.state == stUp {
 		s.want = statusfs.WantDown
 	}
-	if s.state == stUp && (s.fx.GroupAlive(s.pgid) || len(s.fx.Escapees(s.dir.Path())) > 0) {
+	// What the child left that is not in its group came to svman when it died,
+	// before the reaper took its exit: a scan begun since then sees it.
+	s.lookSince = st.At
+	if s.state == stUp && (s.fx.GroupAlive(s.pgid) || len(s.fx.Escapees(s.dir.Path(), st.At)) > 0) {
 		// The leader is gone but something it started is still in its group: stop
 		// that too before anything new starts, so two instances never overlap.
 		s.stop()
@@ -184,6 +201,12 @@ func (s *supervisor) handleTimer() {
 	case stHook:
 		s.hookTimedOut()
 	case stStopping:
+		if s.escapeesDue && len(s.exited) == 0 {
+			// The child still runs: what left its group is looked for now. (An
+			// exit the reaper has handed over already is the loop's next event,
+			// which looks for them.)
+			s.stopEscapees()
+		}
 		if !s.killed && !time.Now().Before(s.killAt) {
 			// What the reaper cannot tell of (a member whose parent is not svman)
 			// may have gone quietly: SIGKILL only what really did not stop.
@@ -208,10 +231,14 @@ func (s *supervisor) handleTimer() {
 // parent is not svman dies without svman being told.
 func (s *supervisor) checkStopped() {
 	if s.pid != 0 {
-		// The reaper reports the leader's exit: nothing to look at until then.
-		if s.killed {
+		// The reaper reports the leader's exit: nothing to look at until then
+		// but the escapees, if they are still due.
+		switch {
+		case s.escapeesDue:
+			s.arm(earliest(time.Now().Add(escapeesAfter), s.killAt))
+		case s.killed:
 			s.disarm()
-		} else {
+		default:
 			s.arm(s.killAt)
 		}
 		return
@@ -239,12 +266,30 @@ func (s *supervisor) checkStopped() {
 }
 
 // leftoversGone reports whether nothing is left of a child whose leader has
-// exited: no process in its group, none of the module's detached processes.
-// Detached processes it sees for the first time get the stop signal (SIGKILL
-// once the stop escalated): killing the group may orphan more of them, and they
-// come to svman, the subreaper, to be stopped with the rest.
+// exited: no process in its group, none of the module's detached processes,
+// which it looks for first (stopEscapees): killing the group may orphan more
+// of them, and they come to svman, the subreaper, to be stopped with the rest.
 func (s *supervisor) leftoversGone() bool {
-	for _, pid := range s.fx.Escapees(s.dir.Path()) {
+	s.stopEscapees()
+	if s.fx.GroupAlive(s.pgid) || s.anyAlive(s.escaped) {
+		return false
+	}
+	s.escaped = nil
+	return true
+}
+
+// stopEscapees looks for the module's processes that left its group and came
+// to svman, and gives each it sees for the first time the stop signal (SIGKILL
+// once the stop escalated), with SIGCONT. The look uses a scan begun at or
+// after lookSince, then the next one needs a scan begun after it: what calls
+// for it (an orphan's exit, a poll) came later.
+func (s *supervisor) stopEscapees() {
+	since := s.lookSince
+	if since.IsZero() {
+		since = time.Now()
+	}
+	s.escapeesDue, s.lookSince = false, time.Time{}
+	for _, pid := range s.fx.Escapees(s.dir.Path(), since) {
 		if !slices.Contains(s.escaped, pid) {
 			s.escaped = append(s.escaped, pid)
 			sig := s.mod.StopSignal
@@ -255,11 +300,6 @@ func (s *supervisor) leftoversGone() bool {
 			_ = s.fx.Signal(pid, syscall.SIGCONT)
 		}
 	}
-	if s.fx.GroupAlive(s.pgid) || s.anyAlive(s.escaped) {
-		return false
-	}
-	s.escaped = nil
-	return true
 }
 
 // watchOrphans has the reaper tell the supervisor of every orphan it reaps.

@@ -152,22 +152,35 @@ func (e *Engine) reportReadiness(phases map[string]phase) {
 }
 
 // releaseInOrder, at shutdown, lets go of every module that no module still
-// supervised depends on: dependents stop before what they depend on.
+// supervised depends on: dependents stop before what they depend on. Once it
+// has let go of every module, it has nothing more to do: it is called again
+// each time a module ends.
 func (e *Engine) releaseInOrder() {
+	if e.allLetGo {
+		return
+	}
 	dependedOn := make(map[string]bool)
-	for _, m := range e.inForce {
-		if s := e.sups[m.Name]; s != nil && !isClosed(s.done) {
-			for d := range e.deps[m.Name] {
-				if d != m.Name {
-					dependedOn[d] = true
+	if e.graph {
+		for _, m := range e.inForce {
+			if s := e.sups[m.Name]; s != nil && !isClosed(s.done) {
+				for d := range e.deps[m.Name] {
+					if d != m.Name {
+						dependedOn[d] = true
+					}
 				}
 			}
 		}
 	}
+	held := false
 	for name, s := range e.sups {
-		if !e.letGo[name] && !dependedOn[name] {
+		switch {
+		case e.letGo[name]:
+		case dependedOn[name]:
+			held = true
+		default:
 			e.letGo[name] = true
 			s.send(supMsg{kind: msgRelease})
 		}
 	}
+	e.allLetGo = !held
 }

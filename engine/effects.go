@@ -24,8 +24,9 @@ type effects interface {
 	// Alive reports whether process pid exists and has not exited.
 	Alive(pid int) bool
 	// Escapees lists the processes of status directory dir that left their
-	// group and came to svman, the subreaper, when their parent died.
-	Escapees(dir string) []int
+	// group and came to svman, the subreaper, when their parent died, as a
+	// scan of /proc begun at or after since finds them.
+	Escapees(dir string, since time.Time) []int
 	// WatchOrphanExits has c told (without blocking: c has a buffer of one) of
 	// every exit of a process svman did not fork, until UnwatchOrphanExits(c).
 	WatchOrphanExits(c chan<- struct{})

@@ -67,6 +67,7 @@ type Engine struct {
 	gates     map[string]gate                          // what each module with dependencies was last told (deps.go)
 	readiness Readiness                                // the counts last reported
 	letGo     map[string]bool                          // at shutdown: the modules already told to stop
+	allLetGo  bool                                     // at shutdown: every module has been told to stop
 	holders   map[string]bool                          // the modules told that dependents restart with them
 }
 
@@ -173,7 +174,7 @@ func (e *Engine) supervisorEnded(s *supervisor, rel *statusfs.Released) {
 // ended forgets a supervisor that has ended, and listens on the control FIFO of
 // a module the operator released with `x` while it stays released.
 func (e *Engine) ended(x supEnd) {
-	e.prune()
+	e.forget(x.s) // the others that ended are told too, each in its turn
 	if e.sups[x.s.name] == nil {
 		e.board.drop(x.s.name)
 		delete(e.gates, x.s.name) // a supervisor that takes it back is told afresh

@@ -192,7 +192,7 @@ func (f *fakeFX) Alive(pid int) bool {
 	return c != nil && c.alive
 }
 
-func (f *fakeFX) Escapees(string) []int { return nil }
+func (f *fakeFX) Escapees(string, time.Time) []int { return nil }
 
 func (f *fakeFX) WatchOrphanExits(c chan<- struct{}) {
 	f.mu.Lock()

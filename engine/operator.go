@@ -86,9 +86,11 @@ func (e *Engine) dropSup(name string) {
 }
 
 // publishHeld publishes the status directories of e.sups for Held, if they
-// changed since it last did.
+// changed since it last did. Once svman stops, the set only shrinks, and the
+// directory of a module that has ended says so itself (Written): the set
+// published stays, rather than be copied again at each of a thousand ends.
 func (e *Engine) publishHeld() {
-	if !e.heldStale {
+	if !e.heldStale || e.closing {
 		return
 	}
 	e.heldStale = false

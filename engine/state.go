@@ -39,7 +39,11 @@ func (s *supervisor) writeState() {
 	if st == s.written {
 		return
 	}
-	err := s.dir.WriteState(st)
+	write := s.dir.WriteState
+	if s.writeLast() {
+		write = s.dir.WriteLastState
+	}
+	err := write(st)
 	if err != nil {
 		err = fmt.Errorf("cannot record the state: %w", err)
 		st = statusfs.State{} // state.json is gone or old: the next write must not be skipped

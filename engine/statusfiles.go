@@ -35,17 +35,30 @@ type fileRetry struct {
 	fileWarned bool             // this run of failures has been reported
 }
 
-// writeStatus writes the status file; a step does, when it ends (step.go).
+// writeStatus writes the status file; a step does, when it ends (step.go). The
+// step that ends the supervision writes it in place (writeLast).
 func (s *supervisor) writeStatus() {
-	err := s.dir.WriteStatus(statusfs.Status{
+	st := statusfs.Status{
 		Changed:  s.changed,
 		Paused:   s.paused,
 		Want:     s.want,
 		AlarmsOn: s.alarms,
 		PID:      s.pid,
-	})
-	s.fileWritten(&s.failed.status, err)
+	}
+	write := s.dir.WriteStatus
+	if s.writeLast() {
+		write = s.dir.WriteLastStatus
+	}
+	s.fileWritten(&s.failed.status, write(st))
 }
+
+// writeLast tells whether the step under way is the last of the supervision
+// (finish), whose status and state.json are then written in place
+// (statusfs.Dir.WriteLastStatus and WriteLastState): nothing follows them but
+// the release of the directory, and at shutdown every module writes them at
+// once, which the atomic form makes svman's exit wait for (a new inode each,
+// and an fsync).
+func (s *supervisor) writeLast() bool { return s.finished }
 
 // fileWritten records the outcome of a write of one of the files: a failure
 // arms the retry and is reported if it is the first of its run.

@@ -13,6 +13,7 @@ import (
 
 	"svman/internal/testkit"
 	"svman/manifest"
+	"svman/statusfs"
 )
 
 // leaderModule is a module whose main process starts a child of role childRole
@@ -128,5 +129,36 @@ func TestShutdownWhileLeftoverStops(t *testing.T) {
 	t.Logf("leftover's exit to the engine stopped: %s", time.Since(start))
 	if n := h.ev.count("w", Escalated); n != 0 {
 		t.Errorf("%d Escalated events for a leftover that exited", n)
+	}
+}
+
+// A module's process that left its group (a setsid daemon, which came to svman
+// when its parent died) gets the stop signal while the main process, which
+// ignores it, still runs: it is looked for soon after the stop signal, not
+// only once the main process is gone or killed.
+func TestStopReachesTheDaemonOfAStubbornMain(t *testing.T) {
+	h := newHarness(t)
+	t.Cleanup(h.e.Kill) // before the harness's shutdown, which would wait for stop_timeout
+	m := h.module("w", "stubborn-daemon", nil)
+	m.StopTimeout = time.Hour // no SIGKILL during the test: what stops the daemon is the stop signal
+	h.apply(m)
+	leader := h.waitUp("w")
+	var daemon int
+	testkit.WaitFor(t, "the daemon and the main process ready", func() bool {
+		h.out.mu.Lock()
+		defer h.out.mu.Unlock()
+		ready := false
+		for _, l := range h.out.all {
+			fmt.Sscanf(l, "w: daemon pid=%d", &daemon)
+			ready = ready || l == fmt.Sprintf("w: ready pid=%d", leader)
+		}
+		return daemon != 0 && ready
+	})
+	if err := statusfs.SendControl(filepath.Join(h.status, "w"), []byte("d")); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, "the daemon stopped", func() bool { return !alive(daemon) })
+	if !alive(leader) {
+		t.Errorf("the main process %d, which ignores SIGTERM, is gone too", leader)
 	}
 }

@@ -88,6 +88,12 @@ type supervisor struct {
 	leftover  []int // set by the engine before run: processes a killed svman left of this module
 	leftovers bool  // stStopping: what stops is what a previous svman left (leftover.go)
 	escaped   []int // stStopping: processes of the module that left its group, stopped with it
+	// escapeesDue: stStopping, the child still runs and the module's processes
+	// that left its group have not been looked for yet (stop).
+	escapeesDue bool
+	// lookSince: stStopping, the next look for those processes may use a scan
+	// of /proc begun at or after it (stopEscapees); zero: one begun then.
+	lookSince time.Time
 
 	initial []byte                                // the control bytes that took a released module back (released.go)
 	ended   func(*supervisor, *statusfs.Released) // the engine's, told once done is closed; nil: nobody listens after `x`

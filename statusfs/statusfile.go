@@ -10,7 +10,9 @@ import (
 )
 
 // ReadStatus reads and decodes dir/status. It needs no supervisor and no lock: the
-// supervisor replaces the file by rename, so a read sees one whole version. Like
+// supervisor replaces the file by rename, so a read sees one whole version (but
+// for a read made during the one pwrite of a rewrite in place: the last status
+// of a supervision, or the status on a full file system; see inplace.go). Like
 // ReadState and ReadApplied it never blocks: anything but a regular file there
 // (a FIFO, a directory) is an error.
 func ReadStatus(dir string) (Status, error) {

@@ -81,8 +81,12 @@ func (r *upReloader) answer(res reloaded) {
 // run is the actor; it returns once quit is closed. A load still running then
 // is left to finish into its buffered channel.
 func (r *upReloader) run(quit <-chan struct{}) {
+	stopping := r.sv.running.Done()
 	for {
 		select {
+		case <-stopping:
+			stopping = nil
+			r.sources.unwatch() // a stopping svman reloads nothing
 		case <-r.edits:
 			if !r.sv.stopping() {
 				r.loads.request(byEdit)
@@ -176,6 +180,17 @@ func (s *sourceWatch) follow(sources []string) {
 		s.systemf("%s: edits of the env files there apply at the next 'svman reload'", msg)
 	}
 	s.lastErr = msg
+}
+
+// unwatch stops watching the manifest and its other files, once svman stops:
+// the watches are dropped then, while the modules stop, rather than when the
+// watcher is closed on svman's way out, where dropping them would wait for a
+// kernel grace period (manifestwatch.Watcher.Unwatch).
+func (s *sourceWatch) unwatch() {
+	if s == nil || s.w == nil {
+		return
+	}
+	s.w.Unwatch()
 }
 
 // reloadQuiet is how long the manifest's directory must be still after an edit

@@ -43,9 +43,11 @@ type Watcher struct {
 	done chan struct{}
 }
 
-// alsoRequest is a WatchAlso call, for the watcher's goroutine.
+// alsoRequest is a WatchAlso call (or, with drop, an Unwatch), for the
+// watcher's goroutine.
 type alsoRequest struct {
 	paths []string
+	drop  bool
 	reply chan error
 }
 
@@ -107,6 +109,21 @@ func (w *Watcher) WatchAlso(paths []string) error {
 	}
 }
 
+// Unwatch stops watching every file now and reports nothing more; Close still
+// ends the goroutine. The kernel's watches are dropped at once: closing an
+// inotify descriptor that still has watches waits for a kernel grace period
+// (milliseconds), which svman's exit would wait for; dropped when svman's stop
+// begins, they are freed long before it closes the descriptor. A later
+// WatchAlso watches its files again.
+func (w *Watcher) Unwatch() {
+	req := alsoRequest{drop: true, reply: make(chan error, 1)}
+	select {
+	case w.also <- req:
+		<-req.reply
+	case <-w.done:
+	}
+}
+
 // Close stops watching and waits for the goroutine to end.
 func (w *Watcher) Close() error {
 	close(w.quit)
@@ -140,6 +157,15 @@ func (w *Watcher) loop(events <-chan fsnotify.Event, errs <-chan error, set *wat
 			burst.touch()
 			settle.touch()
 		case req := <-w.also:
+			if req.drop {
+				set.drop()
+				burst.stop()
+				burst.fired()
+				settle.stop()
+				settle.fired()
+				req.reply <- nil
+				continue
+			}
 			req.reply <- set.replace(req.paths)
 		case <-burst.C():
 			burst.fired()
@@ -192,6 +218,14 @@ func (s *watchSet) replace(extra []string) error {
 	}
 	s.names, s.watched = names, want
 	return errors.Join(errs...)
+}
+
+// drop stops watching every directory, and leaves no file to report on.
+func (s *watchSet) drop() {
+	for d := range s.watched {
+		s.dirs.Remove(d) // an error leaves a watch that only costs events
+	}
+	s.names, s.watched = nil, map[string]bool{}
 }
 
 // fileNames adds to names (a new map when nil) the absolute path abs and,

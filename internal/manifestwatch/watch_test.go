@@ -245,3 +245,41 @@ func TestWatchAlsoSeesOtherDirectories(t *testing.T) {
 		}
 	}
 }
+
+// Unwatch drops every watch at once and reports nothing more, not even a burst
+// that was pending; a later WatchAlso watches the files again.
+func TestUnwatchDropsEveryWatch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		events, errs := make(chan fsnotify.Event), make(chan error)
+		dirs := &fakeDirs{}
+		w, err := watchEvents(events, errs, dirs, "/srv/supervise.hcl", 30*time.Millisecond, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		if err := w.WatchAlso([]string{"/etc/app/db.env"}); err != nil {
+			t.Fatal(err)
+		}
+		events <- fsnotify.Event{Name: "/srv/supervise.hcl", Op: fsnotify.Write} // a burst under way
+		w.Unwatch()
+		if len(dirs.watched) != 0 {
+			t.Errorf("watching %v after Unwatch, want nothing", dirs.watched)
+		}
+		events <- fsnotify.Event{Name: "/etc/app/db.env", Op: fsnotify.Write}
+		time.Sleep(2 * time.Second) // fake time inside the bubble: past the quiet and settle times
+		synctest.Wait()
+		select {
+		case <-w.C:
+			t.Error("a report on C after Unwatch")
+		case <-w.Settled:
+			t.Error("a report on Settled after Unwatch")
+		default:
+		}
+		if err := w.WatchAlso([]string{"/etc/app/db.env"}); err != nil {
+			t.Fatal(err)
+		}
+		if want := "[/etc/app /srv]"; fmt.Sprint(dirs.watched) != want {
+			t.Errorf("watching %v after WatchAlso, want %s", dirs.watched, want)
+		}
+	})
+}

@@ -17,8 +17,9 @@ import (
 // in these directories all the time (logs, status.new, output files) never wake
 // it. One goroutine reads the inotify descriptor.
 type DirWatch struct {
-	f    *os.File // the inotify descriptor; closing it drops every watch at once
-	done chan struct{}
+	f      *os.File      // the inotify descriptor; closing it drops every watch at once
+	done   chan struct{} // closed when the goroutine has ended
+	closed chan struct{} // closed once f is closed (closeFile)
 
 	restored func(name string) bool // whether deleting the file name of a directory calls for a repair
 
@@ -26,7 +27,7 @@ type DirWatch struct {
 	owners   map[string]func() // status directory -> what to call when it needs repair
 	dirs     map[int32]string  // watch descriptor -> status directory
 	wds      map[string]int32  // status directory -> watch descriptor
-	shutdown bool              // every directory is let go at once by Close
+	shutdown bool              // StopAll or Close: every watch is dropped at once, by closeFile
 }
 
 // dirWatchMask: the directory itself deleted or moved, or a file in it deleted or
@@ -45,6 +46,7 @@ func NewDirWatch(restored func(name string) bool) (*DirWatch, error) {
 		f:        os.NewFile(uintptr(fd), "inotify"), // non-blocking: reads go through the poller
 		restored: restored,
 		done:     make(chan struct{}),
+		closed:   make(chan struct{}),
 		owners:   make(map[string]func()),
 		dirs:     make(map[int32]string),
 		wds:      make(map[string]int32),
@@ -53,10 +55,26 @@ func NewDirWatch(restored func(name string) bool) (*DirWatch, error) {
 	return w, nil
 }
 
-// Close stops the goroutine and drops every watch.
+// Close stops the goroutine and drops every watch (unless StopAll did), and
+// waits for both.
 func (w *DirWatch) Close() {
-	w.f.Close() // the blocked read returns
+	w.mu.Lock()
+	dropping := w.shutdown
+	w.shutdown = true
+	w.mu.Unlock()
+	if !dropping {
+		w.closeFile()
+	}
+	<-w.closed
 	<-w.done
+}
+
+// closeFile closes the inotify descriptor, which drops every watch at once and
+// ends the blocked read of the goroutine. The close waits for a kernel grace
+// period (milliseconds) when it drops watches.
+func (w *DirWatch) closeFile() {
+	w.f.Close()
+	close(w.closed)
 }
 
 // Add watches dir: repair is called, from the watcher's goroutine, whenever
@@ -66,6 +84,9 @@ func (w *DirWatch) Close() {
 func (w *DirWatch) Add(dir string, repair func()) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.shutdown {
+		return os.NewSyscallError("inotify_add_watch "+dir, os.ErrClosed)
+	}
 	w.owners[dir] = repair
 	var wd int
 	err := w.control(func(fd int) (err error) {
@@ -111,13 +132,20 @@ func (w *DirWatch) control(f func(fd int) error) error {
 	return ferr
 }
 
-// StopAll is called when every directory is about to be let go: the Removes
-// that follow only forget their owner, and Close drops the kernel's watches all
-// at once (each inotify_rm_watch waits for a kernel grace period).
+// StopAll is called when every directory is about to be let go (svman
+// stops): no repair is asked for any more, the Removes that follow only forget
+// their owner, and the kernel's watches are dropped all at once by closing the
+// descriptor, on a goroutine of its own that Close waits for. That close waits
+// for a kernel grace period, which the modules' stops then overlap instead of
+// svman's exit waiting for it at the end.
 func (w *DirWatch) StopAll() {
 	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.shutdown {
+		return
+	}
 	w.shutdown = true
-	w.mu.Unlock()
+	go w.closeFile()
 }
 
 // loop reads events until Close and asks the owners of the directories they
@@ -138,6 +166,9 @@ func (w *DirWatch) loop() {
 func (w *DirWatch) dispatch(b []byte) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.shutdown {
+		return // every directory is being let go: nothing to repair
+	}
 	for len(b) >= unix.SizeofInotifyEvent {
 		ev := (*unix.InotifyEvent)(unsafe.Pointer(&b[0]))
 		end := unix.SizeofInotifyEvent + int(ev.Len)

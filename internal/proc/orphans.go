@@ -3,10 +3,12 @@ package proc
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -20,36 +22,23 @@ const (
 	EnvStatusDir = "SVMAN_STATUS_DIR"
 )
 
-// markedWith reports whether pid's initial environment names status directory dir.
-func markedWith(pid int, dir string) bool {
-	b, err := readProcFile("/proc/"+strconv.Itoa(pid)+"/environ", nil)
-	if err != nil {
-		return false
-	}
-	want := []byte(EnvStatusDir + "=" + dir)
-	for _, kv := range bytes.Split(b, []byte{0}) {
-		if bytes.Equal(kv, want) {
-			return true
-		}
-	}
-	return false
-}
-
 // Escapees are the children of svman that the reaper did not fork (orphans that
 // svman, a child subreaper, inherited: daemons that detached from a module) and
-// that belong to status directory dir.
-func (r *Reaper) Escapees(dir string) []int {
-	var out []int
-	for _, pid := range r.strangers.get(r.unknownChildren) {
-		if markedWith(pid, dir) {
-			out = append(out, pid)
-		}
-	}
-	return out
+// that belong to status directory dir, as a scan of /proc begun at or after
+// since finds them: the caller says how recent a scan must be to see what it
+// looks for (begun after the death that made them svman's, say).
+func (r *Reaper) Escapees(dir string, since time.Time) []int {
+	return slices.Clone(r.strangers.get(since, r.scanStrangers)[dir])
 }
 
-// unknownChildren lists svman's children that the reaper did not fork.
-func (r *Reaper) unknownChildren() []int {
+// strangers are svman's children that the reaper did not fork, by the status
+// directory their environment names (EnvStatusDir); those that name none are
+// left out.
+type strangers map[string][]int
+
+// scanStrangers lists svman's children that the reaper did not fork, reading
+// the environment of each once: every module that asks shares the answer.
+func (r *Reaper) scanStrangers() strangers {
 	children := r.children()
 	unknown := children[:0]
 	r.mu.Lock()
@@ -59,27 +48,66 @@ func (r *Reaper) unknownChildren() []int {
 		}
 	}
 	r.mu.Unlock()
-	return unknown
+	var out strangers
+	var buf []byte
+	for _, pid := range unknown {
+		// A child reaped since Children read it is unknown by now too: its
+		// environment is gone, and it is left out with those that name no directory.
+		var dir string
+		dir, buf = markOf(pid, buf[:0])
+		if dir == "" {
+			continue
+		}
+		if out == nil {
+			out = strangers{}
+		}
+		out[dir] = append(out[dir], pid)
+	}
+	return out
 }
 
-// sharedScan lets concurrent callers share scans of /proc: each caller gets the
-// result of a scan that began after it asked (so nothing it must see is missed),
-// but callers who ask while a scan runs share the next one, so modules that all
-// scan at once (at shutdown) cost a few scans, not one each.
+// markOf returns the status directory that pid's initial environment names
+// (EnvStatusDir), or "", reading it into buf, which it returns for reuse.
+func markOf(pid int, buf []byte) (string, []byte) {
+	b, err := readProcFile("/proc/"+strconv.Itoa(pid)+"/environ", buf)
+	if err != nil {
+		return "", b
+	}
+	prefix := []byte(EnvStatusDir + "=")
+	for kv := range bytes.SplitSeq(b, []byte{0}) {
+		if dir, ok := bytes.CutPrefix(kv, prefix); ok {
+			return string(dir), b
+		}
+	}
+	return "", b
+}
+
+// sharedScan lets concurrent callers share scans of /proc. Each caller gets the
+// result of a scan that began at or after the time it gives: the latest scan
+// if it did (waiting for it to end if it runs), else a new one, which the
+// callers who come while it runs share too (at shutdown every module asks,
+// and most find a scan recent enough for them).
 type sharedScan struct {
 	mu      sync.Mutex
+	last    *scanResult // the latest scan begun, running or done; nil before the first
 	running bool
-	next    *scanResult // for callers waiting for a scan that starts after they asked
+	next    *scanResult // for callers waiting for a scan to begin after the one running
 }
 
 type scanResult struct {
-	done chan struct{}
-	pids []int // read-only once done is closed
+	began time.Time     // set under mu when the scan begins
+	done  chan struct{} // closed once got is set
+	got   strangers     // read-only once done is closed
 }
 
-// get returns scan's result, from a scan that began after get was called.
-func (c *sharedScan) get(scan func() []int) []int {
+// get returns scan's result, from a scan that began at or after since.
+func (c *sharedScan) get(since time.Time, scan func() strangers) strangers {
 	c.mu.Lock()
+	if l := c.last; l != nil && !l.began.Before(since) {
+		c.mu.Unlock()
+		<-l.done
+		return l.got
+	}
 	if c.running {
 		res := c.next
 		if res == nil {
@@ -88,25 +116,30 @@ func (c *sharedScan) get(scan func() []int) []int {
 		}
 		c.mu.Unlock()
 		<-res.done
-		return res.pids
+		return res.got
 	}
-	c.running = true
+	res := &scanResult{began: time.Now(), done: make(chan struct{})}
+	c.last, c.running = res, true
 	c.mu.Unlock()
-	pids := scan()
-	// Callers who came during the scan need a newer one: this caller runs it for
-	// them, and so on until nobody waits.
-	for {
+	c.run(res, scan)
+	return res.got
+}
+
+// run runs scan into res, then the scans that callers who came meanwhile wait
+// for, one after the other, until nobody waits.
+func (c *sharedScan) run(res *scanResult, scan func() strangers) {
+	for res != nil {
+		res.got = scan()
+		close(res.done)
 		c.mu.Lock()
-		res := c.next
-		c.next = nil
+		res, c.next = c.next, nil
 		if res == nil {
 			c.running = false
-			c.mu.Unlock()
-			return pids
+		} else {
+			res.began = time.Now()
+			c.last = res
 		}
 		c.mu.Unlock()
-		res.pids = scan()
-		close(res.done)
 	}
 }
 
@@ -141,7 +174,9 @@ func Children() []int {
 
 // childrenOf appends the children of thread tid of this process to out.
 func childrenOf(tid int, out []int) []int {
-	b, err := readProcFile("/proc/self/task/"+strconv.Itoa(tid)+"/children", nil)
+	// Most lists in one read: a list read in pieces may skip a child that
+	// exits meanwhile.
+	b, err := readProcFile("/proc/self/task/"+strconv.Itoa(tid)+"/children", make([]byte, 0, 4096))
 	if err != nil {
 		return out
 	}
@@ -160,23 +195,15 @@ func MarkedProcesses(dirs map[string]bool) map[string][]int {
 	out := map[string][]int{}
 	entries, _ := os.ReadDir("/proc")
 	self := os.Getpid()
-	prefix := []byte(EnvStatusDir + "=")
 	var buf []byte
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil || pid == self {
 			continue
 		}
-		b, err := readProcFile("/proc/"+e.Name()+"/environ", buf[:0])
-		buf = b
-		if err != nil {
-			continue
-		}
-		for _, kv := range bytes.Split(b, []byte{0}) {
-			if d, ok := bytes.CutPrefix(kv, prefix); ok && dirs[string(d)] {
-				out[string(d)] = append(out[string(d)], pid)
-				break
-			}
+		var dir string
+		if dir, buf = markOf(pid, buf[:0]); dir != "" && dirs[dir] {
+			out[dir] = append(out[dir], pid)
 		}
 	}
 	return out

@@ -60,8 +60,9 @@ func (s *System) GroupAlive(pgid int) bool { return GroupAlive(pgid) }
 func (s *System) Alive(pid int) bool { return Alive(pid) }
 
 // Escapees lists the processes of status directory dir that left their group
-// and came to svman, the subreaper (Reaper.Escapees).
-func (s *System) Escapees(dir string) []int { return s.r.Escapees(dir) }
+// and came to svman, the subreaper, as a scan begun at or after since finds
+// them (Reaper.Escapees).
+func (s *System) Escapees(dir string, since time.Time) []int { return s.r.Escapees(dir, since) }
 
 // WatchOrphanExits is Reaper.WatchOrphanExits.
 func (s *System) WatchOrphanExits(c chan<- struct{}) { s.r.WatchOrphanExits(c) }

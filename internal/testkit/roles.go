@@ -76,12 +76,15 @@ var roles = map[string]func(){
 	// daemon double-forks a daemon that detaches into its own session, as
 	// classic daemons do, then stays up itself.
 	"daemon": func() {
-		cmd := Command("daemon-middle")
-		cmd.Stdout = os.Stdout
-		if err := cmd.Run(); err != nil {
-			fmt.Println("middle failed:", err)
-			os.Exit(1)
-		}
+		startDaemon()
+		fmt.Printf("ready pid=%d\n", os.Getpid())
+		select {}
+	},
+	// stubborn-daemon is daemon whose main process ignores SIGTERM, once its
+	// daemon (which does not) has started.
+	"stubborn-daemon": func() {
+		startDaemon()
+		signal.Ignore(syscall.SIGTERM)
 		fmt.Printf("ready pid=%d\n", os.Getpid())
 		select {}
 	},
@@ -223,6 +226,18 @@ var roles = map[string]func(){
 			}
 		}
 	},
+}
+
+// startDaemon starts a sleeper in a session of its own through a middle
+// process that exits at once, printing "daemon pid=PID": the daemon is orphaned,
+// and its subreaper inherits it.
+func startDaemon() {
+	cmd := Command("daemon-middle")
+	cmd.Stdout = os.Stdout
+	if err := cmd.Run(); err != nil {
+		fmt.Println("middle failed:", err)
+		os.Exit(1)
+	}
 }
 
 // isTerminal reports whether descriptor fd is a terminal.
