@@ -51,7 +51,7 @@ func (r *Reaper) scanStrangers() strangers {
 	var out strangers
 	var buf []byte
 	for _, pid := range unknown {
-		// A child reaped since Children read it is unknown by now too: its
+		// A child reaped since children read it is unknown by now too: its
 		// environment is gone, and it is left out with those that name no directory.
 		var dir string
 		dir, buf = markOf(pid, buf[:0])
