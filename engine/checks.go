@@ -14,7 +14,8 @@ import (
 
 // checks is what a supervisor knows of its child beyond "it runs": whether it
 // is ready and healthy, and the checks that tell (checks.go, notify.go). Only
-// the run goroutine touches it, but for logRE, which the pumps read.
+// the loop touches it, but for logRE, logRun and logMatched, which the pumps
+// use.
 type checks struct {
 	ready     bool   // stUp: the child is ready
 	healthy   bool   // a health check passed since the child became ready, and no restart for failed ones followed
@@ -26,7 +27,7 @@ type checks struct {
 	lastErr error  // the last failed attempt, for the not_ready alarm
 	cancel  func() // cancels the attempt in flight; nil when none
 	gen     uint64 // numbers the attempts: the result of an older one is stale
-	results chan checkResult
+	results chan *checkResult
 
 	timer      wakeup    // for the earliest of what follows (armChecks)
 	probeAt    time.Time // the next attempt is due; zero when none is
@@ -44,7 +45,7 @@ type checks struct {
 	fdReady    <-chan struct{}               // the child's notification fd saw a newline
 	logRE      atomic.Pointer[regexp.Regexp] // the ready log probe while it waits for a line
 	logRun     atomic.Uint64                 // the run (starts) whose output logRE waits in
-	logMatched chan uint64                   // from the pumps: a line of this run matched logRE
+	logMatched atomic.Uint64                 // from the pumps: the run a line of which matched logRE (newsLogMatched)
 }
 
 // checkResult is the result of attempt gen, of the ready probe or of the
@@ -130,7 +131,7 @@ func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration, ready 
 	}
 	k.cancel = s.fx.Probe(p, spec, timeout, func(err error) {
 		select {
-		case results <- checkResult{gen, ready, err}:
+		case results <- &checkResult{gen, ready, err}:
 		case <-deaf:
 		}
 	})

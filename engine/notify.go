@@ -45,10 +45,10 @@ func (s *supervisor) notifyEnv() map[string]string {
 		return nil
 	}
 	if s.notify == nil {
-		c := make(chan Notification, notifyQueue)
+		c := make(chan *Notification, notifyQueue)
 		sock, err := s.fx.ListenNotify(func(n Notification) {
 			select {
-			case c <- n:
+			case c <- &n:
 			default:
 			}
 		})

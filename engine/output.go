@@ -94,8 +94,6 @@ func (s *supervisor) matchReadyLog(run uint64, line []byte) {
 	if re == nil || run == 0 || s.chk.logRun.Load() != run || !re.Match(line) || !s.chk.logRE.CompareAndSwap(re, nil) {
 		return
 	}
-	select {
-	case s.chk.logMatched <- run:
-	default:
-	}
+	s.chk.logMatched.Store(run)
+	s.tell(newsLogMatched)
 }

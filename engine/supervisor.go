@@ -27,9 +27,10 @@ const (
 )
 
 // supervisor owns one module: its child, its timer, its status directory. Only its
-// run goroutine touches the fields below the line; the engine sends it messages,
+// loop touches the fields below the line: its steps, one at a time, each on a
+// goroutine the loop starts and waits for (run). The engine sends it messages,
 // and the callbacks of its effects (the control FIFO is readable, a file of the
-// status directory was deleted) and its pumps only notify its channels.
+// status directory was deleted) and its pumps only tell it the news (news.go).
 type supervisor struct {
 	name     string
 	dir      *statusfs.Dir
@@ -39,10 +40,10 @@ type supervisor struct {
 	alarmer  Alarmer
 	hostname string
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
-	msgs     chan supMsg               // from the engine
-	ctlReady chan struct{}             // from the WatchFD callback: the control FIFO is readable
-	repair   chan struct{}             // from the directory watcher: something was deleted
-	warnings chan error                // from the pumps and alarm deliveries: warnings for the run loop to record
+	msgs     chan *supMsg              // from the engine
+	poke     chan struct{}             // a token: there is news (news.go)
+	news     atomic.Uint32             // the news told (news.go): the control FIFO is readable, something was deleted, ...
+	warnings chan error                // from the pumps and alarm deliveries: warnings for the loop to record
 	watch    *proc.DirWatch            // the engine's, or nil
 	board    *board                    // the engine's: where the module's phase is published; nil in tests of one supervisor
 	done     chan struct{}             // closed when run has returned and the directory is released
@@ -53,6 +54,7 @@ type supervisor struct {
 	ready chan struct{}
 
 	// ---- owned by run ----
+	got     event // what wait received, for the step to handle
 	mod     manifest.Module
 	next    *manifest.Module // replaces mod once the running child is down
 	state   state
@@ -121,7 +123,7 @@ type supervisor struct {
 	starts                    uint64 // starts of the child so far (phase.go)
 	chk                       checks // readiness and health (checks.go)
 	notify                    NotifySocket
-	notifyC                   chan Notification // from the notify socket's reader; nil while none is open
+	notifyC                   chan *Notification // from the notify socket's reader; nil while none is open
 }
 
 // Output receives the lines the children write. *logmux.Console is one.
@@ -154,9 +156,8 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		emit:     cfg.Events,
 		alarmer:  cfg.Alarms,
 		hostname: cfg.Hostname,
-		msgs:     make(chan supMsg, 2),
-		ctlReady: make(chan struct{}, 1),
-		repair:   make(chan struct{}, 1),
+		msgs:     make(chan *supMsg, 2),
+		poke:     make(chan struct{}, 1),
 		warnings: make(chan error, 4),
 		done:     make(chan struct{}),
 		deaf:     make(chan struct{}),
@@ -164,7 +165,7 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		mod:      mod,
 		alarms:   true,
 		gate:     openGate,
-		chk:      checks{results: make(chan checkResult), logMatched: make(chan uint64, 1)},
+		chk:      checks{results: make(chan *checkResult)},
 	}
 }
 
@@ -173,22 +174,46 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 // a while, draining the pipes), so the sender does not wait for it.
 func (s *supervisor) send(m supMsg) {
 	select {
-	case s.msgs <- m:
+	case s.msgs <- &m:
 	case <-s.deaf:
 	}
 }
 
-// run supervises until the module is released or `x` ends it. It reads the
-// control FIFO when the effects say it is readable; it returns only
-// after every goroutine it started is gone.
+// run supervises until the module is released or `x` ends it. It takes the
+// module up (begin), then leaves it to a new goroutine (loop) and returns.
 //
-// The goroutine spends its life parked in loop, so what sits on its stack then
-// (run's frame and loop's) is kept small: the setup and the teardown are
-// functions of their own, and the runtime can shrink an idle supervisor's stack.
+// The goroutine that waits for the module's events does nothing else: each
+// step, and the teardown, run on a goroutine of their own (onOwnStack) while
+// it waits for them. A goroutine's stack grows to what its deepest call
+// needed, and the runtime gives memory back only from a stack used to less
+// than a quarter, which a waiting supervisor's never is: one that forks,
+// writes files and formats events itself keeps 8 KiB or more for the life of
+// the module, one that only waits keeps the 2 KiB it was born with
+// (TestIdleSupervisorStack).
 func (s *supervisor) run() {
-	defer s.end()
 	s.begin()
-	s.loop()
+	go s.loop()
+}
+
+// loop serves the module's events, each one a step (step.go) on a goroutine of
+// its own, until it is done; then it releases the module.
+func (s *supervisor) loop() {
+	for !s.finished {
+		s.wait()
+		onOwnStack(s.serveGot)
+	}
+	onOwnStack(s.end)
+}
+
+// onOwnStack runs f on a new goroutine and waits for it to return: f's stack
+// is given back when it does.
+func onOwnStack(f func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	<-done
 }
 
 // begin takes up the module: watches, leftovers of a previous svman, log files,
@@ -243,17 +268,23 @@ func (s *supervisor) firstStart() {
 	s.applyTakeBack()
 }
 
-// loop serves the module's events, each one a step (step.go), until it is done.
-func (s *supervisor) loop() {
-	for !s.finished {
-		ev := s.wait()
-		if ev.kind == evExited || ev.kind == evHookExited {
-			s.showWritten() // before the step: what the child wrote comes before its exit
-		}
-		s.beginStep()
-		s.handle(ev)
-		s.endStep()
+// serveGot handles what wait received.
+func (s *supervisor) serveGot() {
+	if s.got.kind == evNews {
+		s.serveNews()
+		return
 	}
+	s.serve(&s.got)
+}
+
+// serve handles ev as a step.
+func (s *supervisor) serve(ev *event) {
+	if ev.kind == evExited || ev.kind == evHookExited {
+		s.showWritten() // before the step: what the child wrote comes before its exit
+	}
+	s.beginStep()
+	s.handle(ev)
+	s.endStep()
 }
 
 // end releases the module: watches, pumps, log files, the status directory.
@@ -284,8 +315,8 @@ func (s *supervisor) end() {
 }
 
 // record has the step write ev to the module's supervise log and hand it to the
-// engine's hook, once the step's files are written. Only the run goroutine
-// records, within a step.
+// engine's hook, once the step's files are written. Only a step of the loop
+// records.
 func (s *supervisor) record(ev Event) {
 	ev.Module = s.name
 	if ev.Time.IsZero() {
@@ -295,13 +326,14 @@ func (s *supervisor) record(ev Event) {
 }
 
 // warn hands err, a warning of another goroutine (a pump's, or an alarm
-// delivery's), to the run loop, which records it: a module's events come from
+// delivery's), to the loop, which records it: a module's events come from
 // its supervisor only. A warning that finds the queue full is dropped; both
 // sources are rate limited already (a failing log file warns once a minute, an
 // alarm is sent at most once per alarm interval and channel).
 func (s *supervisor) warn(err error) {
 	select {
 	case s.warnings <- err:
+		s.tell(newsWarning)
 	default:
 	}
 }
@@ -319,7 +351,7 @@ func (s *supervisor) recordWarnings() {
 }
 
 // log writes ev to the module's supervise log and hands it to the engine's hook
-// now. Only the run goroutine calls it.
+// now. Only the loop's steps call it.
 func (s *supervisor) log(ev Event) {
 	ev.Module = s.name
 	if ev.Time.IsZero() {
