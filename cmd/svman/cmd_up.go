@@ -71,6 +71,7 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 			return code
 		}
 	}
+	m = supervised(m)
 	opts, err := view.options(m, useColor, terminalText(stdout, useColor), stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "svman up: %v\n", err)
