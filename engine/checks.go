@@ -23,11 +23,11 @@ type checks struct {
 	completed bool   // the last run exited with a success code
 	status    string // the last STATUS= of the notify socket
 
-	attempt int    // failed attempts of the ready probe since the start
-	lastErr error  // the last failed attempt, for the not_ready alarm
-	cancel  func() // cancels the attempt in flight; nil when none
-	gen     uint64 // numbers the attempts: the result of an older one is stale
-	results chan *checkResult
+	attempt int               // failed attempts of the ready probe since the start
+	lastErr error             // the last failed attempt, for the not_ready alarm
+	cancel  func()            // cancels the attempt in flight; nil when none
+	gen     uint64            // numbers the attempts: the result of an older one is stale
+	results chan *checkResult // the attempts' results (newsCheck), one at a time: a result waits for the one before to be taken
 
 	timer      wakeup    // for the earliest of what follows (armChecks)
 	probeAt    time.Time // the next attempt is due; zero when none is
@@ -132,6 +132,7 @@ func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration, ready 
 	k.cancel = s.fx.Probe(p, spec, timeout, func(err error) {
 		select {
 		case results <- &checkResult{gen, ready, err}:
+			s.tell(newsCheck)
 		case <-deaf:
 		}
 	})
@@ -221,7 +222,7 @@ func (s *supervisor) armChecks() {
 		k.timer.clear()
 		return
 	}
-	k.timer.set(at)
+	k.timer.set(at, s, newsChecksDue)
 }
 
 // checksDue acts on what is due of the checks: the ready timeout, a missed

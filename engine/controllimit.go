@@ -72,8 +72,7 @@ func (l *lineLimit) next(now time.Time) time.Time {
 // held back once no line came to say it.
 type controlLimit struct {
 	lineLimit
-	timer *time.Timer
-	C     <-chan time.Time // nil unless a report is due
+	wake wakeup // set while a report is due
 }
 
 // recordControl records ev, a line a control byte caused, within the module's
@@ -89,14 +88,8 @@ func (s *supervisor) recordControl(ev Event) {
 	l.suppressed++
 	ev.Quiet = true
 	s.record(ev)
-	if l.C == nil {
-		d := l.next(now).Sub(now)
-		if l.timer == nil {
-			l.timer = time.NewTimer(d)
-		} else {
-			l.timer.Reset(d)
-		}
-		l.C = l.timer.C
+	if !l.wake.armed() {
+		l.wake.set(l.next(now), s, newsControlLimit)
 	}
 }
 
@@ -104,14 +97,12 @@ func (s *supervisor) recordControl(ev Event) {
 // through has said it since.
 func (s *supervisor) reportSuppressed() {
 	l := &s.ctlLimit
-	l.C = nil
 	if l.suppressed == 0 {
 		return
 	}
 	now := time.Now()
 	if !l.take(now) {
-		l.timer.Reset(l.next(now).Sub(now))
-		l.C = l.timer.C
+		l.wake.set(l.next(now), s, newsControlLimit)
 		return
 	}
 	n := l.suppressed

@@ -38,40 +38,27 @@ const (
 	evLogMatched                 // a line of output matched the ready log probe
 )
 
-// wait waits for the supervisor's next event and leaves it in s.got: news,
-// a message, an exit, a timer, a check's result or a notification. It runs on
-// the goroutine that waits for the module's events, whose stack must stay
-// small (run): it calls nothing, and the channels that carry more than a word
-// carry pointers, but for the reaper's.
+// wait waits for the supervisor's next event and leaves it in s.got: news
+// (news.go), or an exit, which the reaper tells on channels of its own, or an
+// orphan reaped, or a newline on the notification fd. It runs on the
+// goroutine that waits for the module's events, whose stack must stay small
+// (run): it calls nothing, and its select has few cases.
 func (s *supervisor) wait() {
 	ev := &s.got
-	*ev = event{}
+	// The child's exit or the hook's: never both at once (the hook runs once
+	// the child is gone, and the next child once the hook is), and one case
+	// for them keeps the frame smaller.
+	exitC, exitKind := s.exited, evExited
+	if exitC == nil {
+		exitC, exitKind = s.hookC, evHookExited
+	}
 	select {
 	case <-s.poke:
 		ev.kind = evNews
-	case ev.msg = <-s.msgs:
-		ev.kind = evMsg
-	case ev.exit = <-s.exited:
-		ev.kind = evExited
-	case ev.exit = <-s.hookC:
-		ev.kind = evHookExited
+	case ev.exit = <-exitC:
+		ev.kind = exitKind
 	case <-s.orphanC:
 		ev.kind = evOrphan
-	case <-s.timer.C:
-		s.timer.C = nil
-		ev.kind = evTimer
-	case <-s.ctlLimit.C:
-		ev.kind = evControlLimit
-	case <-s.retryC:
-		s.retryC = nil
-		ev.kind = evRetry
-	case ev.check = <-s.chk.results:
-		ev.kind = evCheck
-	case <-s.chk.timer.C:
-		s.chk.timer.C = nil
-		ev.kind = evChecksDue
-	case ev.notice = <-s.notifyC:
-		ev.kind = evNotify
 	case <-s.chk.fdReady:
 		s.chk.fdReady = nil
 		ev.kind = evFDReady

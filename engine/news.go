@@ -1,17 +1,27 @@
 package engine
 
-// news is what other goroutines tell a supervisor's loop that carries no value
-// of its own, or whose values wait elsewhere (warnings in their queue): one bit
-// each, gathered in the supervisor's news until the loop takes them, and one
-// wake-up token in poke. One channel for all of them keeps the loop's select,
-// and the stack of the goroutine that waits in it, small (run).
+import "time"
+
+// news is what other goroutines, and the supervisor's timers, tell its loop:
+// one bit each, gathered in the supervisor's news until the loop takes them,
+// and one wake-up token in poke. Values that come with news wait in a queue of
+// their own (messages in msgs, warnings, check results, notifications), which
+// the loop empties when told. One channel for all of them, rather than one
+// each in the loop's select, keeps the goroutine that waits there small (run).
 type news uint32
 
 const (
-	newsControl    news = 1 << iota // the control FIFO is readable
-	newsRepair                      // something of the status directory was deleted
-	newsWarning                     // warnings wait in the queue (warn)
-	newsLogMatched                  // a line matched the ready log probe (matchReadyLog)
+	newsMsg          news = 1 << iota // messages wait in msgs (send)
+	newsControl                       // the control FIFO is readable
+	newsRepair                        // something of the status directory was deleted
+	newsTimer                         // the state machine's timer fired (arm)
+	newsChecksDue                     // the checks' timer fired (armChecks)
+	newsControlLimit                  // the control limit's timer fired (recordControl)
+	newsRetry                         // the retry timer of failed files fired (fileRetry)
+	newsCheck                         // check results wait in chk.results (launchCheck)
+	newsNotify                        // datagrams of the notify socket wait in notifyC
+	newsLogMatched                    // a line matched the ready log probe (matchReadyLog)
+	newsWarning                       // warnings wait in their queue (warn)
 )
 
 // tell has the loop learn n. It never waits, and may be called from any
@@ -24,24 +34,50 @@ func (s *supervisor) tell(n news) {
 	}
 }
 
-// serveNews handles the news told since the loop last took it, each kind as
-// a step of its own, and each warning too, as their events always were.
+// serveNews handles the news told since the loop last took it: each event as
+// a step of its own, as when each had a channel of its own, until the loop is
+// over (what is left then is moot, but for the warnings: recordWarnings).
 func (s *supervisor) serveNews() {
 	n := news(s.news.Swap(0))
-	if n&newsControl != 0 && !s.finished {
-		s.serve(&event{kind: evControl})
+	if n&newsMsg != 0 {
+		drain(s, s.msgs, func(m *supMsg) *event { return &event{kind: evMsg, msg: m} })
 	}
-	if n&newsRepair != 0 && !s.finished {
-		s.serve(&event{kind: evRepair})
+	s.serveIf(n&newsControl != 0, evControl)
+	s.serveIf(n&newsRepair != 0, evRepair)
+	now := time.Now()
+	s.serveIf(n&newsTimer != 0 && s.timer.due(now), evTimer)
+	s.serveIf(n&newsChecksDue != 0 && s.chk.timer.due(now), evChecksDue)
+	s.serveIf(n&newsControlLimit != 0 && s.ctlLimit.wake.due(now), evControlLimit)
+	s.serveIf(n&newsRetry != 0 && s.retry.due(now), evRetry)
+	if n&newsCheck != 0 {
+		drain(s, s.chk.results, func(r *checkResult) *event { return &event{kind: evCheck, check: r} })
+	}
+	if n&newsNotify != 0 {
+		drain(s, s.notifyC, func(d *Notification) *event { return &event{kind: evNotify, notice: d} })
 	}
 	if n&newsLogMatched != 0 && !s.finished {
 		s.serve(&event{kind: evLogMatched, run: s.chk.logMatched.Load()})
 	}
-	for n&newsWarning != 0 && !s.finished {
+	if n&newsWarning != 0 {
+		drain(s, s.warnings, func(err error) *event { return &event{kind: evWarning, err: err} })
+	}
+}
+
+// serveIf serves an event of kind k if yes, unless the loop is over.
+func (s *supervisor) serveIf(yes bool, k evKind) {
+	if yes && !s.finished {
+		s.serve(&event{kind: k})
+	}
+}
+
+// drain serves what waits in queue now, each as the event ev makes of it,
+// until the loop is over.
+func drain[T any](s *supervisor, queue chan T, ev func(T) *event) {
+	for !s.finished {
 		select {
-		case err := <-s.warnings:
-			s.serve(&event{kind: evWarning, err: err})
-		default: // the rest, if the loop is over, is recordWarnings'
+		case v := <-queue:
+			s.serve(ev(v))
+		default:
 			return
 		}
 	}

@@ -49,6 +49,7 @@ func (s *supervisor) notifyEnv() map[string]string {
 		sock, err := s.fx.ListenNotify(func(n Notification) {
 			select {
 			case c <- &n:
+				s.tell(newsNotify)
 			default:
 			}
 		})

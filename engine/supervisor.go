@@ -165,7 +165,7 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		mod:      mod,
 		alarms:   true,
 		gate:     openGate,
-		chk:      checks{results: make(chan *checkResult)},
+		chk:      checks{results: make(chan *checkResult, 1)},
 	}
 }
 
@@ -175,6 +175,7 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 func (s *supervisor) send(m supMsg) {
 	select {
 	case s.msgs <- &m:
+		s.tell(newsMsg)
 	case <-s.deaf:
 	}
 }
@@ -295,6 +296,11 @@ func (s *supervisor) end() {
 	}
 	s.unwatchControl() // before the directory closes the FIFO
 	s.endChecks()
+	// A timer left set would tell an ended loop, and keep the supervisor
+	// until it fires.
+	s.disarm()
+	s.ctlLimit.wake.clear()
+	s.retry.clear()
 	s.closeNotify()
 	s.drainPumps()
 	s.closeLogs()
@@ -369,6 +375,6 @@ func (s *supervisor) log(ev Event) {
 	}
 }
 
-func (s *supervisor) arm(at time.Time) { s.timer.set(at) }
+func (s *supervisor) arm(at time.Time) { s.timer.set(at, s, newsTimer) }
 
 func (s *supervisor) disarm() { s.timer.clear() }
