@@ -42,7 +42,8 @@ type checks struct {
 	// its dependencies were last met.
 	blockedAlarm bool
 
-	fdReady    <-chan struct{}               // the child's notification fd saw a newline
+	fdReady    <-chan struct{}               // closed once the child's notification fd saw a newline (awaitNotified)
+	fdStop     chan struct{}                 // closed to end awaitNotified's goroutine
 	logRE      atomic.Pointer[regexp.Regexp] // the ready log probe while it waits for a line
 	logRun     atomic.Uint64                 // the run (starts) whose output logRE waits in
 	logMatched atomic.Uint64                 // from the pumps: the run a line of which matched logRE (newsLogMatched)
@@ -71,7 +72,7 @@ func (s *supervisor) beginChecks(c proc.Child) {
 	}
 	k.ready = false
 	k.readyBy = s.started.Add(r.Timeout)
-	k.fdReady = c.Notified // the ready log line is awaited from before the fork (spawn)
+	s.awaitNotified(c.Notified)
 	if r.Probe.Set() && r.Log == "" {
 		s.launchCheck(r.Probe, probe.ReadyAttemptTimeout(r.Interval), true)
 	}
@@ -88,7 +89,7 @@ func (s *supervisor) endChecks() {
 	k.gen++
 	k.ready, k.healthy = false, false
 	k.probeAt, k.readyBy, k.watchdogBy = time.Time{}, time.Time{}, time.Time{}
-	k.fdReady = nil
+	s.stopAwaitNotified()
 	k.logRE.Store(nil)
 	k.logRun.Store(0)
 	k.timer.clear()
@@ -188,7 +189,8 @@ func (s *supervisor) becomeReady(how string) {
 		k.cancel = nil
 	}
 	k.gen++
-	k.ready, k.readyBy, k.probeAt, k.fdReady = true, time.Time{}, time.Time{}, nil
+	k.ready, k.readyBy, k.probeAt = true, time.Time{}, time.Time{}
+	s.stopAwaitNotified()
 	k.logRE.Store(nil)
 	k.logRun.Store(0)
 	s.oweState()

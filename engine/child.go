@@ -37,7 +37,8 @@ func (s *supervisor) start() {
 		s.afterExit(nil)
 		return
 	}
-	s.pid, s.pgid, s.exited = c.PID, c.PID, c.Exited
+	s.pid, s.pgid = c.PID, c.PID
+	s.watchExit(c, false)
 	s.changed, s.paused, s.state = s.started, false, stUp
 	s.oweStatus()
 	s.record(Event{Kind: Started, PID: c.PID, Time: s.started})
@@ -145,7 +146,6 @@ func (s *supervisor) killNow() {
 
 // handleExit takes the child's exit from the reaper.
 func (s *supervisor) handleExit(st proc.ExitStatus) {
-	s.exited = nil
 	s.endChecks()
 	if s.state == stUp {
 		s.chk.completed = st.Signal == 0 && slices.Contains(s.mod.Restart.ExitCodes, st.Code)
@@ -262,11 +262,19 @@ func (s *supervisor) leftoversGone() bool {
 	return true
 }
 
-// watchOrphans has the reaper tell the supervisor of every orphan it reaps.
+// watchOrphans has the reaper tell the supervisor of every orphan it reaps
+// (newsOrphan), through a goroutine that lives until unwatchOrphans: while a
+// stopping group's leader is gone and its members are not.
 func (s *supervisor) watchOrphans() {
 	if s.orphanC == nil {
-		s.orphanC = make(chan struct{}, 1)
-		s.fx.WatchOrphanExits(s.orphanC)
+		c := make(chan struct{}, 1)
+		s.orphanC = c
+		s.fx.WatchOrphanExits(c)
+		go func() {
+			for range c {
+				s.tell(newsOrphan)
+			}
+		}()
 	}
 }
 
@@ -274,6 +282,7 @@ func (s *supervisor) watchOrphans() {
 func (s *supervisor) unwatchOrphans() {
 	if s.orphanC != nil {
 		s.fx.UnwatchOrphanExits(s.orphanC)
+		close(s.orphanC) // the reaper sends no more once unwatched
 		s.orphanC = nil
 	}
 }

@@ -21,7 +21,6 @@ type evKind uint8
 
 const (
 	evMsg          evKind = iota // the engine asks something
-	evNews                       // news (news.go), served as the events below
 	evControl                    // the control FIFO is readable
 	evExited                     // the child exited
 	evHookExited                 // the on_exit hook exited
@@ -37,33 +36,6 @@ const (
 	evFDReady                    // the notification fd saw a newline
 	evLogMatched                 // a line of output matched the ready log probe
 )
-
-// wait waits for the supervisor's next event and leaves it in s.got: news
-// (news.go), or an exit, which the reaper tells on channels of its own, or an
-// orphan reaped, or a newline on the notification fd. It runs on the
-// goroutine that waits for the module's events, whose stack must stay small
-// (run): it calls nothing, and its select has few cases.
-func (s *supervisor) wait() {
-	ev := &s.got
-	// The child's exit or the hook's: never both at once (the hook runs once
-	// the child is gone, and the next child once the hook is), and one case
-	// for them keeps the frame smaller.
-	exitC, exitKind := s.exited, evExited
-	if exitC == nil {
-		exitC, exitKind = s.hookC, evHookExited
-	}
-	select {
-	case <-s.poke:
-		ev.kind = evNews
-	case ev.exit = <-exitC:
-		ev.kind = exitKind
-	case <-s.orphanC:
-		ev.kind = evOrphan
-	case <-s.chk.fdReady:
-		s.chk.fdReady = nil
-		ev.kind = evFDReady
-	}
-}
 
 // handle handles ev, within a step.
 func (s *supervisor) handle(ev *event) {

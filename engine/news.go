@@ -3,34 +3,36 @@ package engine
 import "time"
 
 // news is what other goroutines, and the supervisor's timers, tell its loop:
-// one bit each, gathered in the supervisor's news until the loop takes them,
-// and one wake-up token in poke. Values that come with news wait in a queue of
-// their own (messages in msgs, warnings, check results, notifications), which
-// the loop empties when told. One channel for all of them, rather than one
-// each in the loop's select, keeps the goroutine that waits there small (run).
+// one bit each, gathered in the supervisor's news until the loop takes them.
+// Values that come with news wait in a queue of their own (messages in msgs,
+// exits, warnings, check results, notifications), which the loop empties
+// when told.
 type news uint32
 
 const (
 	newsMsg          news = 1 << iota // messages wait in msgs (send)
+	newsExited                        // exits wait in exits (watchExit)
 	newsControl                       // the control FIFO is readable
 	newsRepair                        // something of the status directory was deleted
+	newsOrphan                        // an orphan was reaped (watchOrphans)
 	newsTimer                         // the state machine's timer fired (arm)
 	newsChecksDue                     // the checks' timer fired (armChecks)
 	newsControlLimit                  // the control limit's timer fired (recordControl)
 	newsRetry                         // the retry timer of failed files fired (fileRetry)
 	newsCheck                         // check results wait in chk.results (launchCheck)
 	newsNotify                        // datagrams of the notify socket wait in notifyC
+	newsFDReady                       // a newline came on the notification fd (awaitNotified)
 	newsLogMatched                    // a line matched the ready log probe (matchReadyLog)
 	newsWarning                       // warnings wait in their queue (warn)
 )
 
-// tell has the loop learn n. It never waits, and may be called from any
-// goroutine; news told again before the loop took it is told once.
+// tell has the loop learn n, and starts a goroutine for it unless one serves
+// it already (serveAll). It never waits, and may be called from any goroutine;
+// news told again before the loop took it is told once.
 func (s *supervisor) tell(n news) {
 	s.news.Or(uint32(n))
-	select {
-	case s.poke <- struct{}{}:
-	default: // the loop was woken already, and has not taken the news yet
+	if s.busy.CompareAndSwap(false, true) {
+		go s.serveAll()
 	}
 }
 
@@ -42,8 +44,12 @@ func (s *supervisor) serveNews() {
 	if n&newsMsg != 0 {
 		drain(s, s.msgs, func(m *supMsg) *event { return &event{kind: evMsg, msg: m} })
 	}
+	if n&newsExited != 0 {
+		s.serveExits()
+	}
 	s.serveIf(n&newsControl != 0, evControl)
 	s.serveIf(n&newsRepair != 0, evRepair)
+	s.serveIf(n&newsOrphan != 0 && s.orphanC != nil, evOrphan)
 	now := time.Now()
 	s.serveIf(n&newsTimer != 0 && s.timer.due(now), evTimer)
 	s.serveIf(n&newsChecksDue != 0 && s.chk.timer.due(now), evChecksDue)
@@ -54,6 +60,10 @@ func (s *supervisor) serveNews() {
 	}
 	if n&newsNotify != 0 {
 		drain(s, s.notifyC, func(d *Notification) *event { return &event{kind: evNotify, notice: d} })
+	}
+	if n&newsFDReady != 0 && s.chk.fdReady != nil && isClosed(s.chk.fdReady) {
+		s.stopAwaitNotified()
+		s.serveIf(true, evFDReady)
 	}
 	if n&newsLogMatched != 0 && !s.finished {
 		s.serve(&event{kind: evLogMatched, run: s.chk.logMatched.Load()})

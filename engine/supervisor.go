@@ -27,10 +27,11 @@ const (
 )
 
 // supervisor owns one module: its child, its timer, its status directory. Only its
-// loop touches the fields below the line: its steps, one at a time, each on a
-// goroutine the loop starts and waits for (run). The engine sends it messages,
-// and the callbacks of its effects (the control FIFO is readable, a file of the
-// status directory was deleted) and its pumps only tell it the news (news.go).
+// loop touches the fields below the line: its steps, one at a time, on whichever
+// goroutine serves them (serveAll). The engine sends it messages, and the
+// callbacks of its effects (the child exited, the control FIFO is readable, a
+// file of the status directory was deleted) and its pumps only tell it the news
+// (news.go).
 type supervisor struct {
 	name     string
 	dir      *statusfs.Dir
@@ -41,8 +42,10 @@ type supervisor struct {
 	hostname string
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
 	msgs     chan *supMsg              // from the engine
-	poke     chan struct{}             // a token: there is news (news.go)
 	news     atomic.Uint32             // the news told (news.go): the control FIFO is readable, something was deleted, ...
+	busy     atomic.Bool               // a goroutine serves the loop (run); set for good once it is over
+	exitMu   sync.Mutex                // guards exits
+	exits    []childExit               // from WatchExit: exits for the loop to handle (newsExited)
 	warnings chan error                // from the pumps and alarm deliveries: warnings for the loop to record
 	watch    *proc.DirWatch            // the engine's, or nil
 	board    *board                    // the engine's: where the module's phase is published; nil in tests of one supervisor
@@ -53,17 +56,15 @@ type supervisor struct {
 	// is running.
 	ready chan struct{}
 
-	// ---- owned by run ----
-	got     event // what wait received, for the step to handle
+	// ---- owned by the loop ----
 	mod     manifest.Module
 	next    *manifest.Module // replaces mod once the running child is down
 	state   state
 	want    statusfs.Want
 	paused  bool
-	alarms  bool // false once silenced with `s`
-	pid     int  // the child, which leads its own process group; 0 when none
-	pgid    int  // the child's process group, kept until it is empty
-	exited  <-chan proc.ExitStatus
+	alarms  bool      // false once silenced with `s`
+	pid     int       // the child, which leads its own process group; 0 when none
+	pgid    int       // the child's process group, kept until it is empty
 	started time.Time // the last start
 	changed time.Time // the last pid change, for the status stamp
 
@@ -75,10 +76,9 @@ type supervisor struct {
 	lastExit   *proc.ExitStatus // the exit that ended the child being stopped
 	unexpected bool             // that exit came while the child was up, not stopping
 
-	history History  // what the restart and alarm policy remember
-	pending Decision // stHook: what to do once the hook is done
-	hookPID int      // stHook: the hook, which leads its own process group
-	hookC   <-chan proc.ExitStatus
+	history History        // what the restart and alarm policy remember
+	pending Decision       // stHook: what to do once the hook is done
+	hookPID int            // stHook: the hook, which leads its own process group
 	written statusfs.State // the state last written to state.json
 	// restarts and lastEnd are state.json's restarts and last_exit.
 	restarts int
@@ -147,7 +147,7 @@ func (e *Engine) newSupervisor(mod manifest.Module, dir *statusfs.Dir) *supervis
 }
 
 func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets *atomic.Pointer[[]string], fx effects) *supervisor {
-	return &supervisor{
+	s := &supervisor{
 		secrets:  secrets,
 		name:     mod.Name,
 		dir:      dir,
@@ -157,7 +157,6 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		alarmer:  cfg.Alarms,
 		hostname: cfg.Hostname,
 		msgs:     make(chan *supMsg, 2),
-		poke:     make(chan struct{}, 1),
 		warnings: make(chan error, 4),
 		done:     make(chan struct{}),
 		deaf:     make(chan struct{}),
@@ -167,6 +166,8 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		gate:     openGate,
 		chk:      checks{results: make(chan *checkResult, 1)},
 	}
+	s.busy.Store(true) // run's, until begin is done
+	return s
 }
 
 // send hands m to the supervisor unless its loop is over: then nothing would
@@ -180,41 +181,40 @@ func (s *supervisor) send(m supMsg) {
 	}
 }
 
-// run supervises until the module is released or `x` ends it. It takes the
-// module up (begin), then leaves it to a new goroutine (loop) and returns.
+// run supervises until the module is released or `x` ends it: it takes the
+// module up (begin), then serves what came meanwhile (serveAll) and returns.
 //
-// The goroutine that waits for the module's events does nothing else: each
-// step, and the teardown, run on a goroutine of their own (onOwnStack) while
-// it waits for them. A goroutine's stack grows to what its deepest call
-// needed, and the runtime gives memory back only from a stack used to less
-// than a quarter, which a waiting supervisor's never is: one that forks,
-// writes files and formats events itself keeps 8 KiB or more for the life of
-// the module, one that only waits keeps the 2 KiB it was born with
-// (TestIdleSupervisorStack).
+// No goroutine of the supervisor waits for what comes next: the news starts
+// one (tell), which serves the events as steps, one at a time, and ends once
+// nothing is left, and the child's exit is told by the effects, which wait
+// for it with many others' (WatchExit). An idle module costs no goroutine, nor
+// the stack one would keep: the runtime gives memory back only from a stack
+// used to less than a quarter, which a parked goroutine's is not
+// (TestIdleModulesHaveNoGoroutine).
 func (s *supervisor) run() {
 	s.begin()
-	go s.loop()
+	s.serveAll()
 }
 
-// loop serves the module's events, each one a step (step.go) on a goroutine of
-// its own, until it is done; then it releases the module.
-func (s *supervisor) loop() {
-	for !s.finished {
-		s.wait()
-		onOwnStack(s.serveGot)
+// serveAll is the loop: it serves the news, each event a step (step.go), until
+// none is left, then lets the next news start a goroutine (tell); once the
+// loop is over it releases the module (end). Whoever set busy runs it, so one
+// goroutine at a time does; busy passes the loop's fields from one to the next.
+func (s *supervisor) serveAll() {
+	for {
+		for !s.finished && s.news.Load() != 0 {
+			s.serveNews()
+		}
+		if s.finished {
+			s.end()
+			return // busy stays set: no news is served any more
+		}
+		s.busy.Store(false)
+		// News told before busy was cleared started no goroutine: look again.
+		if s.news.Load() == 0 || !s.busy.CompareAndSwap(false, true) {
+			return
+		}
 	}
-	onOwnStack(s.end)
-}
-
-// onOwnStack runs f on a new goroutine and waits for it to return: f's stack
-// is given back when it does.
-func onOwnStack(f func()) {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	<-done
 }
 
 // begin takes up the module: watches, leftovers of a previous svman, log files,
@@ -269,15 +269,6 @@ func (s *supervisor) firstStart() {
 	s.applyTakeBack()
 }
 
-// serveGot handles what wait received.
-func (s *supervisor) serveGot() {
-	if s.got.kind == evNews {
-		s.serveNews()
-		return
-	}
-	s.serve(&s.got)
-}
-
 // serve handles ev as a step.
 func (s *supervisor) serve(ev *event) {
 	if ev.kind == evExited || ev.kind == evHookExited {
@@ -295,6 +286,7 @@ func (s *supervisor) end() {
 		s.watch.Remove(s.dir.Path())
 	}
 	s.unwatchControl() // before the directory closes the FIFO
+	s.unwatchOrphans()
 	s.endChecks()
 	// A timer left set would tell an ended loop, and keep the supervisor
 	// until it fires.
