@@ -71,7 +71,6 @@ type File struct {
 	mu   sync.Mutex
 	dir  Dir
 	name string      // in dir
-	path string      // dir's path and name, for messages
 	opts FileOptions // opts.Now is never nil
 
 	f        *os.File
@@ -90,7 +89,7 @@ type File struct {
 	tsMilli int64
 	ts      []byte
 
-	json jsonLine // Format JSON: the line under way, and its record (filejson.go)
+	json *jsonLine // Format JSON: the line under way, and its record (filejson.go); made at its first line
 
 	// Pruning of old rotated files runs in one goroutine at a time, off the writer's path.
 	pruning    bool // a pruner goroutine runs
@@ -124,10 +123,14 @@ func NewFile(path string, o FileOptions) *File {
 // NewFileIn is NewFile for the file name in dir: svman passes the module's status
 // directory, so that the file and its rotations are reached through its descriptor.
 func NewFileIn(dir Dir, name string, o FileOptions) *File {
-	lf := &File{dir: dir, name: name, path: filepath.Join(dir.Path(), name)}
+	lf := &File{dir: dir, name: name}
 	lf.setOptions(o)
 	return lf
 }
+
+// pathName is the file's path, for messages: made when one is, rather than
+// kept by every module's files.
+func (f *File) pathName() string { return filepath.Join(f.dir.Path(), f.name) }
 
 // open opens the file. The caller holds f.mu.
 func (f *File) open() error {
@@ -186,7 +189,9 @@ func (f *File) setOptions(o FileOptions) {
 		o.Now = time.Now
 	}
 	f.opts = o
-	f.json.head = nil // Module or Stream may have changed
+	if f.json != nil {
+		f.json.head = nil // Module or Stream may have changed
+	}
 }
 
 // MaxFileLine is the longest line a log file holds. A line that goes on past it (a
@@ -211,13 +216,13 @@ func (f *File) Line(line []byte, end logmux.End) {
 func (f *File) LineAt(t time.Time, pid int, line []byte, end logmux.End) {
 	f.mu.Lock()
 	if f.closed {
-		f.err = fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
+		f.err = fmt.Errorf("log file %s: %w", f.pathName(), os.ErrClosed)
 		f.mu.Unlock()
 		return
 	}
 	if f.f == nil {
 		if err := f.open(); err != nil {
-			f.err = fmt.Errorf("log file %s: %w", f.path, err)
+			f.err = fmt.Errorf("log file %s: %w", f.pathName(), err)
 			f.mu.Unlock()
 			return
 		}
@@ -325,7 +330,7 @@ func (f *File) Flush() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.closed {
-		return fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
+		return fmt.Errorf("log file %s: %w", f.pathName(), os.ErrClosed)
 	}
 	err := f.flushLocked()
 	f.releaseBuf()
@@ -370,7 +375,7 @@ func (f *File) Close() error {
 	f.mu.Lock()
 	if f.closed {
 		f.mu.Unlock()
-		return fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
+		return fmt.Errorf("log file %s: %w", f.pathName(), os.ErrClosed)
 	}
 	f.closed = true
 	err := f.flushLocked()
