@@ -27,7 +27,7 @@ type checks struct {
 	lastErr error             // the last failed attempt, for the not_ready alarm
 	cancel  func()            // cancels the attempt in flight; nil when none
 	gen     uint64            // numbers the attempts: the result of an older one is stale
-	results chan *checkResult // the attempts' results (newsCheck), one at a time: a result waits for the one before to be taken
+	results chan *checkResult // the attempts' results (newsCheck), one at a time: a result waits for the one before to be taken; made at the first attempt
 
 	timer      wakeup    // for the earliest of what follows (armChecks)
 	probeAt    time.Time // the next attempt is due; zero when none is
@@ -124,6 +124,9 @@ func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration, ready 
 		}
 	}
 	k.probeAt = time.Time{}
+	if k.results == nil { // most modules have no probe
+		k.results = make(chan *checkResult, 1)
+	}
 	gen, results, deaf := k.gen, k.results, s.deaf
 	m := s.mod
 	spec := proc.Spec{Dir: m.Dir, Argv: p.Exec, User: m.User, Group: m.Group}

@@ -164,7 +164,6 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		mod:      mod,
 		alarms:   true,
 		gate:     openGate,
-		chk:      checks{results: make(chan *checkResult, 1)},
 	}
 	s.busy.Store(true) // run's, until begin is done
 	return s
