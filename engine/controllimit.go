@@ -79,7 +79,10 @@ type controlLimit struct {
 // limit on such lines.
 func (s *supervisor) recordControl(ev Event) {
 	now := time.Now()
-	l := &s.ctlLimit
+	if s.ctlLimit == nil { // most modules never get a control byte
+		s.ctlLimit = new(controlLimit)
+	}
+	l := s.ctlLimit
 	if l.take(now) {
 		ev.Suppressed, l.suppressed = l.suppressed, 0
 		s.record(ev)
@@ -96,8 +99,8 @@ func (s *supervisor) recordControl(ev Event) {
 // reportSuppressed says how many lines the limit held back, if no line that got
 // through has said it since.
 func (s *supervisor) reportSuppressed() {
-	l := &s.ctlLimit
-	if l.suppressed == 0 {
+	l := s.ctlLimit
+	if l == nil || l.suppressed == 0 {
 		return
 	}
 	now := time.Now()

@@ -39,7 +39,9 @@ func (s *supervisor) hookDone(st proc.ExitStatus) {
 	if !st.Success() {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit hook %s", st)})
 	}
-	s.follow(s.pending)
+	d := *s.pending
+	s.pending = nil
+	s.follow(d)
 }
 
 // hookTimedOut kills a hook that ran too long; its exit then arrives as usual.

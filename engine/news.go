@@ -53,7 +53,7 @@ func (s *supervisor) serveNews() {
 	now := time.Now()
 	s.serveIf(n&newsTimer != 0 && s.timer.due(now), evTimer)
 	s.serveIf(n&newsChecksDue != 0 && s.chk.timer.due(now), evChecksDue)
-	s.serveIf(n&newsControlLimit != 0 && s.ctlLimit.wake.due(now), evControlLimit)
+	s.serveIf(n&newsControlLimit != 0 && s.ctlLimit != nil && s.ctlLimit.wake.due(now), evControlLimit)
 	s.serveIf(n&newsRetry != 0 && s.retry.due(now), evRetry)
 	if n&newsCheck != 0 {
 		drain(s, s.chk.results, func(r *checkResult) *event { return &event{kind: evCheck, check: r} })

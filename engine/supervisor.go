@@ -35,11 +35,8 @@ const (
 type supervisor struct {
 	name     string
 	dir      *statusfs.Dir
-	fx       effects // the engine's *proc.System
-	out      Output
-	emit     func(Event)
-	alarmer  Alarmer
-	hostname string
+	fx       effects                   // the engine's *proc.System
+	cfg      *Config                   // the engine's: Output, Events, Alarms, Hostname
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
 	msgs     chan *supMsg              // from the engine
 	news     atomic.Uint32             // the news told (news.go): the control FIFO is readable, something was deleted, ...
@@ -77,7 +74,7 @@ type supervisor struct {
 	unexpected bool             // that exit came while the child was up, not stopping
 
 	history History        // what the restart and alarm policy remember
-	pending Decision       // stHook: what to do once the hook is done
+	pending *Decision      // stHook: what to do once the hook is done
 	hookPID int            // stHook: the hook, which leads its own process group
 	written statusfs.State // the state last written to state.json
 	// restarts and lastEnd are state.json's restarts and last_exit.
@@ -107,8 +104,8 @@ type supervisor struct {
 	logWarnState
 	fileRetry // files of the status directory whose last write failed (statusfiles.go)
 
-	ctl      proc.Watch   // the control FIFO's watch, or nil
-	ctlLimit controlLimit // the limit on lines control bytes cause (controllimit.go)
+	ctl      proc.Watch    // the control FIFO's watch, or nil
+	ctlLimit *controlLimit // the limit on lines control bytes cause (controllimit.go); made at the first such line
 
 	shown sync.Mutex // held by a step, and by a pump handing lines to out (order.go)
 
@@ -152,10 +149,7 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		name:     mod.Name,
 		dir:      dir,
 		fx:       fx,
-		out:      cfg.Output,
-		emit:     cfg.Events,
-		alarmer:  cfg.Alarms,
-		hostname: cfg.Hostname,
+		cfg:      cfg,
 		msgs:     make(chan *supMsg, 2),
 		warnings: make(chan error, 4),
 		done:     make(chan struct{}),
@@ -290,7 +284,9 @@ func (s *supervisor) end() {
 	// A timer left set would tell an ended loop, and keep the supervisor
 	// until it fires.
 	s.disarm()
-	s.ctlLimit.wake.clear()
+	if s.ctlLimit != nil {
+		s.ctlLimit.wake.clear()
+	}
 	s.retry.clear()
 	s.closeNotify()
 	s.drainPumps()
@@ -361,8 +357,8 @@ func (s *supervisor) log(ev Event) {
 	default:
 		s.dir.Notice("%s", ev)
 	}
-	if s.emit != nil {
-		s.emit(ev)
+	if s.cfg.Events != nil {
+		s.cfg.Events(ev)
 	}
 }
 
