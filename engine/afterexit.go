@@ -51,7 +51,7 @@ func (s *supervisor) afterExit(exit *proc.ExitStatus) {
 		s.raise(event, exit)
 	}
 	if exit != nil && len(s.mod.OnExit) > 0 && s.runHook(exit, event) {
-		s.pending, s.state = d, stHook
+		s.pending, s.state = &d, stHook
 		return
 	}
 	s.follow(d)

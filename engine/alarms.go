@@ -20,7 +20,7 @@ func (s *supervisor) facts(event string, exit *proc.ExitStatus) alarm.Facts {
 		Event:    event,
 		ExitCode: -1,
 		Tries:    s.history.Exits,
-		Hostname: s.hostname,
+		Hostname: s.cfg.Hostname,
 		Time:     time.Now(),
 	}
 	if exit != nil {
@@ -57,7 +57,7 @@ func (s *supervisor) raise(event string, exit *proc.ExitStatus) {
 		return
 	}
 	s.record(Event{Kind: Alarm, Text: f.Message, Channels: to})
-	if s.alarmer != nil && len(to) > 0 {
-		s.afterStep(func() { s.alarmer.Send(ch, f) })
+	if s.cfg.Alarms != nil && len(to) > 0 {
+		s.afterStep(func() { s.cfg.Alarms.Send(ch, f) })
 	}
 }

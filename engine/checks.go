@@ -14,7 +14,8 @@ import (
 
 // checks is what a supervisor knows of its child beyond "it runs": whether it
 // is ready and healthy, and the checks that tell (checks.go, notify.go). Only
-// the run goroutine touches it, but for logRE, which the pumps read.
+// the loop touches it, but for logRE, logRun and logMatched, which the pumps
+// use.
 type checks struct {
 	ready     bool   // stUp: the child is ready
 	healthy   bool   // a health check passed since the child became ready, and no restart for failed ones followed
@@ -22,11 +23,11 @@ type checks struct {
 	completed bool   // the last run exited with a success code
 	status    string // the last STATUS= of the notify socket
 
-	attempt int    // failed attempts of the ready probe since the start
-	lastErr error  // the last failed attempt, for the not_ready alarm
-	cancel  func() // cancels the attempt in flight; nil when none
-	gen     uint64 // numbers the attempts: the result of an older one is stale
-	results chan checkResult
+	attempt int               // failed attempts of the ready probe since the start
+	lastErr error             // the last failed attempt, for the not_ready alarm
+	cancel  func()            // cancels the attempt in flight; nil when none
+	gen     uint64            // numbers the attempts: the result of an older one is stale
+	results chan *checkResult // the attempts' results (newsCheck), one at a time: a result waits for the one before to be taken; made at the first attempt
 
 	timer      wakeup    // for the earliest of what follows (armChecks)
 	probeAt    time.Time // the next attempt is due; zero when none is
@@ -41,10 +42,11 @@ type checks struct {
 	// its dependencies were last met.
 	blockedAlarm bool
 
-	fdReady    <-chan struct{}               // the child's notification fd saw a newline
+	fdReady    <-chan struct{}               // closed once the child's notification fd saw a newline (awaitNotified)
+	fdStop     chan struct{}                 // closed to end awaitNotified's goroutine
 	logRE      atomic.Pointer[regexp.Regexp] // the ready log probe while it waits for a line
 	logRun     atomic.Uint64                 // the run (starts) whose output logRE waits in
-	logMatched chan uint64                   // from the pumps: a line of this run matched logRE
+	logMatched atomic.Uint64                 // from the pumps: the run a line of which matched logRE (newsLogMatched)
 }
 
 // checkResult is the result of attempt gen, of the ready probe or of the
@@ -70,7 +72,7 @@ func (s *supervisor) beginChecks(c proc.Child) {
 	}
 	k.ready = false
 	k.readyBy = s.started.Add(r.Timeout)
-	k.fdReady = c.Notified // the ready log line is awaited from before the fork (spawn)
+	s.awaitNotified(c.Notified)
 	if r.Probe.Set() && r.Log == "" {
 		s.launchCheck(r.Probe, probe.ReadyAttemptTimeout(r.Interval), true)
 	}
@@ -87,7 +89,7 @@ func (s *supervisor) endChecks() {
 	k.gen++
 	k.ready, k.healthy = false, false
 	k.probeAt, k.readyBy, k.watchdogBy = time.Time{}, time.Time{}, time.Time{}
-	k.fdReady = nil
+	s.stopAwaitNotified()
 	k.logRE.Store(nil)
 	k.logRun.Store(0)
 	k.timer.clear()
@@ -122,6 +124,9 @@ func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration, ready 
 		}
 	}
 	k.probeAt = time.Time{}
+	if k.results == nil { // most modules have no probe
+		k.results = make(chan *checkResult, 1)
+	}
 	gen, results, deaf := k.gen, k.results, s.deaf
 	m := s.mod
 	spec := proc.Spec{Dir: m.Dir, Argv: p.Exec, User: m.User, Group: m.Group}
@@ -130,7 +135,8 @@ func (s *supervisor) launchCheck(p manifest.Probe, timeout time.Duration, ready 
 	}
 	k.cancel = s.fx.Probe(p, spec, timeout, func(err error) {
 		select {
-		case results <- checkResult{gen, ready, err}:
+		case results <- &checkResult{gen, ready, err}:
+			s.tell(newsCheck)
 		case <-deaf:
 		}
 	})
@@ -186,7 +192,8 @@ func (s *supervisor) becomeReady(how string) {
 		k.cancel = nil
 	}
 	k.gen++
-	k.ready, k.readyBy, k.probeAt, k.fdReady = true, time.Time{}, time.Time{}, nil
+	k.ready, k.readyBy, k.probeAt = true, time.Time{}, time.Time{}
+	s.stopAwaitNotified()
 	k.logRE.Store(nil)
 	k.logRun.Store(0)
 	s.oweState()
@@ -220,7 +227,7 @@ func (s *supervisor) armChecks() {
 		k.timer.clear()
 		return
 	}
-	k.timer.set(at)
+	k.timer.set(at, s, newsChecksDue)
 }
 
 // checksDue acts on what is due of the checks: the ready timeout, a missed

@@ -47,7 +47,8 @@ func (s *supervisor) start() {
 		s.afterExit(nil)
 		return
 	}
-	s.pid, s.pgid, s.exited = c.PID, c.PID, c.Exited
+	s.pid, s.pgid = c.PID, c.PID
+	s.watchExit(c, false)
 	s.changed, s.paused, s.state = s.started, false, stUp
 	s.oweStatus()
 	s.record(Event{Kind: Started, PID: c.PID, Time: s.started})
@@ -159,7 +160,6 @@ func (s *supervisor) killNow() {
 
 // handleExit takes the child's exit from the reaper.
 func (s *supervisor) handleExit(st proc.ExitStatus) {
-	s.exited = nil
 	s.endChecks()
 	if s.state == stUp {
 		s.chk.completed = st.Signal == 0 && slices.Contains(s.mod.Restart.ExitCodes, st.Code)
@@ -201,7 +201,7 @@ func (s *supervisor) handleTimer() {
 	case stHook:
 		s.hookTimedOut()
 	case stStopping:
-		if s.escapeesDue && len(s.exited) == 0 {
+		if s.escapeesDue && !s.exitWaiting() {
 			// The child still runs: what left its group is looked for now. (An
 			// exit the reaper has handed over already is the loop's next event,
 			// which looks for them.)
@@ -302,11 +302,19 @@ func (s *supervisor) stopEscapees() {
 	}
 }
 
-// watchOrphans has the reaper tell the supervisor of every orphan it reaps.
+// watchOrphans has the reaper tell the supervisor of every orphan it reaps
+// (newsOrphan), through a goroutine that lives until unwatchOrphans: while a
+// stopping group's leader is gone and its members are not.
 func (s *supervisor) watchOrphans() {
 	if s.orphanC == nil {
-		s.orphanC = make(chan struct{}, 1)
-		s.fx.WatchOrphanExits(s.orphanC)
+		c := make(chan struct{}, 1)
+		s.orphanC = c
+		s.fx.WatchOrphanExits(c)
+		go func() {
+			for range c {
+				s.tell(newsOrphan)
+			}
+		}()
 	}
 }
 
@@ -314,6 +322,7 @@ func (s *supervisor) watchOrphans() {
 func (s *supervisor) unwatchOrphans() {
 	if s.orphanC != nil {
 		s.fx.UnwatchOrphanExits(s.orphanC)
+		close(s.orphanC) // the reaper sends no more once unwatched
 		s.orphanC = nil
 	}
 }

@@ -10,12 +10,7 @@ func (s *supervisor) watchControl() error {
 	if err != nil {
 		return err
 	}
-	x, err := s.fx.WatchFD(fd, func() {
-		select {
-		case s.ctlReady <- struct{}{}:
-		default: // already told
-		}
-	})
+	x, err := s.fx.WatchFD(fd, func() { s.tell(newsControl) })
 	if err != nil {
 		return err
 	}

@@ -72,15 +72,17 @@ func (l *lineLimit) next(now time.Time) time.Time {
 // held back once no line came to say it.
 type controlLimit struct {
 	lineLimit
-	timer *time.Timer
-	C     <-chan time.Time // nil unless a report is due
+	wake wakeup // set while a report is due
 }
 
 // recordControl records ev, a line a control byte caused, within the module's
 // limit on such lines.
 func (s *supervisor) recordControl(ev Event) {
 	now := time.Now()
-	l := &s.ctlLimit
+	if s.ctlLimit == nil { // most modules never get a control byte
+		s.ctlLimit = new(controlLimit)
+	}
+	l := s.ctlLimit
 	if l.take(now) {
 		ev.Suppressed, l.suppressed = l.suppressed, 0
 		s.record(ev)
@@ -89,29 +91,21 @@ func (s *supervisor) recordControl(ev Event) {
 	l.suppressed++
 	ev.Quiet = true
 	s.record(ev)
-	if l.C == nil {
-		d := l.next(now).Sub(now)
-		if l.timer == nil {
-			l.timer = time.NewTimer(d)
-		} else {
-			l.timer.Reset(d)
-		}
-		l.C = l.timer.C
+	if !l.wake.armed() {
+		l.wake.set(l.next(now), s, newsControlLimit)
 	}
 }
 
 // reportSuppressed says how many lines the limit held back, if no line that got
 // through has said it since.
 func (s *supervisor) reportSuppressed() {
-	l := &s.ctlLimit
-	l.C = nil
-	if l.suppressed == 0 {
+	l := s.ctlLimit
+	if l == nil || l.suppressed == 0 {
 		return
 	}
 	now := time.Now()
 	if !l.take(now) {
-		l.timer.Reset(l.next(now).Sub(now))
-		l.C = l.timer.C
+		l.wake.set(l.next(now), s, newsControlLimit)
 		return
 	}
 	n := l.suppressed

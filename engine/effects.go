@@ -11,7 +11,7 @@ import (
 // effects are what a supervisor does to the processes of its module and to the
 // descriptors it waits on: everything of supervision that is a system call.
 // *proc.System is the real one; the state machine's tests use a fake. Every
-// method is called from the supervisor's goroutine, and none blocks for long.
+// method is called from the supervisor's loop, and none blocks for long.
 type effects interface {
 	// Start forks spec in a new process group, its output going to out.
 	Start(spec proc.Spec, out proc.Output) (proc.Child, error)
@@ -27,6 +27,10 @@ type effects interface {
 	// group and came to svman, the subreaper, when their parent died, as a
 	// scan of /proc begun at or after since finds them.
 	Escapees(dir string, since time.Time) []int
+	// WatchExit calls exited, once, from another goroutine, with the exit of
+	// c, a child Start returned; it must not block. Nothing of the supervisor
+	// waits for the exit meanwhile.
+	WatchExit(c proc.Child, exited func(proc.ExitStatus))
 	// WatchOrphanExits has c told (without blocking: c has a buffer of one) of
 	// every exit of a process svman did not fork, until UnwatchOrphanExits(c).
 	WatchOrphanExits(c chan<- struct{})

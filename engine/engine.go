@@ -18,7 +18,7 @@ type Config struct {
 	// Output receives every line the children write.
 	Output Output
 	// Events, if set, receives every event as it happens: a module's events
-	// from its supervisor's goroutine, in order, and the engine's own (a status
+	// from its supervisor's loop, in order, and the engine's own (a status
 	// directory closed up, a released module's control FIFO, an alarm not
 	// delivered) from Run's. It is never called from anywhere else, and must not
 	// block.
@@ -297,7 +297,7 @@ func (e *Engine) ApplyWith(m *manifest.Manifest, o ApplyOptions) (Plan, error) {
 	return plan, err
 }
 
-func isClosed(c chan struct{}) bool {
+func isClosed(c <-chan struct{}) bool {
 	select {
 	case <-c:
 		return true

@@ -34,6 +34,7 @@ type fakeChild struct {
 	alive      bool
 	straggling bool // the group has members beside the leader
 	timer      *time.Timer
+	watch      func(proc.ExitStatus) // WatchExit's
 }
 
 // sent is a signal the supervisor sent: to a group (pgid) or to one process.
@@ -103,6 +104,21 @@ func (f *fakeFX) exit(c *fakeChild, st proc.ExitStatus) {
 		c.timer.Stop()
 	}
 	c.exited <- st
+	if c.watch != nil {
+		c.watch(st)
+	}
+}
+
+// WatchExit hands the child's exit to exited as the reaper's channel gets it:
+// at once if it has exited already.
+func (f *fakeFX) WatchExit(c proc.Child, exited func(proc.ExitStatus)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fc := f.children[c.PID]; fc != nil && fc.alive {
+		fc.watch = exited
+		return
+	}
+	exited(<-c.Exited)
 }
 
 // signalLeader is sig reaching c's leader. The caller holds mu.

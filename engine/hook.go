@@ -26,7 +26,8 @@ func (s *supervisor) runHook(exit *proc.ExitStatus, event string) bool {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit: %w", err)})
 		return false
 	}
-	s.hookPID, s.hookC = c.PID, c.Exited
+	s.hookPID = c.PID
+	s.watchExit(c, true)
 	s.arm(time.Now().Add(hookTimeout))
 	return true
 }
@@ -34,11 +35,13 @@ func (s *supervisor) runHook(exit *proc.ExitStatus, event string) bool {
 // hookDone takes the hook's exit and carries out the decision it delayed.
 func (s *supervisor) hookDone(st proc.ExitStatus) {
 	s.disarm()
-	s.hookPID, s.hookC = 0, nil
+	s.hookPID = 0
 	if !st.Success() {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("on_exit hook %s", st)})
 	}
-	s.follow(s.pending)
+	d := *s.pending
+	s.pending = nil
+	s.follow(d)
 }
 
 // hookTimedOut kills a hook that ran too long; its exit then arrives as usual.

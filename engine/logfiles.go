@@ -63,7 +63,7 @@ func (s *supervisor) setLogOptions() {
 
 // fileFlushed reports a log file's failure (a full disk, say), at most once a
 // minute: supervision goes on, and the console still shows the lines. Pumps call
-// it from their own goroutines; the run loop records the warning (warn).
+// it from their own goroutines; the loop records the warning (warn).
 func (s *supervisor) fileFlushed(f *logfiles.File, err error) {
 	if err == nil {
 		err = f.Err()

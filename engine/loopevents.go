@@ -9,11 +9,11 @@ import (
 // event is one thing the supervisor's loop handles as a step.
 type event struct {
 	kind   evKind
-	msg    supMsg          // evMsg
+	msg    *supMsg         // evMsg
 	exit   proc.ExitStatus // evExited, evHookExited
 	err    error           // evWarning
-	check  checkResult     // evCheck
-	notice Notification    // evNotify
+	check  *checkResult    // evCheck
+	notice *Notification   // evNotify
 	run    uint64          // evLogMatched: the run whose line matched
 }
 
@@ -37,51 +37,11 @@ const (
 	evLogMatched                 // a line of output matched the ready log probe
 )
 
-// wait waits for the supervisor's next event.
-func (s *supervisor) wait() event {
-	select {
-	case m := <-s.msgs:
-		return event{kind: evMsg, msg: m}
-	case <-s.ctlReady:
-		return event{kind: evControl}
-	case st := <-s.exited:
-		return event{kind: evExited, exit: st}
-	case st := <-s.hookC:
-		return event{kind: evHookExited, exit: st}
-	case <-s.orphanC:
-		return event{kind: evOrphan}
-	case <-s.repair:
-		return event{kind: evRepair}
-	case err := <-s.warnings:
-		return event{kind: evWarning, err: err}
-	case <-s.timer.C:
-		s.timer.C = nil
-		return event{kind: evTimer}
-	case <-s.ctlLimit.C:
-		return event{kind: evControlLimit}
-	case <-s.retryC:
-		s.retryC = nil
-		return event{kind: evRetry}
-	case r := <-s.chk.results:
-		return event{kind: evCheck, check: r}
-	case <-s.chk.timer.C:
-		s.chk.timer.C = nil
-		return event{kind: evChecksDue}
-	case n := <-s.notifyC:
-		return event{kind: evNotify, notice: n}
-	case <-s.chk.fdReady:
-		s.chk.fdReady = nil
-		return event{kind: evFDReady}
-	case run := <-s.chk.logMatched:
-		return event{kind: evLogMatched, run: run}
-	}
-}
-
 // handle handles ev, within a step.
-func (s *supervisor) handle(ev event) {
+func (s *supervisor) handle(ev *event) {
 	switch ev.kind {
 	case evMsg:
-		s.handleMsg(ev.msg)
+		s.handleMsg(*ev.msg)
 	case evControl:
 		s.readCommands()
 	case evExited:
@@ -101,11 +61,11 @@ func (s *supervisor) handle(ev event) {
 	case evRetry:
 		s.retryFiles()
 	case evCheck:
-		s.checkDone(ev.check)
+		s.checkDone(*ev.check)
 	case evChecksDue:
 		s.checksDue()
 	case evNotify:
-		s.notified(ev.notice)
+		s.notified(*ev.notice)
 	case evFDReady:
 		s.becomeReady("newline on notification fd " + strconv.Itoa(s.mod.Ready.NotificationFD))
 	case evLogMatched:

@@ -45,10 +45,11 @@ func (s *supervisor) notifyEnv() map[string]string {
 		return nil
 	}
 	if s.notify == nil {
-		c := make(chan Notification, notifyQueue)
+		c := make(chan *Notification, notifyQueue)
 		sock, err := s.fx.ListenNotify(func(n Notification) {
 			select {
-			case c <- n:
+			case c <- &n:
+				s.tell(newsNotify)
 			default:
 			}
 		})
@@ -118,4 +119,31 @@ func (s *supervisor) notReadyAgain() {
 	k.ready, k.probeAt = false, time.Time{}
 	s.armChecks()
 	s.oweState()
+}
+
+// awaitNotified has the loop told (newsFDReady) once notified, the child's
+// notification fd's channel, is closed: a goroutine waits for it until then,
+// or until stopAwaitNotified. nil: the module has no notification fd.
+func (s *supervisor) awaitNotified(notified <-chan struct{}) {
+	s.stopAwaitNotified()
+	if notified == nil {
+		return
+	}
+	stop := make(chan struct{})
+	s.chk.fdReady, s.chk.fdStop = notified, stop
+	go func() {
+		select {
+		case <-notified:
+			s.tell(newsFDReady)
+		case <-stop:
+		}
+	}()
+}
+
+// stopAwaitNotified ends what awaitNotified started.
+func (s *supervisor) stopAwaitNotified() {
+	if s.chk.fdStop != nil {
+		close(s.chk.fdStop)
+	}
+	s.chk.fdReady, s.chk.fdStop = nil, nil
 }

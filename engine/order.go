@@ -19,8 +19,8 @@ package engine
 // A step never waits for a pump, so the gate cannot deadlock; a pump waits at
 // most one step.
 
-// showWritten hands over what the module's pipes hold now. Only the run
-// goroutine calls it, outside a step.
+// showWritten hands over what the module's pipes hold now. Only the loop
+// calls it, outside a step.
 func (s *supervisor) showWritten() {
 	for _, p := range s.pipes {
 		p.ReadNow()

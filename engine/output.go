@@ -22,8 +22,8 @@ const pumpDrain = 2 * time.Second
 // log probe; 0 for an on_exit hook, whose lines never do.
 func (s *supervisor) output(run uint64) proc.Output {
 	var out proc.Output
-	if s.out != nil {
-		out.Pace = func() { s.out.Pace(s.name) }
+	if s.cfg.Output != nil {
+		out.Pace = func() { s.cfg.Output.Pace(s.name) }
 	}
 	var pid atomic.Int64 // the child's, told before its output is read
 	out.Started = func(p int) { pid.Store(int64(p)) }
@@ -51,9 +51,9 @@ func (s *supervisor) output(run uint64) proc.Output {
 					s.fileFlushed(file, file.Flush())
 				}
 				s.shown.Lock()
-				if s.out != nil {
+				if s.cfg.Output != nil {
 					batch.Parse = s.parseJSON.Load()
-					s.out.WriteLines(s.name, stream, now, &batch)
+					s.cfg.Output.WriteLines(s.name, stream, now, &batch)
 				}
 				s.shown.Unlock()
 				batch.Reset()
@@ -94,8 +94,6 @@ func (s *supervisor) matchReadyLog(run uint64, line []byte) {
 	if re == nil || run == 0 || s.chk.logRun.Load() != run || !re.Match(line) || !s.chk.logRE.CompareAndSwap(re, nil) {
 		return
 	}
-	select {
-	case s.chk.logMatched <- run:
-	default:
-	}
+	s.chk.logMatched.Store(run)
+	s.tell(newsLogMatched)
 }

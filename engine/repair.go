@@ -9,12 +9,7 @@ import (
 
 // requestRepair asks the supervisor to check its status directory; requests that
 // come while one is pending are the same request.
-func (s *supervisor) requestRepair() {
-	select {
-	case s.repair <- struct{}{}:
-	default:
-	}
-}
+func (s *supervisor) requestRepair() { s.tell(newsRepair) }
 
 // repairDir recreates what was deleted of the status directory and writes again
 // what svman knows, so the directory says the truth again.

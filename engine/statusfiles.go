@@ -28,11 +28,10 @@ var (
 
 // fileRetry is what a supervisor remembers of failed writes; owned by run.
 type fileRetry struct {
-	failed     owedFiles        // written again when retryC fires
-	retryTimer *time.Timer      // made at the first failure
-	retryC     <-chan time.Time // nil while no retry is armed
-	retryDelay time.Duration    // the wait before the next retry; 0 after a success
-	fileWarned bool             // this run of failures has been reported
+	failed     owedFiles     // written again when retry fires
+	retry      wakeup        // set while a retry is due
+	retryDelay time.Duration // the wait before the next retry; 0 after a success
+	fileWarned bool          // this run of failures has been reported
 }
 
 // writeStatus writes the status file; a step does, when it ends (step.go). The
@@ -74,16 +73,11 @@ func (s *supervisor) fileWritten(failed *bool, err error) {
 		s.fileWarned = true
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("%w (svman writes it again, at least every %s, and reports nothing more until its writes succeed)", err, fileRetryMax)})
 	}
-	if s.retryC != nil {
-		return // armed already
+	if s.retry.armed() {
+		return
 	}
 	s.retryDelay = min(max(2*s.retryDelay, fileRetryFirst), fileRetryMax)
-	if s.retryTimer == nil {
-		s.retryTimer = time.NewTimer(s.retryDelay)
-	} else {
-		s.retryTimer.Reset(s.retryDelay)
-	}
-	s.retryC = s.retryTimer.C
+	s.retry.set(time.Now().Add(s.retryDelay), s, newsRetry)
 }
 
 // retryFiles writes again, within a step, the files whose last write failed.

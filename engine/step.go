@@ -16,7 +16,7 @@ package engine
 //
 // A step holds the module's console gate (order.go) from its beginning until
 // its events have been handed over, so the module's output read meanwhile
-// follows them. Only the run goroutine runs steps.
+// follows them. Only the loop runs steps, one at a time (run).
 
 // step is what the step under way owes.
 type step struct {

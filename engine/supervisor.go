@@ -27,22 +27,23 @@ const (
 )
 
 // supervisor owns one module: its child, its timer, its status directory. Only its
-// run goroutine touches the fields below the line; the engine sends it messages,
-// and the callbacks of its effects (the control FIFO is readable, a file of the
-// status directory was deleted) and its pumps only notify its channels.
+// loop touches the fields below the line: its steps, one at a time, on whichever
+// goroutine serves them (serveAll). The engine sends it messages, and the
+// callbacks of its effects (the child exited, the control FIFO is readable, a
+// file of the status directory was deleted) and its pumps only tell it the news
+// (news.go).
 type supervisor struct {
 	name     string
 	dir      *statusfs.Dir
-	fx       effects // the engine's *proc.System
-	out      Output
-	emit     func(Event)
-	alarmer  Alarmer
-	hostname string
+	fx       effects                   // the engine's *proc.System
+	cfg      *Config                   // the engine's: Output, Events, Alarms, Hostname
 	secrets  *atomic.Pointer[[]string] // the engine's: values no child may see
-	msgs     chan supMsg               // from the engine
-	ctlReady chan struct{}             // from the WatchFD callback: the control FIFO is readable
-	repair   chan struct{}             // from the directory watcher: something was deleted
-	warnings chan error                // from the pumps and alarm deliveries: warnings for the run loop to record
+	msgs     chan *supMsg              // from the engine
+	news     atomic.Uint32             // the news told (news.go): the control FIFO is readable, something was deleted, ...
+	busy     atomic.Bool               // a goroutine serves the loop (run); set for good once it is over
+	exitMu   sync.Mutex                // guards exits
+	exits    []childExit               // from WatchExit: exits for the loop to handle (newsExited)
+	warnings chan error                // from the pumps and alarm deliveries: warnings for the loop to record
 	watch    *proc.DirWatch            // the engine's, or nil
 	board    *board                    // the engine's: where the module's phase is published; nil in tests of one supervisor
 	done     chan struct{}             // closed when run has returned and the directory is released
@@ -52,16 +53,15 @@ type supervisor struct {
 	// is running.
 	ready chan struct{}
 
-	// ---- owned by run ----
+	// ---- owned by the loop ----
 	mod     manifest.Module
 	next    *manifest.Module // replaces mod once the running child is down
 	state   state
 	want    statusfs.Want
 	paused  bool
-	alarms  bool // false once silenced with `s`
-	pid     int  // the child, which leads its own process group; 0 when none
-	pgid    int  // the child's process group, kept until it is empty
-	exited  <-chan proc.ExitStatus
+	alarms  bool      // false once silenced with `s`
+	pid     int       // the child, which leads its own process group; 0 when none
+	pgid    int       // the child's process group, kept until it is empty
 	started time.Time // the last start
 	changed time.Time // the last pid change, for the status stamp
 
@@ -73,10 +73,9 @@ type supervisor struct {
 	lastExit   *proc.ExitStatus // the exit that ended the child being stopped
 	unexpected bool             // that exit came while the child was up, not stopping
 
-	history History  // what the restart and alarm policy remember
-	pending Decision // stHook: what to do once the hook is done
-	hookPID int      // stHook: the hook, which leads its own process group
-	hookC   <-chan proc.ExitStatus
+	history History        // what the restart and alarm policy remember
+	pending *Decision      // stHook: what to do once the hook is done
+	hookPID int            // stHook: the hook, which leads its own process group
 	written statusfs.State // the state last written to state.json
 	// restarts and lastEnd are state.json's restarts and last_exit.
 	restarts int
@@ -111,8 +110,8 @@ type supervisor struct {
 	logWarnState
 	fileRetry // files of the status directory whose last write failed (statusfiles.go)
 
-	ctl      proc.Watch   // the control FIFO's watch, or nil
-	ctlLimit controlLimit // the limit on lines control bytes cause (controllimit.go)
+	ctl      proc.Watch    // the control FIFO's watch, or nil
+	ctlLimit *controlLimit // the limit on lines control bytes cause (controllimit.go); made at the first such line
 
 	shown sync.Mutex // held by a step, and by a pump handing lines to out (order.go)
 
@@ -127,7 +126,7 @@ type supervisor struct {
 	starts                    uint64 // starts of the child so far (phase.go)
 	chk                       checks // readiness and health (checks.go)
 	notify                    NotifySocket
-	notifyC                   chan Notification // from the notify socket's reader; nil while none is open
+	notifyC                   chan *Notification // from the notify socket's reader; nil while none is open
 }
 
 // Output receives the lines the children write. *logmux.Console is one.
@@ -151,18 +150,13 @@ func (e *Engine) newSupervisor(mod manifest.Module, dir *statusfs.Dir) *supervis
 }
 
 func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets *atomic.Pointer[[]string], fx effects) *supervisor {
-	return &supervisor{
+	s := &supervisor{
 		secrets:  secrets,
 		name:     mod.Name,
 		dir:      dir,
 		fx:       fx,
-		out:      cfg.Output,
-		emit:     cfg.Events,
-		alarmer:  cfg.Alarms,
-		hostname: cfg.Hostname,
-		msgs:     make(chan supMsg, 2),
-		ctlReady: make(chan struct{}, 1),
-		repair:   make(chan struct{}, 1),
+		cfg:      cfg,
+		msgs:     make(chan *supMsg, 2),
 		warnings: make(chan error, 4),
 		done:     make(chan struct{}),
 		deaf:     make(chan struct{}),
@@ -170,8 +164,9 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 		mod:      mod,
 		alarms:   true,
 		gate:     openGate,
-		chk:      checks{results: make(chan checkResult), logMatched: make(chan uint64, 1)},
 	}
+	s.busy.Store(true) // run's, until begin is done
+	return s
 }
 
 // send hands m to the supervisor unless its loop is over: then nothing would
@@ -179,22 +174,46 @@ func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets 
 // a while, draining the pipes), so the sender does not wait for it.
 func (s *supervisor) send(m supMsg) {
 	select {
-	case s.msgs <- m:
+	case s.msgs <- &m:
+		s.tell(newsMsg)
 	case <-s.deaf:
 	}
 }
 
-// run supervises until the module is released or `x` ends it. It reads the
-// control FIFO when the effects say it is readable; it returns only
-// after every goroutine it started is gone.
+// run supervises until the module is released or `x` ends it: it takes the
+// module up (begin), then serves what came meanwhile (serveAll) and returns.
 //
-// The goroutine spends its life parked in loop, so what sits on its stack then
-// (run's frame and loop's) is kept small: the setup and the teardown are
-// functions of their own, and the runtime can shrink an idle supervisor's stack.
+// No goroutine of the supervisor waits for what comes next: the news starts
+// one (tell), which serves the events as steps, one at a time, and ends once
+// nothing is left, and the child's exit is told by the effects, which wait
+// for it with many others' (WatchExit). An idle module costs no goroutine, nor
+// the stack one would keep: the runtime gives memory back only from a stack
+// used to less than a quarter, which a parked goroutine's is not
+// (TestIdleModulesHaveNoGoroutine).
 func (s *supervisor) run() {
-	defer s.end()
 	s.begin()
-	s.loop()
+	s.serveAll()
+}
+
+// serveAll is the loop: it serves the news, each event a step (step.go), until
+// none is left, then lets the next news start a goroutine (tell); once the
+// loop is over it releases the module (end). Whoever set busy runs it, so one
+// goroutine at a time does; busy passes the loop's fields from one to the next.
+func (s *supervisor) serveAll() {
+	for {
+		for !s.finished && s.news.Load() != 0 {
+			s.serveNews()
+		}
+		if s.finished {
+			s.end()
+			return // busy stays set: no news is served any more
+		}
+		s.busy.Store(false)
+		// News told before busy was cleared started no goroutine: look again.
+		if s.news.Load() == 0 || !s.busy.CompareAndSwap(false, true) {
+			return
+		}
+	}
 }
 
 // begin takes up the module: watches, leftovers of a previous svman, log files,
@@ -249,17 +268,14 @@ func (s *supervisor) firstStart() {
 	s.applyTakeBack()
 }
 
-// loop serves the module's events, each one a step (step.go), until it is done.
-func (s *supervisor) loop() {
-	for !s.finished {
-		ev := s.wait()
-		if ev.kind == evExited || ev.kind == evHookExited {
-			s.showWritten() // before the step: what the child wrote comes before its exit
-		}
-		s.beginStep()
-		s.handle(ev)
-		s.endStep()
+// serve handles ev as a step.
+func (s *supervisor) serve(ev *event) {
+	if ev.kind == evExited || ev.kind == evHookExited {
+		s.showWritten() // before the step: what the child wrote comes before its exit
 	}
+	s.beginStep()
+	s.handle(ev)
+	s.endStep()
 }
 
 // end releases the module: watches, pumps, log files, the status directory.
@@ -269,7 +285,15 @@ func (s *supervisor) end() {
 		s.watch.Remove(s.dir.Path())
 	}
 	s.unwatchControl() // before the directory closes the FIFO
+	s.unwatchOrphans()
 	s.endChecks()
+	// A timer left set would tell an ended loop, and keep the supervisor
+	// until it fires.
+	s.disarm()
+	if s.ctlLimit != nil {
+		s.ctlLimit.wake.clear()
+	}
+	s.retry.clear()
 	s.closeNotify()
 	s.drainPumps()
 	s.closeLogs()
@@ -290,8 +314,8 @@ func (s *supervisor) end() {
 }
 
 // record has the step write ev to the module's supervise log and hand it to the
-// engine's hook, once the step's files are written. Only the run goroutine
-// records, within a step.
+// engine's hook, once the step's files are written. Only a step of the loop
+// records.
 func (s *supervisor) record(ev Event) {
 	ev.Module = s.name
 	if ev.Time.IsZero() {
@@ -301,13 +325,14 @@ func (s *supervisor) record(ev Event) {
 }
 
 // warn hands err, a warning of another goroutine (a pump's, or an alarm
-// delivery's), to the run loop, which records it: a module's events come from
+// delivery's), to the loop, which records it: a module's events come from
 // its supervisor only. A warning that finds the queue full is dropped; both
 // sources are rate limited already (a failing log file warns once a minute, an
 // alarm is sent at most once per alarm interval and channel).
 func (s *supervisor) warn(err error) {
 	select {
 	case s.warnings <- err:
+		s.tell(newsWarning)
 	default:
 	}
 }
@@ -325,7 +350,7 @@ func (s *supervisor) recordWarnings() {
 }
 
 // log writes ev to the module's supervise log and hands it to the engine's hook
-// now. Only the run goroutine calls it.
+// now. Only the loop's steps call it.
 func (s *supervisor) log(ev Event) {
 	ev.Module = s.name
 	if ev.Time.IsZero() {
@@ -338,11 +363,11 @@ func (s *supervisor) log(ev Event) {
 	default:
 		s.dir.Notice("%s", ev)
 	}
-	if s.emit != nil {
-		s.emit(ev)
+	if s.cfg.Events != nil {
+		s.cfg.Events(ev)
 	}
 }
 
-func (s *supervisor) arm(at time.Time) { s.timer.set(at) }
+func (s *supervisor) arm(at time.Time) { s.timer.set(at, s, newsTimer) }
 
 func (s *supervisor) disarm() { s.timer.clear() }

@@ -72,7 +72,6 @@ type File struct {
 	mu   sync.Mutex
 	dir  Dir
 	name string      // in dir
-	path string      // dir's path and name, for messages
 	opts FileOptions // opts.Now is never nil
 
 	f        *os.File
@@ -92,7 +91,7 @@ type File struct {
 	tsMilli int64
 	ts      []byte
 
-	json jsonLine // Format JSON: the line under way, and its record (filejson.go)
+	json *jsonLine // Format JSON: the line under way, and its record (filejson.go); made at its first line
 
 	// Pruning of old rotated files runs in one goroutine at a time, off the writer's path.
 	pruning    bool // a pruner goroutine runs
@@ -128,10 +127,14 @@ func NewFile(path string, o FileOptions) *File {
 // NewFileIn is NewFile for the file name in dir: svman passes the module's status
 // directory, so that the file and its rotations are reached through its descriptor.
 func NewFileIn(dir Dir, name string, o FileOptions) *File {
-	lf := &File{dir: dir, name: name, path: filepath.Join(dir.Path(), name)}
+	lf := &File{dir: dir, name: name}
 	lf.setOptions(o)
 	return lf
 }
+
+// pathName is the file's path, for messages: made when one is, rather than
+// kept by every module's files.
+func (f *File) pathName() string { return filepath.Join(f.dir.Path(), f.name) }
 
 // open opens the file, or the one it was renamed to while rotation could not
 // open a new one. A file given back by park is reopened as it was: its line
@@ -210,7 +213,9 @@ func (f *File) setOptions(o FileOptions) {
 		o.Now = time.Now
 	}
 	f.opts = o
-	f.json.head = nil // Module or Stream may have changed
+	if f.json != nil {
+		f.json.head = nil // Module or Stream may have changed
+	}
 }
 
 // MaxFileLine is the longest line a log file holds. A line that goes on past it (a
@@ -342,7 +347,7 @@ func (f *File) Flush() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.closed {
-		return fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
+		return fmt.Errorf("log file %s: %w", f.pathName(), os.ErrClosed)
 	}
 	openFiles.touch(f)
 	err := f.flushLocked()
@@ -388,7 +393,7 @@ func (f *File) Close() error {
 	f.mu.Lock()
 	if f.closed {
 		f.mu.Unlock()
-		return fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
+		return fmt.Errorf("log file %s: %w", f.pathName(), os.ErrClosed)
 	}
 	f.closed = true
 	err := f.flushLocked()

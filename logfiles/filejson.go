@@ -38,10 +38,19 @@ type jsonLine struct {
 	headPID int
 }
 
+// jsonLine is the file's JSON line, made the first time it is needed: a file
+// of the Text format, the default, never pays for it. The caller holds f.mu.
+func (f *File) jsonLine() *jsonLine {
+	if f.json == nil {
+		f.json = new(jsonLine)
+	}
+	return f.json
+}
+
 // jsonPiece is LineAt for Format JSON. The caller holds f.mu, the file is open
 // and f.buf is taken.
 func (f *File) jsonPiece(t time.Time, pid int, line []byte, end logmux.End) {
-	j := &f.json
+	j := f.jsonLine()
 	if end == logmux.PauseEnd {
 		if f.midLine {
 			f.writeRecord(j.line, false)
@@ -93,7 +102,7 @@ func splitTail(b []byte) int {
 // rotation if it would take the file past MaxSize, and ends it. The caller
 // holds f.mu.
 func (f *File) writeRecord(line []byte, cut bool) {
-	j := &f.json
+	j := f.jsonLine()
 	if j.head == nil || j.headPID != j.pid || !j.headT.Equal(j.t) {
 		j.head = logmux.AppendRecordHead(j.head[:0], j.t, f.opts.Module, f.opts.Stream, j.pid)
 		j.headT, j.headPID = j.t, j.pid
@@ -123,7 +132,7 @@ func (f *File) endFormat() {
 		f.takeBuf()
 	}
 	if f.opts.Format == JSON {
-		f.writeRecord(f.json.line, false)
+		f.writeRecord(f.jsonLine().line, false)
 	} else {
 		f.endLine()
 	}

@@ -15,12 +15,12 @@ import (
 func (f *File) openLocked() error {
 	for f.f == nil {
 		if f.closed {
-			return fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
+			return fmt.Errorf("log file %s: %w", f.pathName(), os.ErrClosed)
 		}
 		if openFiles.holds(f) {
 			if err := f.open(); err != nil {
 				openFiles.release(f)
-				return fmt.Errorf("log file %s: %w", f.path, err)
+				return fmt.Errorf("log file %s: %w", f.pathName(), err)
 			}
 			return nil
 		}
@@ -41,7 +41,7 @@ func (f *File) park() {
 		err := f.flushLocked()
 		f.releaseBuf()
 		if err = errors.Join(err, f.f.Close()); err != nil {
-			f.err = fmt.Errorf("log file %s: %w", f.path, err)
+			f.err = fmt.Errorf("log file %s: %w", f.pathName(), err)
 		}
 		f.f, f.parked = nil, true
 	}

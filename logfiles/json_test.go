@@ -269,3 +269,21 @@ func TestFileJSONCutLine(t *testing.T) {
 		t.Errorf("joined pieces are %d bytes, want the %d of the line", len(got), len(want))
 	}
 }
+
+// A file of the Text format, every module's by default, holds no JSON line
+// state: it is made at a JSON file's first line, and a File is two per module.
+func TestTextFileHoldsNoJSONLine(t *testing.T) {
+	f := NewFile(filepath.Join(t.TempDir(), "__stdout"), FileOptions{})
+	defer f.Close()
+	f.LineAt(t0, 1, []byte("a line"), logmux.Newline)
+	f.LineAt(t0, 1, []byte("half a "), logmux.Pause)
+	f.LineAt(t0, 1, []byte("line"), logmux.Newline)
+	if err := f.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.json != nil {
+		t.Error("a Text file made a JSON line")
+	}
+}

@@ -32,8 +32,9 @@ type Lines struct {
 	done     bool
 }
 
-// NewLines returns the Lines of r, a pipe's read end in the runtime poller (as
-// os.Pipe makes them). It neither reads nor closes r; see Service and Finish.
+// NewLines returns the Lines of r, a pipe's non-blocking read end (in the
+// runtime poller, as os.Pipe makes them, or not: Lines never waits there). It
+// neither reads nor closes r; see Service and Finish.
 func NewLines(r *os.File, idle time.Duration, emit func(line []byte, end End), flush func()) (*Lines, error) {
 	rc, err := r.SyscallConn()
 	if err != nil {

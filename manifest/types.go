@@ -44,7 +44,7 @@ type Manifest struct {
 	Instances map[string]InstanceCount
 	// Sites say where each module's settings were written (sites.go), for
 	// the diagnostics of what reads the manifest after Load. Never nil after
-	// a load.
+	// a load; svman up, which never reads them, keeps its manifests without.
 	Sites *Sites
 }
 

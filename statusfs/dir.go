@@ -67,7 +67,7 @@ type Dir struct {
 	closeMu sync.Mutex
 	closed  atomic.Bool // set under closeMu; read without it by isClosed
 	lock    *os.File    // flock'ed LOCK_EX while the Dir is open
-	control *os.File    // O_RDWR|O_NONBLOCK, in the runtime poller; never call Fd() on it
+	control *os.File    // O_RDWR|O_NONBLOCK, out of the runtime poller (unpolledFile); never call Fd() on it
 	ok      *os.File    // O_RDONLY|O_NONBLOCK, only held so that clients can open it for writing
 
 	statusMu sync.Mutex // serializes the replacement of status, module.json and state.json (shared temporary names)

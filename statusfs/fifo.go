@@ -38,10 +38,8 @@ func ensureFIFO(dirfd int, dir, name string) error {
 // flag (os.O_RDWR for control, os.O_RDONLY for ok) and O_NONBLOCK, since opening
 // a FIFO for reading would otherwise wait for a writer; a link or anything but a
 // FIFO there is refused. control stays non-blocking, for TryReadControl's reads
-// that never wait (os.NewFile adds it to the runtime poller, where nothing waits
-// on it). ok is never read, only held open: it is made blocking again, which
-// keeps it out of the poller, whose registration would cost memory for every
-// module.
+// that never wait; ok is never read, only held open, and is made blocking.
+// Neither is in the runtime's poller (unpolledFile).
 func openFIFO(dirfd int, dir, name string, flag int) (*os.File, error) {
 	p := filepath.Join(dir, name)
 	fd, err := openAt(dirfd, name, flag|unix.O_NONBLOCK, 0)
@@ -53,14 +51,29 @@ func openFIFO(dirfd int, dir, name string, flag int) (*os.File, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("%s is not a FIFO", p)
 	}
-	if flag == os.O_RDWR {
-		return os.NewFile(uintptr(fd), p), nil // non-blocking: NewFile adds it to the poller
-	}
+	return unpolledFile(fd, p, flag == os.O_RDWR)
+}
+
+// unpolledFile is the *os.File of fd, kept out of the runtime's poller, where
+// nothing waits on svman's FIFOs (fdwatch says when control is readable, and
+// its reads never wait) while each descriptor there costs half a KiB of memory
+// that the runtime never gives back. os.NewFile adds only a non-blocking
+// descriptor to the poller: fd is blocking when it sees it, and made
+// non-blocking after if nonblock. Never call Fd() on such a file: it would make
+// it blocking again.
+func unpolledFile(fd int, name string, nonblock bool) (*os.File, error) {
 	if err := unix.SetNonblock(fd, false); err != nil {
 		unix.Close(fd)
-		return nil, &os.PathError{Op: "fcntl", Path: p, Err: err}
+		return nil, &os.PathError{Op: "fcntl", Path: name, Err: err}
 	}
-	return os.NewFile(uintptr(fd), p), nil
+	f := os.NewFile(uintptr(fd), name)
+	if nonblock {
+		if err := unix.SetNonblock(fd, true); err != nil {
+			f.Close()
+			return nil, &os.PathError{Op: "fcntl", Path: name, Err: err}
+		}
+	}
+	return f, nil
 }
 
 // TryReadControl reads command bytes from the control FIFO into p, without

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"svman/internal/testkit"
 )
@@ -119,5 +120,29 @@ func TestControlAfterClose(t *testing.T) {
 	}
 	if _, err := d.ControlFD(); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("ControlFD after Close = %v, want os.ErrClosed", err)
+	}
+}
+
+// The FIFOs a Dir holds, and the control FIFO a Released keeps, stay out of
+// the runtime's poller, which keeps half a KiB for every descriptor it ever
+// held at once and never gives it back: nothing waits on them there.
+func TestFIFOsStayOutOfThePoller(t *testing.T) {
+	d := openTemp(t)
+	for _, f := range []*os.File{d.control, d.ok} {
+		if err := f.SetReadDeadline(time.Time{}); !errors.Is(err, os.ErrNoDeadline) {
+			t.Errorf("%s: SetReadDeadline = %v, want os.ErrNoDeadline (a file out of the poller)", f.Name(), err)
+		}
+	}
+	r, err := d.Release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.control.SetReadDeadline(time.Time{}); !errors.Is(err, os.ErrNoDeadline) {
+		t.Errorf("released %s: SetReadDeadline = %v, want os.ErrNoDeadline", r.control.Name(), err)
+	}
+	// Still read without waiting.
+	if got, n, err := r.Reclaim(make([]byte, 8), wantsUp); got != nil || n != 0 || err != nil {
+		t.Errorf("Reclaim of the released FIFO with nothing sent = %v, %d, %v; want nil, 0, nil", got, n, err)
 	}
 }

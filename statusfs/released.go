@@ -48,7 +48,11 @@ func (d *Dir) Release() (*Released, error) {
 	d.fdMu.RLock()
 	opts := d.opts
 	d.fdMu.RUnlock()
-	r := &Released{path: d.path, root: d.root, name: d.name, opts: opts, control: os.NewFile(uintptr(dup), d.control.Name())}
+	control, err := unpolledFile(dup, d.control.Name(), true)
+	if err != nil {
+		return nil, err
+	}
+	r := &Released{path: d.path, root: d.root, name: d.name, opts: opts, control: control}
 	d.closed.Store(true)
 	return r, d.release()
 }

@@ -71,6 +71,9 @@ func (l *manifestLoader) start(cause reloadCause) {
 	l.running, l.since = true, time.Now()
 	go func() {
 		m, err := loadForReload(l.path, cause == byOperator)
+		if m != nil {
+			m = supervised(m)
+		}
 		l.results <- loaded{m: m, err: err, cause: cause}
 	}()
 }

@@ -28,6 +28,15 @@ func loadManifest(path string, w io.Writer, color bool) (*manifest.Manifest, boo
 	return m, true
 }
 
+// supervised is m as svman up keeps it while it supervises by it: without its
+// Sites and Warnings, which only svman check and export read, and which hold
+// the parsed files (about 2.5 KiB a module) for as long as m is in force.
+func supervised(m *manifest.Manifest) *manifest.Manifest {
+	k := *m
+	k.Sites, k.Warnings = nil, nil
+	return &k
+}
+
 func printLoadError(w io.Writer, err error, color bool) {
 	var de *manifest.DiagError
 	if errors.As(err, &de) {

@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"svman/internal/fdwatch"
 	"svman/logmux"
 )
@@ -48,10 +50,11 @@ type Pipes struct {
 	ended   [2]atomic.Bool // end ran
 }
 
+// newPipes makes the two pipes of a child (see unpolledPipe).
 func newPipes() (*Pipes, error) {
 	p := &Pipes{done: make(chan struct{})}
 	for i := range p.r {
-		r, w, err := os.Pipe()
+		r, w, err := unpolledPipe()
 		if err != nil {
 			p.closeReadEnds()
 			p.closeWriteEnds()
@@ -60,6 +63,28 @@ func newPipes() (*Pipes, error) {
 		p.r[i], p.w[i] = r, w
 	}
 	return p, nil
+}
+
+// unpolledPipe is os.Pipe, but for the runtime's poller, which never sees
+// these pipes: nothing waits on them there (the watcher says when the read end
+// is readable, and Lines reads it without waiting; the write end is the
+// child's), while each descriptor in that poller costs half a KiB of memory
+// that the runtime never gives back. The read end is non-blocking, the write
+// end blocking, as a child expects its stdout to be.
+func unpolledPipe() (r, w *os.File, err error) {
+	var fds [2]int
+	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC); err != nil {
+		return nil, nil, os.NewSyscallError("pipe2", err)
+	}
+	// Blocking when os.NewFile sees them: only a non-blocking descriptor is
+	// added to the poller.
+	r, w = os.NewFile(uintptr(fds[0]), "|0"), os.NewFile(uintptr(fds[1]), "|1")
+	if err := unix.SetNonblock(fds[0], true); err != nil {
+		r.Close()
+		w.Close()
+		return nil, nil, os.NewSyscallError("fcntl", err)
+	}
+	return r, w, nil
 }
 
 func (p *Pipes) closeWriteEnds() {

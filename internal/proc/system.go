@@ -12,8 +12,9 @@ import (
 // reaper that forks and reaps every child, and the one epoll instance that says
 // when control FIFOs and output pipes are readable.
 type System struct {
-	r   *Reaper
-	fds *fdwatch.Watcher
+	r     *Reaper
+	fds   *fdwatch.Watcher
+	exits exitWatch
 }
 
 // NewSystem returns the System of r. It fails if the kernel cannot tell when
@@ -27,8 +28,17 @@ func NewSystem(r *Reaper) (*System, error) {
 	return &System{r: r, fds: fds}, nil
 }
 
-// Close stops watching descriptors; every Watch has been removed by then.
-func (s *System) Close() { s.fds.Close() }
+// Close stops watching descriptors and exits; every Watch has been removed,
+// and every child WatchExit was told of has exited, by then.
+func (s *System) Close() {
+	s.exits.close()
+	s.fds.Close()
+}
+
+// WatchExit calls exited, once, from another goroutine, with the exit of c
+// (the reaper's, from c.Exited), without a goroutine of its own waiting for
+// it (exitWatch). exited must not block, nor call WatchExit.
+func (s *System) WatchExit(c Child, exited func(ExitStatus)) { s.exits.add(c.Exited, exited) }
 
 // Watch is a descriptor WatchFD watches: after each call of ready, it is not
 // watched again until Rearm.
