@@ -26,7 +26,7 @@ func TestUpTooManyModulesForTheFileLimit(t *testing.T) {
 	if err == nil {
 		t.Fatalf("svman up with 40 modules under 64 open files succeeded; output:\n%s", out)
 	}
-	for _, want := range []string{"too many modules for the open-files limit", "may open 64 (ulimit -n): for 40 modules raise the limit to at least 472"} {
+	for _, want := range []string{"too many modules for the open-files limit", "may open 64 (ulimit -n): for 40 modules raise the limit to at least 536"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
