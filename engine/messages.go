@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -58,6 +59,11 @@ func (s *supervisor) handleMsg(m supMsg) {
 		switch s.state {
 		case stUp:
 			s.stop()
+			// A release comes to every module at once when svman stops (or a
+			// reload removes many): yield, so that the other supervisors send
+			// their stop signals before this one goes on to what its stop owes
+			// (its log line, its event), and every child is told to stop at once.
+			runtime.Gosched()
 		case stDown, stBackoff, stFailed, stWaiting:
 			s.disarm()
 			s.afterStop()
