@@ -49,29 +49,39 @@ func TestForkingThreadHoldsFewDescriptors(t *testing.T) {
 		}
 	}
 	// And it still forks: a child gets its files and runs.
+	if out, st := spawnOutput(t, r, true, "/bin/sh", "sh", "-c", "echo hello"); !st.Success() || out != "hello\n" {
+		t.Fatalf("child: %v, wrote %q, want %q", st, out, "hello\n")
+	}
+}
+
+// spawnOutput runs path with argv from r, its stdin /dev/null if withStdin
+// (else closed), its stdout and stderr one pipe, and returns what it wrote
+// and how it ended.
+func spawnOutput(t *testing.T, r *Reaper, withStdin bool, path string, argv ...string) (string, ExitStatus) {
+	t.Helper()
 	rd, wr, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	null, err := os.Open(os.DevNull)
-	if err != nil {
-		t.Fatal(err)
+	var stdin *os.File
+	if withStdin {
+		if stdin, err = os.Open(os.DevNull); err != nil {
+			t.Fatal(err)
+		}
+		defer stdin.Close()
 	}
-	defer null.Close()
-	_, exited, err := r.Spawn(SpawnSpec{Path: "/bin/sh", Argv: []string{"sh", "-c", "echo hello"}, Files: [3]*os.File{null, wr, wr}})
+	_, exited, err := r.Spawn(SpawnSpec{Path: path, Argv: argv, Files: [3]*os.File{stdin, wr, wr}})
 	wr.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := <-exited; !st.Success() {
-		t.Fatalf("child: %v", st)
+	st := <-exited
+	out, err := io.ReadAll(rd)
+	if err != nil {
+		t.Fatal(err)
 	}
-	got := make([]byte, 64)
-	n, _ := rd.Read(got)
-	if string(got[:n]) != "hello\n" {
-		t.Fatalf("child wrote %q, want %q", got[:n], "hello\n")
-	}
+	return string(out), st
 }
 
 // A descriptor svman opens without close-on-exec (a library's mistake) never
@@ -84,28 +94,9 @@ func TestChildInheritsOnlyItsStandardFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer unix.Close(leak)
-	rd, wr, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rd.Close()
-	null, err := os.Open(os.DevNull)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer null.Close()
 	// ls lists the child's descriptors as it runs: 0, 1, 2 and its own listing's.
-	_, exited, err := r.Spawn(SpawnSpec{Path: "/bin/ls", Argv: []string{"ls", "/proc/self/fd"}, Files: [3]*os.File{null, wr, wr}})
-	wr.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	<-exited
-	out, err := io.ReadAll(rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Fields(string(out)); len(got) != 4 || got[0] != "0" || got[1] != "1" || got[2] != "2" {
+	out, _ := spawnOutput(t, r, true, "/bin/ls", "ls", "/proc/self/fd")
+	if got := strings.Fields(out); len(got) != 4 || got[0] != "0" || got[1] != "1" || got[2] != "2" {
 		t.Fatalf("the child has descriptors %q, want 0 1 2 and ls's own (descriptor %d was open in svman without close-on-exec)", got, leak)
 	}
 }
@@ -157,19 +148,7 @@ func TestEveryQuickExitFindsItsOwner(t *testing.T) {
 func TestNilFileIsClosedInTheChild(t *testing.T) {
 	r := NewReaper()
 	defer r.Close()
-	rd, wr, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rd.Close()
-	_, exited, err := r.Spawn(SpawnSpec{Path: "/bin/sh", Argv: []string{"sh", "-c", "if [ -e /proc/self/fd/0 ]; then echo open; else echo closed; fi"}, Files: [3]*os.File{nil, wr, wr}})
-	wr.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	<-exited
-	out, _ := io.ReadAll(rd)
-	if string(out) != "closed\n" {
+	if out, _ := spawnOutput(t, r, false, "/bin/sh", "sh", "-c", "if [ -e /proc/self/fd/0 ]; then echo open; else echo closed; fi"); out != "closed\n" {
 		t.Fatalf("the child's stdin is %q, want closed", out)
 	}
 }
