@@ -65,7 +65,7 @@ func (r *Reaper) serveForks(f *forker, ready chan<- struct{}) {
 	for {
 		select {
 		case req := <-f.reqs:
-			req.reply <- r.fork(f, req.spec)
+			req.reply <- r.fork(f, req.spec, req.fds)
 		case <-r.quit:
 			return
 		}

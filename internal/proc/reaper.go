@@ -68,6 +68,7 @@ type SpawnSpec struct {
 
 type spawnRequest struct {
 	spec  SpawnSpec
+	fds   []int // spec.fds(), as Spawn passed them
 	reply chan spawnReply
 }
 
@@ -130,12 +131,12 @@ func (r *Reaper) Spawn(spec SpawnSpec) (pid int, exited <-chan ExitStatus, err e
 		return 0, nil, ErrReaperClosed
 	}
 	defer func() { r.idle <- f }() // room for every forker: never blocks
+	req := spawnRequest{spec: spec, fds: spec.fds(), reply: make(chan spawnReply, 1)}
 	if f.private() {
-		if err := f.table.pass(present(spec.fds())); err != nil {
+		if err := f.table.pass(present(req.fds)); err != nil {
 			return 0, nil, err
 		}
 	}
-	req := spawnRequest{spec: spec, reply: make(chan spawnReply, 1)}
 	select {
 	case f.reqs <- req:
 	case <-r.quit:
@@ -180,10 +181,10 @@ func present(fds []int) []int {
 	return out
 }
 
-// fork runs on f's locked thread: it forks and execs spec, whose files Spawn has
-// passed into the thread's table when it has its own.
-func (r *Reaper) fork(f *forker, spec SpawnSpec) spawnReply {
-	fds := spec.fds()
+// fork runs on f's locked thread: it forks and execs spec, whose files (fds, in
+// svman's table, as spec.fds() gave them) Spawn has passed into the thread's
+// table when it has its own.
+func (r *Reaper) fork(f *forker, spec SpawnSpec, fds []int) spawnReply {
 	if f.private() {
 		// The same files, as descriptors of this thread's table.
 		got, err := f.table.take(len(present(fds)))
