@@ -34,7 +34,7 @@ func (s *supervisor) afterStop() {
 // raises nothing, and every other end (a failure, a signal, a failed start) is
 // counted and alarmed as usual.
 func (s *supervisor) afterExit(exit *proc.ExitStatus) {
-	m := s.mod
+	m := *s.mod // a copy: the policy of a run once changes here, not in the manifest
 	if s.want == statusfs.WantOnce {
 		m.Restart.Policy = manifest.RestartNever
 	}

@@ -47,7 +47,7 @@ func AlarmChannels(m *manifest.Module) alarm.Channels {
 // background: an alarm never delays supervision.
 func (s *supervisor) raise(event string, exit *proc.ExitStatus) {
 	f := s.facts(event, exit)
-	ch := AlarmChannels(&s.mod)
+	ch := AlarmChannels(s.mod)
 	var to []string
 	for _, name := range ch.Names() {
 		to = append(to, ch.Describe(name))

@@ -10,7 +10,7 @@ import (
 // (module.json, statusfs.WriteApplied), so `svman diff` can compare them with the
 // manifest on disk from any terminal.
 func (s *supervisor) writeApplied() {
-	err := s.dir.WriteApplied(s.mod)
+	err := s.dir.WriteApplied(*s.mod)
 	if err != nil {
 		err = fmt.Errorf("cannot record the applied settings: %w", err)
 	}
@@ -21,5 +21,5 @@ func (s *supervisor) writeApplied() {
 // (svman restarted with the same manifest): reading it is cheaper than replacing
 // it, and a start of many modules replaced a file per module for nothing.
 func (s *supervisor) appliedOnDisk() bool {
-	return statusfs.HoldsApplied(s.dir.Path(), s.mod)
+	return statusfs.HoldsApplied(s.dir.Path(), *s.mod)
 }

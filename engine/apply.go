@@ -46,9 +46,11 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 	if holdRemovals && len(plan.Remove) > 0 {
 		inForce, e.pending = holdBack(&plan, running, desired)
 	}
-	byName := make(map[string]manifest.Module, len(m.Modules))
-	for _, mod := range m.Modules {
-		byName[mod.Name] = mod
+	// Supervisors point at the modules of m, which the engine keeps (current):
+	// no copy per module.
+	byName := make(map[string]*manifest.Module, len(m.Modules))
+	for i := range m.Modules {
+		byName[m.Modules[i].Name] = &m.Modules[i]
 	}
 	if e.current != nil && len(plan.Add) > 0 {
 		e.keepReleased(&plan, m.StatusDir, byName)
@@ -70,7 +72,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 	if readded {
 		for _, name := range plan.Add {
 			if dir, ok := dirs[name]; ok {
-				kept[name] = keptDecision(&plan, dir.Path(), byName[name])
+				kept[name] = keptDecision(&plan, dir.Path(), *byName[name])
 			}
 		}
 	}
@@ -86,10 +88,17 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 	// The new gates first: a replaced module must not start against the old.
 	e.reconcileDeps()
 	for _, name := range plan.Restart {
-		e.sups[name].send(supMsg{kind: msgReplace, mod: new(byName[name])})
+		e.sups[name].send(supMsg{kind: msgReplace, mod: byName[name]})
 	}
 	for _, name := range plan.Update {
-		e.sups[name].send(supMsg{kind: msgUpdate, mod: new(byName[name])})
+		e.sups[name].send(supMsg{kind: msgUpdate, mod: byName[name]})
+	}
+	// An unchanged module moves to its equal in m, so that the manifest it was
+	// added with can be collected.
+	for _, name := range plan.Keep {
+		if s, ok := e.sups[name]; ok && byName[name] != nil {
+			s.send(supMsg{kind: msgRebase, mod: byName[name]})
+		}
 	}
 	// One scan of every process for what a killed svman left of the added modules.
 	var marked map[string][]int

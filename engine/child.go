@@ -357,7 +357,7 @@ func (s *supervisor) env(extra map[string]string) []string {
 	if p := s.secrets.Load(); p != nil {
 		secrets = *p
 	}
-	return proc.ProcessEnv(&s.mod, s.dir.Path(), secrets, extra)
+	return proc.ProcessEnv(s.mod, s.dir.Path(), secrets, extra)
 }
 
 // signalGroup signals the child's process group, and the module's processes that

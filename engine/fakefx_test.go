@@ -294,7 +294,7 @@ func startMachineGated(t *testing.T, mod manifest.Module, fx *fakeFX, before fun
 	}
 	m := &machine{t: t, fx: fx, evs: make(chan Event, 256), t0: time.Now()}
 	cfg := &Config{Events: func(ev Event) { m.evs <- ev }}
-	m.s = newSupervisor(mod, dir, cfg, new(atomic.Pointer[[]string]), fx)
+	m.s = newSupervisor(new(mod), dir, cfg, new(atomic.Pointer[[]string]), fx)
 	m.s.gate = g
 	go m.s.run()
 	<-m.s.ready // as Apply waits

@@ -52,7 +52,7 @@ func nextHealthCheck(last, now time.Time, interval time.Duration) time.Time {
 // checksChanged applies, in place, a reload that changed the running module's
 // ready or health block: the attempt in flight is dropped and the new checks
 // go on from now, a ready probe at once, a health check at once.
-func (s *supervisor) checksChanged(old manifest.Module) {
+func (s *supervisor) checksChanged(old *manifest.Module) {
 	if s.state != stUp || (reflect.DeepEqual(old.Ready, s.mod.Ready) && reflect.DeepEqual(old.Health, s.mod.Health)) {
 		return
 	}

@@ -49,12 +49,12 @@ func recorded(dir string, mod manifest.Module) (statusfs.State, string, bool) {
 // directory records that `x` released it, with the same block, and that no one
 // supervises since: it stays released (e.released) as if its block had never
 // gone, and the plan counts it unchanged and names it in Kept.
-func (e *Engine) keepReleased(p *Plan, statusDir string, byName map[string]manifest.Module) {
+func (e *Engine) keepReleased(p *Plan, statusDir string, byName map[string]*manifest.Module) {
 	var add []string
 	for _, name := range p.Add {
 		dir := filepath.Join(statusDir, name)
-		if _, what, ok := recorded(dir, byName[name]); ok && what == "released" && !statusfs.Supervised(dir) {
-			e.released[name] = byName[name]
+		if _, what, ok := recorded(dir, *byName[name]); ok && what == "released" && !statusfs.Supervised(dir) {
+			e.released[name] = *byName[name]
 			e.listenAgain(name, dir)
 			p.Keep = append(p.Keep, name)
 			p.kept(name, what)

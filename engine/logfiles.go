@@ -32,7 +32,7 @@ func fileOptions(m manifest.Module, stream logmux.Stream) logfiles.FileOptions {
 // at its first line.
 func (s *supervisor) openLogs() {
 	for i, stream := range [2]logmux.Stream{logmux.Stdout, logmux.Stderr} {
-		s.files[i] = logfiles.NewFileIn(s.dir, logfiles.FileName(stream), fileOptions(s.mod, stream))
+		s.files[i] = logfiles.NewFileIn(s.dir, logfiles.FileName(stream), fileOptions(*s.mod, stream))
 	}
 	s.parseJSON.Store(s.mod.Log.Parse == manifest.ParseJSON)
 }
@@ -50,12 +50,12 @@ func (s *supervisor) closeLogs() {
 // setLogOptions applies a reloaded log block from the next line on; a new mode
 // applies to the directory and the open files at once.
 func (s *supervisor) setLogOptions() {
-	if err := s.dir.SetOptions(dirOptions(s.mod)); err != nil {
+	if err := s.dir.SetOptions(dirOptions(*s.mod)); err != nil {
 		s.record(Event{Kind: Warning, Err: fmt.Errorf("log mode: %w", err)})
 	}
 	for i, f := range s.files {
 		if f != nil {
-			f.SetOptions(fileOptions(s.mod, logmux.Stream(i)))
+			f.SetOptions(fileOptions(*s.mod, logmux.Stream(i)))
 		}
 	}
 	s.parseJSON.Store(s.mod.Log.Parse == manifest.ParseJSON)

@@ -25,6 +25,7 @@ type msgKind int
 
 const (
 	msgUpdate     msgKind = iota // new policy, same process: applied in place
+	msgRebase                    // the same settings, from the manifest now in force
 	msgReplace                   // new process settings: stop, then start with mod
 	msgRelease                   // stop the child and end supervision
 	msgKill                      // SIGKILL the group now (second interrupt)
@@ -39,10 +40,12 @@ func (s *supervisor) handleMsg(m supMsg) {
 	switch m.kind {
 	case msgUpdate:
 		old := s.mod
-		s.mod = *m.mod
+		s.mod = m.mod
 		s.setLogOptions()
 		s.oweApplied()
 		s.checksChanged(old)
+	case msgRebase:
+		s.mod = m.mod
 	case msgReplace:
 		s.next = m.mod
 		switch s.state {
@@ -93,7 +96,7 @@ func (s *supervisor) adoptNext() {
 	if s.next == nil {
 		return
 	}
-	s.mod, s.next = *s.next, nil
+	s.mod, s.next = s.next, nil
 	s.setLogOptions()
 	s.oweApplied()
 	s.want, s.downBy = statusfs.WantDown, statusfs.NoReason

@@ -20,11 +20,11 @@ func dirOptions(mod manifest.Module) statusfs.Options {
 // byName holds); none of them is still stopping after a removal (apply). With all true, one failure closes every directory opened so far.
 // A directory found more open than the module's log mode allows was closed up by
 // Open, which logged a NOTICE; the console hears of it too, once.
-func (e *Engine) openDirs(statusDir string, names []string, byName map[string]manifest.Module, all bool) (map[string]*statusfs.Dir, error) {
+func (e *Engine) openDirs(statusDir string, names []string, byName map[string]*manifest.Module, all bool) (map[string]*statusfs.Dir, error) {
 	dirs := make(map[string]*statusfs.Dir, len(names))
 	var errs []error
 	for _, name := range names {
-		dir, err := statusfs.OpenWith(filepath.Join(statusDir, name), dirOptions(byName[name]))
+		dir, err := statusfs.OpenWith(filepath.Join(statusDir, name), dirOptions(*byName[name]))
 		if err != nil {
 			if errors.Is(err, syscall.EMFILE) {
 				err = fmt.Errorf("%w; %s", err, proc.FileLimitHint(len(names)))

@@ -119,7 +119,7 @@ func (e *Engine) reclaim(name string, l *listener) {
 		e.deps = expandDeps(e.inForce, e.current.Instances)
 		e.graph = len(e.deps) > 0
 	}
-	s := e.newSupervisor(mod, dir)
+	s := e.newSupervisor(new(mod), dir)
 	s.initial = append([]byte{}, buf[:n]...)
 	e.addSup(name, s)
 	go s.run()

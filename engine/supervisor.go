@@ -54,7 +54,7 @@ type supervisor struct {
 	ready chan struct{}
 
 	// ---- owned by the loop ----
-	mod     manifest.Module
+	mod     *manifest.Module // the engine's, never changed: replaced whole
 	next    *manifest.Module // replaces mod once the running child is down
 	state   state
 	want    statusfs.Want
@@ -142,14 +142,14 @@ type Output interface {
 
 // newSupervisor returns the supervisor of mod, whose status directory is dir,
 // for run to take up.
-func (e *Engine) newSupervisor(mod manifest.Module, dir *statusfs.Dir) *supervisor {
+func (e *Engine) newSupervisor(mod *manifest.Module, dir *statusfs.Dir) *supervisor {
 	s := newSupervisor(mod, dir, &e.cfg, &e.secrets, e.fx)
 	s.watch, s.ended, s.board = e.watch, e.supervisorEnded, e.board
 	s.gate = e.initialGate(mod.Name)
 	return s
 }
 
-func newSupervisor(mod manifest.Module, dir *statusfs.Dir, cfg *Config, secrets *atomic.Pointer[[]string], fx effects) *supervisor {
+func newSupervisor(mod *manifest.Module, dir *statusfs.Dir, cfg *Config, secrets *atomic.Pointer[[]string], fx effects) *supervisor {
 	s := &supervisor{
 		secrets:  secrets,
 		name:     mod.Name,
