@@ -3,7 +3,6 @@ package proc
 import (
 	"errors"
 	"os"
-	"os/signal"
 	"runtime"
 	"slices"
 	"sync"
@@ -15,7 +14,7 @@ import (
 // child on one of a few locked OS threads, its forkers (forker.go: so
 // PR_SET_PDEATHSIG, which fires when the forking thread exits, fires only when
 // svman itself dies), and it collects every exit with wait4(-1, WNOHANG) when
-// SIGCHLD arrives, handing each to the channel registered for that pid. Exits of
+// a child dies (waitloop.go), handing each to the channel registered for that pid. Exits of
 // pids nobody registered (orphans re-parented to a subreaper svman) are reaped and
 // dropped, so no zombie accumulates.
 //
@@ -28,8 +27,10 @@ type Reaper struct {
 	forkers []*forker
 	idle    chan *forker // the forkers not forking now; Spawn takes one
 
-	mu      sync.Mutex                // guards what follows
-	waiting map[int]chan<- ExitStatus // pid -> owner's channel, registered at fork
+	loop waitLoop // the goroutine that waits for exits and reaps them (waitloop.go)
+
+	mu      sync.Mutex        // guards what follows
+	waiting map[int]*exitSink // pid -> where its exit goes, registered at fork
 	// forking counts the forks under way. An exit of an unregistered pid reaped
 	// meanwhile may be that of a child forked a moment ago, not registered yet:
 	// it waits in early until the forks under way are registered.
@@ -79,18 +80,15 @@ type spawnReply struct {
 }
 
 // NewReaper starts the reaper's goroutines: its forkers, each locked to its
-// thread, and the SIGCHLD loop. Close stops them.
+// thread, and the loop that waits for exits. Close stops them.
 func NewReaper() *Reaper {
 	n := min(max(runtime.GOMAXPROCS(0), 1), maxForkers)
 	r := &Reaper{
 		quit:    make(chan struct{}),
 		idle:    make(chan *forker, n),
-		waiting: make(map[int]chan<- ExitStatus),
+		waiting: make(map[int]*exitSink),
 	}
-	sigc := make(chan os.Signal, 1)
-	signal.Notify(sigc, syscall.SIGCHLD)
-	r.wg.Add(1)
-	go r.reapLoop(sigc)
+	r.startReaping()
 	for range n {
 		f := newForker()
 		r.wg.Add(1)
@@ -109,7 +107,7 @@ func NewReaper() *Reaper {
 // Close stops the reaper. Children still running keep running but are no longer
 // reaped; callers stop their children first.
 func (r *Reaper) Close() {
-	close(r.quit)
+	r.stopReaping()
 	r.wg.Wait()
 	for _, f := range r.forkers {
 		if f.table != nil {
@@ -220,6 +218,9 @@ func (r *Reaper) fork(f *forker, spec SpawnSpec, fds []int) spawnReply {
 	since := r.reaps
 	r.mu.Unlock()
 	pid, err := syscall.ForkExec(spec.Path, spec.Argv, attr)
+	if err == nil {
+		r.forked()
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.forking--
@@ -238,7 +239,7 @@ func (r *Reaper) fork(f *forker, spec SpawnSpec, fds []int) spawnReply {
 			return spawnReply{pid: pid, exited: ch}
 		}
 	}
-	r.waiting[pid] = ch
+	r.waiting[pid] = &exitSink{ch: ch}
 	return spawnReply{pid: pid, exited: ch}
 }
 
@@ -251,19 +252,6 @@ func (r *Reaper) settleEarly() {
 	r.orphans += len(r.early)
 	r.early = r.early[:0]
 	r.tellWatchers()
-}
-
-func (r *Reaper) reapLoop(sigc chan os.Signal) {
-	defer r.wg.Done()
-	defer signal.Stop(sigc)
-	for {
-		r.reapAll()
-		select {
-		case <-sigc:
-		case <-r.quit:
-			return
-		}
-	}
 }
 
 // reapAll collects every exited child. SIGCHLD is not queued, so one signal may
@@ -284,15 +272,21 @@ func (r *Reaper) reapAll() {
 		st := exitStatusFrom(pid, ws, time.Now())
 		r.mu.Lock()
 		r.reaps++
-		ch, ok := r.waiting[pid]
+		sink, ok := r.waiting[pid]
 		delete(r.waiting, pid)
-		if !ok {
+		switch {
+		case !ok:
 			r.early = append(r.early, earlyExit{seq: r.reaps, st: st})
 			r.settleEarly()
+		case sink.fn == nil:
+			// Sent holding mu (buffered 1 and used once: never blocks), so that
+			// OnExit finds the exit in the channel once the pid is no longer
+			// waiting.
+			sink.ch <- st
 		}
 		r.mu.Unlock()
-		if ok {
-			ch <- st // buffered 1 and used once: never blocks
+		if ok && sink.fn != nil {
+			sink.fn(st)
 		}
 	}
 }

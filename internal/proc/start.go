@@ -64,11 +64,6 @@ func (s *System) Start(spec Spec, out Output) (Child, error) {
 	if err := checkNotifyFD(spec.NotifyFD); err != nil {
 		return Child{}, err
 	}
-	stdin, err := os.Open(os.DevNull)
-	if err != nil {
-		return Child{}, err
-	}
-	defer stdin.Close()
 	p, err := newPipes()
 	if err != nil {
 		return Child{}, err
@@ -86,7 +81,7 @@ func (s *System) Start(spec Spec, out Output) (Child, error) {
 		Argv:       argv,
 		Env:        spec.Env,
 		Dir:        spec.Dir,
-		Files:      [3]*os.File{stdin, p.w[0], p.w[1]},
+		Files:      [3]*os.File{s.null, p.w[0], p.w[1]},
 		Credential: cred,
 		Notify:     notifyW,
 		NotifyFD:   spec.NotifyFD,

@@ -2,6 +2,7 @@ package proc
 
 import (
 	"os"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -12,9 +13,10 @@ import (
 // reaper that forks and reaps every child, and the one epoll instance that says
 // when control FIFOs and output pipes are readable.
 type System struct {
-	r     *Reaper
-	fds   *fdwatch.Watcher
-	exits exitWatch
+	r      *Reaper
+	fds    *fdwatch.Watcher
+	null   *os.File    // /dev/null, every child's stdin: opened once, not at each start
+	closed atomic.Bool // set by Close: exits reaped later are not handed on
 }
 
 // NewSystem returns the System of r. It fails if the kernel cannot tell when
@@ -25,20 +27,32 @@ func NewSystem(r *Reaper) (*System, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &System{r: r, fds: fds}, nil
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		fds.Close()
+		return nil, err
+	}
+	return &System{r: r, fds: fds, null: null}, nil
 }
 
 // Close stops watching descriptors and exits; every Watch has been removed,
 // and every child WatchExit was told of has exited, by then.
 func (s *System) Close() {
-	s.exits.close()
+	s.closed.Store(true)
 	s.fds.Close()
+	s.null.Close()
 }
 
 // WatchExit calls exited, once, from another goroutine, with the exit of c
-// (the reaper's, from c.Exited), without a goroutine of its own waiting for
-// it (exitWatch). exited must not block, nor call WatchExit.
-func (s *System) WatchExit(c Child, exited func(ExitStatus)) { s.exits.add(c.Exited, exited) }
+// (the reaper's, from c.Exited): the reaper's own, as it reaps c (OnExit), so
+// that no goroutine waits for it. exited must not block, nor call WatchExit.
+func (s *System) WatchExit(c Child, exited func(ExitStatus)) {
+	s.r.OnExit(c.PID, c.Exited, func(st ExitStatus) {
+		if !s.closed.Load() {
+			exited(st)
+		}
+	})
+}
 
 // Watch is a descriptor WatchFD watches: after each call of ready, it is not
 // watched again until Rearm.
