@@ -256,7 +256,7 @@ func (r *Reaper) settleEarly() {
 
 // reapAll collects every exited child. SIGCHLD is not queued, so one signal may
 // stand for many exits: loop until wait4 has nothing more.
-func (r *Reaper) reapAll() {
+func (r *Reaper) reapAll() (reaped bool) {
 	for {
 		var ws syscall.WaitStatus
 		pid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil)
@@ -264,11 +264,12 @@ func (r *Reaper) reapAll() {
 			continue
 		}
 		if err != nil || pid <= 0 {
-			return
+			return reaped
 		}
 		if !ws.Exited() && !ws.Signaled() {
 			continue // stopped or continued: not an exit
 		}
+		reaped = true
 		st := exitStatusFrom(pid, ws, time.Now())
 		r.mu.Lock()
 		r.reaps++

@@ -3,6 +3,7 @@ package proc
 import (
 	"os"
 	"os/signal"
+	"runtime"
 	"sync"
 	"syscall"
 
@@ -74,7 +75,12 @@ func (r *Reaper) waitLoop() {
 	defer close(l.done)
 	defer signal.Stop(l.sigc)
 	for {
-		r.reapAll()
+		if r.reapAll() {
+			// The supervisors just told of an exit are runnable on this
+			// goroutine's P, which waitid would hold, idle, until the runtime
+			// noticed (up to 10 ms): let them run first.
+			runtime.Gosched()
+		}
 		if !r.awaitExit() {
 			return
 		}
