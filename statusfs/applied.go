@@ -71,15 +71,19 @@ func secretHash(label, name, value string) string {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
-// WriteApplied records mod, in the form Recorded gives it, in module.json, the
-// same way as the status file (written aside, fsync'd, renamed). When the new
+// WriteApplied records mod, in the form Recorded gives it, in module.json,
+// written aside and renamed, as state.json is: not fsync'd. A reader never sees
+// part of a version; after a crash of the machine (not of svman) the file may
+// be lost or empty, which readers take as no record, and svman writes it again
+// when it next supervises the module. The fsync cost every module's first
+// start a wait for the disk, about half a millisecond each. When the new
 // version cannot be written, the old one is removed (see replaceOrRemove).
 func (d *Dir) WriteApplied(mod manifest.Module) error {
 	b, err := appliedJSON(mod)
 	if err != nil {
 		return fmt.Errorf("write %s in %s: %w", appliedName, d.path, err)
 	}
-	return d.replaceOrRemove(appliedName, appliedNewName, b, true)
+	return d.replaceOrRemove(appliedName, appliedNewName, b, false)
 }
 
 // ReadApplied returns the settings WriteApplied last recorded in dir, in the
