@@ -107,11 +107,7 @@ func TestChildInheritsOnlyItsStandardFiles(t *testing.T) {
 func TestEveryQuickExitFindsItsOwner(t *testing.T) {
 	r := NewReaper()
 	defer r.Close()
-	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer null.Close()
+	null := openDevNull(t)
 	const n = 200
 	errs := make(chan error, n)
 	for i := range n {
@@ -151,4 +147,15 @@ func TestNilFileIsClosedInTheChild(t *testing.T) {
 	if out, _ := spawnOutput(t, r, false, "/bin/sh", "sh", "-c", "if [ -e /proc/self/fd/0 ]; then echo open; else echo closed; fi"); out != "closed\n" {
 		t.Fatalf("the child's stdin is %q, want closed", out)
 	}
+}
+
+// openDevNull opens /dev/null for reading and writing, closed when the test ends.
+func openDevNull(t *testing.T) *os.File {
+	t.Helper()
+	f, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }

@@ -17,11 +17,7 @@ import (
 func TestOnExitTellsEachExitOnce(t *testing.T) {
 	r := NewReaper()
 	defer r.Close()
-	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer null.Close()
+	null := openDevNull(t)
 	var mu sync.Mutex
 	told := map[int][]int{} // pid -> the exit codes told
 	tell := func(st ExitStatus) {
