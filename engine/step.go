@@ -1,5 +1,7 @@
 package engine
 
+import "svman/statusfs"
+
 // A step is one event of the supervisor's loop (a message, control bytes, an
 // exit, a timer, ...) handled to its end. The handlers change the supervisor's
 // state and act on the child at once (a fork is what a restart waits for), and
@@ -21,7 +23,14 @@ package engine
 // step is what the step under way owes.
 type step struct {
 	files owedFiles
-	later []func() // events and alarms, in order
+	later []later // events and alarms, in order
+}
+
+// later is one thing a step hands out once its files are written: an event
+// (record), or a function (afterStep).
+type later struct {
+	ev *Event
+	f  func()
 }
 
 // owedFiles are the files of the status directory a step must write.
@@ -49,8 +58,33 @@ func (s *supervisor) endStep() {
 	s.publishPhase()
 	later := s.step.later // with what the writes themselves recorded
 	s.step.later = nil    // most steps queue nothing: keep no buffer per idle module
-	for _, f := range later {
-		f()
+	// The lines of the events up to each function, or to the end, go to the
+	// supervise logs in one write per log, and only then are the events handed
+	// out: a step that says three things opens supervise.log once, not three
+	// times (a stop of 100 modules made 500 such opens).
+	var lines statusfs.LogBatch
+	said := 0 // later[said:i] are events in lines, not handed out yet
+	for i, l := range later {
+		if l.ev != nil {
+			s.addLine(&lines, *l.ev)
+			continue
+		}
+		s.handOut(&lines, later[said:i])
+		said = i + 1
+		l.f()
+	}
+	s.handOut(&lines, later[said:])
+}
+
+// handOut writes the lines gathered to the supervise logs, then hands the
+// events they say to the engine's hook, in order.
+func (s *supervisor) handOut(lines *statusfs.LogBatch, events []later) {
+	s.dir.WriteLogs(lines)
+	if s.cfg.Events == nil {
+		return
+	}
+	for _, l := range events {
+		s.cfg.Events(*l.ev)
 	}
 }
 
@@ -64,5 +98,6 @@ func (s *supervisor) oweState() { s.step.files.state = true }
 // oweApplied has the step write module.json, from the module when the step ends.
 func (s *supervisor) oweApplied() { s.step.files.applied = true }
 
-// afterStep has the step run f once its files are written.
-func (s *supervisor) afterStep(f func()) { s.step.later = append(s.step.later, f) }
+// afterStep has the step run f once its files are written, and the events
+// recorded before it handed out.
+func (s *supervisor) afterStep(f func()) { s.step.later = append(s.step.later, later{f: f}) }

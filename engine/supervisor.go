@@ -321,7 +321,7 @@ func (s *supervisor) record(ev Event) {
 	if ev.Time.IsZero() {
 		ev.Time = time.Now()
 	}
-	s.afterStep(func() { s.log(ev) })
+	s.step.later = append(s.step.later, later{ev: &ev})
 }
 
 // warn hands err, a warning of another goroutine (a pump's, or an alarm
@@ -349,22 +349,15 @@ func (s *supervisor) recordWarnings() {
 	}
 }
 
-// log writes ev to the module's supervise log and hands it to the engine's hook
-// now. Only the loop's steps call it.
-func (s *supervisor) log(ev Event) {
-	ev.Module = s.name
-	if ev.Time.IsZero() {
-		ev.Time = time.Now()
-	}
+// addLine adds ev's line for the module's supervise logs to lines, unless ev
+// is quiet. Only endStep calls it.
+func (s *supervisor) addLine(lines *statusfs.LogBatch, ev Event) {
 	switch {
 	case ev.Quiet:
 	case ev.Warn():
-		s.dir.Warning("%s", ev)
+		lines.Warning("%s", ev)
 	default:
-		s.dir.Notice("%s", ev)
-	}
-	if s.cfg.Events != nil {
-		s.cfg.Events(ev)
+		lines.Notice("%s", ev)
 	}
 }
 
