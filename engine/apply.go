@@ -61,6 +61,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 		return Plan{}, nil, nil, err
 	}
 	readded := e.current != nil // not svman's start: a module added now may have been removed before
+	previous := e.current
 	e.current, e.inForce = m, inForce
 	e.deps = expandDeps(inForce, m.Instances)
 	e.graph = len(e.deps) > 0
@@ -96,7 +97,7 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 	// An unchanged module moves to its equal in m, so that the manifest it was
 	// added with can be collected.
 	for _, name := range plan.Keep {
-		if s, ok := e.sups[name]; ok && byName[name] != nil {
+		if s, ok := e.sups[name]; ok && byName[name] != nil && m != previous {
 			s.send(supMsg{kind: msgRebase, mod: byName[name]})
 		}
 	}

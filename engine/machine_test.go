@@ -266,6 +266,29 @@ func TestMachine(t *testing.T) {
 			}
 		},
 	}, {
+		name:  "a reload while a replacement waits for the old child goes to the replacement",
+		plans: []childPlan{{ignore: []syscall.Signal{syscall.SIGTERM}}},
+		run: func(m *machine) {
+			// An update (policy) or a rebase (no change) that comes while the
+			// old child stops is of the manifest in force: the replacement's.
+			for _, kind := range []msgKind{msgUpdate, msgRebase} {
+				m.expect(Started)
+				next := machineModule()
+				next.Command = []string{"prog2"}
+				m.s.send(supMsg{kind: msgReplace, mod: &next})
+				m.expect(Stopping)
+				again := machineModule()
+				again.Command = []string{"prog3"}
+				m.s.send(supMsg{kind: kind, mod: &again})
+				evs := m.expect(Escalated, Exited, Started)
+				if c := m.fx.child(evs[2].PID); c.spec.Argv[0] != "prog3" {
+					m.t.Errorf("message %d: the replacement runs %v, want the settings that came while the old child stopped", kind, c.spec.Argv)
+				}
+				m.ctl("k") // a start for the next round
+				m.expect(Command, Signaled, Exited, Restarting)
+			}
+		},
+	}, {
 		name:  "a second interrupt kills at once",
 		plans: []childPlan{{ignore: []syscall.Signal{syscall.SIGTERM}}},
 		run: func(m *machine) {

@@ -11,11 +11,11 @@ import (
 )
 
 // supMsg is what the engine asks of a supervisor. It stays small (the module by
-// pointer, owned by the supervisor once sent): the channel's buffer and the run
-// loop's frame hold it.
+// pointer, one of the manifest in force, which nobody changes): the channel's
+// buffer and the run loop's frame hold it.
 type supMsg struct {
 	kind msgKind
-	mod  *manifest.Module // msgUpdate, msgReplace
+	mod  *manifest.Module // msgUpdate, msgRebase, msgReplace
 	gate *gate            // msgGate
 	held bool             // msgDependents
 	sig  syscall.Signal   // msgSignal
@@ -38,14 +38,20 @@ const (
 
 func (s *supervisor) handleMsg(m supMsg) {
 	switch m.kind {
-	case msgUpdate:
+	case msgUpdate, msgRebase:
+		if s.next != nil {
+			// A replacement waits for the child to stop: the manifest in force
+			// says what it will run with, not the child.
+			s.next = m.mod
+			return
+		}
 		old := s.mod
 		s.mod = m.mod
-		s.setLogOptions()
-		s.oweApplied()
-		s.checksChanged(old)
-	case msgRebase:
-		s.mod = m.mod
+		if m.kind == msgUpdate {
+			s.setLogOptions()
+			s.oweApplied()
+			s.checksChanged(old)
+		}
 	case msgReplace:
 		s.next = m.mod
 		switch s.state {
