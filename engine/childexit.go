@@ -10,8 +10,8 @@ type childExit struct {
 }
 
 // watchExit has the loop told of c's exit (newsExited): c is the child, or its
-// on_exit hook if hook. The effects wait for it, with many other children's,
-// so that no goroutine of the supervisor waits meanwhile.
+// on_exit hook if hook. The effects tell it as the child is reaped, so that no
+// goroutine of the supervisor waits meanwhile.
 func (s *supervisor) watchExit(c proc.Child, hook bool) {
 	s.fx.WatchExit(c, func(st proc.ExitStatus) {
 		s.exitMu.Lock()

@@ -23,12 +23,12 @@ import "svman/statusfs"
 // step is what the step under way owes.
 type step struct {
 	files owedFiles
-	later []later // events and alarms, in order
+	later []handout // events and alarms, in order
 }
 
-// later is one thing a step hands out once its files are written: an event
+// handout is one thing a step hands out once its files are written: an event
 // (record), or a function (afterStep).
-type later struct {
+type handout struct {
 	ev *Event
 	f  func()
 }
@@ -78,7 +78,7 @@ func (s *supervisor) endStep() {
 
 // handOut writes the lines gathered to the supervise logs, then hands the
 // events they say to the engine's hook, in order.
-func (s *supervisor) handOut(lines *statusfs.LogBatch, events []later) {
+func (s *supervisor) handOut(lines *statusfs.LogBatch, events []handout) {
 	s.dir.WriteLogs(lines)
 	if s.cfg.Events == nil {
 		return
@@ -100,4 +100,4 @@ func (s *supervisor) oweApplied() { s.step.files.applied = true }
 
 // afterStep has the step run f once its files are written, and the events
 // recorded before it handed out.
-func (s *supervisor) afterStep(f func()) { s.step.later = append(s.step.later, later{f: f}) }
+func (s *supervisor) afterStep(f func()) { s.step.later = append(s.step.later, handout{f: f}) }

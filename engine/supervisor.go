@@ -185,8 +185,8 @@ func (s *supervisor) send(m supMsg) {
 //
 // No goroutine of the supervisor waits for what comes next: the news starts
 // one (tell), which serves the events as steps, one at a time, and ends once
-// nothing is left, and the child's exit is told by the effects, which wait
-// for it with many others' (WatchExit). An idle module costs no goroutine, nor
+// nothing is left, and the child's exit is told by the effects as the child is
+// reaped (WatchExit). An idle module costs no goroutine, nor
 // the stack one would keep: the runtime gives memory back only from a stack
 // used to less than a quarter, which a parked goroutine's is not
 // (TestIdleModulesHaveNoGoroutine).
@@ -321,7 +321,7 @@ func (s *supervisor) record(ev Event) {
 	if ev.Time.IsZero() {
 		ev.Time = time.Now()
 	}
-	s.step.later = append(s.step.later, later{ev: &ev})
+	s.step.later = append(s.step.later, handout{ev: &ev})
 }
 
 // warn hands err, a warning of another goroutine (a pump's, or an alarm
