@@ -72,18 +72,19 @@ func secretHash(label, name, value string) string {
 }
 
 // WriteApplied records mod, in the form Recorded gives it, in module.json,
-// written aside and renamed, as state.json is: not fsync'd. A reader never sees
-// part of a version; after a crash of the machine (not of svman) the file may
-// be lost or empty, which readers take as no record, and svman writes it again
-// when it next supervises the module. The fsync cost every module's first
-// start a wait for the disk, about half a millisecond each. When the new
-// version cannot be written, the old one is removed (see replaceOrRemove).
+// written aside and renamed, as state.json is, and not fsync'd, so that no
+// module's first start waits for the disk: a reader never sees part of a
+// version, but after a crash of the machine (not of svman) the file may be
+// lost or empty. svman diff and a reload then say the settings cannot be read
+// (a reload restarts the module), and svman writes the file again when it next
+// supervises the module. When the new version cannot be written, the old one
+// is removed (see replaceOrRemove).
 func (d *Dir) WriteApplied(mod manifest.Module) error {
 	b, err := appliedJSON(mod)
 	if err != nil {
 		return fmt.Errorf("write %s in %s: %w", appliedName, d.path, err)
 	}
-	return d.replaceOrRemove(appliedName, appliedNewName, b, false)
+	return d.replaceOrRemove(appliedName, appliedNewName, b)
 }
 
 // ReadApplied returns the settings WriteApplied last recorded in dir, in the

@@ -60,14 +60,14 @@ func (d *Dir) writeStatusLocked(b []byte) error {
 	return fmt.Errorf("%w (%w)", err, ErrWrittenInPlace)
 }
 
-// replaceOrRemove writes b to tmpName, fsyncs it if sync, and renames it over
-// name. When that fails, it removes name (an unlink needs no space), so that a
+// replaceOrRemove writes b to tmpName and renames it over name, not fsync'd.
+// When that fails, it removes name (an unlink needs no space), so that a
 // reader finds no file rather than an old version that is no longer true; the
 // error then says so.
-func (d *Dir) replaceOrRemove(name, tmpName string, b []byte, sync bool) error {
+func (d *Dir) replaceOrRemove(name, tmpName string, b []byte) error {
 	d.statusMu.Lock()
 	defer d.statusMu.Unlock()
-	return d.replaceOrRemoveLocked(name, tmpName, b, sync)
+	return d.replaceOrRemoveLocked(name, tmpName, b, false)
 }
 
 // replaceOrRemoveLocked is replaceOrRemove with statusMu held.

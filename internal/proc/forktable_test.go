@@ -66,10 +66,7 @@ func spawnOutput(t *testing.T, r *Reaper, withStdin bool, path string, argv ...s
 	defer rd.Close()
 	var stdin *os.File
 	if withStdin {
-		if stdin, err = os.Open(os.DevNull); err != nil {
-			t.Fatal(err)
-		}
-		defer stdin.Close()
+		stdin = openDevNull(t)
 	}
 	_, exited, err := r.Spawn(SpawnSpec{Path: path, Argv: argv, Files: [3]*os.File{stdin, wr, wr}})
 	wr.Close()

@@ -12,8 +12,10 @@ type exitSink struct {
 // reaps the child, or from a goroutine of its own if the exit is in c already.
 // The reaper hands the exit on with no goroutine in between, so a restart
 // waits for one wake-up fewer; exited must therefore not block (other exits
-// wait meanwhile) nor call OnExit. Nothing is called for a channel that is not
-// the reaper's for pid, or whose exit was received already.
+// wait meanwhile) nor call OnExit. c must be the channel Spawn returned for
+// pid: a child still waiting with another channel gets nothing, and once pid
+// is reaped OnExit only looks in c. Nothing is called for an exit received
+// from c already.
 func (r *Reaper) OnExit(pid int, c <-chan ExitStatus, exited func(ExitStatus)) {
 	r.mu.Lock()
 	if sink, ok := r.waiting[pid]; ok && sink.ch == c {

@@ -14,7 +14,8 @@ import (
 // child on one of a few locked OS threads, its forkers (forker.go: so
 // PR_SET_PDEATHSIG, which fires when the forking thread exits, fires only when
 // svman itself dies), and it collects every exit with wait4(-1, WNOHANG) when
-// a child dies (waitloop.go), handing each to the channel registered for that pid. Exits of
+// a child dies (waitloop.go), handing each to the channel registered for that
+// pid, or to the function OnExit gave for it. Exits of
 // pids nobody registered (orphans re-parented to a subreaper svman) are reaped and
 // dropped, so no zombie accumulates.
 //
@@ -104,8 +105,11 @@ func NewReaper() *Reaper {
 	return r
 }
 
-// Close stops the reaper. Children still running keep running but are no longer
-// reaped; callers stop their children first.
+// Close stops the reaper; callers stop their children first. Children still
+// running lose the threads that forked them (those that keep PR_SET_PDEATHSIG
+// die of it), and are no longer reaped by this reaper. Its wait loop may
+// outlive Close, blocked in waitid until the next exit of any child of the
+// process, and then reaps nothing (waitloop.go).
 func (r *Reaper) Close() {
 	r.stopReaping()
 	r.wg.Wait()
@@ -254,8 +258,9 @@ func (r *Reaper) settleEarly() {
 	r.tellWatchers()
 }
 
-// reapAll collects every exited child. SIGCHLD is not queued, so one signal may
-// stand for many exits: loop until wait4 has nothing more.
+// reapAll collects every exited child: one wake-up of the wait loop may stand
+// for many exits, so it loops until wait4 has nothing more. It reports whether
+// it reaped any.
 func (r *Reaper) reapAll() (reaped bool) {
 	for {
 		var ws syscall.WaitStatus

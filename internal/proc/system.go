@@ -36,7 +36,9 @@ func NewSystem(r *Reaper) (*System, error) {
 }
 
 // Close stops watching descriptors and exits; every Watch has been removed,
-// and every child WatchExit was told of has exited, by then.
+// and every child WatchExit was told of has exited, by then. An exit reaped
+// after Close is not handed on (one being handed on as Close is called may
+// still be).
 func (s *System) Close() {
 	s.closed.Store(true)
 	s.fds.Close()
