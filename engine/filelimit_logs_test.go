@@ -20,7 +20,7 @@ import (
 func TestModulesWritingLogsWithinFilesNeeded(t *testing.T) {
 	const n, bursts, perBurst = 200, 3, 5
 	h := newHarness(t)
-	limitOpenFiles(t, uint64(openFiles(t))+proc.FilesNeeded(n))
+	testkit.LimitOpenFiles(t, uint64(openFiles(t))+proc.FilesNeeded(n))
 	var mods []manifest.Module
 	for i := range n {
 		// Bursts of lines with pauses between them, so that the files are

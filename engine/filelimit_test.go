@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"os"
-	"syscall"
 	"testing"
 
 	"svman/internal/proc"
@@ -47,7 +46,7 @@ func TestModulesHoldFilesPerModule(t *testing.T) {
 func TestModulesStartWithinFilesNeeded(t *testing.T) {
 	const n = 200
 	h := newHarness(t)
-	limitOpenFiles(t, uint64(openFiles(t))+proc.FilesNeeded(n))
+	testkit.LimitOpenFiles(t, uint64(openFiles(t))+proc.FilesNeeded(n))
 	var mods []manifest.Module
 	for i := range n {
 		mods = append(mods, h.shModule(fmt.Sprintf("m%03d", i), "exec sleep 1000"))
@@ -64,27 +63,6 @@ func TestModulesStartWithinFilesNeeded(t *testing.T) {
 			}
 		}
 	}
-}
-
-// limitOpenFiles lowers the open-files limit of the test process to n until
-// the test ends.
-func limitOpenFiles(t *testing.T, n uint64) {
-	t.Helper()
-	var was syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &was); err != nil {
-		t.Fatal(err)
-	}
-	if was.Cur < n {
-		t.Skipf("the open-files limit is %d already, under the %d the test sets", was.Cur, n)
-	}
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: was.Max}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &was); err != nil {
-			t.Error(err)
-		}
-	})
 }
 
 // openFiles is how many descriptors the test process has open.

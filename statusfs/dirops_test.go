@@ -1,13 +1,13 @@
 package statusfs
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
+
+	"svman/internal/testkit"
 )
 
 // Under an open-files limit that leaves room for what the Dirs hold and for
@@ -27,7 +27,7 @@ func TestConcurrentWritesStayWithinDirOpFiles(t *testing.T) {
 	}
 	// The reading of /proc/self/fd that counts them is closed again: the
 	// limit leaves room for DirOpFiles beside what is open now.
-	limitOpenFiles(t, uint64(countFDs(t)+DirOpFiles))
+	testkit.LimitOpenFiles(t, uint64(countFDs(t)+DirOpFiles))
 
 	errs := make(chan error, dirs*rounds*3)
 	var wg sync.WaitGroup
@@ -57,25 +57,4 @@ func TestConcurrentWritesStayWithinDirOpFiles(t *testing.T) {
 	if failed > 0 {
 		t.Errorf("%d of %d writes failed", failed, dirs*rounds*3)
 	}
-}
-
-// limitOpenFiles lowers the open-files limit of the test process to n until
-// the test ends.
-func limitOpenFiles(t *testing.T, n uint64) {
-	t.Helper()
-	var was syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &was); err != nil {
-		t.Fatal(err)
-	}
-	if was.Cur < n {
-		t.Skipf("the open-files limit is %d already, under the %d the test sets", was.Cur, n)
-	}
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: was.Max}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &was); err != nil && !errors.Is(err, syscall.EPERM) {
-			t.Error(err)
-		}
-	})
 }
