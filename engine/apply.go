@@ -96,9 +96,11 @@ func (e *Engine) apply(m *manifest.Manifest, o ApplyOptions) (_ Plan, added, sto
 	}
 	// An unchanged module moves to its equal in m, so that the manifest it was
 	// added with can be collected.
-	for _, name := range plan.Keep {
-		if s, ok := e.sups[name]; ok && byName[name] != nil && m != previous {
-			s.send(supMsg{kind: msgRebase, mod: byName[name]})
+	if m != previous {
+		for _, name := range plan.Keep {
+			if s, ok := e.sups[name]; ok && byName[name] != nil {
+				s.send(supMsg{kind: msgRebase, mod: byName[name]})
+			}
 		}
 	}
 	// One scan of every process for what a killed svman left of the added modules.

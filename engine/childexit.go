@@ -46,7 +46,6 @@ func (s *supervisor) serveExits() {
 		if e.hook {
 			kind = evHookExited
 		}
-		s.showWritten() // before the step: what the child wrote comes before its exit
 		s.serve(&event{kind: kind, exit: e.st})
 	}
 }

@@ -103,10 +103,11 @@ func (f *fakeFX) exit(c *fakeChild, st proc.ExitStatus) {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	c.exited <- st
-	if c.watch != nil {
+	if c.watch != nil { // as the reaper's OnExit: the function, not the channel
 		c.watch(st)
+		return
 	}
+	c.exited <- st
 }
 
 // WatchExit hands the child's exit to exited as the reaper's channel gets it:

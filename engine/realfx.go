@@ -25,8 +25,9 @@ func newSystemFx(sys *proc.System) systemFx {
 // Start is the System's, proc.StartsAtOnce at a time at most: the descriptors
 // each start holds until its child is forked are then part of the fixed
 // reserve of svman's open-files limit (proc.FilesNeeded), however many modules
-// start together. The reaper forks one child at a time anyway, so a start
-// waits here about as long as it would have waited for the reaper.
+// start together. The reaper forks on a few threads (one per CPU, at most
+// four) anyway, so a start waits here about as long as it would have waited
+// for a forking thread.
 func (fx systemFx) Start(spec proc.Spec, out proc.Output) (proc.Child, error) {
 	fx.starting <- struct{}{}
 	defer func() { <-fx.starting }()

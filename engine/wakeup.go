@@ -3,9 +3,9 @@ package engine
 import "time"
 
 // wakeup is one of a supervisor's timers. When it fires, the loop is told
-// (news), rather than woken by a channel of its own that it would wait on: one
-// channel for every timer keeps the waiting goroutine's stack small (run). The
-// timer is made the first time it is set: most modules never need one.
+// (news), rather than woken by a channel of its own that a goroutine would wait
+// on: an idle module has no goroutine (run). The timer is made the first time
+// it is set: most modules never need one.
 //
 // Only the loop sets, clears and asks it, so a fire that a clear or a later set
 // took back is recognised there (due), not in the timer's callback.

@@ -196,7 +196,9 @@ func (f *File) SetOptions(o FileOptions) {
 		case err != nil && !f.closed:
 			// The line is dropped, or (Text) ended by the repair of the next open.
 			f.err, f.parked, f.midLine, f.lineLen = err, false, false, 0
-			f.json.line = f.json.line[:0]
+			if f.json != nil { // made at a JSON file's first line only
+				f.json.line = f.json.line[:0]
+			}
 		case err == nil && o.Format != f.opts.Format && f.midLine:
 			f.endFormat()
 		}
@@ -369,6 +371,13 @@ func (f *File) flushLocked() error {
 // write writes p to the file, keeping a failure for Err and taking what was not
 // written off the size. The caller holds f.mu.
 func (f *File) write(p []byte) error {
+	if f.f == nil {
+		// A rotation could open neither the new file nor the renamed one (the
+		// directory is gone): these bytes are lost, and f.err says why; the
+		// next line opens the file again.
+		f.size -= int64(len(p))
+		return f.err
+	}
 	n, err := f.f.Write(p)
 	if err != nil {
 		f.size -= int64(len(p) - n)

@@ -153,3 +153,29 @@ func TestParkedFileGoesOnWithItsLine(t *testing.T) {
 		}
 	}
 }
+
+// A parked Text file in the middle of a line that cannot be opened again when
+// its format becomes JSON drops the line and says why; it does not fail.
+func TestFormatChangeOfAParkedFileThatCannotOpen(t *testing.T) {
+	maxOpen(t, 1)
+	root := t.TempDir()
+	gone := filepath.Join(root, "gone")
+	if err := os.Mkdir(gone, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	a := NewFile(filepath.Join(gone, "__stdout"), FileOptions{})
+	defer a.Close()
+	a.Line([]byte("half a li"), logmux.Pause)
+	a.Flush()
+	b := NewFile(filepath.Join(root, "__stdout"), FileOptions{})
+	defer b.Close()
+	b.Line([]byte("b's line"), logmux.Newline) // takes the one slot: a is parked
+	b.Flush()
+	if err := os.RemoveAll(gone); err != nil {
+		t.Fatal(err)
+	}
+	a.SetOptions(FileOptions{Format: JSON})
+	if err := a.Err(); err == nil {
+		t.Error("the file that could not be opened again reports no error")
+	}
+}

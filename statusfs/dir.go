@@ -62,8 +62,8 @@ type Dir struct {
 	lost   bool        // Repair found another process holding the directory's lock: not used until Repair takes it
 
 	// closeMu guards closed and the three descriptors, which Repair may replace after
-	// Open; it is held only for short, non-blocking work (TryReadControl's one
-	// read that never waits included).
+	// Open. TryReadControl holds it for one read that never waits; Repair holds
+	// it while it rebuilds the directory, so a control read waits for that.
 	closeMu sync.Mutex
 	closed  atomic.Bool // set under closeMu; read without it by isClosed
 	lock    *os.File    // flock'ed LOCK_EX while the Dir is open

@@ -82,7 +82,7 @@ func (d *Dir) WriteLastState(st State) error {
 	defer d.statusMu.Unlock()
 	err = d.rewriteLocked(stateName, b, true)
 	if err != nil {
-		err = d.replaceOrRemoveLocked(stateName, stateNewName, b, false)
+		err = d.replaceOrRemoveLocked(stateName, stateNewName, b)
 	}
 	d.written.wroteState(st, err)
 	return err

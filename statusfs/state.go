@@ -203,7 +203,7 @@ func (d *Dir) WriteState(st State) error {
 	}
 	d.statusMu.Lock()
 	defer d.statusMu.Unlock()
-	err = d.replaceOrRemoveLocked(stateName, stateNewName, b, false)
+	err = d.replaceOrRemoveLocked(stateName, stateNewName, b)
 	d.written.wroteState(st, err)
 	return err
 }

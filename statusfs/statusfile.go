@@ -67,12 +67,12 @@ func (d *Dir) writeStatusLocked(b []byte) error {
 func (d *Dir) replaceOrRemove(name, tmpName string, b []byte) error {
 	d.statusMu.Lock()
 	defer d.statusMu.Unlock()
-	return d.replaceOrRemoveLocked(name, tmpName, b, false)
+	return d.replaceOrRemoveLocked(name, tmpName, b)
 }
 
 // replaceOrRemoveLocked is replaceOrRemove with statusMu held.
-func (d *Dir) replaceOrRemoveLocked(name, tmpName string, b []byte, sync bool) error {
-	err := d.replaceLocked(name, tmpName, b, sync)
+func (d *Dir) replaceOrRemoveLocked(name, tmpName string, b []byte) error {
+	err := d.replaceLocked(name, tmpName, b, false)
 	if err == nil || errors.Is(err, os.ErrClosed) {
 		return err
 	}

@@ -62,6 +62,7 @@ func runUp(ctx context.Context, c *command, args []string, stdout, stderr io.Wri
 	}
 	useColor := color.enabled(stdout) && !*view.json
 	gcPercent := startupGC()
+	defer debug.SetGCPercent(gcPercent) // on every return; the modules' start restores it earlier
 	m, ok := loadManifest(*file, stderr, useColor)
 	if !ok {
 		return exitFailure

@@ -39,8 +39,9 @@ const LogFilesAtLeast = 64
 const StartsAtOnce = 16
 
 // filesPerStart is the most descriptors one start holds beside the module's
-// own: /dev/null, the write ends of the two output pipes, and both ends of a
-// notification pipe.
+// own: the write ends of the two output pipes and both ends of a notification
+// pipe, and one to spare (every start shares the System's /dev/null, among
+// selfFiles).
 const filesPerStart = 5
 
 // selfFiles is what svman holds whatever it supervises: the console, the
