@@ -1,7 +1,9 @@
 package manifest
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -57,9 +59,10 @@ func (ev *evaluator) checkGraph(mods []Module, declared []string, exprs map[stri
 	for i := range mods {
 		byName[mods[i].Name] = &mods[i]
 	}
+	order := manifestOrder(mods)
 	for _, m := range mods {
 		expr := exprs[m.Name]
-		for _, dep := range sortedDeps(m.DependsOn, mods) {
+		for _, dep := range sortedDeps(m.DependsOn, order) {
 			at := ev.mapElemRange(expr, dep, true)
 			d, known := byName[dep]
 			switch {
@@ -118,23 +121,41 @@ func (ev *evaluator) checkDependency(m, d *Module, at, condAt hcl.Range) {
 	}
 }
 
-// sortedDeps is the names in deps, those of mods in manifest order, then the
-// others sorted, so that diagnostics come in the same order every time.
-func sortedDeps(deps map[string]Condition, mods []Module) []string {
-	out := make([]string, 0, len(deps))
-	for _, m := range mods {
-		if _, ok := deps[m.Name]; ok {
-			out = append(out, m.Name)
+// sortedDeps is the names in deps, those of modules in manifest order (order
+// maps a module name to its first index, see manifestOrder), then the others
+// sorted, so that diagnostics come in the same order every time.
+func sortedDeps(deps map[string]Condition, order map[string]int) []string {
+	if len(deps) == 0 {
+		return nil
+	}
+	out := slices.Collect(maps.Keys(deps))
+	slices.SortFunc(out, func(a, b string) int {
+		ia, aKnown := order[a]
+		ib, bKnown := order[b]
+		switch {
+		case aKnown && bKnown:
+			return cmp.Compare(ia, ib)
+		case aKnown:
+			return -1
+		case bKnown:
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	return out
+}
+
+// manifestOrder maps each module name of mods to the index of its first
+// module, for sortedDeps: one map for the whole list, so that ordering every
+// module's dependencies stays linear in the number of modules.
+func manifestOrder(mods []Module) map[string]int {
+	order := make(map[string]int, len(mods))
+	for i := range mods {
+		if _, ok := order[mods[i].Name]; !ok {
+			order[mods[i].Name] = i
 		}
 	}
-	var rest []string
-	for n := range deps {
-		if !slices.Contains(out, n) {
-			rest = append(rest, n)
-		}
-	}
-	slices.Sort(rest)
-	return append(out, rest...)
+	return order
 }
 
 // cycleText says a cycle path (a, b, c, a) in words: "a depends on b, b on c,

@@ -20,9 +20,10 @@ func newGraph(mods []Module) graph {
 		}
 	}
 	g := graph{names: make([]string, len(mods)), deps: make([][]int, len(mods))}
+	order := manifestOrder(mods)
 	for i, m := range mods {
 		g.names[i] = m.Name
-		for _, name := range sortedDeps(m.DependsOn, mods) {
+		for _, name := range sortedDeps(m.DependsOn, order) {
 			g.deps[i] = append(g.deps[i], index[name]...)
 		}
 	}
