@@ -14,8 +14,9 @@ const scaleNarrowing = 3
 
 // figScale: the largest N each of tools (svman's binaries) supervises here,
 // trying larger N until one fails; its start time, memory, open files and stop
-// time at each, and how start time and open files grow with N.
-func figScale(env *benchEnv, tools []peerInfo, sizes []int) *section {
+// time at each, and how start time and open files grow with N. The baseline
+// runs at every N the first tool (svman) ran, as the floor of its start times.
+func figScale(env *benchEnv, tools []peerInfo, baseline peerInfo, sizes []int) *section {
 	sizes = slices.Sorted(slices.Values(sizes))
 	limit := fileLimit()
 	intro := fmt.Sprintf("svman with N `sleep` modules, one run per N, smallest first. Start: from launching svman to the last of the N modules having exec'd (the kernel's exec event). "+
@@ -29,16 +30,53 @@ func figScale(env *benchEnv, tools []peerInfo, sizes []int) *section {
 		intro:  intro,
 		header: []string{"tool", "N", "start", "start ÷ N", "RSS", "PSS", "PSS ÷ N", "open files", "files per added module", "stop"},
 	}
-	s.listFor(tools)
-	for _, pi := range tools {
+	s.listFor(append(slices.Clone(tools), baseline))
+	var svman []scalePoint
+	for i, pi := range tools {
 		if pi.skip != nil {
 			s.skip(pi.p.name(), pi.skip)
 			continue
 		}
 		points := scaleSeries(env, s, pi.p, sizes)
+		if i == 0 {
+			svman = points
+		}
 		s.notes = append(s.notes, scaleNote(pi.p.name(), summarizeScale(points, limit)))
 	}
+	if baseline.skip != nil {
+		s.skip(baseline.p.name(), baseline.skip)
+		return s
+	}
+	var floor []scalePoint
+	for _, sv := range svman {
+		progress("scale: %s, %d modules", baseline.p.name(), sv.n)
+		pt, err := measureScale(env, baseline.p, sv.n)
+		if err != nil {
+			s.add(baseline.p.name(), itoa(sv.n), "failed: "+err.Error(), "–", "–", "–", "–", "–", "–", "–")
+			continue
+		}
+		s.add(baseline.p.name(), itoa(pt.n), ms(float64(pt.start)/1e6), ms(float64(pt.start)/1e6/float64(pt.n)), mb(float64(pt.rss)), mb(float64(pt.pss)),
+			kb(float64(pt.pss)/float64(pt.n)), itoa(pt.files), "–", ms(float64(pt.stop)/1e6))
+		floor = append(floor, pt)
+	}
+	if len(floor) > 0 {
+		s.notes = append(s.notes, scaleFloorNote(svman, floor))
+	}
 	return s
+}
+
+// scaleFloorNote compares svman's start time at each N with the baseline's
+// (the fork+exec loop) at the same N.
+func scaleFloorNote(svman, floor []scalePoint) string {
+	var parts []string
+	for _, f := range floor {
+		for _, sv := range svman {
+			if sv.n == f.n {
+				parts = append(parts, fmt.Sprintf("N=%d: %s", f.n, ratio(float64(sv.start), float64(f.start))))
+			}
+		}
+	}
+	return forkLoopName + " is the baseline, not a peer: the harness's own binary (`bench forkloop`) forks and execs the N modules one after another from one locked thread, with nothing written and nothing held open (its open files are its own few), at each N that svman ran. svman's start ÷ the baseline's: " + strings.Join(parts, ", ") + "."
 }
 
 // scaleSeries measures p at each of sizes (ascending) until one fails, then

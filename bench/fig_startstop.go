@@ -59,6 +59,10 @@ func figStartStop(env *benchEnv, peers []peerInfo, rounds int) (start, stop *sec
 	}
 	start.notes = append(start.notes, bestPeerNote("median", start.order, startMedian, ms))
 	stop.notes = append(stop.notes, bestPeerNote("median", stop.order, stopMedian, ms))
+	if _, ok := res[forkLoopName]; ok {
+		start.notes = append(start.notes, forkLoopStartNote)
+		stop.notes = append(stop.notes, forkLoopStopNote)
+	}
 	return start, stop
 }
 

@@ -117,7 +117,7 @@ func benchMain() error {
 	}
 	// svman (before), with -before, is measured in the restart, memory, start
 	// and stop, and scale figures, each of which says what it is below its
-	// table; the baseline in the restart figures only.
+	// table; the baseline in the restart, cold start, shutdown and scale figures only.
 	var beforeInfo []peerInfo
 	noteBefore := func(ss ...*section) []*section { return ss }
 	if env.before != "" {
@@ -160,7 +160,7 @@ func benchMain() error {
 		sections = append(sections, figIdle(env, files, *idle))
 	}
 	if want["startstop"] {
-		start, stop := figStartStop(env, compared, *rounds)
+		start, stop := figStartStop(env, append(slices.Clone(compared), baselineInfo), *rounds)
 		sections = append(sections, noteBefore(start, stop)...)
 	}
 	if want["logs"] {
@@ -170,7 +170,7 @@ func benchMain() error {
 		sections = append(sections, figReload(env, files, *rounds*2))
 	}
 	if want["scale"] {
-		sections = append(sections, noteBefore(figScale(env, withAfterSvman(infos[:1], beforeInfo), scale))...)
+		sections = append(sections, noteBefore(figScale(env, withAfterSvman(infos[:1], beforeInfo), baselineInfo, scale))...)
 	}
 	if want["ready"] {
 		sections = append(sections, figReady(env, files, *rounds))
@@ -186,7 +186,7 @@ func benchMain() error {
 	b.WriteString("# svman against its peers\n\n")
 	fmt.Fprintf(&b, "Written by `make bench` on %s. Every tool was measured in this one run on this machine; compare the ratios, not the absolute times, with other runs.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	listed := withAfterSvman(infos, beforeInfo)
-	if want["restart"] {
+	if want["restart"] || want["startstop"] || want["scale"] {
 		listed = append(listed, baselineInfo)
 	}
 	b.WriteString(machine(listed, work))

@@ -29,6 +29,13 @@ func (forkLoopPeer) setup(env *benchEnv) (string, error) {
 // forkLoopNote says what the baseline row is, for the figures it appears in.
 const forkLoopNote = forkLoopName + " is the baseline, not a peer: the harness's own binary (`bench forkloop`) forks and execs each module (syscall.ForkExec, its own process group, from one locked thread) and blocks in wait4(-1); the moment wait4 returns an exit it forks that module again. No signal handling, no status, no logs, no files held open: the least a supervisor written in Go does between a child's death and its replacement's exec. svman ÷ it says how far svman is from that floor."
 
+// forkLoopStartNote and forkLoopStopNote say what the baseline row is in the
+// cold start and shutdown figures.
+const (
+	forkLoopStartNote = forkLoopName + " is the baseline, not a peer: the harness's own binary (`bench forkloop`) resolves every module's command in PATH once, then forks and execs the 100 modules one after another from one locked thread. No manifest, no status directory, no log: the least a program written in Go does to start them, on the same two CPUs that the modules' own start-up (dynamic loading, here most of the CPU time) competes for. svman ÷ it says how far svman is from that floor; a peer's ratio to it says how far the peer is."
+	forkLoopStopNote  = forkLoopName + " is the baseline, not a peer: SIGTERM kills the loop, and the kernel sends each module the SIGTERM its fork asked for as the loop's thread dies (parent-death signal). Nothing is written, nothing waits: the floor of a stop of 100 modules."
+)
+
 func (forkLoopPeer) configure(env *benchEnv, dir string, mods []module) (*launch, error) {
 	argvs := make([][]string, len(mods))
 	for i, m := range mods {
