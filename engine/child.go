@@ -132,6 +132,7 @@ func (s *supervisor) beginStop(pgid int, pids []int) {
 	s.pgid, s.escaped = pgid, pids
 	s.signalGroup(s.mod.StopSignal)
 	s.signalGroup(syscall.SIGCONT)
+	s.step.signalled = true
 }
 
 // escalate kills the whole group now.
