@@ -45,3 +45,14 @@ func TestSummarizeScale(t *testing.T) {
 		t.Errorf("no point: %q", note)
 	}
 }
+
+func TestScaleFloorNote(t *testing.T) {
+	// svman ran at 100, 1000 and 3000; the baseline failed at 3000, so only the
+	// N both ran are compared.
+	svman := []scalePoint{{n: 100, start: 600 * time.Millisecond}, {n: 1000, start: 4000 * time.Millisecond}, {n: 3000, start: 13 * time.Second}}
+	floor := []scalePoint{{n: 100, start: 300 * time.Millisecond}, {n: 1000, start: 3200 * time.Millisecond}}
+	note := scaleFloorNote(svman, floor)
+	if want := "svman's start ÷ the baseline's: N=100: 2.00×, N=1000: 1.25×."; !strings.HasSuffix(note, want) {
+		t.Errorf("the note %q does not end with %q", note, want)
+	}
+}
