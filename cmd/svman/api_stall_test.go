@@ -15,7 +15,7 @@ import (
 // no restart: a module killed comes back within the bound it has without
 // them (TestRepeatedKillsRestartAtOnce's), and the API still answers.
 func TestAPIStalledStreamsDoNotSlowRestarts(t *testing.T) {
-	const answer = 200 * time.Millisecond
+	const answer = atOnce
 	p := newProject(t, helperModule("victim", "sleeper")+helperModule("noisy", "sleeper"))
 	p.up()
 	pid := p.waitPID("victim", 0)
