@@ -52,17 +52,29 @@ func figScale(env *benchEnv, tools []peerInfo, baseline peerInfo, sizes []int) *
 		progress("scale: %s, %d modules", baseline.p.name(), sv.n)
 		pt, err := measureScale(env, baseline.p, sv.n)
 		if err != nil {
-			s.add(baseline.p.name(), itoa(sv.n), "failed: "+err.Error(), "–", "–", "–", "–", "–", "–", "–")
+			addScaleFailure(s, baseline.p.name(), sv.n, err)
 			continue
 		}
-		s.add(baseline.p.name(), itoa(pt.n), ms(float64(pt.start)/1e6), ms(float64(pt.start)/1e6/float64(pt.n)), mb(float64(pt.rss)), mb(float64(pt.pss)),
-			kb(float64(pt.pss)/float64(pt.n)), itoa(pt.files), "–", ms(float64(pt.stop)/1e6))
+		addScaleRow(s, baseline.p.name(), pt, "–")
 		floor = append(floor, pt)
 	}
 	if len(floor) > 0 {
 		s.notes = append(s.notes, scaleFloorNote(svman, floor))
 	}
 	return s
+}
+
+// addScaleRow adds the row of one N that ran; perFile is the files per added
+// module, or "–".
+func addScaleRow(s *section, tool string, pt scalePoint, perFile string) {
+	n := float64(pt.n)
+	s.add(tool, itoa(pt.n), ms(float64(pt.start)/1e6), ms(float64(pt.start)/1e6/n), mb(float64(pt.rss)), mb(float64(pt.pss)),
+		kb(float64(pt.pss)/n), itoa(pt.files), perFile, ms(float64(pt.stop)/1e6))
+}
+
+// addScaleFailure adds the row of an N that failed.
+func addScaleFailure(s *section, tool string, n int, err error) {
+	s.add(tool, itoa(n), "failed: "+err.Error(), "–", "–", "–", "–", "–", "–", "–")
 }
 
 // scaleFloorNote compares svman's start time at each N with the baseline's
@@ -88,7 +100,7 @@ func scaleSeries(env *benchEnv, s *section, p peer, sizes []int) []scalePoint {
 		progress("scale: %s, %d modules", p.name(), n)
 		pt, err := measureScale(env, p, n)
 		if err != nil {
-			s.add(p.name(), itoa(n), "failed: "+err.Error(), "–", "–", "–", "–", "–", "–", "–")
+			addScaleFailure(s, p.name(), n, err)
 			return false
 		}
 		points = append(points, pt)
@@ -97,9 +109,7 @@ func scaleSeries(env *benchEnv, s *section, p peer, sizes []int) []scalePoint {
 		if first := points[0]; pt.n > first.n {
 			perFile = fmt.Sprintf("%.2f", float64(pt.files-first.files)/float64(pt.n-first.n))
 		}
-		n64 := float64(n)
-		s.add(p.name(), itoa(n), ms(float64(pt.start)/1e6), ms(float64(pt.start)/1e6/n64), mb(float64(pt.rss)), mb(float64(pt.pss)),
-			kb(float64(pt.pss)/n64), itoa(pt.files), perFile, ms(float64(pt.stop)/1e6))
+		addScaleRow(s, p.name(), pt, perFile)
 		return true
 	}
 	largest := 0
